@@ -1,0 +1,70 @@
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { diagnostic, type Diagnostic, type SourceRange } from '../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+import { makeLocate, type Locate } from './source-map.js';
+
+export interface ParsedDocument {
+  /** Position of the document in its file, 0 for the first. */
+  readonly index: number;
+  readonly value: unknown;
+  readonly locate: Locate;
+}
+
+export interface ParsedFile {
+  /** Documents that parsed cleanly; documents with errors are reported, not returned. */
+  readonly documents: readonly ParsedDocument[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Aliases allowed per document before it counts as an alias bomb (yaml's own default). */
+const MAX_ALIAS_COUNT = 100;
+
+/** Parses every YAML document of a file. Pure: never throws on bad input. */
+export function parseDocuments(file: string, text: string): ParsedFile {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // parseAllDocuments returns an EmptyStream (not an array) for input with no documents.
+  const list: Document[] = Array.isArray(docs) ? docs : [];
+  const documents: ParsedDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const rangeOf = (offsets: readonly number[]): SourceRange => {
+    const start = lineCounter.linePos(offsets[0] ?? 0);
+    const end = lineCounter.linePos(offsets[1] ?? offsets[0] ?? 0);
+    return { start, end };
+  };
+
+  list.forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      diagnostics.push(...yamlErrors(doc, file, rangeOf));
+      return;
+    }
+    try {
+      const value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      documents.push({ index, value, locate: makeLocate(doc, lineCounter) });
+    } catch (error) {
+      // toJS throws a ReferenceError for alias bombs and a RangeError when nesting is too deep.
+      const reason = error instanceof ReferenceError ? `more than ${MAX_ALIAS_COUNT} aliases (an alias bomb?)` : 'nesting too deep';
+      diagnostics.push(diagnostic('HF105', `document ${index + 1} was not read: ${reason}`, { file, range: rangeOf(doc.range ?? [0, 0]) }));
+    }
+  });
+  return { documents, diagnostics };
+}
+
+function yamlErrors(doc: Document, file: string, rangeOf: (o: readonly number[]) => SourceRange): Diagnostic[] {
+  const codeOf = (yamlCode: string): DiagnosticCode =>
+    yamlCode === 'DUPLICATE_KEY' ? 'HF103' : yamlCode === 'RESOURCE_EXHAUSTION' ? 'HF105' : 'HF102';
+  // Resource exhaustion makes every later error noise: report it alone.
+  const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
+  const errors = exhausted ? [exhausted] : doc.errors;
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const error of errors) {
+    const code = codeOf(error.code);
+    const message = code === 'HF105' ? 'document was not read: nesting too deep' : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const key = `${code}:${error.pos[0]}:${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(diagnostic(code, message, { file, range: rangeOf(error.pos) }));
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { diagnostic, type Diagnostic, type SourceRange } from '../diagnostics/diagnostic.js';
+import type { SourceText } from './lint.js';
+import { looksLikePolicy } from './policy-document.js';
+
+/** Policies are small; this keeps a stray 20 MB file from stalling CI. */
+export const MAX_POLICY_BYTES = 1024 * 1024;
+
+export interface ReadResult {
+  readonly sources: readonly SourceText[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Expands the paths given to `hotfix lint` into policy texts: directories are walked for
+ * `*.yaml`/`*.yml` (skipping dot-directories and node_modules, following symlinks once),
+ * files named explicitly are read whatever their extension. The only I/O of linting.
+ */
+export async function readPolicyFiles(paths: readonly string[], cwd: string): Promise<ReadResult> {
+  const found: Array<{ absolute: string; explicit: boolean }> = [];
+  const diagnostics: Diagnostic[] = [];
+  const visitedDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const show = (absolute: string) => {
+    const rel = relative(cwd, absolute);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
+  };
+
+  const walk = async (dir: string): Promise<void> => {
+    const real = await realpath(dir).catch(() => undefined);
+    if (real === undefined || visitedDirs.has(real)) return; // a symlink loop, or a dir seen by another path
+    visitedDirs.add(real);
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const full = join(dir, entry.name);
+      const info = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry;
+      if (!info) continue; // broken link
+      if (info.isDirectory()) await walk(full);
+      else if (info.isFile() && /\.ya?ml$/i.test(entry.name)) found.push({ absolute: full, explicit: false });
+    }
+  };
+
+  for (const path of paths) {
+    const absolute = resolve(cwd, path);
+    const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error);
+    if (info instanceof Error) {
+      const why = info.code === 'ENOENT' ? 'no such file or directory' : info.code === 'ELOOP' ? 'symbolic link loop' : info.code === 'EACCES' ? 'permission denied' : info.message;
+      diagnostics.push(diagnostic('HF100', `cannot read ${path}: ${why}`, { file: path }));
+    } else if (info.isDirectory()) await walk(absolute);
+    else if (info.isFile()) found.push({ absolute, explicit: true });
+    else diagnostics.push(diagnostic('HF100', `cannot read ${path}: not a regular file or directory`, { file: path }));
+  }
+
+  const sources: SourceText[] = [];
+  for (const { absolute, explicit } of found) {
+    const real = await realpath(absolute).catch(() => absolute);
+    if (seenFiles.has(real)) continue;
+    seenFiles.add(real);
+    const file = show(absolute);
+    const read = await readText(absolute);
+    if (typeof read === 'string') sources.push({ file, text: read, explicit });
+    else if (explicit || read.mentionsPolicy) diagnostics.push(diagnostic(read.code, read.message, { file, range: read.range }));
+  }
+  return { sources, diagnostics };
+}
+
+type Unreadable = { code: 'HF100' | 'HF101' | 'HF104'; message: string; mentionsPolicy: boolean; range?: SourceRange };
+
+/** Reads a file as strict UTF-8 text, refusing what is too large or not text. */
+async function readText(path: string): Promise<string | Unreadable> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const { size } = await handle.stat();
+    if (size > MAX_POLICY_BYTES) {
+      const head = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      return { code: 'HF104', message: `file is ${(size / 1024 / 1024).toFixed(1)} MiB; policy files are limited to 1 MiB`, mentionsPolicy: looksLikePolicy(head.subarray(0, bytesRead).toString('latin1')) };
+    }
+    const bytes = await handle.readFile();
+    const mentionsPolicy = looksLikePolicy(bytes.toString('latin1'));
+    if (bytes.includes(0)) return { code: 'HF101', message: 'file is binary (it contains NUL bytes), not YAML text', mentionsPolicy };
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return { code: 'HF101', message: 'file is not valid UTF-8 text', mentionsPolicy, range: firstInvalidByte(bytes) };
+    }
+  } catch (error) {
+    return { code: 'HF100', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, mentionsPolicy: false };
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Where decoding first fails, found as the first replacement character of a lenient decode. */
+function firstInvalidByte(bytes: Buffer): SourceRange | undefined {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  const at = text.indexOf('\uFFFD');
+  if (at < 0) return undefined;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const col = at - before.lastIndexOf('\n');
+  return { start: { line, col }, end: { line, col: col + 1 } };
+}

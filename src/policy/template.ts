@@ -1,0 +1,79 @@
+/**
+ * Name templates such as `hotfix/{date}-{sha7}`: which placeholders each template may
+ * use, and rendering. Shared by lint (checking) and plan (naming branches and tags).
+ */
+export type Placeholder = 'sha' | 'sha7' | 'branch' | 'date' | 'version' | 'env' | 'reason';
+
+export const TEMPLATE_PLACEHOLDERS = {
+  tagFormat: ['sha', 'sha7', 'branch', 'date', 'version'],
+  hotfixBranch: ['sha', 'sha7', 'date', 'version', 'env', 'reason'],
+  rollbackBranch: ['sha7', 'date', 'env'],
+} as const satisfies Record<string, readonly Placeholder[]>;
+
+export type TemplateKind = keyof typeof TEMPLATE_PLACEHOLDERS;
+
+export type TemplatePart = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'placeholder'; readonly name: string; readonly offset: number };
+
+export interface ParsedTemplate {
+  readonly parts: readonly TemplatePart[];
+  /** Offset of a `{` that is never closed, if any. */
+  readonly unclosedAt?: number;
+}
+
+export function parseTemplate(template: string): ParsedTemplate {
+  const parts: TemplatePart[] = [];
+  let text = '';
+  let i = 0;
+  while (i < template.length) {
+    const open = template.indexOf('{', i);
+    if (open < 0) {
+      text += template.slice(i);
+      break;
+    }
+    const close = template.indexOf('}', open);
+    if (close < 0) {
+      if (text || open > i) parts.push({ kind: 'text', text: text + template.slice(i) });
+      return { parts, unclosedAt: open };
+    }
+    text += template.slice(i, open);
+    if (text) parts.push({ kind: 'text', text });
+    text = '';
+    parts.push({ kind: 'placeholder', name: template.slice(open + 1, close), offset: open });
+    i = close + 1;
+  }
+  if (text) parts.push({ kind: 'text', text });
+  return { parts };
+}
+
+export type TemplateValues = Readonly<Partial<Record<Placeholder, string>>>;
+
+/** Renders a template; a placeholder without a value is an error of the caller. */
+export function renderTemplate(template: string, values: TemplateValues): string {
+  return parseTemplate(template)
+    .parts.map((part) => {
+      if (part.kind === 'text') return part.text;
+      const value = values[part.name as Placeholder];
+      if (value === undefined) throw new Error(`no value for placeholder {${part.name}}`);
+      return value;
+    })
+    .join('');
+}
+
+/** Representative values, for checking what a template can produce. */
+export const SAMPLE_VALUES: Required<TemplateValues> = {
+  sha: '26a4b87f01225d4003aac0000000000000000000',
+  sha7: '26a4b87',
+  branch: 'main',
+  date: '20261122',
+  version: '1.2.3',
+  env: 'production',
+  reason: 'security',
+};
+
+/** Docker's tag grammar: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
+export function imageTagProblem(tag: string): string | undefined {
+  if (tag.length > 128) return `it is ${tag.length} characters long (at most 128)`;
+  if (!/^[A-Za-z0-9_]/.test(tag)) return 'it must start with a letter, digit or "_"';
+  const bad = /[^A-Za-z0-9_.-]/.exec(tag);
+  return bad ? `it contains "${bad[0]}"` : undefined;
+}

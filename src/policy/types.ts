@@ -1,0 +1,99 @@
+/**
+ * The typed policy, as `validatePolicy` returns it: schema-valid, with the schema's
+ * defaults filled in. Mirrors schemas/policy.schema.json, which is the reference.
+ */
+export type RevisionSource = 'label' | 'tag' | 'gitTag';
+export type HotfixReason = 'security' | 'critical-bug' | 'compliance' | 'data-loss' | 'payment';
+
+export interface Policy {
+  readonly apiVersion: 'hotfix.dev/v1alpha1';
+  readonly kind: 'HotfixPolicy';
+  readonly metadata: { readonly name: string; readonly description?: string; readonly owners?: readonly string[] };
+  readonly spec: {
+    readonly app: AppSpec;
+    readonly environments: readonly Environment[];
+    readonly git?: GitSpec;
+    readonly hotfix?: HotfixSpec;
+    readonly rollback?: RollbackSpec;
+  };
+}
+
+export interface AppSpec {
+  readonly repo: string;
+  readonly mainline: string;
+  readonly image: string;
+  readonly tagFormat: string;
+  readonly revisionFrom: readonly RevisionSource[];
+  readonly revisionLabel: string;
+  readonly gitTagPattern?: string;
+}
+
+export interface Environment {
+  readonly name: string;
+  readonly order?: number;
+  readonly config: ConfigLocation;
+  readonly cluster?: ClusterRef;
+  readonly automation?: { readonly flux?: FluxAutomation };
+  readonly baselineFor?: string;
+  readonly baseline?: { readonly match: 'image' | 'time'; readonly ifMissing: 'refuse' | 'current' };
+}
+
+export interface ConfigLocation {
+  readonly repo: string;
+  readonly branch: string;
+  readonly file: string;
+  readonly locator: Locator;
+  readonly digest: 'keep' | 'update' | 'drop';
+}
+
+/** Exactly one key is set (the schema enforces it). */
+export interface Locator {
+  readonly kustomizeImage?: string;
+  readonly fluxImagePolicy?: string;
+  readonly yamlPath?: { readonly path: string; readonly document: number; readonly holds: 'image' | 'tag' };
+  readonly helmValues?: { readonly tag: string; readonly repository?: string; readonly registry?: string; readonly digest?: string };
+  readonly manifest?: { readonly container: string; readonly kind?: string; readonly name?: string };
+  readonly typescript?: { readonly export: string; readonly path: string; readonly holds: 'image' | 'tag' };
+}
+
+export interface ClusterRef {
+  readonly context?: string;
+  readonly namespace: string;
+  readonly workload: string;
+  readonly container: string;
+}
+
+export interface FluxAutomation {
+  readonly imageUpdateAutomation: string;
+  readonly imagePolicy?: string;
+  readonly onRollback: 'warn' | 'suspend' | 'pin';
+}
+
+export interface GitSpec {
+  readonly remote: string;
+  readonly push: boolean;
+  readonly allowHooks: boolean;
+  readonly author?: { readonly name: string; readonly email: string };
+}
+
+export interface HotfixSpec {
+  readonly reasons: readonly HotfixReason[];
+  readonly base: 'deployed';
+  readonly branch: string;
+  readonly tag?: string;
+  readonly maxCommits: number;
+  readonly maxChangedFiles?: number;
+  readonly requiredChecks?: readonly string[];
+  readonly bypass?: readonly string[];
+  readonly release?: string;
+  readonly mergeBack?: readonly string[];
+}
+
+export interface RollbackSpec {
+  readonly method: 'revert' | 'set-previous';
+  readonly requireReason: boolean;
+  readonly maxSteps?: number;
+  readonly maxAge?: string;
+  readonly approvals: number;
+  readonly branch: string;
+}
