@@ -81,7 +81,7 @@ function boundsMessage(error: ErrorObject, value: unknown, parent: SchemaNode | 
 function schemaAt(path: readonly PathSegment[]): SchemaNode | undefined {
   let node: SchemaNode | undefined = resolveRef(schema as SchemaNode);
   for (const segment of path) {
-    const next = typeof segment === 'number' ? node?.items : (node?.properties?.[segment] as SchemaNode | undefined);
+    const next: SchemaNode | undefined = typeof segment === 'number' ? node?.items : (node?.properties?.[segment] as SchemaNode | undefined);
     node = next && resolveRef(next);
   }
   return node;
