@@ -42,7 +42,7 @@ test('json: versioned, with a summary and positions', () => {
   assert.is(report.formatVersion, '1.0');
   assert.is(report.tool.name, 'hotfix');
   assert.is(report.summary.errors, report.diagnostics.filter((d: { severity: string }) => d.severity === 'error').length);
-  const unknown = report.diagnostics.find((d: { code: string }) => d.code === 'HF110' && d.file.endsWith(schemaFixture));
+  const unknown = report.diagnostics.find((d: { code: string; file: string }) => d.code === 'HF110' && d.file.endsWith(schemaFixture));
   assert.equal(unknown.range.start, { line: 22, col: 9 });
   // The kustomization in the directory is not a policy: ignored, not reported, when walking.
   assert.not.ok(report.diagnostics.some((d: { code: string }) => d.code === 'HF106'));
