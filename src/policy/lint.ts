@@ -3,6 +3,7 @@ import { parseDocuments } from './parse-documents.js';
 import { isPolicyDocument, looksLikePolicy } from './policy-document.js';
 import { validatePolicy } from './validate-policy.js';
 import type { SourceRange } from '../diagnostics/diagnostic.js';
+import type { Policy } from './types.js';
 
 export interface SourceText {
   /** As shown to the user. */
@@ -16,6 +17,8 @@ export interface LintedPolicy {
   readonly name: string;
   readonly file: string;
   readonly range?: SourceRange;
+  /** The typed policy, when it has no errors. */
+  readonly policy?: Policy;
 }
 
 export interface LintResult {
@@ -48,7 +51,7 @@ export function lintSources(sources: readonly SourceText[]): LintResult {
       const result = validatePolicy(document.value, document.locate, source.file);
       diagnostics.push(...result.diagnostics);
       const name = (document.value as { metadata?: { name?: unknown } }).metadata?.name;
-      if (typeof name === 'string') policies.push({ name, file: source.file, range: document.locate(['metadata', 'name']) });
+      if (typeof name === 'string') policies.push({ name, file: source.file, range: document.locate(['metadata', 'name']), ...(result.policy ? { policy: result.policy } : {}) });
     }
   }
 

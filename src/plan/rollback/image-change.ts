@@ -1,0 +1,72 @@
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { findImage, type ImageLocation } from '../../patch/find-image.js';
+import { formatImageRef, parseImageRef } from '../../patch/image-ref.js';
+import type { DocumentPatch } from '../../patch/patch-yaml.js';
+import { setImageOps } from '../../patch/set-image.js';
+import type { Environment } from '../../policy/types.js';
+import type { Deployment, RollbackState } from '../../state/types.js';
+
+export interface ImageChange {
+  readonly method: 'revert' | 'set-previous';
+  readonly patches: readonly DocumentPatch[];
+  readonly target: string;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * The change that puts the target image back. A revert when the target is the value the
+ * deploying commit replaced and its lines are unchanged since; otherwise the value is set
+ * directly. Either way only this image's lines change. Pure.
+ */
+export function rollbackImageChange(env: Environment, image: string, state: RollbackState, target: Deployment, targetIndex: number, method: 'revert' | 'set-previous'): ImageChange {
+  const locator = env.config.locator;
+  const head = findImage(state.config.text, locator, image);
+  const diagnostics: Diagnostic[] = [];
+  let chosen = method;
+  let targetImage = target.image;
+
+  if (method === 'revert') {
+    const deploying = state.deployments[0]!.commit;
+    if (targetIndex !== 1) {
+      chosen = 'set-previous';
+    } else {
+      const atCommit = findImage(state.deploying.commitText, locator, image);
+      if (!sameLines(head, state.config.text, atCommit, state.deploying.commitText)) {
+        chosen = 'set-previous';
+        diagnostics.push(diagnostic('HF308', `a later commit changed the line(s) ${deploying.sha.slice(0, 7)} set for ${image}, so the revert would not apply; the plan sets the previous value instead`));
+      } else {
+        if (state.deploying.parentText !== undefined) targetImage = formatImageRef(findImage(state.deploying.parentText, locator, image).current);
+        const others = otherChanges(state, atCommit);
+        if (others.length > 0)
+          diagnostics.push(diagnostic('HF309', `commit ${deploying.sha.slice(0, 7)} also changed ${others.join(', ')}; only the ${image} change is reverted`));
+      }
+    }
+  }
+  const patches = setImageOps(head, parseImageRef(targetImage), env.config.digest);
+  return { method: chosen, patches, target: targetImage, diagnostics };
+}
+
+/** The lines holding the image at head are the ones the deploying commit wrote. */
+function sameLines(head: ImageLocation, headText: string, atCommit: ImageLocation, commitText: string): boolean {
+  const headLines = headText.split('\n');
+  const commitLines = commitText.split('\n');
+  return head.fields.every((field) => {
+    const other = atCommit.fields.find((f) => f.path === field.path && f.document === field.document);
+    return other !== undefined && headLines[field.line - 1] === commitLines[other.line - 1];
+  });
+}
+
+/** What else the deploying commit changed: other files, and other lines of this file. */
+function otherChanges(state: RollbackState, atCommit: ImageLocation): string[] {
+  const others = state.deploying.changedFiles.filter((f) => f !== state.config.path);
+  const before = state.deploying.parentText?.split('\n');
+  const after = state.deploying.commitText.split('\n');
+  const imageLines = new Set(atCommit.fields.map((f) => f.line));
+  if (before && before.length === after.length) {
+    const changed = after.filter((line, i) => line !== before[i] && !imageLines.has(i + 1)).length;
+    if (changed > 0) others.unshift(`${changed} other line${changed === 1 ? '' : 's'} of ${state.config.path}`);
+  } else if (before) {
+    others.unshift(`other lines of ${state.config.path}`);
+  }
+  return others;
+}

@@ -1,0 +1,138 @@
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { parseImageRef } from '../../patch/image-ref.js';
+import { refNameProblem } from '../../policy/git-ref-name.js';
+import { renderTemplate } from '../../policy/template.js';
+import type { Policy } from '../../policy/types.js';
+import type { RollbackState } from '../../state/types.js';
+import { buildCommit } from '../build-commit.js';
+import { sealPlan } from '../plan-id.js';
+import type { Action, Plan, Precondition, RollbackRequest } from '../types.js';
+import { PLAN_FORMAT_VERSION } from '../types.js';
+import { automationGuard } from './automation-guard.js';
+import { chooseTarget } from './choose-target.js';
+import { rollbackImageChange } from './image-change.js';
+import { describeHealth, driftAndHealth } from './cluster-checks.js';
+
+export interface PlanContext {
+  readonly now: string;
+  readonly toolVersion: string;
+  readonly policyFile: string;
+  readonly policyHash: string;
+  readonly repos: Readonly<Record<string, string>>;
+}
+
+export type PlanOutcome = { readonly plan: Plan; readonly diagnostics: readonly Diagnostic[] } | { readonly plan?: undefined; readonly diagnostics: readonly Diagnostic[] };
+
+const DEFAULT_AUTHOR = { name: 'hotfix', email: 'hotfix@localhost' };
+
+/** (Policy, State, Request) → Plan for a GitOps rollback. Pure: no I/O. */
+export function planRollback(policy: Policy, state: RollbackState, request: RollbackRequest, context: PlanContext): PlanOutcome {
+  const env = policy.spec.environments.find((e) => e.name === request.environment);
+  if (!env) return refuse(diagnostic('HF302', `environment "${request.environment}" is not declared in the policy`));
+  const rules = policy.spec.rollback;
+  if (!rules) return refuse(diagnostic('HF313', `policy ${policy.metadata.name} has no spec.rollback section, so it allows no rollback`));
+  if (rules.requireReason && !request.reason?.trim()) return refuse(diagnostic('HF301', 'this policy requires a reason for a rollback: pass --reason "..."'));
+
+  const image = policy.spec.app.image;
+  const current = state.deployments[0];
+  const diagnostics: Diagnostic[] = [];
+  if (!current) return refuse(diagnostic('HF208', `no commit in the history of ${state.config.path} deployed ${image}`));
+
+  const clusterFindings = driftAndHealth(state, current.image, request.allowDrift);
+  if (clusterFindings.some((d) => d.severity === 'error')) return refuse(...clusterFindings);
+  diagnostics.push(...clusterFindings);
+
+  const chosen = chooseTarget(state.deployments, rules, request.to, context.now, state.historyComplete);
+  if ('error' in chosen) return refuse(chosen.error);
+  const target = state.deployments[chosen.index]!;
+
+  const change = rollbackImageChange(env, image, state, target, chosen.index, rules.method);
+  diagnostics.push(...change.diagnostics);
+  const targetTag = parseImageRef(change.target).tag;
+  const guard = automationGuard(env, image, state, targetTag);
+  diagnostics.push(...guard.diagnostics);
+
+  const branch = renderTemplate(rules.branch, { env: env.name, sha7: current.commit.sha.slice(0, 7), date: context.now.slice(0, 10).replace(/-/g, '') });
+  const problem = refNameProblem(`refs/heads/${branch}`);
+  if (problem) return refuse(diagnostic('HF210', `rollback branch "${branch}" is not a valid branch name: ${problem}`));
+  if (state.branches.includes(branch)) return refuse(diagnostic('HF312', `branch ${branch} already exists in ${state.repoName}; delete it or roll back from it`));
+
+  const author = { ...(policy.spec.git?.author ?? DEFAULT_AUTHOR), date: context.now };
+  const reason = request.reason?.trim();
+  const deploying = current.commit;
+  const message =
+    change.method === 'revert'
+      ? `Revert "${deploying.subject}"\n\nThis reverts commit ${deploying.sha}.\n${change.diagnostics.some((d) => d.code === 'HF309') ? `Only the ${image} change is reverted.\n` : ''}${reason ? `\nReason: ${reason}\n` : ''}`
+      : `Roll back ${image} to ${targetTag ?? change.target} in ${env.name}\n\n${current.image} was deployed by ${deploying.sha}.\n${reason ? `\nReason: ${reason}\n` : ''}`;
+
+  const actions: Action[] = [{ id: 'create-branch', kind: 'create-branch', repo: state.repoName, branch, from: state.head }];
+  const first = buildCommit({
+    id: change.method,
+    repo: state.repoName,
+    branch,
+    purpose: change.method,
+    parent: state.head,
+    trees: state.config.trees,
+    files: [{ path: state.config.path, text: state.config.text, patches: change.patches }],
+    message,
+    author,
+    ...(change.method === 'revert' ? { reverts: deploying.sha } : {}),
+  });
+  actions.push(first.action);
+
+  let trees = first.trees;
+  let tip = first.action.commit;
+  const preconditions: Precondition[] = [
+    { kind: 'ref', repo: state.repoName, ref: `refs/heads/${state.branch}`, sha: state.head },
+    { kind: 'ref', repo: state.repoName, ref: `refs/heads/${branch}`, sha: null },
+    { kind: 'blob', repo: state.repoName, commit: state.head, path: state.config.path, blob: state.config.blob },
+  ];
+  for (const patch of guard.patches) {
+    const file = state.fluxFiles[patch.file];
+    if (!file) continue;
+    const next = buildCommit({ id: patch.purpose, repo: state.repoName, branch, purpose: patch.purpose, parent: tip, trees: { ...file.trees, ...trees }, files: [{ path: file.path, text: file.text, patches: patch.patches }], message: patch.message, author });
+    actions.push(next.action);
+    trees = next.trees;
+    tip = next.action.commit;
+    preconditions.push({ kind: 'blob', repo: state.repoName, commit: state.head, path: file.path, blob: file.blob });
+  }
+
+  const remote = policy.spec.git?.remote ?? 'origin';
+  if (policy.spec.git?.push) actions.push({ id: 'push', kind: 'push', repo: state.repoName, remote, refs: [{ ref: `refs/heads/${branch}`, sha: tip }] });
+  actions.push({ id: 'pull-request', kind: 'open-pull-request', repo: state.repoName, head: branch, base: state.branch, title: first.action.message.split('\n')[0]! });
+
+  if (state.cluster) preconditions.push({ kind: 'running-image', environment: env.name, image: state.cluster.image, ...(state.cluster.digest ? { digest: state.cluster.digest } : {}) });
+  preconditions.push({ kind: 'policy', file: context.policyFile, sha256: context.policyHash }, { kind: 'tool', version: context.toolVersion });
+
+  const plan = sealPlan({
+    formatVersion: PLAN_FORMAT_VERSION,
+    tool: { name: 'hotfix', version: context.toolVersion },
+    createdAt: context.now,
+    policy: { name: policy.metadata.name, file: context.policyFile },
+    request: { ...request, ...(reason ? { reason } : {}) },
+    repos: context.repos,
+    deployed: {
+      environment: env.name,
+      image: current.image,
+      configRepo: state.repoName,
+      configBranch: state.branch,
+      configFile: state.config.path,
+      deployingCommit: { sha: deploying.sha, subject: deploying.subject, date: deploying.committer.date },
+      ...(state.cluster ? { cluster: { image: state.cluster.image, ...(state.cluster.digest ? { digest: state.cluster.digest } : {}), source: state.cluster.source, health: describeHealth(state.cluster) } } : {}),
+    },
+    target: { image: change.target, deployedBy: { sha: target.commit.sha, subject: target.commit.subject, date: target.commit.committer.date } },
+    preconditions,
+    actions,
+    diagnostics,
+    notes: [
+      `To reproduce the bad version locally: docker run ${current.image}`,
+      `Then open a pull request from ${branch} into ${state.branch}${rules.approvals > 0 ? ` (needs ${rules.approvals} approval${rules.approvals === 1 ? '' : 's'})` : ''}.`,
+      'The bug still needs to be found and fixed before the next deployment.',
+    ],
+  });
+  return { plan, diagnostics };
+}
+
+function refuse(...diagnostics: Diagnostic[]): PlanOutcome {
+  return { diagnostics };
+}

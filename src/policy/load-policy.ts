@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { HotfixError } from '../diagnostics/errors.js';
+import { lintSources } from './lint.js';
+import { readPolicyFiles } from './read-policy-files.js';
+import type { Policy } from './types.js';
+
+export interface LoadedPolicy {
+  readonly policy: Policy;
+  readonly warnings: readonly Diagnostic[];
+  /** Absolute path, so apply can re-check the policy from any directory. */
+  readonly file: string;
+  readonly sha256: string;
+}
+
+/**
+ * Reads the one policy a plan command works from. Any lint error refuses it, with the same
+ * findings `hotfix lint` gives; warnings are returned for the caller to show.
+ */
+export async function loadPolicy(path: string, cwd: string): Promise<LoadedPolicy> {
+  const read = await readPolicyFiles([path], cwd);
+  const source = read.sources[0];
+  if (!source) throw new HotfixError(read.diagnostics.length > 0 ? read.diagnostics : [diagnostic('HF100', `cannot read ${path}`)]);
+  const linted = lintSources([source]);
+  const errors = linted.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new HotfixError(errors);
+  const policy = linted.policies.length === 1 ? linted.policies[0]!.policy : undefined;
+  if (!policy) throw new HotfixError([diagnostic('HF106', `${path} holds ${linted.policies.length} policies; a plan needs a file with exactly one`, { file: source.file })]);
+  const file = resolve(cwd, path);
+  const sha256 = createHash('sha256').update(await readFile(file)).digest('hex');
+  return { policy, file, sha256, warnings: linted.diagnostics };
+}

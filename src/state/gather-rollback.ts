@@ -1,0 +1,128 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { HotfixError } from '../diagnostics/errors.js';
+import { findImage } from '../patch/find-image.js';
+import { formatImageRef } from '../patch/image-ref.js';
+import type { Environment, Policy } from '../policy/types.js';
+import { readClusterFile, readClusterLive } from './cluster/read-cluster.js';
+import { CatFileBatch } from './git/cat-file.js';
+import { assertRepository, changedFiles, fileHistory, listBranches, listRemotes, readFileAt, resolveCommit } from './git/read.js';
+import { fluxFiles, fluxObjectsIn } from './git/scan-flux.js';
+import type { ClusterState, Deployment, FileAtRevision, RollbackState } from './types.js';
+
+export interface RollbackStateRequest {
+  readonly policy: Policy;
+  readonly environment: Environment;
+  readonly repos: Readonly<Record<string, string>>;
+  /** How many deployments to read back at most (the target must be among them). */
+  readonly depth: number;
+  /** Stop early once a deployment satisfies this (the `--to` target was found). */
+  readonly stopAt?: (deployment: Deployment) => boolean;
+  readonly cluster: { readonly file: string } | 'live' | 'none';
+}
+
+/** Reads everything a rollback plan relies on. Read-only. */
+export async function gatherRollbackState(request: RollbackStateRequest): Promise<RollbackState> {
+  const { environment: env, policy } = request;
+  const repoName = env.config.repo;
+  const repoPath = request.repos[repoName];
+  if (repoPath === undefined) throw new HotfixError([diagnostic('HF200', `the policy names repository "${repoName}"; bind it with --repo ${repoName}=PATH`)]);
+  await assertRepository(repoPath, repoName);
+
+  const head = await resolveCommit(repoPath, `refs/heads/${env.config.branch}`);
+  if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${repoName} (${repoPath})`)]);
+
+  const blobs = new CatFileBatch(repoPath);
+  try {
+    const readBlob = (object: string) => blobs.read(object);
+    const config = await readFileAt(repoPath, head, env.config.file, readBlob);
+    const image = policy.spec.app.image;
+    const valueIn = (text: string | undefined): string | undefined => {
+      if (text === undefined) return undefined;
+      try {
+        return formatImageRef(findImage(text, env.config.locator, image).current);
+      } catch {
+        return undefined; // the file did not declare the image yet (or not in this form)
+      }
+    };
+    const currentImage = valueIn(config.text);
+    if (currentImage === undefined) findImage(config.text, env.config.locator, image); // throws the precise HF207/HF209
+
+    const walk = await walkDeployments(repoPath, head, env.config.file, currentImage!, request, async (sha) => valueIn(await blobs.read(`${sha}:${env.config.file}`)));
+    const deploying = walk.deployments[0]!.commit;
+    const [changed, parentText, commitText] = await Promise.all([
+      changedFiles(repoPath, deploying.sha),
+      deploying.parents[0] ? blobs.read(`${deploying.parents[0]}:${env.config.file}`) : Promise.resolve(undefined),
+      blobs.read(`${deploying.sha}:${env.config.file}`),
+    ]);
+
+    const flux = [];
+    const fluxFileStates: Record<string, FileAtRevision> = {};
+    for (const file of await fluxFiles(repoPath, head)) {
+      const state = await readFileAt(repoPath, head, file, readBlob);
+      const objects = fluxObjectsIn(file, state.text);
+      if (objects.length === 0) continue;
+      flux.push(...objects);
+      fluxFileStates[file] = state;
+    }
+
+    const [branches, remotes, cluster] = await Promise.all([listBranches(repoPath), listRemotes(repoPath), readCluster(env, request.cluster)]);
+    return {
+      repoName,
+      repoPath,
+      branch: env.config.branch,
+      head,
+      config,
+      deployments: walk.deployments,
+      historyComplete: walk.complete,
+      deploying: { changedFiles: changed, ...(parentText !== undefined ? { parentText } : {}), commitText: commitText ?? config.text },
+      ...(cluster ? { cluster } : {}),
+      flux,
+      fluxFiles: fluxFileStates,
+      branches,
+      remotes,
+    };
+  } finally {
+    blobs.close();
+  }
+}
+
+/**
+ * Walks the file's history newest first, grouping commits into runs of the same image
+ * value; the oldest commit of a run is the one that deployed that value. Stops once it
+ * has `depth` earlier deployments (or found `to`).
+ */
+async function walkDeployments(
+  repo: string,
+  head: string,
+  file: string,
+  currentImage: string,
+  request: RollbackStateRequest,
+  valueAt: (sha: string) => Promise<string | undefined>,
+): Promise<{ deployments: Deployment[]; complete: boolean }> {
+  const deployments: Deployment[] = [];
+  let runValue = currentImage;
+  let runStart: Deployment['commit'] | undefined;
+  for await (const commit of fileHistory(repo, head, file)) {
+    const value = await valueAt(commit.sha);
+    if (value === runValue) {
+      runStart = commit;
+      continue;
+    }
+    if (runStart) {
+      deployments.push({ image: runValue, commit: runStart });
+      const last = deployments[deployments.length - 1]!;
+      if (deployments.length > request.depth || (deployments.length > 1 && request.stopAt?.(last))) return { deployments, complete: false };
+    }
+    if (value === undefined) return { deployments, complete: true };
+    runValue = value;
+    runStart = commit;
+  }
+  if (runStart) deployments.push({ image: runValue, commit: runStart });
+  if (deployments.length === 0) throw new HotfixError([diagnostic('HF208', `no commit in the history of ${file} on ${head.slice(0, 7)} set ${currentImage}`)]);
+  return { deployments, complete: true };
+}
+
+async function readCluster(env: Environment, source: RollbackStateRequest['cluster']): Promise<ClusterState | undefined> {
+  if (source === 'none' || !env.cluster) return undefined;
+  return source === 'live' ? readClusterLive(env.cluster) : readClusterFile(source.file, env.cluster);
+}

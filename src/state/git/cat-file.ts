@@ -1,0 +1,62 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { GIT_ENV } from './run-git.js';
+
+/**
+ * One long-lived `git cat-file --batch` process: reading thousands of blobs while walking
+ * history costs one process, not one per blob.
+ */
+export class CatFileBatch {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private buffer = Buffer.alloc(0);
+  private readonly waiting: Array<{ resolve: (text: string | undefined) => void; reject: (e: Error) => void }> = [];
+  private failure: Error | undefined;
+
+  constructor(repo: string) {
+    this.child = spawn('git', ['cat-file', '--batch'], { cwd: repo, env: { ...process.env, ...GIT_ENV } });
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.drain();
+    });
+    const fail = (error: Error) => {
+      this.failure = error;
+      for (const w of this.waiting.splice(0)) w.reject(error);
+    };
+    this.child.on('error', fail);
+    this.child.on('exit', (code) => {
+      if (this.waiting.length > 0) fail(new Error(`git cat-file exited with ${code}`));
+    });
+  }
+
+  /** The text of `rev:path` (or any object name), or undefined when it does not exist. */
+  read(object: string): Promise<string | undefined> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (/[\n\r]/.test(object)) return Promise.reject(new Error('object name contains a line break'));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.child.stdin.write(`${object}\n`);
+    });
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+
+  private drain(): void {
+    while (this.waiting.length > 0) {
+      const newline = this.buffer.indexOf(10);
+      if (newline < 0) return;
+      const header = this.buffer.subarray(0, newline).toString('utf8');
+      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+        this.buffer = this.buffer.subarray(newline + 1);
+        this.waiting.shift()!.resolve(undefined);
+        continue;
+      }
+      const size = Number(header.split(' ')[2]);
+      const end = newline + 1 + size + 1; // content, then a newline
+      if (this.buffer.length < end) return;
+      const content = this.buffer.subarray(newline + 1, newline + 1 + size).toString('utf8');
+      this.buffer = this.buffer.subarray(end);
+      this.waiting.shift()!.resolve(content);
+    }
+  }
+}

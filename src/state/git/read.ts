@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { posix } from 'node:path';
+import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { HotfixError } from '../../diagnostics/errors.js';
+import type { CommitInfo, FileAtRevision, TreeEntry } from '../types.js';
+import { git, GIT_ENV } from './run-git.js';
+
+/** Small named read-only git queries. Every ref and path reaching here was validated by the caller. */
+
+export async function assertRepository(repo: string, name: string): Promise<void> {
+  const result = await git(repo, ['rev-parse', '--git-dir'], { okCodes: [128] }).catch(() => ({ code: 128, stdout: '' }));
+  if (result.code !== 0) throw new HotfixError([diagnostic('HF201', `repository "${name}" at ${repo} is not a git repository`)]);
+}
+
+/** The commit a ref names, or undefined. */
+export async function resolveCommit(repo: string, ref: string): Promise<string | undefined> {
+  const result = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { okCodes: [1] });
+  return result.code === 0 ? result.stdout.trim() : undefined;
+}
+
+export async function listBranches(repo: string): Promise<string[]> {
+  const { stdout } = await git(repo, ['for-each-ref', '--format=%(refname:strip=2)', 'refs/heads']);
+  return stdout.split('\n').filter(Boolean);
+}
+
+export async function listRemotes(repo: string): Promise<string[]> {
+  const { stdout } = await git(repo, ['remote']);
+  return stdout.split('\n').filter(Boolean);
+}
+
+/** Entries of the tree at `rev:dir` ('' for the root). */
+export async function readTree(repo: string, rev: string, dir: string): Promise<TreeEntry[]> {
+  const { stdout } = await git(repo, ['ls-tree', '-z', '--end-of-options', dir ? `${rev}:${dir}` : `${rev}^{tree}`]);
+  return stdout
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => {
+      const tab = line.indexOf('\t');
+      const [mode, type, sha] = line.slice(0, tab).split(' ') as [string, TreeEntry['type'], string];
+      return { mode, type, sha, name: line.slice(tab + 1) };
+    });
+}
+
+/** Directories on a file's path, root first: `a/b/c.yaml` → ['', 'a', 'a/b']. */
+export function directoriesOf(path: string): string[] {
+  const dirs = [''];
+  const parts = posix.dirname(path).split('/').filter((p) => p && p !== '.');
+  for (let i = 1; i <= parts.length; i++) dirs.push(parts.slice(0, i).join('/'));
+  return dirs;
+}
+
+export async function readFileAt(repo: string, rev: string, path: string, readBlob: (object: string) => Promise<string | undefined>): Promise<FileAtRevision> {
+  const trees: Record<string, TreeEntry[]> = {};
+  for (const dir of directoriesOf(path)) trees[dir] = await readTree(repo, rev, dir).catch(() => []);
+  const entry = trees[posix.dirname(path) === '.' ? '' : posix.dirname(path)]?.find((e) => e.name === posix.basename(path));
+  const text = entry?.type === 'blob' ? await readBlob(entry.sha) : undefined;
+  if (!entry || text === undefined) throw new HotfixError([diagnostic('HF203', `${path} does not exist at ${rev.slice(0, 12)} in ${repo}`)]);
+  return { path, blob: entry.sha, text, trees };
+}
+
+const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%s'].join('%x1f');
+
+function parseCommit(line: string): CommitInfo {
+  const [sha, parents, an, ae, ad, cn, ce, cd, subject] = line.split('\x1f') as string[];
+  return {
+    sha: sha!,
+    parents: parents ? parents.split(' ') : [],
+    subject: subject ?? '',
+    author: { name: an!, email: ae!, date: ad! },
+    committer: { name: cn!, email: ce!, date: cd! },
+  };
+}
+
+export async function commitInfo(repo: string, rev: string): Promise<CommitInfo> {
+  const { stdout } = await git(repo, ['log', '-1', `--format=${FORMAT}`, '--end-of-options', rev]);
+  return parseCommit(stdout.replace(/\n$/, ''));
+}
+
+export async function changedFiles(repo: string, sha: string): Promise<string[]> {
+  const { stdout } = await git(repo, ['diff-tree', '--root', '--no-commit-id', '--name-only', '-r', '-z', '--end-of-options', sha]);
+  return stdout.split('\0').filter(Boolean);
+}
+
+/**
+ * Commits that touched `path`, newest first, streamed: the caller stops early and the git
+ * process is ended, so cost follows how far back the answer is, not history length.
+ */
+export async function* fileHistory(repo: string, rev: string, path: string): AsyncGenerator<CommitInfo> {
+  const child = spawn('git', ['-c', 'log.showSignature=false', 'log', `--format=${FORMAT}`, '--end-of-options', rev, '--', path], {
+    cwd: repo,
+    env: { ...process.env, ...GIT_ENV },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  try {
+    for await (const line of lines) if (line) yield parseCommit(line);
+  } finally {
+    lines.close();
+    child.kill();
+  }
+}
