@@ -22,9 +22,10 @@ export interface CommitRequest {
 
 /**
  * Applies the patches and computes every object of the commit, so the plan names the
- * commit id apply will create. Returns the trees after the commit for the next one. Pure.
+ * commit id apply will create; apply calls it again on the real parent and writes the
+ * same objects. Returns the trees after the commit for the next one. Pure.
  */
-export function buildCommit(request: CommitRequest): { action: CommitAction; trees: Trees } {
+export function buildCommit(request: CommitRequest): { action: CommitAction; trees: Trees; objects: GitObject[] } {
   let trees = request.trees;
   let root = '';
   const objects: GitObject[] = [];
@@ -43,6 +44,7 @@ export function buildCommit(request: CommitRequest): { action: CommitAction; tre
   const unique = [...new Map(objects.map((o) => [o.id, o])).values()];
   return {
     trees,
+    objects: unique,
     action: {
       id: request.id,
       kind: 'commit',
@@ -56,7 +58,6 @@ export function buildCommit(request: CommitRequest): { action: CommitAction; tre
       author: request.author,
       committer: request.author,
       changes,
-      objects: unique,
       ...(request.reverts ? { reverts: request.reverts } : {}),
     },
   };

@@ -1,7 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DocumentPatch } from '../patch/patch-yaml.js';
 import type { Person } from '../state/types.js';
-import type { GitObject } from './git-objects.js';
 
 /** Major bumps are rejected by apply; minor bumps only add fields, which apply ignores. */
 export const PLAN_FORMAT_VERSION = '1.0';
@@ -48,11 +47,9 @@ export type Action =
       readonly author: Person;
       readonly committer: Person;
       readonly changes: readonly FileChange[];
-      /** Every object apply writes, with the ids it must get. */
-      readonly objects: readonly GitObject[];
       readonly reverts?: string;
     }
-  | { readonly id: string; readonly kind: 'push'; readonly repo: string; readonly remote: string; readonly refs: readonly { readonly ref: string; readonly sha: string }[] }
+  | { readonly id: string; readonly kind: 'push'; readonly repo: string; readonly remote: string; readonly refs: readonly { readonly ref: string; readonly sha: string }[]; readonly runHooks: boolean }
   | { readonly id: string; readonly kind: 'open-pull-request'; readonly repo: string; readonly head: string; readonly base: string; readonly title: string };
 
 export interface DeployedSummary {

@@ -77,3 +77,28 @@ export function imageTagProblem(tag: string): string | undefined {
   const bad = /[^A-Za-z0-9_.-]/.exec(tag);
   return bad ? `it contains "${bad[0]}"` : undefined;
 }
+
+const CAPTURE: Record<Placeholder, string> = {
+  sha: '[0-9a-f]{40}',
+  sha7: '[0-9a-f]{7}',
+  branch: '[A-Za-z0-9_.-]+?',
+  date: '[0-9]{8}',
+  version: '[A-Za-z0-9_.+-]+?',
+  env: '[a-z0-9-]+?',
+  reason: '[a-z-]+?',
+};
+
+/** Reads a rendered name back: `main-26a4b87` against `main-{sha7}` gives `{ sha7: '26a4b87' }`. */
+export function matchTemplate(template: string, value: string): TemplateValues | undefined {
+  const names: Placeholder[] = [];
+  const source = parseTemplate(template)
+    .parts.map((part) => {
+      if (part.kind === 'text') return part.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(part.name as Placeholder);
+      return `(${CAPTURE[part.name as Placeholder] ?? '.+?'})`;
+    })
+    .join('');
+  const match = new RegExp(`^${source}$`).exec(value);
+  if (!match) return undefined;
+  return Object.fromEntries(names.map((name, i) => [name, match[i + 1]!]));
+}

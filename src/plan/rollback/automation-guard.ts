@@ -1,8 +1,8 @@
-import { posix } from 'node:path';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { DocumentPatch } from '../../patch/patch-yaml.js';
 import type { Environment } from '../../policy/types.js';
-import type { FluxObject, RollbackState } from '../../state/types.js';
+import type { RollbackState } from '../../state/types.js';
+import { automationsCovering, fluxRef } from '../automation-coverage.js';
 
 export interface GuardPatch {
   readonly file: string;
@@ -18,7 +18,7 @@ export interface GuardPatch {
  */
 export function automationGuard(env: Environment, image: string, state: RollbackState, targetTag: string | undefined): { diagnostics: Diagnostic[]; patches: GuardPatch[] } {
   const flux = env.automation?.flux;
-  const automations = state.flux.filter((o) => o.kind === 'ImageUpdateAutomation' && (flux ? ref(o) === flux.imageUpdateAutomation : covers(o, state)));
+  const automations = automationsCovering(env, state.flux);
   const active = automations.filter((o) => !o.suspended);
   const named = flux?.imageUpdateAutomation;
 
@@ -29,7 +29,7 @@ export function automationGuard(env: Environment, image: string, state: Rollback
   }
 
   const action = flux?.onRollback ?? 'warn';
-  const names = active.map((o) => `${ref(o)} (${o.file})`).join(', ');
+  const names = active.map((o) => `${fluxRef(o)} (${o.file})`).join(', ');
   if (action === 'suspend')
     return {
       diagnostics: [],
@@ -37,12 +37,12 @@ export function automationGuard(env: Environment, image: string, state: Rollback
         file: o.file,
         purpose: 'suspend-automation',
         patches: [{ document: o.document, ops: [{ op: 'add', path: '/spec/suspend', value: true }] }],
-        message: `Suspend image automation ${ref(o)}\n\nIt would push the newer ${image} tag straight back after the rollback.\nResume it (spec.suspend: false) once a fixed image is released.`,
+        message: `Suspend image automation ${fluxRef(o)}\n\nIt would push the newer ${image} tag straight back after the rollback.\nResume it (spec.suspend: false) once a fixed image is released.`,
       })),
     };
 
   if (action === 'pin' && targetTag !== undefined) {
-    const policy = state.flux.find((o) => o.kind === 'ImagePolicy' && ref(o) === flux?.imagePolicy);
+    const policy = state.flux.find((o) => o.kind === 'ImagePolicy' && fluxRef(o) === flux?.imagePolicy);
     if (policy)
       return {
         diagnostics: [],
@@ -50,22 +50,10 @@ export function automationGuard(env: Environment, image: string, state: Rollback
           file: policy.file,
           purpose: 'pin-policy',
           patches: [{ document: policy.document, ops: [{ op: 'add', path: '/spec/filterTags/pattern', value: `^${targetTag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$` }] }],
-          message: `Pin image policy ${ref(policy)} to ${targetTag}\n\nImage automation ${names} would otherwise push the newer ${image} tag straight back.\nUnpin it once a fixed image is released.`,
+          message: `Pin image policy ${fluxRef(policy)} to ${targetTag}\n\nImage automation ${names} would otherwise push the newer ${image} tag straight back.\nUnpin it once a fixed image is released.`,
         }],
       };
     return { diagnostics: [diagnostic('HF310', `ImagePolicy ${flux?.imagePolicy ?? '(none named)'} is not in the config repository, so it cannot be pinned; ${names} will push the newer tag back`)], patches: [] };
   }
   return { diagnostics: [diagnostic('HF310', `image automation ${names} is active and will push the newer ${image} tag straight back; suspend it, or set automation.flux.onRollback to suspend or pin`)], patches: [] };
-}
-
-function ref(o: FluxObject): string {
-  return `${o.namespace}/${o.name}`;
-}
-
-/** An automation with no name in the policy covers the file if it pushes to its branch under its update path. */
-function covers(o: FluxObject, state: RollbackState): boolean {
-  if (o.branch !== undefined && o.branch !== state.branch) return false;
-  if (o.target === undefined) return true;
-  const base = posix.normalize(o.target).replace(/^\.\/?/, '').replace(/\/$/, '');
-  return base === '' || state.config.path === base || state.config.path.startsWith(`${base}/`);
 }

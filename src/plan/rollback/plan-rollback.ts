@@ -98,7 +98,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   }
 
   const remote = policy.spec.git?.remote ?? 'origin';
-  if (policy.spec.git?.push) actions.push({ id: 'push', kind: 'push', repo: state.repoName, remote, refs: [{ ref: `refs/heads/${branch}`, sha: tip }] });
+  if (policy.spec.git?.push) actions.push({ id: 'push', kind: 'push', repo: state.repoName, remote, refs: [{ ref: `refs/heads/${branch}`, sha: tip }], runHooks: policy.spec.git.allowHooks });
   actions.push({ id: 'pull-request', kind: 'open-pull-request', repo: state.repoName, head: branch, base: state.branch, title: first.action.message.split('\n')[0]! });
 
   if (state.cluster) preconditions.push({ kind: 'running-image', environment: env.name, image: state.cluster.image, ...(state.cluster.digest ? { digest: state.cluster.digest } : {}) });

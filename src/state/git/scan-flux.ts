@@ -4,9 +4,9 @@ import { git } from './run-git.js';
 
 const KINDS = new Set(['ImageUpdateAutomation', 'ImagePolicy', 'ImageRepository']);
 
-/** Files at `rev` that may hold Flux image automation objects (git grep, read-only). */
+/** Files at `rev` (always a resolved commit id) that may hold Flux image automation objects. */
 export async function fluxFiles(repo: string, rev: string): Promise<string[]> {
-  const { stdout } = await git(repo, ['grep', '-l', '-z', '-E', '-e', 'kind:[[:space:]]*Image(UpdateAutomation|Policy|Repository)', '--end-of-options', rev, '--', '*.yaml', '*.yml'], { okCodes: [1] });
+  const { stdout } = await git(repo, ['grep', '-l', '-z', '-E', '-e', 'kind:[[:space:]]*Image(UpdateAutomation|Policy|Repository)', rev, '--', '*.yaml', '*.yml'], { okCodes: [1] });
   return stdout.split('\0').filter(Boolean).map((line) => line.slice(rev.length + 1));
 }
 

@@ -1,0 +1,40 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { HotfixError } from '../diagnostics/errors.js';
+import type { GitObject } from '../plan/git-objects.js';
+import { git } from '../state/git/run-git.js';
+
+/**
+ * Every write apply makes to a repository: objects into the object store, refs moved by
+ * compare-and-swap, atomic pushes. Never the work tree, the index or the stash.
+ */
+export const ZERO_OID = '0'.repeat(40);
+
+export async function writeObjects(repo: string, objects: readonly GitObject[]): Promise<void> {
+  for (const object of objects) {
+    const { stdout } = await git(repo, ['hash-object', '-t', object.type, '-w', '--stdin'], { input: Buffer.from(object.content, 'base64') });
+    if (stdout.trim() !== object.id)
+      throw new HotfixError([diagnostic('HF406', `git stored the ${object.type} as ${stdout.trim().slice(0, 12)}, not ${object.id.slice(0, 12)} as planned; nothing was published`)]);
+  }
+}
+
+export interface RefUpdate {
+  readonly ref: string;
+  readonly sha: string;
+  /** The value the ref must have now; null when it must not exist. */
+  readonly old: string | null;
+}
+
+/** One `git update-ref --stdin` transaction: all the refs move, or none does. */
+export async function updateRefs(repo: string, updates: readonly RefUpdate[]): Promise<void> {
+  const input = ['start', ...updates.map((u) => `update ${u.ref} ${u.sha} ${u.old ?? ZERO_OID}`), 'prepare', 'commit', ''].join('\n');
+  await git(repo, ['update-ref', '--stdin'], { input }).catch((error: HotfixError) => {
+    throw new HotfixError([diagnostic('HF407', `could not move ${updates.map((u) => u.ref).join(', ')}: ${error.diagnostics[0]?.message ?? String(error)}`)]);
+  });
+}
+
+export async function push(repo: string, remote: string, refs: readonly { ref: string; sha: string }[], runHooks: boolean): Promise<void> {
+  const args = ['push', '--atomic', '--porcelain', ...(runHooks ? [] : ['--no-verify']), '--end-of-options', remote, ...refs.map((r) => `${r.sha}:${r.ref}`)];
+  await git(repo, args).catch((error: HotfixError) => {
+    throw new HotfixError([diagnostic('HF408', `push to ${remote} was rejected: ${error.diagnostics[0]?.message.replace(/^git push failed in [^:]+: /, '') ?? String(error)}. The local branch is in place; push it by hand once the remote accepts it.`)]);
+  });
+}

@@ -1,0 +1,59 @@
+import { Command, Option } from 'clipanion';
+import { PlanCommand } from './plan-command.js';
+
+export class PlanRollbackCommand extends PlanCommand {
+  static override paths = [['plan', 'rollback']];
+
+  static override usage = Command.Usage({
+    category: 'Plans',
+    description: 'plan a GitOps rollback of an environment',
+    details: `
+      Finds the image the environment's config declares now and the commit that deployed it (walking only that file's history), and plans a revert of that commit on a new branch, reviewed as a pull request. Where the deploying commit changed more than this image, only this image's change is reverted; where a later commit touched the same line, the plan sets the previous value instead. Every other byte of the file stays as it is.
+
+      If image automation (Flux) covers the image, the plan warns that it will push the newer tag back, and where the policy says so carries the change that suspends it or pins its policy.
+
+      The plan is printed (\`--format text|markdown|json\`) and, with \`--out\`, saved for \`hotfix apply\`.
+    `,
+    examples: [
+      ['Roll production back to the previous image', '$0 plan rollback --policy policies/api-js.yaml --env production --repo deploy=../deploy --reason "login broken" --out plan.json'],
+      ['Roll back to a given tag, as a PR comment', '$0 plan rollback --policy p.yaml --env production --repo deploy=. --to main-f01225d --reason "..." --format markdown'],
+    ],
+  });
+
+  to = Option.String('--to', { description: 'Roll back to this tag, image or deploying commit instead of the previous one' });
+  reason = Option.String('--reason', { description: 'Why; required when the policy says so' });
+
+  protected async run(): Promise<number> {
+    const [{ loadPolicy }, { gatherRollbackState }, { planRollback }, { deploymentMatches }, { VERSION }, { HotfixError }, { diagnostic }] = await Promise.all([
+      import('../../policy/load-policy.js'),
+      import('../../state/gather-rollback.js'),
+      import('../../plan/rollback/plan-rollback.js'),
+      import('../../plan/rollback/choose-target.js'),
+      import('../../version.js'),
+      import('../../diagnostics/errors.js'),
+      import('../../diagnostics/diagnostic.js'),
+    ]);
+    const repos = this.repos();
+    const cluster = this.clusterSource();
+    const loaded = await loadPolicy(this.policyPath, this.context.cwd);
+    const env = loaded.policy.spec.environments.find((e) => e.name === this.environment);
+    if (!env) throw new HotfixError([diagnostic('HF302', `environment "${this.environment}" is not declared in ${this.policyPath} (it has ${loaded.policy.spec.environments.map((e) => e.name).join(', ')})`)]);
+    const to = this.to;
+
+    const state = await gatherRollbackState({
+      policy: loaded.policy,
+      environment: env,
+      repos,
+      depth: to === undefined ? Math.max(1, loaded.policy.spec.rollback?.maxSteps ?? 1) : (loaded.policy.spec.rollback?.maxSteps ?? 1000),
+      ...(to !== undefined ? { stopAt: (d: Parameters<typeof deploymentMatches>[0]) => deploymentMatches(d, to) } : {}),
+      cluster,
+    });
+    const outcome = planRollback(
+      loaded.policy,
+      state,
+      { kind: 'rollback', environment: env.name, allowDrift: this.allowDrift, ...(this.reason !== undefined ? { reason: this.reason } : {}), ...(to !== undefined ? { to } : {}) },
+      { now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), toolVersion: VERSION, policyFile: loaded.file, policyHash: loaded.sha256, repos },
+    );
+    return this.finish(outcome);
+  }
+}

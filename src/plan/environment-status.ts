@@ -1,0 +1,49 @@
+import { parseImageRef } from '../patch/image-ref.js';
+import { matchTemplate } from '../policy/template.js';
+import type { Environment, Policy } from '../policy/types.js';
+import type { EnvironmentFacts } from '../state/gather-status.js';
+import { automationsCovering, fluxRef } from './automation-coverage.js';
+import { describeHealth } from './rollback/cluster-checks.js';
+
+export interface EnvironmentStatus {
+  readonly name: string;
+  readonly config: { readonly repo: string; readonly branch: string; readonly file: string; readonly head: string };
+  readonly declared: string;
+  /** The app commit the declared tag names, when the tag format tells. */
+  readonly commit?: { readonly sha: string; readonly source: 'tag' };
+  readonly running?: { readonly image: string; readonly digest?: string; readonly source: 'kubectl' | 'file'; readonly health: string; readonly healthy: boolean };
+  readonly runningError?: string;
+  /** null when the cluster was not read. */
+  readonly drift: boolean | null;
+  readonly automation: readonly { readonly name: string; readonly active: boolean; readonly file: string }[];
+}
+
+/** Pure: what one environment's facts mean. */
+export function environmentStatus(policy: Policy, env: Environment, facts: EnvironmentFacts): EnvironmentStatus {
+  const declared = parseImageRef(facts.declared);
+  const fromTag = declared.tag !== undefined ? matchTemplate(policy.spec.app.tagFormat, declared.tag) : undefined;
+  const sha = fromTag?.sha ?? fromTag?.sha7;
+  const cluster = facts.cluster;
+  const running = cluster ? parseImageRef(cluster.image) : undefined;
+  const h = cluster?.health;
+  return {
+    name: env.name,
+    config: { repo: env.config.repo, branch: env.config.branch, file: env.config.file, head: facts.head },
+    declared: facts.declared,
+    ...(sha ? { commit: { sha, source: 'tag' as const } } : {}),
+    ...(cluster
+      ? {
+          running: {
+            image: cluster.image,
+            ...(cluster.digest ? { digest: cluster.digest } : {}),
+            source: cluster.source,
+            health: describeHealth(cluster),
+            healthy: (h?.observedGeneration ?? 0) >= (h?.generation ?? 0) && (h?.available ?? 0) >= (h?.replicas ?? 0) && (h?.updated ?? 0) >= (h?.replicas ?? 0),
+          },
+        }
+      : {}),
+    ...(facts.clusterError ? { runningError: facts.clusterError } : {}),
+    drift: running ? running.name !== declared.name || running.tag !== declared.tag : null,
+    automation: automationsCovering(env, facts.flux).map((o) => ({ name: fluxRef(o), active: !o.suspended, file: o.file })),
+  };
+}

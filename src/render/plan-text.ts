@@ -1,0 +1,35 @@
+import type { Plan } from '../plan/types.js';
+import { diagnosticLine } from './diagnostics-text.js';
+import { describeActions, headerRows, planLine, planTitle, type Marker } from './plan-summary.js';
+import type { Style } from './style.js';
+
+/** The terminal rendering, in terraform's shape: header, one block per action, warnings, totals. */
+export function renderPlanText(plan: Plan, style: Style): string {
+  const out: string[] = [style.bold(planTitle(plan)), ''];
+  const rows = headerRows(plan);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  for (const [label, value] of rows) out.push(`  ${label.padEnd(width)}  ${value}`);
+  out.push('', 'hotfix will perform the following actions:', '');
+
+  const colour = (marker: Marker, text: string) => (marker === '+' ? style.green(text) : marker === '~' ? style.yellow(text) : marker === '-' ? style.red(text) : text);
+  const lines = describeActions(plan);
+  for (const line of lines) {
+    out.push(style.dim(`  # ${line.heading}`));
+    out.push(`  ${colour(line.marker, line.marker)} ${line.text}`);
+    if (line.action.kind === 'commit') {
+      for (const change of line.action.changes)
+        for (const diffLine of change.diff.replace(/\n$/, '').split('\n'))
+          out.push(`      ${diffLine.startsWith('+') && !diffLine.startsWith('+++') ? style.green(diffLine) : diffLine.startsWith('-') && !diffLine.startsWith('---') ? style.red(diffLine) : diffLine}`);
+    }
+    out.push('');
+  }
+
+  if (plan.diagnostics.length > 0) {
+    out.push('Warnings:');
+    for (const d of plan.diagnostics) out.push(`  ${diagnosticLine(d, style)}`);
+    out.push('');
+  }
+  for (const note of plan.notes) out.push(note);
+  out.push('', style.bold(planLine(lines)), `Plan id: ${plan.id}`);
+  return out.join('\n') + '\n';
+}

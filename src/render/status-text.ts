@@ -1,0 +1,17 @@
+import type { EnvironmentStatus } from '../plan/environment-status.js';
+import type { Style } from './style.js';
+
+export function renderStatusText(policyName: string, environments: readonly EnvironmentStatus[], style: Style): string {
+  const out = [style.bold(`Status of ${policyName}`), ''];
+  for (const env of environments) {
+    out.push(`${style.bold(env.name)}  ${style.dim(`(${env.config.repo} ${env.config.branch}@${env.config.head.slice(0, 7)}:${env.config.file})`)}`);
+    out.push(`  declared    ${env.declared}${env.commit ? `  (app commit ${env.commit.sha} from the tag)` : ''}`);
+    if (env.running) out.push(`  running     ${env.running.image}${env.running.digest ? `@${env.running.digest}` : ''}  (${env.running.source === 'file' ? 'state file' : 'kubectl'})`);
+    else out.push(`  running     ${env.runningError ? style.red(`unknown: ${env.runningError}`) : style.dim('not read')}`);
+    if (env.running) out.push(`  rollout     ${env.running.healthy ? style.green(env.running.health) : style.yellow(env.running.health)}`);
+    out.push(`  drift       ${env.drift === null ? style.dim('unknown') : env.drift ? style.red('yes: the cluster runs another image than the config declares') : style.green('none')}`);
+    const automation = env.automation.length === 0 ? style.dim('none found in the config repository') : env.automation.map((a) => `${a.name} ${a.active ? style.yellow('active') : 'suspended'} (${a.file})`).join(', ');
+    out.push(`  automation  ${automation}`, '');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,51 @@
+import { findImage } from '../patch/find-image.js';
+import { formatImageRef } from '../patch/image-ref.js';
+import type { Environment } from '../policy/types.js';
+import { readClusterFile, readClusterLive } from './cluster/read-cluster.js';
+import { CatFileBatch } from './git/cat-file.js';
+import { assertRepository, readFileAt, resolveCommit } from './git/read.js';
+import { fluxFiles, fluxObjectsIn } from './git/scan-flux.js';
+import type { ClusterState, FluxObject } from './types.js';
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { HotfixError } from '../diagnostics/errors.js';
+
+export interface EnvironmentFacts {
+  readonly environment: string;
+  readonly head: string;
+  readonly declared: string;
+  readonly cluster?: ClusterState;
+  /** Why the cluster could not be read, when it could not. */
+  readonly clusterError?: string;
+  readonly flux: readonly FluxObject[];
+}
+
+/** Reads what one environment declares and runs. Read-only. */
+export async function gatherEnvironmentFacts(env: Environment, image: string, repos: Readonly<Record<string, string>>, cluster: { file: string } | 'live' | 'none'): Promise<EnvironmentFacts> {
+  const repo = repos[env.config.repo];
+  if (repo === undefined) throw new HotfixError([diagnostic('HF200', `the policy names repository "${env.config.repo}"; bind it with --repo ${env.config.repo}=PATH`)]);
+  await assertRepository(repo, env.config.repo);
+  const head = await resolveCommit(repo, `refs/heads/${env.config.branch}`);
+  if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${repo})`)]);
+  const blobs = new CatFileBatch(repo);
+  try {
+    const read = (o: string) => blobs.read(o);
+    const config = await readFileAt(repo, head, env.config.file, read);
+    const declared = formatImageRef(findImage(config.text, env.config.locator, image).current);
+    const flux: FluxObject[] = [];
+    for (const file of await fluxFiles(repo, head)) flux.push(...fluxObjectsIn(file, (await read(`${head}:${file}`)) ?? ''));
+    const running = await readClusterOrReason(env, cluster);
+    return { environment: env.name, head, declared, flux, ...running };
+  } finally {
+    blobs.close();
+  }
+}
+
+/** Status shows what it can: an unreadable cluster is reported, not fatal. */
+async function readClusterOrReason(env: Environment, source: { file: string } | 'live' | 'none'): Promise<{ cluster?: ClusterState; clusterError?: string }> {
+  if (source === 'none' || !env.cluster) return {};
+  try {
+    return { cluster: source === 'live' ? await readClusterLive(env.cluster) : await readClusterFile(source.file, env.cluster) };
+  } catch (error) {
+    return { clusterError: error instanceof HotfixError ? error.diagnostics.map((d) => d.message).join('; ') : String(error) };
+  }
+}
