@@ -1,6 +1,9 @@
 import { Command, Option } from 'clipanion';
 import { PlanCommand } from './plan-command.js';
 
+/** How many deployments back `--to` is looked for. */
+const MAX_DEPLOYMENTS_READ = 1000;
+
 export class PlanRollbackCommand extends PlanCommand {
   static override paths = [['plan', 'rollback']];
 
@@ -44,7 +47,9 @@ export class PlanRollbackCommand extends PlanCommand {
       policy: loaded.policy,
       environment: env,
       repos,
-      depth: to === undefined ? Math.max(1, loaded.policy.spec.rollback?.maxSteps ?? 1) : (loaded.policy.spec.rollback?.maxSteps ?? 1000),
+      // The previous deployment, or as far as it takes to find --to (maxSteps is a rule
+      // the planner applies, so a too-distant target is reported as such).
+      depth: to === undefined ? 1 : MAX_DEPLOYMENTS_READ,
       ...(to !== undefined ? { stopAt: (d: Parameters<typeof deploymentMatches>[0]) => deploymentMatches(d, to) } : {}),
       cluster,
     });

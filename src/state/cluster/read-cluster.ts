@@ -20,9 +20,9 @@ export async function readClusterFile(file: string, ref: ClusterRef): Promise<Cl
 /** The same, live through kubectl with the policy's context and namespace. */
 export async function readClusterLive(ref: ClusterRef, kubectl = 'kubectl'): Promise<ClusterState> {
   const base = [...(ref.context ? ['--context', ref.context] : []), '--namespace', ref.namespace, '--request-timeout', '10s'];
-  const workload = parseJson(await run(kubectl, [...base, 'get', ref.workload, '-o', 'json']), 'kubectl output') as K8sObject;
+  const workload = parseJson(await run(kubectl, [...base, 'get', ref.workload, '-o', 'json'], `get ${ref.workload}`), 'kubectl output') as K8sObject;
   const selector = Object.entries(workload.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(',');
-  const pods = selector ? (parseJson(await run(kubectl, [...base, 'get', 'pods', '-l', selector, '-o', 'json']), 'kubectl output') as K8sObject) : { items: [] };
+  const pods = selector ? (parseJson(await run(kubectl, [...base, 'get', 'pods', '-l', selector, '-o', 'json'], `get pods -l ${selector}`), 'kubectl output') as K8sObject) : { items: [] };
   return clusterStateFrom({ kind: 'List', items: [workload, ...(pods.items ?? [])] }, ref, 'kubectl');
 }
 
@@ -61,12 +61,12 @@ export function clusterStateFrom(json: unknown, ref: ClusterRef, source: Cluster
   };
 }
 
-function run(command: string, args: string[]): Promise<string> {
+function run(command: string, args: string[], what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { timeout: KUBECTL_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
       const why = (error as { killed?: boolean }).killed ? `timed out after ${KUBECTL_TIMEOUT_MS / 1000}s` : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'kubectl is not installed' : stderr.trim().split('\n').pop() || error.message;
-      reject(unreadable(`kubectl ${args.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')} failed: ${why}`));
+      reject(unreadable(`kubectl ${what} failed: ${why}`));
     });
   });
 }
