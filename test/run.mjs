@@ -3,11 +3,19 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTools } from './ensure-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // uvu's package exports do not include its CLI script, so name the file directly.
 const uvu = join(root, 'node_modules', 'uvu', 'bin.js');
 const pattern = process.argv[2] ?? '\\.test\\.ts$';
+try {
+  ensureTools();
+} catch (error) {
+  console.error(`hotfix tests: ${error.message}`);
+  console.log('\n0 passed, 1 failed');
+  process.exit(1);
+}
 
 const child = spawn(process.execPath, ['--import', 'tsx', uvu, 'test', pattern], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
 let output = '';
