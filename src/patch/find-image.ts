@@ -1,0 +1,76 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { HotfixError } from '../diagnostics/errors.js';
+import type { Locator } from '../policy/types.js';
+import { dotPathTokens } from './dot-path.js';
+import { findFluxMarkers } from './find-flux-markers.js';
+import { findHelmValues } from './find-helm-values.js';
+import { findKustomizeImage } from './find-kustomize-image.js';
+import { findManifestImage } from './find-manifest-image.js';
+import { readField, type FoundField, type ImageField, type ImageLocation } from './image-field.js';
+import { parseImageRef, type ImageRef } from './image-ref.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
+
+export type { ImageField, ImageLocation } from './image-field.js';
+
+/** One place a locator matched: the fields that hold the image, and its name where no field holds it. */
+export interface ImageMatch {
+  readonly fields: readonly FoundField[];
+  readonly name?: string;
+}
+
+/**
+ * Finds where a config file declares the image, as the policy's locator says. Exactly one
+ * place must match: none is HF207, several are HF209 (naming their lines). `imageName` (the
+ * app's image) is the image's name where the file holds only its tag.
+ */
+export function findImage(text: string, locator: Locator, imageName: string): ImageLocation {
+  if (locator.typescript) throw new HotfixError([diagnostic('HF207', 'TypeScript config (the typescript locator) is not supported yet')]);
+  const source = parseYamlSource(text);
+  const matches = matchesOf(source, locator);
+  const described = describe(locator);
+  const [match, ...others] = matches;
+  if (!match) throw new HotfixError([diagnostic('HF207', `no image in the config file matches the locator ${described}`)]);
+  if (others.length > 0) {
+    const lines = matches.map((m) => m.fields[0]!.line).sort((a, b) => a - b);
+    throw new HotfixError([diagnostic('HF209', `the locator ${described} matches ${matches.length} images, at lines ${lines.join(', ')}`)]);
+  }
+  const fields = [...match.fields].sort((a, b) => a.document - b.document || a.line - b.line);
+  return { fields: fields.map(({ value: _, ...field }): ImageField => field), current: currentImage(match, imageName) };
+}
+
+function matchesOf(source: YamlSource, locator: Locator): readonly ImageMatch[] {
+  if (locator.kustomizeImage !== undefined) return findKustomizeImage(source, locator.kustomizeImage);
+  if (locator.fluxImagePolicy !== undefined) return findFluxMarkers(source, locator.fluxImagePolicy);
+  if (locator.helmValues) return findHelmValues(source, locator.helmValues);
+  if (locator.manifest) return findManifestImage(source, locator.manifest);
+  if (locator.yamlPath) {
+    const field = readField(source, locator.yamlPath.document, dotPathTokens(locator.yamlPath.path), locator.yamlPath.holds);
+    return field ? [{ fields: [field] }] : [];
+  }
+  throw new Error(`unknown locator ${JSON.stringify(locator)}`);
+}
+
+/** The image the fields declare together: a whole reference, overridden by any field holding one part. */
+function currentImage(match: ImageMatch, imageName: string): ImageRef {
+  const whole = match.fields.find((f) => f.holds === 'image');
+  let ref: ImageRef = whole ? parseImageRef(whole.value) : { name: match.name ?? imageName };
+  for (const field of match.fields) {
+    // An empty tag or digest (`digest: ""`) declares none.
+    if (field.holds === 'name') ref = { ...ref, name: field.value };
+    if (field.holds === 'tag') ref = withPart(ref, 'tag', field.value);
+    if (field.holds === 'digest') ref = withPart(ref, 'digest', field.value);
+  }
+  return ref;
+}
+
+function withPart(ref: ImageRef, part: 'tag' | 'digest', value: string): ImageRef {
+  const { [part]: _, ...rest } = ref;
+  return value === '' ? rest : { ...rest, [part]: value };
+}
+
+function describe(locator: Locator): string {
+  return Object.entries(locator)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key} ${JSON.stringify(value)}`)
+    .join(', ');
+}
