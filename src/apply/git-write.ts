@@ -34,7 +34,10 @@ export async function updateRefs(repo: string, updates: readonly RefUpdate[]): P
 
 export async function push(repo: string, remote: string, refs: readonly { ref: string; sha: string }[], runHooks: boolean): Promise<void> {
   const args = ['push', '--atomic', '--porcelain', ...(runHooks ? [] : ['--no-verify']), '--end-of-options', remote, ...refs.map((r) => `${r.sha}:${r.ref}`)];
-  await git(repo, args).catch((error: HotfixError) => {
-    throw new HotfixError([diagnostic('HF408', `push to ${remote} was rejected: ${error.diagnostics[0]?.message.replace(/^git push failed in [^:]+: /, '') ?? String(error)}. The local branch is in place; push it by hand once the remote accepts it.`)]);
-  });
+  const result = await git(repo, args, { okCodes: [1, 128] }).catch((error: HotfixError) => ({ code: 128, stdout: error.diagnostics[0]?.message ?? '' }));
+  if (result.code === 0) return;
+  // --porcelain prints one line per ref: "!<TAB>src:dst<TAB>[rejected] (why)".
+  const reasons = result.stdout.split('\n').filter((l) => l.startsWith('!')).map((l) => l.split('\t').slice(1).join(' '));
+  const why = reasons.length > 0 ? reasons.join('; ') : result.stdout.trim().split('\n').pop() || 'the remote could not be reached';
+  throw new HotfixError([diagnostic('HF408', `push to ${remote} was rejected: ${why}. The local branch is in place; push it by hand once the remote accepts it.`)]);
 }

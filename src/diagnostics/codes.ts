@@ -51,6 +51,7 @@ export const CODES = {
   HF207: { title: 'image not found in config', severity: 'error', help: 'The locator matched no image value in the config file; check config.file and config.locator.' },
   HF208: { title: 'deploying commit not found', severity: 'error', help: 'No commit in the file\'s history introduced the value deployed now.' },
   HF209: { title: 'ambiguous locator', severity: 'error', help: 'The locator matched more than one value; make it name exactly one.' },
+  HF211: { title: 'config file is not valid YAML', severity: 'error', help: 'The config file has YAML errors, so it cannot be edited safely; fix it on its branch first.' },
   HF210: { title: 'invalid name', severity: 'error', help: 'A ref name, path or value from the command line or policy is not safe to pass to git; correct it.' },
   // HF3xx: plans
   HF301: { title: 'reason required', severity: 'error', help: 'The policy requires --reason for this kind of plan.' },

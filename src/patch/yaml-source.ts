@@ -11,7 +11,7 @@ export interface YamlSource {
   readonly lineOf: (offset: number) => number;
 }
 
-/** Parses every document; a file with YAML errors cannot be edited safely, so it is refused (HF102). */
+/** Parses every document; a file with YAML errors cannot be edited safely, so it is refused (HF211). */
 export function parseYamlSource(text: string): YamlSource {
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter });
@@ -22,7 +22,7 @@ export function parseYamlSource(text: string): YamlSource {
   if (first) {
     const line = lineCounter.linePos(first.error.pos[0]).line;
     const message = first.error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new HotfixError([diagnostic('HF102', `the config file is not valid YAML (document ${first.index}, line ${line}): ${message}`)]);
+    throw new HotfixError([diagnostic('HF211', `the config file is not valid YAML (document ${first.index}, line ${line}): ${message}`)]);
   }
   return { text, documents, lineOf: (offset) => lineCounter.linePos(offset).line };
 }

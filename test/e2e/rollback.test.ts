@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Plan } from '../../src/plan/types.js';
 import { applyPlan, gitOut, planRollback, refs, scenario } from '../helpers/rollback-scenario.js';
-import { hasStackTrace, runCli } from '../helpers/run-cli.js';
+import { execFileSync } from 'node:child_process';
+import { CLI, hasStackTrace, runCli } from '../helpers/run-cli.js';
 
 const REASON = ['--reason', 'checkout returns 500'];
 const commits = (plan: Plan) => plan.actions.filter((a) => a.kind === 'commit') as Array<Extract<Plan['actions'][number], { kind: 'commit' }>>;
@@ -217,6 +218,41 @@ test('unbound repository and bad --repo are clear errors', async () => {
   assert.match(unbound.stderr, /bind it with --repo deploy=PATH {2}\[HF200\]/);
   const bad = runCli(['plan', 'rollback', '--policy', s.policyFile, '--env', 'production', '--repo', 'deploy', ...REASON], { cwd: s.root });
   assert.is(bad.code, 64);
+});
+
+test('confirmation: refused without a terminal; on a terminal only "yes" applies', async () => {
+  const s = await scenario();
+  const { plan } = planRollback(s, REASON);
+  const file = join(s.root, 'plan.json');
+  writeFileSync(file, JSON.stringify(plan));
+  const before = refs(s.configRepo);
+  const piped = runCli(['apply', '--cluster-state', s.clusterStateFile, file], { cwd: s.root });
+  assert.is(piped.code, 1);
+  assert.match(piped.stderr, /run it on a terminal, or pass --auto-approve {2}\[HF405\]/);
+  // `script` gives apply a real pseudo-terminal; the answer arrives on it.
+  const onTerminal = (answer: string) =>
+    execFileSync('sh', ['-c', `(sleep 1; printf '${answer}\\n') | script -qec "node ${CLI} apply --cluster-state ${s.clusterStateFile} ${file}" /dev/null; echo "exit=$?"`], { cwd: s.root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const declined = onTerminal('no');
+  assert.match(declined, /apply declined; nothing was changed {2}\[HF409\]/);
+  assert.match(declined, /exit=1/);
+  assert.is(refs(s.configRepo), before);
+  const accepted = onTerminal('yes');
+  assert.match(accepted, /Apply complete: sha256:/);
+  assert.match(accepted, /exit=0/);
+});
+
+test('a push the remote rejects is reported with its reason (HF408)', async () => {
+  const s = await scenario();
+  const { plan } = planRollback(s, REASON);
+  const branch = (plan!.actions.find((a) => a.kind === 'create-branch') as { branch: string }).branch;
+  // Someone pushed an unrelated branch of that name to the remote in the meantime.
+  const unrelated = gitOut(s.configRepo, ['-c', 'user.name=x', '-c', 'user.email=x@x', 'commit-tree', 'main^{tree}', '-m', 'someone else']).trim();
+  gitOut(s.configRepo, ['push', '-q', 'origin', `${unrelated}:refs/heads/${branch}`]);
+  const file = join(s.root, 'plan.json');
+  writeFileSync(file, JSON.stringify(plan));
+  const r = applyPlan(s, file);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /push to origin was rejected: .*\[rejected\] \(non-fast-forward\).*\[HF408\]/);
 });
 
 test.run();

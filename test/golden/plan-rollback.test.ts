@@ -162,6 +162,16 @@ test('refusals: reason, no rollback rules, existing branch, drift', () => {
   assert.equal(plan(policy(), state({ clusterTag: 'main-9999999' })).diagnostics.map((d) => d.code), ['HF303']);
 });
 
+test('rollback.maxAge: a target deployed longer ago is refused (HF305)', () => {
+  const aged = policy().spec;
+  // The target was deployed 2026-11-18T10:00Z, 98 hours before the plan (2026-11-22T12:00Z).
+  const rules = { ...aged.rollback!, maxAge: '5d' };
+  const recent = plan({ ...policy(), spec: { ...aged, rollback: rules } }, state());
+  assert.equal(recent.diagnostics, []);
+  const old = plan({ ...policy(), spec: { ...aged, rollback: { ...rules, maxAge: '97h' } } }, state());
+  assert.equal(old.diagnostics.map((d) => d.code), ['HF305']);
+});
+
 test('the plan id covers every field of the body', () => {
   const p = plan(policy(), state()).plan!;
   assert.is(plan(policy(), state()).plan!.id, p.id, 'the same inputs give the same id');

@@ -106,8 +106,8 @@ test('the cross-check refuses an edit that means something else (HF322)', () => 
   assert.match(failure(() => patch('a: [1]\n', { op: 'add', path: '/a/1', value: 2 })), /^HF322 /);
 });
 
-test('a file with YAML errors is refused (HF102), never patched', () => {
-  assert.match(failure(() => patch('a: [1\nb: 2\n', { op: 'replace', path: '/b', value: 3 })), /^HF102 the config file is not valid YAML \(document 0, line \d+\)/);
+test('a file with YAML errors is refused (HF211), never patched', () => {
+  assert.match(failure(() => patch('a: [1\nb: 2\n', { op: 'replace', path: '/b', value: 3 })), /^HF211 the config file is not valid YAML \(document 0, line \d+\)/);
 });
 
 test.run();
