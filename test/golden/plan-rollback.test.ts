@@ -154,6 +154,30 @@ test('automation that covers the file: a warning (HF310), or a suspend commit wh
   assert.ok(suspend!.changes[0]!.diff.endsWith('   update:\n     path: ./app\n+  suspend: true\n'), suspend!.changes[0]!.diff);
 });
 
+test('onRollback pin: the ImagePolicy tag filter is pinned to the rollback tag, in a reviewed commit', () => {
+  const imagePolicy = `apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImagePolicy
+metadata:
+  name: api-js
+  namespace: flux-system
+spec:
+  imageRepositoryRef:
+    name: api-js
+  filterTags:
+    pattern: '^main-[a-f0-9]+'
+  policy:
+    alphabetical: { order: asc }
+`;
+  const base = state({ flux: [...FLUX, { kind: 'ImagePolicy', namespace: 'flux-system', name: 'api-js', file: 'flux/policy.yaml', document: 0, suspended: false, target: 'api-js' }] });
+  const withPolicy = { ...base, fluxFiles: { ...base.fluxFiles, 'flux/policy.yaml': { path: 'flux/policy.yaml', blob: '4'.repeat(40), text: imagePolicy, trees: { '': [tree('app', 'tree'), tree('flux', 'tree')], flux: [tree('automation.yaml'), tree('policy.yaml')] } } } };
+  const outcome = plan(policy('      automation: { flux: { imageUpdateAutomation: flux-system/deploy, imagePolicy: flux-system/api-js, onRollback: pin } }'), withPolicy);
+  assert.equal(outcome.diagnostics, []);
+  const [, pin] = commitsOf(outcome.plan!);
+  assert.is(pin!.purpose, 'pin-policy');
+  const changed = pin!.changes[0]!.diff.split('\n').filter((l) => /^[+-] /.test(l));
+  assert.equal(changed, ["-    pattern: '^main-[a-f0-9]+'", "+    pattern: '^main-f01225d$'"]);
+});
+
 test('refusals: reason, no rollback rules, existing branch, drift', () => {
   assert.equal(plan(policy(), state(), '').diagnostics.map((d) => d.code), ['HF301']);
   const noRules = { ...policy(), spec: { ...policy().spec, rollback: undefined } } as Policy;
