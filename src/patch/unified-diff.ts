@@ -1,16 +1,9 @@
-import { createHash } from 'node:crypto';
 import { structuredPatch } from 'diff';
 
 /** The lines of context around a change, as git's default `-U3`. */
 const CONTEXT = 3;
 /** git keeps at most this many bytes of a hunk's function name (xdiff's `struct func_line`). */
 const FUNCNAME_BYTES = 80;
-
-/** Git's object id of a file's content: the sha1 of `blob <length>\0<content>`. */
-export function gitBlobId(content: string): string {
-  const body = Buffer.from(content, 'utf8');
-  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
-}
 
 /**
  * The diff `git diff` (and `git show --format=`) prints for a change to one file's content,

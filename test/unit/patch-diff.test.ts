@@ -3,7 +3,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { gitBlobId, unifiedDiff } from '../../src/patch/unified-diff.js';
+import { blobId as gitBlobId } from '../../src/plan/git-objects.js';
+import { unifiedDiff } from '../../src/patch/unified-diff.js';
 import { ROOT } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
