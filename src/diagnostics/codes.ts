@@ -51,6 +51,7 @@ export const CODES = {
   HF207: { title: 'image not found in config', severity: 'error', help: 'The locator matched no image value in the config file; check config.file and config.locator.' },
   HF208: { title: 'deploying commit not found', severity: 'error', help: 'No commit in the file\'s history introduced the value deployed now.' },
   HF209: { title: 'ambiguous locator', severity: 'error', help: 'The locator matched more than one value; make it name exactly one.' },
+  HF215: { title: 'commit not in the app repository', severity: 'error', help: 'The running image names a commit the app repository does not have; fetch it, or check app.repo.' },
   HF211: { title: 'config file is not valid YAML', severity: 'error', help: 'The config file has YAML errors, so it cannot be edited safely; fix it on its branch first.' },
   HF210: { title: 'invalid name', severity: 'error', help: 'A ref name, path or value from the command line or policy is not safe to pass to git; correct it.' },
   // HF3xx: plans
@@ -65,11 +66,23 @@ export const CODES = {
   HF309: { title: 'partial revert', severity: 'warning', help: 'The deploying commit changed more than this image; only this image\'s change is reverted.' },
   HF310: { title: 'image automation will undo this', severity: 'warning', help: 'Suspend the image automation or pin its policy (automation.flux.onRollback), or it pushes the newer tag back.' },
   HF311: { title: 'rollout unhealthy', severity: 'warning', help: 'The workload\'s rollout has not finished or has unavailable replicas; read the numbers before deciding.' },
-  HF312: { title: 'branch exists', severity: 'error', help: 'The branch the plan would create exists already; delete it or change the branch template.' },
+  HF312: { title: 'branch or tag exists', severity: 'error', help: 'The branch or tag the plan would create exists already; delete it or change the template.' },
   HF313: { title: 'not allowed by policy', severity: 'error', help: 'The policy has no section allowing this kind of plan (spec.rollback or spec.hotfix).' },
   HF320: { title: 'patch precondition failed', severity: 'error', help: 'The value in the file is not what the patch expects; the file changed since the plan was made.' },
   HF321: { title: 'patch path not found', severity: 'error', help: 'The patch names a path that the document does not have.' },
   HF322: { title: 'patch check failed', severity: 'error', help: 'The format-preserving edit did not give the data the patch intends; this is a bug, please report it.' },
+  HF330: { title: 'reason not allowed', severity: 'error', help: 'A hotfix is allowed only for the reasons in hotfix.reasons; pass one of them with --reason.' },
+  HF331: { title: 'commit not on the mainline', severity: 'error', help: 'Pick only commits already on the mainline (app.mainline), so the fix cannot be lost; land it there first.' },
+  HF332: { title: 'too many commits', severity: 'error', help: 'A hotfix may pick at most hotfix.maxCommits commits; keep it to the fix.' },
+  HF333: { title: 'too many changed files', severity: 'error', help: 'The picked commits change more files than hotfix.maxChangedFiles allows; keep the hotfix minimal.' },
+  HF334: { title: 'cherry-pick conflicts', severity: 'error', help: 'The commit does not apply cleanly onto the deployed commit; make a backport commit for it on the mainline, or pick what it depends on too.' },
+  HF335: { title: 'merge-back conflicts', severity: 'warning', help: 'Merging the hotfix back will conflict; apply leaves that merge to you and says how.' },
+  HF336: { title: 'revision sources disagree', severity: 'error', help: 'The image label, tag and git tag name different commits; find out which image really runs before hotfixing it.' },
+  HF337: { title: 'deployed commit unknown', severity: 'error', help: 'No revision source named the commit the running image was built from; add a label to the image, use a tag format with {sha7}, or tag releases in git.' },
+  HF338: { title: 'check not made', severity: 'warning', help: 'A source or check could not be consulted (see the message); the plan relies on the others.' },
+  HF339: { title: 'environment may not be bypassed', severity: 'error', help: 'Going straight to this environment skips an earlier one that hotfix.bypass does not list.' },
+  HF340: { title: 'digest not known in advance', severity: 'error', help: 'The config pins images by digest, which the hotfix image does not have until CI builds it; set config.digest to drop, or plan after the image exists.' },
+  HF341: { title: 'version needed', severity: 'error', help: 'A template uses {version}; pass --version or tag the deployed release in git.' },
   // HF4xx: apply
   HF400: { title: 'plan unreadable', severity: 'error', help: 'The plan file is missing or is not JSON; give the path of a file written by hotfix plan --out.' },
   HF401: { title: 'plan invalid', severity: 'error', help: 'The plan does not match schemas/plan.schema.json; make it again with hotfix plan.' },
@@ -81,6 +94,7 @@ export const CODES = {
   HF407: { title: 'ref update failed', severity: 'error', help: 'A ref moved while apply ran; make the plan again.' },
   HF408: { title: 'push rejected', severity: 'error', help: 'The remote refused the push; the message gives its reason. Local refs were left as they were before the push.' },
   HF409: { title: 'apply declined', severity: 'error', help: 'Nothing was changed.' },
+  HF410: { title: 'gate not met', severity: 'error', help: 'Apply stopped at a gate (an image or a check it waits for); run apply again once it is met (it continues where it stopped), or pass --wait.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

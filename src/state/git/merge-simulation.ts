@@ -1,0 +1,64 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { git } from './run-git.js';
+
+export interface MergeResult {
+  /** The merged tree; present even with conflicts (with conflict markers in it). */
+  readonly tree: string;
+  readonly conflicts: readonly string[];
+}
+
+/** A fixed identity for the throwaway commits below, so no user config is needed. */
+const SYNTHETIC = {
+  GIT_AUTHOR_NAME: 'hotfix',
+  GIT_AUTHOR_EMAIL: 'hotfix@localhost',
+  GIT_AUTHOR_DATE: '1970-01-01T00:00:00Z',
+  GIT_COMMITTER_NAME: 'hotfix',
+  GIT_COMMITTER_EMAIL: 'hotfix@localhost',
+  GIT_COMMITTER_DATE: '1970-01-01T00:00:00Z',
+};
+
+/**
+ * Three-way merges of trees with git's own merge machinery (merge-ort), without a work
+ * tree or an index. git 2.39's `merge-tree --write-tree` has no `--merge-base`, so the base
+ * is imposed by merging two throwaway commits whose only parent is the base.
+ *
+ * With `temporary` storage every object goes to a scratch object directory that reads the
+ * repository's as an alternate: planning writes nothing to the repository. Apply uses
+ * `repository` storage so the merged trees it commits exist there.
+ */
+export class MergeSimulator {
+  private constructor(
+    private readonly repo: string,
+    private readonly env: Readonly<Record<string, string>>,
+    private readonly scratch: string | undefined,
+  ) {}
+
+  static async open(repo: string, storage: 'temporary' | 'repository'): Promise<MergeSimulator> {
+    if (storage === 'repository') return new MergeSimulator(repo, SYNTHETIC, undefined);
+    const { stdout } = await git(repo, ['rev-parse', '--git-common-dir']);
+    const common = stdout.trim();
+    const objects = join(isAbsolute(common) ? common : join(repo, common), 'objects');
+    const scratch = await mkdtemp(join(tmpdir(), 'hotfix-objects-'));
+    return new MergeSimulator(repo, { ...SYNTHETIC, GIT_OBJECT_DIRECTORY: scratch, GIT_ALTERNATE_OBJECT_DIRECTORIES: objects }, scratch);
+  }
+
+  /** Merges `theirs` into `ours` as if their common ancestor were `base` (a commit). */
+  async merge(base: string, ours: string, theirs: string): Promise<MergeResult> {
+    const side = async (tree: string) => (await git(this.repo, ['commit-tree', tree, '-p', base, '-m', 'hotfix merge side'], { env: this.env })).stdout.trim();
+    const [oursCommit, theirsCommit] = [await side(ours), await side(theirs)];
+    const { code, stdout } = await git(this.repo, ['merge-tree', '--write-tree', '--name-only', '-z', '--no-messages', oursCommit, theirsCommit], { env: this.env, okCodes: [1] });
+    const [tree, ...conflicts] = stdout.split('\0').filter(Boolean);
+    return { tree: tree!, conflicts: code === 1 ? [...new Set(conflicts)] : [] };
+  }
+
+  /** The tree a commit points at. */
+  async treeOf(commit: string): Promise<string> {
+    return (await git(this.repo, ['rev-parse', '--verify', '--end-of-options', `${commit}^{tree}`], { env: this.env })).stdout.trim();
+  }
+
+  async close(): Promise<void> {
+    if (this.scratch) await rm(this.scratch, { recursive: true, force: true });
+  }
+}
