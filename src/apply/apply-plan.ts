@@ -1,11 +1,12 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
-import { buildCommit, type CommitAction } from '../plan/build-commit.js';
 import type { Action, Plan } from '../plan/types.js';
-import { CatFileBatch } from '../state/git/cat-file.js';
-import { readFileAt } from '../state/git/read.js';
-import { push, updateRefs, writeObjects } from './git-write.js';
-import { repoPath, verifyPreconditions, type Facts } from './verify-preconditions.js';
+import { Journal } from './journal.js';
+import { isDone, plannedRefValues, refEffect } from './ref-effects.js';
+import { runAction } from './run-action.js';
+import { refValue, repoPath, verifyPreconditions, type Facts } from './verify-preconditions.js';
+
+export type GateAction = Extract<Action, { kind: 'gate' }>;
 
 export interface ApplyOptions {
   readonly facts: Facts;
@@ -13,67 +14,53 @@ export interface ApplyOptions {
   readonly log: (line: string) => void;
   /** Check everything, write nothing. */
   readonly dryRun: boolean;
+  /** What a gate still waits for, or undefined when it is met. */
+  readonly checkGate: (gate: GateAction) => Promise<string | undefined>;
+  /** Poll an unmet gate until this deadline (ms since epoch) instead of stopping at once. */
+  readonly waitUntil?: number;
+  readonly pollMs?: number;
 }
 
-/** Carries out exactly the plan, or refuses before writing anything when a fact changed. */
-export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<void> {
-  const failures = await verifyPreconditions(plan, options.facts);
+/**
+ * Carries out exactly the plan, or refuses before writing anything when a fact changed.
+ * Goes on where an earlier apply of the same plan stopped (a gate, a crash): finished
+ * actions are in the journal, and an action whose ref already holds its result is done.
+ */
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<'complete' | 'already complete'> {
+  const firstRepo = plan.actions.map((a) => ('repo' in a ? a.repo : undefined)).find(Boolean)!;
+  const journal = await Journal.open(repoPath(options.facts.repos, firstRepo), plan.id);
+  if (plan.actions.every((a) => journal.done.has(a.id))) return 'already complete';
+
+  const failures = await verifyPreconditions(plan, options.facts, plannedRefValues(plan.actions));
   if (failures.length > 0) throw new HotfixError(failures);
-  for (const action of plan.actions) {
+
+  for (const [index, action] of plan.actions.entries()) {
+    if (journal.done.has(action.id)) continue;
     if (options.dryRun) {
       options.log(`would ${describe(action)}`);
       continue;
     }
-    await run(action, options.facts.repos);
-    options.log(`${action.kind === 'open-pull-request' ? 'next' : 'done'}: ${describe(action)}`);
+    if (action.kind === 'gate') await passGate(action, options);
+    else if (!(await alreadyDone(plan.actions, index, options.facts.repos))) await runAction(action, options.facts.repos);
+    await journal.finish(action.id);
+    options.log(`${action.kind === 'open-pull-request' || action.kind === 'manual' ? 'next' : 'done'}: ${describe(action)}`);
   }
+  return 'complete';
 }
 
-async function run(action: Action, repos: Facts['repos']): Promise<void> {
-  switch (action.kind) {
-    case 'create-branch':
-      return updateRefs(repoPath(repos, action.repo), [{ ref: `refs/heads/${action.branch}`, sha: action.from, old: null }]);
-    case 'commit':
-      return commit(action, repoPath(repos, action.repo));
-    case 'push':
-      return push(repoPath(repos, action.repo), action.remote, action.refs, action.runHooks);
-    case 'open-pull-request':
-      return; // for a person (or a CI step) to do; apply only says so
-  }
+async function alreadyDone(actions: readonly Action[], index: number, repos: Facts['repos']): Promise<boolean> {
+  const effect = refEffect(actions[index]!);
+  return effect !== undefined && isDone(actions, index, await refValue(repoPath(repos, effect.repo), effect.ref));
 }
 
-/**
- * Recomputes the commit from the repository's real parent and the plan's patches, and
- * writes it only if it comes out with the very id the plan named.
- */
-async function commit(action: CommitAction, repo: string): Promise<void> {
-  const blobs = new CatFileBatch(repo);
-  try {
-    const files = [];
-    let trees = {};
-    for (const change of action.changes) {
-      const file = await readFileAt(repo, action.parent, change.path, (o) => blobs.read(o));
-      trees = { ...file.trees, ...trees };
-      files.push({ path: change.path, text: file.text, patches: change.patches });
-    }
-    const built = buildCommit({
-      id: action.id,
-      repo: action.repo,
-      branch: action.branch,
-      purpose: action.purpose,
-      parent: action.parent,
-      trees,
-      files,
-      message: action.message,
-      author: action.author,
-      ...(action.reverts ? { reverts: action.reverts } : {}),
-    });
-    if (built.action.commit !== action.commit)
-      throw new HotfixError([diagnostic('HF406', `the ${action.purpose} commit would be ${built.action.commit.slice(0, 12)}, not ${action.commit.slice(0, 12)} as planned; nothing was written for it`)]);
-    await writeObjects(repo, built.objects);
-    await updateRefs(repo, [{ ref: `refs/heads/${action.branch}`, sha: action.commit, old: action.parent }]);
-  } finally {
-    blobs.close();
+async function passGate(gate: GateAction, options: ApplyOptions): Promise<void> {
+  for (;;) {
+    const waiting = await options.checkGate(gate);
+    if (waiting === undefined) return;
+    if (options.waitUntil === undefined || Date.now() >= options.waitUntil)
+      throw new HotfixError([diagnostic('HF410', `stopped at the gate: ${waiting}. Run hotfix apply again on the same plan once it is met; it goes on from here`)], 3);
+    options.log(`waiting: ${waiting}`);
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 10_000));
   }
 }
 
@@ -83,9 +70,19 @@ function describe(action: Action): string {
       return `create branch ${action.branch} at ${action.from.slice(0, 7)} in ${action.repo}`;
     case 'commit':
       return `commit ${action.commit.slice(0, 7)} on ${action.branch}: ${action.message.split('\n')[0]}`;
+    case 'cherry-pick':
+      return `cherry-pick ${action.pick.slice(0, 7)} onto ${action.branch} as ${action.commit.slice(0, 7)}`;
+    case 'tag':
+      return `tag ${action.tag} on ${action.target.slice(0, 7)}`;
+    case 'merge':
+      return `merge ${action.from} into ${action.into} as ${action.commit.slice(0, 7)}`;
+    case 'gate':
+      return `gate: ${action.image} exists with ${action.label}=${action.revision.slice(0, 7)}${action.checks.length > 0 ? `, checks ${action.checks.join(', ')} passed` : ''}`;
     case 'push':
-      return `push ${action.refs.map((r) => r.ref.replace(/^refs\/heads\//, '')).join(', ')} to ${action.remote}`;
+      return `push ${action.refs.map((r) => r.ref.replace(/^refs\/(heads|tags)\//, '')).join(', ')} to ${action.remote}`;
     case 'open-pull-request':
       return `open a pull request from ${action.head} into ${action.base}: "${action.title}"`;
+    case 'manual':
+      return `${action.title}: ${action.commands.join(' && ')}`;
   }
 }

@@ -8,6 +8,7 @@ import type { ClusterState } from '../state/types.js';
 import { git } from '../state/git/run-git.js';
 import { resolveCommit } from '../state/git/read.js';
 import { VERSION } from '../version.js';
+import { refKey } from './ref-effects.js';
 
 export interface Facts {
   /** Where each repository is on this machine: the plan's bindings, or --repo overrides. */
@@ -16,10 +17,17 @@ export interface Facts {
   readonly cluster: (environment: string) => Promise<ClusterState | undefined>;
 }
 
-/** Re-checks every fact the plan relies on; returns one finding per fact that changed. */
-export async function verifyPreconditions(plan: Plan, facts: Facts): Promise<Diagnostic[]> {
+/**
+ * Re-checks every fact the plan relies on; returns one finding per fact that changed. A ref
+ * may also hold a value this plan's own actions give it (an earlier apply got that far).
+ */
+export async function verifyPreconditions(plan: Plan, facts: Facts, planned: ReadonlyMap<string, ReadonlySet<string>> = new Map()): Promise<Diagnostic[]> {
   const failures: Diagnostic[] = [];
   for (const precondition of plan.preconditions) {
+    if (precondition.kind === 'ref' && planned.has(refKey(precondition.repo, precondition.ref))) {
+      const now = await refValue(repoPath(facts.repos, precondition.repo), precondition.ref);
+      if (now !== undefined && planned.get(refKey(precondition.repo, precondition.ref))!.has(now)) continue;
+    }
     const problem = await check(plan, precondition, facts);
     if (problem) failures.push(diagnostic('HF404', problem));
   }
@@ -29,7 +37,7 @@ export async function verifyPreconditions(plan: Plan, facts: Facts): Promise<Dia
 async function check(plan: Plan, p: Precondition, facts: Facts): Promise<string | undefined> {
   switch (p.kind) {
     case 'ref': {
-      const now = (await resolveCommit(repoPath(facts.repos, p.repo), p.ref)) ?? null;
+      const now = (await refValue(repoPath(facts.repos, p.repo), p.ref)) ?? null;
       if (now === p.sha) return undefined;
       if (p.sha === null) return `${p.repo}: ${p.ref} exists now (at ${now!.slice(0, 7)}); the plan would create it`;
       return `${p.repo}: ${p.ref} moved from ${p.sha.slice(0, 7)} to ${now === null ? '(deleted)' : now.slice(0, 7)}`;
@@ -54,6 +62,13 @@ async function check(plan: Plan, p: Precondition, facts: Facts): Promise<string 
     case 'tool':
       return p.version === VERSION ? undefined : `the plan was made by hotfix ${p.version}; this is ${VERSION}`;
   }
+}
+
+/** What a ref points at: a commit, or an annotated tag object for tags. */
+export async function refValue(repo: string, ref: string): Promise<string | undefined> {
+  if (!ref.startsWith('refs/tags/')) return resolveCommit(repo, ref);
+  const result = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', ref], { okCodes: [1] });
+  return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
 export function repoPath(repos: Readonly<Record<string, string>>, name: string): string {

@@ -6,6 +6,13 @@ import { parseRepoBindings } from './repo-bindings.js';
 import { renderPlan } from './render-plan.js';
 import { EXIT } from './report-failure.js';
 
+/** `30s`, `20m`, `1h` → milliseconds. */
+function parseDuration(text: string): number {
+  const match = /^([1-9][0-9]*)(s|m|h)$/.exec(text);
+  if (!match) throw new UsageError(`--wait takes a duration such as 30s, 20m or 1h, not "${text}"`);
+  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
+}
+
 export class ApplyCommand extends HotfixCommand {
   static override paths = [['apply']];
 
@@ -14,6 +21,8 @@ export class ApplyCommand extends HotfixCommand {
     description: 'carry out a saved plan exactly, or refuse',
     details: `
       Checks that the plan is intact (schema, and a body that matches its id) and that every fact it relies on still holds (branch heads, file contents, the running image, the policy, the tool version), then carries out its actions in order. Commits are recomputed from the repository and must come out with the ids the plan names. Refs move by compare-and-swap; pushes are atomic. The working tree, index and stash of your checkout are never touched.
+
+      A hotfix plan has a gate: the image CI builds from the hotfix branch must exist with the right revision label, and the required checks must be reported passed (\`--check NAME\`). Apply stops there with exit code 3 and says what it waits for; running it again on the same plan goes on from there. \`--wait 20m\` polls instead.
 
       On a terminal it asks for confirmation; elsewhere pass \`--auto-approve\`.
     `,
@@ -29,13 +38,18 @@ export class ApplyCommand extends HotfixCommand {
   repoBindings = Option.Array('--repo', [], { description: 'Where a repository is on this machine, if not where the plan was made: NAME=PATH' });
   clusterState = Option.String('--cluster-state', { description: 'Check the running image against this kubectl JSON file instead of running kubectl' });
   noCluster = Option.Boolean('--no-cluster', false, { description: 'Do not check the running image' });
+  checks = Option.Array('--check', [], { description: 'A required check CI reported passed (repeatable), for the plan\'s gate' });
+  wait = Option.String('--wait', { description: 'Wait at a gate up to this long (e.g. 30s, 20m) instead of stopping at once' });
+  dockerConfig = Option.String('--docker-config', { description: 'The docker config.json with registry credentials (default: $DOCKER_CONFIG or ~/.docker)' });
   file = Option.String({ name: 'plan.json' });
 
   protected async run(): Promise<number> {
     if (this.clusterState !== undefined && this.noCluster) throw new UsageError('--cluster-state and --no-cluster cannot be used together');
-    const [{ readPlanFile }, { applyPlan }, { HotfixError }, { diagnostic }] = await Promise.all([
+    const waitMs = this.wait === undefined ? undefined : parseDuration(this.wait);
+    const [{ readPlanFile }, { applyPlan }, { gateWaitsFor }, { HotfixError }, { diagnostic }] = await Promise.all([
       import('../apply/read-plan.js'),
       import('../apply/apply-plan.js'),
+      import('../apply/check-gate.js'),
       import('../diagnostics/errors.js'),
       import('../diagnostics/diagnostic.js'),
     ]);
@@ -51,12 +65,17 @@ export class ApplyCommand extends HotfixCommand {
       if (!(await this.confirm())) throw new HotfixError([diagnostic('HF409', 'apply declined; nothing was changed')]);
     }
 
-    await applyPlan(plan, {
+    const passed = new Set(this.checks);
+    const registry = { ...(this.dockerConfig !== undefined ? { dockerConfig: resolve(this.context.cwd, this.dockerConfig) } : {}) };
+    const outcome = await applyPlan(plan, {
       dryRun: this.dryRun,
       log: (line) => this.context.stdout.write(`${line}\n`),
       facts: { repos, cluster: (environment) => this.readCluster(plan.policy.file, environment) },
+      checkGate: (gate) => gateWaitsFor(gate, passed, registry),
+      ...(waitMs !== undefined ? { waitUntil: Date.now() + waitMs, pollMs: Math.min(10_000, Math.max(500, waitMs / 10)) } : {}),
     });
-    this.context.stdout.write(this.dryRun ? '\nDry run: every precondition holds; nothing was changed.\n' : `\nApply complete: ${plan.id}\n`);
+    if (outcome === 'already complete') this.context.stdout.write(`\nNothing to do: this plan was applied completely before (${plan.id}).\n`);
+    else this.context.stdout.write(this.dryRun ? '\nDry run: every precondition holds; nothing was changed.\n' : `\nApply complete: ${plan.id}\n`);
     return EXIT.ok;
   }
 

@@ -3,6 +3,7 @@ import { VERSION } from '../version.js';
 import type { HotfixContext } from './context.js';
 import { ApplyCommand } from './apply.js';
 import { LintCommand } from './lint.js';
+import { PlanHotfixCommand } from './plan/hotfix.js';
 import { PlanRollbackCommand } from './plan/rollback.js';
 import { ShowCommand } from './show.js';
 import { StatusCommand } from './status.js';
@@ -19,7 +20,7 @@ class NoCommand extends Command<HotfixContext> {
 export function buildCli(context: HotfixContext): Cli<HotfixContext> {
   const enableColors = Boolean((context.stdout as { isTTY?: boolean }).isTTY) && !context.env.NO_COLOR;
   const cli = new Cli<HotfixContext>({ binaryLabel: 'hotfix', binaryName: 'hotfix', binaryVersion: VERSION, enableColors });
-  for (const command of [Builtins.HelpCommand, Builtins.VersionCommand, NoCommand, LintCommand, PlanRollbackCommand, ShowCommand, ApplyCommand, StatusCommand]) cli.register(command);
+  for (const command of [Builtins.HelpCommand, Builtins.VersionCommand, NoCommand, LintCommand, PlanRollbackCommand, PlanHotfixCommand, ShowCommand, ApplyCommand, StatusCommand]) cli.register(command);
   return cli;
 }
 

@@ -4,7 +4,7 @@ import { diagnosticLine } from '../render/diagnostics-text.js';
 import { styleFor } from '../render/style.js';
 import type { HotfixContext } from './context.js';
 
-export const EXIT = { ok: 0, failure: 1, changes: 2, usage: 64 } as const;
+export const EXIT = { ok: 0, failure: 1, changes: 2, gate: 3, usage: 64 } as const;
 
 /**
  * The three kinds of failure: a usage mistake (exit 64), a domain error with codes
@@ -18,7 +18,7 @@ export function reportFailure(error: unknown, context: HotfixContext, debug: boo
   }
   if (error instanceof HotfixError) {
     for (const d of error.diagnostics) context.stderr.write(diagnosticLine(d, style) + '\n');
-    return EXIT.failure;
+    return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   context.stderr.write(`hotfix: internal error: ${firstLine(message)}. This is a bug; please report it with the output of --debug.\n`);

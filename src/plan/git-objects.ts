@@ -6,7 +6,7 @@ import type { Person, TreeEntry } from '../state/types.js';
  * Git's object ids computed in process, so a plan can name the exact blobs, trees and
  * commits apply will write (apply writes these same bytes and checks the ids).
  */
-export function objectId(type: 'blob' | 'tree' | 'commit', content: Buffer): string {
+export function objectId(type: GitObject['type'], content: Buffer): string {
   return createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex');
 }
 
@@ -25,7 +25,7 @@ export function treeBytes(entries: readonly TreeEntry[]): Buffer {
 }
 
 export interface GitObject {
-  readonly type: 'blob' | 'tree' | 'commit';
+  readonly type: 'blob' | 'tree' | 'commit' | 'tag';
   readonly id: string;
   /** base64, so objects travel inside JSON plans unchanged. */
   readonly content: string;
@@ -81,4 +81,11 @@ export function commitObject(fields: { tree: string; parents: readonly string[];
     `committer ${fields.committer.name} <${fields.committer.email}> ${gitDate(fields.committer.date)}`,
   ];
   return object('commit', Buffer.from(`${lines.join('\n')}\n\n${message}`, 'utf8'));
+}
+
+/** An annotated tag object, as `git tag -a` writes it. */
+export function tagObject(fields: { target: string; name: string; tagger: Person; message: string }): GitObject {
+  const message = fields.message.endsWith('\n') ? fields.message : `${fields.message}\n`;
+  const text = `object ${fields.target}\ntype commit\ntag ${fields.name}\ntagger ${fields.tagger.name} <${fields.tagger.email}> ${gitDate(fields.tagger.date)}\n\n${message}`;
+  return { type: 'tag', id: objectId('tag', Buffer.from(text, 'utf8')), content: Buffer.from(text, 'utf8').toString('base64') };
 }

@@ -13,7 +13,17 @@ export interface RollbackRequest {
   readonly allowDrift: boolean;
 }
 
-export type PlanRequest = RollbackRequest;
+export interface HotfixRequest {
+  readonly kind: 'hotfix';
+  readonly environment: string;
+  readonly reason: string;
+  readonly picks: readonly string[];
+  readonly version?: string;
+  /** The image taken as deployed when given on the command line (--deployed). */
+  readonly deployed?: string;
+}
+
+export type PlanRequest = RollbackRequest | HotfixRequest;
 
 /** Facts apply re-checks before it writes anything. */
 export type Precondition =
@@ -39,7 +49,7 @@ export type Action =
       readonly kind: 'commit';
       readonly repo: string;
       readonly branch: string;
-      readonly purpose: 'revert' | 'set-previous' | 'suspend-automation' | 'pin-policy';
+      readonly purpose: 'revert' | 'set-previous' | 'suspend-automation' | 'pin-policy' | 'deploy-hotfix';
       readonly parent: string;
       readonly commit: string;
       readonly tree: string;
@@ -49,7 +59,47 @@ export type Action =
       readonly changes: readonly FileChange[];
       readonly reverts?: string;
     }
+  | {
+      readonly id: string;
+      readonly kind: 'cherry-pick';
+      readonly repo: string;
+      readonly branch: string;
+      readonly pick: string;
+      readonly parent: string;
+      readonly tree: string;
+      readonly commit: string;
+      readonly message: string;
+      readonly author: Person;
+      readonly committer: Person;
+      readonly files: readonly string[];
+    }
+  | { readonly id: string; readonly kind: 'tag'; readonly repo: string; readonly tag: string; readonly target: string; readonly object: string; readonly message: string; readonly tagger: Person }
+  | {
+      readonly id: string;
+      readonly kind: 'merge';
+      readonly repo: string;
+      readonly into: string;
+      readonly from: string;
+      readonly parents: readonly [string, string];
+      /** The merge base the tree was computed from. */
+      readonly base: string;
+      readonly tree: string;
+      readonly commit: string;
+      readonly message: string;
+      readonly author: Person;
+    }
+  | {
+      readonly id: string;
+      readonly kind: 'gate';
+      /** The image that must exist, `name:tag`, with its revision label naming `revision`. */
+      readonly image: string;
+      readonly label: string;
+      readonly revision: string;
+      readonly checks: readonly string[];
+    }
   | { readonly id: string; readonly kind: 'push'; readonly repo: string; readonly remote: string; readonly refs: readonly { readonly ref: string; readonly sha: string }[]; readonly runHooks: boolean }
+  /** Something apply cannot do and a person must: it is shown, never carried out. */
+  | { readonly id: string; readonly kind: 'manual'; readonly repo: string; readonly title: string; readonly commands: readonly string[] }
   | { readonly id: string; readonly kind: 'open-pull-request'; readonly repo: string; readonly head: string; readonly base: string; readonly title: string };
 
 export interface DeployedSummary {
@@ -58,7 +108,10 @@ export interface DeployedSummary {
   readonly configRepo: string;
   readonly configBranch: string;
   readonly configFile: string;
-  readonly deployingCommit: { readonly sha: string; readonly subject: string; readonly date: string };
+  /** The config commit that deployed the image (rollback plans). */
+  readonly deployingCommit?: { readonly sha: string; readonly subject: string; readonly date: string };
+  /** The app commit the image was built from, and how that was decided (hotfix plans). */
+  readonly appCommit?: { readonly sha: string; readonly subject: string; readonly decidedBy: string; readonly agreeing: readonly string[] };
   readonly cluster?: { readonly image: string; readonly digest?: string; readonly source: 'kubectl' | 'file'; readonly health: string };
 }
 
@@ -83,3 +136,15 @@ export interface Plan extends PlanBody {
   /** sha256 of the canonical JSON of the body (everything but this field). */
   readonly id: string;
 }
+
+/** What a planner needs besides policy and state: the moment and the bindings of this run. */
+export interface PlanContext {
+  readonly now: string;
+  readonly toolVersion: string;
+  readonly policyFile: string;
+  readonly policyHash: string;
+  readonly repos: Readonly<Record<string, string>>;
+}
+
+/** A plan, or the findings that refuse it (warnings may come with a plan). */
+export type PlanOutcome = { readonly plan: Plan; readonly diagnostics: readonly Diagnostic[] } | { readonly plan?: undefined; readonly diagnostics: readonly Diagnostic[] };

@@ -30,11 +30,24 @@ export function renderPlanMarkdown(plan: Plan): string {
   return out.join('\n');
 }
 
+/**
+ * The branches, commits and merges of the plan's first repository, as Mermaid draws git.
+ * Mermaid only merges into branches it has seen, so merge targets are declared first.
+ */
 function gitGraph(plan: Plan): string[] {
-  const lines = ['gitGraph', `  commit id: "${plan.deployed.deployingCommit.sha.slice(0, 7)}" tag: "${plan.deployed.configBranch}"`];
+  const created = plan.actions.find((a) => a.kind === 'create-branch');
+  if (created?.kind !== 'create-branch') return ['gitGraph', '  commit'];
+  const tag = plan.actions.find((a) => a.kind === 'tag');
+  const lines = ['gitGraph', `  commit id: "${created.from.slice(0, 7)}"`];
+  const targets = [...new Set(plan.actions.flatMap((a) => (a.kind === 'merge' && a.into !== 'main' ? [a.into] : [])))];
+  for (const target of targets) lines.push(`  branch "${target}"`, '  checkout main');
+  lines.push(`  branch "${created.branch}"`, `  checkout "${created.branch}"`);
   for (const action of plan.actions) {
-    if (action.kind === 'create-branch') lines.push(`  branch "${action.branch}"`, `  checkout "${action.branch}"`);
-    if (action.kind === 'commit') lines.push(`  commit id: "${action.commit.slice(0, 7)} ${action.purpose}"`);
+    if (!('repo' in action) || action.repo !== created.repo) continue;
+    const tagged = tag?.kind === 'tag' && 'commit' in action && tag.target === action.commit ? ` tag: "${tag.tag}"` : '';
+    if (action.kind === 'commit') lines.push(`  commit id: "${action.commit.slice(0, 7)} ${action.purpose}"${tagged}`);
+    if (action.kind === 'cherry-pick') lines.push(`  commit id: "${action.commit.slice(0, 7)} pick of ${action.pick.slice(0, 7)}"${tagged}`);
+    if (action.kind === 'merge') lines.push(`  checkout "${action.into}"`, `  merge "${action.from}"`);
   }
   return lines;
 }

@@ -20,10 +20,20 @@ export function describeActions(plan: Plan): ActionLine[] {
         const what = action.purpose === 'revert' ? `revert of ${action.reverts?.slice(0, 7)}` : action.purpose.replace(/-/g, ' ');
         return { marker: '+', action, heading: `${action.repo}: commit ${action.commit.slice(0, 7)} on ${action.branch} (${what})`, text: `commit ${action.commit.slice(0, 7)}  ${action.message.split('\n')[0]}` };
       }
+      case 'cherry-pick':
+        return { marker: '+', action, heading: `${action.repo}: commit ${action.commit.slice(0, 7)} on ${action.branch} (cherry-pick of ${action.pick.slice(0, 7)}, clean)`, text: `commit ${action.commit.slice(0, 7)}  ${action.message.split('\n')[0]}  [${action.files.join(', ')}]` };
+      case 'tag':
+        return { marker: '+', action, heading: `${action.repo}: annotated tag ${action.object.slice(0, 7)} on ${action.target.slice(0, 7)}`, text: `tag ${action.tag}` };
+      case 'gate':
+        return { marker: ' ', action, heading: 'gate: apply waits here until this holds', text: `image ${action.image} exists with ${action.label}=${action.revision.slice(0, 7)}${action.checks.length > 0 ? `; checks passed: ${action.checks.join(', ')}` : ''}` };
+      case 'merge':
+        return { marker: '~', action, heading: `${action.repo}: merge commit ${action.commit.slice(0, 7)} (--no-ff, clean)`, text: `merge ${action.from} into ${action.into}` };
       case 'push':
-        return { marker: '~', action, heading: `${action.repo}: push to ${action.remote} (atomic)`, text: `push ${action.refs.map((r) => `${r.ref.replace(/^refs\/heads\//, '')} → ${r.sha.slice(0, 7)}`).join(', ')}` };
+        return { marker: '~', action, heading: `${action.repo}: push to ${action.remote} (atomic)`, text: `push ${action.refs.map((r) => `${r.ref.replace(/^refs\/(heads|tags)\//, '')} → ${r.sha.slice(0, 7)}`).join(', ')}` };
       case 'open-pull-request':
         return { marker: ' ', action, heading: `${action.repo}: for you to do after apply`, text: `open a pull request ${action.head} → ${action.base}: "${action.title}"` };
+      case 'manual':
+        return { marker: ' ', action, heading: `${action.repo}: for you to do (apply does not)`, text: `${action.title}: ${action.commands.join(' && ')}` };
     }
   });
 }
@@ -42,18 +52,17 @@ export function planLine(lines: readonly ActionLine[]): string {
 }
 
 export function planTitle(plan: Plan): string {
-  return `Roll back ${plan.policy.name} in ${plan.request.environment}`;
+  return plan.request.kind === 'hotfix' ? `Hotfix ${plan.policy.name} in ${plan.request.environment}` : `Roll back ${plan.policy.name} in ${plan.request.environment}`;
 }
 
 /** The header rows: what runs now, what the plan moves to, and why. */
 export function headerRows(plan: Plan): Array<[string, string]> {
   const d = plan.deployed;
-  const rows: Array<[string, string]> = [
-    ['deployed now', `${d.image}`],
-    ['', `set by ${d.deployingCommit.sha.slice(0, 7)} "${d.deployingCommit.subject}" (${d.deployingCommit.date}) in ${d.configRepo} ${d.configBranch}:${d.configFile}`],
-  ];
+  const rows: Array<[string, string]> = [['deployed now', `${d.image}`]];
+  if (d.deployingCommit) rows.push(['', `set by ${d.deployingCommit.sha.slice(0, 7)} "${d.deployingCommit.subject}" (${d.deployingCommit.date}) in ${d.configRepo} ${d.configBranch}:${d.configFile}`]);
+  if (d.appCommit) rows.push(['built from', `${d.appCommit.sha.slice(0, 7)} "${d.appCommit.subject}"`], ['', `decided by ${d.appCommit.decidedBy}${d.appCommit.agreeing.length > 0 ? `; agreeing: ${d.appCommit.agreeing.join(', ')}` : ''}`]);
   if (d.cluster) rows.push(['cluster runs', `${d.cluster.image}${d.cluster.digest ? `@${d.cluster.digest}` : ''} (${d.cluster.health}; read from ${d.cluster.source === 'file' ? 'a state file' : 'kubectl'})`]);
-  rows.push(['roll back to', plan.target.image]);
+  rows.push([plan.request.kind === 'hotfix' ? 'hotfix image' : 'roll back to', plan.target.image]);
   if (plan.target.deployedBy) rows.push(['', `deployed by ${plan.target.deployedBy.sha.slice(0, 7)} "${plan.target.deployedBy.subject}" (${plan.target.deployedBy.date})`]);
   if (plan.request.reason) rows.push(['reason', plan.request.reason]);
   return rows;

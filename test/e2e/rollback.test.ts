@@ -15,7 +15,7 @@ test('plan finds the deploying commit and the previous tag, walking the file his
   const r = planRollback(s, REASON);
   assert.is(r.code, 0, r.stderr);
   const plan = r.plan!;
-  assert.is(plan.deployed.deployingCommit.sha, s.apiJs.deployingCommit);
+  assert.is(plan.deployed.deployingCommit!.sha, s.apiJs.deployingCommit);
   assert.is(plan.deployed.image, `${s.image}:${s.apiJs.currentTag}`);
   assert.is(plan.target.image, `${s.image}:${s.apiJs.previousTag}`);
   assert.ok(plan.notes.some((n) => n.includes(`docker run ${s.image}:${s.apiJs.currentTag}`)));

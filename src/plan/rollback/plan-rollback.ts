@@ -6,22 +6,12 @@ import type { Policy } from '../../policy/types.js';
 import type { RollbackState } from '../../state/types.js';
 import { buildCommit } from '../build-commit.js';
 import { sealPlan } from '../plan-id.js';
-import type { Action, Plan, Precondition, RollbackRequest } from '../types.js';
+import type { Action, PlanContext, PlanOutcome, Precondition, RollbackRequest } from '../types.js';
 import { PLAN_FORMAT_VERSION } from '../types.js';
 import { automationGuard } from './automation-guard.js';
 import { chooseTarget } from './choose-target.js';
 import { rollbackImageChange } from './image-change.js';
 import { describeHealth, driftAndHealth } from './cluster-checks.js';
-
-export interface PlanContext {
-  readonly now: string;
-  readonly toolVersion: string;
-  readonly policyFile: string;
-  readonly policyHash: string;
-  readonly repos: Readonly<Record<string, string>>;
-}
-
-export type PlanOutcome = { readonly plan: Plan; readonly diagnostics: readonly Diagnostic[] } | { readonly plan?: undefined; readonly diagnostics: readonly Diagnostic[] };
 
 const DEFAULT_AUTHOR = { name: 'hotfix', email: 'hotfix@localhost' };
 

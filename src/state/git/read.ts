@@ -100,3 +100,35 @@ export async function* fileHistory(repo: string, rev: string, path: string): Asy
     child.kill();
   }
 }
+
+export interface TagRef {
+  readonly name: string;
+  /** The commit the tag points at, peeled through annotated tag objects. */
+  readonly commit: string;
+}
+
+export async function listTags(repo: string): Promise<TagRef[]> {
+  const { stdout } = await git(repo, ['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)', 'refs/tags']);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [name, object, peeled] = line.split('\0') as [string, string, string];
+      return { name, commit: peeled || object };
+    });
+}
+
+export async function isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {
+  const { code } = await git(repo, ['merge-base', '--is-ancestor', ancestor, descendant], { okCodes: [1] });
+  return code === 0;
+}
+
+export async function mergeBase(repo: string, a: string, b: string): Promise<string | undefined> {
+  const { code, stdout } = await git(repo, ['merge-base', a, b], { okCodes: [1] });
+  return code === 0 ? stdout.trim() : undefined;
+}
+
+/** The whole commit message, as `git cherry-pick` copies it. */
+export async function commitMessage(repo: string, sha: string): Promise<string> {
+  return (await git(repo, ['log', '-1', '--format=%B', '--end-of-options', sha])).stdout.replace(/\n+$/, '\n');
+}

@@ -1,0 +1,36 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { git } from '../state/git/run-git.js';
+
+/**
+ * Which actions of a plan are finished, kept in the git directory of the plan's first
+ * repository (never in the work tree), so a second `hotfix apply` of the same plan goes on
+ * where the first stopped.
+ */
+export class Journal {
+  private constructor(
+    private readonly file: string,
+    private readonly finished: Set<string>,
+  ) {}
+
+  static async open(repo: string, planId: string): Promise<Journal> {
+    const { stdout } = await git(repo, ['rev-parse', '--git-common-dir']);
+    const common = stdout.trim();
+    const dir = join(isAbsolute(common) ? common : join(repo, common), 'hotfix', 'journal');
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `${planId.replace(/^sha256:/, '')}.json`);
+    const saved = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { done?: unknown }).catch(() => ({ done: [] }));
+    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []));
+  }
+
+  get done(): ReadonlySet<string> {
+    return this.finished;
+  }
+
+  async finish(actionId: string): Promise<void> {
+    this.finished.add(actionId);
+    // Write then rename: a crash leaves the old journal or the new one, never half of one.
+    await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished] }) + '\n');
+    await rename(`${this.file}.tmp`, this.file);
+  }
+}

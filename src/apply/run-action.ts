@@ -1,0 +1,100 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { HotfixError } from '../diagnostics/errors.js';
+import { buildCommit, type CommitAction } from '../plan/build-commit.js';
+import { commitObject, tagObject, type GitObject } from '../plan/git-objects.js';
+import type { Action } from '../plan/types.js';
+import { CatFileBatch } from '../state/git/cat-file.js';
+import { MergeSimulator } from '../state/git/merge-simulation.js';
+import { readFileAt } from '../state/git/read.js';
+import { push, updateRefs, writeObjects } from './git-write.js';
+import { refEffect } from './ref-effects.js';
+import { repoPath } from './verify-preconditions.js';
+
+/** Carries out one action. Every object is recomputed here and must get the planned id. */
+export async function runAction(action: Action, repos: Readonly<Record<string, string>>): Promise<void> {
+  switch (action.kind) {
+    case 'create-branch':
+    case 'tag':
+    case 'commit':
+    case 'cherry-pick':
+    case 'merge': {
+      const repo = repoPath(repos, action.repo);
+      const effect = refEffect(action)!;
+      await writeObjects(repo, await objectsFor(action, repo));
+      return updateRefs(repo, [{ ref: effect.ref, sha: effect.to, old: effect.from }]);
+    }
+    case 'push':
+      return push(repoPath(repos, action.repo), action.remote, action.refs, action.runHooks);
+    case 'gate':
+    case 'open-pull-request':
+    case 'manual':
+      return; // gates are checked by the caller; the others are for a person
+  }
+}
+
+async function objectsFor(action: Exclude<Action, { kind: 'push' | 'gate' | 'open-pull-request' | 'manual' }>, repo: string): Promise<GitObject[]> {
+  switch (action.kind) {
+    case 'create-branch':
+      return [];
+    case 'tag':
+      return [tagObject({ target: action.target, name: action.tag, tagger: action.tagger, message: action.message })];
+    case 'commit':
+      return patchCommit(action, repo);
+    case 'cherry-pick': {
+      // The pick's own parent is the merge base, as git cherry-pick has it.
+      const tree = await mergedTree(repo, async (s) => [`${action.pick}^`, await s.treeOf(action.parent), await s.treeOf(action.pick)]);
+      expectTree(tree, action.tree, `cherry-pick of ${action.pick.slice(0, 7)}`);
+      return [checked(commitObject({ tree, parents: [action.parent], author: action.author, committer: action.committer, message: action.message }), action.commit)];
+    }
+    case 'merge': {
+      const tree = await mergedTree(repo, async (s) => [action.base, await s.treeOf(action.parents[0]), await s.treeOf(action.parents[1])]);
+      expectTree(tree, action.tree, `merge into ${action.into}`);
+      return [checked(commitObject({ tree, parents: [...action.parents], author: action.author, committer: action.author, message: action.message }), action.commit)];
+    }
+  }
+}
+
+/** A merge with git's merge machinery, its objects written into the repository. */
+async function mergedTree(repo: string, sides: (s: MergeSimulator) => Promise<[string, string, string]>): Promise<string> {
+  const simulator = await MergeSimulator.open(repo, 'repository');
+  try {
+    const [base, ours, theirs] = await sides(simulator);
+    const result = await simulator.merge(base, ours, theirs);
+    if (result.conflicts.length > 0) throw unexpected(`the merge now conflicts in ${result.conflicts.join(', ')}`);
+    return result.tree;
+  } finally {
+    await simulator.close();
+  }
+}
+
+/** A config commit: the plan's patches applied to the file at the real parent. */
+async function patchCommit(action: CommitAction, repo: string): Promise<GitObject[]> {
+  const blobs = new CatFileBatch(repo);
+  try {
+    const files = [];
+    let trees = {};
+    for (const change of action.changes) {
+      const file = await readFileAt(repo, action.parent, change.path, (o) => blobs.read(o));
+      trees = { ...file.trees, ...trees };
+      files.push({ path: change.path, text: file.text, patches: change.patches });
+    }
+    const built = buildCommit({ id: action.id, repo: action.repo, branch: action.branch, purpose: action.purpose, parent: action.parent, trees, files, message: action.message, author: action.author, ...(action.reverts ? { reverts: action.reverts } : {}) });
+    if (built.action.commit !== action.commit) throw unexpected(`the ${action.purpose} commit would be ${built.action.commit.slice(0, 12)}, not ${action.commit.slice(0, 12)} as planned`);
+    return built.objects;
+  } finally {
+    blobs.close();
+  }
+}
+
+function expectTree(actual: string, planned: string, what: string): void {
+  if (actual !== planned) throw unexpected(`the ${what} gives tree ${actual.slice(0, 12)}, not ${planned.slice(0, 12)} as planned`);
+}
+
+function checked(object: GitObject, planned: string): GitObject {
+  if (object.id !== planned) throw unexpected(`the ${object.type} would be ${object.id.slice(0, 12)}, not ${planned.slice(0, 12)} as planned`);
+  return object;
+}
+
+function unexpected(message: string): HotfixError {
+  return new HotfixError([diagnostic('HF406', `${message}; nothing was written for it`)]);
+}

@@ -1,0 +1,150 @@
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { findImage } from '../../patch/find-image.js';
+import { setImageOps } from '../../patch/set-image.js';
+import { refNameProblem } from '../../policy/git-ref-name.js';
+import { imageTagProblem, parseTemplate, renderTemplate, type TemplateValues } from '../../policy/template.js';
+import type { Policy } from '../../policy/types.js';
+import type { HotfixState } from '../../state/hotfix/gather-hotfix.js';
+import { buildCommit } from '../build-commit.js';
+import { commitObject, tagObject } from '../git-objects.js';
+import { sealPlan } from '../plan-id.js';
+import { describeHealth } from '../rollback/cluster-checks.js';
+import { PLAN_FORMAT_VERSION, type Action, type HotfixRequest, type PlanContext, type PlanOutcome, type Precondition } from '../types.js';
+import { decideRevision } from './decide-revision.js';
+import { hotfixRuleFindings } from './hotfix-checks.js';
+
+const DEFAULT_AUTHOR = { name: 'hotfix', email: 'hotfix@localhost' };
+
+/**
+ * (Policy, State, Request) → Plan for a hotfix from the deployed artifact (seed 000): a
+ * branch at the commit production's image was built from, the picks, a tag, a gate until
+ * CI's image of the branch exists, production's config pointed at it, and merges back. Pure.
+ */
+export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRequest, context: PlanContext): PlanOutcome {
+  const env = policy.spec.environments.find((e) => e.name === request.environment);
+  if (!env) return { diagnostics: [diagnostic('HF302', `environment "${request.environment}" is not declared in the policy`)] };
+  const rules = policy.spec.hotfix;
+  if (!rules) return { diagnostics: [diagnostic('HF313', `policy ${policy.metadata.name} has no spec.hotfix section, so it allows no hotfix`)] };
+
+  const errors: Diagnostic[] = [...hotfixRuleFindings(policy, rules, env, request.reason, state)];
+  const decision = decideRevision(state.revision);
+  if ('errors' in decision) errors.push(...decision.errors);
+  if (errors.length > 0 || 'errors' in decision || !state.base) return { diagnostics: errors };
+  const warnings: Diagnostic[] = decision.notChecked.map((a) => diagnostic('HF338', `${a.source} not checked: ${a.unavailable}`));
+
+  const base = state.base;
+  const date = context.now.slice(0, 10).replace(/-/g, '');
+  const version = request.version ?? [decision.decidedBy, ...decision.agreeing].map((a) => a.version).find(Boolean);
+  const values: TemplateValues = { sha: base.sha, sha7: base.sha.slice(0, 7), date, env: env.name, reason: request.reason, ...(version ? { version } : {}) };
+  const name = (template: string, what: string, kind: 'heads' | 'tags'): string | Diagnostic => {
+    if (!version && parseTemplate(template).parts.some((p) => p.kind === 'placeholder' && p.name === 'version')) return diagnostic('HF341', `${what} "${template}" uses {version}: pass --version, or tag the deployed commit with a release tag`);
+    const rendered = renderTemplate(template, values);
+    const problem = refNameProblem(`refs/${kind}/${rendered}`);
+    if (problem) return diagnostic('HF210', `${what} "${rendered}" is not a valid name: ${problem}`);
+    if ((kind === 'heads' ? state.app.branches : state.app.tags).includes(rendered)) return diagnostic('HF312', `${kind === 'heads' ? 'branch' : 'tag'} ${rendered} already exists in ${state.app.repoName}`);
+    return rendered;
+  };
+  const branch = name(rules.branch, 'hotfix branch', 'heads');
+  const tag = rules.tag === undefined ? undefined : name(rules.tag, 'hotfix tag', 'tags');
+  const refErrors = [branch, tag].filter((n): n is Diagnostic => typeof n === 'object');
+  if (refErrors.length > 0) return { diagnostics: refErrors };
+  const hotfixBranch = branch as string;
+
+  const committer = { ...(policy.spec.git?.author ?? DEFAULT_AUTHOR), date: context.now };
+  const actions: Action[] = [{ id: 'create-branch', kind: 'create-branch', repo: state.app.repoName, branch: hotfixBranch, from: base.sha }];
+  let head = base.sha;
+  state.steps.forEach((step, i) => {
+    const pick = state.picks[i]!.commit!;
+    const message = `${pick.message.trimEnd()}\n\n(cherry picked from commit ${pick.sha})\n`;
+    const commit = commitObject({ tree: step.tree, parents: [head], author: pick.author, committer, message });
+    actions.push({ id: `pick-${i + 1}`, kind: 'cherry-pick', repo: state.app.repoName, branch: hotfixBranch, pick: pick.sha, parent: head, tree: step.tree, commit: commit.id, message, author: pick.author, committer, files: state.picks[i]!.files });
+    head = commit.id;
+  });
+
+  const appRefs = [{ ref: `refs/heads/${hotfixBranch}`, sha: head }];
+  if (typeof tag === 'string') {
+    const message = `Hotfix of ${env.name}: ${state.picks.map((p) => p.commit!.subject).join('; ')}\n\nReason: ${request.reason}\n`;
+    const object = tagObject({ target: head, name: tag, tagger: committer, message });
+    actions.push({ id: 'tag', kind: 'tag', repo: state.app.repoName, tag, target: head, object: object.id, message, tagger: committer });
+    appRefs.push({ ref: `refs/tags/${tag}`, sha: object.id });
+  }
+  const push = policy.spec.git?.push ?? false;
+  const remote = policy.spec.git?.remote ?? 'origin';
+  const runHooks = policy.spec.git?.allowHooks ?? false;
+  if (push) actions.push({ id: 'push-hotfix', kind: 'push', repo: state.app.repoName, remote, refs: appRefs, runHooks });
+
+  const imageTag = renderTemplate(policy.spec.app.tagFormat, { ...values, sha: head, sha7: head.slice(0, 7), branch: hotfixBranch.replace(/\//g, '-') });
+  const tagProblem = imageTagProblem(imageTag);
+  if (tagProblem) return { diagnostics: [diagnostic('HF210', `the hotfix image tag "${imageTag}" is not valid: ${tagProblem}`)] };
+  const hotfixImage = `${policy.spec.app.image}:${imageTag}`;
+  actions.push({ id: 'gate', kind: 'gate', image: hotfixImage, label: policy.spec.app.revisionLabel, revision: head, checks: rules.requiredChecks ?? [] });
+
+  const location = findImage(state.config.file.text, env.config.locator, policy.spec.app.image);
+  if (location.current.digest !== undefined && env.config.digest !== 'drop')
+    return { diagnostics: [diagnostic('HF340', `${env.config.file} pins ${location.current.name} by digest; the hotfix image's digest is not known before CI builds it`)] };
+  const deploy = buildCommit({
+    id: 'deploy-hotfix',
+    repo: state.config.repoName,
+    branch: state.config.branch,
+    purpose: 'deploy-hotfix',
+    parent: state.config.head,
+    trees: state.config.file.trees,
+    files: [{ path: state.config.file.path, text: state.config.file.text, patches: setImageOps(location, { name: location.current.name, tag: imageTag }, 'drop') }],
+    message: `Deploy hotfix ${hotfixImage} to ${env.name}\n\nHotfix branch ${hotfixBranch} (${head.slice(0, 7)}) from the deployed commit ${base.sha.slice(0, 7)}, picking ${state.picks.map((p) => p.commit!.sha.slice(0, 7)).join(', ')}.\n${(rules.bypass ?? []).length > 0 ? `Bypasses ${rules.bypass!.join(', ')}.\n` : ''}Reason: ${request.reason}\n`,
+    author: committer,
+  });
+  actions.push(deploy.action);
+  if (push) actions.push({ id: 'push-config', kind: 'push', repo: state.config.repoName, remote, refs: [{ ref: `refs/heads/${state.config.branch}`, sha: deploy.action.commit }], runHooks });
+
+  const merged: Array<{ ref: string; sha: string }> = [];
+  const preconditions: Precondition[] = [
+    { kind: 'ref', repo: state.app.repoName, ref: `refs/heads/${hotfixBranch}`, sha: null },
+    ...(typeof tag === 'string' ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: `refs/tags/${tag}`, sha: null }] : []),
+    { kind: 'ref', repo: state.config.repoName, ref: `refs/heads/${state.config.branch}`, sha: state.config.head },
+    { kind: 'blob', repo: state.config.repoName, commit: state.config.head, path: state.config.file.path, blob: state.config.file.blob },
+  ];
+  for (const m of state.merges) {
+    if (!m.head || !m.base || !m.tree) return { diagnostics: [diagnostic('HF202', `merge-back branch ${m.branch} does not exist in ${state.app.repoName}`)] };
+    preconditions.push({ kind: 'ref', repo: state.app.repoName, ref: `refs/heads/${m.branch}`, sha: m.head });
+    if (m.conflicts.length > 0) {
+      warnings.push(diagnostic('HF335', `merging ${hotfixBranch} back into ${m.branch} conflicts in ${m.conflicts.join(', ')}; apply leaves that merge to you`));
+      actions.push({ id: `merge-${m.branch}`, kind: 'manual', repo: state.app.repoName, title: `merge ${hotfixBranch} into ${m.branch} and resolve ${m.conflicts.join(', ')}`, commands: [`git checkout ${m.branch}`, `git merge --no-ff ${hotfixBranch}`, '# resolve the conflicts, then: git commit && git push'] });
+      continue;
+    }
+    const message = `Merge branch '${hotfixBranch}' into ${m.branch}\n`;
+    const commit = commitObject({ tree: m.tree, parents: [m.head, head], author: committer, committer, message });
+    actions.push({ id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into: m.branch, from: hotfixBranch, parents: [m.head, head], base: m.base, tree: m.tree, commit: commit.id, message, author: committer });
+    merged.push({ ref: `refs/heads/${m.branch}`, sha: commit.id });
+  }
+  if (push && merged.length > 0) actions.push({ id: 'push-merges', kind: 'push', repo: state.app.repoName, remote, refs: merged, runHooks });
+
+  if (state.cluster) preconditions.push({ kind: 'running-image', environment: env.name, image: state.cluster.image, ...(state.cluster.digest ? { digest: state.cluster.digest } : {}) });
+  preconditions.push({ kind: 'policy', file: context.policyFile, sha256: context.policyHash }, { kind: 'tool', version: context.toolVersion });
+
+  const plan = sealPlan({
+    formatVersion: PLAN_FORMAT_VERSION,
+    tool: { name: 'hotfix', version: context.toolVersion },
+    createdAt: context.now,
+    policy: { name: policy.metadata.name, file: context.policyFile },
+    request,
+    repos: context.repos,
+    deployed: {
+      environment: env.name,
+      image: state.deployed.image,
+      configRepo: state.config.repoName,
+      configBranch: state.config.branch,
+      configFile: state.config.file.path,
+      appCommit: { sha: base.sha, subject: base.subject, decidedBy: `${decision.decidedBy.detail} (read from the ${state.deployed.source})`, agreeing: decision.agreeing.map((a) => a.detail) },
+      ...(state.cluster ? { cluster: { image: state.cluster.image, ...(state.cluster.digest ? { digest: state.cluster.digest } : {}), source: state.cluster.source, health: describeHealth(state.cluster) } } : {}),
+    },
+    target: { image: hotfixImage },
+    preconditions,
+    actions,
+    diagnostics: warnings,
+    notes: [
+      `CI builds ${hotfixImage} from ${hotfixBranch}; apply waits at the gate until it exists with ${policy.spec.app.revisionLabel}=${head}${(rules.requiredChecks ?? []).length > 0 ? ` and ${rules.requiredChecks!.join(', ')} passed` : ''}.`,
+      `Reason: ${request.reason}. Watch ${env.name} closely after the deploy.`,
+    ],
+  });
+  return { plan, diagnostics: warnings };
+}

@@ -1,0 +1,163 @@
+import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { HotfixError } from '../../diagnostics/errors.js';
+import { findImage } from '../../patch/find-image.js';
+import { formatImageRef, parseImageRef } from '../../patch/image-ref.js';
+import type { Environment, Policy } from '../../policy/types.js';
+import { readClusterFile, readClusterLive } from '../cluster/read-cluster.js';
+import { CatFileBatch } from '../git/cat-file.js';
+import { MergeSimulator } from '../git/merge-simulation.js';
+import { assertRepository, changedFiles, commitInfo, commitMessage, isAncestor, listBranches, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
+import type { ClusterState, CommitInfo, FileAtRevision } from '../types.js';
+import { revisionAnswers, type RevisionAnswer } from './revision-answers.js';
+
+export interface PickState {
+  readonly input: string;
+  readonly commit?: CommitInfo & { readonly message: string };
+  readonly onMainline: boolean;
+  readonly files: readonly string[];
+}
+
+export interface MergeBackState {
+  readonly branch: string;
+  /** Undefined when the branch does not exist. */
+  readonly head?: string;
+  readonly base?: string;
+  readonly tree?: string;
+  readonly conflicts: readonly string[];
+}
+
+export interface HotfixState {
+  readonly app: { readonly repoName: string; readonly repoPath: string; readonly mainline: string; readonly mainlineHead: string; readonly branches: readonly string[]; readonly tags: readonly string[] };
+  readonly deployed: { readonly image: string; readonly source: 'command line' | 'cluster' | 'config'; readonly digest?: string };
+  readonly revision: readonly RevisionAnswer[];
+  /** The deployed commit as decided from the answers, when they decide it. */
+  readonly base?: CommitInfo;
+  readonly picks: readonly PickState[];
+  /** The tree after each pick, until the first conflict. */
+  readonly steps: readonly { readonly pick: string; readonly tree: string; readonly conflicts: readonly string[] }[];
+  readonly merges: readonly MergeBackState[];
+  readonly config: { readonly repoName: string; readonly repoPath: string; readonly branch: string; readonly head: string; readonly file: FileAtRevision };
+  readonly cluster?: ClusterState;
+}
+
+export interface HotfixStateRequest {
+  readonly policy: Policy;
+  readonly environment: Environment;
+  readonly repos: Readonly<Record<string, string>>;
+  readonly picks: readonly string[];
+  /** --deployed: take this image as the running one. */
+  readonly deployedImage?: string;
+  readonly cluster: { readonly file: string } | 'live' | 'none';
+  /** Reads the image's config labels; throws when the registry cannot be asked. */
+  readonly readLabels?: (image: string) => Promise<Readonly<Record<string, string>> | undefined>;
+  /** The deployed commit the answers decide, or undefined (the planner says why). */
+  readonly decide: (answers: readonly RevisionAnswer[]) => string | undefined;
+}
+
+/** Reads everything a hotfix plan relies on, and predicts the picks and merges. Read-only. */
+export async function gatherHotfixState(request: HotfixStateRequest): Promise<HotfixState> {
+  const { policy, environment: env } = request;
+  const app = policy.spec.app;
+  const appPath = await boundRepo(request.repos, app.repo);
+  const configPath = await boundRepo(request.repos, env.config.repo);
+
+  const mainlineHead = await resolveCommit(appPath, `refs/heads/${app.mainline}`);
+  if (!mainlineHead) throw new HotfixError([diagnostic('HF202', `mainline ${app.mainline} does not exist in ${app.repo} (${appPath})`)]);
+  const configHead = await resolveCommit(configPath, `refs/heads/${env.config.branch}`);
+  if (!configHead) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${configPath})`)]);
+
+  const blobs = new CatFileBatch(configPath);
+  const config = await readFileAt(configPath, configHead, env.config.file, (o) => blobs.read(o)).finally(() => blobs.close());
+  const cluster = await readCluster(env, request.cluster);
+  const deployed = request.deployedImage
+    ? { image: request.deployedImage, source: 'command line' as const }
+    : cluster
+      ? { image: cluster.image, source: 'cluster' as const, ...(cluster.digest ? { digest: cluster.digest } : {}) }
+      : { image: formatImageRef(findImage(config.text, env.config.locator, app.image).current), source: 'config' as const };
+
+  const [tags, branches] = await Promise.all([listTags(appPath), listBranches(appPath)]);
+  const labels = await readLabels(request, deployed.image);
+  const revision = await revisionAnswers({ app, image: deployed.image, labels, tags, resolve: (name) => resolveCommit(appPath, name) });
+  const baseSha = request.decide(revision);
+  const base = baseSha ? await commitInfo(appPath, baseSha) : undefined;
+
+  const picks: PickState[] = [];
+  for (const input of request.picks) {
+    const sha = await resolveCommit(appPath, input);
+    if (!sha) {
+      picks.push({ input, onMainline: false, files: [] });
+      continue;
+    }
+    const [info, message, files, onMainline] = await Promise.all([commitInfo(appPath, sha), commitMessage(appPath, sha), changedFiles(appPath, sha), isAncestor(appPath, sha, mainlineHead)]);
+    picks.push({ input, commit: { ...info, message }, onMainline, files });
+  }
+
+  const steps: HotfixState['steps'][number][] = [];
+  const merges: MergeBackState[] = [];
+  if (base && picks.every((p) => p.commit && p.commit.parents.length === 1)) {
+    const simulator = await MergeSimulator.open(appPath, 'temporary');
+    try {
+      let tree = await simulator.treeOf(base.sha);
+      for (const pick of picks) {
+        const result = await simulator.merge(pick.commit!.parents[0]!, tree, await simulator.treeOf(pick.commit!.sha));
+        steps.push({ pick: pick.commit!.sha, tree: result.tree, conflicts: result.conflicts });
+        if (result.conflicts.length > 0) break;
+        tree = result.tree;
+      }
+      if (steps.every((s) => s.conflicts.length === 0))
+        for (const branch of [...(policy.spec.hotfix?.release ? [policy.spec.hotfix.release] : []), ...(policy.spec.hotfix?.mergeBack ?? [])])
+          merges.push(await mergeBack(appPath, simulator, branch, base.sha, tree));
+    } finally {
+      await simulator.close();
+    }
+  }
+
+  return {
+    app: { repoName: app.repo, repoPath: appPath, mainline: app.mainline, mainlineHead, branches, tags: tags.map((t) => t.name) },
+    deployed,
+    revision,
+    ...(base ? { base } : {}),
+    picks,
+    steps,
+    merges,
+    config: { repoName: env.config.repo, repoPath: configPath, branch: env.config.branch, head: configHead, file: config },
+    ...(cluster ? { cluster } : {}),
+  };
+}
+
+/**
+ * Merging the hotfix head into a branch: the hotfix's history is the deployed commit's
+ * plus the picks, so the merge base is the branch's merge base with the deployed commit.
+ */
+async function mergeBack(repo: string, simulator: MergeSimulator, branch: string, deployed: string, hotfixTree: string): Promise<MergeBackState> {
+  const head = await resolveCommit(repo, `refs/heads/${branch}`);
+  if (!head) return { branch, conflicts: [] };
+  const base = await mergeBase(repo, head, deployed);
+  if (!base) return { branch, head, conflicts: [] };
+  const result = await simulator.merge(base, await simulator.treeOf(head), hotfixTree);
+  return { branch, head, base, tree: result.tree, conflicts: result.conflicts };
+}
+
+async function boundRepo(repos: Readonly<Record<string, string>>, name: string): Promise<string> {
+  const path = repos[name];
+  if (path === undefined) throw new HotfixError([diagnostic('HF200', `the policy names repository "${name}"; bind it with --repo ${name}=PATH`)]);
+  await assertRepository(path, name);
+  return path;
+}
+
+async function readCluster(env: Environment, source: HotfixStateRequest['cluster']): Promise<ClusterState | undefined> {
+  if (source === 'none' || !env.cluster) return undefined;
+  return source === 'live' ? readClusterLive(env.cluster) : readClusterFile(source.file, env.cluster);
+}
+
+/** Labels, or why they could not be read: a registry that cannot be asked is a finding, not a failure. */
+async function readLabels(request: HotfixStateRequest, image: string): Promise<Readonly<Record<string, string>> | { unavailable: string }> {
+  if (!request.policy.spec.app.revisionFrom.includes('label')) return { unavailable: 'not asked (revisionFrom does not list label)' };
+  if (!request.readLabels) return { unavailable: 'the registry was not asked (--no-registry)' };
+  try {
+    const labels = await request.readLabels(image);
+    return labels ?? { unavailable: `${parseImageRef(image).name}:${parseImageRef(image).tag ?? ''} is not in the registry` };
+  } catch (error) {
+    return { unavailable: error instanceof HotfixError ? error.diagnostics.map((d) => d.message).join('; ') : String(error) };
+  }
+}

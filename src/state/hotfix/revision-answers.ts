@@ -1,0 +1,69 @@
+import { formatImageRef, parseImageRef } from '../../patch/image-ref.js';
+import { matchTemplate } from '../../policy/template.js';
+import type { AppSpec, RevisionSource } from '../../policy/types.js';
+import type { TagRef } from '../git/read.js';
+
+/** What one way of finding the deployed commit said. */
+export interface RevisionAnswer {
+  readonly source: RevisionSource;
+  /** The full commit id, when the source named one that the app repository has. */
+  readonly commit?: string;
+  /** What the source said, in words (the label value, the tag part, the git tag). */
+  readonly detail: string;
+  /** Why the source could not be consulted or gave no answer. */
+  readonly unavailable?: string;
+  /** A commit id the source named that the app repository does not have. */
+  readonly missing?: string;
+  /** The release version the source implies (git tags), for {version}. */
+  readonly version?: string;
+}
+
+export interface RevisionFacts {
+  readonly app: AppSpec;
+  readonly image: string;
+  /** The image's config labels, or why they could not be read. */
+  readonly labels: Readonly<Record<string, string>> | { readonly unavailable: string };
+  readonly tags: readonly TagRef[];
+  /** A commit id or prefix to the full id of a commit in the app repo, or undefined. */
+  readonly resolve: (name: string) => Promise<string | undefined>;
+}
+
+/** Asks each source in the policy's revisionFrom, in order. */
+export async function revisionAnswers(facts: RevisionFacts): Promise<RevisionAnswer[]> {
+  const pattern = facts.app.gitTagPattern ? new RegExp(facts.app.gitTagPattern) : undefined;
+  const versionOf = (tagName: string) => pattern?.exec(tagName)?.groups?.version;
+  /** The release version of a commit, from a git tag on it. */
+  const versionAt = (commit: string) => facts.tags.map((t) => (t.commit === commit ? versionOf(t.name) : undefined)).find(Boolean);
+  const named = async (source: RevisionSource, detail: string, name: string): Promise<RevisionAnswer> => {
+    if (!/^[0-9a-f]{7,40}$/.test(name)) return { source, detail, unavailable: `"${name}" is not a commit id` };
+    const commit = await facts.resolve(name);
+    if (!commit) return { source, detail, missing: name };
+    const version = versionAt(commit);
+    return { source, detail, commit, ...(version ? { version } : {}) };
+  };
+  const ref = parseImageRef(facts.image);
+  const tag = ref.tag ?? '';
+  const out: RevisionAnswer[] = [];
+  for (const source of facts.app.revisionFrom) {
+    if (source === 'label') {
+      if ('unavailable' in facts.labels) {
+        out.push({ source, detail: 'image label', unavailable: String(facts.labels.unavailable) });
+        continue;
+      }
+      const value = (facts.labels as Record<string, string>)[facts.app.revisionLabel];
+      if (!value) out.push({ source, detail: `label ${facts.app.revisionLabel}`, unavailable: `${formatImageRef(ref)} has no ${facts.app.revisionLabel} label` });
+      else out.push(await named(source, `label ${facts.app.revisionLabel}=${value}`, value));
+    } else if (source === 'tag') {
+      const parts = matchTemplate(facts.app.tagFormat, tag);
+      const sha = parts?.sha ?? parts?.sha7;
+      if (!sha) out.push({ source, detail: `tag ${tag}`, unavailable: `tag "${tag}" does not match tagFormat "${facts.app.tagFormat}" with a commit in it` });
+      else out.push(await named(source, `tag ${tag}`, sha));
+    } else {
+      const version = matchTemplate(facts.app.tagFormat, tag)?.version ?? tag;
+      const match = facts.tags.find((t) => versionOf(t.name) === version);
+      if (!match) out.push({ source, detail: 'git tag', unavailable: `no git tag matching ${facts.app.gitTagPattern ?? '(no gitTagPattern)'} has version "${version}"` });
+      else out.push({ source, detail: `git tag ${match.name}`, commit: match.commit, version });
+    }
+  }
+  return out;
+}
