@@ -54,6 +54,8 @@ export const CODES = {
   HF215: { title: 'commit not in the app repository', severity: 'error', help: 'The running image names a commit the app repository does not have; fetch it, or check app.repo.' },
   HF211: { title: 'config file is not valid YAML', severity: 'error', help: 'The config file has YAML errors, so it cannot be edited safely; fix it on its branch first.' },
   HF210: { title: 'invalid name', severity: 'error', help: 'A ref name, path or value from the command line or policy is not safe to pass to git; correct it.' },
+  HF212: { title: 'registry unreachable or access refused', severity: 'error', help: 'The image registry could not be reached, timed out, or refused access; check the host and the network, or log in with docker login HOST.' },
+  HF213: { title: 'invalid registry answer', severity: 'error', help: 'The registry answered with something that is not a valid OCI Distribution response (bad JSON, wrong media type, digest mismatch, too large); check that the host is a registry.' },
   // HF3xx: plans
   HF301: { title: 'reason required', severity: 'error', help: 'The policy requires --reason for this kind of plan.' },
   HF302: { title: 'unknown environment', severity: 'error', help: 'Pass --env with an environment the policy declares.' },
