@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 const TOOLS = {
   git: [['--version'], 'git'],
   kubectl: [['version', '--client'], 'kubernetes-client'],
+  'docker-registry': [['--version'], 'docker-registry'],
 };
 
 function works(command, args) {
