@@ -1,8 +1,9 @@
-import { diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { Action, Plan } from '../plan/types.js';
 import { Journal } from './journal.js';
-import { isDone, plannedRefValues, refEffect } from './ref-effects.js';
+import { isDone, plannedRefValues, refEffect, refKey } from './ref-effects.js';
+import { checkedOutBranches } from '../state/git/read.js';
 import { runAction } from './run-action.js';
 import { refValue, repoPath, verifyPreconditions, type Facts } from './verify-preconditions.js';
 
@@ -32,6 +33,8 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<'com
   if (plan.actions.every((a) => journal.done.has(a.id))) return 'already complete';
 
   const failures = await verifyPreconditions(plan, options.facts, plannedRefValues(plan.actions));
+  const checkedOut = await checkedOutRefs(plan, options.facts.repos);
+  failures.push(...unpushedCheckedOut(plan, checkedOut));
   if (failures.length > 0) throw new HotfixError(failures);
 
   for (const [index, action] of plan.actions.entries()) {
@@ -41,11 +44,40 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<'com
       continue;
     }
     if (action.kind === 'gate') await passGate(action, options);
-    else if (!(await alreadyDone(plan.actions, index, options.facts.repos))) await runAction(action, options.facts.repos);
+    else if (!(await alreadyDone(plan.actions, index, options.facts.repos))) {
+      const effect = refEffect(action);
+      const worktree = effect && checkedOut.get(refKey(effect.repo, effect.ref));
+      await runAction(action, options.facts.repos, { moveRef: worktree === undefined });
+      if (worktree !== undefined) options.log(`note: ${effect!.ref.replace(/^refs\/heads\//, '')} is checked out in ${worktree}, so only the remote moves (the push below); run git pull there afterwards`);
+    }
     await journal.finish(action.id);
     options.log(`${action.kind === 'open-pull-request' || action.kind === 'manual' ? 'next' : 'done'}: ${describe(action)}`);
   }
   return 'complete';
+}
+
+/** Existing branches the plan moves that are checked out in a work tree: key → work tree. */
+async function checkedOutRefs(plan: Plan, repos: Facts['repos']): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const name of new Set(plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : [])))) {
+    for (const [ref, path] of await checkedOutBranches(repoPath(repos, name))) out.set(refKey(name, ref), path);
+  }
+  return out;
+}
+
+/** A checked-out branch may only move on the remote: the plan must push it. */
+function unpushedCheckedOut(plan: Plan, checkedOut: ReadonlyMap<string, string>): Diagnostic[] {
+  const pushed = new Set(plan.actions.flatMap((a) => (a.kind === 'push' ? a.refs.map((r) => refKey(a.repo, r.ref)) : [])));
+  const out: Diagnostic[] = [];
+  for (const action of plan.actions) {
+    const effect = refEffect(action);
+    if (!effect || effect.from === null) continue;
+    const key = refKey(effect.repo, effect.ref);
+    const worktree = checkedOut.get(key);
+    if (worktree !== undefined && !pushed.has(key))
+      out.push(diagnostic('HF411', `${effect.repo}: ${effect.ref} is checked out in ${worktree} and the plan does not push it, so apply would have to move it under that work tree`));
+  }
+  return [...new Map(out.map((d) => [d.message, d])).values()];
 }
 
 async function alreadyDone(actions: readonly Action[], index: number, repos: Facts['repos']): Promise<boolean> {

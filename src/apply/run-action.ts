@@ -10,8 +10,12 @@ import { push, updateRefs, writeObjects } from './git-write.js';
 import { refEffect } from './ref-effects.js';
 import { repoPath } from './verify-preconditions.js';
 
-/** Carries out one action. Every object is recomputed here and must get the planned id. */
-export async function runAction(action: Action, repos: Readonly<Record<string, string>>): Promise<void> {
+/**
+ * Carries out one action. Every object is recomputed here and must get the planned id.
+ * With `moveRef: false` (a branch checked out in a work tree) the objects are written but
+ * the local branch stays; the plan's push moves the remote.
+ */
+export async function runAction(action: Action, repos: Readonly<Record<string, string>>, options: { moveRef: boolean } = { moveRef: true }): Promise<void> {
   switch (action.kind) {
     case 'create-branch':
     case 'tag':
@@ -21,7 +25,8 @@ export async function runAction(action: Action, repos: Readonly<Record<string, s
       const repo = repoPath(repos, action.repo);
       const effect = refEffect(action)!;
       await writeObjects(repo, await objectsFor(action, repo));
-      return updateRefs(repo, [{ ref: effect.ref, sha: effect.to, old: effect.from }]);
+      if (options.moveRef) await updateRefs(repo, [{ ref: effect.ref, sha: effect.to, old: effect.from }]);
+      return;
     }
     case 'push':
       return push(repoPath(repos, action.repo), action.remote, action.refs, action.runHooks);

@@ -96,6 +96,7 @@ export const CODES = {
   HF407: { title: 'ref update failed', severity: 'error', help: 'A ref moved while apply ran; make the plan again.' },
   HF408: { title: 'push rejected', severity: 'error', help: 'The remote refused the push; the message gives its reason. Local refs were left as they were before the push.' },
   HF409: { title: 'apply declined', severity: 'error', help: 'Nothing was changed.' },
+  HF411: { title: 'branch checked out', severity: 'error', help: 'Apply never moves a branch that is checked out in a work tree; check out another branch there, or let the plan push (git.push) so only the remote moves.' },
   HF410: { title: 'gate not met', severity: 'error', help: 'Apply stopped at a gate (an image or a check it waits for); run apply again once it is met (it continues where it stopped), or pass --wait.' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -132,3 +132,15 @@ export async function mergeBase(repo: string, a: string, b: string): Promise<str
 export async function commitMessage(repo: string, sha: string): Promise<string> {
   return (await git(repo, ['log', '-1', '--format=%B', '--end-of-options', sha])).stdout.replace(/\n+$/, '\n');
 }
+
+/** Branches checked out in any work tree of the repository: ref → work tree path. */
+export async function checkedOutBranches(repo: string): Promise<Map<string, string>> {
+  const { stdout } = await git(repo, ['worktree', 'list', '--porcelain']);
+  const out = new Map<string, string>();
+  let path = '';
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith('worktree ')) path = line.slice('worktree '.length);
+    if (line.startsWith('branch ')) out.set(line.slice('branch '.length), path);
+  }
+  return out;
+}
