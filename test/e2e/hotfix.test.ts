@@ -174,4 +174,43 @@ test('a checked-out branch the plan would move without pushing: refused before a
   assert.is(git(s.appRepo, 'for-each-ref') + git(s.configRepo, 'for-each-ref'), refsBefore);
 });
 
+test('--wait polls the gate: met while waiting goes on; never met stops at the deadline with exit 3', async () => {
+  const s = await scenario({ seed: 6 });
+  const r = await plan(s, [s.fixes[0]!.commit]);
+  assert.is(r.code, 0, r.stderr);
+  const head = actions(r.plan!, 'cherry-pick').pop()!.commit;
+  const timedOut = await apply(s, r.file, ['--check', 'unit', '--check', 'smoke', '--wait', '2s']);
+  assert.is(timedOut.code, 3);
+  assert.match(timedOut.stdout, /waiting: .* is not in the registry yet/);
+  // CI finishes while apply waits.
+  const waiting = apply(s, r.file, ['--check', 'unit', '--check', 'smoke', '--wait', '60s']);
+  await new Promise((done) => setTimeout(done, 1500));
+  await pushImage(registry.host, { name: 'team/shop-api', tag: r.plan!.target.image.split(':').pop()!, labels: { [REVISION]: head } });
+  const finished = await waiting;
+  assert.is(finished.code, 0, finished.stderr);
+  assert.match(finished.stdout, /Apply complete/);
+  // Planning the same hotfix again: its branch and tag exist now.
+  const twice = await plan(s, [s.fixes[0]!.commit]);
+  assert.is(twice.code, 1);
+  assert.match(twice.stderr, /branch hotfix\/.* already exists in app {2}\[HF312\]/);
+});
+
+test('a registry that needs a login: the label is read with the docker config credentials', async () => {
+  const secured = await startTestRegistry({ auth: 'basic' });
+  try {
+    const s = await buildAppScenario(tempDir(), secured.host, { seed: 7 });
+    await pushImage(secured.host, { name: 'team/shop-api', tag: s.deployed.tag, labels: { [REVISION]: s.deployed.commit }, auth: { username: secured.username!, password: secured.password! } });
+    const anonymous = await plan(s, [s.fixes[0]!.commit]);
+    assert.is(anonymous.code, 0, anonymous.stderr);
+    assert.ok(anonymous.plan!.diagnostics.some((d) => d.code === 'HF338' && /label not checked: .*docker login/.test(d.message)));
+    const loggedIn = await plan(s, [s.fixes[0]!.commit], ['--docker-config', secured.dockerConfig]);
+    assert.is(loggedIn.code, 0, loggedIn.stderr);
+    assert.match(loggedIn.plan!.deployed.appCommit!.decidedBy, /^label /);
+    assert.not.ok(JSON.stringify(loggedIn.plan).includes(secured.password!));
+    assert.not.ok((loggedIn.stdout + loggedIn.stderr).includes(secured.password!));
+  } finally {
+    await secured.stop();
+  }
+});
+
 test.run();
