@@ -8,6 +8,7 @@ export const TEMPLATE_PLACEHOLDERS = {
   tagFormat: ['sha', 'sha7', 'branch', 'date', 'version'],
   hotfixBranch: ['sha', 'sha7', 'date', 'version', 'env', 'reason'],
   rollbackBranch: ['sha7', 'date', 'env'],
+  baselineBranch: ['sha7', 'date', 'env'],
 } as const satisfies Record<string, readonly Placeholder[]>;
 
 export type TemplateKind = keyof typeof TEMPLATE_PLACEHOLDERS;

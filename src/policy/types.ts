@@ -35,7 +35,7 @@ export interface Environment {
   readonly cluster?: ClusterRef;
   readonly automation?: { readonly flux?: FluxAutomation };
   readonly baselineFor?: string;
-  readonly baseline?: { readonly match: 'image' | 'time'; readonly ifMissing: 'refuse' | 'current' };
+  readonly baseline?: { readonly match: 'image' | 'time'; readonly ifMissing: 'refuse' | 'current'; readonly branch: string };
 }
 
 export interface ConfigLocation {
@@ -44,6 +44,7 @@ export interface ConfigLocation {
   readonly file: string;
   readonly locator: Locator;
   readonly digest: 'keep' | 'update' | 'drop';
+  readonly render?: string;
 }
 
 /** Exactly one key is set (the schema enforces it). */

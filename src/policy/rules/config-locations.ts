@@ -7,11 +7,14 @@ export const configLocationRules: Rule = ({ policy, report }) => {
   const out: Diagnostic[] = [];
   policy.spec.environments.forEach((env, i) => {
     const { file, locator } = env.config;
-    const path = ['spec', 'environments', i, 'config', 'file'];
-    if (posix.isAbsolute(file) || /^[A-Za-z]:[\\/]/.test(file) || file.startsWith('\\'))
-      out.push(report('HF124', `config.file "${file}" is absolute; give it relative to the repository root`, path));
-    else if (file.split(/[\\/]/).includes('..'))
-      out.push(report('HF124', `config.file "${file}" contains "..", which could leave the repository`, path));
+    for (const [key, value] of [['file', file], ['render', env.config.render]] as const) {
+      if (value === undefined) continue;
+      const path = ['spec', 'environments', i, 'config', key];
+      if (posix.isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\'))
+        out.push(report('HF124', `config.${key} "${value}" is absolute; give it relative to the repository root`, path));
+      else if (value.split(/[\\/]/).includes('..'))
+        out.push(report('HF124', `config.${key} "${value}" contains "..", which could leave the repository`, path));
+    }
 
     if (locator.kustomizeImage !== undefined && locator.kustomizeImage !== policy.spec.app.image)
       out.push(report('HF132', `locator.kustomizeImage "${locator.kustomizeImage}" is not app.image "${policy.spec.app.image}"`, ['spec', 'environments', i, 'config', 'locator', 'kustomizeImage']));

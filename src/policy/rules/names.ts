@@ -26,6 +26,9 @@ export const nameRules: Rule = (context) => {
     if (hotfix.tag !== undefined) out.push(...checkTemplate(context, hotfix.tag, 'hotfixBranch', ['spec', 'hotfix', 'tag'], 'ref'));
   }
   if (rollback) out.push(...checkTemplate(context, rollback.branch, 'rollbackBranch', ['spec', 'rollback', 'branch'], 'ref'));
+  environments.forEach((env, i) => {
+    if (env.baseline) out.push(...checkTemplate(context, env.baseline.branch, 'baselineBranch', ['spec', 'environments', i, 'baseline', 'branch'], 'ref'));
+  });
 
   const literalBranches: Array<[string, PathSegment[]]> = [[app.mainline, ['spec', 'app', 'mainline']]];
   environments.forEach((env, i) => literalBranches.push([env.config.branch, ['spec', 'environments', i, 'config', 'branch']]));
