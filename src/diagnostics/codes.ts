@@ -85,6 +85,8 @@ export const CODES = {
   HF339: { title: 'environment may not be bypassed', severity: 'error', help: 'Going straight to this environment skips an earlier one that hotfix.bypass does not list.' },
   HF340: { title: 'digest not known in advance', severity: 'error', help: 'The config pins images by digest, which the hotfix image does not have until CI builds it; set config.digest to drop, or plan after the image exists.' },
   HF341: { title: 'version needed', severity: 'error', help: 'A template uses {version}; pass --version or tag the deployed release in git.' },
+  HF344: { title: 'no baseline config', severity: 'error', help: 'The version running in the target never ran in the baseline environment before it went live, so there is no config of its time to test against; set baseline.ifMissing: current to use today\'s.' },
+  HF345: { title: 'baseline from today', severity: 'warning', help: 'No config of the running version\'s time was found; the hotfix is tested against today\'s config of the baseline environment, which may lack what the old version needs.' },
   // HF4xx: apply
   HF400: { title: 'plan unreadable', severity: 'error', help: 'The plan file is missing or is not JSON; give the path of a file written by hotfix plan --out.' },
   HF401: { title: 'plan invalid', severity: 'error', help: 'The plan does not match schemas/plan.schema.json; make it again with hotfix plan.' },

@@ -49,7 +49,7 @@ export type Action =
       readonly kind: 'commit';
       readonly repo: string;
       readonly branch: string;
-      readonly purpose: 'revert' | 'set-previous' | 'suspend-automation' | 'pin-policy' | 'deploy-hotfix';
+      readonly purpose: 'revert' | 'set-previous' | 'suspend-automation' | 'pin-policy' | 'deploy-hotfix' | 'baseline-config';
       readonly parent: string;
       readonly commit: string;
       readonly tree: string;
@@ -115,6 +115,19 @@ export interface DeployedSummary {
   readonly cluster?: { readonly image: string; readonly digest?: string; readonly source: 'kubectl' | 'file'; readonly health: string };
 }
 
+/** The config a hotfix is tested against (seed 002), and why today's is not used. */
+export interface BaselineSummary {
+  readonly environment: string;
+  readonly forEnvironment: string;
+  readonly match: 'image' | 'time';
+  /** The commit of the target's config that deployed its running image. */
+  readonly targetDeploying: { readonly sha: string; readonly date: string };
+  /** Null when none was found and today's config is used. */
+  readonly commit: { readonly sha: string; readonly subject: string; readonly date: string } | null;
+  readonly branch: string;
+  readonly changedSince: readonly { readonly path: string; readonly added: number; readonly removed: number }[];
+}
+
 export interface PlanBody {
   readonly formatVersion: string;
   readonly tool: { readonly name: 'hotfix'; readonly version: string };
@@ -125,6 +138,7 @@ export interface PlanBody {
   readonly repos: Readonly<Record<string, string>>;
   readonly deployed: DeployedSummary;
   readonly target: { readonly image: string; readonly deployedBy?: { readonly sha: string; readonly subject: string; readonly date: string } };
+  readonly baseline?: BaselineSummary;
   readonly preconditions: readonly Precondition[];
   readonly actions: readonly Action[];
   readonly diagnostics: readonly Diagnostic[];

@@ -64,6 +64,11 @@ export function headerRows(plan: Plan): Array<[string, string]> {
   if (d.cluster) rows.push(['cluster runs', `${d.cluster.image}${d.cluster.digest ? `@${d.cluster.digest}` : ''} (${d.cluster.health}; read from ${d.cluster.source === 'file' ? 'a state file' : 'kubectl'})`]);
   rows.push([plan.request.kind === 'hotfix' ? 'hotfix image' : 'roll back to', plan.target.image]);
   if (plan.target.deployedBy) rows.push(['', `deployed by ${plan.target.deployedBy.sha.slice(0, 7)} "${plan.target.deployedBy.subject}" (${plan.target.deployedBy.date})`]);
+  if (plan.baseline) {
+    const b = plan.baseline;
+    rows.push(['test config', b.commit ? `${b.environment} as of ${b.commit.sha.slice(0, 7)} "${b.commit.subject}" (${b.commit.date}), on branch ${b.branch}` : `today's ${b.environment} (no config of its time), on branch ${b.branch}`]);
+    if (b.changedSince.length > 0) rows.push(['', `${b.environment} has changed since in ${b.changedSince.map((c) => `${c.path} (+${c.added} -${c.removed})`).join(', ')}`]);
+  }
   if (plan.request.reason) rows.push(['reason', plan.request.reason]);
   return rows;
 }

@@ -5,7 +5,8 @@ import { formatImageRef } from '../patch/image-ref.js';
 import type { Environment, Policy } from '../policy/types.js';
 import { readClusterFile, readClusterLive } from './cluster/read-cluster.js';
 import { CatFileBatch } from './git/cat-file.js';
-import { assertRepository, changedFiles, fileHistory, listBranches, listRemotes, readFileAt, resolveCommit } from './git/read.js';
+import { assertRepository, changedFiles, listBranches, listRemotes, readFileAt, resolveCommit } from './git/read.js';
+import { walkDeployments } from './git/walk-deployments.js';
 import { fluxFiles, fluxObjectsIn } from './git/scan-flux.js';
 import type { ClusterState, Deployment, FileAtRevision, RollbackState } from './types.js';
 
@@ -47,7 +48,15 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
     const currentImage = valueIn(config.text);
     if (currentImage === undefined) findImage(config.text, env.config.locator, image); // throws the precise HF207/HF209
 
-    const walk = await walkDeployments(repoPath, head, env.config.file, currentImage!, request, async (sha) => valueIn(await blobs.read(`${sha}:${env.config.file}`)));
+    const walk = await walkDeployments({
+      repo: repoPath,
+      head,
+      file: env.config.file,
+      currentImage: currentImage!,
+      depth: request.depth,
+      ...(request.stopAt ? { stopAt: request.stopAt } : {}),
+      valueAt: async (sha) => valueIn(await blobs.read(`${sha}:${env.config.file}`)),
+    });
     const deploying = walk.deployments[0]!.commit;
     const [changed, parentText, commitText] = await Promise.all([
       changedFiles(repoPath, deploying.sha),
@@ -84,42 +93,6 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
   } finally {
     blobs.close();
   }
-}
-
-/**
- * Walks the file's history newest first, grouping commits into runs of the same image
- * value; the oldest commit of a run is the one that deployed that value. Stops once it
- * has `depth` earlier deployments (or found `to`).
- */
-async function walkDeployments(
-  repo: string,
-  head: string,
-  file: string,
-  currentImage: string,
-  request: RollbackStateRequest,
-  valueAt: (sha: string) => Promise<string | undefined>,
-): Promise<{ deployments: Deployment[]; complete: boolean }> {
-  const deployments: Deployment[] = [];
-  let runValue = currentImage;
-  let runStart: Deployment['commit'] | undefined;
-  for await (const commit of fileHistory(repo, head, file)) {
-    const value = await valueAt(commit.sha);
-    if (value === runValue) {
-      runStart = commit;
-      continue;
-    }
-    if (runStart) {
-      deployments.push({ image: runValue, commit: runStart });
-      const last = deployments[deployments.length - 1]!;
-      if (deployments.length > request.depth || (deployments.length > 1 && request.stopAt?.(last))) return { deployments, complete: false };
-    }
-    if (value === undefined) return { deployments, complete: true };
-    runValue = value;
-    runStart = commit;
-  }
-  if (runStart) deployments.push({ image: runValue, commit: runStart });
-  if (deployments.length === 0) throw new HotfixError([diagnostic('HF208', `no commit in the history of ${file} on ${head.slice(0, 7)} set ${currentImage}`)]);
-  return { deployments, complete: true };
 }
 
 async function readCluster(env: Environment, source: RollbackStateRequest['cluster']): Promise<ClusterState | undefined> {

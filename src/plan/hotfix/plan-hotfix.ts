@@ -11,6 +11,7 @@ import { sealPlan } from '../plan-id.js';
 import { describeHealth } from '../rollback/cluster-checks.js';
 import { PLAN_FORMAT_VERSION, type Action, type HotfixRequest, type PlanContext, type PlanOutcome, type Precondition } from '../types.js';
 import { decideRevision } from './decide-revision.js';
+import { baselineActions } from './baseline-actions.js';
 import { hotfixRuleFindings } from './hotfix-checks.js';
 
 const DEFAULT_AUTHOR = { name: 'hotfix', email: 'hotfix@localhost' };
@@ -77,6 +78,14 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const tagProblem = imageTagProblem(imageTag);
   if (tagProblem) return { diagnostics: [diagnostic('HF210', `the hotfix image tag "${imageTag}" is not valid: ${tagProblem}`)] };
   const hotfixImage = `${policy.spec.app.image}:${imageTag}`;
+
+  // The baseline config branch comes before the gate: the required checks may test it.
+  const baseline = state.baseline ? baselineActions(policy, state.baseline, imageTag, committer, push ? remote : undefined, runHooks, date) : undefined;
+  if (baseline && 'errors' in baseline) return { diagnostics: baseline.errors };
+  if (baseline) {
+    actions.push(...baseline.actions);
+    warnings.push(...baseline.diagnostics);
+  }
   actions.push({ id: 'gate', kind: 'gate', image: hotfixImage, label: policy.spec.app.revisionLabel, revision: head, checks: rules.requiredChecks ?? [] });
 
   const location = findImage(state.config.file.text, env.config.locator, policy.spec.app.image);
@@ -102,6 +111,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     ...(typeof tag === 'string' ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: `refs/tags/${tag}`, sha: null }] : []),
     { kind: 'ref', repo: state.config.repoName, ref: `refs/heads/${state.config.branch}`, sha: state.config.head },
     { kind: 'blob', repo: state.config.repoName, commit: state.config.head, path: state.config.file.path, blob: state.config.file.blob },
+    ...(baseline ? baseline.preconditions : []),
   ];
   for (const m of state.merges) {
     if (!m.head || !m.base || !m.tree) return { diagnostics: [diagnostic('HF202', `merge-back branch ${m.branch} does not exist in ${state.app.repoName}`)] };
@@ -138,11 +148,13 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
       ...(state.cluster ? { cluster: { image: state.cluster.image, ...(state.cluster.digest ? { digest: state.cluster.digest } : {}), source: state.cluster.source, health: describeHealth(state.cluster) } } : {}),
     },
     target: { image: hotfixImage },
+    ...(baseline ? { baseline: baseline.summary } : {}),
     preconditions,
     actions,
     diagnostics: warnings,
     notes: [
       `CI builds ${hotfixImage} from ${hotfixBranch}; apply waits at the gate until it exists with ${policy.spec.app.revisionLabel}=${head}${(rules.requiredChecks ?? []).length > 0 ? ` and ${rules.requiredChecks!.join(', ')} passed` : ''}.`,
+      ...(baseline ? [baseline.note] : []),
       `Reason: ${request.reason}. Watch ${env.name} closely after the deploy.`,
     ],
   });

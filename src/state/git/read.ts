@@ -86,12 +86,13 @@ export async function changedFiles(repo: string, sha: string): Promise<string[]>
  * Commits that touched `path`, newest first, streamed: the caller stops early and the git
  * process is ended, so cost follows how far back the answer is, not history length.
  */
-export async function* fileHistory(repo: string, rev: string, path: string): AsyncGenerator<CommitInfo> {
-  const child = spawn('git', ['-c', 'log.showSignature=false', 'log', `--format=${FORMAT}`, '--end-of-options', rev, '--', path], {
-    cwd: repo,
-    env: { ...process.env, ...GIT_ENV },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+export function fileHistory(repo: string, rev: string, path: string): AsyncGenerator<CommitInfo> {
+  return streamLog(repo, ['--end-of-options', rev, '--', path]);
+}
+
+/** `git log` streamed line by line; the process ends when the consumer stops. */
+async function* streamLog(repo: string, args: readonly string[]): AsyncGenerator<CommitInfo> {
+  const child = spawn('git', ['-c', 'log.showSignature=false', 'log', `--format=${FORMAT}`, ...args], { cwd: repo, env: { ...process.env, ...GIT_ENV }, stdio: ['ignore', 'pipe', 'ignore'] });
   const lines = createInterface({ input: child.stdout });
   try {
     for await (const line of lines) if (line) yield parseCommit(line);
@@ -141,6 +142,31 @@ export async function checkedOutBranches(repo: string): Promise<Map<string, stri
   for (const line of stdout.split('\n')) {
     if (line.startsWith('worktree ')) path = line.slice('worktree '.length);
     if (line.startsWith('branch ')) out.set(line.slice('branch '.length), path);
+  }
+  return out;
+}
+
+/**
+ * Commits reachable from `rev` whose committer date is not after `before`, newest first,
+ * streamed (the caller stops at the first it wants).
+ */
+export function commitsBefore(repo: string, rev: string, before: string): AsyncGenerator<CommitInfo> {
+  return streamLog(repo, [`--before=${before}`, '--end-of-options', rev]);
+}
+
+export interface FileChangeCount {
+  readonly path: string;
+  readonly added: number;
+  readonly removed: number;
+}
+
+/** Files that differ between two commits, with lines added and removed (binary: 0/0). */
+export async function diffStat(repo: string, from: string, to: string): Promise<FileChangeCount[]> {
+  const { stdout } = await git(repo, ['diff', '--numstat', '-z', '--no-renames', from, to, '--']);
+  const out: FileChangeCount[] = [];
+  for (const entry of stdout.split('\0').filter(Boolean)) {
+    const [added, removed, path] = entry.split('\t') as [string, string, string];
+    out.push({ path, added: Number(added) || 0, removed: Number(removed) || 0 });
   }
   return out;
 }

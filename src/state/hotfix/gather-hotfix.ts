@@ -8,6 +8,7 @@ import { CatFileBatch } from '../git/cat-file.js';
 import { MergeSimulator } from '../git/merge-simulation.js';
 import { assertRepository, changedFiles, commitInfo, commitMessage, isAncestor, listBranches, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
 import type { ClusterState, CommitInfo, FileAtRevision } from '../types.js';
+import { findBaseline, type BaselineState } from './find-baseline.js';
 import { revisionAnswers, type RevisionAnswer } from './revision-answers.js';
 
 export interface PickState {
@@ -38,6 +39,8 @@ export interface HotfixState {
   readonly merges: readonly MergeBackState[];
   readonly config: { readonly repoName: string; readonly repoPath: string; readonly branch: string; readonly head: string; readonly file: FileAtRevision };
   readonly cluster?: ClusterState;
+  /** The baseline environment's config of the running version's time, when one takes a baseline for the target. */
+  readonly baseline?: BaselineState;
 }
 
 export interface HotfixStateRequest {
@@ -112,7 +115,11 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
     }
   }
 
+  const baseEnv = policy.spec.environments.find((e) => e.baselineFor === env.name);
+  const baseline = baseEnv ? await baselineFor(request.repos, env, baseEnv, app.image) : undefined;
+
   return {
+    ...(baseline ? { baseline } : {}),
     app: { repoName: app.repo, repoPath: appPath, mainline: app.mainline, mainlineHead, branches, tags: tags.map((t) => t.name) },
     deployed,
     revision,
@@ -136,6 +143,13 @@ async function mergeBack(repo: string, simulator: MergeSimulator, branch: string
   if (!base) return { branch, head, conflicts: [] };
   const result = await simulator.merge(base, await simulator.treeOf(head), hotfixTree);
   return { branch, head, base, tree: result.tree, conflicts: result.conflicts };
+}
+
+async function baselineFor(repos: HotfixStateRequest['repos'], target: Environment, base: Environment, image: string): Promise<BaselineState> {
+  if (base.config.repo !== target.config.repo)
+    throw new HotfixError([diagnostic('HF202', `${base.name} takes a baseline for ${target.name}, so their configs must be branches of one repository (${base.config.repo} ≠ ${target.config.repo})`)]);
+  const repo = await boundRepo(repos, base.config.repo);
+  return findBaseline(repo, target, base, image, await listBranches(repo));
 }
 
 async function boundRepo(repos: Readonly<Record<string, string>>, name: string): Promise<string> {

@@ -1,0 +1,74 @@
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { findImage } from '../../patch/find-image.js';
+import { setImageOps } from '../../patch/set-image.js';
+import { refNameProblem } from '../../policy/git-ref-name.js';
+import { renderTemplate } from '../../policy/template.js';
+import type { Policy } from '../../policy/types.js';
+import type { BaselineState } from '../../state/hotfix/find-baseline.js';
+import type { Person } from '../../state/types.js';
+import { buildCommit } from '../build-commit.js';
+import type { Action, BaselineSummary, Precondition } from '../types.js';
+
+export interface BaselinePart {
+  readonly actions: readonly Action[];
+  readonly preconditions: readonly Precondition[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly summary: BaselineSummary;
+  readonly note: string;
+}
+
+/**
+ * A config branch made from the baseline (the baseline environment's config as it was when
+ * the target's running version went live) with the hotfix image patched in, so the hotfix
+ * is tested with the config of its time (seed 002). Pure.
+ */
+export function baselineActions(policy: Policy, state: BaselineState, hotfixTag: string, committer: Person, remote: string | undefined, runHooks: boolean, date: string): BaselinePart | { readonly errors: readonly Diagnostic[] } {
+  const env = policy.spec.environments.find((e) => e.name === state.environment)!;
+  const rules = env.baseline ?? { match: 'image', ifMissing: 'refuse', branch: 'hotfix-config/{env}-{date}-{sha7}' };
+  const diagnostics: Diagnostic[] = [];
+  const when = `${state.forEnvironment} got ${state.targetImage} (${state.targetDeploying.sha.slice(0, 7)}, ${state.targetDeploying.committer.date})`;
+  if (!state.baseline) {
+    const why = rules.match === 'image' ? `${state.targetImage} never ran in ${state.environment} before ${when}` : `${state.environment} has no commit before ${when}`;
+    if (rules.ifMissing === 'refuse') return { errors: [diagnostic('HF344', `no baseline config: ${why}`)] };
+    diagnostics.push(diagnostic('HF345', `no baseline config: ${why}; the hotfix is tested against today's ${state.environment} config`));
+  }
+  const at = state.baseline?.sha ?? state.head;
+  const branch = renderTemplate(rules.branch, { env: state.environment, date, sha7: at.slice(0, 7) });
+  const problem = refNameProblem(`refs/heads/${branch}`);
+  if (problem) return { errors: [diagnostic('HF210', `baseline branch "${branch}" is not a valid name: ${problem}`)] };
+  if (state.branches.includes(branch)) return { errors: [diagnostic('HF312', `branch ${branch} already exists in ${env.config.repo}`)] };
+
+  const location = findImage(state.file.text, env.config.locator, policy.spec.app.image);
+  const commit = buildCommit({
+    id: 'baseline-config',
+    repo: env.config.repo,
+    branch,
+    purpose: 'baseline-config',
+    parent: at,
+    trees: state.file.trees,
+    files: [{ path: state.file.path, text: state.file.text, patches: setImageOps(location, { name: location.current.name, tag: hotfixTag }, 'drop') }],
+    message: `Test hotfix ${policy.spec.app.image}:${hotfixTag} with ${state.environment}'s config of its time\n\n${state.environment} as of ${at.slice(0, 7)}${state.baseline ? `, the config ${state.targetImage} ran with before ${when}` : ' (today: no config of its time was found)'}.\n`,
+    author: committer,
+  });
+  const actions: Action[] = [{ id: 'baseline-branch', kind: 'create-branch', repo: env.config.repo, branch, from: at }, commit.action];
+  if (remote !== undefined) actions.push({ id: 'push-baseline', kind: 'push', repo: env.config.repo, remote, refs: [{ ref: `refs/heads/${branch}`, sha: commit.action.commit }], runHooks });
+
+  const changed = state.changedSince;
+  return {
+    actions,
+    diagnostics,
+    preconditions: [{ kind: 'ref', repo: env.config.repo, ref: `refs/heads/${branch}`, sha: null }, { kind: 'blob', repo: env.config.repo, commit: at, path: state.file.path, blob: state.file.blob }],
+    summary: {
+      environment: state.environment,
+      forEnvironment: state.forEnvironment,
+      match: state.match,
+      targetDeploying: { sha: state.targetDeploying.sha, date: state.targetDeploying.committer.date },
+      commit: state.baseline ? { sha: state.baseline.sha, subject: state.baseline.subject, date: state.baseline.committer.date } : null,
+      branch,
+      changedSince: changed,
+    },
+    note: state.baseline
+      ? `Test the hotfix in ${state.environment} from branch ${branch}: ${state.environment}'s config as of ${at.slice(0, 7)} "${state.baseline.subject}" (${state.baseline.committer.date}), the config ${state.targetImage} ran with before ${when}. Today's ${state.environment} differs in ${changed.length} file${changed.length === 1 ? '' : 's'}${changed.length > 0 ? `: ${changed.map((c) => `${c.path} (+${c.added} -${c.removed})`).join(', ')}` : ''}, which is why it is not used.`
+      : `Test the hotfix in ${state.environment} from branch ${branch} (today's config: none of its time was found).`,
+  };
+}

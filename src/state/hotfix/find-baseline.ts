@@ -1,0 +1,78 @@
+import { findImage } from '../../patch/find-image.js';
+import { formatImageRef } from '../../patch/image-ref.js';
+import type { Environment } from '../../policy/types.js';
+import { CatFileBatch } from '../git/cat-file.js';
+import { commitsBefore, diffStat, readFileAt, resolveCommit, type FileChangeCount } from '../git/read.js';
+import { walkDeployments } from '../git/walk-deployments.js';
+import type { CommitInfo, FileAtRevision } from '../types.js';
+
+export interface BaselineState {
+  /** The environment whose config is the baseline (nop), and the one it is for (production). */
+  readonly environment: string;
+  readonly forEnvironment: string;
+  readonly match: 'image' | 'time';
+  /** The image the target runs now, and the commit of the target's config that deployed it. */
+  readonly targetImage: string;
+  readonly targetDeploying: CommitInfo;
+  readonly branch: string;
+  readonly head: string;
+  /** Undefined when no commit qualifies (the version never ran there). */
+  readonly baseline?: CommitInfo;
+  /** The baseline environment's config file at the baseline (or at head, when there is none). */
+  readonly file: FileAtRevision;
+  /** What changed on the branch since the baseline: why today's config is not used. */
+  readonly changedSince: readonly FileChangeCount[];
+  readonly branches: readonly string[];
+}
+
+/**
+ * The config a hotfix of `target` is tested against (seed 002): the baseline environment's
+ * branch as it was when the target's running version went live, not as it is today.
+ * `image`: the last commit there that ran the target's image, no later than the commit that
+ * deployed it to the target; `time`: the branch as of that commit. Read-only.
+ */
+export async function findBaseline(repo: string, target: Environment, base: Environment, image: string, branches: readonly string[]): Promise<BaselineState> {
+  const blobs = new CatFileBatch(repo);
+  try {
+    const read = (o: string) => blobs.read(o);
+    const valueIn = (text: string | undefined, env: Environment) => {
+      if (text === undefined) return undefined;
+      try {
+        return formatImageRef(findImage(text, env.config.locator, image).current);
+      } catch {
+        return undefined;
+      }
+    };
+    const targetHead = (await resolveCommit(repo, `refs/heads/${target.config.branch}`))!;
+    const targetFile = await readFileAt(repo, targetHead, target.config.file, read);
+    const targetImage = valueIn(targetFile.text, target) ?? formatImageRef(findImage(targetFile.text, target.config.locator, image).current);
+    const walk = await walkDeployments({ repo, head: targetHead, file: target.config.file, currentImage: targetImage, depth: 0, valueAt: async (sha) => valueIn(await read(`${sha}:${target.config.file}`), target) });
+    const targetDeploying = walk.deployments[0]!.commit;
+
+    const head = (await resolveCommit(repo, `refs/heads/${base.config.branch}`))!;
+    const match = base.baseline?.match ?? 'image';
+    let baseline: CommitInfo | undefined;
+    for await (const commit of commitsBefore(repo, head, targetDeploying.committer.date)) {
+      if (match === 'time' || valueIn(await read(`${commit.sha}:${base.config.file}`), base) === targetImage) {
+        baseline = commit;
+        break;
+      }
+    }
+    const at = baseline?.sha ?? head;
+    return {
+      environment: base.name,
+      forEnvironment: target.name,
+      match,
+      targetImage,
+      targetDeploying,
+      branch: base.config.branch,
+      head,
+      ...(baseline ? { baseline } : {}),
+      file: await readFileAt(repo, at, base.config.file, read),
+      changedSince: baseline ? await diffStat(repo, baseline.sha, head) : [],
+      branches,
+    };
+  } finally {
+    blobs.close();
+  }
+}
