@@ -2,6 +2,7 @@ import { patchYamlText, type DocumentPatch } from '../patch/patch-yaml.js';
 import { unifiedDiff } from '../patch/unified-diff.js';
 import type { Person } from '../state/types.js';
 import { blobId, commitObject, writeFile, type GitObject, type Trees } from './git-objects.js';
+import type { RenderSpec } from './render-spec.js';
 import type { Action, FileChange } from './types.js';
 
 export type CommitAction = Extract<Action, { kind: 'commit' }>;
@@ -18,6 +19,7 @@ export interface CommitRequest {
   readonly message: string;
   readonly author: Person;
   readonly reverts?: string;
+  readonly render?: RenderSpec;
 }
 
 /**
@@ -59,6 +61,7 @@ export function buildCommit(request: CommitRequest): { action: CommitAction; tre
       committer: request.author,
       changes,
       ...(request.reverts ? { reverts: request.reverts } : {}),
+      ...(request.render ? { render: request.render } : {}),
     },
   };
 }

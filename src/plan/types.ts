@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DocumentPatch } from '../patch/patch-yaml.js';
 import type { Person } from '../state/types.js';
+import type { RenderSpec } from './render-spec.js';
 
 /** Major bumps are rejected by apply; minor bumps only add fields, which apply ignores. */
 export const PLAN_FORMAT_VERSION = '1.0';
@@ -58,6 +59,8 @@ export type Action =
       readonly committer: Person;
       readonly changes: readonly FileChange[];
       readonly reverts?: string;
+      /** The kustomize render that must show the intended image after this commit. */
+      readonly render?: RenderSpec;
     }
   | {
       readonly id: string;

@@ -9,6 +9,7 @@ import { buildCommit } from '../build-commit.js';
 import { commitObject, tagObject } from '../git-objects.js';
 import { sealPlan } from '../plan-id.js';
 import { describeHealth } from '../rollback/cluster-checks.js';
+import { renderField } from '../render-spec.js';
 import { PLAN_FORMAT_VERSION, type Action, type HotfixRequest, type PlanContext, type PlanOutcome, type Precondition } from '../types.js';
 import { decideRevision } from './decide-revision.js';
 import { baselineActions } from './baseline-actions.js';
@@ -101,6 +102,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     files: [{ path: state.config.file.path, text: state.config.file.text, patches: setImageOps(location, { name: location.current.name, tag: imageTag }, 'drop') }],
     message: `Deploy hotfix ${hotfixImage} to ${env.name}\n\nHotfix branch ${hotfixBranch} (${head.slice(0, 7)}) from the deployed commit ${base.sha.slice(0, 7)}, picking ${state.picks.map((p) => p.commit!.sha.slice(0, 7)).join(', ')}.\n${(rules.bypass ?? []).length > 0 ? `Bypasses ${rules.bypass!.join(', ')}.\n` : ''}Reason: ${request.reason}\n`,
     author: committer,
+    ...renderField(env, hotfixImage),
   });
   actions.push(deploy.action);
   if (push) actions.push({ id: 'push-config', kind: 'push', repo: state.config.repoName, remote, refs: [{ ref: `refs/heads/${state.config.branch}`, sha: deploy.action.commit }], runHooks });

@@ -12,6 +12,7 @@ import { automationGuard } from './automation-guard.js';
 import { chooseTarget } from './choose-target.js';
 import { rollbackImageChange } from './image-change.js';
 import { describeHealth, driftAndHealth } from './cluster-checks.js';
+import { renderField } from '../render-spec.js';
 
 const DEFAULT_AUTHOR = { name: 'hotfix', email: 'hotfix@localhost' };
 
@@ -67,6 +68,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
     message,
     author,
     ...(change.method === 'revert' ? { reverts: deploying.sha } : {}),
+    ...renderField(env, change.target),
   });
   actions.push(first.action);
 
