@@ -52,6 +52,7 @@ export const CODES = {
   HF208: { title: 'deploying commit not found', severity: 'error', help: 'No commit in the file\'s history introduced the value deployed now.' },
   HF209: { title: 'ambiguous locator', severity: 'error', help: 'The locator matched more than one value; make it name exactly one.' },
   HF215: { title: 'commit not in the app repository', severity: 'error', help: 'The running image names a commit the app repository does not have; fetch it, or check app.repo.' },
+  HF216: { title: 'render failed', severity: 'error', help: 'kubectl kustomize failed on the deployed directory (config.render) with the planned change, or printed something that is not YAML; the message names the directory and gives kubectl\'s words.' },
   HF211: { title: 'config file is not valid YAML', severity: 'error', help: 'The config file has YAML errors, so it cannot be edited safely; fix it on its branch first.' },
   HF210: { title: 'invalid name', severity: 'error', help: 'A ref name, path or value from the command line or policy is not safe to pass to git; correct it.' },
   HF212: { title: 'registry unreachable or access refused', severity: 'error', help: 'The image registry could not be reached, timed out, or refused access; check the host and the network, or log in with docker login HOST.' },
@@ -85,6 +86,7 @@ export const CODES = {
   HF339: { title: 'environment may not be bypassed', severity: 'error', help: 'Going straight to this environment skips an earlier one that hotfix.bypass does not list.' },
   HF340: { title: 'digest not known in advance', severity: 'error', help: 'The config pins images by digest, which the hotfix image does not have until CI builds it; set config.digest to drop, or plan after the image exists.' },
   HF341: { title: 'version needed', severity: 'error', help: 'A template uses {version}; pass --version or tag the deployed release in git.' },
+  HF343: { title: 'render mismatch', severity: 'error', help: 'Rendered with the planned change, the deployed directory runs another image than planned: the file named (an overlay\'s images:, a patch or a manifest) sets it after the patched file; change it too, or point config.file at it.' },
   HF344: { title: 'no baseline config', severity: 'error', help: 'The version running in the target never ran in the baseline environment before it went live, so there is no config of its time to test against; set baseline.ifMissing: current to use today\'s.' },
   HF345: { title: 'baseline from today', severity: 'warning', help: 'No config of the running version\'s time was found; the hotfix is tested against today\'s config of the baseline environment, which may lack what the old version needs.' },
   // HF4xx: apply

@@ -1,0 +1,92 @@
+import { readFileSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { HotfixError } from '../../diagnostics/errors.js';
+import { parseImageRef } from '../../patch/image-ref.js';
+import { resolveCommit } from '../git/read.js';
+import { exportTree } from './export-tree.js';
+import { findImageWinner, type ReadFile } from './find-image-winner.js';
+import { renderedImage } from './rendered-image.js';
+import { repoPath } from './repo-path.js';
+import { kustomize } from './run-kustomize.js';
+import { isPlannedImage } from './same-image.js';
+import { writePlannedFiles } from './write-planned-files.js';
+
+export interface RenderCheckRequest {
+  /** Path of a git repository (work tree or bare). */
+  readonly repo: string;
+  /** The commit whose tree is rendered… */
+  readonly commit: string;
+  /** …with these files replaced (the planned patch), by repository-relative path. */
+  readonly files: readonly { readonly path: string; readonly text: string }[];
+  /** Repository-relative kustomize directory: the one that is deployed. */
+  readonly renderDir: string;
+  /** `kind/name`, kind in any case: `deployment/api-js`. */
+  readonly workload: string;
+  readonly container: string;
+  /** The image the plan intends: `name:tag` or `name:tag@digest`. */
+  readonly image: string;
+}
+
+/**
+ * `ok: false` without `image`: the render has no such workload or container. With it: the
+ * image that would run, and `winner`, the repository-relative file that sets it (when one
+ * is found), for HF343.
+ */
+export type RenderCheckResult =
+  | { readonly ok: true; readonly image: string }
+  | { readonly ok: false; readonly image?: string; readonly winner?: string };
+
+/**
+ * Renders `renderDir` of `commit` with the planned files, as `kubectl kustomize` would
+ * deploy it, and checks the workload's container runs the planned image. Works on an
+ * export of the tree in a temp dir, removed afterwards: the repository is only read.
+ */
+export async function renderCheck(request: RenderCheckRequest, kubectl = 'kubectl'): Promise<RenderCheckResult> {
+  const renderDir = repoPath(request.renderDir);
+  if (renderDir === undefined) throw outside('render directory', request.renderDir);
+  const files = request.files.map((file) => {
+    const path = repoPath(file.path);
+    if (!path) throw outside('planned file', file.path);
+    return { path, text: file.text };
+  });
+  const commit = await resolveCommit(request.repo, request.commit);
+  if (!commit) throw new HotfixError([diagnostic('HF202', `commit ${request.commit} not found in ${request.repo}`)]);
+
+  // realpath: kubectl reports files by their resolved path, which is stripped from its messages.
+  const scratch = await realpath(await mkdtemp(join(tmpdir(), 'hotfix-render-')));
+  try {
+    const root = join(scratch, 'tree');
+    await mkdir(root);
+    await exportTree(request.repo, commit, root, join(scratch, 'index'));
+    await writePlannedFiles(root, files);
+    const output = await kustomize(kubectl, root, renderDir, `commit ${commit.slice(0, 12)} with the planned change`);
+    const image = renderedImage(output, request.workload, request.container, renderDir);
+    if (image === undefined) return { ok: false };
+    if (isPlannedImage(image, request.image)) return { ok: true, image };
+    // The rendered name as well: a newName or a patch may have renamed the image on the way.
+    const names = [...new Set([parseImageRef(request.image).name, parseImageRef(image).name])];
+    const winner = findImageWinner(readerOf(root), renderDir, names);
+    return { ok: false, image, ...(winner !== undefined && { winner }) };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function outside(what: string, path: string): HotfixError {
+  return new HotfixError([diagnostic('HF210', `${what} "${path}" is not a path inside the repository`)]);
+}
+
+/** Regular files only: a committed symlink to a device or a pipe must not hang the walk. */
+function readerOf(root: string): ReadFile {
+  return (path) => {
+    const file = join(root, path);
+    try {
+      return statSync(file).isFile() ? readFileSync(file, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}

@@ -1,0 +1,29 @@
+import { parseAllDocuments } from 'yaml';
+import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { HotfixError } from '../../diagnostics/errors.js';
+
+type Manifest = { kind?: unknown; metadata?: { name?: unknown }; spec?: { template?: { spec?: { containers?: unknown } } } };
+
+/**
+ * The image of `container` in `workload` (`kind/name`, kind in any case) in the output of
+ * `kubectl kustomize`, or undefined when the render has no such workload or container.
+ * Every workload kind a policy can name keeps its pod template at spec.template.
+ */
+export function renderedImage(output: string, workload: string, container: string, renderDir: string): string | undefined {
+  const slash = workload.indexOf('/');
+  const kind = workload.slice(0, slash).toLowerCase();
+  const name = workload.slice(slash + 1);
+  const found = manifests(output, renderDir).find((m) => typeof m.kind === 'string' && m.kind.toLowerCase() === kind && m.metadata?.name === name);
+  const containers = found?.spec?.template?.spec?.containers;
+  if (!Array.isArray(containers)) return undefined;
+  const image = (containers as Array<{ name?: unknown; image?: unknown } | null>).find((c) => c?.name === container)?.image;
+  return typeof image === 'string' ? image : undefined;
+}
+
+function manifests(output: string, renderDir: string): Manifest[] {
+  const docs = parseAllDocuments(output);
+  const error = docs.flatMap((d) => d.errors)[0];
+  // The first line of yaml's message says what is wrong; the rest is a source excerpt.
+  if (error) throw new HotfixError([diagnostic('HF216', `kubectl kustomize ${renderDir || '.'} printed output that is not YAML: ${error.message.split('\n')[0]}`)]);
+  return docs.map((d) => d.toJS() as unknown).filter((m): m is Manifest => typeof m === 'object' && m !== null);
+}
