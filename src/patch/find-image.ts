@@ -8,6 +8,7 @@ import { findKustomizeImage } from './find-kustomize-image.js';
 import { findManifestImage } from './find-manifest-image.js';
 import { readField, type FoundField, type ImageField, type ImageLocation } from './image-field.js';
 import { parseImageRef, type ImageRef } from './image-ref.js';
+import { findTypeScriptImage } from './typescript/find-typescript-image.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export type { ImageField, ImageLocation } from './image-field.js';
@@ -24,9 +25,7 @@ export interface ImageMatch {
  * app's image) is the image's name where the file holds only its tag.
  */
 export function findImage(text: string, locator: Locator, imageName: string): ImageLocation {
-  if (locator.typescript) throw new HotfixError([diagnostic('HF207', 'TypeScript config (the typescript locator) is not supported yet')]);
-  const source = parseYamlSource(text);
-  const matches = matchesOf(source, locator);
+  const matches = locator.typescript ? [{ fields: [findTypeScriptImage(text, locator.typescript)] }] : matchesOf(parseYamlSource(text), locator);
   const described = describe(locator);
   const [match, ...others] = matches;
   if (!match) throw new HotfixError([diagnostic('HF207', `no image in the config file matches the locator ${described}`)]);

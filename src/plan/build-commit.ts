@@ -1,4 +1,4 @@
-import { patchYamlText, type DocumentPatch } from '../patch/patch-yaml.js';
+import { patchConfigText, type DocumentPatch } from '../patch/patch-config.js';
 import { unifiedDiff } from '../patch/unified-diff.js';
 import type { Person } from '../state/types.js';
 import { blobId, commitObject, writeFile, type GitObject, type Trees } from './git-objects.js';
@@ -32,7 +32,7 @@ export function buildCommit(request: CommitRequest): { action: CommitAction; tre
   let root = '';
   const objects: GitObject[] = [];
   const changes: FileChange[] = request.files.map((file) => {
-    const after = patchYamlText(file.text, file.patches);
+    const after = patchConfigText(file.path, file.text, file.patches);
     const written = writeFile(trees, file.path, after);
     trees = written.trees;
     root = written.root;
