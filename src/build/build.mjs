@@ -43,6 +43,9 @@ async function bundle() {
     // has no require, so give it one.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
     define: { HOTFIX_VERSION: JSON.stringify(version) },
+    // ts-morph (with the TypeScript compiler) is loaded from node_modules only when a
+    // TypeScript config is patched; bundled, its CommonJS code would lack __filename.
+    external: ['ts-morph'],
     logLevel: 'warning',
   });
   await chmod(join(root, 'dist', 'hotfix.js'), 0o755);

@@ -54,6 +54,7 @@ export class ApplyCommand extends HotfixCommand {
       import('../diagnostics/diagnostic.js'),
     ]);
     const loaded = await readPlanFile(this.file, this.context.cwd);
+    if (loaded.actions.some((a) => a.kind === 'commit' && a.changes.some((c) => /\.[mc]?ts$/.test(c.path)))) await (await import('../patch/typescript/load.js')).loadTypeScriptSupport();
     const plan = this.noCluster ? { ...loaded, preconditions: loaded.preconditions.filter((p) => p.kind !== 'running-image') } : loaded;
     if (this.noCluster && plan.preconditions.length !== loaded.preconditions.length) this.context.stderr.write('hotfix: warning: --no-cluster: the running image is not checked\n');
     const repos = { ...plan.repos, ...parseRepoBindings(this.repoBindings, this.context.cwd) };

@@ -122,8 +122,7 @@ test('manifest: the container by name in Deployments, CronJobs and Pods, init co
   assert.match(failure(text, { manifest: { container: 'api', kind: 'StatefulSet' } }), /^HF207 /);
 });
 
-test('TypeScript config is not supported yet (HF207); a broken file is HF211', () => {
-  assert.is(failure('export default {}', { typescript: { export: 'default', path: 'image', holds: 'image' } }), 'HF207 TypeScript config (the typescript locator) is not supported yet');
+test('a broken file is HF211 (TypeScript config: patch-typescript.test.ts)', () => {
   assert.match(failure('images: [\n', { kustomizeImage: 'a' }), /^HF211 /);
 });
 

@@ -90,9 +90,9 @@ for (const c of cases) {
   });
 }
 
-test('every fixture file takes part in a case', () => {
+test('every fixture file takes part in a case (TypeScript ones in patch-typescript.test.ts)', () => {
   const used = new Set(cases.flatMap((c) => [c.input, c.expected]));
-  assert.equal(readdirSync(join(ROOT, 'fixtures', 'patch')).filter((f) => f !== 'README.md' && !used.has(f)), []);
+  assert.equal(readdirSync(join(ROOT, 'fixtures', 'patch')).filter((f) => f !== 'README.md' && !f.endsWith('.ts') && !used.has(f)), []);
 });
 
 test.run();

@@ -1,6 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { resolve } from 'node:path';
 import { PlanCommand } from './plan-command.js';
+import { prepareLocators } from '../prepare-locators.js';
 
 export class PlanHotfixCommand extends PlanCommand {
   static override paths = [['plan', 'hotfix']];
@@ -20,7 +21,7 @@ export class PlanHotfixCommand extends PlanCommand {
 
   reason = Option.String('--reason', { required: true, description: 'Why: one of the policy\'s hotfix.reasons' });
   picks = Option.Array('--pick', [], { description: 'A commit on the mainline to cherry-pick (repeatable, in order)' });
-  version = Option.String('--version', { description: 'The version for {version} in templates' });
+  version = Option.String('--version', { description: 'The hotfix\'s own version, for {version} in the image tag and names (default in names: the deployed version)' });
   deployed = Option.String('--deployed', { description: 'Take this image (name:tag) as the one running, instead of reading the cluster' });
   noRegistry = Option.Boolean('--no-registry', false, { description: 'Do not ask the registry for the image\'s labels' });
   dockerConfig = Option.String('--docker-config', { description: 'The docker config.json with registry credentials' });
@@ -39,6 +40,7 @@ export class PlanHotfixCommand extends PlanCommand {
     ]);
     const repos = this.repos();
     const loaded = await loadPolicy(this.policyPath, this.context.cwd);
+    await prepareLocators(loaded.policy);
     const env = loaded.policy.spec.environments.find((e) => e.name === this.environment);
     if (!env) throw new HotfixError([diagnostic('HF302', `environment "${this.environment}" is not declared in ${this.policyPath} (it has ${loaded.policy.spec.environments.map((e) => e.name).join(', ')})`)]);
     const registry = { ...(this.dockerConfig !== undefined ? { dockerConfig: resolve(this.context.cwd, this.dockerConfig) } : {}) };
@@ -62,6 +64,6 @@ export class PlanHotfixCommand extends PlanCommand {
       { kind: 'hotfix', environment: env.name, reason: this.reason, picks: this.picks, ...(this.version !== undefined ? { version: this.version } : {}), ...(this.deployed !== undefined ? { deployed: this.deployed } : {}) },
       { now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), toolVersion: VERSION, policyFile: loaded.file, policyHash: loaded.sha256, repos },
     );
-    return this.finish(outcome);
+    return this.finish(outcome, repos);
   }
 }

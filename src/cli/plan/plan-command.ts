@@ -32,10 +32,18 @@ export abstract class PlanCommand extends HotfixCommand {
     return this.clusterState !== undefined ? { file: resolve(this.context.cwd, this.clusterState) } : 'live';
   }
 
-  /** Shows the plan, saves it when asked, and picks the exit code; refusals are errors. */
-  protected async finish(outcome: { plan?: Plan; diagnostics: readonly Diagnostic[] }): Promise<number> {
+  /**
+   * Checks the plan's config commits render to the intended image, shows the plan, saves it
+   * when asked, and picks the exit code; refusals are errors.
+   */
+  protected async finish(outcome: { plan?: Plan; diagnostics: readonly Diagnostic[] }, repos: Readonly<Record<string, string>>): Promise<number> {
     if (!outcome.plan) throw new HotfixError(outcome.diagnostics);
     const plan = outcome.plan;
+    if (plan.actions.some((a) => a.kind === 'commit' && a.render)) {
+      const [{ checkPlanRenders }, { renderFindings }] = await Promise.all([import('../../state/render/check-plan-renders.js'), import('../../plan/render-findings.js')]);
+      const findings = renderFindings(await checkPlanRenders(plan, repos));
+      if (findings.length > 0) throw new HotfixError(findings);
+    }
     if (this.out !== undefined) {
       const path = resolve(this.context.cwd, this.out);
       // Write then rename, so a half-written plan never exists under the final name.

@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { PlanCommand } from './plan-command.js';
+import { prepareLocators } from '../prepare-locators.js';
 
 /** How many deployments back `--to` is looked for. */
 const MAX_DEPLOYMENTS_READ = 1000;
@@ -39,6 +40,7 @@ export class PlanRollbackCommand extends PlanCommand {
     const repos = this.repos();
     const cluster = this.clusterSource();
     const loaded = await loadPolicy(this.policyPath, this.context.cwd);
+    await prepareLocators(loaded.policy);
     const env = loaded.policy.spec.environments.find((e) => e.name === this.environment);
     if (!env) throw new HotfixError([diagnostic('HF302', `environment "${this.environment}" is not declared in ${this.policyPath} (it has ${loaded.policy.spec.environments.map((e) => e.name).join(', ')})`)]);
     const to = this.to;
@@ -59,6 +61,6 @@ export class PlanRollbackCommand extends PlanCommand {
       { kind: 'rollback', environment: env.name, allowDrift: this.allowDrift, ...(this.reason !== undefined ? { reason: this.reason } : {}), ...(to !== undefined ? { to } : {}) },
       { now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), toolVersion: VERSION, policyFile: loaded.file, policyHash: loaded.sha256, repos },
     );
-    return this.finish(outcome);
+    return this.finish(outcome, repos);
   }
 }

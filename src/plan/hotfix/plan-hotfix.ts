@@ -75,10 +75,15 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const runHooks = policy.spec.git?.allowHooks ?? false;
   if (push) actions.push({ id: 'push-hotfix', kind: 'push', repo: state.app.repoName, remote, refs: appRefs, runHooks });
 
+  // The hotfix image is a new build: {version} there is the hotfix's own version (--version),
+  // never the deployed one, or production's config would point at the image it runs.
+  if (!request.version && parseTemplate(policy.spec.app.tagFormat).parts.some((p) => p.kind === 'placeholder' && p.name === 'version'))
+    return { diagnostics: [diagnostic('HF341', `app.tagFormat "${policy.spec.app.tagFormat}" needs the hotfix's own version for its image: pass --version${version ? ` (the deployed one is ${version})` : ''}`)] };
   const imageTag = renderTemplate(policy.spec.app.tagFormat, { ...values, sha: head, sha7: head.slice(0, 7), branch: hotfixBranch.replace(/\//g, '-') });
   const tagProblem = imageTagProblem(imageTag);
   if (tagProblem) return { diagnostics: [diagnostic('HF210', `the hotfix image tag "${imageTag}" is not valid: ${tagProblem}`)] };
   const hotfixImage = `${policy.spec.app.image}:${imageTag}`;
+  if (hotfixImage === state.deployed.image) return { diagnostics: [diagnostic('HF341', `the hotfix image would be ${hotfixImage}, the image deployed now; give the hotfix its own --version`)] };
 
   // The baseline config branch comes before the gate: the required checks may test it.
   const baseline = state.baseline ? baselineActions(policy, state.baseline, imageTag, committer, push ? remote : undefined, runHooks, date) : undefined;

@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildAppScenario } from '../../fixtures/app-scenario.js';
+import { buildPrdNopScenario, type PrdNopOptions, type PrdNopScenario } from '../../fixtures/prd-nop-scenario.js';
+import type { Plan } from '../../src/plan/types.js';
+import { pushImage } from '../helpers/push-image.js';
+import { runCliAsync, type CliResult } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+
+const REVISION = 'org.opencontainers.image.revision';
+let registry: TestRegistry;
+test.before(async () => {
+  registry = await startTestRegistry();
+});
+test.after(async () => {
+  await registry.stop();
+});
+
+const git = (repo: string, ...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } }).trim();
+
+async function scenario(options: PrdNopOptions = {}): Promise<PrdNopScenario> {
+  const s = await buildPrdNopScenario(tempDir(), registry.host, options);
+  await pushImage(registry.host, { name: 'billing/service', tag: '1.4.0', labels: { [REVISION]: s.deployed.commit } });
+  return s;
+}
+
+async function plan(s: PrdNopScenario, extra: string[] = [], policy = s.policyFile): Promise<CliResult & { plan?: Plan; file: string }> {
+  const file = join(s.root, `plan-${Math.random().toString(36).slice(2)}.json`);
+  const r = await runCliAsync(
+    ['plan', 'hotfix', '--policy', policy, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--version', '1.4.1', '--out', file, ...extra],
+    { cwd: s.root },
+  );
+  return r.code === 0 ? { ...r, file, plan: JSON.parse(readFileSync(file, 'utf8')) as Plan } : { ...r, file };
+}
+
+function withBaseline(s: PrdNopScenario, change: (policy: string) => string): string {
+  const file = join(s.root, 'variant.yaml');
+  writeFileSync(file, change(readFileSync(s.policyFile, 'utf8')));
+  return file;
+}
+
+test("the baseline is nop as it was when production's version went live; apply makes the config branch from it", async () => {
+  const s = await scenario();
+  const r = await plan(s);
+  assert.is(r.code, 0, r.stderr);
+  const b = r.plan!.baseline!;
+  assert.is(b.environment, 'nop');
+  assert.is(b.targetDeploying.sha, s.prd.deployingCommit);
+  assert.is(b.commit?.sha, s.nop.baseline);
+  assert.equal(b.changedSince.map((c) => c.path).sort(), [...s.nop.changedSince].sort());
+  assert.match(r.stdout, new RegExp(`test config +nop as of ${s.nop.baseline!.slice(0, 7)}`));
+  assert.match(r.stdout, /nop has changed since in .*deploy\/configmap\.yaml/);
+
+  // CI builds the hotfix image; apply runs to the end.
+  const head = (r.plan!.actions.filter((a) => a.kind === 'cherry-pick').pop() as { commit: string }).commit;
+  await pushImage(registry.host, { name: 'billing/service', tag: '1.4.1', labels: { [REVISION]: head } });
+  const applied = await runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'integration-nop', r.file], { cwd: s.root });
+  assert.is(applied.code, 0, applied.stderr);
+
+  const branch = `refs/heads/${b.branch}`;
+  const planned = r.plan!.actions.find((a) => a.kind === 'commit' && a.purpose === 'baseline-config') as { commit: string };
+  assert.is(git(s.configRemote, 'rev-parse', branch), planned.commit);
+  assert.is(git(s.configRemote, 'rev-parse', `${branch}^`), s.nop.baseline);
+  // The old version's setting is there on the test branch, gone from today's nop.
+  const { file, key } = s.nop.removedSetting;
+  assert.ok(git(s.configRemote, 'show', `${branch}:${file}`).includes(key));
+  assert.not.ok(git(s.configRemote, 'show', `nop:${file}`).includes(key));
+  assert.match(git(s.configRemote, 'show', `${branch}:deploy/kustomization.yaml`), /newTag: "1\.4\.1"/);
+  assert.match(git(s.configRemote, 'show', 'prd:deploy/kustomization.yaml'), /newTag: "1\.4\.1"/);
+});
+
+test('match: time takes nop as of the moment production deployed', async () => {
+  const s = await scenario({ seed: 3 });
+  const r = await plan(s, [], withBaseline(s, (p) => p.replace(/match: image/, 'match: time')));
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.plan!.baseline!.match, 'time');
+  assert.is(r.plan!.baseline!.commit?.sha, s.nop.timeBaseline);
+});
+
+test('no baseline: refused by default (HF344), or today\'s nop with a warning (HF345)', async () => {
+  const s = await scenario({ neverInNop: true });
+  const refused = await plan(s);
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, /no baseline config: .*:1\.4\.0 never ran in nop before production got .* {2}\[HF344\]/);
+  const current = await plan(s, [], withBaseline(s, (p) => p.replace(/ifMissing: refuse/, 'ifMissing: current')));
+  assert.is(current.code, 0, current.stderr);
+  assert.ok(current.plan!.diagnostics.some((d) => d.code === 'HF345'));
+  assert.is(current.plan!.baseline!.commit, null);
+  const create = current.plan!.actions.find((a) => a.kind === 'create-branch' && a.repo === 'deploy') as { from: string };
+  assert.is(create.from, s.nop.head);
+});
+
+test('the render check refuses a plan whose image an overlay overrides, naming the overlay (HF343)', async () => {
+  const s = await buildAppScenario(tempDir(), registry.host, { seed: 8 });
+  // The base declares the image too, and the policy patches the base; the overlay wins.
+  const baseFile = join(s.configRepo, 'base', 'kustomization.yaml');
+  writeFileSync(baseFile, `${readFileSync(baseFile, 'utf8')}images:\n  - name: ${s.image}\n    newTag: ${s.deployed.tag}\n`);
+  git(s.configRepo, 'add', '.');
+  git(s.configRepo, '-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '-qm', 'Declare the image in the base too');
+  const policy = readFileSync(s.policyFile, 'utf8').replace('file: overlays/production/kustomization.yaml', 'file: base/kustomization.yaml, render: overlays/production');
+  writeFileSync(s.policyFile, policy);
+  const r = await runCliAsync(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--no-registry', '--reason', 'payment', '--pick', s.fixes[0]!.commit], { cwd: s.root });
+  assert.is(r.code, 1, r.stdout);
+  assert.match(r.stderr, /kubectl kustomize overlays\/production runs .*:main-[0-9a-f]{7}, not .*; overlays\/production\/kustomization\.yaml sets the image and wins {2}\[HF343\]/);
+});
+
+test.run();
