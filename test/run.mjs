@@ -17,7 +17,7 @@ try {
   process.exit(1);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', uvu, 'test', pattern], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+const child = spawn(process.execPath, ['--import', 'tsx', uvu, 'test', pattern], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: withoutForceColor({ ...process.env, NO_COLOR: '1' }) });
 let output = '';
 child.stdout.on('data', (chunk) => {
   output += chunk;
@@ -32,3 +32,9 @@ child.on('close', (code) => {
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
 });
+
+/** NO_COLOR for readable logs; a FORCE_COLOR from the caller would only make Node warn. */
+function withoutForceColor(env) {
+  const { FORCE_COLOR: _ignored, ...rest } = env;
+  return rest;
+}

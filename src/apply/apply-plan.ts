@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { Action, Plan } from '../plan/types.js';
 import { Journal } from './journal.js';
+import { RepoLocks } from './lock.js';
 import { isDone, plannedRefValues, refEffect, refKey } from './ref-effects.js';
 import { checkedOutBranches } from '../state/git/read.js';
 import { runAction } from './run-action.js';
@@ -20,6 +21,13 @@ export interface ApplyOptions {
   /** Poll an unmet gate until this deadline (ms since epoch) instead of stopping at once. */
   readonly waitUntil?: number;
   readonly pollMs?: number;
+  /** Take over a lock whose process is gone. */
+  readonly breakLock?: boolean;
+  /**
+   * Called at each named point of the run (`ACTION:start`, `:objects`, `:ref`, `:recorded`),
+   * so tests can kill the process exactly there and prove a rerun finishes the plan.
+   */
+  readonly checkpoint?: (name: string) => void;
 }
 
 /**
@@ -32,28 +40,37 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<'com
   const journal = await Journal.open(repoPath(options.facts.repos, firstRepo), plan.id);
   if (plan.actions.every((a) => journal.done.has(a.id))) return 'already complete';
 
-  const failures = await verifyPreconditions(plan, options.facts, plannedRefValues(plan.actions));
-  const checkedOut = await checkedOutRefs(plan, options.facts.repos);
-  failures.push(...unpushedCheckedOut(plan, checkedOut));
-  if (failures.length > 0) throw new HotfixError(failures);
+  const repos = [...new Set(plan.actions.flatMap((a) => ('repo' in a ? [repoPath(options.facts.repos, a.repo)] : [])))];
+  const locks = options.dryRun ? undefined : await RepoLocks.acquire(repos, plan.id, options.breakLock ?? false);
+  try {
+    const failures = await verifyPreconditions(plan, options.facts, plannedRefValues(plan.actions));
+    const checkedOut = await checkedOutRefs(plan, options.facts.repos);
+    failures.push(...unpushedCheckedOut(plan, checkedOut));
+    if (failures.length > 0) throw new HotfixError(failures);
 
-  for (const [index, action] of plan.actions.entries()) {
-    if (journal.done.has(action.id)) continue;
-    if (options.dryRun) {
-      options.log(`would ${describe(action)}`);
-      continue;
+    const at = options.checkpoint ?? (() => undefined);
+    for (const [index, action] of plan.actions.entries()) {
+      if (journal.done.has(action.id)) continue;
+      if (options.dryRun) {
+        options.log(`would ${describe(action)}`);
+        continue;
+      }
+      at(`${action.id}:start`);
+      if (action.kind === 'gate') await passGate(action, options);
+      else if (!(await alreadyDone(plan.actions, index, options.facts.repos))) {
+        const effect = refEffect(action);
+        const worktree = effect && checkedOut.get(refKey(effect.repo, effect.ref));
+        await runAction(action, options.facts.repos, { moveRef: worktree === undefined, checkpoint: (point) => at(`${action.id}:${point}`) });
+        if (worktree !== undefined) options.log(`note: ${effect!.ref.replace(/^refs\/heads\//, '')} is checked out in ${worktree}, so only the remote moves (the push below); run git pull there afterwards`);
+      }
+      await journal.finish(action.id);
+      at(`${action.id}:recorded`);
+      options.log(`${action.kind === 'open-pull-request' || action.kind === 'manual' ? 'next' : 'done'}: ${describe(action)}`);
     }
-    if (action.kind === 'gate') await passGate(action, options);
-    else if (!(await alreadyDone(plan.actions, index, options.facts.repos))) {
-      const effect = refEffect(action);
-      const worktree = effect && checkedOut.get(refKey(effect.repo, effect.ref));
-      await runAction(action, options.facts.repos, { moveRef: worktree === undefined });
-      if (worktree !== undefined) options.log(`note: ${effect!.ref.replace(/^refs\/heads\//, '')} is checked out in ${worktree}, so only the remote moves (the push below); run git pull there afterwards`);
-    }
-    await journal.finish(action.id);
-    options.log(`${action.kind === 'open-pull-request' || action.kind === 'manual' ? 'next' : 'done'}: ${describe(action)}`);
+    return 'complete';
+  } finally {
+    await locks?.release();
   }
-  return 'complete';
 }
 
 /** Existing branches the plan moves that are checked out in a work tree: key → work tree. */

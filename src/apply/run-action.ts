@@ -15,7 +15,8 @@ import { repoPath } from './verify-preconditions.js';
  * With `moveRef: false` (a branch checked out in a work tree) the objects are written but
  * the local branch stays; the plan's push moves the remote.
  */
-export async function runAction(action: Action, repos: Readonly<Record<string, string>>, options: { moveRef: boolean } = { moveRef: true }): Promise<void> {
+export async function runAction(action: Action, repos: Readonly<Record<string, string>>, options: { moveRef: boolean; checkpoint?: (point: string) => void } = { moveRef: true }): Promise<void> {
+  const at = options.checkpoint ?? (() => undefined);
   switch (action.kind) {
     case 'create-branch':
     case 'tag':
@@ -25,11 +26,15 @@ export async function runAction(action: Action, repos: Readonly<Record<string, s
       const repo = repoPath(repos, action.repo);
       const effect = refEffect(action)!;
       await writeObjects(repo, await objectsFor(action, repo));
+      at('objects');
       if (options.moveRef) await updateRefs(repo, [{ ref: effect.ref, sha: effect.to, old: effect.from }]);
+      at('ref');
       return;
     }
     case 'push':
-      return push(repoPath(repos, action.repo), action.remote, action.refs, action.runHooks);
+      await push(repoPath(repos, action.repo), action.remote, action.refs, action.runHooks);
+      at('pushed');
+      return;
     case 'gate':
     case 'open-pull-request':
     case 'manual':

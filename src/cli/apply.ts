@@ -40,16 +40,18 @@ export class ApplyCommand extends HotfixCommand {
   noCluster = Option.Boolean('--no-cluster', false, { description: 'Do not check the running image' });
   checks = Option.Array('--check', [], { description: 'A required check CI reported passed (repeatable), for the plan\'s gate' });
   wait = Option.String('--wait', { description: 'Wait at a gate up to this long (e.g. 30s, 20m) instead of stopping at once' });
+  breakLock = Option.Boolean('--break-lock', false, { description: 'Take over a repository lock left by an apply whose process is gone' });
   dockerConfig = Option.String('--docker-config', { description: 'The docker config.json with registry credentials (default: $DOCKER_CONFIG or ~/.docker)' });
   file = Option.String({ name: 'plan.json' });
 
   protected async run(): Promise<number> {
     if (this.clusterState !== undefined && this.noCluster) throw new UsageError('--cluster-state and --no-cluster cannot be used together');
     const waitMs = this.wait === undefined ? undefined : parseDuration(this.wait);
-    const [{ readPlanFile }, { applyPlan }, { gateWaitsFor }, { HotfixError }, { diagnostic }] = await Promise.all([
+    const [{ readPlanFile }, { applyPlan }, { gateWaitsFor }, { killSwitch }, { HotfixError }, { diagnostic }] = await Promise.all([
       import('../apply/read-plan.js'),
       import('../apply/apply-plan.js'),
       import('../apply/check-gate.js'),
+      import('../apply/kill-switch.js'),
       import('../diagnostics/errors.js'),
       import('../diagnostics/diagnostic.js'),
     ]);
@@ -73,6 +75,8 @@ export class ApplyCommand extends HotfixCommand {
       log: (line) => this.context.stdout.write(`${line}\n`),
       facts: { repos, cluster: (environment) => this.readCluster(plan.policy.file, environment) },
       checkGate: (gate) => gateWaitsFor(gate, passed, registry),
+      breakLock: this.breakLock,
+      checkpoint: killSwitch(this.context.env.HOTFIX_TEST_KILL_AT),
       ...(waitMs !== undefined ? { waitUntil: Date.now() + waitMs, pollMs: Math.min(10_000, Math.max(500, waitMs / 10)) } : {}),
     });
     if (outcome === 'already complete') this.context.stdout.write(`\nNothing to do: this plan was applied completely before (${plan.id}).\n`);

@@ -39,6 +39,7 @@ export const CODES = {
   HF131: { title: 'invalid baseline', severity: 'error', help: 'baselineFor must name another environment, and that environment must not itself take a baseline.' },
   HF132: { title: 'locator names another image', severity: 'warning', help: 'The config locator names an image other than app.image; hotfix would patch the wrong image.' },
   HF133: { title: 'setting has no effect', severity: 'warning', help: 'Remove the setting, or add what it depends on (see the message).' },
+  HF134: { title: 'regular expression may backtrack catastrophically', severity: 'error', help: 'A repeated group that itself repeats (like `(a+)+`) can take exponential time on some names; write the pattern without nested repetition.' },
 
   // HF2xx: reading state (git, cluster, registry)
   HF200: { title: 'repository not bound', severity: 'error', help: 'Bind every repository the policy names with --repo NAME=PATH.' },
@@ -101,6 +102,7 @@ export const CODES = {
   HF408: { title: 'push rejected', severity: 'error', help: 'The remote refused the push; the message gives its reason. Local refs were left as they were before the push.' },
   HF409: { title: 'apply declined', severity: 'error', help: 'Nothing was changed.' },
   HF411: { title: 'branch checked out', severity: 'error', help: 'Apply never moves a branch that is checked out in a work tree; check out another branch there, or let the plan push (git.push) so only the remote moves.' },
+  HF412: { title: 'repository locked', severity: 'error', help: 'Another apply holds the repository; wait for it. A lock whose process is gone can be taken over with --break-lock.' },
   HF410: { title: 'gate not met', severity: 'error', help: 'Apply stopped at a gate (an image or a check it waits for); run apply again once it is met (it continues where it stopped), or pass --wait.' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -8,6 +8,8 @@ export const CLI = join(ROOT, 'dist', 'hotfix.js');
 
 export interface CliResult {
   readonly code: number | null;
+  /** The signal that ended the process, if one did (a crash test's SIGKILL). */
+  readonly signal?: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -35,9 +37,9 @@ export function runCliAsync(args: readonly string[], options: RunOptions = {}): 
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
   });
 }
