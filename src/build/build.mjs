@@ -11,8 +11,16 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const generated = join(root, 'src', 'policy', 'generated');
 
+/** The schema without what only editors read (descriptions, examples): less code to load. */
+function lean(node) {
+  if (Array.isArray(node)) return node.map(lean);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node).filter(([k]) => k !== 'description' && k !== 'examples').map(([k, v]) => [k, k === 'properties' || k === 'definitions' ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, lean(s)])) : lean(v)]));
+}
+
 async function compileSchema(name, target, options) {
-  const schema = JSON.parse(await readFile(join(root, 'schemas', `${name}.schema.json`), 'utf8'));
+  const schema = lean(JSON.parse(await readFile(join(root, 'schemas', `${name}.schema.json`), 'utf8')));
+  await writeFile(`${target}.schema.json`, JSON.stringify(schema));
   const ajv = new Ajv({ allErrors: true, strict: true, code: { source: true }, ...options });
   const validate = ajv.compile(schema);
   await mkdir(dirname(target), { recursive: true });
@@ -39,10 +47,15 @@ async function bundle() {
     platform: 'node',
     target: 'node20',
     chunkNames: 'chunks/[name]-[hash]',
+    // Less to parse at every start; names stay for stack traces under --debug.
+    minifyWhitespace: true,
+    minifySyntax: true,
     // CommonJS dependencies (clipanion) call require() for Node built-ins; an ESM bundle
     // has no require, so give it one.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
     define: { HOTFIX_VERSION: JSON.stringify(version) },
+    // yaml's ES module build: tree-shaken, and no CommonJS wrapper to evaluate at start.
+    alias: { yaml: join(root, 'node_modules', 'yaml', 'browser', 'index.js') },
     // ts-morph (with the TypeScript compiler) is loaded from node_modules only when a
     // TypeScript config is patched; bundled, its CommonJS code would lack __filename.
     external: ['ts-morph'],

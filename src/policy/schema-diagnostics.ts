@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
-import schema from '../../schemas/policy.schema.json' with { type: 'json' };
+// The lean copy the build compiles (no descriptions): titles and properties are all this needs.
+import schema from './generated/validate-policy.schema.json' with { type: 'json' };
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from './did-you-mean.js';
 import { formatPath, type Locate, type PathSegment } from './source-map.js';
