@@ -20,7 +20,11 @@ export function applySplice(text: string, splice: Splice): string {
 /** Writes the value over the node's own characters; comments and everything else on the line stay. */
 export function replaceSplice(text: string, at: NodeAt, value: unknown): Splice {
   const [start, end] = at.node.range!;
-  const written = scalarText(value, isScalar(at.node) ? at.node.type : undefined, at.inFlow);
+  const original = isScalar(at.node) ? at.node : undefined;
+  // A number, boolean or null becoming a string inside a flow collection is quoted: plain
+  // would be valid YAML but not JSON, and JSON files are flow collections.
+  const style = at.inFlow && original?.type === 'PLAIN' && typeof value === 'string' && typeof original.value !== 'string' ? 'QUOTE_DOUBLE' : original?.type;
+  const written = scalarText(value, style, at.inFlow);
   if (start === end) {
     // An empty value (`key:`): keep the value apart from the colon and from a comment after it.
     const before = /\s/.test(text[start - 1] ?? ' ') ? '' : ' ';
@@ -68,6 +72,7 @@ export function removePairSplice(text: string, map: YAMLMap, pair: KeyedPair): S
     if (next) return { start: keyStart, end: next.key.range![0], text: '' };
     return { start: previous ? valueEnd(previous) : keyStart, end: valueEnd(pair), text: '' };
   }
+  if (pairs.length === 1) throw unsupportedEdit(`cannot remove "${String(isScalar(pair.key) ? pair.key.value : '')}": it is the only key of its mapping, which would be left empty`);
   const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
   const end = pairEnd(text, pair);
   if (/^[ \t]*$/.test(text.slice(lineStart, keyStart))) {
@@ -88,10 +93,15 @@ function valueEnd(pair: KeyedPair): number {
   return (pair.value ?? pair.key).range![1];
 }
 
-/** Where the line after a block pair starts: past its value, its comment and its line break. */
+/**
+ * Where the line after a block pair starts: past its value, its comment and its line break.
+ * A node's range can run past a trailing comment into the next line's indentation; then
+ * the pair ends at that line break, not at the end of the next line.
+ */
 function pairEnd(text: string, pair: KeyedPair): number {
   const end = (pair.value ?? pair.key).range![2];
-  if (text[end - 1] === '\n') return end;
+  const lastBreak = text.lastIndexOf('\n', end - 1);
+  if (lastBreak >= 0 && /^[ \t]*$/.test(text.slice(lastBreak + 1, end))) return lastBreak + 1;
   const lineBreak = text.indexOf('\n', end);
   return lineBreak < 0 ? text.length : lineBreak + 1;
 }
