@@ -1,0 +1,59 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildAppScenario, type AppScenario } from '../fixtures/app-scenario.js';
+import { commitCommand, runFastImport } from '../fixtures/fast-import.js';
+import { git } from '../fixtures/git.js';
+import { buildGitopsScenario, type GitopsScenario } from '../fixtures/gitops-scenario.js';
+
+/** Generated repositories live here between runs (built with git fast-import once). */
+export const CACHE = join(dirname(fileURLToPath(import.meta.url)), '.cache');
+
+/** Builds a scenario once and keeps what a benchmark needs; a half-built one is never reused. */
+async function cached<T>(name: string, build: (dir: string) => Promise<T>): Promise<T> {
+  const dir = join(CACHE, name);
+  const facts = join(dir, 'facts.json');
+  if (existsSync(facts)) return JSON.parse(readFileSync(facts, 'utf8')) as T;
+  const building = `${dir}.building`;
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building, { recursive: true });
+  const result = await build(building);
+  const text = JSON.stringify(result).replaceAll(building, dir);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(building, dir);
+  writeFileSync(facts, text);
+  return JSON.parse(text) as T;
+}
+
+/**
+ * A config repo of 50,000 commits: 20,000 Flux automation commits across 40 images with a
+ * human commit after each, then 10,000 more human commits (README edits) on top.
+ */
+export function rollbackRepo(): Promise<GitopsScenario> {
+  return cached('gitops-50k', async (dir) => {
+    const s = await buildGitopsScenario(dir, { automationCommits: 20_000, images: 40, humanEvery: 1 });
+    const start = new Date('2024-01-01T00:00:00Z').getTime();
+    function* more(): Generator<string> {
+      for (let i = 0; i < 10_000; i++)
+        yield commitCommand({ ref: 'refs/heads/main', author: { name: 'Jane Doe', email: 'jane.doe@example.com' }, date: new Date(start + i * 60_000), message: `Note ${i} in the README\n`, files: [{ path: 'README.md', content: `# deploy\n\nNote ${i}.\n` }] });
+    }
+    const bare = s.remote;
+    await runFastImport(bare, more());
+    await git(s.configRepo, ['fetch', '-q', 'origin']);
+    await git(s.configRepo, ['reset', '-q', '--hard', 'origin/main']);
+    return s;
+  });
+}
+
+export function appRepo(commits: number): Promise<AppScenario> {
+  return cached(`app-${commits}`, (dir) => buildAppScenario(dir, 'registry.example.com', { commits }));
+}
+
+/** 1,000 small, valid, distinct policies. */
+export function policies(): Promise<{ dir: string }> {
+  return cached('policies-1000', async (dir) => {
+    const template = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'policies', 'web-hotfix.yaml'), 'utf8');
+    for (let i = 0; i < 1000; i++) writeFileSync(join(dir, `p${String(i).padStart(4, '0')}.yaml`), template.replace('name: web', `name: web-${i}`));
+    return { dir };
+  });
+}

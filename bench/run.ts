@@ -1,0 +1,94 @@
+// `npm run bench`: start-up, lint throughput, plan cost on long histories, peak memory.
+// Each case runs side by side with its baseline in this one process; ratios of medians
+// are the results (absolute times move with the machine). `--json` prints JSON instead.
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sideBySide, type Measured, type Step } from './measure.js';
+import { appRepo, policies, rollbackRepo } from './repos.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'dist', 'hotfix.js');
+const node = process.execPath;
+const RSS_LIMIT_KB = 150 * 1024;
+
+interface Result {
+  readonly name: string;
+  readonly baseline: string;
+  readonly subject: string;
+  readonly baselineMs: number;
+  readonly subjectMs: number;
+  readonly ratio: number;
+  readonly target: string;
+  readonly peakRssMb: number;
+  readonly ok: boolean;
+}
+
+const results: Result[] = [];
+function record(name: string, labels: [string, string], m: { baseline: Measured; subject: Measured }, maxRatio: number, extra: { maxMs?: number } = {}): void {
+  const ratio = m.subject.medianMs / m.baseline.medianMs;
+  const ok = ratio <= maxRatio && (extra.maxMs === undefined || m.subject.medianMs <= extra.maxMs) && m.subject.peakRssKb <= RSS_LIMIT_KB;
+  results.push({
+    name,
+    baseline: labels[0],
+    subject: labels[1],
+    baselineMs: round(m.baseline.medianMs),
+    subjectMs: round(m.subject.medianMs),
+    ratio: round(ratio, 2),
+    target: `≤${maxRatio}x${extra.maxMs ? `, <${extra.maxMs} ms` : ''}, <150 MB`,
+    peakRssMb: round(m.subject.peakRssKb / 1024, 1),
+    ok,
+  });
+  if (!json) process.stderr.write(`  ${name}: ${round(ratio, 2)}x\n`);
+}
+
+const json = process.argv.includes('--json');
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+// 1. Start-up.
+const policy = join(ROOT, 'policies', 'web-hotfix.yaml');
+record('start-up: --version', ['node -e 0', 'hotfix --version'], sideBySide([[node, '-e', '0']], [[node, CLI, '--version']], ROOT, 30), 1.3);
+record('start-up: lint one policy', ['node -e 0', 'hotfix lint FILE'], sideBySide([[node, '-e', '0']], [[node, CLI, 'lint', policy]], ROOT, 30), 2);
+
+// 2. Lint throughput: 1,000 policies, against ajv-cli validating them with the same schema.
+const { dir } = await policies();
+const ajv = join(ROOT, 'node_modules', 'ajv-cli', 'dist', 'index.js');
+record(
+  'lint 1,000 policies',
+  ['ajv-cli validate', 'hotfix lint DIR'],
+  sideBySide([[node, ajv, 'validate', '-s', join(ROOT, 'schemas', 'policy.schema.json'), '-d', join(dir, '*.yaml'), '--strict=false', '--all-errors']], [[node, CLI, 'lint', dir]], dir, 5),
+  0.5,
+);
+
+// 3. Rollback plan on 50,000 commits, against the git commands a person would run.
+const gitops = await rollbackRepo();
+const file = 'app/bases/kustomization.yaml';
+const tag = gitops.apiJs.currentTag;
+const deploying = gitops.apiJs.deployingCommit;
+const byHand: Step[] = [
+  ['git', '-C', gitops.configRepo, 'log', '-n1', `-SnewTag: ${tag}`, '--format=%H', 'main', '--', file],
+  ['git', '-C', gitops.configRepo, 'diff', `${deploying}^`, deploying, '--', file],
+];
+record(
+  'rollback plan, 50,000 commits',
+  ['git log -S + git diff', 'hotfix plan rollback'],
+  sideBySide(byHand, [[node, CLI, 'plan', 'rollback', '--policy', gitops.policyFile, '--env', 'production', '--repo', `deploy=${gitops.configRepo}`, '--no-cluster', '--reason', 'bench', '--format', 'json']], ROOT, 5),
+  1.5,
+  { maxMs: 1000 },
+);
+
+// 4. Hotfix plan cost must not grow with history: 100,000 commits against 10,000.
+const hotfixPlan = async (commits: number): Promise<Step> => {
+  const s = await appRepo(commits);
+  return [node, CLI, 'plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--deployed', `${s.image}:${s.deployed.tag}`, '--no-registry', '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--format', 'json'];
+};
+record('hotfix plan, 100,000 vs 10,000 commits', ['10,000 commits', '100,000 commits'], sideBySide([await hotfixPlan(10_000)], [await hotfixPlan(100_000)], ROOT, 5), 1.3);
+
+const version = execFileSync(node, [CLI, '--version'], { encoding: 'utf8' }).trim();
+if (json) process.stdout.write(JSON.stringify({ tool: `hotfix ${version}`, node: process.version, results }, null, 2) + '\n');
+else {
+  const rows = [['case', 'baseline', 'ms', 'subject', 'ms', 'ratio', 'target', 'peak RSS', ''], ...results.map((r) => [r.name, r.baseline, String(r.baselineMs), r.subject, String(r.subjectMs), `${r.ratio}x`, r.target, `${r.peakRssMb} MB`, r.ok ? 'ok' : 'MISSED'])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows) process.stdout.write(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
+}
+process.exitCode = results.every((r) => r.ok) ? 0 : 1;
