@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import * as t from 'typanion';
 import { HotfixCommand } from './hotfix-command.js';
 import { prepareLocators } from './prepare-locators.js';
+import { quote } from './plan/option-values.js';
 import { parseRepoBindings } from './repo-bindings.js';
 import { EXIT } from './report-failure.js';
 
@@ -37,7 +38,7 @@ export class StatusCommand extends HotfixCommand {
     const { policy } = await loadPolicy(this.policyPath, this.context.cwd);
     await prepareLocators(policy);
     const envs = policy.spec.environments.filter((e) => this.environment === undefined || e.name === this.environment);
-    if (envs.length === 0) throw new HotfixError([diagnostic('HF302', `environment "${this.environment}" is not declared in ${this.policyPath}`)]);
+    if (envs.length === 0) throw new HotfixError([diagnostic('HF302', `environment ${quote(this.environment ?? '')} is not declared in ${this.policyPath}`)]);
     const cluster = this.noCluster ? 'none' : this.clusterState !== undefined ? { file: resolve(this.context.cwd, this.clusterState) } : 'live';
 
     const statuses = [];

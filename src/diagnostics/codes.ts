@@ -58,6 +58,7 @@ export const CODES = {
   HF210: { title: 'invalid name', severity: 'error', help: 'A ref name, path or value from the command line or policy is not safe to pass to git; correct it.' },
   HF212: { title: 'registry unreachable or access refused', severity: 'error', help: 'The image registry could not be reached, timed out, or refused access; check the host and the network, or log in with docker login HOST.' },
   HF213: { title: 'invalid registry answer', severity: 'error', help: 'The registry answered with something that is not a valid OCI Distribution response (bad JSON, wrong media type, digest mismatch, too large); check that the host is a registry.' },
+  HF217: { title: 'config file is a symbolic link', severity: 'error', help: 'hotfix reads and patches config only in regular files of the repository; point config.file at the file the link names.' },
   // HF3xx: plans
   HF301: { title: 'reason required', severity: 'error', help: 'The policy requires --reason for this kind of plan.' },
   HF302: { title: 'unknown environment', severity: 'error', help: 'Pass --env with an environment the policy declares.' },
@@ -90,6 +91,7 @@ export const CODES = {
   HF343: { title: 'render mismatch', severity: 'error', help: 'Rendered with the planned change, the deployed directory runs another image than planned: the file named (an overlay\'s images:, a patch or a manifest) sets it after the patched file; change it too, or point config.file at it.' },
   HF344: { title: 'no baseline config', severity: 'error', help: 'The version running in the target never ran in the baseline environment before it went live, so there is no config of its time to test against; set baseline.ifMissing: current to use today\'s.' },
   HF345: { title: 'baseline from today', severity: 'warning', help: 'No config of the running version\'s time was found; the hotfix is tested against today\'s config of the baseline environment, which may lack what the old version needs.' },
+  HF346: { title: 'plan not saved', severity: 'error', help: 'The plan could not be written where --out says: give a path to a regular file in a directory that exists and is writable.' },
   // HF4xx: apply
   HF400: { title: 'plan unreadable', severity: 'error', help: 'The plan file is missing or is not JSON; give the path of a file written by hotfix plan --out.' },
   HF401: { title: 'plan invalid', severity: 'error', help: 'The plan does not match schemas/plan.schema.json; make it again with hotfix plan.' },

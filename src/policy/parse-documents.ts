@@ -42,9 +42,15 @@ export function parseDocuments(file: string, text: string): ParsedFile {
       const value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       documents.push({ index, value, locate: makeLocate(doc, lineCounter) });
     } catch (error) {
-      // toJS throws a ReferenceError for alias bombs and a RangeError when nesting is too deep.
-      const reason = error instanceof ReferenceError ? `more than ${MAX_ALIAS_COUNT} aliases (an alias bomb?)` : 'nesting too deep';
-      diagnostics.push(diagnostic('HF105', `document ${index + 1} was not read: ${reason}`, { file, range: rangeOf(doc.range ?? [0, 0]) }));
+      // toJS throws a ReferenceError for an alias bomb, and for an alias whose anchor is
+      // nowhere before it (a plain mistake); a RangeError when nesting is too deep.
+      const message = (error as Error).message;
+      const range = rangeOf(doc.range ?? [0, 0]);
+      if (error instanceof ReferenceError && message.startsWith('Unresolved alias')) diagnostics.push(diagnostic('HF102', message, { file, range }));
+      else {
+        const reason = error instanceof ReferenceError ? `more than ${MAX_ALIAS_COUNT} aliases (an alias bomb?)` : 'nesting too deep';
+        diagnostics.push(diagnostic('HF105', `document ${index + 1} was not read: ${reason}`, { file, range }));
+      }
     }
   });
   return { documents, diagnostics };

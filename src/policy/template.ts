@@ -71,9 +71,11 @@ export const SAMPLE_VALUES: Required<TemplateValues> = {
   reason: 'security',
 };
 
+const MAX_IMAGE_TAG = 128;
+
 /** Docker's tag grammar: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
 export function imageTagProblem(tag: string): string | undefined {
-  if (tag.length > 128) return `it is ${tag.length} characters long (at most 128)`;
+  if (tag.length > MAX_IMAGE_TAG) return `it is ${tag.length} characters long (at most ${MAX_IMAGE_TAG})`;
   if (!/^[A-Za-z0-9_]/.test(tag)) return 'it must start with a letter, digit or "_"';
   const bad = /[^A-Za-z0-9_.-]/.exec(tag);
   return bad ? `it contains "${bad[0]}"` : undefined;
@@ -89,8 +91,13 @@ const CAPTURE: Record<Placeholder, string> = {
   reason: '[a-z-]+?',
 };
 
-/** Reads a rendered name back: `main-26a4b87` against `main-{sha7}` gives `{ sha7: '26a4b87' }`. */
+/**
+ * Reads a rendered image tag back: `main-26a4b87` against `main-{sha7}` gives `{ sha7: '26a4b87' }`.
+ * The tag comes from the cluster or the command line, and each variable-width placeholder
+ * multiplies the ways to split it, so nothing longer than a tag can be is tried.
+ */
 export function matchTemplate(template: string, value: string): TemplateValues | undefined {
+  if (value.length > MAX_IMAGE_TAG) return undefined;
   const names: Placeholder[] = [];
   const source = parseTemplate(template)
     .parts.map((part) => {

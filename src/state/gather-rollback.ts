@@ -5,7 +5,8 @@ import { formatImageRef } from '../patch/image-ref.js';
 import type { Environment, Policy } from '../policy/types.js';
 import { readClusterFile, readClusterLive } from './cluster/read-cluster.js';
 import { CatFileBatch } from './git/cat-file.js';
-import { assertRepository, changedFiles, listBranches, listRemotes, readFileAt, resolveCommit } from './git/read.js';
+import { boundRepo } from './git/bound-repo.js';
+import { changedFiles, listBranches, listRemotes, readFileAt, resolveCommit } from './git/read.js';
 import { walkDeployments } from './git/walk-deployments.js';
 import { fluxFiles, fluxObjectsIn } from './git/scan-flux.js';
 import type { ClusterState, Deployment, FileAtRevision, RollbackState } from './types.js';
@@ -25,9 +26,7 @@ export interface RollbackStateRequest {
 export async function gatherRollbackState(request: RollbackStateRequest): Promise<RollbackState> {
   const { environment: env, policy } = request;
   const repoName = env.config.repo;
-  const repoPath = request.repos[repoName];
-  if (repoPath === undefined) throw new HotfixError([diagnostic('HF200', `the policy names repository "${repoName}"; bind it with --repo ${repoName}=PATH`)]);
-  await assertRepository(repoPath, repoName);
+  const repoPath = await boundRepo(request.repos, repoName);
 
   const head = await resolveCommit(repoPath, `refs/heads/${env.config.branch}`);
   if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${repoName} (${repoPath})`)]);

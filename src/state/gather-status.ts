@@ -3,7 +3,8 @@ import { formatImageRef } from '../patch/image-ref.js';
 import type { Environment } from '../policy/types.js';
 import { readClusterFile, readClusterLive } from './cluster/read-cluster.js';
 import { CatFileBatch } from './git/cat-file.js';
-import { assertRepository, readFileAt, resolveCommit } from './git/read.js';
+import { boundRepo } from './git/bound-repo.js';
+import { readFileAt, resolveCommit } from './git/read.js';
 import { fluxFiles, fluxObjectsIn } from './git/scan-flux.js';
 import type { ClusterState, FluxObject } from './types.js';
 import { diagnostic } from '../diagnostics/diagnostic.js';
@@ -21,9 +22,7 @@ export interface EnvironmentFacts {
 
 /** Reads what one environment declares and runs. Read-only. */
 export async function gatherEnvironmentFacts(env: Environment, image: string, repos: Readonly<Record<string, string>>, cluster: { file: string } | 'live' | 'none'): Promise<EnvironmentFacts> {
-  const repo = repos[env.config.repo];
-  if (repo === undefined) throw new HotfixError([diagnostic('HF200', `the policy names repository "${env.config.repo}"; bind it with --repo ${env.config.repo}=PATH`)]);
-  await assertRepository(repo, env.config.repo);
+  const repo = await boundRepo(repos, env.config.repo);
   const head = await resolveCommit(repo, `refs/heads/${env.config.branch}`);
   if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${repo})`)]);
   const blobs = new CatFileBatch(repo);

@@ -2,6 +2,7 @@ import { Command, Option } from 'clipanion';
 import { resolve } from 'node:path';
 import { PlanCommand } from './plan-command.js';
 import { prepareLocators } from '../prepare-locators.js';
+import { checkLine, checkPick, checkVersion } from './option-values.js';
 
 export class PlanHotfixCommand extends PlanCommand {
   static override paths = [['plan', 'hotfix']];
@@ -27,7 +28,7 @@ export class PlanHotfixCommand extends PlanCommand {
   dockerConfig = Option.String('--docker-config', { description: 'The docker config.json with registry credentials' });
 
   protected async run(): Promise<number> {
-    const [{ loadPolicy }, { gatherHotfixState }, { planHotfix }, { decideRevision }, { readImage }, { parseImageRef }, { VERSION }, { HotfixError }, { diagnostic }] = await Promise.all([
+    const [{ loadPolicy }, { gatherHotfixState }, { planHotfix }, { decideRevision }, { readImage }, { parseImageRef }, { VERSION }] = await Promise.all([
       import('../../policy/load-policy.js'),
       import('../../state/hotfix/gather-hotfix.js'),
       import('../../plan/hotfix/plan-hotfix.js'),
@@ -35,14 +36,14 @@ export class PlanHotfixCommand extends PlanCommand {
       import('../../state/registry/read-image.js'),
       import('../../patch/image-ref.js'),
       import('../../version.js'),
-      import('../../diagnostics/errors.js'),
-      import('../../diagnostics/diagnostic.js'),
     ]);
+    checkLine('--reason', this.reason);
+    this.picks.forEach(checkPick);
+    if (this.version !== undefined) checkVersion(this.version);
     const repos = this.repos();
     const loaded = await loadPolicy(this.policyPath, this.context.cwd);
     await prepareLocators(loaded.policy);
-    const env = loaded.policy.spec.environments.find((e) => e.name === this.environment);
-    if (!env) throw new HotfixError([diagnostic('HF302', `environment "${this.environment}" is not declared in ${this.policyPath} (it has ${loaded.policy.spec.environments.map((e) => e.name).join(', ')})`)]);
+    const env = this.chosenEnvironment(loaded.policy);
     const registry = { ...(this.dockerConfig !== undefined ? { dockerConfig: resolve(this.context.cwd, this.dockerConfig) } : {}) };
 
     const state = await gatherHotfixState({

@@ -1,6 +1,7 @@
 import { Option, UsageError } from 'clipanion';
-import { writeFile, rename } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { lstat, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as t from 'typanion';
 import { HotfixError } from '../../diagnostics/errors.js';
 import type { Plan } from '../../plan/types.js';
@@ -8,7 +9,9 @@ import { HotfixCommand } from '../hotfix-command.js';
 import { parseRepoBindings } from '../repo-bindings.js';
 import { PLAN_FORMATS, renderPlan } from '../render-plan.js';
 import { EXIT } from '../report-failure.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Environment, Policy } from '../../policy/types.js';
+import { quote } from './option-values.js';
 
 /** Options every `hotfix plan …` command shares, and what they do with the result. */
 export abstract class PlanCommand extends HotfixCommand {
@@ -21,6 +24,13 @@ export abstract class PlanCommand extends HotfixCommand {
   format = Option.String('--format', 'text', { description: `Output format: ${PLAN_FORMATS.join(', ')}`, validator: t.isEnum(PLAN_FORMATS) });
   detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when the plan has changes, 0 when it has none' });
   allowDrift = Option.Boolean('--allow-drift', false, { description: 'Plan even when the cluster runs another image than the config declares' });
+
+  /** The policy's environment that --env names. */
+  protected chosenEnvironment(policy: Policy): Environment {
+    const env = policy.spec.environments.find((e) => e.name === this.environment);
+    if (!env) throw new HotfixError([diagnostic('HF302', `environment ${quote(this.environment)} is not declared in ${this.policyPath} (it has ${policy.spec.environments.map((e) => e.name).join(', ')})`)]);
+    return env;
+  }
 
   protected repos(): Record<string, string> {
     return parseRepoBindings(this.repoBindings, this.context.cwd);
@@ -44,15 +54,31 @@ export abstract class PlanCommand extends HotfixCommand {
       const findings = renderFindings(await checkPlanRenders(plan, repos));
       if (findings.length > 0) throw new HotfixError(findings);
     }
-    if (this.out !== undefined) {
-      const path = resolve(this.context.cwd, this.out);
-      // Write then rename, so a half-written plan never exists under the final name.
-      await writeFile(`${path}.tmp`, JSON.stringify(plan, null, 2) + '\n');
-      await rename(`${path}.tmp`, path);
-    }
+    if (this.out !== undefined) await this.save(plan, this.out);
     this.context.stdout.write(await renderPlan(plan, this.format, this.context));
     if (this.out !== undefined && this.format === 'text') this.context.stdout.write(`\nSaved to ${this.out}. Apply it with: hotfix apply ${this.out}\n`);
     const changes = plan.actions.some((a) => a.kind !== 'open-pull-request');
     return this.detailedExitcode && changes ? EXIT.changes : EXIT.ok;
+  }
+
+  /**
+   * Writes a temp file beside the target, then renames it over the target, so a
+   * half-written plan never exists under the final name. Only a regular file is replaced:
+   * renamed over a device, a directory or a link, the plan would take its place.
+   */
+  private async save(plan: Plan, out: string): Promise<void> {
+    const path = resolve(this.context.cwd, out);
+    const notSaved = (why: string) => new HotfixError([diagnostic('HF346', `the plan was not saved to ${out}: ${why}`)]);
+    const existing = await lstat(path).catch(() => undefined);
+    if (existing && !existing.isFile()) throw notSaved('it exists and is not a regular file');
+    const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      await writeFile(temp, JSON.stringify(plan, null, 2) + '\n', { flag: 'wx' });
+      await rename(temp, path);
+    } catch (error) {
+      // Best effort: where the temp file could not even be made, there is nothing to remove.
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw notSaved((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { PlanCommand } from './plan-command.js';
 import { prepareLocators } from '../prepare-locators.js';
+import { checkLine } from './option-values.js';
 
 /** How many deployments back `--to` is looked for. */
 const MAX_DEPLOYMENTS_READ = 1000;
@@ -28,21 +29,20 @@ export class PlanRollbackCommand extends PlanCommand {
   reason = Option.String('--reason', { description: 'Why; required when the policy says so' });
 
   protected async run(): Promise<number> {
-    const [{ loadPolicy }, { gatherRollbackState }, { planRollback }, { deploymentMatches }, { VERSION }, { HotfixError }, { diagnostic }] = await Promise.all([
+    const [{ loadPolicy }, { gatherRollbackState }, { planRollback }, { deploymentMatches }, { VERSION }] = await Promise.all([
       import('../../policy/load-policy.js'),
       import('../../state/gather-rollback.js'),
       import('../../plan/rollback/plan-rollback.js'),
       import('../../plan/rollback/choose-target.js'),
       import('../../version.js'),
-      import('../../diagnostics/errors.js'),
-      import('../../diagnostics/diagnostic.js'),
     ]);
+    if (this.reason !== undefined) checkLine('--reason', this.reason);
+    if (this.to !== undefined) checkLine('--to', this.to);
     const repos = this.repos();
     const cluster = this.clusterSource();
     const loaded = await loadPolicy(this.policyPath, this.context.cwd);
     await prepareLocators(loaded.policy);
-    const env = loaded.policy.spec.environments.find((e) => e.name === this.environment);
-    if (!env) throw new HotfixError([diagnostic('HF302', `environment "${this.environment}" is not declared in ${this.policyPath} (it has ${loaded.policy.spec.environments.map((e) => e.name).join(', ')})`)]);
+    const env = this.chosenEnvironment(loaded.policy);
     const to = this.to;
 
     const state = await gatherRollbackState({

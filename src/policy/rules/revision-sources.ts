@@ -1,3 +1,4 @@
+import safeRegex from 'safe-regex2';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { parseTemplate } from '../template.js';
 import type { Rule } from './rule.js';
@@ -15,10 +16,20 @@ export const revisionSourceRules: Rule = ({ policy, report }) => {
     } catch (error) {
       out.push(report('HF123', `app.gitTagPattern does not compile: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`, ['spec', 'app', 'gitTagPattern']));
     }
+    // The pattern runs against every tag name of the app repository, which anyone who can
+    // push a tag chooses: one name can make a backtracking pattern run for hours.
+    if (pattern && !safeRegex(withoutLookbehind(app.gitTagPattern)))
+      out.push(report('HF134', `app.gitTagPattern "${app.gitTagPattern}" repeats a group that itself repeats (or has more than 25 repetitions), so matching a tag name may take exponential time`, ['spec', 'app', 'gitTagPattern']));
   }
 
+  const names = parseTemplate(app.tagFormat).parts.flatMap((p) => (p.kind === 'placeholder' ? [p.name] : []));
+  // Tags are read back through tagFormat; each repeat of a placeholder makes that reading
+  // ambiguous, and the match slower by a factor of the tag's length.
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined)
+    out.push(report('HF130', `tagFormat "${app.tagFormat}" uses {${repeated}} more than once, so a tag cannot be read back unambiguously`, ['spec', 'app', 'tagFormat']));
+
   if (sources.includes('tag')) {
-    const names = parseTemplate(app.tagFormat).parts.flatMap((p) => (p.kind === 'placeholder' ? [p.name] : []));
     const commitInTag = names.includes('sha') || names.includes('sha7');
     const versionViaGitTag = names.includes('version') && sources.includes('gitTag');
     if (!commitInTag && !versionViaGitTag)
@@ -35,3 +46,11 @@ export const revisionSourceRules: Rule = ({ policy, report }) => {
   }
   return out;
 };
+
+/**
+ * safe-regex2's parser does not know lookbehind, and calls what it cannot parse unsafe; as
+ * a lookahead the group has the same repetitions, which are all the check counts.
+ */
+function withoutLookbehind(source: string): string {
+  return source.replace(/\(\?<([=!])/g, '(?$1');
+}

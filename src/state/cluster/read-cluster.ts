@@ -1,18 +1,33 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import type { ClusterRef } from '../../policy/types.js';
 import type { ClusterState } from '../types.js';
 
-type K8sObject = { kind?: string; metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; generation?: number }; spec?: any; status?: any; items?: K8sObject[] };
+/**
+ * Bounds each kubectl run as a whole (its own --request-timeout covers only API requests,
+ * not an auth plugin or a wrapper that hangs); HOTFIX_KUBECTL_TIMEOUT_MS overrides it.
+ */
+function kubectlTimeoutMs(): number {
+  const given = Number(process.env.HOTFIX_KUBECTL_TIMEOUT_MS);
+  return Number.isInteger(given) && given > 0 ? given : 15_000;
+}
 
-const KUBECTL_TIMEOUT_MS = 15_000;
+/** As much as kubectl's output is let fill (maxBuffer below). */
+const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 /** The running image and rollout health, from a `kubectl get … -o json` file. */
 export async function readClusterFile(file: string, ref: ClusterRef): Promise<ClusterState> {
+  const cannot = (why: string) => unreadable(`cannot read --cluster-state ${file}: ${why}`);
+  // A FIFO would block the read forever and a device never end: only a regular file is read.
+  const info = await stat(file).catch((e: NodeJS.ErrnoException) => {
+    throw cannot(e.code ?? e.message);
+  });
+  if (!info.isFile()) throw cannot('not a regular file');
+  if (info.size > MAX_OUTPUT_BYTES) throw cannot(`it is ${info.size} bytes, more than kubectl output of one workload`);
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw unreadable(`cannot read --cluster-state ${file}: ${e.code ?? e.message}`);
+    throw cannot(e.code ?? e.message);
   });
   return clusterStateFrom(parseJson(text, `--cluster-state ${file}`), ref, 'file');
 }
@@ -20,52 +35,90 @@ export async function readClusterFile(file: string, ref: ClusterRef): Promise<Cl
 /** The same, live through kubectl with the policy's context and namespace. */
 export async function readClusterLive(ref: ClusterRef, kubectl = 'kubectl'): Promise<ClusterState> {
   const base = [...(ref.context ? ['--context', ref.context] : []), '--namespace', ref.namespace, '--request-timeout', '10s'];
-  const workload = parseJson(await run(kubectl, [...base, 'get', ref.workload, '-o', 'json'], `get ${ref.workload}`), 'kubectl output') as K8sObject;
-  const selector = Object.entries(workload.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(',');
-  const pods = selector ? (parseJson(await run(kubectl, [...base, 'get', 'pods', '-l', selector, '-o', 'json'], `get pods -l ${selector}`), 'kubectl output') as K8sObject) : { items: [] };
-  return clusterStateFrom({ kind: 'List', items: [workload, ...(pods.items ?? [])] }, ref, 'kubectl');
+  const workload = parseJson(await run(kubectl, [...base, 'get', ref.workload, '-o', 'json'], `get ${ref.workload}`), 'kubectl output');
+  const selector = Object.entries(selectorOf(isObject(workload) ? workload : {})).map(([k, v]) => `${k}=${v}`).join(',');
+  const pods = selector ? parseJson(await run(kubectl, [...base, 'get', 'pods', '-l', selector, '-o', 'json'], `get pods -l ${selector}`), 'kubectl output') : undefined;
+  return clusterStateFrom({ kind: 'List', items: [workload, ...list(field(pods, 'items'))] }, ref, 'kubectl');
 }
 
 /** Pure: picks the workload and its pods out of kubectl JSON (one object or a List). */
 export function clusterStateFrom(json: unknown, ref: ClusterRef, source: ClusterState['source']): ClusterState {
-  const root = json as K8sObject;
-  const objects: K8sObject[] = Array.isArray(root?.items) ? root.items : [root];
+  // The file or kubectl may hold anything: every field is read for the type it must have.
+  const objects = isObject(json) && Array.isArray(json.items) ? json.items.filter(isObject) : isObject(json) ? [json] : [];
   const [kind, name] = ref.workload.split('/') as [string, string];
-  const workload = objects.find((o) => o?.kind?.toLowerCase() === kind && o.metadata?.name === name);
+  const workload = objects.find((o) => text(o.kind)?.toLowerCase() === kind && text(field(o, 'metadata', 'name')) === name);
   if (!workload) throw new HotfixError([diagnostic('HF206', `${ref.workload} is not in the cluster state (namespace ${ref.namespace})`)]);
-  const containers: Array<{ name?: string; image?: string }> = workload.spec?.template?.spec?.containers ?? [];
-  const container = containers.find((c) => c.name === ref.container);
-  if (!container?.image) throw new HotfixError([diagnostic('HF206', `${ref.workload} has no container "${ref.container}" (it has ${containers.map((c) => c.name).join(', ') || 'none'})`)]);
+  const containers = list(field(workload, 'spec', 'template', 'spec', 'containers')).filter(isObject);
+  const image = text(containers.find((c) => c.name === ref.container)?.image);
+  if (!image) throw new HotfixError([diagnostic('HF206', `${ref.workload} has no container "${ref.container}" (it has ${containers.map((c) => text(c.name)).filter(Boolean).join(', ') || 'none'})`)]);
 
-  const labels: Record<string, string> = workload.spec?.selector?.matchLabels ?? {};
-  const pods = objects.filter((o) => o?.kind === 'Pod' && Object.entries(labels).every(([k, v]) => o.metadata?.labels?.[k] === v));
+  const labels = selectorOf(workload);
+  const pods = objects.filter((o) => o.kind === 'Pod' && Object.entries(labels).every(([k, v]) => field(o, 'metadata', 'labels', k) === v));
   const imageIds = new Set(
-    pods.flatMap((p) => ((p.status?.containerStatuses ?? []) as Array<{ name?: string; imageID?: string }>).filter((s) => s.name === ref.container).map((s) => /@(sha256:[a-f0-9]{64})$/.exec(s.imageID ?? '')?.[1]).filter((d): d is string => Boolean(d))),
+    pods.flatMap((p) =>
+      list(field(p, 'status', 'containerStatuses'))
+        .filter(isObject)
+        .filter((s) => s.name === ref.container)
+        .map((s) => /@(sha256:[a-f0-9]{64})$/.exec(text(s.imageID) ?? '')?.[1])
+        .filter((d): d is string => Boolean(d)),
+    ),
   );
-  const status = workload.status ?? {};
+  const status = (key: string) => count(field(workload, 'status', key));
   return {
     source,
     workload: ref.workload,
     container: ref.container,
-    image: container.image,
+    image,
     // Pods mid-rollout may run two digests; only a single one is a fact.
     ...(imageIds.size === 1 ? { digest: [...imageIds][0]! } : {}),
     health: {
-      generation: workload.metadata?.generation,
-      observedGeneration: status.observedGeneration,
-      replicas: status.replicas ?? workload.spec?.replicas,
-      updated: status.updatedReplicas,
-      ready: status.readyReplicas,
-      available: status.availableReplicas,
+      generation: count(field(workload, 'metadata', 'generation')),
+      observedGeneration: status('observedGeneration'),
+      replicas: status('replicas') ?? count(field(workload, 'spec', 'replicas')),
+      updated: status('updatedReplicas'),
+      ready: status('readyReplicas'),
+      available: status('availableReplicas'),
     },
   };
 }
 
+/** The workload's `spec.selector.matchLabels`, string values only. */
+function selectorOf(workload: Json): Record<string, string> {
+  const labels = field(workload, 'spec', 'selector', 'matchLabels');
+  return isObject(labels) ? Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value at a path of own properties, or undefined where the path is not there. */
+function field(value: unknown, ...path: string[]): unknown {
+  let at = value;
+  for (const key of path) at = isObject(at) && Object.hasOwn(at, key) ? at[key] : undefined;
+  return at;
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function count(value: unknown): number | undefined {
+  return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
+}
+
 function run(command: string, args: string[], what: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: KUBECTL_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+    const timeout = kubectlTimeoutMs();
+    execFile(command, args, { timeout, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
-      const why = (error as { killed?: boolean }).killed ? `timed out after ${KUBECTL_TIMEOUT_MS / 1000}s` : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'kubectl is not installed' : stderr.trim().split('\n').pop() || error.message;
+      const why = (error as { killed?: boolean }).killed ? `timed out after ${timeout / 1000}s` : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'kubectl is not installed' : stderr.trim().split('\n').pop() || error.message;
       reject(unreadable(`kubectl ${what} failed: ${why}`));
     });
   });

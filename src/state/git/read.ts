@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { isUtf8 } from 'node:buffer';
 import { createInterface } from 'node:readline';
 import { posix } from 'node:path';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
@@ -50,13 +51,28 @@ export function directoriesOf(path: string): string[] {
   return dirs;
 }
 
+const SYMLINK_MODE = '120000';
+
 export async function readFileAt(repo: string, rev: string, path: string, readBlob: (object: string) => Promise<string | undefined>): Promise<FileAtRevision> {
   const trees: Record<string, TreeEntry[]> = {};
   for (const dir of directoriesOf(path)) trees[dir] = await readTree(repo, rev, dir).catch(() => []);
   const entry = trees[posix.dirname(path) === '.' ? '' : posix.dirname(path)]?.find((e) => e.name === posix.basename(path));
+  // A link's blob is the name of its target: patching that would rewrite the link.
+  if (entry?.mode === SYMLINK_MODE) throw new HotfixError([diagnostic('HF217', `${path} is a symbolic link at ${rev.slice(0, 12)} in ${repo}; name the file it points to`)]);
   const text = entry?.type === 'blob' ? await readBlob(entry.sha) : undefined;
   if (!entry || text === undefined) throw new HotfixError([diagnostic('HF203', `${path} does not exist at ${rev.slice(0, 12)} in ${repo}`)]);
+  // Bytes that are not UTF-8 were decoded to U+FFFD; a patch would write those back.
+  if (text.includes('\uFFFD') && !isUtf8(await blobBytes(repo, entry.sha)))
+    throw new HotfixError([diagnostic('HF211', `${path} at ${rev.slice(0, 12)} in ${repo} is not UTF-8 text, so it cannot be edited safely`)]);
   return { path, blob: entry.sha, text, trees };
+}
+
+function blobBytes(repo: string, sha: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile('git', ['cat-file', 'blob', sha], { cwd: repo, env: { ...process.env, ...GIT_ENV }, encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 }, (error, stdout) =>
+      error ? reject(new HotfixError([diagnostic('HF204', `git cat-file failed in ${repo}: ${error.message.split('\n')[0]}`)])) : resolve(stdout),
+    );
+  });
 }
 
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%s'].join('%x1f');
@@ -87,7 +103,8 @@ export async function changedFiles(repo: string, sha: string): Promise<string[]>
  * process is ended, so cost follows how far back the answer is, not history length.
  */
 export function fileHistory(repo: string, rev: string, path: string): AsyncGenerator<CommitInfo> {
-  return streamLog(repo, ['--end-of-options', rev, '--', path]);
+  // `:(literal)`: a file named `app/*.yaml` is that file, not every file the glob matches.
+  return streamLog(repo, ['--end-of-options', rev, '--', `:(literal)${path}`]);
 }
 
 /** `git log` streamed line by line; the process ends when the consumer stops. */

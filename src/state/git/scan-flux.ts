@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, type Document } from 'yaml';
 import type { FluxObject } from '../types.js';
 import { git } from './run-git.js';
 
@@ -15,7 +15,7 @@ export function fluxObjectsIn(file: string, text: string): FluxObject[] {
   const out: FluxObject[] = [];
   parseAllDocuments(text).forEach((doc, document) => {
     if (doc.errors.length > 0) return;
-    const value = doc.toJS({ maxAliasCount: 100 }) as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; spec?: any } | null;
+    const value = plainData(doc) as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; spec?: any } | null;
     if (!value || !KINDS.has(value.kind ?? '') || !value.apiVersion?.startsWith('image.toolkit.fluxcd.io/') || !value.metadata?.name) return;
     const spec = value.spec ?? {};
     const kind = value.kind as FluxObject['kind'];
@@ -33,4 +33,13 @@ export function fluxObjectsIn(file: string, text: string): FluxObject[] {
     });
   });
   return out;
+}
+
+/** A document too expensive to read (an alias bomb, nesting too deep) is skipped, as a broken one is. */
+function plainData(doc: Document.Parsed): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return null;
+  }
 }

@@ -6,7 +6,8 @@ import type { Environment, Policy } from '../../policy/types.js';
 import { readClusterFile, readClusterLive } from '../cluster/read-cluster.js';
 import { CatFileBatch } from '../git/cat-file.js';
 import { MergeSimulator } from '../git/merge-simulation.js';
-import { assertRepository, changedFiles, commitInfo, commitMessage, isAncestor, listBranches, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
+import { boundRepo } from '../git/bound-repo.js';
+import { changedFiles, commitInfo, commitMessage, isAncestor, listBranches, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
 import type { ClusterState, CommitInfo, FileAtRevision } from '../types.js';
 import { findBaseline, type BaselineState } from './find-baseline.js';
 import { revisionAnswers, type RevisionAnswer } from './revision-answers.js';
@@ -150,13 +151,6 @@ async function baselineFor(repos: HotfixStateRequest['repos'], target: Environme
     throw new HotfixError([diagnostic('HF202', `${base.name} takes a baseline for ${target.name}, so their configs must be branches of one repository (${base.config.repo} ≠ ${target.config.repo})`)]);
   const repo = await boundRepo(repos, base.config.repo);
   return findBaseline(repo, target, base, image, await listBranches(repo));
-}
-
-async function boundRepo(repos: Readonly<Record<string, string>>, name: string): Promise<string> {
-  const path = repos[name];
-  if (path === undefined) throw new HotfixError([diagnostic('HF200', `the policy names repository "${name}"; bind it with --repo ${name}=PATH`)]);
-  await assertRepository(path, name);
-  return path;
 }
 
 async function readCluster(env: Environment, source: HotfixStateRequest['cluster']): Promise<ClusterState | undefined> {

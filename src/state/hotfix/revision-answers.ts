@@ -2,6 +2,7 @@ import { formatImageRef, parseImageRef } from '../../patch/image-ref.js';
 import { matchTemplate } from '../../policy/template.js';
 import type { AppSpec, RevisionSource } from '../../policy/types.js';
 import type { TagRef } from '../git/read.js';
+import { tagVersions } from './tag-versions.js';
 
 /** What one way of finding the deployed commit said. */
 export interface RevisionAnswer {
@@ -30,8 +31,8 @@ export interface RevisionFacts {
 
 /** Asks each source in the policy's revisionFrom, in order. */
 export async function revisionAnswers(facts: RevisionFacts): Promise<RevisionAnswer[]> {
-  const pattern = facts.app.gitTagPattern ? new RegExp(facts.app.gitTagPattern) : undefined;
-  const versionOf = (tagName: string) => pattern?.exec(tagName)?.groups?.version;
+  const versions = facts.app.gitTagPattern ? tagVersions(facts.app.gitTagPattern, facts.tags.map((t) => t.name)) : undefined;
+  const versionOf = (tagName: string) => versions?.get(tagName);
   /** The release version of a commit, from a git tag on it. */
   const versionAt = (commit: string) => facts.tags.map((t) => (t.commit === commit ? versionOf(t.name) : undefined)).find(Boolean);
   const named = async (source: RevisionSource, detail: string, name: string): Promise<RevisionAnswer> => {

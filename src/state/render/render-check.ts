@@ -8,6 +8,7 @@ import { parseImageRef } from '../../patch/image-ref.js';
 import { resolveCommit } from '../git/read.js';
 import { exportTree } from './export-tree.js';
 import { findImageWinner, type ReadFile } from './find-image-winner.js';
+import { removeEscapingLinks } from './remove-escaping-links.js';
 import { renderedImage } from './rendered-image.js';
 import { repoPath } from './repo-path.js';
 import { kustomize } from './run-kustomize.js';
@@ -62,6 +63,7 @@ export async function renderCheck(request: RenderCheckRequest, kubectl = 'kubect
     await mkdir(root);
     await exportTree(request.repo, commit, root, join(scratch, 'index'));
     await writePlannedFiles(root, files);
+    await removeEscapingLinks(root);
     const output = await kustomize(kubectl, root, renderDir, `commit ${commit.slice(0, 12)} with the planned change`);
     const image = renderedImage(output, request.workload, request.container, renderDir);
     if (image === undefined) return { ok: false };

@@ -1,0 +1,43 @@
+import { UsageError } from 'clipanion';
+import { shortRefNameProblem } from '../../policy/git-ref-name.js';
+
+/**
+ * Option values that end up in git revisions, names and commit messages are refused here,
+ * as usage errors, before they reach git or a plan. Messages quote them with every control
+ * character escaped, so a value cannot rewrite the terminal it is reported on.
+ */
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+
+/** `--reason`, `--to`: one line of text. */
+export function checkLine(option: string, value: string): string {
+  if (value.trim() === '') throw new UsageError(`${option} may not be empty`);
+  if (CONTROL.test(value)) throw new UsageError(`${option} ${quote(value)} contains a control character`);
+  return value;
+}
+
+/** `--pick`: a commit id, or a branch or tag name; no revision syntax (`..`, `@{`, `~`, `^`, `:`). */
+export function checkPick(value: string): string {
+  if (/^[0-9a-f]{4,40}$/i.test(value)) return value;
+  const problem = shortRefNameProblem(value);
+  if (problem) throw new UsageError(`--pick ${quote(value)} is neither a commit id nor a branch or tag name: ${problem}`);
+  return value;
+}
+
+/** `--version`: what `{version}` may put into an image tag, a branch and a tag name. */
+export function checkVersion(value: string): string {
+  const problem =
+    value.length > 128 ? `it is ${value.length} characters long (at most 128)`
+    : !/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/.test(value) ? 'a version is letters, digits and . _ + -, starting with a letter, digit or _'
+    : value.includes('..') || value.endsWith('.') || value.endsWith('.lock') ? 'git refuses names with "..", or ending with "." or ".lock"'
+    : undefined;
+  if (problem) throw new UsageError(`--version ${quote(value)} is not a version: ${problem}`);
+  return value;
+}
+
+/** JSON-quoted, C1 controls and DEL escaped too, cut at 80 characters. */
+export function quote(value: string): string {
+  const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+  return JSON.stringify(shown).replace(/[\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
