@@ -2,6 +2,8 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { Action, Plan } from '../plan/types.js';
 import { Journal } from './journal.js';
+import { planNameProblems } from './plan-names.js';
+import { assertRepository } from '../state/git/read.js';
 import { RepoLocks } from './lock.js';
 import { isDone, plannedRefValues, refEffect, refKey } from './ref-effects.js';
 import { checkedOutBranches } from '../state/git/read.js';
@@ -36,6 +38,9 @@ export interface ApplyOptions {
  * actions are in the journal, and an action whose ref already holds its result is done.
  */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<'complete' | 'already complete'> {
+  const names = planNameProblems(plan);
+  if (names.length > 0) throw new HotfixError(names);
+  for (const name of new Set(plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : [])))) await assertRepository(repoPath(options.facts.repos, name), name);
   const firstRepo = plan.actions.map((a) => ('repo' in a ? a.repo : undefined)).find(Boolean)!;
   const journal = await Journal.open(repoPath(options.facts.repos, firstRepo), plan.id);
   if (plan.actions.every((a) => journal.done.has(a.id))) return 'already complete';

@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { git } from '../state/git/run-git.js';
 
 /**
@@ -16,8 +16,9 @@ export class Journal {
   static async open(repo: string, planId: string): Promise<Journal> {
     const { stdout } = await git(repo, ['rev-parse', '--git-common-dir']);
     const common = stdout.trim();
+    // Only read here: the directory is made when the first action is recorded, so a refused
+    // apply leaves the repository exactly as it was.
     const dir = join(isAbsolute(common) ? common : join(repo, common), 'hotfix', 'journal');
-    await mkdir(dir, { recursive: true });
     const file = join(dir, `${planId.replace(/^sha256:/, '')}.json`);
     const saved = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { done?: unknown }).catch(() => ({ done: [] }));
     return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []));
@@ -29,6 +30,7 @@ export class Journal {
 
   async finish(actionId: string): Promise<void> {
     this.finished.add(actionId);
+    await mkdir(dirname(this.file), { recursive: true });
     // Write then rename: a crash leaves the old journal or the new one, never half of one.
     await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished] }) + '\n');
     await rename(`${this.file}.tmp`, this.file);

@@ -1,6 +1,6 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, rmdir } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import { git } from '../state/git/run-git.js';
@@ -27,14 +27,14 @@ export class RepoLocks {
       // Sorted, so two applies over the same repositories take them in the same order.
       for (const repo of [...new Set(repos)].sort()) taken.push(await lockOne(repo, planId, breakStale));
     } catch (error) {
-      await Promise.all(taken.map((f) => rm(f, { force: true })));
+      await Promise.all(taken.map((f) => unlock(f)));
       throw error;
     }
     return new RepoLocks(taken);
   }
 
   async release(): Promise<void> {
-    await Promise.all(this.files.map((f) => rm(f, { force: true })));
+    await Promise.all(this.files.map((f) => unlock(f)));
   }
 }
 
@@ -62,6 +62,12 @@ async function lockOne(repo: string, planId: string, breakStale: boolean): Promi
     await rm(file, { force: true });
   }
   throw new HotfixError([diagnostic('HF412', `${repo}: the lock changed hands while it was broken; try again`)]);
+}
+
+/** Removes the lock, and its directory when nothing else (a journal) is in it. */
+async function unlock(file: string): Promise<void> {
+  await rm(file, { force: true });
+  await rmdir(dirname(file)).catch(() => undefined);
 }
 
 function alive(pid: number): boolean {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
@@ -12,10 +12,16 @@ const MAX_PLAN_BYTES = 16 * 1024 * 1024;
 /** Reads a saved plan and proves it intact: JSON, a version we speak, the schema, the id. */
 export async function readPlanFile(path: string, cwd: string): Promise<Plan> {
   const file = resolve(cwd, path);
-  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-    throw fail('HF400', `cannot read plan ${path}: ${e.code === 'ENOENT' ? 'no such file' : (e.code ?? e.message)}`);
+  const unreadable = (e: NodeJS.ErrnoException) => fail('HF400', `cannot read plan ${path}: ${e.code === 'ENOENT' ? 'no such file' : (e.code ?? e.message)}`);
+  // A FIFO or a device would hang or never end: only a regular file of a plan's size is read.
+  const info = await stat(file).catch((e: NodeJS.ErrnoException) => {
+    throw unreadable(e);
   });
-  if (bytes.length > MAX_PLAN_BYTES) throw fail('HF400', `${path} is ${bytes.length} bytes, too large to be a plan`);
+  if (!info.isFile()) throw fail('HF400', `${path} is not a regular file`);
+  if (info.size > MAX_PLAN_BYTES) throw fail('HF400', `${path} is ${info.size} bytes, too large to be a plan`);
+  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+    throw unreadable(e);
+  });
   let data: unknown;
   try {
     data = JSON.parse(bytes.toString('utf8'));

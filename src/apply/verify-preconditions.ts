@@ -72,7 +72,7 @@ export async function refValue(repo: string, ref: string): Promise<string | unde
 }
 
 export function repoPath(repos: Readonly<Record<string, string>>, name: string): string {
-  const path = repos[name];
+  const path = Object.hasOwn(repos, name) ? repos[name] : undefined;
   if (path === undefined) throw new HotfixError([diagnostic('HF200', `the plan names repository "${name}"; bind it with --repo ${name}=PATH`)]);
   return path;
 }

@@ -6,7 +6,8 @@ import { UsageError } from 'clipanion';
  * so one policy serves every machine.
  */
 export function parseRepoBindings(values: readonly string[], cwd: string): Record<string, string> {
-  const repos: Record<string, string> = {};
+  // No prototype: a repository may be called "constructor".
+  const repos: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const value of values) {
     const at = value.indexOf('=');
     const name = value.slice(0, at);

@@ -5,8 +5,9 @@ import type { Style } from './style.js';
 export function diagnosticLine(d: Diagnostic, style: Style): string {
   const where = d.file === undefined ? '' : d.range ? `${d.file}:${d.range.start.line}:${d.range.start.col}` : d.file;
   const severity = d.severity === 'error' ? style.red('error') : style.yellow('warning');
-  // Messages may quote user input; keep each finding on one line.
-  const message = d.message.replace(/[\r\n]+/g, ' ');
+  // Messages may quote user input: one line each, and no control character reaches the
+  // terminal (an escape sequence in a policy name could clear it).
+  const message = d.message.replace(/[\r\n]+/g, ' ').replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return `${where ? `${where}  ` : ''}${severity}  ${message}  ${style.dim(`[${d.code}]`)}`;
 }
 

@@ -108,8 +108,8 @@ CLUSTER_STATES.forEach(([label, content, expect], i) => {
     args: ['apply', '--auto-approve', '--repo', `deploy=${path(s.configRepo)}`, '--cluster-state', file, planFile],
     cwd: path(s.root),
     repos: [path(s.configRepo), path(s.remote)],
-    expect,
-    knownBug: 'apply makes .git/hotfix/journal before it checks the preconditions',
+    // What plan calls drift (HF303), apply finds as a running image that changed since the plan.
+    expect: expect.source.includes('HF303') ? /\[HF404\]/ : expect,
   });
 });
 const big = join(dir, 'cluster-big.json');
