@@ -33,20 +33,35 @@ export function rollbackRepo(): Promise<GitopsScenario> {
   return cached('gitops-50k', async (dir) => {
     const s = await buildGitopsScenario(dir, { automationCommits: 20_000, images: 40, humanEvery: 1 });
     const start = new Date('2024-01-01T00:00:00Z').getTime();
+    const bare = s.remote;
+    // fast-import starts a new root for a branch it has not seen in the stream: name the tip.
+    const tip = (await git(bare, ['rev-parse', 'refs/heads/main'])).trim();
     function* more(): Generator<string> {
       for (let i = 0; i < 10_000; i++)
-        yield commitCommand({ ref: 'refs/heads/main', author: { name: 'Jane Doe', email: 'jane.doe@example.com' }, date: new Date(start + i * 60_000), message: `Note ${i} in the README\n`, files: [{ path: 'README.md', content: `# deploy\n\nNote ${i}.\n` }] });
+        yield commitCommand({ ref: 'refs/heads/main', ...(i === 0 ? { from: tip } : {}), author: { name: 'Jane Doe', email: 'jane.doe@example.com' }, date: new Date(start + i * 60_000), message: `Note ${i} in the README\n`, files: [{ path: 'README.md', content: `# deploy\n\nNote ${i}.\n` }] });
     }
-    const bare = s.remote;
     await runFastImport(bare, more());
     await git(s.configRepo, ['fetch', '-q', 'origin']);
     await git(s.configRepo, ['reset', '-q', '--hard', 'origin/main']);
+    await maintained(s.configRepo);
     return s;
   });
 }
 
 export function appRepo(commits: number): Promise<AppScenario> {
-  return cached(`app-${commits}`, (dir) => buildAppScenario(dir, 'registry.example.com', { commits }));
+  return cached(`app-${commits}`, async (dir) => {
+    const s = await buildAppScenario(dir, 'registry.example.com', { commits });
+    await maintained(s.appRepo);
+    return s;
+  });
+}
+
+/**
+ * A commit-graph with changed-path filters, as `git gc` and `git maintenance` leave in a
+ * repository in use (the fixtures turn gc off): both hotfix and the git baseline use it.
+ */
+async function maintained(repo: string): Promise<void> {
+  await git(repo, ['commit-graph', 'write', '--reachable', '--changed-paths']);
 }
 
 /** 1,000 small, valid, distinct policies. */

@@ -84,7 +84,7 @@ async function patchCommit(action: CommitAction, repo: string): Promise<GitObjec
     const files = [];
     let trees = {};
     for (const change of action.changes) {
-      const file = await readFileAt(repo, action.parent, change.path, (o) => blobs.read(o));
+      const file = await readFileAt(repo, action.parent, change.path, blobs);
       trees = { ...file.trees, ...trees };
       files.push({ path: change.path, text: file.text, patches: change.patches });
     }

@@ -33,8 +33,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
 
   const blobs = new CatFileBatch(repoPath);
   try {
-    const readBlob = (object: string) => blobs.read(object);
-    const config = await readFileAt(repoPath, head, env.config.file, readBlob);
+    const config = await readFileAt(repoPath, head, env.config.file, blobs);
     const image = policy.spec.app.image;
     const valueIn = (text: string | undefined): string | undefined => {
       if (text === undefined) return undefined;
@@ -66,7 +65,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
     const flux = [];
     const fluxFileStates: Record<string, FileAtRevision> = {};
     for (const file of await fluxFiles(repoPath, head)) {
-      const state = await readFileAt(repoPath, head, file, readBlob);
+      const state = await readFileAt(repoPath, head, file, blobs);
       const objects = fluxObjectsIn(file, state.text);
       if (objects.length === 0) continue;
       flux.push(...objects);

@@ -27,11 +27,11 @@ export async function gatherEnvironmentFacts(env: Environment, image: string, re
   if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${repo})`)]);
   const blobs = new CatFileBatch(repo);
   try {
-    const read = (o: string) => blobs.read(o);
-    const config = await readFileAt(repo, head, env.config.file, read);
+
+    const config = await readFileAt(repo, head, env.config.file, blobs);
     const declared = formatImageRef(findImage(config.text, env.config.locator, image).current);
     const flux: FluxObject[] = [];
-    for (const file of await fluxFiles(repo, head)) flux.push(...fluxObjectsIn(file, (await read(`${head}:${file}`)) ?? ''));
+    for (const file of await fluxFiles(repo, head)) flux.push(...fluxObjectsIn(file, (await blobs.read(`${head}:${file}`)) ?? ''));
     const running = await readClusterOrReason(env, cluster);
     return { environment: env.name, head, declared, flux, ...running };
   } finally {

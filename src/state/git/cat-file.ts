@@ -8,7 +8,7 @@ import { GIT_ENV } from './run-git.js';
 export class CatFileBatch {
   private readonly child: ChildProcessWithoutNullStreams;
   private buffer = Buffer.alloc(0);
-  private readonly waiting: Array<{ resolve: (text: string | undefined) => void; reject: (e: Error) => void }> = [];
+  private readonly waiting: Array<{ resolve: (content: Buffer | undefined) => void; reject: (e: Error) => void }> = [];
   private failure: Error | undefined;
 
   constructor(repo: string) {
@@ -28,7 +28,12 @@ export class CatFileBatch {
   }
 
   /** The text of `rev:path` (or any object name), or undefined when it does not exist. */
-  read(object: string): Promise<string | undefined> {
+  async read(object: string): Promise<string | undefined> {
+    return (await this.readRaw(object))?.toString('utf8');
+  }
+
+  /** The raw content of an object (a tree's binary entries, say), or undefined. */
+  readRaw(object: string): Promise<Buffer | undefined> {
     if (this.failure) return Promise.reject(this.failure);
     if (/[\n\r]/.test(object)) return Promise.reject(new Error('object name contains a line break'));
     return new Promise((resolve, reject) => {
@@ -54,7 +59,7 @@ export class CatFileBatch {
       const size = Number(header.split(' ')[2]);
       const end = newline + 1 + size + 1; // content, then a newline
       if (this.buffer.length < end) return;
-      const content = this.buffer.subarray(newline + 1, newline + 1 + size).toString('utf8');
+      const content = Buffer.from(this.buffer.subarray(newline + 1, newline + 1 + size));
       this.buffer = this.buffer.subarray(end);
       this.waiting.shift()!.resolve(content);
     }

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
 import { createInterface } from 'node:readline';
 import { posix } from 'node:path';
@@ -30,19 +30,6 @@ export async function listRemotes(repo: string): Promise<string[]> {
   return stdout.split('\n').filter(Boolean);
 }
 
-/** Entries of the tree at `rev:dir` ('' for the root). */
-export async function readTree(repo: string, rev: string, dir: string): Promise<TreeEntry[]> {
-  const { stdout } = await git(repo, ['ls-tree', '-z', '--end-of-options', dir ? `${rev}:${dir}` : `${rev}^{tree}`]);
-  return stdout
-    .split('\0')
-    .filter(Boolean)
-    .map((line) => {
-      const tab = line.indexOf('\t');
-      const [mode, type, sha] = line.slice(0, tab).split(' ') as [string, TreeEntry['type'], string];
-      return { mode, type, sha, name: line.slice(tab + 1) };
-    });
-}
-
 /** Directories on a file's path, root first: `a/b/c.yaml` → ['', 'a', 'a/b']. */
 export function directoriesOf(path: string): string[] {
   const dirs = [''];
@@ -53,26 +40,47 @@ export function directoriesOf(path: string): string[] {
 
 const SYMLINK_MODE = '120000';
 
-export async function readFileAt(repo: string, rev: string, path: string, readBlob: (object: string) => Promise<string | undefined>): Promise<FileAtRevision> {
+/** Reads objects through a running `git cat-file --batch`, so reading a file costs no process. */
+export interface ObjectReader {
+  read(object: string): Promise<string | undefined>;
+  readRaw(object: string): Promise<Buffer | undefined>;
+}
+
+/** A tree object's binary entries: `MODE NAME\0` then 20 bytes of id, again and again. */
+export function parseTree(content: Buffer): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  let at = 0;
+  while (at < content.length) {
+    const space = content.indexOf(0x20, at);
+    const nul = content.indexOf(0, space);
+    const mode = content.subarray(at, space).toString('latin1');
+    entries.push({
+      mode: mode === '40000' ? '040000' : mode,
+      type: mode === '40000' ? 'tree' : mode === '160000' ? 'commit' : 'blob',
+      sha: content.subarray(nul + 1, nul + 21).toString('hex'),
+      name: content.subarray(space + 1, nul).toString('utf8'),
+    });
+    at = nul + 21;
+  }
+  return entries;
+}
+
+export async function readFileAt(repo: string, rev: string, path: string, objects: ObjectReader): Promise<FileAtRevision> {
   const trees: Record<string, TreeEntry[]> = {};
-  for (const dir of directoriesOf(path)) trees[dir] = await readTree(repo, rev, dir).catch(() => []);
+  for (const dir of directoriesOf(path)) {
+    const tree = await objects.readRaw(dir ? `${rev}:${dir}` : `${rev}^{tree}`);
+    trees[dir] = tree ? parseTree(tree) : [];
+  }
   const entry = trees[posix.dirname(path) === '.' ? '' : posix.dirname(path)]?.find((e) => e.name === posix.basename(path));
   // A link's blob is the name of its target: patching that would rewrite the link.
   if (entry?.mode === SYMLINK_MODE) throw new HotfixError([diagnostic('HF217', `${path} is a symbolic link at ${rev.slice(0, 12)} in ${repo}; name the file it points to`)]);
-  const text = entry?.type === 'blob' ? await readBlob(entry.sha) : undefined;
+  const bytes = entry?.type === 'blob' ? await objects.readRaw(entry.sha) : undefined;
+  const text = bytes?.toString('utf8');
   if (!entry || text === undefined) throw new HotfixError([diagnostic('HF203', `${path} does not exist at ${rev.slice(0, 12)} in ${repo}`)]);
   // Bytes that are not UTF-8 were decoded to U+FFFD; a patch would write those back.
-  if (text.includes('\uFFFD') && !isUtf8(await blobBytes(repo, entry.sha)))
+  if (text.includes('\uFFFD') && !isUtf8(bytes!))
     throw new HotfixError([diagnostic('HF211', `${path} at ${rev.slice(0, 12)} in ${repo} is not UTF-8 text, so it cannot be edited safely`)]);
   return { path, blob: entry.sha, text, trees };
-}
-
-function blobBytes(repo: string, sha: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    execFile('git', ['cat-file', 'blob', sha], { cwd: repo, env: { ...process.env, ...GIT_ENV }, encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 }, (error, stdout) =>
-      error ? reject(new HotfixError([diagnostic('HF204', `git cat-file failed in ${repo}: ${error.message.split('\n')[0]}`)])) : resolve(stdout),
-    );
-  });
 }
 
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%s'].join('%x1f');

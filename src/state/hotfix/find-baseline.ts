@@ -34,7 +34,7 @@ export interface BaselineState {
 export async function findBaseline(repo: string, target: Environment, base: Environment, image: string, branches: readonly string[]): Promise<BaselineState> {
   const blobs = new CatFileBatch(repo);
   try {
-    const read = (o: string) => blobs.read(o);
+
     const valueIn = (text: string | undefined, env: Environment) => {
       if (text === undefined) return undefined;
       try {
@@ -44,16 +44,16 @@ export async function findBaseline(repo: string, target: Environment, base: Envi
       }
     };
     const targetHead = (await resolveCommit(repo, `refs/heads/${target.config.branch}`))!;
-    const targetFile = await readFileAt(repo, targetHead, target.config.file, read);
+    const targetFile = await readFileAt(repo, targetHead, target.config.file, blobs);
     const targetImage = valueIn(targetFile.text, target) ?? formatImageRef(findImage(targetFile.text, target.config.locator, image).current);
-    const walk = await walkDeployments({ repo, head: targetHead, file: target.config.file, currentImage: targetImage, depth: 0, valueAt: async (sha) => valueIn(await read(`${sha}:${target.config.file}`), target) });
+    const walk = await walkDeployments({ repo, head: targetHead, file: target.config.file, currentImage: targetImage, depth: 0, valueAt: async (sha) => valueIn(await blobs.read(`${sha}:${target.config.file}`), target) });
     const targetDeploying = walk.deployments[0]!.commit;
 
     const head = (await resolveCommit(repo, `refs/heads/${base.config.branch}`))!;
     const match = base.baseline?.match ?? 'image';
     let baseline: CommitInfo | undefined;
     for await (const commit of commitsBefore(repo, head, targetDeploying.committer.date)) {
-      if (match === 'time' || valueIn(await read(`${commit.sha}:${base.config.file}`), base) === targetImage) {
+      if (match === 'time' || valueIn(await blobs.read(`${commit.sha}:${base.config.file}`), base) === targetImage) {
         baseline = commit;
         break;
       }
@@ -68,7 +68,7 @@ export async function findBaseline(repo: string, target: Environment, base: Envi
       branch: base.config.branch,
       head,
       ...(baseline ? { baseline } : {}),
-      file: await readFileAt(repo, at, base.config.file, read),
+      file: await readFileAt(repo, at, base.config.file, blobs),
       changedSince: baseline ? await diffStat(repo, baseline.sha, head) : [],
       branches,
     };

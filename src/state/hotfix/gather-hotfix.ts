@@ -71,7 +71,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
   if (!configHead) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${configPath})`)]);
 
   const blobs = new CatFileBatch(configPath);
-  const config = await readFileAt(configPath, configHead, env.config.file, (o) => blobs.read(o)).finally(() => blobs.close());
+  const config = await readFileAt(configPath, configHead, env.config.file, blobs).finally(() => blobs.close());
   const cluster = await readCluster(env, request.cluster);
   const deployed = request.deployedImage
     ? { image: request.deployedImage, source: 'command line' as const }

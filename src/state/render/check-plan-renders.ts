@@ -21,7 +21,7 @@ export async function checkPlanRenders(plan: Plan, repos: Readonly<Record<string
     try {
       const files = [];
       for (const change of action.changes) {
-        const file = await readFileAt(repo, action.parent, change.path, (o) => blobs.read(o));
+        const file = await readFileAt(repo, action.parent, change.path, blobs);
         files.push({ path: change.path, text: patchConfigText(change.path, file.text, change.patches) });
       }
       const { dir, workload, container, image } = action.render;
