@@ -8,9 +8,9 @@ import type { HotfixState } from '../../state/hotfix/gather-hotfix.js';
 import { buildCommit } from '../build-commit.js';
 import { commitObject, tagObject } from '../git-objects.js';
 import { sealPlan } from '../plan-id.js';
-import { describeHealth } from '../rollback/cluster-checks.js';
+import { closingPreconditions, clusterSummary, planFrame } from '../plan-frame.js';
 import { renderField } from '../render-spec.js';
-import { PLAN_FORMAT_VERSION, type Action, type HotfixRequest, type PlanContext, type PlanOutcome, type Precondition } from '../types.js';
+import { type Action, type HotfixRequest, type PlanContext, type PlanOutcome, type Precondition } from '../types.js';
 import { decideRevision } from './decide-revision.js';
 import { baselineActions } from './baseline-actions.js';
 import { hotfixRuleFindings } from './hotfix-checks.js';
@@ -135,16 +135,11 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   }
   if (push && merged.length > 0) actions.push({ id: 'push-merges', kind: 'push', repo: state.app.repoName, remote, refs: merged, runHooks });
 
-  if (state.cluster) preconditions.push({ kind: 'running-image', environment: env.name, image: state.cluster.image, ...(state.cluster.digest ? { digest: state.cluster.digest } : {}) });
-  preconditions.push({ kind: 'policy', file: context.policyFile, sha256: context.policyHash }, { kind: 'tool', version: context.toolVersion });
+  preconditions.push(...closingPreconditions(env.name, state.cluster, context));
 
   const plan = sealPlan({
-    formatVersion: PLAN_FORMAT_VERSION,
-    tool: { name: 'hotfix', version: context.toolVersion },
-    createdAt: context.now,
-    policy: { name: policy.metadata.name, file: context.policyFile },
+    ...planFrame(policy, context),
     request,
-    repos: context.repos,
     deployed: {
       environment: env.name,
       image: state.deployed.image,
@@ -152,7 +147,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
       configBranch: state.config.branch,
       configFile: state.config.file.path,
       appCommit: { sha: base.sha, subject: base.subject, decidedBy: `${decision.decidedBy.detail} (read from the ${state.deployed.source})`, agreeing: decision.agreeing.map((a) => a.detail) },
-      ...(state.cluster ? { cluster: { image: state.cluster.image, ...(state.cluster.digest ? { digest: state.cluster.digest } : {}), source: state.cluster.source, health: describeHealth(state.cluster) } } : {}),
+      ...clusterSummary(state.cluster),
     },
     target: { image: hotfixImage },
     ...(baseline ? { baseline: baseline.summary } : {}),

@@ -6,12 +6,12 @@ import type { Policy } from '../../policy/types.js';
 import type { RollbackState } from '../../state/types.js';
 import { buildCommit } from '../build-commit.js';
 import { sealPlan } from '../plan-id.js';
+import { closingPreconditions, clusterSummary, planFrame } from '../plan-frame.js';
 import type { Action, PlanContext, PlanOutcome, Precondition, RollbackRequest } from '../types.js';
-import { PLAN_FORMAT_VERSION } from '../types.js';
 import { automationGuard } from './automation-guard.js';
 import { chooseTarget } from './choose-target.js';
 import { rollbackImageChange } from './image-change.js';
-import { describeHealth, driftAndHealth } from './cluster-checks.js';
+import { driftAndHealth } from './cluster-checks.js';
 import { renderField } from '../render-spec.js';
 
 const DEFAULT_AUTHOR = { name: 'hotfix', email: 'hotfix@localhost' };
@@ -93,16 +93,11 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   if (policy.spec.git?.push) actions.push({ id: 'push', kind: 'push', repo: state.repoName, remote, refs: [{ ref: `refs/heads/${branch}`, sha: tip }], runHooks: policy.spec.git.allowHooks });
   actions.push({ id: 'pull-request', kind: 'open-pull-request', repo: state.repoName, head: branch, base: state.branch, title: first.action.message.split('\n')[0]! });
 
-  if (state.cluster) preconditions.push({ kind: 'running-image', environment: env.name, image: state.cluster.image, ...(state.cluster.digest ? { digest: state.cluster.digest } : {}) });
-  preconditions.push({ kind: 'policy', file: context.policyFile, sha256: context.policyHash }, { kind: 'tool', version: context.toolVersion });
+  preconditions.push(...closingPreconditions(env.name, state.cluster, context));
 
   const plan = sealPlan({
-    formatVersion: PLAN_FORMAT_VERSION,
-    tool: { name: 'hotfix', version: context.toolVersion },
-    createdAt: context.now,
-    policy: { name: policy.metadata.name, file: context.policyFile },
+    ...planFrame(policy, context),
     request: { ...request, ...(reason ? { reason } : {}) },
-    repos: context.repos,
     deployed: {
       environment: env.name,
       image: current.image,
@@ -110,7 +105,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
       configBranch: state.branch,
       configFile: state.config.path,
       deployingCommit: { sha: deploying.sha, subject: deploying.subject, date: deploying.committer.date },
-      ...(state.cluster ? { cluster: { image: state.cluster.image, ...(state.cluster.digest ? { digest: state.cluster.digest } : {}), source: state.cluster.source, health: describeHealth(state.cluster) } } : {}),
+      ...clusterSummary(state.cluster),
     },
     target: { image: change.target, deployedBy: { sha: target.commit.sha, subject: target.commit.subject, date: target.commit.committer.date } },
     preconditions,

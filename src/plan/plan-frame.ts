@@ -1,0 +1,29 @@
+import type { Policy } from '../policy/types.js';
+import type { ClusterState } from '../state/types.js';
+import { describeHealth } from './rollback/cluster-checks.js';
+import { PLAN_FORMAT_VERSION, type DeployedSummary, type PlanBody, type PlanContext, type Precondition } from './types.js';
+
+/** What every plan says about itself: format, tool, time, policy, bindings. Pure. */
+export function planFrame(policy: Policy, context: PlanContext): Pick<PlanBody, 'formatVersion' | 'tool' | 'createdAt' | 'policy' | 'repos'> {
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    tool: { name: 'hotfix', version: context.toolVersion },
+    createdAt: context.now,
+    policy: { name: policy.metadata.name, file: context.policyFile },
+    repos: context.repos,
+  };
+}
+
+/** The facts every plan relies on besides its refs and files: the running image, the policy, the tool. */
+export function closingPreconditions(environment: string, cluster: ClusterState | undefined, context: PlanContext): Precondition[] {
+  return [
+    ...(cluster ? [{ kind: 'running-image' as const, environment, image: cluster.image, ...(cluster.digest ? { digest: cluster.digest } : {}) }] : []),
+    { kind: 'policy', file: context.policyFile, sha256: context.policyHash },
+    { kind: 'tool', version: context.toolVersion },
+  ];
+}
+
+/** The `cluster` part of a plan's header, when the cluster was read. */
+export function clusterSummary(cluster: ClusterState | undefined): Pick<DeployedSummary, 'cluster'> {
+  return cluster ? { cluster: { image: cluster.image, ...(cluster.digest ? { digest: cluster.digest } : {}), source: cluster.source, health: describeHealth(cluster) } } : {};
+}
