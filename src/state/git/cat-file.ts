@@ -8,7 +8,7 @@ import { GIT_ENV } from './run-git.js';
 export class CatFileBatch {
   private readonly child: ChildProcessWithoutNullStreams;
   private buffer = Buffer.alloc(0);
-  private readonly waiting: Array<{ resolve: (content: Buffer | undefined) => void; reject: (e: Error) => void }> = [];
+  private readonly waiting: Array<{ resolve: (object: { type: string; content: Buffer } | undefined) => void; reject: (e: Error) => void }> = [];
   private failure: Error | undefined;
 
   constructor(repo: string) {
@@ -29,11 +29,22 @@ export class CatFileBatch {
 
   /** The text of `rev:path` (or any object name), or undefined when it does not exist. */
   async read(object: string): Promise<string | undefined> {
-    return (await this.readRaw(object))?.toString('utf8');
+    return (await this.readObject(object))?.content.toString('utf8');
   }
 
-  /** The raw content of an object (a tree's binary entries, say), or undefined. */
-  readRaw(object: string): Promise<Buffer | undefined> {
+  /** The raw content of a blob, or undefined when the name is not a blob. */
+  async readRaw(object: string): Promise<Buffer | undefined> {
+    const found = await this.readObject(object);
+    return found?.type === 'blob' ? found.content : undefined;
+  }
+
+  /** A tree's binary entries, or undefined when the name is not a tree (a link, a file). */
+  async readTree(object: string): Promise<Buffer | undefined> {
+    const found = await this.readObject(object);
+    return found?.type === 'tree' ? found.content : undefined;
+  }
+
+  private readObject(object: string): Promise<{ type: string; content: Buffer } | undefined> {
     if (this.failure) return Promise.reject(this.failure);
     if (/[\n\r]/.test(object)) return Promise.reject(new Error('object name contains a line break'));
     return new Promise((resolve, reject) => {
@@ -56,12 +67,13 @@ export class CatFileBatch {
         this.waiting.shift()!.resolve(undefined);
         continue;
       }
-      const size = Number(header.split(' ')[2]);
+      const [, type, sizeText] = header.split(' ');
+      const size = Number(sizeText);
       const end = newline + 1 + size + 1; // content, then a newline
       if (this.buffer.length < end) return;
       const content = Buffer.from(this.buffer.subarray(newline + 1, newline + 1 + size));
       this.buffer = this.buffer.subarray(end);
-      this.waiting.shift()!.resolve(content);
+      this.waiting.shift()!.resolve({ type: type!, content });
     }
   }
 }

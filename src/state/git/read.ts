@@ -44,6 +44,7 @@ const SYMLINK_MODE = '120000';
 export interface ObjectReader {
   read(object: string): Promise<string | undefined>;
   readRaw(object: string): Promise<Buffer | undefined>;
+  readTree(object: string): Promise<Buffer | undefined>;
 }
 
 /** A tree object's binary entries: `MODE NAME\0` then 20 bytes of id, again and again. */
@@ -52,7 +53,8 @@ export function parseTree(content: Buffer): TreeEntry[] {
   let at = 0;
   while (at < content.length) {
     const space = content.indexOf(0x20, at);
-    const nul = content.indexOf(0, space);
+    const nul = space < 0 ? -1 : content.indexOf(0, space);
+    if (nul < 0 || nul + 21 > content.length) break; // not a well-formed tree: read no further
     const mode = content.subarray(at, space).toString('latin1');
     entries.push({
       mode: mode === '40000' ? '040000' : mode,
@@ -68,7 +70,7 @@ export function parseTree(content: Buffer): TreeEntry[] {
 export async function readFileAt(repo: string, rev: string, path: string, objects: ObjectReader): Promise<FileAtRevision> {
   const trees: Record<string, TreeEntry[]> = {};
   for (const dir of directoriesOf(path)) {
-    const tree = await objects.readRaw(dir ? `${rev}:${dir}` : `${rev}^{tree}`);
+    const tree = await objects.readTree(dir ? `${rev}:${dir}` : `${rev}^{tree}`);
     trees[dir] = tree ? parseTree(tree) : [];
   }
   const entry = trees[posix.dirname(path) === '.' ? '' : posix.dirname(path)]?.find((e) => e.name === posix.basename(path));
