@@ -98,7 +98,6 @@ export class ApplyCommand extends HotfixCommand {
   private async readCluster(policyFile: string, environment: string) {
     const [{ loadPolicy }, cluster] = await Promise.all([import('../policy/load-policy.js'), import('../state/cluster/read-cluster.js')]);
     const env = (await loadPolicy(policyFile, this.context.cwd)).policy.spec.environments.find((e) => e.name === environment);
-    if (!env?.cluster) return undefined;
-    return this.clusterState !== undefined ? cluster.readClusterFile(resolve(this.context.cwd, this.clusterState), env.cluster) : cluster.readClusterLive(env.cluster);
+    return cluster.readClusterFor(env?.cluster, this.clusterState !== undefined ? { file: resolve(this.context.cwd, this.clusterState) } : 'live');
   }
 }

@@ -7,7 +7,7 @@ import { findHelmValues } from './find-helm-values.js';
 import { findKustomizeImage } from './find-kustomize-image.js';
 import { findManifestImage } from './find-manifest-image.js';
 import { readField, type FoundField, type ImageField, type ImageLocation } from './image-field.js';
-import { parseImageRef, type ImageRef } from './image-ref.js';
+import { formatImageRef, parseImageRef, type ImageRef } from './image-ref.js';
 import { findTypeScriptImage } from './typescript/find-typescript-image.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
@@ -72,4 +72,14 @@ function describe(locator: Locator): string {
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => `${key} ${JSON.stringify(value)}`)
     .join(', ');
+}
+
+/** The image a config file declares through a locator, as `name:tag@digest`, or undefined when it declares none. */
+export function declaredImage(text: string | undefined, locator: Locator, imageName: string): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return formatImageRef(findImage(text, locator, imageName).current);
+  } catch {
+    return undefined; // not declared (yet, or not in this form)
+  }
 }

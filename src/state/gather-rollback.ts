@@ -1,15 +1,14 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
-import { findImage } from '../patch/find-image.js';
-import { formatImageRef } from '../patch/image-ref.js';
+import { declaredImage, findImage } from '../patch/find-image.js';
 import type { Environment, Policy } from '../policy/types.js';
-import { readClusterFile, readClusterLive } from './cluster/read-cluster.js';
+import { readClusterFor, type ClusterSource } from './cluster/read-cluster.js';
 import { CatFileBatch } from './git/cat-file.js';
 import { boundRepo } from './git/bound-repo.js';
 import { changedFiles, listBranches, listRemotes, readFileAt, resolveCommit } from './git/read.js';
 import { walkDeployments } from './git/walk-deployments.js';
 import { fluxFiles, fluxObjectsIn } from './git/scan-flux.js';
-import type { ClusterState, Deployment, FileAtRevision, RollbackState } from './types.js';
+import type { Deployment, FileAtRevision, RollbackState } from './types.js';
 
 export interface RollbackStateRequest {
   readonly policy: Policy;
@@ -19,7 +18,7 @@ export interface RollbackStateRequest {
   readonly depth: number;
   /** Stop early once a deployment satisfies this (the `--to` target was found). */
   readonly stopAt?: (deployment: Deployment) => boolean;
-  readonly cluster: { readonly file: string } | 'live' | 'none';
+  readonly cluster: ClusterSource;
 }
 
 /** Reads everything a rollback plan relies on. Read-only. */
@@ -35,14 +34,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
   try {
     const config = await readFileAt(repoPath, head, env.config.file, blobs);
     const image = policy.spec.app.image;
-    const valueIn = (text: string | undefined): string | undefined => {
-      if (text === undefined) return undefined;
-      try {
-        return formatImageRef(findImage(text, env.config.locator, image).current);
-      } catch {
-        return undefined; // the file did not declare the image yet (or not in this form)
-      }
-    };
+    const valueIn = (text: string | undefined) => declaredImage(text, env.config.locator, image);
     const currentImage = valueIn(config.text);
     if (currentImage === undefined) findImage(config.text, env.config.locator, image); // throws the precise HF207/HF209
 
@@ -72,7 +64,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
       fluxFileStates[file] = state;
     }
 
-    const [branches, remotes, cluster] = await Promise.all([listBranches(repoPath), listRemotes(repoPath), readCluster(env, request.cluster)]);
+    const [branches, remotes, cluster] = await Promise.all([listBranches(repoPath), listRemotes(repoPath), readClusterFor(env.cluster, request.cluster)]);
     return {
       repoName,
       repoPath,
@@ -93,7 +85,3 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
   }
 }
 
-async function readCluster(env: Environment, source: RollbackStateRequest['cluster']): Promise<ClusterState | undefined> {
-  if (source === 'none' || !env.cluster) return undefined;
-  return source === 'live' ? readClusterLive(env.cluster) : readClusterFile(source.file, env.cluster);
-}

@@ -1,7 +1,7 @@
 import { findImage } from '../patch/find-image.js';
 import { formatImageRef } from '../patch/image-ref.js';
 import type { Environment } from '../policy/types.js';
-import { readClusterFile, readClusterLive } from './cluster/read-cluster.js';
+import { readClusterFor, type ClusterSource } from './cluster/read-cluster.js';
 import { CatFileBatch } from './git/cat-file.js';
 import { boundRepo } from './git/bound-repo.js';
 import { readFileAt, resolveCommit } from './git/read.js';
@@ -21,7 +21,7 @@ export interface EnvironmentFacts {
 }
 
 /** Reads what one environment declares and runs. Read-only. */
-export async function gatherEnvironmentFacts(env: Environment, image: string, repos: Readonly<Record<string, string>>, cluster: { file: string } | 'live' | 'none'): Promise<EnvironmentFacts> {
+export async function gatherEnvironmentFacts(env: Environment, image: string, repos: Readonly<Record<string, string>>, cluster: ClusterSource): Promise<EnvironmentFacts> {
   const repo = await boundRepo(repos, env.config.repo);
   const head = await resolveCommit(repo, `refs/heads/${env.config.branch}`);
   if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${repo})`)]);
@@ -40,10 +40,10 @@ export async function gatherEnvironmentFacts(env: Environment, image: string, re
 }
 
 /** Status shows what it can: an unreadable cluster is reported, not fatal. */
-async function readClusterOrReason(env: Environment, source: { file: string } | 'live' | 'none'): Promise<{ cluster?: ClusterState; clusterError?: string }> {
-  if (source === 'none' || !env.cluster) return {};
+async function readClusterOrReason(env: Environment, source: ClusterSource): Promise<{ cluster?: ClusterState; clusterError?: string }> {
   try {
-    return { cluster: source === 'live' ? await readClusterLive(env.cluster) : await readClusterFile(source.file, env.cluster) };
+    const cluster = await readClusterFor(env.cluster, source);
+    return cluster ? { cluster } : {};
   } catch (error) {
     return { clusterError: error instanceof HotfixError ? error.diagnostics.map((d) => d.message).join('; ') : String(error) };
   }

@@ -12,6 +12,7 @@ import { EXIT } from '../report-failure.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Environment, Policy } from '../../policy/types.js';
 import { quote } from './option-values.js';
+import type { ClusterSource } from '../../state/cluster/read-cluster.js';
 
 /** Options every `hotfix plan …` command shares, and what they do with the result. */
 export abstract class PlanCommand extends HotfixCommand {
@@ -36,7 +37,7 @@ export abstract class PlanCommand extends HotfixCommand {
     return parseRepoBindings(this.repoBindings, this.context.cwd);
   }
 
-  protected clusterSource(): { file: string } | 'live' | 'none' {
+  protected clusterSource(): ClusterSource {
     if (this.clusterState !== undefined && this.noCluster) throw new UsageError('--cluster-state and --no-cluster cannot be used together');
     if (this.noCluster) return 'none';
     return this.clusterState !== undefined ? { file: resolve(this.context.cwd, this.clusterState) } : 'live';

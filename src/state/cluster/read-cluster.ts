@@ -17,6 +17,15 @@ function kubectlTimeoutMs(): number {
 /** As much as kubectl's output is let fill (maxBuffer below). */
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
+/** Where the cluster is read from: a saved kubectl output, kubectl itself, or not at all. */
+export type ClusterSource = { readonly file: string } | 'live' | 'none';
+
+/** The running image of an environment's workload, read as the command line asked. */
+export async function readClusterFor(ref: ClusterRef | undefined, source: ClusterSource): Promise<ClusterState | undefined> {
+  if (source === 'none' || !ref) return undefined;
+  return source === 'live' ? readClusterLive(ref) : readClusterFile(source.file, ref);
+}
+
 /** The running image and rollout health, from a `kubectl get … -o json` file. */
 export async function readClusterFile(file: string, ref: ClusterRef): Promise<ClusterState> {
   const cannot = (why: string) => unreadable(`cannot read --cluster-state ${file}: ${why}`);

@@ -1,4 +1,4 @@
-import { findImage } from '../../patch/find-image.js';
+import { declaredImage, findImage } from '../../patch/find-image.js';
 import { formatImageRef } from '../../patch/image-ref.js';
 import type { Environment } from '../../policy/types.js';
 import { CatFileBatch } from '../git/cat-file.js';
@@ -34,15 +34,7 @@ export interface BaselineState {
 export async function findBaseline(repo: string, target: Environment, base: Environment, image: string, branches: readonly string[]): Promise<BaselineState> {
   const blobs = new CatFileBatch(repo);
   try {
-
-    const valueIn = (text: string | undefined, env: Environment) => {
-      if (text === undefined) return undefined;
-      try {
-        return formatImageRef(findImage(text, env.config.locator, image).current);
-      } catch {
-        return undefined;
-      }
-    };
+    const valueIn = (text: string | undefined, env: Environment) => declaredImage(text, env.config.locator, image);
     const targetHead = (await resolveCommit(repo, `refs/heads/${target.config.branch}`))!;
     const targetFile = await readFileAt(repo, targetHead, target.config.file, blobs);
     const targetImage = valueIn(targetFile.text, target) ?? formatImageRef(findImage(targetFile.text, target.config.locator, image).current);

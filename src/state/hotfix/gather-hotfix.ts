@@ -3,7 +3,7 @@ import { HotfixError } from '../../diagnostics/errors.js';
 import { findImage } from '../../patch/find-image.js';
 import { formatImageRef, parseImageRef } from '../../patch/image-ref.js';
 import type { Environment, Policy } from '../../policy/types.js';
-import { readClusterFile, readClusterLive } from '../cluster/read-cluster.js';
+import { readClusterFor, type ClusterSource } from '../cluster/read-cluster.js';
 import { CatFileBatch } from '../git/cat-file.js';
 import { MergeSimulator } from '../git/merge-simulation.js';
 import { boundRepo } from '../git/bound-repo.js';
@@ -51,7 +51,7 @@ export interface HotfixStateRequest {
   readonly picks: readonly string[];
   /** --deployed: take this image as the running one. */
   readonly deployedImage?: string;
-  readonly cluster: { readonly file: string } | 'live' | 'none';
+  readonly cluster: ClusterSource;
   /** Reads the image's config labels; throws when the registry cannot be asked. */
   readonly readLabels?: (image: string) => Promise<Readonly<Record<string, string>> | undefined>;
   /** The deployed commit the answers decide, or undefined (the planner says why). */
@@ -72,7 +72,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
 
   const blobs = new CatFileBatch(configPath);
   const config = await readFileAt(configPath, configHead, env.config.file, blobs).finally(() => blobs.close());
-  const cluster = await readCluster(env, request.cluster);
+  const cluster = await readClusterFor(env.cluster, request.cluster);
   const deployed = request.deployedImage
     ? { image: request.deployedImage, source: 'command line' as const }
     : cluster
@@ -153,10 +153,6 @@ async function baselineFor(repos: HotfixStateRequest['repos'], target: Environme
   return findBaseline(repo, target, base, image, await listBranches(repo));
 }
 
-async function readCluster(env: Environment, source: HotfixStateRequest['cluster']): Promise<ClusterState | undefined> {
-  if (source === 'none' || !env.cluster) return undefined;
-  return source === 'live' ? readClusterLive(env.cluster) : readClusterFile(source.file, env.cluster);
-}
 
 /** Labels, or why they could not be read: a registry that cannot be asked is a finding, not a failure. */
 async function readLabels(request: HotfixStateRequest, image: string): Promise<Readonly<Record<string, string>> | { unavailable: string }> {
