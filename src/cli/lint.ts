@@ -46,8 +46,8 @@ export class LintCommand extends HotfixCommand {
     const paths = this.targets.length > 0 ? this.targets : ['policies/'];
     if (paths.some((p) => p.length === 0)) throw new UsageError('a path may not be empty');
 
-    const read = await readPolicyFiles(paths, this.context.cwd);
-    const linted = lintSources(read.sources);
+    const read = readPolicyFiles(paths, this.context.cwd);
+    const linted = await lintSources(read.sources);
     const result = { ...linted, diagnostics: [...read.diagnostics, ...linted.diagnostics].sort(compareDiagnostics) };
     this.context.stdout.write(await this.render(result));
 

@@ -14,7 +14,7 @@ export interface YamlSource {
 /** Parses every document; a file with YAML errors cannot be edited safely, so it is refused (HF211). */
 export function parseYamlSource(text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter });
+  const parsed = parseAllDocuments(text, { lineCounter, logLevel: 'error' });
   // An input with no documents gives an EmptyStream, not an array.
   const documents = Array.isArray(parsed) ? parsed : [];
   const broken = documents.flatMap((doc, index) => doc.errors.map((error) => ({ index, error })));

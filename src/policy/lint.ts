@@ -1,8 +1,6 @@
 import { compareDiagnostics, diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { parseDocuments } from './parse-documents.js';
-import { isPolicyDocument, looksLikePolicy } from './policy-document.js';
-import { validatePolicy } from './validate-policy.js';
 import type { SourceRange } from '../diagnostics/diagnostic.js';
+import { lintQuickly } from './lint-quick.js';
 import type { Policy } from './types.js';
 
 export interface SourceText {
@@ -16,9 +14,20 @@ export interface SourceText {
 export interface LintedPolicy {
   readonly name: string;
   readonly file: string;
+  /** Where the name is; only files linted the full way have positions. */
   readonly range?: SourceRange;
   /** The typed policy, when it has no errors. */
   readonly policy?: Policy;
+}
+
+/** What linting one file found. */
+export interface FileLint {
+  /** False for YAML found in a directory that is not a policy: it is not counted. */
+  readonly relevant: boolean;
+  readonly policies: readonly LintedPolicy[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** Read the full way (lint-file.ts), with positions; else the quick way, with no findings. */
+  readonly positioned: boolean;
 }
 
 export interface LintResult {
@@ -27,36 +36,37 @@ export interface LintResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+type LintFile = (source: SourceText) => FileLint;
+
 /**
- * Lints a set of files as one unit, so rules across files (unique names) hold. Pure.
- * Files found by walking a directory that hold no policy are ignored; broken YAML in such
- * a file is only reported when the text looks like it meant to be a policy.
+ * Lints a set of files as one unit, so rules across files (unique names) hold. Pure apart
+ * from loading code: each file is tried the quick way first, and only files that may have
+ * findings are read the full way, whose parser (`yaml`) is loaded on first need.
  */
-export function lintSources(sources: readonly SourceText[]): LintResult {
-  const diagnostics: Diagnostic[] = [];
-  const policies: LintedPolicy[] = [];
-  let files = 0;
+export async function lintSources(sources: readonly SourceText[]): Promise<LintResult> {
+  let full: LintFile | undefined;
+  const lintFully = async (source: SourceText) => (full ??= (await import('./lint-file.js')).lintFile)(source);
 
-  for (const source of sources) {
-    const parsed = parseDocuments(source.file, source.text);
-    const candidates = parsed.documents.filter((d) => isPolicyDocument(d.value));
-    const relevant = source.explicit || candidates.length > 0 || looksLikePolicy(source.text);
-    if (!relevant) continue;
-    files++;
-    diagnostics.push(...parsed.diagnostics);
-    if (candidates.length === 0 && parsed.diagnostics.length === 0)
-      diagnostics.push(diagnostic('HF106', 'no HotfixPolicy document in this file; nothing was checked', { file: source.file }));
+  const results: FileLint[] = [];
+  for (const source of sources) results.push(lintQuickly(source) ?? (await lintFully(source)));
 
-    for (const document of candidates) {
-      const result = validatePolicy(document.value, document.locate, source.file);
-      diagnostics.push(...result.diagnostics);
-      const name = (document.value as { metadata?: { name?: unknown } }).metadata?.name;
-      if (typeof name === 'string') policies.push({ name, file: source.file, range: document.locate(['metadata', 'name']), ...(result.policy ? { policy: result.policy } : {}) });
-    }
+  // A duplicate name is a finding, and findings need positions.
+  const duplicated = namesUsedTwice(results);
+  for (let i = 0; i < results.length; i++) {
+    if (!results[i]!.positioned && results[i]!.policies.some((p) => duplicated.has(p.name))) results[i] = await lintFully(sources[i]!);
   }
 
-  diagnostics.push(...duplicateNames(policies));
-  return { files, policies, diagnostics: diagnostics.sort(compareDiagnostics) };
+  const relevant = results.filter((r) => r.relevant);
+  const policies = relevant.flatMap((r) => r.policies);
+  const diagnostics = [...relevant.flatMap((r) => r.diagnostics), ...duplicateNames(policies)];
+  return { files: relevant.length, policies, diagnostics: diagnostics.sort(compareDiagnostics) };
+}
+
+function namesUsedTwice(results: readonly FileLint[]): Set<string> {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const { name } of results.flatMap((r) => r.policies)) (seen.has(name) ? twice : seen).add(name);
+  return twice;
 }
 
 function duplicateNames(policies: readonly LintedPolicy[]): Diagnostic[] {

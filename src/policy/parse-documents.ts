@@ -1,7 +1,8 @@
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { diagnostic, type Diagnostic, type SourceRange } from '../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
-import { makeLocate, type Locate } from './source-map.js';
+import type { Locate } from './data-path.js';
+import { makeLocate } from './source-map.js';
 
 export interface ParsedDocument {
   /** Position of the document in its file, 0 for the first. */
@@ -22,7 +23,7 @@ const MAX_ALIAS_COUNT = 100;
 /** Parses every YAML document of a file. Pure: never throws on bad input. */
 export function parseDocuments(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
   // parseAllDocuments returns an EmptyStream (not an array) for input with no documents.
   const list: Document[] = Array.isArray(docs) ? docs : [];
   const documents: ParsedDocument[] = [];
@@ -59,14 +60,16 @@ export function parseDocuments(file: string, text: string): ParsedFile {
 function yamlErrors(doc: Document, file: string, rangeOf: (o: readonly number[]) => SourceRange): Diagnostic[] {
   const codeOf = (yamlCode: string): DiagnosticCode =>
     yamlCode === 'DUPLICATE_KEY' ? 'HF103' : yamlCode === 'RESOURCE_EXHAUSTION' ? 'HF105' : 'HF102';
-  // Resource exhaustion makes every later error noise: report it alone.
+  // Resource exhaustion makes every later error noise: report it alone, at the start of its
+  // document, since where the parser ran out of stack depends on how deep the stack already was.
   const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
-  const errors = exhausted ? [exhausted] : doc.errors;
+  if (exhausted) return [diagnostic('HF105', 'document was not read: nesting too deep', { file, range: rangeOf(doc.range ?? [0, 0]) })];
+  const errors = doc.errors;
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const error of errors) {
     const code = codeOf(error.code);
-    const message = code === 'HF105' ? 'document was not read: nesting too deep' : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     const key = `${code}:${error.pos[0]}:${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -1,4 +1,4 @@
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { diagnostic, type Diagnostic, type SourceRange } from '../diagnostics/diagnostic.js';
 import type { SourceText } from './lint.js';
@@ -16,8 +16,10 @@ export interface ReadResult {
  * Expands the paths given to `hotfix lint` into policy texts: directories are walked for
  * `*.yaml`/`*.yml` (skipping dot-directories and node_modules, following symlinks once),
  * files named explicitly are read whatever their extension. The only I/O of linting.
+ * Synchronous on purpose: a thousand small files read in turn on the event loop spend
+ * most of their time waiting for their turn.
  */
-export async function readPolicyFiles(paths: readonly string[], cwd: string): Promise<ReadResult> {
+export function readPolicyFiles(paths: readonly string[], cwd: string): ReadResult {
   const found: Array<{ absolute: string; explicit: boolean }> = [];
   const diagnostics: Diagnostic[] = [];
   const visitedDirs = new Set<string>();
@@ -27,40 +29,40 @@ export async function readPolicyFiles(paths: readonly string[], cwd: string): Pr
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
   };
 
-  const walk = async (dir: string): Promise<void> => {
-    const real = await realpath(dir).catch(() => undefined);
+  const walk = (dir: string): void => {
+    const real = attempt(() => realpathSync(dir));
     if (real === undefined || visitedDirs.has(real)) return; // a symlink loop, or a dir seen by another path
     visitedDirs.add(real);
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const entries = attempt(() => readdirSync(dir, { withFileTypes: true })) ?? [];
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = join(dir, entry.name);
-      const info = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry;
+      const info = entry.isSymbolicLink() ? attempt(() => statSync(full)) : entry;
       if (!info) continue; // broken link
-      if (info.isDirectory()) await walk(full);
+      if (info.isDirectory()) walk(full);
       else if (info.isFile() && /\.ya?ml$/i.test(entry.name)) found.push({ absolute: full, explicit: false });
     }
   };
 
   for (const path of paths) {
     const absolute = resolve(cwd, path);
-    const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error);
+    const info = statOrError(absolute);
     if (info instanceof Error) {
       const why = info.code === 'ENOENT' ? 'no such file or directory' : info.code === 'ELOOP' ? 'symbolic link loop' : info.code === 'EACCES' ? 'permission denied' : info.message;
       diagnostics.push(diagnostic('HF100', `cannot read ${path}: ${why}`, { file: path }));
-    } else if (info.isDirectory()) await walk(absolute);
+    } else if (info.isDirectory()) walk(absolute);
     else if (info.isFile()) found.push({ absolute, explicit: true });
     else diagnostics.push(diagnostic('HF100', `cannot read ${path}: not a regular file or directory`, { file: path }));
   }
 
   const sources: SourceText[] = [];
   for (const { absolute, explicit } of found) {
-    const real = await realpath(absolute).catch(() => absolute);
+    const real = attempt(() => realpathSync(absolute)) ?? absolute;
     if (seenFiles.has(real)) continue;
     seenFiles.add(real);
     const file = show(absolute);
-    const read = await readText(absolute);
+    const read = readText(absolute);
     if (typeof read === 'string') sources.push({ file, text: read, explicit });
     else if (explicit || read.mentionsPolicy) diagnostics.push(diagnostic(read.code, read.message, { file, range: read.range }));
   }
@@ -70,17 +72,17 @@ export async function readPolicyFiles(paths: readonly string[], cwd: string): Pr
 type Unreadable = { code: 'HF100' | 'HF101' | 'HF104'; message: string; mentionsPolicy: boolean; range?: SourceRange };
 
 /** Reads a file as strict UTF-8 text, refusing what is too large or not text. */
-async function readText(path: string): Promise<string | Unreadable> {
-  let handle;
+function readText(path: string): string | Unreadable {
+  let fd: number | undefined;
   try {
-    handle = await open(path, 'r');
-    const { size } = await handle.stat();
+    fd = openSync(path, 'r');
+    const { size } = fstatSync(fd);
     if (size > MAX_POLICY_BYTES) {
       const head = Buffer.alloc(64 * 1024);
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      const bytesRead = readSync(fd, head, 0, head.length, 0);
       return { code: 'HF104', message: `file is ${(size / 1024 / 1024).toFixed(1)} MiB; policy files are limited to 1 MiB`, mentionsPolicy: looksLikePolicy(head.subarray(0, bytesRead).toString('latin1')) };
     }
-    const bytes = await handle.readFile();
+    const bytes = readFileSync(fd);
     const mentionsPolicy = looksLikePolicy(bytes.toString('latin1'));
     if (bytes.includes(0)) return { code: 'HF101', message: 'file is binary (it contains NUL bytes), not YAML text', mentionsPolicy };
     try {
@@ -91,7 +93,24 @@ async function readText(path: string): Promise<string | Unreadable> {
   } catch (error) {
     return { code: 'HF100', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, mentionsPolicy: false };
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The result of a file-system call, or undefined when it fails (a broken link, a race). */
+function attempt<T>(call: () => T): T | undefined {
+  try {
+    return call();
+  } catch {
+    return undefined;
+  }
+}
+
+function statOrError(path: string): Stats | NodeJS.ErrnoException {
+  try {
+    return statSync(path);
+  } catch (error) {
+    return error as NodeJS.ErrnoException;
   }
 }
 

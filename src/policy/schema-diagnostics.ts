@@ -3,7 +3,7 @@ import type { ErrorObject } from 'ajv';
 import schema from './generated/validate-policy.schema.json' with { type: 'json' };
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from './did-you-mean.js';
-import { formatPath, type Locate, type PathSegment } from './source-map.js';
+import { formatPath, type Locate, type PathSegment } from './data-path.js';
 
 type SchemaNode = {
   $ref?: string;

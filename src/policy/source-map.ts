@@ -1,10 +1,6 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, stringify, type Document, type LineCounter, type Node } from 'yaml';
 import type { SourceRange } from '../diagnostics/diagnostic.js';
-
-export type PathSegment = string | number;
-
-/** Finds the source range of the node at a data path; `key` asks for the mapping key itself. */
-export type Locate = (path: readonly PathSegment[], part?: 'key' | 'value') => SourceRange | undefined;
+import type { Locate } from './data-path.js';
 
 /**
  * Walks the YAML node tree along a data path. Where the path goes further than the
@@ -50,15 +46,11 @@ export function makeLocate(doc: Document, lineCounter: LineCounter): Locate {
 
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
-  return typeof key === 'string' ? key : undefined;
-}
-
-/** `['spec', 'environments', 0, 'name']` → `spec.environments[0].name`. */
-export function formatPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out ? `.${segment}` : segment;
+  // A collection as a key: toJS names it by its flow YAML, `[ a, b ]`, and so does this.
+  if (isMap(key) || isSeq(key)) {
+    const flow = key.clone();
+    flow.flow = true;
+    return stringify(flow).trimEnd();
   }
-  return out;
+  return typeof key === 'string' ? key : undefined;
 }

@@ -3,7 +3,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { RULES } from './rules/index.js';
 import type { RuleContext } from './rules/rule.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
-import type { Locate } from './source-map.js';
+import type { Locate } from './data-path.js';
 import type { Policy } from './types.js';
 
 export interface ValidationResult {
@@ -28,4 +28,16 @@ export function validatePolicy(value: unknown, locate: Locate, file?: string): V
   };
   const diagnostics = RULES.flatMap((rule) => rule(context));
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { policy, diagnostics };
+}
+
+/**
+ * The quick check: the policy when the value is a policy with no finding at all (no error,
+ * no warning), else `undefined`. No positions, so nothing to report; a value with findings
+ * goes through validatePolicy for them. Fills in defaults in the value itself, so give it a
+ * value nobody else holds.
+ */
+export function cleanPolicy(value: unknown): Policy | undefined {
+  if (!validate(value)) return undefined;
+  const context: RuleContext = { policy: value as Policy, report: (code, message) => diagnostic(code, message) };
+  return RULES.every((rule) => rule(context).length === 0) ? (value as Policy) : undefined;
 }

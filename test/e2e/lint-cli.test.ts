@@ -101,6 +101,15 @@ test('usage errors exit 64 with one line and no stack trace', () => {
   }
 });
 
+test('a key that is a collection is one finding, and nothing else on stderr (no runtime warning)', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'p.yaml'), 'apiVersion: hotfix.dev/v1alpha1\nkind: HotfixPolicy\nmetadata:\n  [a, b]: c\n  name: x\n');
+  const r = runCli(['lint', 'p.yaml'], { cwd });
+  assert.is(r.code, 1);
+  assert.match(r.stdout, /^p\.yaml:4:3 {2}error {2}unknown property "\[ a, b \]" in metadata {2}\[HF110\]$/m);
+  assert.is(r.stderr, '');
+});
+
 test('--help and --version', () => {
   const help = runCli(['--help']);
   assert.is(help.code, 0);

@@ -10,7 +10,7 @@ const dir = join(ROOT, 'fixtures', 'lint');
 const files = readdirSync(dir).filter((f) => f !== 'README.md').sort();
 const sources = files.map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8'), explicit: true }));
 // One lint run over every fixture, so rules across files (duplicate names) take part.
-const result = lintSources(sources);
+const result = await lintSources(sources);
 
 function expected(text: string): string[] {
   return [...text.matchAll(/^# expect: (HF\d{3})(?: at (\d+)(?::(\d+))?)?$/gm)].map((m) => `${m[1]}${m[2] ? ` at ${m[2]}` : ''}${m[3] ? `:${m[3]}` : ''}`);

@@ -8,7 +8,7 @@ import {
   TEMPLATE_PLACEHOLDERS,
   type TemplateKind,
 } from '../template.js';
-import type { PathSegment } from '../source-map.js';
+import type { PathSegment } from '../data-path.js';
 import type { Rule, RuleContext } from './rule.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../../diagnostics/codes.js';
-import type { PathSegment } from '../source-map.js';
+import type { PathSegment } from '../data-path.js';
 import type { Policy } from '../types.js';
 
 /** What a semantic rule sees: a schema-valid policy, and a way to report at a data path. */

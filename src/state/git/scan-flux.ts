@@ -13,7 +13,7 @@ export async function fluxFiles(repo: string, rev: string): Promise<string[]> {
 /** Pure: the Flux image automation objects in one file's text. */
 export function fluxObjectsIn(file: string, text: string): FluxObject[] {
   const out: FluxObject[] = [];
-  parseAllDocuments(text).forEach((doc, document) => {
+  parseAllDocuments(text, { logLevel: 'error' }).forEach((doc, document) => {
     if (doc.errors.length > 0) return;
     const value = plainData(doc) as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; spec?: any } | null;
     if (!value || !KINDS.has(value.kind ?? '') || !value.apiVersion?.startsWith('image.toolkit.fluxcd.io/') || !value.metadata?.name) return;

@@ -59,7 +59,7 @@ function kustomizationIn(read: ReadFile, dir: string): Kustomization | undefined
 /** kubectl rendered this tree already, so a kustomization that does not parse is not one it used. */
 function parseQuietly(text: string): unknown {
   try {
-    return parse(text);
+    return parse(text, { logLevel: 'error' });
   } catch {
     return undefined;
   }

@@ -21,7 +21,7 @@ export function renderedImage(output: string, workload: string, container: strin
 }
 
 function manifests(output: string, renderDir: string): Manifest[] {
-  const docs = parseAllDocuments(output);
+  const docs = parseAllDocuments(output, { logLevel: 'error' });
   const error = docs.flatMap((d) => d.errors)[0];
   // The first line of yaml's message says what is wrong; the rest is a source excerpt.
   if (error) throw new HotfixError([diagnostic('HF216', `kubectl kustomize ${renderDir || '.'} printed output that is not YAML: ${error.message.split('\n')[0]}`)]);
