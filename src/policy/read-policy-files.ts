@@ -20,7 +20,9 @@ export interface ReadResult {
  * most of their time waiting for their turn.
  */
 export function readPolicyFiles(paths: readonly string[], cwd: string): ReadResult {
-  const found: Array<{ absolute: string; explicit: boolean }> = [];
+  // `real` (symlinks resolved) tells one file reached by two paths; a plain entry of a
+  // directory is its directory's real path plus its name, a symlink needs a look.
+  const found: Array<{ absolute: string; real: string | undefined; explicit: boolean }> = [];
   const diagnostics: Diagnostic[] = [];
   const visitedDirs = new Set<string>();
   const seenFiles = new Set<string>();
@@ -30,7 +32,7 @@ export function readPolicyFiles(paths: readonly string[], cwd: string): ReadResu
   };
 
   const walk = (dir: string): void => {
-    const real = attempt(() => realpathSync(dir));
+    const real = attempt(() => realpathSync.native(dir));
     if (real === undefined || visitedDirs.has(real)) return; // a symlink loop, or a dir seen by another path
     visitedDirs.add(real);
     const entries = attempt(() => readdirSync(dir, { withFileTypes: true })) ?? [];
@@ -41,7 +43,7 @@ export function readPolicyFiles(paths: readonly string[], cwd: string): ReadResu
       const info = entry.isSymbolicLink() ? attempt(() => statSync(full)) : entry;
       if (!info) continue; // broken link
       if (info.isDirectory()) walk(full);
-      else if (info.isFile() && /\.ya?ml$/i.test(entry.name)) found.push({ absolute: full, explicit: false });
+      else if (info.isFile() && /\.ya?ml$/i.test(entry.name)) found.push({ absolute: full, real: entry.isSymbolicLink() ? undefined : join(real, entry.name), explicit: false });
     }
   };
 
@@ -52,13 +54,13 @@ export function readPolicyFiles(paths: readonly string[], cwd: string): ReadResu
       const why = info.code === 'ENOENT' ? 'no such file or directory' : info.code === 'ELOOP' ? 'symbolic link loop' : info.code === 'EACCES' ? 'permission denied' : info.message;
       diagnostics.push(diagnostic('HF100', `cannot read ${path}: ${why}`, { file: path }));
     } else if (info.isDirectory()) walk(absolute);
-    else if (info.isFile()) found.push({ absolute, explicit: true });
+    else if (info.isFile()) found.push({ absolute, real: undefined, explicit: true });
     else diagnostics.push(diagnostic('HF100', `cannot read ${path}: not a regular file or directory`, { file: path }));
   }
 
   const sources: SourceText[] = [];
-  for (const { absolute, explicit } of found) {
-    const real = attempt(() => realpathSync(absolute)) ?? absolute;
+  for (const { absolute, explicit, ...known } of found) {
+    const real = known.real ?? attempt(() => realpathSync.native(absolute)) ?? absolute;
     if (seenFiles.has(real)) continue;
     seenFiles.add(real);
     const file = show(absolute);
@@ -70,6 +72,8 @@ export function readPolicyFiles(paths: readonly string[], cwd: string): ReadResu
 }
 
 type Unreadable = { code: 'HF100' | 'HF101' | 'HF104'; message: string; mentionsPolicy: boolean; range?: SourceRange };
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads a file as strict UTF-8 text, refusing what is too large or not text. */
 function readText(path: string): string | Unreadable {
@@ -83,12 +87,12 @@ function readText(path: string): string | Unreadable {
       return { code: 'HF104', message: `file is ${(size / 1024 / 1024).toFixed(1)} MiB; policy files are limited to 1 MiB`, mentionsPolicy: looksLikePolicy(head.subarray(0, bytesRead).toString('latin1')) };
     }
     const bytes = readFileSync(fd);
-    const mentionsPolicy = looksLikePolicy(bytes.toString('latin1'));
-    if (bytes.includes(0)) return { code: 'HF101', message: 'file is binary (it contains NUL bytes), not YAML text', mentionsPolicy };
+    const mentionsPolicy = () => looksLikePolicy(bytes.toString('latin1'));
+    if (bytes.includes(0)) return { code: 'HF101', message: 'file is binary (it contains NUL bytes), not YAML text', mentionsPolicy: mentionsPolicy() };
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      return STRICT_UTF8.decode(bytes);
     } catch {
-      return { code: 'HF101', message: 'file is not valid UTF-8 text', mentionsPolicy, range: firstInvalidByte(bytes) };
+      return { code: 'HF101', message: 'file is not valid UTF-8 text', mentionsPolicy: mentionsPolicy(), range: firstInvalidByte(bytes) };
     }
   } catch (error) {
     return { code: 'HF100', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, mentionsPolicy: false };
