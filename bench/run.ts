@@ -43,46 +43,46 @@ function record(name: string, labels: [string, string], m: { baseline: Measured;
 }
 
 const json = process.argv.includes('--json');
+/** `npm run bench -- lint` runs only the cases whose name contains "lint". */
+const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const wanted = (name: string) => only === undefined || name.includes(only);
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 // 1. Start-up.
 const policy = join(ROOT, 'policies', 'web-hotfix.yaml');
-record('start-up: --version', ['node -e 0', 'hotfix --version'], sideBySide([[node, '-e', '0']], [[node, CLI, '--version']], ROOT, 30), 1.3);
-record('start-up: lint one policy', ['node -e 0', 'hotfix lint FILE'], sideBySide([[node, '-e', '0']], [[node, CLI, 'lint', policy]], ROOT, 30), 2);
+if (wanted('start-up: --version')) record('start-up: --version', ['node -e 0', 'hotfix --version'], sideBySide([[node, '-e', '0']], [[node, CLI, '--version']], ROOT, 30), 1.3);
+if (wanted('start-up: lint one policy')) record('start-up: lint one policy', ['node -e 0', 'hotfix lint FILE'], sideBySide([[node, '-e', '0']], [[node, CLI, 'lint', policy]], ROOT, 30), 2);
 
 // 2. Lint throughput: 1,000 policies, against ajv-cli validating them with the same schema.
-const { dir } = await policies();
-const ajv = join(ROOT, 'node_modules', 'ajv-cli', 'dist', 'index.js');
-record(
-  'lint 1,000 policies',
-  ['ajv-cli validate', 'hotfix lint DIR'],
-  sideBySide([[node, ajv, 'validate', '-s', join(ROOT, 'schemas', 'policy.schema.json'), '-d', join(dir, '*.yaml'), '--strict=false', '--all-errors']], [[node, CLI, 'lint', dir]], dir, 5),
-  0.5,
-);
+if (wanted('lint 1,000 policies')) {
+  const { dir } = await policies();
+  const ajv = join(ROOT, 'node_modules', 'ajv-cli', 'dist', 'index.js');
+  const byAjv: Step = [node, ajv, 'validate', '-s', join(ROOT, 'schemas', 'policy.schema.json'), '-d', join(dir, '*.yaml'), '--strict=false', '--all-errors'];
+  record('lint 1,000 policies', ['ajv-cli validate', 'hotfix lint DIR'], sideBySide([byAjv], [[node, CLI, 'lint', dir]], dir, 5), 0.5);
+}
 
 // 3. Rollback plan on 50,000 commits, against the git commands a person would run.
-const gitops = await rollbackRepo();
-const file = 'app/bases/kustomization.yaml';
-const tag = gitops.apiJs.currentTag;
-const deploying = gitops.apiJs.deployingCommit;
-const byHand: Step[] = [
-  ['git', '-C', gitops.configRepo, 'log', '-n1', `-SnewTag: ${tag}`, '--format=%H', 'main', '--', file],
-  ['git', '-C', gitops.configRepo, 'diff', `${deploying}^`, deploying, '--', file],
-];
-record(
-  'rollback plan, 50,000 commits',
-  ['git log -S + git diff', 'hotfix plan rollback'],
-  sideBySide(byHand, [[node, CLI, 'plan', 'rollback', '--policy', gitops.policyFile, '--env', 'production', '--repo', `deploy=${gitops.configRepo}`, '--no-cluster', '--reason', 'bench', '--format', 'json']], ROOT, 5),
-  1.5,
-  { maxMs: 1000 },
-);
+if (wanted('rollback plan, 50,000 commits')) {
+  const gitops = await rollbackRepo();
+  const file = 'app/bases/kustomization.yaml';
+  const tag = gitops.apiJs.currentTag;
+  const deploying = gitops.apiJs.deployingCommit;
+  const byHand: Step[] = [
+    ['git', '-C', gitops.configRepo, 'log', '-n1', `-SnewTag: ${tag}`, '--format=%H', 'main', '--', file],
+    ['git', '-C', gitops.configRepo, 'diff', `${deploying}^`, deploying, '--', file],
+  ];
+  const plan: Step = [node, CLI, 'plan', 'rollback', '--policy', gitops.policyFile, '--env', 'production', '--repo', `deploy=${gitops.configRepo}`, '--no-cluster', '--reason', 'bench', '--format', 'json'];
+  record('rollback plan, 50,000 commits', ['git log -S + git diff', 'hotfix plan rollback'], sideBySide(byHand, [plan], ROOT, 5), 1.5, { maxMs: 1000 });
+}
 
 // 4. Hotfix plan cost must not grow with history: 100,000 commits against 10,000.
-const hotfixPlan = async (commits: number): Promise<Step> => {
-  const s = await appRepo(commits);
-  return [node, CLI, 'plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--deployed', `${s.image}:${s.deployed.tag}`, '--no-registry', '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--format', 'json'];
-};
-record('hotfix plan, 100,000 vs 10,000 commits', ['10,000 commits', '100,000 commits'], sideBySide([await hotfixPlan(10_000)], [await hotfixPlan(100_000)], ROOT, 5), 1.3);
+if (wanted('hotfix plan, 100,000 vs 10,000 commits')) {
+  const hotfixPlan = async (commits: number): Promise<Step> => {
+    const s = await appRepo(commits);
+    return [node, CLI, 'plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--deployed', `${s.image}:${s.deployed.tag}`, '--no-registry', '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--format', 'json'];
+  };
+  record('hotfix plan, 100,000 vs 10,000 commits', ['10,000 commits', '100,000 commits'], sideBySide([await hotfixPlan(10_000)], [await hotfixPlan(100_000)], ROOT, 5), 1.3);
+}
 
 const version = execFileSync(node, [CLI, '--version'], { encoding: 'utf8' }).trim();
 if (json) process.stdout.write(JSON.stringify({ tool: `hotfix ${version}`, node: process.version, results }, null, 2) + '\n');
