@@ -1,6 +1,6 @@
 import type { FileLint, LintedPolicy, SourceText } from './lint.js';
 import { isPolicyDocument, looksLikePolicy } from './policy-document.js';
-import { quickParse } from './quick-parse.js';
+import { quickParse } from '../yaml/quick-parse.js';
 import { cleanPolicy } from './validate-policy.js';
 
 /**

@@ -9,7 +9,7 @@ import { compareDiagnostics } from '../../src/diagnostics/diagnostic.js';
 import { lintFile } from '../../src/policy/lint-file.js';
 import { lintQuickly } from '../../src/policy/lint-quick.js';
 import { lintSources } from '../../src/policy/lint.js';
-import { quickParse } from '../../src/policy/quick-parse.js';
+import { quickParse } from '../../src/yaml/quick-parse.js';
 import { MAX_POLICY_BYTES } from '../../src/policy/read-policy-files.js';
 import { HUGE_POLICIES, MALFORMED_POLICIES, VALID } from '../helpers/hostile-policies.js';
 import { ROOT } from '../helpers/run-cli.js';

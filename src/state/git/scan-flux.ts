@@ -1,4 +1,5 @@
-import { parseAllDocuments, type Document } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { quickParse } from '../../yaml/quick-parse.js';
 import type { FluxObject } from '../types.js';
 import { git } from './run-git.js';
 
@@ -13,9 +14,8 @@ export async function fluxFiles(repo: string, rev: string): Promise<string[]> {
 /** Pure: the Flux image automation objects in one file's text. */
 export function fluxObjectsIn(file: string, text: string): FluxObject[] {
   const out: FluxObject[] = [];
-  parseAllDocuments(text, { logLevel: 'error' }).forEach((doc, document) => {
-    if (doc.errors.length > 0) return;
-    const value = plainData(doc) as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; spec?: any } | null;
+  (quickParse(text) ?? documentValues(text)).forEach((data, document) => {
+    const value = data as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; spec?: any } | null;
     if (!value || !KINDS.has(value.kind ?? '') || !value.apiVersion?.startsWith('image.toolkit.fluxcd.io/') || !value.metadata?.name) return;
     const spec = value.spec ?? {};
     const kind = value.kind as FluxObject['kind'];
@@ -35,11 +35,14 @@ export function fluxObjectsIn(file: string, text: string): FluxObject[] {
   return out;
 }
 
-/** A document too expensive to read (an alias bomb, nesting too deep) is skipped, as a broken one is. */
-function plainData(doc: Document.Parsed): unknown {
-  try {
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch {
-    return null;
-  }
+/** Each document's value, read with `yaml`; a broken one, or one too expensive to read (an alias bomb, nesting too deep), is null. */
+function documentValues(text: string): unknown[] {
+  return parseAllDocuments(text, { logLevel: 'error' }).map((doc) => {
+    if (doc.errors.length > 0) return null;
+    try {
+      return doc.toJS({ maxAliasCount: 100 });
+    } catch {
+      return null;
+    }
+  });
 }

@@ -1,6 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
+import { quickParse } from '../../yaml/quick-parse.js';
 
 type Manifest = { kind?: unknown; metadata?: { name?: unknown }; spec?: { template?: { spec?: { containers?: unknown } } } };
 
@@ -21,9 +22,13 @@ export function renderedImage(output: string, workload: string, container: strin
 }
 
 function manifests(output: string, renderDir: string): Manifest[] {
+  return (quickParse(output) ?? documentValues(output, renderDir)).filter((m): m is Manifest => typeof m === 'object' && m !== null);
+}
+
+function documentValues(output: string, renderDir: string): unknown[] {
   const docs = parseAllDocuments(output, { logLevel: 'error' });
   const error = docs.flatMap((d) => d.errors)[0];
   // The first line of yaml's message says what is wrong; the rest is a source excerpt.
   if (error) throw new HotfixError([diagnostic('HF216', `kubectl kustomize ${renderDir || '.'} printed output that is not YAML: ${error.message.split('\n')[0]}`)]);
-  return docs.map((d) => d.toJS() as unknown).filter((m): m is Manifest => typeof m === 'object' && m !== null);
+  return docs.map((d) => d.toJS() as unknown);
 }

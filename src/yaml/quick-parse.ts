@@ -1,11 +1,11 @@
 import { FAILSAFE_SCHEMA, Type, loadAll, type State } from 'js-yaml';
 
 /**
- * Reading policies fast, without positions. `yaml` builds a node tree with source ranges,
- * which every finding needs, but which costs about seven times what js-yaml's loader does;
- * most policies in CI have no findings, so they never need a position. This parser answers
- * only for text where it is sure to read exactly what `yaml` reads; for anything else it
- * returns `undefined` and the caller reads the file the full way.
+ * Reading YAML values fast, without positions. `yaml` builds a node tree with source
+ * ranges, which every finding and every edit needs, but which costs about seven times what
+ * js-yaml's loader does; a clean policy, a Flux object or kubectl's output only needs its
+ * values. This parser answers only for text where it is sure to read exactly what `yaml`
+ * reads; for anything else it returns `undefined` and the caller reads the text with `yaml`.
  *
  * The same values as `yaml` (YAML 1.2, core schema), but for keys that are not strings: a
  * null key is "null" to js-yaml and "" to `yaml`, `[a, b]` is "a,b" and "[ a, b ]". Every
