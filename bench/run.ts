@@ -81,7 +81,7 @@ if (wanted('hotfix plan, 100,000 vs 10,000 commits')) {
     const s = await appRepo(commits);
     return [node, CLI, 'plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--deployed', `${s.image}:${s.deployed.tag}`, '--no-registry', '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--format', 'json'];
   };
-  record('hotfix plan, 100,000 vs 10,000 commits', ['10,000 commits', '100,000 commits'], sideBySide([await hotfixPlan(10_000)], [await hotfixPlan(100_000)], ROOT, 5), 1.3);
+  record('hotfix plan, 100,000 vs 10,000 commits', ['10,000 commits', '100,000 commits'], sideBySide([await hotfixPlan(10_000)], [await hotfixPlan(100_000)], ROOT, 9), 1.3);
 }
 
 const version = execFileSync(node, [CLI, '--version'], { encoding: 'utf8' }).trim();
