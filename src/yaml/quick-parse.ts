@@ -10,10 +10,11 @@ import { FAILSAFE_SCHEMA, Type, loadAll, type State } from 'js-yaml';
  * The same values as `yaml` (YAML 1.2, core schema), but for keys that are not strings: a
  * null key is "null" to js-yaml and "" to `yaml`, `[a, b]` is "a,b" and "[ a, b ]". Every
  * object in a policy is closed and has no such property, so these are findings either way,
- * and a file with findings is read in full.
- * Plain scalars resolve by the YAML 1.2.2
- * core schema table (spec §10.3.2), the one `yaml` uses, not js-yaml's wider CORE_SCHEMA
- * (which also takes `1_000`, `0b1`, ...). The resolution types carry a private tag, so an
+ * and a file with findings is read in full; a Flux object or a manifest has no such keys
+ * among the ones read.
+ *
+ * Plain scalars resolve by the YAML 1.2.2 core schema table (spec §10.3.2), the one `yaml`
+ * uses, not js-yaml's wider CORE_SCHEMA (which also takes `1_000`, `0b1`, ...). The resolution types carry a private tag, so an
  * explicit `!!int`, whose meaning differs between the two libraries in corner cases, is an
  * unknown tag here and falls back. Anchors fall back too (aliases could expand without
  * bound, and `yaml` caps them), as do `%` directives (`%YAML 1.1` changes the schema), a
