@@ -50,7 +50,7 @@ export async function main(argv: readonly string[], context: HotfixContext): Pro
     // Parse errors (unknown command or option, bad option value) are usage errors, in one
     // line: clipanion's candidates (`hotfix plan` → its two commands) by their names.
     const candidates = (error as { candidates?: Array<{ usage: string }> }).candidates ?? [];
-    const names = [...new Set(candidates.map(({ usage }) => /^hotfix(?: [a-z][\w-]*)*/.exec(usage)?.[0]).filter((n) => n !== undefined))];
+    const names = [...new Set(candidates.map(({ usage }) => /^hotfix(?: [a-z][\w-]*)+/.exec(usage)?.[0]).filter((n) => n !== undefined))];
     const message = firstLine(error instanceof Error ? error.message : String(error));
     const line = message.endsWith(':') && names.length > 0 ? `${message} ${names.join(', ')}` : message;
     const help = names.length === 1 ? `${names[0]} --help` : 'hotfix --help';

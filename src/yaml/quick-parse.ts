@@ -14,28 +14,74 @@ import { FAILSAFE_SCHEMA, Type, loadAll, type State } from 'js-yaml';
  * among the ones read.
  *
  * Plain scalars resolve by the YAML 1.2.2 core schema table (spec §10.3.2), the one `yaml`
- * uses, not js-yaml's wider CORE_SCHEMA (which also takes `1_000`, `0b1`, ...). The resolution types carry a private tag, so an
- * explicit `!!int`, whose meaning differs between the two libraries in corner cases, is an
- * unknown tag here and falls back. Anchors fall back too (aliases could expand without
- * bound, and `yaml` caps them), as do `%` directives (`%YAML 1.1` changes the schema), a
- * carriage return alone (a line break to js-yaml, an error to `yaml`), a `#` right after a
- * closing bracket or quote (a comment to js-yaml, an error to `yaml`), a byte order mark
- * other than the first character (`yaml` drops it, js-yaml reads it), lines longer than
- * an implicit key may be (1024 characters, which `yaml` enforces), and everything
- * js-yaml rejects (duplicate keys, nesting past 100, syntax errors). test/unit/quick-parse
- * compares the two on the lint fixtures, the hostile corpus and generated mutations.
+ * uses, not js-yaml's wider CORE_SCHEMA (which also takes `1_000`, `0b1`, ...). The
+ * resolution types carry a private tag, so an explicit `!!int` is an unknown tag here and
+ * falls back (tags are declined before parsing anyway). Anchors fall back too (aliases could expand without
+ * bound, and `yaml` caps them), as does everything js-yaml rejects (duplicate keys, nesting
+ * past 100, syntax errors) or only warns about, every construct in mayReadDifferently, and
+ * text that is only comments. test/unit/quick-parse compares the two on the lint fixtures,
+ * the hostile corpus, the differences found so far and generated mutations.
  */
 
 /**
- * Text the two parsers may read differently: a directive (`%` starting a line), a carriage
- * return alone, a comment stuck to a closing bracket or quote, a byte order mark after the
- * start. Plain searches for the rare characters first: a regular expression over every
- * file costs more than the rest of these checks together.
+ * Text the two parsers may read differently, found by comparing them (test/unit/quick-parse
+ * and reviews): each of these constructs is rare in policies, manifests and Flux objects,
+ * so a file that has one is simply read the full way.
  */
 function mayReadDifferently(text: string): boolean {
-  if (text.startsWith('%') || text.includes('\n%') || text.includes('\ufeff', 1)) return true;
-  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 1)) if (text[at + 1] !== '\n') return true;
-  for (let at = text.indexOf('#', 1); at >= 0; at = text.indexOf('#', at + 1)) if ('"\']}'.includes(text[at - 1]!)) return true;
+  return (
+    // Tabs (yaml refuses them in indentation, even on blank lines; js-yaml does not), byte
+    // order marks (yaml drops them anywhere, and then reads a directive after one).
+    text.includes('\t') ||
+    text.includes('\ufeff') ||
+    // Directives (`%YAML 1.1` changes the schema) and document markers with anything
+    // stuck to them (`---x` is a key to yaml, `... a` an error).
+    text.startsWith('%') ||
+    text.includes('\n%') ||
+    text.startsWith('...') ||
+    text.includes('\n...') ||
+    followedBy(text, '\n---', (c) => c !== ' ' && c !== '\n' && c !== '\r') ||
+    (text.startsWith('---') && text.length > 3 && !' \n\r'.includes(text[3]!)) ||
+    // A carriage return alone (a line break to js-yaml, an error to yaml).
+    followedBy(text, '\r', (c) => c !== '\n') ||
+    // A comment stuck to a closing bracket or quote (a comment to js-yaml, an error to yaml).
+    precededBy(text, '#', (c) => '"\']}'.includes(c)) ||
+    // Tags: `!!map` on an empty value is {} to js-yaml and "" to yaml, and more such.
+    precededBy(text, '!', (c) => ' \n\r[{,'.includes(c), true) ||
+    // Block scalar headers with an indentation indicator or keep chomping (`|2`, `>+`), whose
+    // edge cases differ; a `-` ending a line (an empty sequence item, which js-yaml nests
+    // differently); escaped line breaks and 8-digit escapes in double quotes.
+    followedBy(text, '|', (c, next) => c === '+' || isIndentIndicator(c) || (c === '-' && isIndentIndicator(next))) ||
+    followedBy(text, '>', (c, next) => c === '+' || isIndentIndicator(c) || (c === '-' && isIndentIndicator(next))) ||
+    endsLine(text, '-') ||
+    text.includes('\\\n') ||
+    text.includes('\\\r') ||
+    text.includes('\\U')
+  );
+}
+
+/** A block scalar's indentation indicator: 1 to 9. */
+const isIndentIndicator = (c: string | undefined) => c !== undefined && c >= '1' && c <= '9';
+
+/** Some occurrence of `what` is followed by a character (or the end, as undefined) that `test` accepts. */
+function followedBy(text: string, what: string, test: (c: string | undefined, next: string | undefined) => boolean): boolean {
+  for (let at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) if (test(text[at + what.length], text[at + what.length + 1])) return true;
+  return false;
+}
+
+/** Some occurrence of `what` is preceded by a character that `test` accepts (or starts the text, if `atStart`). */
+function precededBy(text: string, what: string, test: (c: string) => boolean, atStart = false): boolean {
+  for (let at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) if (at === 0 ? atStart : test(text[at - 1]!)) return true;
+  return false;
+}
+
+/** Some occurrence of `what` stands alone at the end of a line: after the line's start or a space, before its end. */
+function endsLine(text: string, what: string): boolean {
+  for (let at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+    const before = at === 0 ? '\n' : text[at - 1]!;
+    const after = text[at + what.length];
+    if ((before === '\n' || before === ' ') && (after === undefined || after === '\n' || after === '\r')) return true;
+  }
   return false;
 }
 
@@ -96,7 +142,9 @@ function notSure(): never {
 export function quickParse(text: string): unknown[] | undefined {
   if (mayReadDifferently(text) || hasLongLine(text)) return undefined;
   try {
-    return loadAll(text, undefined, { schema: SCHEMA, listener: refuseAnchors, onWarning: notSure }) as unknown[];
+    const documents = loadAll(text, undefined, { schema: SCHEMA, listener: refuseAnchors, onWarning: notSure }) as unknown[];
+    // Comments alone are one empty document to js-yaml and none to yaml.
+    return documents.every((d) => d === null) ? undefined : documents;
   } catch {
     // A syntax error, a duplicate key, deep nesting, an anchor, or a stack overflow: the
     // full parse will say which, with a position.

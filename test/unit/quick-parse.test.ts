@@ -77,6 +77,18 @@ test('plain scalars resolve as YAML 1.2 core says, not as js-yaml CORE_SCHEMA do
     assert.equal(quickParse(`a: ${scalar}\n`), fullParse(`a: ${scalar}\n`), `plain scalar ${JSON.stringify(scalar)}`);
 });
 
+test('the differences found by review: each is declined, or read as yaml reads it', () => {
+  const policy = readFileSync(join(policyDir, 'web-hotfix.yaml'), 'utf8');
+  const found = [
+    'a: |\n  x\n\t\n', 'a: |\n  x\n \t\n', 'a: |\n  x\n\t# c\n', 'a:\n\t\nb: 1', 'a: b\n\t\n c', '\t"x"',
+    'a: !!map', 'a: !!seq', 'a: !', 'a: !!str', '\ufeff%YAML 1.1\n---\na: yes\nb: 0b11\n', '---x: 1', '----', '... a', 'a: 1\n... a\n',
+    '|2\n  x\n', '--- >1\n  x\n', '- -\n- x\n', '  -\n- x\n', '- |+\n  x\n  ', '"x\\\n\n  y"', '"\\U00110000"', '# only a comment\n', '\n\n',
+    policy.replace('description: Customer web front end.', 'description: |\n    Customer web front end.\n\t'),
+    policy.replace('  git:\n    push: true\n', '  git: !!map\n'),
+  ];
+  for (const text of found) assertAgree(text, JSON.stringify(text));
+});
+
 test('whole files are linted the same the quick and the full way, duplicate names included', async () => {
   // The huge hostile policies take seconds the full way, and files over the size limit are
   // never parsed (and where the stack overflows in one moves): the e2e corpus runs those.
@@ -98,7 +110,9 @@ test('whole files are linted the same the quick and the full way, duplicate name
 });
 
 // Mutations of valid policies: snippets with YAML meaning, inserted anywhere.
-const SNIPPETS = [':', ': ', '- ', '#', ' #x', '"', "'", '{', '}', '[', ']', ',', '\t', '  ', '\n', '\r\n', '\r', '? ', '|', '>', '|-\n  x', '&a ', '*a', '!!str ', '!!int ', '!x ', '%YAML 1.1\n', '---\n', '...\n', '~', 'null', '0o17', '1_000', '-.5', '.inf', '1e3', 'True', 'yes', '\ufeff', '<<: ', '@', '`', '%', '\\', '\u2028', '\u0085', '\u00a0', 'x: y', '\n  - a', ' : ', '::', '- - '];
+const SNIPPETS = [':', ': ', '- ', '#', ' #x', '"', "'", '{', '}', '[', ']', ',', '\t', '  ', '\n', '\r\n', '\r', '? ', '|', '>', '|-\n  x', '&a ', '*a', '!!str ', '!!int ', '!x ', '%YAML 1.1\n', '---\n', '...\n', '~', 'null', '0o17', '1_000', '-.5', '.inf', '1e3', 'True', 'yes', '\ufeff', '<<: ', '@', '`', '%', '\\', '\u2028', '\u0085', '\u00a0', 'x: y', '\n  - a', ' : ', '::', '- - ',
+  // Constructs a review found differences in, to keep them found.
+  '\n\t\n', ' !!map', ' !', '\n---x', '\n... a', '|2\n', '>+\n', '-\n', '\n  -\n', '\\\n\n', '\\U0001F600', '\n# c\n'];
 const mutation = fc.record({
   base: fc.nat(),
   edits: fc.array(fc.record({ at: fc.nat(), snippet: fc.nat(), remove: fc.nat({ max: 3 }) }), { minLength: 1, maxLength: 3 }),
