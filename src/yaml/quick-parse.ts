@@ -40,19 +40,21 @@ function mayReadDifferently(text: string): boolean {
     text.includes('\n%') ||
     text.startsWith('...') ||
     text.includes('\n...') ||
-    followedBy(text, '\n---', (c) => c !== ' ' && c !== '\n' && c !== '\r') ||
-    (text.startsWith('---') && text.length > 3 && !' \n\r'.includes(text[3]!)) ||
+    atLineStart(text, '---', (at) => !restOfLineIsEmpty(text, at + 3)) ||
     // A carriage return alone (a line break to js-yaml, an error to yaml).
     followedBy(text, '\r', (c) => c !== '\n') ||
-    // A comment stuck to a closing bracket or quote (a comment to js-yaml, an error to yaml).
-    precededBy(text, '#', (c) => '"\']}'.includes(c)) ||
+    // A comment stuck to a bracket, comma or quote (a comment to js-yaml, an error to yaml).
+    precededBy(text, '#', (c) => '"\'[]{},'.includes(c)) ||
     // Tags: `!!map` on an empty value is {} to js-yaml and "" to yaml, and more such.
     precededBy(text, '!', (c) => ' \n\r[{,'.includes(c), true) ||
-    // Block scalar headers with an indentation indicator or keep chomping (`|2`, `>+`), whose
-    // edge cases differ; a `-` ending a line (an empty sequence item, which js-yaml nests
+    // Block scalar headers with an indentation indicator or keep chomping (`|2`, `>+`), a
+    // block scalar at a document's root or starting with a blank or `#` line, whose edge
+    // cases differ; a `-` ending a line (an empty sequence item, which js-yaml nests
     // differently); escaped line breaks and 8-digit escapes in double quotes.
     followedBy(text, '|', (c, next) => c === '+' || isIndentIndicator(c) || (c === '-' && isIndentIndicator(next))) ||
     followedBy(text, '>', (c, next) => c === '+' || isIndentIndicator(c) || (c === '-' && isIndentIndicator(next))) ||
+    hasOddBlockScalar(text, '|') ||
+    hasOddBlockScalar(text, '>') ||
     endsLine(text, '-') ||
     text.includes('\\\n') ||
     text.includes('\\\r') ||
@@ -75,12 +77,49 @@ function precededBy(text: string, what: string, test: (c: string) => boolean, at
   return false;
 }
 
-/** Some occurrence of `what` stands alone at the end of a line: after the line's start or a space, before its end. */
+/** Some occurrence of `what` starting a line makes `test` true (given its offset). */
+function atLineStart(text: string, what: string, test: (at: number) => boolean): boolean {
+  if (text.startsWith(what) && test(0)) return true;
+  for (let at = text.indexOf(`\n${what}`); at >= 0; at = text.indexOf(`\n${what}`, at + 1)) if (test(at + 1)) return true;
+  return false;
+}
+
+/** From `from` to the end of its line there are only spaces, perhaps then a comment. */
+function restOfLineIsEmpty(text: string, from: number): boolean {
+  let at = from;
+  while (text[at] === ' ') at++;
+  const c = text[at];
+  // A `#` right after the token is no comment (and reads differently: see above).
+  return c === undefined || c === '\n' || c === '\r' || (c === '#' && at > from);
+}
+
+const lineStart = (text: string, at: number) => text.lastIndexOf('\n', at - 1) + 1;
+
+/** Some occurrence of `what` stands alone at the end of a line: after the line's start or a space, before spaces and a comment at most. */
 function endsLine(text: string, what: string): boolean {
   for (let at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
     const before = at === 0 ? '\n' : text[at - 1]!;
-    const after = text[at + what.length];
-    if ((before === '\n' || before === ' ') && (after === undefined || after === '\n' || after === '\r')) return true;
+    if ((before === '\n' || before === ' ') && restOfLineIsEmpty(text, at + what.length)) return true;
+  }
+  return false;
+}
+
+/**
+ * A block scalar header (`|` or `>`, perhaps with `-`, ending its line) that is the first
+ * thing on its line (after `---` at most: the scalar is a document's root), or whose next
+ * line is blank or starts with `#`.
+ */
+function hasOddBlockScalar(text: string, indicator: '|' | '>'): boolean {
+  for (let at = text.indexOf(indicator); at >= 0; at = text.indexOf(indicator, at + 1)) {
+    const end = text[at + 1] === '-' ? at + 2 : at + 1;
+    if ((at > 0 && text[at - 1] !== ' ' && text[at - 1] !== '\n') || !restOfLineIsEmpty(text, end)) continue;
+    const before = text.slice(lineStart(text, at), at);
+    if (/^(?:--- +| *)$/.test(before)) return true;
+    const next = text.indexOf('\n', end);
+    if (next < 0) continue;
+    let first = next + 1;
+    while (text[first] === ' ') first++;
+    if (text[first] === undefined || text[first] === '\n' || text[first] === '\r' || text[first] === '#') return true;
   }
   return false;
 }
