@@ -43,8 +43,13 @@ function mayReadDifferently(text: string): boolean {
     atLineStart(text, '---', (at) => !restOfLineIsEmpty(text, at + 3)) ||
     // A carriage return alone (a line break to js-yaml, an error to yaml).
     followedBy(text, '\r', (c) => c !== '\n') ||
-    // A comment stuck to a bracket, comma or quote (a comment to js-yaml, an error to yaml).
+    // A comment stuck to a bracket, comma or quote, or to the colon after a quoted key (a
+    // comment to js-yaml, an error to yaml), or at the start of a line inside a flow
+    // collection that spans lines.
     precededBy(text, '#', (c) => '"\'[]{},'.includes(c)) ||
+    text.includes('":#') ||
+    text.includes("':#") ||
+    commentInFlow(text) ||
     // Tags: `!!map` on an empty value is {} to js-yaml and "" to yaml, and more such.
     precededBy(text, '!', (c) => ' \n\r[{,'.includes(c), true) ||
     // Block scalar headers with an indentation indicator or keep chomping (`|2`, `>+`), a
@@ -56,10 +61,37 @@ function mayReadDifferently(text: string): boolean {
     hasOddBlockScalar(text, '|') ||
     hasOddBlockScalar(text, '>') ||
     endsLine(text, '-') ||
+    // An explicit key with nothing after it (`{?` then a line break: an error to yaml).
+    endsLine(text, '?', ' \n[{,') ||
     text.includes('\\\n') ||
     text.includes('\\\r') ||
     text.includes('\\U')
   );
+}
+
+/**
+ * A line starting with `#` while a flow collection opened on an earlier line is still open.
+ * Counting brackets outside comments over-declines a bracket inside quotes, which is fine;
+ * only the text from the first bracket on is looked at, and only if a `#` line follows it.
+ */
+function commentInFlow(text: string): boolean {
+  const brackets = [text.indexOf('['), text.indexOf('{')].filter((at) => at >= 0);
+  if (brackets.length === 0) return false;
+  const from = text.lastIndexOf('\n', Math.min(...brackets)) + 1;
+  if (text.indexOf('\n#', from) < 0) return false;
+  let depth = 0;
+  for (const line of text.slice(from).split('\n')) {
+    if (line.startsWith('#')) {
+      if (depth > 0) return true;
+      continue;
+    }
+    const comment = line.indexOf(' #');
+    for (const c of comment >= 0 ? line.slice(0, comment) : line) {
+      if (c === '[' || c === '{') depth++;
+      else if ((c === ']' || c === '}') && depth > 0) depth--;
+    }
+  }
+  return false;
 }
 
 /** A block scalar's indentation indicator: 1 to 9. */
@@ -95,11 +127,11 @@ function restOfLineIsEmpty(text: string, from: number): boolean {
 
 const lineStart = (text: string, at: number) => text.lastIndexOf('\n', at - 1) + 1;
 
-/** Some occurrence of `what` stands alone at the end of a line: after the line's start or a space, before spaces and a comment at most. */
-function endsLine(text: string, what: string): boolean {
+/** Some occurrence of `what` ends a line (spaces and a comment at most after it), after the line's start or one of `after`. */
+function endsLine(text: string, what: string, after = ' \n'): boolean {
   for (let at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
     const before = at === 0 ? '\n' : text[at - 1]!;
-    if ((before === '\n' || before === ' ') && restOfLineIsEmpty(text, at + what.length)) return true;
+    if (after.includes(before) && restOfLineIsEmpty(text, at + what.length)) return true;
   }
   return false;
 }
