@@ -8,7 +8,7 @@ import { boundRepo } from './git/bound-repo.js';
 import { changedFiles, listBranches, listRemotes, readFileAt, resolveCommit } from './git/read.js';
 import { walkDeployments } from './git/walk-deployments.js';
 import { fluxFiles, fluxObjectsIn } from './git/scan-flux.js';
-import type { Deployment, FileAtRevision, RollbackState } from './types.js';
+import type { Deployment, FileAtRevision, FluxObject, RollbackState } from './types.js';
 
 export interface RollbackStateRequest {
   readonly policy: Policy;
@@ -38,6 +38,14 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
     const currentImage = valueIn(config.text);
     if (currentImage === undefined) findImage(config.text, env.config.locator, image); // throws the precise HF207/HF209
 
+    // Independent of the history walk, so read alongside it: the Flux objects at head (git
+    // grep, then each file through the same batch process), the refs, and the cluster.
+    const flux = fluxAt(repoPath, head, blobs);
+    const refs = Promise.all([listBranches(repoPath), listRemotes(repoPath), readClusterFor(env.cluster, request.cluster)]);
+    // Awaited below; a walk that fails first must not leave their failures unhandled.
+    flux.catch(() => undefined);
+    refs.catch(() => undefined);
+
     const walk = await walkDeployments({
       repo: repoPath,
       head,
@@ -54,17 +62,8 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
       blobs.read(`${deploying.sha}:${env.config.file}`),
     ]);
 
-    const flux = [];
-    const fluxFileStates: Record<string, FileAtRevision> = {};
-    for (const file of await fluxFiles(repoPath, head)) {
-      const state = await readFileAt(repoPath, head, file, blobs);
-      const objects = fluxObjectsIn(file, state.text);
-      if (objects.length === 0) continue;
-      flux.push(...objects);
-      fluxFileStates[file] = state;
-    }
-
-    const [branches, remotes, cluster] = await Promise.all([listBranches(repoPath), listRemotes(repoPath), readClusterFor(env.cluster, request.cluster)]);
+    const { objects, files } = await flux;
+    const [branches, remotes, cluster] = await refs;
     return {
       repoName,
       repoPath,
@@ -75,8 +74,8 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
       historyComplete: walk.complete,
       deploying: { changedFiles: changed, ...(parentText !== undefined ? { parentText } : {}), commitText: commitText ?? config.text },
       ...(cluster ? { cluster } : {}),
-      flux,
-      fluxFiles: fluxFileStates,
+      flux: objects,
+      fluxFiles: files,
       branches,
       remotes,
     };
@@ -85,3 +84,16 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
   }
 }
 
+/** The Flux image automation objects at `head`, and the files that hold them. */
+async function fluxAt(repo: string, head: string, blobs: CatFileBatch): Promise<{ objects: FluxObject[]; files: Record<string, FileAtRevision> }> {
+  const objects: FluxObject[] = [];
+  const files: Record<string, FileAtRevision> = {};
+  for (const file of await fluxFiles(repo, head)) {
+    const state = await readFileAt(repo, head, file, blobs);
+    const found = fluxObjectsIn(file, state.text);
+    if (found.length === 0) continue;
+    objects.push(...found);
+    files[file] = state;
+  }
+  return { objects, files };
+}
