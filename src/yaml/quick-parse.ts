@@ -50,6 +50,7 @@ function mayReadDifferently(text: string): boolean {
     text.includes('":#') ||
     text.includes("':#") ||
     commentInFlow(text) ||
+    commentLowersIndent(text) ||
     // Tags: `!!map` on an empty value is {} to js-yaml and "" to yaml, and more such.
     precededBy(text, '!', (c) => ' \n\r[{,'.includes(c), true) ||
     // Block scalar headers with an indentation indicator or keep chomping (`|2`, `>+`), a
@@ -94,6 +95,47 @@ function commentInFlow(text: string): boolean {
   return false;
 }
 
+/**
+ * A comment line after which `yaml` lets a plain scalar continue onto a less indented line
+ * (and so swallow the next key, an error), where js-yaml ends the scalar: a `#` followed by
+ * anything but a space, or a `#` at column 0 right after a line of spaces only, lowers the
+ * indentation a continuation needs to that `#`'s column (or that line's length). Declined
+ * when the next line with content is indented deeper than that; this also declines some
+ * files both read alike, which only costs time.
+ */
+function commentLowersIndent(text: string): boolean {
+  for (let at = text.indexOf('#'); at >= 0; at = text.indexOf('#', at + 1)) {
+    const start = lineStart(text, at);
+    if (!onlySpaces(text, start, at)) continue; // a comment after content, or `#` inside a scalar
+    const next = text[at + 1];
+    let lowered = -1;
+    if (next !== undefined && next !== ' ' && next !== '\r' && next !== '\n') lowered = at - start;
+    else if (at === start && start > 0) {
+      const previous = lineStart(text, start - 1);
+      if (onlySpaces(text, previous, start - 1)) lowered = start - 1 - previous;
+    }
+    if (lowered >= 0 && nextContentIndent(text, at) > lowered) return true;
+  }
+  return false;
+}
+
+function onlySpaces(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text[i] !== ' ') return false;
+  return true;
+}
+
+/** The indentation of the first line after the one holding `at` that is neither blank nor a comment; -1 if none. */
+function nextContentIndent(text: string, at: number): number {
+  for (let end = text.indexOf('\n', at); end >= 0; end = text.indexOf('\n', end + 1)) {
+    let first = end + 1;
+    while (text[first] === ' ') first++;
+    const c = text[first];
+    if (c === undefined) return -1;
+    if (c !== '\n' && c !== '\r' && c !== '#') return first - end - 1;
+  }
+  return -1;
+}
+
 /** A block scalar's indentation indicator: 1 to 9. */
 const isIndentIndicator = (c: string | undefined) => c !== undefined && c >= '1' && c <= '9';
 
@@ -125,7 +167,7 @@ function restOfLineIsEmpty(text: string, from: number): boolean {
   return c === undefined || c === '\n' || c === '\r' || (c === '#' && at > from);
 }
 
-const lineStart = (text: string, at: number) => text.lastIndexOf('\n', at - 1) + 1;
+const lineStart = (text: string, at: number) => (at <= 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1);
 
 /** Some occurrence of `what` ends a line (spaces and a comment at most after it), after the line's start or one of `after`. */
 function endsLine(text: string, what: string, after = ' \n'): boolean {

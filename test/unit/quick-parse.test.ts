@@ -98,6 +98,8 @@ test('the differences found by review: each is declined, or read as yaml reads i
     '- - #c\n- a\n', 'a:\n  - - #c\n  - b\n', '- - \r\n- \r\n', ' |\n#', ' >\n#c\n', '  |\n#c\n', '|\n \n#c\n', 'a: |\n  \n #c\n', '- |\n  \n #c\n', 'a: >\n  \n #c\n',
     // A third review: a `#` line inside a flow collection spanning lines, `:#` after a quoted key.
     '{a: a\n#\n}', '[a: b\n#\n]', 'x: {a: b\n#\n }', '- [a: b\n#\n ]', 'x:\n  - [a: b\n#\n   ]', '{a: a \n#\n}', '{a: a\r\n#\r\n}', "{'':#\n}", '{"a":#c\n b}', '{?\n,a}',
+    // A fourth: a comment line after which yaml continues a plain scalar on a less indented line.
+    'a:\n#a\n a\ne:', 'k:\n\n# c\n v\ne: 1\n', 'a:\n  k:\n  \n# c\n   v\n  e: 1\n', '- k:\n#c\n    a\n  e: 1\n', 'a:\n  k:\n  #c\n   v\n  e: 1\n', '\n#c\n v\ne: 1\n',
     policy.replace('description: Customer web front end.', 'description: |\n    Customer web front end.\n\t'),
     policy.replace('  git:\n    push: true\n', '  git: !!map\n'),
   ];
@@ -128,7 +130,7 @@ test('whole files are linted the same the quick and the full way, duplicate name
 const SNIPPETS = [':', ': ', '- ', '#', ' #x', '"', "'", '{', '}', '[', ']', ',', '\t', '  ', '\n', '\r\n', '\r', '? ', '|', '>', '|-\n  x', '&a ', '*a', '!!str ', '!!int ', '!x ', '%YAML 1.1\n', '---\n', '...\n', '~', 'null', '0o17', '1_000', '-.5', '.inf', '1e3', 'True', 'yes', '\ufeff', '<<: ', '@', '`', '%', '\\', '\u2028', '\u0085', '\u00a0', 'x: y', '\n  - a', ' : ', '::', '- - ',
   // Constructs a review found differences in, to keep them found.
   '\n\t\n', ' !!map', ' !', '\n---x', '\n... a', '|2\n', '>+\n', '-\n', '\n  -\n', '\\\n\n', '\\U0001F600', '\n# c\n',
-  '\n--- a: b', ',#', '[#', '- - \n', ' - #c\n', ' |\n#', '|\n  \n #c\n', ' {a: b\n#\n}', '":#'];
+  '\n--- a: b', ',#', '[#', '- - \n', ' - #c\n', ' |\n#', '|\n  \n #c\n', ' {a: b\n#\n}', '":#', '\n#c\n ', '\n\n# c\n  '];
 const mutation = fc.record({
   base: fc.nat(),
   edits: fc.array(fc.record({ at: fc.nat(), snippet: fc.nat(), remove: fc.nat({ max: 3 }) }), { minLength: 1, maxLength: 3 }),
