@@ -57,16 +57,14 @@ function mayReadDifferently(text: string): boolean {
     // block scalar at a document's root or starting with a blank or `#` line, whose edge
     // cases differ; a `-` ending a line (an empty sequence item, which js-yaml nests
     // differently); escaped line breaks and 8-digit escapes in double quotes.
-    followedBy(text, '|', (c, next) => c === '+' || isIndentIndicator(c) || (c === '-' && isIndentIndicator(next))) ||
-    followedBy(text, '>', (c, next) => c === '+' || isIndentIndicator(c) || (c === '-' && isIndentIndicator(next))) ||
     hasOddBlockScalar(text, '|') ||
     hasOddBlockScalar(text, '>') ||
     endsLine(text, '-') ||
-    // An explicit key with nothing after it (`{?` then a line break: an error to yaml).
-    endsLine(text, '?', ' \n[{,') ||
     text.includes('\\\n') ||
     text.includes('\\\r') ||
-    text.includes('\\U')
+    text.includes('\\U') ||
+    // An explicit key with nothing after it (`{?` then a line break: an error to yaml).
+    endsLine(text, '?', ' \n[{,')
   );
 }
 
@@ -140,8 +138,8 @@ function nextContentIndent(text: string, at: number): number {
 const isIndentIndicator = (c: string | undefined) => c !== undefined && c >= '1' && c <= '9';
 
 /** Some occurrence of `what` is followed by a character (or the end, as undefined) that `test` accepts. */
-function followedBy(text: string, what: string, test: (c: string | undefined, next: string | undefined) => boolean): boolean {
-  for (let at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) if (test(text[at + what.length], text[at + what.length + 1])) return true;
+function followedBy(text: string, what: string, test: (c: string | undefined) => boolean): boolean {
+  for (let at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) if (test(text[at + what.length])) return true;
   return false;
 }
 
@@ -179,13 +177,16 @@ function endsLine(text: string, what: string, after = ' \n'): boolean {
 }
 
 /**
- * A block scalar header (`|` or `>`, perhaps with `-`, ending its line) that is the first
- * thing on its line (after `---` at most: the scalar is a document's root), or whose next
- * line is blank or starts with `#`.
+ * `|` or `>` followed by keep chomping or an indentation indicator (`|+`, `>2`, `|-1`),
+ * anywhere; or a block scalar header (`|` or `>`, perhaps with `-`, ending its line) that
+ * is the first thing on its line (after `---` at most: the scalar is a document's root), or
+ * whose next line is blank or starts with `#`.
  */
 function hasOddBlockScalar(text: string, indicator: '|' | '>'): boolean {
   for (let at = text.indexOf(indicator); at >= 0; at = text.indexOf(indicator, at + 1)) {
-    const end = text[at + 1] === '-' ? at + 2 : at + 1;
+    const c = text[at + 1];
+    if (c === '+' || isIndentIndicator(c) || (c === '-' && isIndentIndicator(text[at + 2]))) return true;
+    const end = c === '-' ? at + 2 : at + 1;
     if ((at > 0 && text[at - 1] !== ' ' && text[at - 1] !== '\n') || !restOfLineIsEmpty(text, end)) continue;
     const before = text.slice(lineStart(text, at), at);
     if (/^(?:--- +| *)$/.test(before)) return true;

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HotfixError } from '../../src/diagnostics/errors.js';
+import { hotfixRejection } from '../helpers/hotfix-failure.js';
 import { renderCheck, type RenderCheckRequest } from '../../src/state/render/render-check.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -66,15 +66,7 @@ function snapshot(repo: string): string {
   return [git(repo, 'status', '--porcelain', '--untracked-files=all'), index, readFileSync(join(repo, 'base', 'kustomization.yaml'), 'utf8')].join('\n');
 }
 
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HotfixError) return error.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n');
-    throw error;
-  }
-  throw new Error('expected a HotfixError');
-}
+const failure = hotfixRejection;
 
 /** Runs with TMPDIR pointing at a fresh directory, to see what is left in it afterwards. */
 async function leftBehind(run: () => Promise<unknown>): Promise<string[]> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HotfixError } from '../../src/diagnostics/errors.js';
+import { hotfixFailure } from '../helpers/hotfix-failure.js';
 import { findImage } from '../../src/patch/find-image.js';
 import type { Locator } from '../../src/policy/types.js';
 import { ROOT } from '../helpers/run-cli.js';
@@ -10,15 +10,7 @@ import { ROOT } from '../helpers/run-cli.js';
 const API = 'registry.example.com/team/api-js';
 const fixture = (file: string) => readFileSync(join(ROOT, 'fixtures', 'patch', file), 'utf8');
 
-function failure(text: string, locator: Locator, image = API): string {
-  try {
-    findImage(text, locator, image);
-  } catch (error) {
-    if (error instanceof HotfixError) return error.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n');
-    throw error;
-  }
-  throw new Error('expected findImage to fail');
-}
+const failure = (text: string, locator: Locator, image = API) => hotfixFailure(() => findImage(text, locator, image));
 
 test('kustomizeImage: the entry by name, with its newTag, newName and digest', () => {
   const text = fixture('kustomize-images.input.yaml');

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HotfixError } from '../../src/diagnostics/errors.js';
+import { hotfixFailure } from '../helpers/hotfix-failure.js';
 import { findImage } from '../../src/patch/find-image.js';
 import { formatImageRef, parseImageRef } from '../../src/patch/image-ref.js';
 import { patchConfigText } from '../../src/patch/patch-config.js';
@@ -20,16 +20,7 @@ type TypeScriptLocator = NonNullable<Locator['typescript']>;
 const locate = (text: string, locator: TypeScriptLocator, image = API) => findImage(text, { typescript: locator }, image);
 const patch = (text: string, ...ops: PatchOp[]) => patchConfigText('config.ts', text, [{ document: 0, ops }]);
 
-/** The codes and messages a call fails with. */
-function failure(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof HotfixError) return error.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n');
-    throw error;
-  }
-  throw new Error('expected a HotfixError');
-}
+const failure = hotfixFailure;
 
 test('an exported const: the field is the JSON pointer from the export, with its line', () => {
   const text = "export const config = {\n  api: { image: 'registry.example.com/team/api-js:main-26a4b87', replicas: 3 },\n};\n";

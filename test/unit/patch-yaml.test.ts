@@ -1,20 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HotfixError } from '../../src/diagnostics/errors.js';
+import { hotfixFailure } from '../helpers/hotfix-failure.js';
 import { patchYamlText, type PatchOp } from '../../src/patch/patch-yaml.js';
 
 const patch = (text: string, ...ops: PatchOp[]) => patchYamlText(text, [{ document: 0, ops }]);
 
-/** The codes and messages a patch fails with. */
-function failure(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof HotfixError) return error.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n');
-    throw error;
-  }
-  throw new Error('expected the patch to fail');
-}
+const failure = hotfixFailure;
 
 test('replace keeps the scalar style and the comment after it', () => {
   assert.is(patch('tag: v1 # note\n', { op: 'replace', path: '/tag', value: 'v2' }), 'tag: v2 # note\n');
