@@ -44,4 +44,15 @@ test('HF106: a file named explicitly with no policy in it', () => {
   assert.equal(found, ['HF106-no-policy.yaml']);
 });
 
+test('a finding is reported in every file that has it, however many share the string it is about', async () => {
+  // Rules remember their checks of a pattern or template (rules/memoize.ts); a second copy
+  // of each fixture must still get every finding of the first, at the same places.
+  const copies = sources.map((s) => ({ ...s, file: `copy-${s.file}` }));
+  const both = await lintSources([...sources, ...copies]);
+  const findings = (file: string) =>
+    both.diagnostics.filter((d) => d.file === file && d.code !== 'HF125').map((d) => `${d.code} ${d.message} ${d.range?.start.line}:${d.range?.start.col}`);
+  for (const source of sources) assert.equal(findings(`copy-${source.file}`), findings(source.file), source.file);
+  assert.ok(both.diagnostics.filter((d) => d.code !== 'HF125').length >= 2 * sources.length - 2, 'most fixtures have findings');
+});
+
 test.run();

@@ -1,19 +1,17 @@
 import { posix } from 'node:path';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { memoize } from './memoize.js';
 import type { Rule } from './rule.js';
 
 /** Config files stay inside their repository, and locators point at this app's image. */
 export const configLocationRules: Rule = ({ policy, report }) => {
   const out: Diagnostic[] = [];
   policy.spec.environments.forEach((env, i) => {
-    const { file, locator } = env.config;
-    for (const [key, value] of [['file', file], ['render', env.config.render]] as const) {
-      if (value === undefined) continue;
-      const path = ['spec', 'environments', i, 'config', key];
-      if (posix.isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\'))
-        out.push(report('HF124', `config.${key} "${value}" is absolute; give it relative to the repository root`, path));
-      else if (value.split(/[\\/]/).includes('..'))
-        out.push(report('HF124', `config.${key} "${value}" contains "..", which could leave the repository`, path));
+    const { locator } = env.config;
+    for (const key of ['file', 'render'] as const) {
+      const value = env.config[key];
+      const problem = value === undefined ? undefined : pathProblem(value);
+      if (problem) out.push(report('HF124', `config.${key} "${value}" ${problem}`, ['spec', 'environments', i, 'config', key]));
     }
 
     if (locator.kustomizeImage !== undefined && locator.kustomizeImage !== policy.spec.app.image)
@@ -25,3 +23,10 @@ export const configLocationRules: Rule = ({ policy, report }) => {
   });
   return out;
 };
+
+/** Why a path given relative to a repository root could point outside it. */
+const pathProblem = memoize((path: string): string | undefined => {
+  if (posix.isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\')) return 'is absolute; give it relative to the repository root';
+  if (path.split(/[\\/]/).includes('..')) return 'contains "..", which could leave the repository';
+  return undefined;
+});
