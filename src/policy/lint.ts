@@ -38,17 +38,28 @@ export interface LintResult {
 
 type LintFile = (source: SourceText) => FileLint;
 
+export interface LintOptions {
+  /** Return each clean policy's typed value (a plan needs it; a lint report does not). */
+  readonly keepPolicies?: boolean;
+}
+
 /**
  * Lints a set of files as one unit, so rules across files (unique names) hold. Pure apart
  * from loading code: each file is tried the quick way first, and only files that may have
  * findings are read the full way, whose parser (`yaml`) is loaded on first need.
  */
-export async function lintSources(sources: readonly SourceText[]): Promise<LintResult> {
+export async function lintSources(sources: readonly SourceText[], options: LintOptions = {}): Promise<LintResult> {
   let full: LintFile | undefined;
-  const lintFully = async (source: SourceText) => (full ??= (await import('./lint-file.js')).lintFile)(source);
+  const lintFully = async (source: SourceText) => keep((full ??= (await import('./lint-file.js')).lintFile)(source));
+  // Dropped as soon as each file is done unless asked for: a thousand parsed policies kept
+  // to the end would all be copied out of the young generation by the garbage collector.
+  const keep = (result: FileLint): FileLint => (options.keepPolicies ? result : { ...result, policies: result.policies.map(({ policy: _, ...rest }) => rest) });
 
   const results: FileLint[] = [];
-  for (const source of sources) results.push(lintQuickly(source) ?? (await lintFully(source)));
+  for (const source of sources) {
+    const quick = lintQuickly(source);
+    results.push(quick ? keep(quick) : await lintFully(source));
+  }
 
   // A duplicate name is a finding, and findings need positions.
   const duplicated = namesUsedTwice(results);

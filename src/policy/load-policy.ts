@@ -23,7 +23,7 @@ export async function loadPolicy(path: string, cwd: string): Promise<LoadedPolic
   const read = readPolicyFiles([path], cwd);
   const source = read.sources[0];
   if (!source) throw new HotfixError(read.diagnostics.length > 0 ? read.diagnostics : [diagnostic('HF100', `cannot read ${path}`)]);
-  const linted = await lintSources([source]);
+  const linted = await lintSources([source], { keepPolicies: true });
   const errors = linted.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new HotfixError(errors);
   const policy = linted.policies.length === 1 ? linted.policies[0]!.policy : undefined;

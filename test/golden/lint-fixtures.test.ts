@@ -55,4 +55,13 @@ test('a finding is reported in every file that has it, however many share the st
   assert.ok(both.diagnostics.filter((d) => d.code !== 'HF125').length >= 2 * sources.length - 2, 'most fixtures have findings');
 });
 
+test('typed policies come back only when asked for (a plan asks, a lint report does not)', async () => {
+  const example = join(ROOT, 'policies', 'web-hotfix.yaml');
+  const source = { file: 'web-hotfix.yaml', text: readFileSync(example, 'utf8'), explicit: true };
+  const [plain, kept] = [await lintSources([source]), await lintSources([source], { keepPolicies: true })];
+  assert.equal(plain.policies.map((p) => [p.name, p.policy]), [['web', undefined]]);
+  assert.equal(kept.policies.map((p) => p.policy?.metadata.name), ['web']);
+  assert.equal(kept.policies[0]!.policy?.spec.app.mainline, 'main');
+});
+
 test.run();
