@@ -16,7 +16,7 @@ export interface LintedPolicy {
   readonly file: string;
   /** Where the name is; only files linted the full way have positions. */
   readonly range?: SourceRange;
-  /** The typed policy, when it has no errors. */
+  /** The typed policy, when it has no errors and the caller asked for it (`keepPolicies`). */
   readonly policy?: Policy;
 }
 
