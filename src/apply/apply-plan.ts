@@ -3,10 +3,9 @@ import { HotfixError } from '../diagnostics/errors.js';
 import type { Action, Plan } from '../plan/types.js';
 import { Journal } from './journal.js';
 import { planNameProblems } from './plan-names.js';
-import { assertRepository } from '../state/git/read.js';
 import { RepoLocks } from './lock.js';
 import { isDone, plannedRefValues, refEffect, refKey } from './ref-effects.js';
-import { checkedOutBranches } from '../state/git/read.js';
+import { assertRepository, checkedOutBranches } from '../state/git/read.js';
 import { runAction } from './run-action.js';
 import { refValue, repoPath, verifyPreconditions, type Facts } from './verify-preconditions.js';
 
@@ -40,12 +39,15 @@ export interface ApplyOptions {
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<'complete' | 'already complete'> {
   const names = planNameProblems(plan);
   if (names.length > 0) throw new HotfixError(names);
-  for (const name of new Set(plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : [])))) await assertRepository(repoPath(options.facts.repos, name), name);
-  const firstRepo = plan.actions.map((a) => ('repo' in a ? a.repo : undefined)).find(Boolean)!;
-  const journal = await Journal.open(repoPath(options.facts.repos, firstRepo), plan.id);
+  // The repositories the plan works in, in the order it first names them.
+  const repos: string[] = [];
+  for (const name of new Set(plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : [])))) {
+    repos.push(repoPath(options.facts.repos, name));
+    await assertRepository(repos.at(-1)!, name);
+  }
+  const journal = await Journal.open(repos[0]!, plan.id);
   if (plan.actions.every((a) => journal.done.has(a.id))) return 'already complete';
 
-  const repos = [...new Set(plan.actions.flatMap((a) => ('repo' in a ? [repoPath(options.facts.repos, a.repo)] : [])))];
   const locks = options.dryRun ? undefined : await RepoLocks.acquire(repos, plan.id, options.breakLock ?? false);
   try {
     const failures = await verifyPreconditions(plan, options.facts, plannedRefValues(plan.actions));

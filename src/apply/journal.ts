@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join } from 'node:path';
-import { git } from '../state/git/run-git.js';
+import { dirname, join } from 'node:path';
+import { commonGitDir } from '../state/git/read.js';
 
 /**
  * Which actions of a plan are finished, kept in the git directory of the plan's first
@@ -14,11 +14,9 @@ export class Journal {
   ) {}
 
   static async open(repo: string, planId: string): Promise<Journal> {
-    const { stdout } = await git(repo, ['rev-parse', '--git-common-dir']);
-    const common = stdout.trim();
     // Only read here: the directory is made when the first action is recorded, so a refused
     // apply leaves the repository exactly as it was.
-    const dir = join(isAbsolute(common) ? common : join(repo, common), 'hotfix', 'journal');
+    const dir = join(await commonGitDir(repo), 'hotfix', 'journal');
     const file = join(dir, `${planId.replace(/^sha256:/, '')}.json`);
     const saved = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { done?: unknown }).catch(() => ({ done: [] }));
     return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []));

@@ -1,9 +1,9 @@
 import { mkdir, open, readFile, rm, rmdir } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
-import { git } from '../state/git/run-git.js';
+import { commonGitDir } from '../state/git/read.js';
 
 interface Holder {
   readonly owner: string;
@@ -39,9 +39,7 @@ export class RepoLocks {
 }
 
 async function lockOne(repo: string, planId: string, breakStale: boolean): Promise<string> {
-  const { stdout } = await git(repo, ['rev-parse', '--git-common-dir']);
-  const common = stdout.trim();
-  const dir = join(isAbsolute(common) ? common : join(repo, common), 'hotfix');
+  const dir = join(await commonGitDir(repo), 'hotfix');
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'apply.lock');
   const me: Holder = { owner: userInfo().username, pid: process.pid, host: hostname(), since: new Date().toISOString(), plan: planId };

@@ -71,7 +71,8 @@ export const SAMPLE_VALUES: Required<TemplateValues> = {
   reason: 'security',
 };
 
-const MAX_IMAGE_TAG = 128;
+/** The longest image tag a registry takes. */
+export const MAX_IMAGE_TAG = 128;
 
 /** Docker's tag grammar: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
 export function imageTagProblem(tag: string): string | undefined {

@@ -27,7 +27,6 @@ export async function gatherEnvironmentFacts(env: Environment, image: string, re
   if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${repo})`)]);
   const blobs = new CatFileBatch(repo);
   try {
-
     const config = await readFileAt(repo, head, env.config.file, blobs);
     const declared = formatImageRef(findImage(config.text, env.config.locator, image).current);
     const flux: FluxObject[] = [];

@@ -1,5 +1,6 @@
 import { UsageError } from 'clipanion';
 import { shortRefNameProblem } from '../../policy/git-ref-name.js';
+import { MAX_IMAGE_TAG } from '../../policy/template.js';
 
 /**
  * Option values that end up in git revisions, names and commit messages are refused here,
@@ -28,7 +29,7 @@ export function checkPick(value: string): string {
 /** `--version`: what `{version}` may put into an image tag, a branch and a tag name. */
 export function checkVersion(value: string): string {
   const problem =
-    value.length > 128 ? `it is ${value.length} characters long (at most 128)`
+    value.length > MAX_IMAGE_TAG ? `it is ${value.length} characters long (at most ${MAX_IMAGE_TAG})`
     : !/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/.test(value) ? 'a version is letters, digits and . _ + -, starting with a letter, digit or _'
     : value.includes('..') || value.endsWith('.') || value.endsWith('.lock') ? 'git refuses names with "..", or ending with "." or ".lock"'
     : undefined;

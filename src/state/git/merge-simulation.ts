@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
+import { commonGitDir } from './read.js';
 import { git } from './run-git.js';
 
 export interface MergeResult {
@@ -37,9 +38,7 @@ export class MergeSimulator {
 
   static async open(repo: string, storage: 'temporary' | 'repository'): Promise<MergeSimulator> {
     if (storage === 'repository') return new MergeSimulator(repo, SYNTHETIC, undefined);
-    const { stdout } = await git(repo, ['rev-parse', '--git-common-dir']);
-    const common = stdout.trim();
-    const objects = join(isAbsolute(common) ? common : join(repo, common), 'objects');
+    const objects = join(await commonGitDir(repo), 'objects');
     const scratch = await mkdtemp(join(tmpdir(), 'hotfix-objects-'));
     return new MergeSimulator(repo, { ...SYNTHETIC, GIT_OBJECT_DIRECTORY: scratch, GIT_ALTERNATE_OBJECT_DIRECTORIES: objects }, scratch);
   }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
 import { createInterface } from 'node:readline';
-import { posix } from 'node:path';
+import { isAbsolute, join, posix } from 'node:path';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import type { CommitInfo, FileAtRevision, TreeEntry } from '../types.js';
@@ -12,6 +12,12 @@ import { git, GIT_ENV } from './run-git.js';
 export async function assertRepository(repo: string, name: string): Promise<void> {
   const result = await git(repo, ['rev-parse', '--git-dir'], { okCodes: [128] }).catch(() => ({ code: 128, stdout: '' }));
   if (result.code !== 0) throw new HotfixError([diagnostic('HF201', `repository "${name}" at ${repo} is not a git repository`)]);
+}
+
+/** The git directory all work trees of the repository share (objects, refs, hotfix's own files), absolute. */
+export async function commonGitDir(repo: string): Promise<string> {
+  const common = (await git(repo, ['rev-parse', '--git-common-dir'])).stdout.trim();
+  return isAbsolute(common) ? common : join(repo, common);
 }
 
 /** The commit a ref names, or undefined. */

@@ -153,7 +153,6 @@ async function baselineFor(repos: HotfixStateRequest['repos'], target: Environme
   return findBaseline(repo, target, base, image, await listBranches(repo));
 }
 
-
 /** Labels, or why they could not be read: a registry that cannot be asked is a finding, not a failure. */
 async function readLabels(request: HotfixStateRequest, image: string): Promise<Readonly<Record<string, string>> | { unavailable: string }> {
   if (!request.policy.spec.app.revisionFrom.includes('label')) return { unavailable: 'not asked (revisionFrom does not list label)' };
