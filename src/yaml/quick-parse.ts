@@ -102,19 +102,30 @@ function commentInFlow(text: string): boolean {
  * files both read alike, which only costs time.
  */
 function commentLowersIndent(text: string): boolean {
+  // Linear in the text: only the first `#` of a line can start a comment line (any later one
+  // follows content), and a run of comment lines shares the next content line.
+  let content = { line: -1, indent: -1 };
   for (let at = text.indexOf('#'); at >= 0; at = text.indexOf('#', at + 1)) {
-    const start = lineStart(text, at);
-    if (!onlySpaces(text, start, at)) continue; // a comment after content, or `#` inside a scalar
-    const next = text[at + 1];
-    let lowered = -1;
-    if (next !== undefined && next !== ' ' && next !== '\r' && next !== '\n') lowered = at - start;
-    else if (at === start && start > 0) {
-      const previous = lineStart(text, start - 1);
-      if (onlySpaces(text, previous, start - 1)) lowered = start - 1 - previous;
+    const lowered = loweredIndent(text, at);
+    if (lowered >= 0) {
+      if (content.line <= at) content = nextContentLine(text, at);
+      if (content.indent > lowered) return true;
     }
-    if (lowered >= 0 && nextContentIndent(text, at) > lowered) return true;
+    at = text.indexOf('\n', at);
+    if (at < 0) break;
   }
   return false;
+}
+
+/** The indentation the comment at `at` lowers a continuation to (see above), or -1 if it lowers none. */
+function loweredIndent(text: string, at: number): number {
+  const start = lineStart(text, at);
+  if (!onlySpaces(text, start, at)) return -1; // a comment after content, or `#` inside a scalar
+  const next = text[at + 1];
+  if (next !== undefined && next !== ' ' && next !== '\r' && next !== '\n') return at - start;
+  if (at !== start || start === 0) return -1;
+  const previous = lineStart(text, start - 1);
+  return onlySpaces(text, previous, start - 1) ? start - 1 - previous : -1;
 }
 
 function onlySpaces(text: string, from: number, to: number): boolean {
@@ -122,16 +133,19 @@ function onlySpaces(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** The indentation of the first line after the one holding `at` that is neither blank nor a comment; -1 if none. */
-function nextContentIndent(text: string, at: number): number {
+/**
+ * The first line after the one holding `at` that is neither blank nor a comment: its start
+ * and indentation; indentation -1, and a start past the end, if there is none.
+ */
+function nextContentLine(text: string, at: number): { line: number; indent: number } {
   for (let end = text.indexOf('\n', at); end >= 0; end = text.indexOf('\n', end + 1)) {
     let first = end + 1;
     while (text[first] === ' ') first++;
     const c = text[first];
-    if (c === undefined) return -1;
-    if (c !== '\n' && c !== '\r' && c !== '#') return first - end - 1;
+    if (c === undefined) break;
+    if (c !== '\n' && c !== '\r' && c !== '#') return { line: end + 1, indent: first - end - 1 };
   }
-  return -1;
+  return { line: text.length + 1, indent: -1 };
 }
 
 /** A block scalar's indentation indicator: 1 to 9. */
