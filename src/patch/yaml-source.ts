@@ -1,6 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
+import { NESTED_KEY_REASON, nestedCollectionKey } from '../yaml/key-nesting.js';
 import { arrayIndex } from './json-pointer.js';
 
 /** A config file's text with its YAML documents (JSON is YAML too), for finding and editing nodes. */
@@ -24,6 +25,10 @@ export function parseYamlSource(text: string): YamlSource {
     const message = first.error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw new HotfixError([diagnostic('HF211', `the config file is not valid YAML (document ${first.index}, line ${line}): ${message}`)]);
   }
+  documents.forEach((doc, index) => {
+    const key = nestedCollectionKey(doc);
+    if (key) throw new HotfixError([diagnostic('HF211', `the config file cannot be read safely (document ${index}, line ${lineCounter.linePos(key.range?.[0] ?? 0).line}): ${NESTED_KEY_REASON}`)]);
+  });
   return { text, documents, lineOf: (offset) => lineCounter.linePos(offset).line };
 }
 

@@ -21,7 +21,7 @@ export function lintFile(source: SourceText): FileLint {
     diagnostics.push(diagnostic('HF106', 'no HotfixPolicy document in this file; nothing was checked', { file: source.file }));
   for (const document of candidates) {
     const result = validatePolicy(document.value, document.locate, source.file);
-    diagnostics.push(...result.diagnostics);
+    for (const d of result.diagnostics) diagnostics.push(d); // not push(...): there may be more than a call takes arguments
     const name = (document.value as { metadata?: { name?: unknown } }).metadata?.name;
     if (typeof name === 'string') policies.push({ name, file: source.file, range: document.locate(['metadata', 'name']), ...(result.policy ? { policy: result.policy } : {}) });
   }

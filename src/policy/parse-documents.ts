@@ -3,6 +3,7 @@ import { diagnostic, type Diagnostic, type SourceRange } from '../diagnostics/di
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Locate } from './data-path.js';
 import { makeLocate } from './source-map.js';
+import { NESTED_KEY_REASON, nestedCollectionKey } from '../yaml/key-nesting.js';
 
 export interface ParsedDocument {
   /** Position of the document in its file, 0 for the first. */
@@ -36,7 +37,13 @@ export function parseDocuments(file: string, text: string): ParsedFile {
 
   list.forEach((doc, index) => {
     if (doc.errors.length > 0) {
-      diagnostics.push(...yamlErrors(doc, file, rangeOf));
+      // Not push(...): a 1 MiB file can hold more errors than a call takes arguments.
+      for (const d of yamlErrors(doc, file, rangeOf)) diagnostics.push(d);
+      return;
+    }
+    const nestedKey = nestedCollectionKey(doc);
+    if (nestedKey) {
+      diagnostics.push(diagnostic('HF105', `document ${index + 1} was not read: ${NESTED_KEY_REASON}`, { file, range: rangeOf(nestedKey.range ?? doc.range ?? [0, 0]) }));
       return;
     }
     try {

@@ -92,7 +92,7 @@ async function fluxAt(repo: string, head: string, blobs: CatFileBatch): Promise<
     const state = await readFileAt(repo, head, file, blobs);
     const found = fluxObjectsIn(file, state.text);
     if (found.length === 0) continue;
-    objects.push(...found);
+    for (const object of found) objects.push(object); // not push(...): a file may hold more objects than a call takes arguments
     files[file] = state;
   }
   return { objects, files };

@@ -30,7 +30,8 @@ export async function gatherEnvironmentFacts(env: Environment, image: string, re
     const config = await readFileAt(repo, head, env.config.file, blobs);
     const declared = formatImageRef(findImage(config.text, env.config.locator, image).current);
     const flux: FluxObject[] = [];
-    for (const file of await fluxFiles(repo, head)) flux.push(...fluxObjectsIn(file, (await blobs.read(`${head}:${file}`)) ?? ''));
+    // Not push(...): a file may hold more objects than a call takes arguments.
+    for (const file of await fluxFiles(repo, head)) for (const object of fluxObjectsIn(file, (await blobs.read(`${head}:${file}`)) ?? '')) flux.push(object);
     const running = await readClusterOrReason(env, cluster);
     return { environment: env.name, head, declared, flux, ...running };
   } finally {

@@ -51,6 +51,15 @@ test('YAML alias bomb (billion laughs): HF105, quickly', () => {
   assert.equal(codes(lintFile('bomb.yaml', text)), ['HF105']);
 });
 
+test('keys nested in keys (`? ? ? …`, which yaml would stringify at every level): HF105 at the inner key; one collection key is still read', () => {
+  const bomb = `apiVersion: hotfix.dev/v1alpha1\nkind: HotfixPolicy\n${Array.from({ length: 40 }, () => '? '.repeat(200)).join('\n')}\n`;
+  const r = lintFile('key-bomb.yaml', bomb);
+  assert.equal(codes(r), ['HF105']);
+  assert.equal(r.json.diagnostics[0]!.range?.start, { line: 3, col: 5 }); // the key inside the first key
+  const one = lintFile('one-key.yaml', `${valid}? [a, b]\n: 1\n`);
+  assert.equal(codes(one), ['HF110']);
+});
+
 test('nesting 10,000 deep: HF105 in flow style; in block style the indentation alone passes the size limit', () => {
   let block = 'apiVersion: hotfix.dev/v1alpha1\nkind: HotfixPolicy\nspec:\n';
   for (let i = 1; i <= 10_000; i++) block += `${' '.repeat(i)}k:\n`;

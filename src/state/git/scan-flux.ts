@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { nestedCollectionKey } from '../../yaml/key-nesting.js';
 import { quickParse } from '../../yaml/quick-parse.js';
 import type { FluxObject } from '../types.js';
 import { git } from './run-git.js';
@@ -35,10 +36,10 @@ export function fluxObjectsIn(file: string, text: string): FluxObject[] {
   return out;
 }
 
-/** Each document's value, read with `yaml`; a broken one, or one too expensive to read (an alias bomb, nesting too deep), is null. */
+/** Each document's value, read with `yaml`; a broken one, or one too expensive to read (an alias bomb, nesting too deep, keys in keys), is null. */
 function documentValues(text: string): unknown[] {
   return parseAllDocuments(text, { logLevel: 'error' }).map((doc) => {
-    if (doc.errors.length > 0) return null;
+    if (doc.errors.length > 0 || nestedCollectionKey(doc)) return null;
     try {
       return doc.toJS({ maxAliasCount: 100 });
     } catch {

@@ -28,7 +28,7 @@ export async function listTags(name: string, options: RegistryOptions = {}): Pro
     const what = `the tag list (${describe(response.url)})`;
     const pageTags = (parseJsonObject(response.body, what) as { tags?: unknown }).tags ?? [];
     if (!Array.isArray(pageTags) || !pageTags.every((t) => typeof t === 'string')) throw answerError(`${what} has "tags" that are not a list of strings`);
-    tags.push(...pageTags);
+    for (const tag of pageTags) tags.push(tag); // not push(...): a page may hold more tags than a call takes arguments
     try {
       page = nextPage(response.headers.get('link'), response.url);
     } catch {
