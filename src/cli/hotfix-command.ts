@@ -12,7 +12,16 @@ export abstract class HotfixCommand extends Command<HotfixContext> {
     try {
       return await this.run();
     } catch (error) {
-      return reportFailure(error, this.context, this.debug);
+      return reportFailure(error, this.context, { debug: this.debug, json: this.jsonOutput() });
     }
+  }
+
+  /**
+   * Whether the command was asked for `--format json`: then a failure is a JSON document
+   * too, so a caller reading stdout always gets JSON. Read by name, as each command
+   * declares its own `format` with its own choices.
+   */
+  private jsonOutput(): boolean {
+    return 'format' in this && this.format === 'json';
   }
 }

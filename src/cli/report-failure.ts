@@ -1,29 +1,50 @@
 import { UsageError } from 'clipanion';
+import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import { diagnosticLine } from '../render/diagnostics-text.js';
 import { styleFor } from '../render/style.js';
+import { VERSION } from '../version.js';
 import type { HotfixContext } from './context.js';
 
 export const EXIT = { ok: 0, failure: 1, changes: 2, gate: 3, usage: 64 } as const;
 
+/** Versioned like lint's JSON report, whose `diagnostics` this document shares. */
+export const FAILURE_FORMAT_VERSION = '1.0';
+
+export interface FailureOptions {
+  readonly debug: boolean;
+  /** `--format json`: findings go to stdout as a JSON document, as `lint --format json` gives them. */
+  readonly json: boolean;
+}
+
 /**
  * The three kinds of failure: a usage mistake (exit 64), a domain error with codes
  * (exit 1), and anything else, which is a bug (exit 1, stack only with --debug).
+ * Usage mistakes and bugs stay text on stderr in every format: they carry no code, and a
+ * usage mistake may be found before the format is known.
  */
-export function reportFailure(error: unknown, context: HotfixContext, debug: boolean): number {
+export function reportFailure(error: unknown, context: HotfixContext, { debug, json }: FailureOptions): number {
   const style = styleFor(context.stderr, context.env);
   if (error instanceof UsageError) {
     context.stderr.write(`hotfix: ${firstLine(error.message)}\n`);
     return EXIT.usage;
   }
   if (error instanceof HotfixError) {
-    for (const d of error.diagnostics) context.stderr.write(diagnosticLine(d, style) + '\n');
+    if (json) context.stdout.write(failureJson(error.diagnostics));
+    else for (const d of error.diagnostics) context.stderr.write(diagnosticLine(d, style) + '\n');
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   context.stderr.write(`hotfix: internal error: ${firstLine(message)}. This is a bug; please report it with the output of --debug.\n`);
   if (debug && error instanceof Error && error.stack) context.stderr.write(error.stack + '\n');
   return EXIT.failure;
+}
+
+/** The findings that stopped a command, in the shape of lint's JSON report (summary, diagnostics). */
+export function failureJson(diagnostics: readonly Diagnostic[]): string {
+  const { errors, warnings } = countBySeverity(diagnostics);
+  const body = { formatVersion: FAILURE_FORMAT_VERSION, tool: { name: 'hotfix', version: VERSION }, summary: { errors, warnings }, diagnostics };
+  return JSON.stringify(body, null, 2) + '\n';
 }
 
 export function firstLine(text: string): string {

@@ -42,22 +42,92 @@ export async function buildCli(context: HotfixContext, first?: string): Promise<
 }
 
 export async function main(argv: readonly string[], context: HotfixContext): Promise<number> {
-  const cli = await buildCli(context, argv[0]);
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && !Object.hasOwn(GROUPS, first)) {
+    const { quote } = await import('./plan/option-values.js');
+    return usageError(context, `unknown command ${quote(first)}; the commands are ${Object.keys(GROUPS).join(', ')}`, 'hotfix --help');
+  }
+  const cli = await buildCli(context, first);
+  let args = [...argv];
   let command;
-  try {
-    command = cli.process([...argv], context);
-  } catch (error) {
-    // Parse errors (unknown command or option, bad option value) are usage errors, in one
-    // line: clipanion's candidates (`hotfix plan` → its two commands) by their names.
-    const candidates = (error as { candidates?: Array<{ usage: string }> }).candidates ?? [];
-    const names = [...new Set(candidates.map(({ usage }) => /^hotfix(?: [a-z][\w-]*)+/.exec(usage)?.[0]).filter((n) => n !== undefined))];
-    const message = firstLine(error instanceof Error ? error.message : String(error));
-    const line = message.endsWith(':') && names.length > 0 ? `${message} ${names.join(', ')}` : message;
-    const help = names.length === 1 ? `${names[0]} --help` : 'hotfix --help';
-    context.stderr.write(`hotfix: ${line}\nRun "${help}" for usage.\n`);
-    return EXIT.usage;
+  for (;;) {
+    try {
+      command = cli.process(args, context);
+      break;
+    } catch (error) {
+      const joined = joinDashValue(args, error);
+      if (joined) args = joined;
+      else return parseFailure(error, args, cli, context);
+    }
   }
   return cli.run(command, context);
+}
+
+interface Candidate {
+  readonly usage: string;
+  readonly reason: string | null;
+}
+
+/**
+ * Parse errors (unknown command or option, bad option value) are usage errors, in one
+ * line: clipanion's candidates (`hotfix plan` → its two commands) by their names.
+ */
+function parseFailure(error: unknown, argv: readonly string[], cli: Cli<HotfixContext>, context: HotfixContext): number {
+  const candidates = (error as { candidates?: Candidate[] }).candidates ?? [];
+  const missing = missingRequiredOptions(candidates, argv);
+  if (missing) return usageError(context, `the required option${missing.options.length > 1 ? 's' : ''} ${missing.options.join(', ')} ${missing.options.length > 1 ? 'are' : 'is'} missing`, `${missing.command} --help`);
+  const names = [...new Set(candidates.map(({ usage }) => commandOf(usage)).filter((n) => n !== undefined))];
+  const message = firstLine(error instanceof Error ? error.message : String(error));
+  const line = message.endsWith(':') && names.length > 0 ? `${message} ${names.join(', ')}` : message;
+  const help = names.length === 1 ? names[0] : names.length === 0 ? commandNamedBy(cli, argv) : undefined;
+  return usageError(context, line, `${help ?? 'hotfix'} --help`);
+}
+
+/** The command the command line names (a bad option value has no candidates to tell it). */
+function commandNamedBy(cli: Cli<HotfixContext>, argv: readonly string[]): string | undefined {
+  return cli.definitions().map(({ path }) => path).find((path) => path.split(' ').slice(1).every((word, i) => argv[i] === word));
+}
+
+function usageError(context: HotfixContext, line: string, help: string): number {
+  context.stderr.write(`hotfix: ${line}\nRun "${help}" for usage.\n`);
+  return EXIT.usage;
+}
+
+/** `hotfix plan rollback` out of a candidate's usage line. */
+function commandOf(usage: string): string | undefined {
+  return /^hotfix(?: [a-z][\w-]*)+/.exec(usage)?.[0];
+}
+
+/**
+ * A command named in full whose required options are not all given: clipanion does not
+ * match it at all then, and says "Command not found; did you mean: hotfix status". Its
+ * usage line shows the required options as `<--policy #0>`.
+ */
+function missingRequiredOptions(candidates: readonly Candidate[], argv: readonly string[]): { command: string; options: string[] } | undefined {
+  const given = new Set(argv.map((arg) => arg.split('=')[0]));
+  for (const { usage, reason } of candidates) {
+    const command = commandOf(usage);
+    if (reason !== null || command === undefined) continue;
+    if (!command.split(' ').slice(1).every((word, i) => argv[i] === word)) continue;
+    const required = [...usage.matchAll(/<(-[^ >]+) #\d+>/g)].map((m) => m[1]!.split(','));
+    const options = required.filter((names) => !names.some((name) => given.has(name))).map((names) => names.at(-1)!);
+    if (options.length > 0) return { command, options };
+  }
+  return undefined;
+}
+
+/**
+ * clipanion takes a value that starts with "-" (`--max-warnings -1`, `--wait -5s`) for an
+ * option, and then finds the option before it without a value. Joined (`--wait=-5s`), the
+ * value reaches the option's own check, whose message names it and what is allowed. Only
+ * after a failed parse, so no command line that parses changes meaning, and never with a
+ * long option (`--policy --env x` is a forgotten value).
+ */
+function joinDashValue(argv: readonly string[], error: unknown): string[] | undefined {
+  const option = /^Not enough arguments to option (\S+)\.$/.exec(firstLine(error instanceof Error ? error.message : ''))?.[1];
+  const at = option === undefined ? -1 : argv.findIndex((arg, i) => arg === option && /^-[^-]/.test(argv[i + 1] ?? ''));
+  if (at < 0) return undefined;
+  return [...argv.slice(0, at), `${option}=${argv[at + 1]}`, ...argv.slice(at + 2)];
 }
 
 /** The full command line: clipanion and the command classes it needs. */

@@ -20,6 +20,7 @@ export const CODES = {
   HF104: { title: 'file too large', severity: 'error', help: 'Policy files are limited to 1 MiB; split the file or remove what is not policy.' },
   HF105: { title: 'resource exhaustion', severity: 'error', help: 'Too many aliases or too deep nesting; write the values out plainly.' },
   HF106: { title: 'no policy in file', severity: 'warning', help: 'The file holds no document with `kind: HotfixPolicy`; check the file name or its kind.' },
+  HF107: { title: 'not exactly one policy', severity: 'error', help: 'A plan works from one policy: give --policy a file holding exactly one `kind: HotfixPolicy` document.' },
   HF110: { title: 'unknown property', severity: 'error', help: 'Remove the property or correct its spelling; the schema lists every property.' },
   HF111: { title: 'missing property', severity: 'error', help: 'Add the required property.' },
   HF112: { title: 'wrong type', severity: 'error', help: 'Give the value the type the schema asks for.' },

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import { lintSources } from './lint.js';
-import { readPolicyFiles } from './read-policy-files.js';
+import { readPolicyFile } from './read-policy-files.js';
 import type { Policy } from './types.js';
 
 export interface LoadedPolicy {
@@ -20,14 +20,15 @@ export interface LoadedPolicy {
  * findings `hotfix lint` gives; warnings are returned for the caller to show.
  */
 export async function loadPolicy(path: string, cwd: string): Promise<LoadedPolicy> {
-  const read = readPolicyFiles([path], cwd);
-  const source = read.sources[0];
-  if (!source) throw new HotfixError(read.diagnostics.length > 0 ? read.diagnostics : [diagnostic('HF100', `cannot read ${path}`)]);
+  const source = readPolicyFile(path, cwd);
+  if (!('text' in source)) throw new HotfixError([source]);
   const linted = await lintSources([source], { keepPolicies: true });
   const errors = linted.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new HotfixError(errors);
   const policy = linted.policies.length === 1 ? linted.policies[0]!.policy : undefined;
-  if (!policy) throw new HotfixError([diagnostic('HF106', `${path} holds ${linted.policies.length} policies; a plan needs a file with exactly one`, { file: source.file })]);
+  // HF107, not lint's HF106: for lint a file without a policy is worth a warning, here it
+  // leaves nothing to plan from.
+  if (!policy) throw new HotfixError([diagnostic('HF107', `${path} holds ${linted.policies.length} policies; a plan needs a file with exactly one`, { file: source.file })]);
   const file = resolve(cwd, path);
   const sha256 = createHash('sha256').update(await readFile(file)).digest('hex');
   return { policy, file, sha256, warnings: linted.diagnostics };

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { diagnostic, type Diagnostic, type SourceRange } from '../diagnostics/diagnostic.js';
+import { fsErrorWords } from '../diagnostics/fs-error-words.js';
 import type { SourceText } from './lint.js';
 import { looksLikePolicy } from './policy-document.js';
 
@@ -26,10 +27,6 @@ export function readPolicyFiles(paths: readonly string[], cwd: string): ReadResu
   const diagnostics: Diagnostic[] = [];
   const visitedDirs = new Set<string>();
   const seenFiles = new Set<string>();
-  const show = (absolute: string) => {
-    const rel = relative(cwd, absolute);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
-  };
 
   const walk = (dir: string): void => {
     const real = attempt(() => realpathSync.native(dir));
@@ -50,10 +47,8 @@ export function readPolicyFiles(paths: readonly string[], cwd: string): ReadResu
   for (const path of paths) {
     const absolute = resolve(cwd, path);
     const info = statOrError(absolute);
-    if (info instanceof Error) {
-      const why = info.code === 'ENOENT' ? 'no such file or directory' : info.code === 'ELOOP' ? 'symbolic link loop' : info.code === 'EACCES' ? 'permission denied' : info.message;
-      diagnostics.push(diagnostic('HF100', `cannot read ${path}: ${why}`, { file: path }));
-    } else if (info.isDirectory()) walk(absolute);
+    if (info instanceof Error) diagnostics.push(diagnostic('HF100', `cannot read ${path}: ${fsErrorWords(info)}`, { file: path }));
+    else if (info.isDirectory()) walk(absolute);
     else if (info.isFile()) found.push({ absolute, real: undefined, explicit: true });
     else diagnostics.push(diagnostic('HF100', `cannot read ${path}: not a regular file or directory`, { file: path }));
   }
@@ -63,12 +58,34 @@ export function readPolicyFiles(paths: readonly string[], cwd: string): ReadResu
     const real = known.real ?? attempt(() => realpathSync.native(absolute)) ?? absolute;
     if (seenFiles.has(real)) continue;
     seenFiles.add(real);
-    const file = show(absolute);
+    const file = shownPath(absolute, cwd);
     const read = readText(absolute);
     if (typeof read === 'string') sources.push({ file, text: read, explicit });
     else if (explicit || read.mentionsPolicy) diagnostics.push(diagnostic(read.code, read.message, { file, range: read.range }));
   }
   return { sources, diagnostics };
+}
+
+/**
+ * The one file a plan works from: a regular file, read whatever its extension. A directory
+ * is refused rather than walked, since a plan needs exactly one policy.
+ */
+export function readPolicyFile(path: string, cwd: string): SourceText | Diagnostic {
+  const absolute = resolve(cwd, path);
+  const refuse = (why: string) => diagnostic('HF100', `${path} is not a policy file: ${why}`, { file: path });
+  const info = statOrError(absolute);
+  if (info instanceof Error) return refuse(fsErrorWords(info));
+  if (info.isDirectory()) return refuse('it is a directory');
+  if (!info.isFile()) return refuse('it is not a regular file');
+  const file = shownPath(absolute, cwd);
+  const read = readText(absolute);
+  return typeof read === 'string' ? { file, text: read, explicit: true } : diagnostic(read.code, read.message, { file, range: read.range });
+}
+
+/** Relative to the working directory where the file is under it, else absolute. */
+function shownPath(absolute: string, cwd: string): string {
+  const rel = relative(cwd, absolute);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
 }
 
 type Unreadable = { code: 'HF100' | 'HF101' | 'HF104'; message: string; mentionsPolicy: boolean; range?: SourceRange };
@@ -95,7 +112,7 @@ function readText(path: string): string | Unreadable {
       return { code: 'HF101', message: 'file is not valid UTF-8 text', mentionsPolicy: mentionsPolicy(), range: firstInvalidByte(bytes) };
     }
   } catch (error) {
-    return { code: 'HF100', message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, mentionsPolicy: false };
+    return { code: 'HF100', message: `cannot read file: ${fsErrorWords(error)}`, mentionsPolicy: false };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -66,14 +66,23 @@ async function run(c: HostileCase, before: ReadonlyMap<string, string>): Promise
 
 /** What every refusal shares: a non-zero exit, a coded one-line error, no stack, no time overrun, no write. */
 function assertRefused(c: HostileCase, r: Outcome): void {
-  const output = `${r.stdout}\n${r.stderr}`;
+  const output = `${r.stdout}\n${r.stderr}\n${jsonFindings(r.stdout)}`;
   const shown = `exit ${r.code} after ${r.ms} ms\n--- stdout\n${r.stdout.slice(0, 2000)}\n--- stderr\n${r.stderr.slice(0, 2000)}`;
   assert.ok(r.code !== null && r.code !== 0, `not refused: ${shown}`);
-  if (r.code === 64) assert.match(r.stderr, /^hotfix: \S[^\n]*\n(Run "hotfix --help" for usage\.\n)?$/, `a usage error is one line: ${shown}`);
+  if (r.code === 64) assert.match(r.stderr, /^hotfix: \S[^\n]*\n(Run "hotfix(?: [a-z]+)* --help" for usage\.\n)?$/, `a usage error is one line: ${shown}`);
   else assert.match(output, /\[HF\d{3}\]/, `no diagnostic code: ${shown}`);
   assert.not.match(output, /internal error/, `an internal error: ${shown}`);
   assert.not.ok(hasStackTrace(output), `a stack trace: ${shown}`);
   if (c.expect) assert.match(output, c.expect, `not the expected refusal ${c.expect}: ${shown}`);
   assert.ok(r.ms < (c.withinMs ?? DEFAULT_BOUND_MS), `took ${r.ms} ms: ${shown}`);
   assert.equal(r.changed, [], `changed by a refused command: ${r.changed.join(', ')}`);
+}
+
+/** The findings of a `--format json` failure as `message  [code]` lines, so text and JSON are checked alike. */
+function jsonFindings(stdout: string): string {
+  try {
+    return (JSON.parse(stdout) as { diagnostics: Array<{ message: string; code: string }> }).diagnostics.map((d) => `${d.message}  [${d.code}]`).join('\n');
+  } catch {
+    return '';
+  }
 }

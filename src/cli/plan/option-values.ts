@@ -1,4 +1,5 @@
 import { UsageError } from 'clipanion';
+import * as t from 'typanion';
 import { shortRefNameProblem } from '../../policy/git-ref-name.js';
 import { MAX_IMAGE_TAG } from '../../policy/template.js';
 
@@ -36,6 +37,18 @@ export function checkVersion(value: string): string {
   if (problem) throw new UsageError(`--version ${quote(value)} is not a version: ${problem}`);
   return value;
 }
+
+/**
+ * `--out`: a path, refused while the command line is parsed when empty (resolved, "" would
+ * name the working directory). The message reads "Invalid value for --out: expected …".
+ */
+export const isFilePath = t.makeValidator<unknown, string>({
+  test: (value, state): value is string => {
+    if (typeof value === 'string' && value !== '') return true;
+    state?.errors?.push(`.: expected a file path (got ${quote(String(value))})`);
+    return false;
+  },
+});
 
 /** JSON-quoted, C1 controls and DEL escaped too, cut at 80 characters. */
 export function quote(value: string): string {

@@ -1,6 +1,6 @@
 import { Option, UsageError } from 'clipanion';
 import { randomBytes } from 'node:crypto';
-import { lstat, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as t from 'typanion';
 import { HotfixError } from '../../diagnostics/errors.js';
@@ -10,8 +10,9 @@ import { parseRepoBindings } from '../repo-bindings.js';
 import { PLAN_FORMATS, renderPlan } from '../render-plan.js';
 import { EXIT } from '../report-failure.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { fsErrorWords } from '../../diagnostics/fs-error-words.js';
 import type { Environment, Policy } from '../../policy/types.js';
-import { quote } from './option-values.js';
+import { isFilePath, quote } from './option-values.js';
 import type { ClusterSource } from '../../state/cluster/read-cluster.js';
 
 /** Options every `hotfix plan …` command shares, and what they do with the result. */
@@ -21,7 +22,7 @@ export abstract class PlanCommand extends HotfixCommand {
   repoBindings = Option.Array('--repo', [], { description: 'Bind a repository name the policy uses to a path: NAME=PATH (repeatable)' });
   clusterState = Option.String('--cluster-state', { description: 'Read the cluster from this file (kubectl get … -o json output) instead of running kubectl' });
   noCluster = Option.Boolean('--no-cluster', false, { description: 'Do not read the cluster at all' });
-  out = Option.String('--out', { description: 'Save the plan as JSON to this file, for hotfix apply' });
+  out = Option.String('--out', { description: 'Save the plan as JSON to this file, for hotfix apply', validator: isFilePath });
   format = Option.String('--format', 'text', { description: `Output format: ${PLAN_FORMATS.join(', ')}`, validator: t.isEnum(PLAN_FORMATS) });
   detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when the plan has changes, 0 when it has none' });
   allowDrift = Option.Boolean('--allow-drift', false, { description: 'Plan even when the cluster runs another image than the config declares' });
@@ -79,7 +80,17 @@ export abstract class PlanCommand extends HotfixCommand {
     } catch (error) {
       // Best effort: where the temp file could not even be made, there is nothing to remove.
       await rm(temp, { force: true }).catch(() => undefined);
-      throw notSaved((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+      throw notSaved(await whyNotWritten(error, dirname(path)));
     }
   }
+}
+
+/**
+ * A failed create says ENOENT both when the directory is missing and where no file can be
+ * made (/proc); the directory tells which.
+ */
+async function whyNotWritten(error: unknown, dir: string): Promise<string> {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return fsErrorWords(error);
+  const info = await stat(dir).catch(() => undefined);
+  return info?.isDirectory() ? `no file can be created in ${dir}` : 'its directory does not exist';
 }

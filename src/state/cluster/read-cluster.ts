@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
+import { fsErrorWords } from '../../diagnostics/fs-error-words.js';
 import type { ClusterRef } from '../../policy/types.js';
 import type { ClusterState } from '../types.js';
 
@@ -31,12 +32,12 @@ export async function readClusterFile(file: string, ref: ClusterRef): Promise<Cl
   const cannot = (why: string) => unreadable(`cannot read --cluster-state ${file}: ${why}`);
   // A FIFO would block the read forever and a device never end: only a regular file is read.
   const info = await stat(file).catch((e: NodeJS.ErrnoException) => {
-    throw cannot(e.code ?? e.message);
+    throw cannot(fsErrorWords(e));
   });
   if (!info.isFile()) throw cannot('not a regular file');
   if (info.size > MAX_OUTPUT_BYTES) throw cannot(`it is ${info.size} bytes, more than kubectl output of one workload`);
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw cannot(e.code ?? e.message);
+    throw cannot(fsErrorWords(e));
   });
   return clusterStateFrom(parseJson(text, `--cluster-state ${file}`), ref, 'file');
 }
