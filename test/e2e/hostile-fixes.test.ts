@@ -30,4 +30,19 @@ test('a repository may be called "constructor"; a bound path that does not exist
   assert.match(missing.stderr, /repository "deploy" at .*nowhere is not a git repository {2}\[HF201\]/);
 });
 
+test('a path bound inside a work tree, not at its top, is HF201 naming the top, for plan and for apply', async () => {
+  const s = await scenario();
+  const sub = join(s.configRepo, 'app');
+  const expected = new RegExp(`repository "deploy" at .*/app is the subdirectory app/ of a git repository; bind its top level: --repo deploy=${s.configRepo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} {2}\\[HF201\\]`);
+  const plan = runCli(['plan', 'rollback', '--policy', s.policyFile, '--env', 'production', '--repo', `deploy=${sub}`, '--no-cluster', '--reason', 'r'], { cwd: s.root });
+  assert.is(plan.code, 1);
+  assert.match(plan.stderr, expected);
+  const { plan: saved } = planRollback(s, ['--reason', 'r']);
+  const file = join(s.root, 'plan.json');
+  writeFileSync(file, JSON.stringify(saved));
+  const apply = runCli(['apply', '--dry-run', '--no-cluster', '--repo', `deploy=${sub}`, file], { cwd: s.root });
+  assert.is(apply.code, 1);
+  assert.match(apply.stderr, expected);
+});
+
 test.run();

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
 import { createInterface } from 'node:readline';
-import { isAbsolute, join, posix } from 'node:path';
+import { isAbsolute, join, posix, resolve } from 'node:path';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import type { CommitInfo, FileAtRevision, TreeEntry } from '../types.js';
@@ -10,8 +10,15 @@ import { git, GIT_ENV } from './run-git.js';
 /** Small named read-only git queries. Every ref and path reaching here was validated by the caller. */
 
 export async function assertRepository(repo: string, name: string): Promise<void> {
-  const result = await git(repo, ['rev-parse', '--git-dir'], { okCodes: [128] }).catch(() => ({ code: 128, stdout: '' }));
+  const result = await git(repo, ['rev-parse', '--show-prefix'], { okCodes: [128] }).catch(() => ({ code: 128, stdout: '' }));
   if (result.code !== 0) throw new HotfixError([diagnostic('HF201', `repository "${name}" at ${repo} is not a git repository`)]);
+  // A subdirectory of a work tree: git would find the repository, but the policy's paths
+  // are from its top level, and some commands read them from the current directory.
+  const prefix = result.stdout.trim();
+  if (prefix) {
+    const top = resolve(repo, ...prefix.split('/').filter(Boolean).map(() => '..'));
+    throw new HotfixError([diagnostic('HF201', `repository "${name}" at ${repo} is the subdirectory ${prefix} of a git repository; bind its top level: --repo ${name}=${top}`)]);
+  }
 }
 
 /** The git directory all work trees of the repository share (objects, refs, hotfix's own files), absolute. */
