@@ -93,6 +93,7 @@ export const CODES = {
   HF344: { title: 'no baseline config', severity: 'error', help: 'The version running in the target never ran in the baseline environment before it went live, so there is no config of its time to test against; set baseline.ifMissing: current to use today\'s.' },
   HF345: { title: 'baseline from today', severity: 'warning', help: 'No config of the running version\'s time was found; the hotfix is tested against today\'s config of the baseline environment, which may lack what the old version needs.' },
   HF346: { title: 'plan not saved', severity: 'error', help: 'The plan could not be written where --out says: give a path to a regular file in a directory that exists and is writable.' },
+  HF347: { title: 'pick changes nothing', severity: 'error', help: 'The picked commit\'s change is already in the deployed commit (or an earlier pick made it); leave it out of --pick.' },
   // HF4xx: apply
   HF400: { title: 'plan unreadable', severity: 'error', help: 'The plan file is missing or is not JSON; give the path of a file written by hotfix plan --out.' },
   HF401: { title: 'plan invalid', severity: 'error', help: 'The plan does not match schemas/plan.schema.json; make it again with hotfix plan.' },

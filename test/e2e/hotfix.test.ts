@@ -152,6 +152,18 @@ test('policy rules: reason, too many commits, not on the mainline, a conflicting
   assert.match(conflict.stderr, new RegExp(`${s.conflicting!.commit.slice(0, 7)} does not apply cleanly onto the deployed commit: conflicts in ${s.conflicting!.files.join(', ')} {2}\\[HF334\\]`));
 });
 
+test('a pick whose change is there already (the deployed commit itself, or the same fix twice) is refused (HF347), not planned as an empty commit', async () => {
+  const s = await scenario();
+  const fix = s.fixes[0]!.commit;
+  const deployed = await plan(s, [s.deployed.commit]);
+  assert.is(deployed.code, 1);
+  assert.match(deployed.stderr, new RegExp(`${s.deployed.commit.slice(0, 7)} changes nothing on top of the deployed commit: its change is there already; leave it out of --pick {2}\\[HF347\\]`));
+  const twice = await plan(s, [fix, fix]);
+  assert.is(twice.code, 1);
+  assert.match(twice.stderr, new RegExp(`${fix.slice(0, 7)} changes nothing on top of the deployed commit and the picks before it: .*\\[HF347\\]`));
+  assert.is((await plan(s, [fix])).code, 0, 'the fix alone is planned');
+});
+
 test('merge-back that conflicts is left to a person, and said so; git flow shape with a release branch', async () => {
   const s = await scenario({ mergeBackConflict: true, releaseBranch: 'production' });
   const r = await plan(s, [s.fixes[0]!.commit]);

@@ -45,8 +45,8 @@ const doc = parseDocuments('p.yaml', POLICY).documents[0]!;
 const policy = validatePolicy(doc.value, doc.locate).policy!;
 const commit = (sha: string) => ({ sha, parents: ['f'.repeat(40)], subject: `fix ${sha.slice(0, 3)}`, message: 'fix\n', author: { name: 'a', email: 'a@a', date: '2026-01-01T00:00:00Z' }, committer: { name: 'a', email: 'a@a', date: '2026-01-01T00:00:00Z' } });
 const pick = (sha: string, files: string[], onMainline = true): PickState => ({ input: sha.slice(0, 7), commit: commit(sha), onMainline, files });
-const state = (picks: PickState[], conflicts: string[] = []) =>
-  ({ app: { repoName: 'app', mainline: 'main' }, picks, steps: picks.map((p) => ({ pick: p.commit?.sha ?? '', tree: 't', conflicts })) }) as unknown as HotfixState;
+const state = (picks: PickState[], conflicts: string[] = [], empty: string[] = []) =>
+  ({ app: { repoName: 'app', mainline: 'main' }, picks, steps: picks.map((p) => ({ pick: p.commit?.sha ?? '', tree: 't', conflicts, empty: empty.includes(p.commit?.sha ?? '') })) }) as unknown as HotfixState;
 const findings = (reason: string, s: HotfixState) => hotfixRuleFindings(policy, policy.spec.hotfix!, policy.spec.environments[2]!, reason, s).map((d) => d.code);
 
 test('hotfix rules: reasons, bypass, limits, mainline, conflicts', () => {
@@ -61,6 +61,7 @@ test('hotfix rules: reasons, bypass, limits, mainline, conflicts', () => {
   assert.equal(codes('payment', state([pick(A, ['a.js'])], ['src/payment.js'])), ['HF334']);
   assert.equal(codes('payment', state([{ input: 'nope', onMainline: false, files: [] }])), ['HF202']);
   assert.equal(codes('payment', state([])), ['HF332']);
+  assert.equal(codes('payment', state([pick(A, ['a.js']), pick(B, ['b.js'])], [], [B])), ['HF347'], 'a pick that leaves the tree as it was');
 });
 
 test.run();

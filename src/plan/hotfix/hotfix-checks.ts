@@ -24,7 +24,11 @@ export function hotfixRuleFindings(policy: Policy, rules: HotfixSpec, env: Envir
   const files = new Set(state.picks.flatMap((p) => p.files));
   if (rules.maxChangedFiles !== undefined && files.size > rules.maxChangedFiles)
     out.push(diagnostic('HF333', `the picks change ${files.size} files; hotfix.maxChangedFiles allows ${rules.maxChangedFiles}`));
-  for (const step of state.steps)
+  for (const step of state.steps) {
     if (step.conflicts.length > 0) out.push(diagnostic('HF334', `${step.pick.slice(0, 7)} does not apply cleanly onto the deployed commit: conflicts in ${step.conflicts.join(', ')}`));
+    // A pick already in the deployed commit, picked twice, or made by another pick: it
+    // would be an empty commit with its own tag, image and deploy.
+    else if (step.empty) out.push(diagnostic('HF347', `${step.pick.slice(0, 7)} changes nothing on top of the deployed commit${state.steps.indexOf(step) > 0 ? ' and the picks before it' : ''}: its change is there already; leave it out of --pick`));
+  }
   return out;
 }
