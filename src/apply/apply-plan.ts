@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { Action, Plan } from '../plan/types.js';
@@ -7,6 +8,7 @@ import { RepoLocks } from './lock.js';
 import { isDone, plannedRefValues, refEffect, refKey } from './ref-effects.js';
 import { assertRepository, checkedOutBranches } from '../state/git/read.js';
 import { runAction } from './run-action.js';
+import { journalContradictions } from './verify-journal.js';
 import { refValue, repoPath, verifyPreconditions, type Facts } from './verify-preconditions.js';
 
 export type GateAction = Extract<Action, { kind: 'gate' }>;
@@ -29,14 +31,29 @@ export interface ApplyOptions {
    * so tests can kill the process exactly there and prove a rerun finishes the plan.
    */
   readonly checkpoint?: (name: string) => void;
+  /**
+   * Aborted (SIGINT, SIGTERM): apply stops at its next checkpoint, releases its locks and
+   * throws the signal's reason. Stopping there is safe because a kill at any checkpoint is.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Carries out exactly the plan, or refuses before writing anything when a fact changed.
- * Goes on where an earlier apply of the same plan stopped (a gate, a crash): finished
- * actions are in the journal, and an action whose ref already holds its result is done.
+ * Goes on where an earlier apply of the same plan stopped (a gate, a crash, a signal):
+ * finished actions are in the journal (each checked to be still in place), and an action
+ * whose ref already holds its result is done.
  */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<'complete' | 'already complete'> {
+  try {
+    return await verifyAndRun(plan, options);
+  } catch (error) {
+    // A git command killed by the same Ctrl-C fails in its own words: say why it stopped.
+    throw options.signal?.aborted ? options.signal.reason : error;
+  }
+}
+
+async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complete' | 'already complete'> {
   const names = planNameProblems(plan);
   if (names.length > 0) throw new HotfixError(names);
   // The repositories the plan works in, in the order it first names them.
@@ -46,37 +63,46 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<'com
     await assertRepository(repos.at(-1)!, name);
   }
   const journal = await Journal.open(repos[0]!, plan.id);
+  const checkedOut = await checkedOutRefs(plan, options.facts.repos);
+  const contradicted = await journalContradictions(plan, journal.done, options.facts.repos, checkedOut);
+  if (contradicted.length > 0) throw new HotfixError(contradicted);
   if (plan.actions.every((a) => journal.done.has(a.id))) return 'already complete';
 
   const locks = options.dryRun ? undefined : await RepoLocks.acquire(repos, plan.id, options.breakLock ?? false);
   try {
     const failures = await verifyPreconditions(plan, options.facts, plannedRefValues(plan.actions));
-    const checkedOut = await checkedOutRefs(plan, options.facts.repos);
     failures.push(...unpushedCheckedOut(plan, checkedOut));
     if (failures.length > 0) throw new HotfixError(failures);
-
-    const at = options.checkpoint ?? (() => undefined);
-    for (const [index, action] of plan.actions.entries()) {
-      if (journal.done.has(action.id)) continue;
-      if (options.dryRun) {
-        options.log(`would ${describe(action)}`);
-        continue;
-      }
-      at(`${action.id}:start`);
-      if (action.kind === 'gate') await passGate(action, options);
-      else if (!(await alreadyDone(plan.actions, index, options.facts.repos))) {
-        const effect = refEffect(action);
-        const worktree = effect && checkedOut.get(refKey(effect.repo, effect.ref));
-        await runAction(action, options.facts.repos, { moveRef: worktree === undefined, checkpoint: (point) => at(`${action.id}:${point}`) });
-        if (worktree !== undefined) options.log(`note: ${effect!.ref.replace(/^refs\/heads\//, '')} is checked out in ${worktree}, so only the remote moves (the push below); run git pull there afterwards`);
-      }
-      await journal.finish(action.id);
-      at(`${action.id}:recorded`);
-      options.log(`${action.kind === 'open-pull-request' || action.kind === 'manual' ? 'next' : 'done'}: ${describe(action)}`);
-    }
+    await runActions(plan, journal, checkedOut, options);
     return 'complete';
   } finally {
     await locks?.release();
+  }
+}
+
+/** The actions the journal does not call done, in order, each recorded once finished. */
+async function runActions(plan: Plan, journal: Journal, checkedOut: ReadonlyMap<string, string>, options: ApplyOptions): Promise<void> {
+  const at = (name: string) => {
+    options.checkpoint?.(name);
+    options.signal?.throwIfAborted();
+  };
+  for (const [index, action] of plan.actions.entries()) {
+    if (journal.done.has(action.id)) continue;
+    if (options.dryRun) {
+      options.log(`would ${describe(action)}`);
+      continue;
+    }
+    at(`${action.id}:start`);
+    if (action.kind === 'gate') await passGate(action, options);
+    else if (!(await alreadyDone(plan.actions, index, options.facts.repos))) {
+      const effect = refEffect(action);
+      const worktree = effect && checkedOut.get(refKey(effect.repo, effect.ref));
+      await runAction(action, options.facts.repos, { moveRef: worktree === undefined, checkpoint: (point) => at(`${action.id}:${point}`) });
+      if (worktree !== undefined) options.log(`note: ${effect!.ref.replace(/^refs\/heads\//, '')} is checked out in ${worktree}, so only the remote moves (the push below); run git pull there afterwards`);
+    }
+    await journal.finish(action.id);
+    at(`${action.id}:recorded`);
+    options.log(`${action.kind === 'open-pull-request' || action.kind === 'manual' ? 'next' : 'done'}: ${describe(action)}`);
   }
 }
 
@@ -116,7 +142,7 @@ async function passGate(gate: GateAction, options: ApplyOptions): Promise<void> 
     if (options.waitUntil === undefined || Date.now() >= options.waitUntil)
       throw new HotfixError([diagnostic('HF410', `stopped at the gate: ${waiting}. Run hotfix apply again on the same plan once it is met; it goes on from here`)], 3);
     options.log(`waiting: ${waiting}`);
-    await new Promise((r) => setTimeout(r, options.pollMs ?? 10_000));
+    await sleep(options.pollMs ?? 10_000, undefined, options.signal ? { signal: options.signal } : {});
   }
 }
 

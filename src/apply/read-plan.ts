@@ -4,12 +4,13 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import { planId } from '../plan/plan-id.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../plan/types.js';
+import { controlCharacterProblem } from '../plan/control-characters.js';
 import validate from './generated/validate-plan.cjs';
 
 /** Plans are small; a larger file is not one of ours. */
 const MAX_PLAN_BYTES = 16 * 1024 * 1024;
 
-/** Reads a saved plan and proves it intact: JSON, a version we speak, the schema, the id. */
+/** Reads a saved plan and proves it intact: JSON, a version we speak, the schema, printable text, the id. */
 export async function readPlanFile(path: string, cwd: string): Promise<Plan> {
   const file = resolve(cwd, path);
   const unreadable = (e: NodeJS.ErrnoException) => fail('HF400', `cannot read plan ${path}: ${e.code === 'ENOENT' ? 'no such file' : (e.code ?? e.message)}`);
@@ -41,6 +42,8 @@ export function verifyPlan(data: unknown, name: string): Plan {
     const first = validate.errors?.[0];
     throw fail('HF401', `${name} is not a valid plan: ${first ? `${first.instancePath || '/'} ${first.message}` : 'schema mismatch'}`);
   }
+  const control = controlCharacterProblem(data);
+  if (control) throw fail('HF401', `${name} is not a valid plan: ${control}, which could rewrite the terminal it is shown on`);
   const plan = data as Plan;
   const expected = planId(plan);
   if (plan.id !== expected) throw fail('HF402', `${name} was changed after it was made: its body hashes to ${expected.slice(0, 19)}…, not to its id ${plan.id.slice(0, 19)}…`);

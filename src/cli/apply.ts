@@ -24,6 +24,8 @@ export class ApplyCommand extends HotfixCommand {
 
       A hotfix plan has a gate: the image CI builds from the hotfix branch must exist with the right revision label, and the required checks must be reported passed (\`--check NAME\`). Apply stops there with exit code 3 and says what it waits for; running it again on the same plan goes on from there. \`--wait 20m\` polls instead.
 
+      Ctrl-C (SIGINT) or SIGTERM stops it at the next safe point, with exit code 130 or 143: its locks are released and what it finished is recorded, so running it again goes on from there. Before it skips an action its journal records as done, it checks the result is still in place (HF414).
+
       On a terminal it asks for confirmation; elsewhere pass \`--auto-approve\`.
     `,
     examples: [
@@ -47,11 +49,12 @@ export class ApplyCommand extends HotfixCommand {
   protected async run(): Promise<number> {
     if (this.clusterState !== undefined && this.noCluster) throw new UsageError('--cluster-state and --no-cluster cannot be used together');
     const waitMs = this.wait === undefined ? undefined : parseDuration(this.wait);
-    const [{ readPlanFile }, { applyPlan }, { gateWaitsFor }, { killSwitch }, { HotfixError }, { diagnostic }] = await Promise.all([
+    const [{ readPlanFile }, { applyPlan }, { gateWaitsFor }, { killSwitch }, { stopOnSignals }, { HotfixError }, { diagnostic }] = await Promise.all([
       import('../apply/read-plan.js'),
       import('../apply/apply-plan.js'),
       import('../apply/check-gate.js'),
       import('../apply/kill-switch.js'),
+      import('../apply/stop-on-signals.js'),
       import('../diagnostics/errors.js'),
       import('../diagnostics/diagnostic.js'),
     ]);
@@ -70,15 +73,18 @@ export class ApplyCommand extends HotfixCommand {
 
     const passed = new Set(this.checks);
     const registry = { ...(this.dockerConfig !== undefined ? { dockerConfig: resolve(this.context.cwd, this.dockerConfig) } : {}) };
+    // A dry run holds no lock and writes nothing: a signal may end it the usual way.
+    const interruption = this.dryRun ? undefined : stopOnSignals((signal, exitCode) => new HotfixError([diagnostic('HF413', `apply stopped by ${signal}; its locks are released and what it finished is recorded: run hotfix apply again on the same plan to go on`)], exitCode));
     const outcome = await applyPlan(plan, {
       dryRun: this.dryRun,
+      ...(interruption ? { signal: interruption.signal } : {}),
       log: (line) => this.context.stdout.write(`${line}\n`),
       facts: { repos, cluster: (environment) => this.readCluster(plan.policy.file, environment) },
       checkGate: (gate) => gateWaitsFor(gate, passed, registry),
       breakLock: this.breakLock,
-      checkpoint: killSwitch(this.context.env.HOTFIX_TEST_KILL_AT),
+      checkpoint: killSwitch(this.context.env.HOTFIX_TEST_KILL_AT, this.context.env.HOTFIX_TEST_KILL_SIGNAL),
       ...(waitMs !== undefined ? { waitUntil: Date.now() + waitMs, pollMs: Math.min(10_000, Math.max(500, waitMs / 10)) } : {}),
-    });
+    }).finally(() => interruption?.dispose());
     if (outcome === 'already complete') this.context.stdout.write(`\nNothing to do: this plan was applied completely before (${plan.id}).\n`);
     else this.context.stdout.write(this.dryRun ? '\nDry run: every precondition holds; nothing was changed.\n' : `\nApply complete: ${plan.id}\n`);
     return EXIT.ok;

@@ -18,7 +18,7 @@ export const CODES = {
   HF102: { title: 'YAML syntax error', severity: 'error', help: 'Fix the YAML at the position shown.' },
   HF103: { title: 'duplicate key', severity: 'error', help: 'Each key may appear once per mapping; remove or rename one of them.' },
   HF104: { title: 'file too large', severity: 'error', help: 'Policy files are limited to 1 MiB; split the file or remove what is not policy.' },
-  HF105: { title: 'resource exhaustion', severity: 'error', help: 'Too many aliases or too deep nesting; write the values out plainly.' },
+  HF105: { title: 'resource exhaustion', severity: 'error', help: 'Too many aliases, too deep nesting, or a mapping key inside a mapping key; write the values out plainly.' },
   HF106: { title: 'no policy in file', severity: 'warning', help: 'The file holds no document with `kind: HotfixPolicy`; check the file name or its kind.' },
   HF107: { title: 'not exactly one policy', severity: 'error', help: 'A plan works from one policy: give --policy a file holding exactly one `kind: HotfixPolicy` document.' },
   HF110: { title: 'unknown property', severity: 'error', help: 'Remove the property or correct its spelling; the schema lists every property.' },
@@ -94,6 +94,7 @@ export const CODES = {
   HF345: { title: 'baseline from today', severity: 'warning', help: 'No config of the running version\'s time was found; the hotfix is tested against today\'s config of the baseline environment, which may lack what the old version needs.' },
   HF346: { title: 'plan not saved', severity: 'error', help: 'The plan could not be written where --out says: give a path to a regular file in a directory that exists and is writable.' },
   HF347: { title: 'pick changes nothing', severity: 'error', help: 'The picked commit\'s change is already in the deployed commit (or an earlier pick made it); leave it out of --pick.' },
+  HF348: { title: 'control character in the plan', severity: 'error', help: 'Something the plan copies (a commit message, a config file, a name) holds a control character that could steer a terminal; show and apply refuse such plans. Remove it at its source.' },
   // HF4xx: apply
   HF400: { title: 'plan unreadable', severity: 'error', help: 'The plan file is missing or is not JSON; give the path of a file written by hotfix plan --out.' },
   HF401: { title: 'plan invalid', severity: 'error', help: 'The plan does not match schemas/plan.schema.json; make it again with hotfix plan.' },
@@ -107,6 +108,8 @@ export const CODES = {
   HF409: { title: 'apply declined', severity: 'error', help: 'Nothing was changed.' },
   HF411: { title: 'branch checked out', severity: 'error', help: 'Apply never moves a branch that is checked out in a work tree; check out another branch there, or let the plan push (git.push) so only the remote moves.' },
   HF412: { title: 'repository locked', severity: 'error', help: 'Another apply holds the repository; wait for it. A lock whose process is gone can be taken over with --break-lock.' },
+  HF413: { title: 'apply interrupted', severity: 'error', help: 'A signal (Ctrl-C, SIGTERM) stopped apply at a safe point: its locks are released and the finished actions recorded. Run apply again on the same plan to go on.' },
+  HF414: { title: 'journal contradicted', severity: 'error', help: 'The journal of this plan records an action as done, but its result is not in the repository or on the remote (moved or deleted since), or the remote could not be asked. Find out what moved it and make the plan again, or retry once the remote answers.' },
   HF410: { title: 'gate not met', severity: 'error', help: 'Apply stopped at a gate (an image or a check it waits for); run apply again once it is met (it continues where it stopped), or pass --wait.' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -24,13 +24,20 @@ interface World {
   readonly applyArgs: (path: (p: string) => string) => string[];
 }
 
-/** Applies the plan uninterrupted once, then killed at each point and rerun; the refs must match. */
-async function crashEverywhere(world: World, plan: Plan): Promise<number> {
-  const repos = (path: (p: string) => string) => world.clones.flatMap(({ clone, remote }) => [path(clone), path(remote)]);
+const reposOf = (world: World, path: (p: string) => string) => world.clones.flatMap(({ clone, remote }) => [path(clone), path(remote)]);
+
+/** The refs after an uninterrupted apply: what every interrupted one must end with. */
+async function uninterruptedRefs(world: World): Promise<string> {
   const reference = copyScenario(world.root, world.clones);
   const clean = await runCliAsync(['apply', '--auto-approve', ...world.applyArgs(reference.path), world.planFile], { cwd: reference.root });
   assert.is(clean.code, 0, clean.stderr);
-  const expected = allRefs(repos(reference.path));
+  return allRefs(reposOf(world, reference.path));
+}
+
+/** Applies the plan uninterrupted once, then killed at each point and rerun; the refs must match. */
+async function crashEverywhere(world: World, plan: Plan): Promise<number> {
+  const repos = (path: (p: string) => string) => reposOf(world, path);
+  const expected = await uninterruptedRefs(world);
 
   const points = killPoints(plan);
   for (const point of points) {
@@ -53,6 +60,39 @@ async function crashEverywhere(world: World, plan: Plan): Promise<number> {
   }
   return points.length;
 }
+
+/**
+ * Ctrl-C at each point: apply stops at the next checkpoint (or finishes, after the last),
+ * says so in one line with exit 130, leaves no lock, and a plain rerun ends with the refs of
+ * an uninterrupted apply.
+ */
+async function interruptEverywhere(world: World, plan: Plan): Promise<number> {
+  const expected = await uninterruptedRefs(world);
+  const points = killPoints(plan);
+  for (const point of points) {
+    const copy = copyScenario(world.root, world.clones);
+    const args = ['apply', '--auto-approve', ...world.applyArgs(copy.path), world.planFile];
+    const stopped = await runCliAsync(args, { cwd: copy.root, env: { HOTFIX_TEST_KILL_AT: point, HOTFIX_TEST_KILL_SIGNAL: 'SIGINT' } });
+    if (stopped.code !== 0 || point !== points[points.length - 1]) {
+      assert.is(stopped.code, 130, `${point}: exit ${stopped.code} (${stopped.signal}) ${stopped.stderr}`);
+      assert.match(stopped.stderr, /^[^\n]*apply stopped by SIGINT; .*\[HF413\]\n$/, point);
+    }
+    for (const { clone } of world.clones) assert.not.ok(existsSync(join(copy.path(clone), '.git', 'hotfix', 'apply.lock')), `${point}: a lock is left`);
+    const rerun = await runCliAsync(args, { cwd: copy.root });
+    assert.is(rerun.code, 0, `${point}: ${rerun.stderr}`);
+    assert.is(allRefs(reposOf(world, copy.path)), expected, `${point}: the final refs differ from an uninterrupted apply`);
+  }
+  return points.length;
+}
+
+test('rollback plan: Ctrl-C at every checkpoint, exit 130 and no lock left, rerun, same refs as an uninterrupted apply', async () => {
+  const s = await gitopsScenario();
+  const { plan } = planRollback(s, ['--reason', 'interrupt test']);
+  const planFile = join(s.root, 'plan.json');
+  writeFileSync(planFile, JSON.stringify(plan));
+  const count = await interruptEverywhere({ root: s.root, planFile, clones: [{ clone: s.configRepo, remote: s.remote }], applyArgs: (path) => ['--repo', `deploy=${path(s.configRepo)}`, '--cluster-state', s.clusterStateFile] }, plan!);
+  console.log(`rollback: ${count} interrupt points`);
+});
 
 test('rollback plan: kill -9 at every checkpoint, rerun, same refs as an uninterrupted apply', async () => {
   const s = await gitopsScenario();

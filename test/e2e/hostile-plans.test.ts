@@ -65,5 +65,22 @@ RESEALED.forEach(([label, edit, expect], i) => {
   });
 });
 
+const pullRequest = plan.actions.findIndex((a) => a.kind === 'open-pull-request');
+/** Sealed plans whose text would steer the terminal they are reviewed on: refused where read. */
+const CONTROL: Array<[string, (p: Record<string, any>) => void, RegExp]> = [
+  ['an escape sequence in a note', (p) => (p.notes[0] = 'fine\x1b[2A\x1b[Kcovered'), /control character \(U\+001B\) in \/notes\/0.*\[HF401\]/],
+  ['a carriage return and erase in a pull-request title', (p) => (p.actions[pullRequest].title = 'Revert\r\x1b[K'), new RegExp(`control character \\(U\\+000D\\) in /actions/${pullRequest}/title.*\\[HF401\\]`)],
+  ['a C1 CSI in a commit message', (p) => (p.actions[commit].message += '\x9b2J'), new RegExp(`\\(U\\+009B\\) in /actions/${commit}/message.*\\[HF401\\]`)],
+  ['a lone carriage return in a diff', (p) => (p.actions[commit].changes[0].diff = p.actions[commit].changes[0].diff.replace('\n+', '\n+\r')), /\(U\+000D\) in \/actions\/\d+\/changes\/0\/diff.*\[HF401\]/],
+  ['a newline in a branch name', (p) => (p.deployed.configBranch = 'main\nmain'), /\(U\+000A\) in \/deployed\/configBranch.*\[HF401\]/],
+  ['DEL in a repository name', (p) => (p.repos = { 'de\x7fploy': p.repos.deploy }), /\(U\+007F\) in a key of \/repos.*\[HF401\]/],
+];
+CONTROL.forEach(([label, edit, expect], i) => {
+  const file = join(s.root, `control-${i}.json`);
+  writeFileSync(file, resealed(plan, edit));
+  cases.push({ name: `show --format ${i % 2 ? 'markdown' : 'text'}: ${label}`, args: ['show', '--format', i % 2 ? 'markdown' : 'text', file], cwd: s.root, repos, expect });
+  cases.push({ name: `apply: ${label}`, args: ['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, file], cwd: s.root, repos, expect });
+});
+
 hostileCorpus('hostile plan files', cases);
 test.run();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -162,6 +162,18 @@ test('a pick whose change is there already (the deployed commit itself, or the s
   assert.is(twice.code, 1);
   assert.match(twice.stderr, new RegExp(`${fix.slice(0, 7)} changes nothing on top of the deployed commit and the picks before it: .*\\[HF347\\]`));
   assert.is((await plan(s, [fix])).code, 0, 'the fix alone is planned');
+});
+
+test('a picked commit whose message could steer the terminal is refused by plan (HF348), as show and apply would refuse the plan; nothing is saved', async () => {
+  const s = await scenario();
+  writeFileSync(join(s.appRepo, 'escape.txt'), 'x\n');
+  git(s.appRepo, 'add', 'escape.txt');
+  git(s.appRepo, '-c', 'user.name=a', '-c', 'user.email=a@a', 'commit', '-q', '-m', 'fix \x1b[2Jhidden');
+  const r = await plan(s, [git(s.appRepo, 'rev-parse', 'HEAD')]);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /a control character \(U\+001B\) in \/actions\/\d+\/message.*\[HF348\]/);
+  assert.not.match(r.stderr + r.stdout, /\x1b/);
+  assert.not.ok(existsSync(r.file), 'no plan saved');
 });
 
 test('merge-back that conflicts is left to a person, and said so; git flow shape with a release branch', async () => {

@@ -51,6 +51,11 @@ export abstract class PlanCommand extends HotfixCommand {
   protected async finish(outcome: { plan?: Plan; diagnostics: readonly Diagnostic[] }, repos: Readonly<Record<string, string>>): Promise<number> {
     if (!outcome.plan) throw new HotfixError(outcome.diagnostics);
     const plan = outcome.plan;
+    // What show and apply would refuse (a commit message, a file or a name that could steer
+    // the terminal) is refused here, before it is printed or saved.
+    const { controlCharacterProblem } = await import('../../plan/control-characters.js');
+    const control = controlCharacterProblem(plan);
+    if (control) throw new HotfixError([diagnostic('HF348', `the plan would hold ${control}, which could rewrite the terminal it is shown on; remove it at its source (a commit message, a config file, a name)`)]);
     if (plan.actions.some((a) => a.kind === 'commit' && a.render)) {
       const [{ checkPlanRenders }, { renderFindings }] = await Promise.all([import('../../state/render/check-plan-renders.js'), import('../../plan/render-findings.js')]);
       const findings = renderFindings(await checkPlanRenders(plan, repos));

@@ -1,0 +1,23 @@
+import { constants } from 'node:os';
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Turns the first SIGINT or SIGTERM into an aborted signal instead of a kill, so apply stops
+ * at its next checkpoint, releases its locks and keeps its journal. `reason` makes the error
+ * apply then throws, from the signal and its conventional exit code (128 + number). A
+ * second signal kills at once, as the listeners are gone by then (like kill -9: a rerun
+ * needs --break-lock).
+ */
+export function stopOnSignals(reason: (signal: NodeJS.Signals, exitCode: number) => unknown): { readonly signal: AbortSignal; readonly dispose: () => void } {
+  const controller = new AbortController();
+  const dispose = () => {
+    for (const name of SIGNALS) process.off(name, stop);
+  };
+  const stop = (name: NodeJS.Signals) => {
+    dispose();
+    controller.abort(reason(name, 128 + constants.signals[name]));
+  };
+  for (const name of SIGNALS) process.on(name, stop);
+  return { signal: controller.signal, dispose };
+}

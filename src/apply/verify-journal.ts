@@ -1,0 +1,57 @@
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Action, Plan } from '../plan/types.js';
+import { git } from '../state/git/run-git.js';
+import { isAncestor } from '../state/git/read.js';
+import { isDone, refEffect, refKey } from './ref-effects.js';
+import { refValue, repoPath, type Facts } from './verify-preconditions.js';
+
+/**
+ * The journal only says which actions finished; before apply skips one (or calls the plan
+ * complete), its result must still be there: the local ref at the planned value, the
+ * remote refs at the pushed ones. A branch that moved on past that value still holds it.
+ * One finding per action whose result is missing or cannot be checked.
+ */
+export async function journalContradictions(plan: Plan, done: ReadonlySet<string>, repos: Facts['repos'], checkedOut: ReadonlyMap<string, string>): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  for (const [index, action] of plan.actions.entries()) {
+    if (!done.has(action.id)) continue;
+    const problem = action.kind === 'push' ? await pushMissing(action, repos) : await refMissing(plan.actions, index, repos, checkedOut);
+    if (problem) out.push(diagnostic('HF414', `the journal of this plan records ${action.id} as done, but ${problem}`));
+  }
+  return out;
+}
+
+async function refMissing(actions: readonly Action[], index: number, repos: Facts['repos'], checkedOut: ReadonlyMap<string, string>): Promise<string | undefined> {
+  const effect = refEffect(actions[index]!);
+  if (!effect) return undefined; // gates and steps for a person leave nothing to check
+  const repo = repoPath(repos, effect.repo);
+  const now = await refValue(repo, effect.ref);
+  if (isDone(actions, index, now)) return undefined;
+  if (effect.ref.startsWith('refs/heads/') && (await contains(repo, now, effect.to))) return undefined;
+  // A branch checked out in a work tree moves only on the remote (the push checks that).
+  if (checkedOut.has(refKey(effect.repo, effect.ref)) && (await hasCommit(repo, effect.to))) return undefined;
+  return `${effect.repo}: ${effect.ref} is ${now ? `at ${now.slice(0, 7)}` : 'missing'}, not at ${effect.to.slice(0, 7)}; find out what moved it, then make the plan again`;
+}
+
+async function pushMissing(action: Extract<Action, { kind: 'push' }>, repos: Facts['repos']): Promise<string | undefined> {
+  const repo = repoPath(repos, action.repo);
+  const result = await git(repo, ['ls-remote', '--end-of-options', action.remote, ...action.refs.map((r) => r.ref)], { okCodes: [1, 128] });
+  if (result.code !== 0) return `${action.remote} could not be asked whether it holds ${action.refs.map((r) => r.ref).join(', ')} (git ls-remote failed); retry once it answers`;
+  // ls-remote matches patterns by their tail: only the exact names count.
+  const remote = new Map(result.stdout.split('\n').filter(Boolean).map((line) => [line.split('\t')[1]!, line.split('\t')[0]!]));
+  for (const { ref, sha } of action.refs) {
+    const now = remote.get(ref);
+    if (now === sha || (ref.startsWith('refs/heads/') && (await contains(repo, now, sha)))) continue;
+    return `${ref} on ${action.remote} is ${now ? `at ${now.slice(0, 7)}` : 'missing'}, not at ${sha.slice(0, 7)}; find out what moved it, then make the plan again`;
+  }
+  return undefined;
+}
+
+/** Whether the commit `tip` has `planned` in its history; false when either is unknown here. */
+async function contains(repo: string, tip: string | undefined, planned: string): Promise<boolean> {
+  return tip !== undefined && (await hasCommit(repo, tip)) && (await hasCommit(repo, planned)) && isAncestor(repo, planned, tip);
+}
+
+async function hasCommit(repo: string, sha: string): Promise<boolean> {
+  return (await git(repo, ['cat-file', '-e', `${sha}^{commit}`], { okCodes: [1, 128] })).code === 0;
+}
