@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
+import { fsErrorWords } from '../diagnostics/fs-error-words.js';
 import { planId } from '../plan/plan-id.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../plan/types.js';
 import { controlCharacterProblem } from '../plan/control-characters.js';
@@ -13,7 +14,7 @@ const MAX_PLAN_BYTES = 16 * 1024 * 1024;
 /** Reads a saved plan and proves it intact: JSON, a version we speak, the schema, printable text, the id. */
 export async function readPlanFile(path: string, cwd: string): Promise<Plan> {
   const file = resolve(cwd, path);
-  const unreadable = (e: NodeJS.ErrnoException) => fail('HF400', `cannot read plan ${path}: ${e.code === 'ENOENT' ? 'no such file' : (e.code ?? e.message)}`);
+  const unreadable = (e: NodeJS.ErrnoException) => fail('HF400', `cannot read plan ${path}: ${fsErrorWords(e)}`);
   // A FIFO or a device would hang or never end: only a regular file of a plan's size is read.
   const info = await stat(file).catch((e: NodeJS.ErrnoException) => {
     throw unreadable(e);

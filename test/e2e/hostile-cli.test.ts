@@ -128,6 +128,7 @@ test('--out and --cluster-state: an empty path is a usage error; file-system err
   chmodSync(locked, 0o700);
   const cluster = runCli(['plan', 'rollback', '--policy', s.policyFile, '--env', 'production', '--repo', `deploy=${s.configRepo}`, '--cluster-state', 'nope.json', '--reason', 'r'], { cwd: s.root });
   assertOneLine(cluster, 1, /cannot read --cluster-state .*nope\.json: no such file or directory {2}\[HF205\]/);
+  assertOneLine(runCli(['show', 'nope-plan.json'], { cwd: s.root }), 1, /cannot read plan nope-plan\.json: no such file or directory {2}\[HF400\]/);
 });
 
 test.run();

@@ -72,7 +72,7 @@ test('reading the config: missing is anonymous, unreadable or not JSON is HF212'
   writeFileSync(join(dir, 'bad.json'), '{"auths": ');
   assert.match(await failureOf(readDockerConfig(join(dir, 'bad.json'))), /is not JSON \[HF212\]/);
   mkdirSync(join(dir, 'a-directory'));
-  assert.match(await failureOf(readDockerConfig(join(dir, 'a-directory'))), /cannot read the docker config .*EISDIR \[HF212\]/);
+  assert.match(await failureOf(readDockerConfig(join(dir, 'a-directory'))), /cannot read the docker config .*: it is a directory \[HF212\]/);
   writeFileSync(join(dir, 'good.json'), JSON.stringify({ auths: {} }));
   assert.equal(await readDockerConfig(join(dir, 'good.json')), { auths: {} });
 });

@@ -54,13 +54,17 @@ export async function readClusterLive(ref: ClusterRef, kubectl = 'kubectl'): Pro
 /** Pure: picks the workload and its pods out of kubectl JSON (one object or a List). */
 export function clusterStateFrom(json: unknown, ref: ClusterRef, source: ClusterState['source']): ClusterState {
   // The file or kubectl may hold anything: every field is read for the type it must have.
-  const objects = isObject(json) && Array.isArray(json.items) ? json.items.filter(isObject) : isObject(json) ? [json] : [];
+  if (!isObject(json) || (Object.hasOwn(json, 'items') && !Array.isArray(json.items)))
+    throw unreadable(`the ${source === 'file' ? '--cluster-state file' : 'kubectl output'} is not kubectl JSON: expected one object, or a List whose items are objects`);
+  const objects = Array.isArray(json.items) ? json.items.filter(isObject) : [json];
   const [kind, name] = ref.workload.split('/') as [string, string];
   const workload = objects.find((o) => text(o.kind)?.toLowerCase() === kind && text(field(o, 'metadata', 'name')) === name);
   if (!workload) throw new HotfixError([diagnostic('HF206', `${ref.workload} is not in the cluster state (namespace ${ref.namespace})`)]);
   const containers = list(field(workload, 'spec', 'template', 'spec', 'containers')).filter(isObject);
-  const image = text(containers.find((c) => c.name === ref.container)?.image);
-  if (!image) throw new HotfixError([diagnostic('HF206', `${ref.workload} has no container "${ref.container}" (it has ${containers.map((c) => text(c.name)).filter(Boolean).join(', ') || 'none'})`)]);
+  const container = containers.find((c) => c.name === ref.container);
+  if (!container) throw new HotfixError([diagnostic('HF206', `${ref.workload} has no container "${ref.container}" (it has ${containers.map((c) => text(c.name)).filter(Boolean).join(', ') || 'none'})`)]);
+  const image = text(container.image);
+  if (!image) throw unreadable(`${ref.workload}'s container "${ref.container}" has ${container.image === '' ? 'an empty image' : container.image === undefined ? 'no image' : `an image that is ${kindOf(container.image)}, not a string`}: not what kubectl prints`);
 
   const labels = selectorOf(workload);
   const pods = objects.filter((o) => o.kind === 'Pod' && Object.entries(labels).every(([k, v]) => field(o, 'metadata', 'labels', k) === v));
@@ -113,6 +117,11 @@ function field(value: unknown, ...path: string[]): unknown {
 
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
+}
+
+/** What a JSON value is, for a message: "a number", "null", "a list". */
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
 }
 
 function text(value: unknown): string | undefined {

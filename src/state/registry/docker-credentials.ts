@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { accessError } from './registry-errors.js';
 import { isDockerHub } from './registry-host.js';
+import { fsErrorWords } from '../../diagnostics/fs-error-words.js';
 
 export interface Credentials {
   readonly username: string;
@@ -30,7 +31,7 @@ export async function readDockerConfig(path: string): Promise<unknown> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw accessError(`cannot read the docker config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw accessError(`cannot read the docker config ${path}: ${fsErrorWords(error)}`);
   }
   try {
     return JSON.parse(text);
