@@ -56,7 +56,7 @@ export function parseDocuments(file: string, text: string): ParsedFile {
       const range = rangeOf(doc.range ?? [0, 0]);
       if (error instanceof ReferenceError && message.startsWith('Unresolved alias')) diagnostics.push(diagnostic('HF102', message, { file, range }));
       else {
-        const reason = error instanceof ReferenceError ? `more than ${MAX_ALIAS_COUNT} aliases (an alias bomb?)` : 'nesting too deep';
+        const reason = error instanceof ReferenceError ? `its aliases expand to more than ${MAX_ALIAS_COUNT} values (an alias bomb?; an alias inside an anchored value counts each time that value is used)` : 'nesting too deep';
         diagnostics.push(diagnostic('HF105', `document ${index + 1} was not read: ${reason}`, { file, range }));
       }
     }

@@ -101,7 +101,7 @@ function readText(path: string): string | Unreadable {
     if (size > MAX_POLICY_BYTES) {
       const head = Buffer.alloc(64 * 1024);
       const bytesRead = readSync(fd, head, 0, head.length, 0);
-      return { code: 'HF104', message: `file is ${(size / 1024 / 1024).toFixed(1)} MiB; policy files are limited to 1 MiB`, mentionsPolicy: looksLikePolicy(head.subarray(0, bytesRead).toString('latin1')) };
+      return { code: 'HF104', message: `file is ${size.toLocaleString('en-US')} bytes; policy files are limited to 1 MiB (${MAX_POLICY_BYTES.toLocaleString('en-US')} bytes)`, mentionsPolicy: looksLikePolicy(head.subarray(0, bytesRead).toString('latin1')) };
     }
     const bytes = readFileSync(fd);
     const mentionsPolicy = () => looksLikePolicy(bytes.toString('latin1'));

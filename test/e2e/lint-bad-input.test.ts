@@ -48,7 +48,9 @@ test('a JSON file: JSON is YAML, so a JSON policy is checked like any other', ()
 test('YAML alias bomb (billion laughs): HF105, quickly', () => {
   let text = 'apiVersion: hotfix.dev/v1alpha1\nkind: HotfixPolicy\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
   for (let i = 1; i < 10; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
-  assert.equal(codes(lintFile('bomb.yaml', text)), ['HF105']);
+  const bomb = lintFile('bomb.yaml', text);
+  assert.equal(codes(bomb), ['HF105']);
+  assert.match(JSON.stringify(bomb.json.diagnostics), /its aliases expand to more than 100 values/);
 });
 
 test('keys nested in keys (`? ? ? …`, which yaml would stringify at every level): HF105 at the inner key; one collection key is still read', () => {
@@ -68,9 +70,11 @@ test('nesting 10,000 deep: HF105 in flow style; in block style the indentation a
   assert.equal(codes(lintFile('deep-flow.yaml', flow)), ['HF105']);
 });
 
-test('a 20 MB file: HF104 without parsing it', () => {
+test('a 20 MB file: HF104 without parsing it; just over the limit, the message gives both sizes in bytes', () => {
   const big = valid + '#' + 'x'.repeat(20 * 1024 * 1024) + '\n';
   assert.equal(codes(lintFile('big.yaml', big)), ['HF104']);
+  const over = lintFile('over.yaml', 'x'.repeat(1024 * 1024 + 3));
+  assert.match(JSON.stringify(over.json.diagnostics), /file is 1,048,579 bytes; policy files are limited to 1 MiB \(1,048,576 bytes\)/);
 });
 
 test('a path that does not exist: HF100, exit 1', () => {
