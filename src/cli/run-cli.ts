@@ -85,7 +85,12 @@ function parseFailure(error: unknown, argv: readonly string[], cli: Cli<HotfixCo
 
 /** The command the command line names (a bad option value has no candidates to tell it). */
 function commandNamedBy(cli: Cli<HotfixContext>, argv: readonly string[]): string | undefined {
-  return cli.definitions().map(({ path }) => path).find((path) => path.split(' ').slice(1).every((word, i) => argv[i] === word));
+  return cli.definitions().map(({ path }) => path).find((path) => namesCommand(argv, path));
+}
+
+/** Whether the command line starts with the command's words (`hotfix plan rollback` → plan, rollback). */
+function namesCommand(argv: readonly string[], command: string): boolean {
+  return command.split(' ').slice(1).every((word, i) => argv[i] === word);
 }
 
 function usageError(context: HotfixContext, line: string, help: string): number {
@@ -108,7 +113,7 @@ function missingRequiredOptions(candidates: readonly Candidate[], argv: readonly
   for (const { usage, reason } of candidates) {
     const command = commandOf(usage);
     if (reason !== null || command === undefined) continue;
-    if (!command.split(' ').slice(1).every((word, i) => argv[i] === word)) continue;
+    if (!namesCommand(argv, command)) continue;
     const required = [...usage.matchAll(/<(-[^ >]+) #\d+>/g)].map((m) => m[1]!.split(','));
     const options = required.filter((names) => !names.some((name) => given.has(name))).map((names) => names.at(-1)!);
     if (options.length > 0) return { command, options };

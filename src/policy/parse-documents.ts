@@ -3,7 +3,7 @@ import { diagnostic, type Diagnostic, type SourceRange } from '../diagnostics/di
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Locate } from './data-path.js';
 import { makeLocate } from './source-map.js';
-import { NESTED_KEY_REASON, nestedCollectionKey } from '../yaml/key-nesting.js';
+import { plainData } from '../yaml/plain-data.js';
 
 export interface ParsedDocument {
   /** Position of the document in its file, 0 for the first. */
@@ -17,9 +17,6 @@ export interface ParsedFile {
   readonly documents: readonly ParsedDocument[];
   readonly diagnostics: readonly Diagnostic[];
 }
-
-/** Aliases allowed per document before it counts as an alias bomb (yaml's own default). */
-const MAX_ALIAS_COUNT = 100;
 
 /** Parses every YAML document of a file. Pure: never throws on bad input. */
 export function parseDocuments(file: string, text: string): ParsedFile {
@@ -41,24 +38,11 @@ export function parseDocuments(file: string, text: string): ParsedFile {
       for (const d of yamlErrors(doc, file, rangeOf)) diagnostics.push(d);
       return;
     }
-    const nestedKey = nestedCollectionKey(doc);
-    if (nestedKey) {
-      diagnostics.push(diagnostic('HF105', `document ${index + 1} was not read: ${NESTED_KEY_REASON}`, { file, range: rangeOf(nestedKey.range ?? doc.range ?? [0, 0]) }));
-      return;
-    }
-    try {
-      const value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-      documents.push({ index, value, locate: makeLocate(doc, lineCounter) });
-    } catch (error) {
-      // toJS throws a ReferenceError for an alias bomb, and for an alias whose anchor is
-      // nowhere before it (a plain mistake); a RangeError when nesting is too deep.
-      const message = (error as Error).message;
-      const range = rangeOf(doc.range ?? [0, 0]);
-      if (error instanceof ReferenceError && message.startsWith('Unresolved alias')) diagnostics.push(diagnostic('HF102', message, { file, range }));
-      else {
-        const reason = error instanceof ReferenceError ? `its aliases expand to more than ${MAX_ALIAS_COUNT} values (an alias bomb?; an alias inside an anchored value counts each time that value is used)` : 'nesting too deep';
-        diagnostics.push(diagnostic('HF105', `document ${index + 1} was not read: ${reason}`, { file, range }));
-      }
+    const data = plainData(doc);
+    if ('value' in data) documents.push({ index, value: data.value, locate: makeLocate(doc, lineCounter) });
+    else {
+      const range = rangeOf(data.node?.range ?? doc.range ?? [0, 0]);
+      diagnostics.push(data.refused === 'broken' ? diagnostic('HF102', data.why, { file, range }) : diagnostic('HF105', `document ${index + 1} was not read: ${data.why}`, { file, range }));
     }
   });
   return { documents, diagnostics };

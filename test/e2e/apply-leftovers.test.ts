@@ -1,14 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildAppScenario } from '../../fixtures/app-scenario.js';
-import type { Plan } from '../../src/plan/types.js';
-import { pushImage } from '../helpers/push-image.js';
 import { applyPlan, gitOut, planRollback, refs, scenario } from '../helpers/rollback-scenario.js';
 import { CLI, runCliAsync, type CliResult } from '../helpers/run-cli.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { gatedHotfix } from '../helpers/gated-hotfix.js';
 import { startTestRegistry } from '../helpers/test-registry.js';
 
 // What an earlier apply leaves behind, and what the next one makes of it: a lock nobody can
@@ -105,12 +102,7 @@ function signalWhen(args: readonly string[], cwd: string, ready: RegExp, signal:
 test('SIGTERM or SIGINT while apply waits at the gate: exit 143 or 130, one line, locks released, a rerun goes on', async () => {
   const registry = await startTestRegistry();
   try {
-    const s = await buildAppScenario(tempDir(), registry.host, { seed: 12 });
-    await pushImage(registry.host, { name: 'team/shop-api', tag: s.deployed.tag, labels: { 'org.opencontainers.image.revision': s.deployed.commit } });
-    const planFile = join(s.root, 'plan.json');
-    const planned = await runCliAsync(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--out', planFile], { cwd: s.root });
-    assert.is(planned.code, 0, planned.stderr);
-    const args = ['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'smoke', planFile];
+    const { s, args, meetGate } = await gatedHotfix(registry.host, 12);
     for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
       const stopped = await signalWhen([...args.slice(0, 2), '--wait', '10m', ...args.slice(2)], s.root, /^waiting: /m, signal);
       assert.is(stopped.code, code, stopped.stderr);
@@ -118,9 +110,7 @@ test('SIGTERM or SIGINT while apply waits at the gate: exit 143 or 130, one line
       assert.is(stopped.stderr.trim().split('\n').length, 1, stopped.stderr);
       for (const repo of [s.appRepo, s.configRepo]) assert.not.ok(existsSync(lockFile(repo)), `${repo}: the lock is released`);
     }
-    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
-    const head = (plan.actions.filter((a) => a.kind === 'cherry-pick').pop() as { commit: string }).commit;
-    await pushImage(registry.host, { name: 'team/shop-api', tag: plan.target.image.split(':').pop()!, labels: { 'org.opencontainers.image.revision': head } });
+    await meetGate();
     const rerun = await runCliAsync(args, { cwd: s.root });
     assert.is(rerun.code, 0, rerun.stderr);
     assert.match(rerun.stdout, /Apply complete/);

@@ -2,14 +2,11 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildAppScenario } from '../../fixtures/app-scenario.js';
 import { verifyPlan } from '../../src/apply/read-plan.js';
 import { HotfixError } from '../../src/diagnostics/errors.js';
-import type { Plan } from '../../src/plan/types.js';
-import { pushImage } from '../helpers/push-image.js';
 import { applyPlan, gitOut, planRollback, refs, scenario } from '../helpers/rollback-scenario.js';
 import { runCliAsync } from '../helpers/run-cli.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { gatedHotfix } from '../helpers/gated-hotfix.js';
 import { startTestRegistry } from '../helpers/test-registry.js';
 
 const REASON = ['--reason', 'safety test'];
@@ -17,21 +14,14 @@ const REASON = ['--reason', 'safety test'];
 test('two applies started together on the same repos: exactly one proceeds', async () => {
   const registry = await startTestRegistry();
   try {
-    const s = await buildAppScenario(tempDir(), registry.host, { seed: 11 });
-    await pushImage(registry.host, { name: 'team/shop-api', tag: s.deployed.tag, labels: { 'org.opencontainers.image.revision': s.deployed.commit } });
-    const planFile = join(s.root, 'plan.json');
-    const planned = await runCliAsync(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--out', planFile], { cwd: s.root });
-    assert.is(planned.code, 0, planned.stderr);
-    const args = ['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'smoke', planFile];
+    const { s, args, meetGate } = await gatedHotfix(registry.host, 11);
     // The first waits at the gate, holding the locks; the second comes while it waits.
     const first = runCliAsync([...args.slice(0, 2), '--wait', '20s', ...args.slice(2)], { cwd: s.root });
     await new Promise((r) => setTimeout(r, 2500));
     const second = await runCliAsync(args, { cwd: s.root });
     assert.is(second.code, 1);
     assert.match(second.stderr, /is locked by another apply: .*\(pid \d+, since .*\[HF412\]/);
-    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
-    const head = (plan.actions.filter((a) => a.kind === 'cherry-pick').pop() as { commit: string }).commit;
-    await pushImage(registry.host, { name: 'team/shop-api', tag: plan.target.image.split(':').pop()!, labels: { 'org.opencontainers.image.revision': head } });
+    await meetGate();
     const done = await first;
     assert.is(done.code, 0, done.stderr);
     // Locks are released at the end: a third apply finds the plan complete.

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { nestedCollectionKey } from '../../yaml/key-nesting.js';
+import { plainData, valueOr } from '../../yaml/plain-data.js';
 import { quickParse } from '../../yaml/quick-parse.js';
 import type { FluxObject } from '../types.js';
 import { git } from './run-git.js';
@@ -38,12 +38,5 @@ export function fluxObjectsIn(file: string, text: string): FluxObject[] {
 
 /** Each document's value, read with `yaml`; a broken one, or one too expensive to read (an alias bomb, nesting too deep, keys in keys), is null. */
 function documentValues(text: string): unknown[] {
-  return parseAllDocuments(text, { logLevel: 'error' }).map((doc) => {
-    if (doc.errors.length > 0 || nestedCollectionKey(doc)) return null;
-    try {
-      return doc.toJS({ maxAliasCount: 100 });
-    } catch {
-      return null;
-    }
-  });
+  return parseAllDocuments(text, { logLevel: 'error' }).map((doc) => (doc.errors.length > 0 ? null : valueOr(plainData(doc), null)));
 }

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { parseDocument } from 'yaml';
-import { nestedCollectionKey } from '../../yaml/key-nesting.js';
+import { plainData, valueOr } from '../../yaml/plain-data.js';
 import { repoPath } from './repo-path.js';
 
 /** A file of the rendered tree by repository-relative path; undefined when there is no such file. */
@@ -59,12 +59,8 @@ function kustomizationIn(read: ReadFile, dir: string): Kustomization | undefined
 
 /** kubectl rendered this tree already, so a kustomization that does not parse is not one it used. */
 function parseQuietly(text: string): unknown {
-  try {
-    const doc = parseDocument(text, { logLevel: 'error' });
-    return doc.errors.length > 0 || nestedCollectionKey(doc) ? undefined : doc.toJS();
-  } catch {
-    return undefined;
-  }
+  const doc = parseDocument(text, { logLevel: 'error' });
+  return doc.errors.length > 0 ? undefined : valueOr(plainData(doc), undefined);
 }
 
 function setsImage(data: Record<string, unknown>, names: readonly string[]): boolean {

@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
-import { NESTED_KEY_REASON, nestedCollectionKey } from '../../yaml/key-nesting.js';
+import { plainData } from '../../yaml/plain-data.js';
 import { quickParse } from '../../yaml/quick-parse.js';
 
 type Manifest = { kind?: unknown; metadata?: { name?: unknown }; spec?: { template?: { spec?: { containers?: unknown } } } };
@@ -31,6 +31,9 @@ function documentValues(output: string, renderDir: string): unknown[] {
   const error = docs.flatMap((d) => d.errors)[0];
   // The first line of yaml's message says what is wrong; the rest is a source excerpt.
   if (error) throw new HotfixError([diagnostic('HF216', `kubectl kustomize ${renderDir || '.'} printed output that is not YAML: ${error.message.split('\n')[0]}`)]);
-  if (docs.some((d) => nestedCollectionKey(d))) throw new HotfixError([diagnostic('HF216', `kubectl kustomize ${renderDir || '.'} printed output that cannot be read safely: ${NESTED_KEY_REASON}`)]);
-  return docs.map((d) => d.toJS() as unknown);
+  return docs.map((doc) => {
+    const data = plainData(doc);
+    if ('value' in data) return data.value;
+    throw new HotfixError([diagnostic('HF216', `kubectl kustomize ${renderDir || '.'} printed output that cannot be read safely: ${data.why}`)]);
+  });
 }
