@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { BatchOutput, type BatchAnswer } from './batch-output.js';
 import { GIT_ENV } from './run-git.js';
 
 /**
@@ -7,16 +8,13 @@ import { GIT_ENV } from './run-git.js';
  */
 export class CatFileBatch {
   private readonly child: ChildProcessWithoutNullStreams;
-  private buffer = Buffer.alloc(0);
-  private readonly waiting: Array<{ resolve: (object: { type: string; content: Buffer } | undefined) => void; reject: (e: Error) => void }> = [];
+  private readonly waiting: Array<{ resolve: (answer: BatchAnswer) => void; reject: (e: Error) => void }> = [];
+  private readonly output = new BatchOutput((answer) => this.waiting.shift()?.resolve(answer));
   private failure: Error | undefined;
 
   constructor(repo: string) {
     this.child = spawn('git', ['cat-file', '--batch'], { cwd: repo, env: { ...process.env, ...GIT_ENV } });
-    this.child.stdout.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-      this.drain();
-    });
+    this.child.stdout.on('data', (chunk: Buffer) => this.output.push(chunk));
     const fail = (error: Error) => {
       this.failure = error;
       for (const w of this.waiting.splice(0)) w.reject(error);
@@ -44,7 +42,7 @@ export class CatFileBatch {
     return found?.type === 'tree' ? found.content : undefined;
   }
 
-  private readObject(object: string): Promise<{ type: string; content: Buffer } | undefined> {
+  private readObject(object: string): Promise<BatchAnswer> {
     if (this.failure) return Promise.reject(this.failure);
     if (/[\n\r]/.test(object)) return Promise.reject(new Error('object name contains a line break'));
     return new Promise((resolve, reject) => {
@@ -55,25 +53,5 @@ export class CatFileBatch {
 
   close(): void {
     this.child.stdin.end();
-  }
-
-  private drain(): void {
-    while (this.waiting.length > 0) {
-      const newline = this.buffer.indexOf(10);
-      if (newline < 0) return;
-      const header = this.buffer.subarray(0, newline).toString('utf8');
-      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-        this.buffer = this.buffer.subarray(newline + 1);
-        this.waiting.shift()!.resolve(undefined);
-        continue;
-      }
-      const [, type, sizeText] = header.split(' ');
-      const size = Number(sizeText);
-      const end = newline + 1 + size + 1; // content, then a newline
-      if (this.buffer.length < end) return;
-      const content = Buffer.from(this.buffer.subarray(newline + 1, newline + 1 + size));
-      this.buffer = this.buffer.subarray(end);
-      this.waiting.shift()!.resolve({ type: type!, content });
-    }
   }
 }
