@@ -4,7 +4,7 @@ import type { Person } from '../state/types.js';
 import type { RenderSpec } from './render-spec.js';
 
 /** Major bumps are rejected by apply; minor bumps only add fields, which apply ignores. */
-export const PLAN_FORMAT_VERSION = '1.0';
+export const PLAN_FORMAT_VERSION = '1.1';
 
 export interface RollbackRequest {
   readonly kind: 'rollback';
@@ -75,6 +75,12 @@ export type Action =
       readonly author: Person;
       readonly committer: Person;
       readonly files: readonly string[];
+      /**
+       * What the pick changes on the hotfix branch: the unified diff from `parent`'s tree to
+       * `tree`, in the fixed form of treeDiff (src/state/git/tree-diff.ts), which apply can
+       * recompute from the two trees. This is the code change reviewers approve.
+       */
+      readonly diff: string;
     }
   | { readonly id: string; readonly kind: 'tag'; readonly repo: string; readonly tag: string; readonly target: string; readonly object: string; readonly message: string; readonly tagger: Person }
   | {

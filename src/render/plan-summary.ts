@@ -38,6 +38,13 @@ export function describeActions(plan: Plan): ActionLine[] {
   });
 }
 
+/** The diffs a reviewer approves under an action: each file a commit changes, and what a pick changes. */
+export function actionDiffs(action: Action): Array<{ readonly label: string; readonly diff: string }> {
+  if (action.kind === 'commit') return action.changes.map((c) => ({ label: c.path, diff: c.diff }));
+  if (action.kind === 'cherry-pick') return [{ label: action.files.join(', '), diff: action.diff }];
+  return [];
+}
+
 export function countActions(lines: readonly ActionLine[]): { create: number; change: number; remove: number } {
   return {
     create: lines.filter((l) => l.marker === '+').length,

@@ -1,6 +1,6 @@
 import type { Plan } from '../plan/types.js';
 import { diagnosticLine } from './diagnostics-text.js';
-import { describeActions, headerRows, planLine, planTitle, type Marker } from './plan-summary.js';
+import { actionDiffs, describeActions, headerRows, planLine, planTitle, type Marker } from './plan-summary.js';
 import type { Style } from './style.js';
 
 /** The terminal rendering, in terraform's shape: header, one block per action, warnings, totals. */
@@ -16,11 +16,9 @@ export function renderPlanText(plan: Plan, style: Style): string {
   for (const line of lines) {
     out.push(style.dim(`  # ${line.heading}`));
     out.push(`  ${colour(line.marker, line.marker)} ${line.text}`);
-    if (line.action.kind === 'commit') {
-      for (const change of line.action.changes)
-        for (const diffLine of change.diff.replace(/\n$/, '').split('\n'))
-          out.push(`      ${diffLine.startsWith('+') && !diffLine.startsWith('+++') ? style.green(diffLine) : diffLine.startsWith('-') && !diffLine.startsWith('---') ? style.red(diffLine) : diffLine}`);
-    }
+    for (const { diff } of actionDiffs(line.action))
+      for (const diffLine of diff.replace(/\n$/, '').split('\n'))
+        out.push(`      ${diffLine.startsWith('+') && !diffLine.startsWith('+++') ? style.green(diffLine) : diffLine.startsWith('-') && !diffLine.startsWith('---') ? style.red(diffLine) : diffLine}`);
     out.push('');
   }
 

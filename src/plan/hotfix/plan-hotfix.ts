@@ -59,7 +59,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     const pick = state.picks[i]!.commit!;
     const message = `${pick.message.trimEnd()}\n\n(cherry picked from commit ${pick.sha})\n`;
     const commit = commitObject({ tree: step.tree, parents: [head], author: pick.author, committer, message });
-    actions.push({ id: `pick-${i + 1}`, kind: 'cherry-pick', repo: state.app.repoName, branch: hotfixBranch, pick: pick.sha, parent: head, tree: step.tree, commit: commit.id, message, author: pick.author, committer, files: state.picks[i]!.files });
+    actions.push({ id: `pick-${i + 1}`, kind: 'cherry-pick', repo: state.app.repoName, branch: hotfixBranch, pick: pick.sha, parent: head, tree: step.tree, commit: commit.id, message, author: pick.author, committer, files: state.picks[i]!.files, diff: step.diff });
     head = commit.id;
   });
 

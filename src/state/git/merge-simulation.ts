@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commonGitDir } from './read.js';
 import { git } from './run-git.js';
+import { treeDiff } from './tree-diff.js';
 
 export interface MergeResult {
   /** The merged tree; present even with conflicts (with conflict markers in it). */
@@ -50,6 +51,11 @@ export class MergeSimulator {
     const { code, stdout } = await git(this.repo, ['merge-tree', '--write-tree', '--name-only', '-z', '--no-messages', oursCommit, theirsCommit], { env: this.env, okCodes: [1] });
     const [tree, ...conflicts] = stdout.split('\0').filter(Boolean);
     return { tree: tree!, conflicts: code === 1 ? [...new Set(conflicts)] : [] };
+  }
+
+  /** What `to` changes from `from` (trees or commits), as treeDiff gives it: it reads the scratch objects too. */
+  diff(from: string, to: string): Promise<string> {
+    return treeDiff(this.repo, from, to, this.env);
   }
 
   /** The tree a commit points at. */

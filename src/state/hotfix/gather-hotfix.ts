@@ -35,8 +35,12 @@ export interface HotfixState {
   /** The deployed commit as decided from the answers, when they decide it. */
   readonly base?: CommitInfo;
   readonly picks: readonly PickState[];
-  /** The tree after each pick, until the first conflict; `empty` when the pick left the tree as it was (its change is there already). */
-  readonly steps: readonly { readonly pick: string; readonly tree: string; readonly conflicts: readonly string[]; readonly empty: boolean }[];
+  /**
+   * The tree after each pick, until the first conflict; `empty` when the pick left the tree as
+   * it was (its change is there already); `diff`, what the pick changes on the hotfix branch
+   * (treeDiff from the tree before it; empty for a conflicting pick).
+   */
+  readonly steps: readonly { readonly pick: string; readonly tree: string; readonly conflicts: readonly string[]; readonly empty: boolean; readonly diff: string }[];
   readonly merges: readonly MergeBackState[];
   readonly config: { readonly repoName: string; readonly repoPath: string; readonly branch: string; readonly head: string; readonly file: FileAtRevision };
   readonly cluster?: ClusterState;
@@ -104,7 +108,8 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
       let tree = await simulator.treeOf(base.sha);
       for (const pick of picks) {
         const result = await simulator.merge(pick.commit!.parents[0]!, tree, await simulator.treeOf(pick.commit!.sha));
-        steps.push({ pick: pick.commit!.sha, tree: result.tree, conflicts: result.conflicts, empty: result.tree === tree });
+        const diff = result.conflicts.length > 0 ? '' : await simulator.diff(tree, result.tree);
+        steps.push({ pick: pick.commit!.sha, tree: result.tree, conflicts: result.conflicts, empty: result.tree === tree, diff });
         if (result.conflicts.length > 0) break;
         tree = result.tree;
       }

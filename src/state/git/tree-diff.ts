@@ -1,0 +1,20 @@
+import { git } from './run-git.js';
+
+/**
+ * The unified diff from one tree to another (commits stand for their trees), in one fixed
+ * form, so apply can recompute a plan's diff and compare it byte for byte:
+ *
+ *   git diff-tree -r -p --full-index --no-renames --no-ext-diff --no-textconv -U3
+ *       --src-prefix=a/ --dst-prefix=b/ FROM TO     (with diff.suppressBlankEmpty=false)
+ *
+ * diff-tree is plumbing, so the user's diff settings (algorithm, context, prefixes,
+ * renames, colour) do not apply; the ones plumbing does read are fixed here. Full blob ids
+ * do not lengthen as the repository grows. A hunk header's function name follows the
+ * repository's diff attributes, so the same repository gives the same diff. Paths are as
+ * git quotes them with core.quotepath=false; binary files are one `Binary files … differ`
+ * line. Empty when the trees are the same.
+ */
+export async function treeDiff(repo: string, from: string, to: string, env?: Readonly<Record<string, string>>): Promise<string> {
+  const args = ['-c', 'diff.suppressBlankEmpty=false', 'diff-tree', '-r', '-p', '--full-index', '--no-renames', '--no-ext-diff', '--no-textconv', '-U3', '--src-prefix=a/', '--dst-prefix=b/', '--end-of-options', from, to];
+  return (await git(repo, args, env ? { env } : {})).stdout;
+}
