@@ -8,6 +8,8 @@ const TOOLS = {
   git: [['--version'], 'git'],
   kubectl: [['version', '--client'], 'kubernetes-client'],
   'docker-registry': [['--version'], 'docker-registry'],
+  // GitHub's own markdown renderer: the PR comment tests render with it.
+  'cmark-gfm': [['--version'], 'cmark-gfm'],
 };
 
 function works(command, args) {

@@ -12,16 +12,16 @@ export abstract class HotfixCommand extends Command<HotfixContext> {
     try {
       return await this.run();
     } catch (error) {
-      return reportFailure(error, this.context, { debug: this.debug, json: this.jsonOutput() });
+      return reportFailure(error, this.context, { debug: this.debug, json: this.outputFormat() === 'json', markdown: this.outputFormat() === 'markdown' });
     }
   }
 
   /**
-   * Whether the command was asked for `--format json`: then a failure is a JSON document
-   * too, so a caller reading stdout always gets JSON. Read by name, as each command
-   * declares its own `format` with its own choices.
+   * The `--format` the command was asked for: with json or markdown a failure is a JSON
+   * document or a PR comment too, so a caller reading stdout always gets that format. Read
+   * by name, as each command declares its own `format` with its own choices.
    */
-  private jsonOutput(): boolean {
-    return 'format' in this && this.format === 'json';
+  private outputFormat(): unknown {
+    return 'format' in this ? this.format : undefined;
   }
 }

@@ -6,6 +6,8 @@ import { VERSION } from '../version.js';
  */
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  // A reader that is gone (`hotfix --version | true`) is no failure; everything else writes through TerminalOutput.
+  process.stdout.on('error', () => undefined);
   process.stdout.write(`${VERSION}\n`);
 } else {
   process.exitCode = await (await import('./run-cli.js')).runCli(argv);

@@ -15,6 +15,8 @@ export interface FailureOptions {
   readonly debug: boolean;
   /** `--format json`: findings go to stdout as a JSON document, as `lint --format json` gives them. */
   readonly json: boolean;
+  /** `--format markdown`: findings go to stdout as a PR comment too, so CI never posts an empty one. */
+  readonly markdown?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface FailureOptions {
  * Usage mistakes and bugs stay text on stderr in every format: they carry no code, and a
  * usage mistake may be found before the format is known.
  */
-export function reportFailure(error: unknown, context: HotfixContext, { debug, json }: FailureOptions): number {
+export async function reportFailure(error: unknown, context: HotfixContext, { debug, json, markdown }: FailureOptions): Promise<number> {
   const style = styleFor(context.stderr, context.env);
   if (error instanceof UsageError) {
     context.stderr.write(`hotfix: ${firstLine(error.message)}\n`);
@@ -32,6 +34,7 @@ export function reportFailure(error: unknown, context: HotfixContext, { debug, j
   if (error instanceof HotfixError) {
     if (json) context.stdout.write(failureJson(error.diagnostics));
     else for (const d of error.diagnostics) context.stderr.write(diagnosticLine(d, style) + '\n');
+    if (markdown) context.stdout.write((await import('../render/markdown-findings.js')).renderFindingsMarkdown(error.diagnostics));
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,12 @@
 import { Builtins, Cli, Command, type CommandClass } from 'clipanion';
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { fsErrorWords } from '../diagnostics/fs-error-words.js';
+import { diagnosticLine } from '../render/diagnostics-text.js';
+import { styleFor, styleMark } from '../render/style.js';
 import { VERSION } from '../version.js';
 import type { HotfixContext } from './context.js';
 import { EXIT, firstLine } from './report-failure.js';
+import { TerminalOutput } from './terminal-output.js';
 
 type HotfixCommandClass = CommandClass<HotfixContext>;
 
@@ -34,9 +39,28 @@ class NoCommand extends Command<HotfixContext> {
   }
 }
 
+/**
+ * clipanion's colours as style marks, not escape sequences, so that they survive
+ * TerminalOutput, which makes every raw escape visible.
+ */
+class HotfixCli extends Cli<HotfixContext> {
+  override format(colored?: boolean): ReturnType<Cli<HotfixContext>['format']> {
+    const format = super.format(colored);
+    if (format === super.format(false)) return format;
+    const marked = (styled: (text: string) => string) => (text: string) => styled(text).replace(/\u001b\[([0-9;]*)m/g, (_, sgr: string) => styleMark(sgr));
+    // Applied to the styled text of an empty string, so an escape inside the text itself (an option a user typed) is no style.
+    const around = (styled: (text: string) => string) => {
+      const [open, close] = marked(styled)('\0').split('\0') as [string, string];
+      return (text: string) => `${open}${text}${close}`;
+    };
+    // Headers are hotfix's own words (Usage, Options, the version), never what a user typed.
+    return { header: marked(format.header), bold: around(format.bold), error: around(format.error), code: around(format.code) };
+  }
+}
+
 export async function buildCli(context: HotfixContext, first?: string): Promise<Cli<HotfixContext>> {
   const enableColors = Boolean((context.stdout as { isTTY?: boolean }).isTTY) && !context.env.NO_COLOR;
-  const cli = new Cli<HotfixContext>({ binaryLabel: 'hotfix', binaryName: 'hotfix', binaryVersion: VERSION, enableColors });
+  const cli = new HotfixCli({ binaryLabel: 'hotfix', binaryName: 'hotfix', binaryVersion: VERSION, enableColors });
   for (const command of [Builtins.HelpCommand, Builtins.VersionCommand, NoCommand, ...(await commandsFor(first))]) cli.register(command);
   return cli;
 }
@@ -135,7 +159,19 @@ function joinDashValue(argv: readonly string[], error: unknown): string[] | unde
   return [...argv.slice(0, at), `${option}=${argv[at + 1]}`, ...argv.slice(at + 2)];
 }
 
-/** The full command line: clipanion and the command classes it needs. */
+/**
+ * The full command line: clipanion and the command classes it needs, writing through
+ * TerminalOutput. Output that could not be written (a full disk, not a reader that left)
+ * fails the command, so `hotfix plan --format json > plan.json` never exits 0 with half a plan.
+ */
 export async function runCli(argv: readonly string[]): Promise<number> {
-  return main(argv, { ...Cli.defaultContext, cwd: process.cwd(), env: process.env });
+  const stdout = new TerminalOutput(process.stdout);
+  const stderr = new TerminalOutput(process.stderr);
+  const code = await main(argv, { ...Cli.defaultContext, stdout, stderr, cwd: process.cwd(), env: process.env });
+  await Promise.all([stdout.settled(), stderr.settled()]);
+  const failure = stdout.failure ?? stderr.failure;
+  if (!failure) return code;
+  const which = stdout.failure ? 'standard output' : 'standard error';
+  stderr.write(`${diagnosticLine(diagnostic('HF223', `the output could not be written to ${which}: ${fsErrorWords(failure)}; what was written is incomplete`), styleFor(stderr, process.env))}\n`);
+  return code === EXIT.ok || code === EXIT.changes ? EXIT.failure : code;
 }

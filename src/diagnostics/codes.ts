@@ -60,6 +60,7 @@ export const CODES = {
   HF212: { title: 'registry unreachable or access refused', severity: 'error', help: 'The image registry could not be reached, timed out, or refused access; check the host and the network, or log in with docker login HOST.' },
   HF213: { title: 'invalid registry answer', severity: 'error', help: 'The registry answered with something that is not a valid OCI Distribution response (bad JSON, wrong media type, digest mismatch, too large); check that the host is a registry.' },
   HF217: { title: 'config file is a symbolic link', severity: 'error', help: 'hotfix reads and patches config only in regular files of the repository; point config.file at the file the link names.' },
+  HF223: { title: 'output not written', severity: 'error', help: 'Writing to standard output or standard error failed (a full disk, a device that refuses writes), so what hotfix printed is incomplete; the command exits 1. A reader that leaves early (hotfix … | head) is not this: the output just ends there.' },
   // HF3xx: plans
   HF301: { title: 'reason required', severity: 'error', help: 'The policy requires --reason for this kind of plan.' },
   HF302: { title: 'unknown environment', severity: 'error', help: 'Pass --env with an environment the policy declares.' },

@@ -1,18 +1,25 @@
 /**
  * A plan is reviewed as `hotfix show` prints it, so no string in it may steer the terminal:
- * an escape sequence or a carriage return can hide or rewrite the lines around it. Tab is
- * allowed everywhere; line breaks (LF, CRLF) only in the fields that are text of many lines
- * (commit and tag messages, file contents, diffs), which the renderers print line by line.
- * Every other C0 and C1 control character, DEL and ESC among them, is refused. Pure.
+ * an escape sequence or a carriage return can hide or rewrite the lines around it, and a
+ * bidirectional control reorders what is shown (U+202E turns the rest of a line around).
+ * Tab is allowed everywhere; line breaks (LF, CRLF) only in the fields that are text of many
+ * lines (commit and tag messages, file contents, diffs), which the renderers print line by
+ * line. Every other C0 and C1 control character, DEL and ESC among them, and every bidi
+ * control is refused. Pure.
  */
+
+/**
+ * What steers a terminal besides C0, as a regular expression class body: DEL, C1 (0x9b is
+ * CSI to many terminals) and the bidirectional controls (embeddings, overrides, isolates,
+ * marks). The terminal output escapes the same characters (render/printable.ts).
+ */
+export const STEERING_BEYOND_C0 = '\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 
 /** Keys whose values are multi-line text. */
 const MULTI_LINE = new Set(['message', 'before', 'after', 'diff']);
 
-// eslint-disable-next-line no-control-regex
-const IN_LINE = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
-// eslint-disable-next-line no-control-regex
-const IN_TEXT = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)/;
+const IN_LINE = new RegExp(`[\\x00-\\x08\\x0a-\\x1f${STEERING_BEYOND_C0}]`);
+const IN_TEXT = new RegExp(`[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f${STEERING_BEYOND_C0}]|\\r(?!\\n)`);
 
 /** The first control character in the data, with the JSON pointer of its string, if any. */
 export function controlCharacterProblem(data: unknown): string | undefined {

@@ -5,9 +5,9 @@ import type { Style } from './style.js';
 export function diagnosticLine(d: Diagnostic, style: Style): string {
   const where = d.file === undefined ? '' : d.range ? `${d.file}:${d.range.start.line}:${d.range.start.col}` : d.file;
   const severity = d.severity === 'error' ? style.red('error') : style.yellow('warning');
-  // Messages may quote user input: one line each, and no control character reaches the
-  // terminal (an escape sequence in a policy name could clear it).
-  const message = d.message.replace(/[\r\n]+/g, ' ').replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  // Messages may quote user input: one line each (what else could steer the terminal is
+  // made visible where all output is written: cli/terminal-output.ts).
+  const message = d.message.replace(/[\r\n]+/g, ' ');
   return `${where ? `${where}  ` : ''}${severity}  ${message}  ${style.dim(`[${d.code}]`)}`;
 }
 

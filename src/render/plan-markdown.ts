@@ -1,61 +1,84 @@
 import type { Plan } from '../plan/types.js';
-import { describeActions, headerRows, planLine, planTitle } from './plan-summary.js';
+import { findingsMarkdown } from './markdown-findings.js';
+import { codeBlock, codeSpan, escapedText, htmlText, mermaidText, tableCell } from './markdown-literal.js';
+import { actionDiffs, describeActions, headerRows, planLine, planTitle } from './plan-summary.js';
 
 /** Diffs longer than this are folded in <details>, so a PR comment stays readable. */
 const FOLD_LINES = 12;
 
-/** Markdown for a pull-request comment: summary, a Mermaid gitGraph, folded diffs, the plan id. */
+/** A list item's content column after `- `: its blocks are indented by this much. */
+const ITEM_INDENT = 2;
+
+/**
+ * Markdown for a pull-request comment: summary, a Mermaid gitGraph, the actions with their
+ * diffs (long ones folded), warnings, notes, the totals and the plan id. Every string that
+ * comes from the plan is in a code span or a code block (markdown-literal.ts), so nothing
+ * from a file, a commit or a registry renders as markdown or HTML.
+ */
 export function renderPlanMarkdown(plan: Plan): string {
-  const out: string[] = [`### hotfix: ${planTitle(plan)}`, '', '| | |', '| --- | --- |'];
-  for (const [label, value] of headerRows(plan)) out.push(`| ${label} | ${escapeCell(value)} |`);
-  out.push('', '```mermaid', ...gitGraph(plan), '```', '', '#### Actions', '');
+  const out: string[] = [`### hotfix: ${planTitle(plan, codeSpan)}`, '', '| | |', '| --- | --- |'];
+  for (const [label, value] of headerRows(plan)) out.push(`| ${label} | ${tableCell(value)} |`);
+  out.push('', ...codeBlock(gitGraph(plan).join('\n'), 'mermaid'), '', '#### Actions', '');
 
   const icons = { '+': '➕', '~': '🔁', '-': '➖', ' ': '👉' } as const;
-  for (const line of describeActions(plan)) {
-    out.push(`- ${icons[line.marker]} ${escapeInline(line.heading)}: \`${line.text.replace(/`/g, "'")}\``);
-    if (line.action.kind !== 'commit') continue;
-    for (const change of line.action.changes) {
-      const lines = change.diff.split('\n').length;
-      const counts = `+${change.diff.split('\n').filter((l) => /^\+(?!\+\+)/.test(l)).length} −${change.diff.split('\n').filter((l) => /^-(?!--)/.test(l)).length}`;
-      const block = ['```diff', change.diff.replace(/\n$/, ''), '```'];
-      if (lines > FOLD_LINES) out.push('', `  <details><summary><code>${change.path}</code> (${counts})</summary>`, '', ...block.map((l) => `  ${l}`), '', '  </details>', '');
-      else out.push('', ...block.map((l) => `  ${l}`), '');
-    }
+  const lines = describeActions(plan);
+  for (const line of lines) {
+    out.push(`- ${icons[line.marker]} ${codeSpan(line.heading)}: ${codeSpan(line.text)}`);
+    for (const { label, diff } of actionDiffs(line.action)) out.push('', ...diffBlock(label, diff), '');
   }
-  if (plan.diagnostics.length > 0) {
-    out.push('', '> [!WARNING]');
-    for (const d of plan.diagnostics) out.push(`> **${d.code}** ${escapeInline(d.message)}  `);
-  }
-  out.push('', ...plan.notes.map((n) => `- ${escapeInline(n)}`), '', `**${planLine(describeActions(plan))}**`, '', `Plan id: \`${plan.id}\``, '');
+  if (plan.diagnostics.length > 0) out.push('', '> [!WARNING]', ...findingsMarkdown(plan.diagnostics).map((l) => `> ${l}  `));
+  if (plan.notes.length > 0) out.push('', '#### Notes', '', ...codeBlock(plan.notes.map((n) => `${n}\n`).join(''), 'text'));
+  out.push('', `**${planLine(lines)}**`, '', `Plan id: ${escapedText(plan.id)}`, '');
   return out.join('\n');
+}
+
+/**
+ * One diff inside the list item: a code block, folded in <details> when long. The HTML
+ * lines stand alone between blank lines, as an HTML block must, so the markdown between
+ * them is still read as markdown.
+ */
+function diffBlock(label: string, diff: string): string[] {
+  const block = codeBlock(diff, 'diff', ITEM_INDENT);
+  if (diff.split('\n').length <= FOLD_LINES) return block;
+  const { added, removed } = countChanges(diff);
+  const pad = ' '.repeat(ITEM_INDENT);
+  return [`${pad}<details><summary><code>${htmlText(label)}</code> (+${added} −${removed})</summary>`, '', ...block, '', `${pad}</details>`];
+}
+
+/** Added and removed lines, counted in hunks only (a removed `-- x` line is not a header). */
+function countChanges(diff: string): { added: number; removed: number } {
+  let added = 0;
+  let removed = 0;
+  let inHunk = false;
+  for (const line of diff.split('\n')) {
+    if (line.startsWith('diff --git ')) inHunk = false;
+    else if (line.startsWith('@@')) inHunk = true;
+    else if (inHunk && line.startsWith('+')) added++;
+    else if (inHunk && line.startsWith('-')) removed++;
+  }
+  return { added, removed };
 }
 
 /**
  * The branches, commits and merges of the plan's first repository, as Mermaid draws git.
  * Mermaid only merges into branches it has seen, so merge targets are declared first.
+ * Names go in double-quoted strings, which mermaidText keeps closed.
  */
 function gitGraph(plan: Plan): string[] {
   const created = plan.actions.find((a) => a.kind === 'create-branch');
   if (created?.kind !== 'create-branch') return ['gitGraph', '  commit'];
+  const q = (text: string) => `"${mermaidText(text)}"`;
   const tag = plan.actions.find((a) => a.kind === 'tag');
-  const lines = ['gitGraph', `  commit id: "${created.from.slice(0, 7)}"`];
+  const lines = ['gitGraph', `  commit id: ${q(created.from.slice(0, 7))}`];
   const targets = [...new Set(plan.actions.flatMap((a) => (a.kind === 'merge' && a.into !== 'main' ? [a.into] : [])))];
-  for (const target of targets) lines.push(`  branch "${target}"`, '  checkout main');
-  lines.push(`  branch "${created.branch}"`, `  checkout "${created.branch}"`);
+  for (const target of targets) lines.push(`  branch ${q(target)}`, '  checkout main');
+  lines.push(`  branch ${q(created.branch)}`, `  checkout ${q(created.branch)}`);
   for (const action of plan.actions) {
     if (!('repo' in action) || action.repo !== created.repo) continue;
-    const tagged = tag?.kind === 'tag' && 'commit' in action && tag.target === action.commit ? ` tag: "${tag.tag}"` : '';
-    if (action.kind === 'commit') lines.push(`  commit id: "${action.commit.slice(0, 7)} ${action.purpose}"${tagged}`);
-    if (action.kind === 'cherry-pick') lines.push(`  commit id: "${action.commit.slice(0, 7)} pick of ${action.pick.slice(0, 7)}"${tagged}`);
-    if (action.kind === 'merge') lines.push(`  checkout "${action.into}"`, `  merge "${action.from}"`);
+    const tagged = tag?.kind === 'tag' && 'commit' in action && tag.target === action.commit ? ` tag: ${q(tag.tag)}` : '';
+    if (action.kind === 'commit') lines.push(`  commit id: ${q(`${action.commit.slice(0, 7)} ${action.purpose}`)}${tagged}`);
+    if (action.kind === 'cherry-pick') lines.push(`  commit id: ${q(`${action.commit.slice(0, 7)} pick of ${action.pick.slice(0, 7)}`)}${tagged}`);
+    if (action.kind === 'merge') lines.push(`  checkout ${q(action.into)}`, `  merge ${q(action.from)}`);
   }
   return lines;
-}
-
-function escapeCell(text: string): string {
-  return escapeInline(text).replace(/\|/g, '\\|');
-}
-
-function escapeInline(text: string): string {
-  return text.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
 }

@@ -58,8 +58,9 @@ export function planLine(lines: readonly ActionLine[]): string {
   return `Plan: ${create} to create, ${change} to change, ${remove} to delete.`;
 }
 
-export function planTitle(plan: Plan): string {
-  return plan.request.kind === 'hotfix' ? `Hotfix ${plan.policy.name} in ${plan.request.environment}` : `Roll back ${plan.policy.name} in ${plan.request.environment}`;
+/** `name` shows the policy's and the environment's names (markdown puts them in code spans). */
+export function planTitle(plan: Plan, name: (text: string) => string = (text) => text): string {
+  return `${plan.request.kind === 'hotfix' ? 'Hotfix' : 'Roll back'} ${name(plan.policy.name)} in ${name(plan.request.environment)}`;
 }
 
 /** The header rows: what runs now, what the plan moves to, and why. */

@@ -219,9 +219,9 @@ test('text and markdown renders: header, blocks with markers, totals', () => {
   ])
     assert.ok(text.split('\n').includes(line), `missing: ${line}`);
   const markdown = renderPlanMarkdown(p);
-  assert.ok(markdown.startsWith('### hotfix: Roll back api-js in production\n'));
+  assert.ok(markdown.startsWith('### hotfix: Roll back `api-js` in `production`\n'));
   assert.ok(markdown.includes('  branch "rollback/production-d4d4d4d"\n  checkout "rollback/production-d4d4d4d"\n'));
-  assert.ok(markdown.includes(`Plan id: \`${p.id}\``));
+  assert.ok(markdown.includes(`Plan id: ${p.id}\n`), 'as text, outside code');
 });
 
 test.run();
