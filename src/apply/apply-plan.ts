@@ -87,7 +87,12 @@ async function runActions(plan: Plan, journal: Journal, checkedOut: ReadonlyMap<
     options.signal?.throwIfAborted();
   };
   for (const [index, action] of plan.actions.entries()) {
-    if (journal.done.has(action.id)) continue;
+    if (journal.done.has(action.id)) {
+      // A gate an earlier run passed may hold no more (the image re-pushed with another
+      // revision, the tag deleted): what comes after it relies on it now, not then.
+      if (action.kind === 'gate' && !options.dryRun && plan.actions.slice(index + 1).some((a) => !journal.done.has(a.id))) await passGate(action, options);
+      continue;
+    }
     if (options.dryRun) {
       options.log(`would ${describe(action)}`);
       continue;
@@ -97,7 +102,7 @@ async function runActions(plan: Plan, journal: Journal, checkedOut: ReadonlyMap<
     else if (!(await alreadyDone(plan.actions, index, options.facts.repos))) {
       const effect = refEffect(action);
       const worktree = effect && checkedOut.get(refKey(effect.repo, effect.ref));
-      await runAction(action, options.facts.repos, { moveRef: worktree === undefined, checkpoint: (point) => at(`${action.id}:${point}`) });
+      await runAction(action, options.facts.repos, { moveRef: worktree === undefined, checkpoint: (point) => at(`${action.id}:${point}`), ...(options.signal ? { signal: options.signal } : {}) });
       if (worktree !== undefined) options.log(`note: ${effect!.ref.replace(/^refs\/heads\//, '')} is checked out in ${worktree}, so only the remote moves (the push below); run git pull there afterwards`);
     }
     await journal.finish(action.id);
@@ -161,7 +166,7 @@ function describe(action: Action): string {
     case 'gate':
       return `gate: ${action.image} exists with ${action.label}=${action.revision.slice(0, 7)}${action.checks.length > 0 ? `, checks ${action.checks.join(', ')} passed` : ''}`;
     case 'push':
-      return `push ${action.refs.map((r) => r.ref.replace(/^refs\/(heads|tags)\//, '')).join(', ')} to ${action.remote}`;
+      return `push ${action.refs.map((r) => r.ref.replace(/^refs\/(heads|tags)\//, '')).join(', ')} to ${action.remote} (${action.url})`;
     case 'open-pull-request':
       return `open a pull request from ${action.head} into ${action.base}: "${action.title}"`;
     case 'manual':

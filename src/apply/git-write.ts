@@ -1,24 +1,20 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { GitObject } from '../plan/git-objects.js';
+import type { PushAction } from '../plan/push-target.js';
 import { git } from '../state/git/run-git.js';
 
 /**
  * Every write apply makes to a repository: objects into the object store, refs moved by
- * compare-and-swap, atomic pushes. Never the work tree, the index or the stash.
+ * compare-and-swap, atomic pushes. Never the work tree, the index or the stash. No hook
+ * runs on any of them (run-git silences hooks) except a push the policy lets run them; the
+ * remote's own hooks always run there.
  */
 export const ZERO_OID = '0'.repeat(40);
 
-/**
- * Hooks never run on apply's own writes: an empty hooks path silences even the
- * reference-transaction hook that `update-ref` would fire. Pushes run the client hooks
- * only when the policy allows (git.allowHooks); the remote's own hooks always run there.
- */
-const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
-
 export async function writeObjects(repo: string, objects: readonly GitObject[]): Promise<void> {
   for (const object of objects) {
-    const { stdout } = await git(repo, [...NO_HOOKS, 'hash-object', '-t', object.type, '-w', '--stdin'], { input: Buffer.from(object.content, 'base64') });
+    const { stdout } = await git(repo, ['hash-object', '-t', object.type, '-w', '--stdin'], { input: Buffer.from(object.content, 'base64') });
     if (stdout.trim() !== object.id)
       throw new HotfixError([diagnostic('HF406', `git stored the ${object.type} as ${stdout.trim().slice(0, 12)}, not ${object.id.slice(0, 12)} as planned; nothing was published`)]);
   }
@@ -31,20 +27,42 @@ export interface RefUpdate {
   readonly old: string | null;
 }
 
-/** One `git update-ref --stdin` transaction: all the refs move, or none does. */
+/**
+ * One `git update-ref --stdin` transaction: all the refs move, or none does. `--no-deref`:
+ * a symbolic ref is never followed into the branch it names (apply refuses symbolic refs
+ * before it writes anything; this holds even if one appears since).
+ */
 export async function updateRefs(repo: string, updates: readonly RefUpdate[]): Promise<void> {
   const input = ['start', ...updates.map((u) => `update ${u.ref} ${u.sha} ${u.old ?? ZERO_OID}`), 'prepare', 'commit', ''].join('\n');
-  await git(repo, [...NO_HOOKS, 'update-ref', '--stdin'], { input }).catch((error: HotfixError) => {
+  await git(repo, ['update-ref', '--no-deref', '--stdin'], { input }).catch((error: HotfixError) => {
     throw new HotfixError([diagnostic('HF407', `could not move ${updates.map((u) => u.ref).join(', ')}: ${error.diagnostics[0]?.message ?? String(error)}`)]);
   });
 }
 
-export async function push(repo: string, remote: string, refs: readonly { ref: string; sha: string }[], runHooks: boolean): Promise<void> {
-  const args = [...(runHooks ? [] : NO_HOOKS), 'push', '--atomic', '--porcelain', ...(runHooks ? [] : ['--no-verify']), '--end-of-options', remote, ...refs.map((r) => `${r.sha}:${r.ref}`)];
-  const result = await git(repo, args, { okCodes: [1, 128] }).catch((error: HotfixError) => ({ code: 128, stdout: error.diagnostics[0]?.message ?? '' }));
+/**
+ * What user, system or repository config could add to a push: tags that follow, submodule
+ * pushes, push options a server hook acts on, a signature, a negotiation fetch. Config on
+ * the command line outranks every file; the flags below say the same again. The remote's
+ * own settings (mirror, push refspecs, receivepack, vcs) do not apply: the push goes to
+ * the URL, not to the remote by name.
+ */
+const PUSH_CONFIG = ['push.followTags=false', 'push.recurseSubmodules=no', 'push.pushOption=', 'push.gpgSign=false', 'push.negotiate=false', 'submodule.recurse=false'];
+const PUSH_FLAGS = ['--atomic', '--porcelain', '--no-follow-tags', '--recurse-submodules=no', '--no-signed'];
+
+/** Pushes exactly the action's refs (never forced) to the URL the plan shows. */
+export async function push(repo: string, action: PushAction, signal?: AbortSignal): Promise<void> {
+  const args = ['push', ...PUSH_FLAGS, ...(action.runHooks ? [] : ['--no-verify']), '--end-of-options', action.url, ...action.refs.map((r) => `${r.sha}:${r.ref}`)];
+  const result = await git(repo, args, { okCodes: [1, 128], config: PUSH_CONFIG, runHooks: action.runHooks, network: true, ...(signal ? { signal } : {}) });
   if (result.code === 0) return;
   // --porcelain prints one line per ref: "!<TAB>src:dst<TAB>[rejected] (why)".
   const reasons = result.stdout.split('\n').filter((l) => l.startsWith('!')).map((l) => l.split('\t').slice(1).join(' '));
   const why = reasons.length > 0 ? reasons.join('; ') : result.stdout.trim().split('\n').pop() || 'the remote could not be reached';
-  throw new HotfixError([diagnostic('HF408', `push to ${remote} was rejected: ${why}. The local branch is in place; push it by hand once the remote accepts it.`)]);
+  throw new HotfixError([diagnostic('HF408', `push to ${action.remote} was rejected: ${why}. The local branch is in place; push it to ${action.url} by hand once the remote accepts it.`)]);
+}
+
+/** Where the remote's refs are now, for exactly the refs named (ls-remote matches by tail). */
+export async function remoteRefs(repo: string, action: PushAction): Promise<Map<string, string> | undefined> {
+  const result = await git(repo, ['ls-remote', '--end-of-options', action.url, ...action.refs.map((r) => r.ref)], { okCodes: [1, 128], network: true });
+  if (result.code !== 0) return undefined;
+  return new Map(result.stdout.split('\n').filter(Boolean).map((line) => [line.split('\t')[1]!, line.split('\t')[0]!]));
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { commonGitDir } from '../state/git/read.js';
+import { fileSystemError } from './file-system-error.js';
 
 /**
  * Which actions of a plan are finished, kept in the git directory of the plan's first
@@ -28,9 +29,13 @@ export class Journal {
 
   async finish(actionId: string): Promise<void> {
     this.finished.add(actionId);
-    await mkdir(dirname(this.file), { recursive: true });
-    // Write then rename: a crash leaves the old journal or the new one, never half of one.
-    await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished] }) + '\n');
-    await rename(`${this.file}.tmp`, this.file);
+    try {
+      await mkdir(dirname(this.file), { recursive: true });
+      // Write then rename: a crash leaves the old journal or the new one, never half of one.
+      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished] }) + '\n');
+      await rename(`${this.file}.tmp`, this.file);
+    } catch (error) {
+      fileSystemError(error, 'record the finished action in the journal', this.file);
+    }
   }
 }

@@ -15,7 +15,7 @@ import { repoPath } from './verify-preconditions.js';
  * With `moveRef: false` (a branch checked out in a work tree) the objects are written but
  * the local branch stays; the plan's push moves the remote.
  */
-export async function runAction(action: Action, repos: Readonly<Record<string, string>>, options: { moveRef: boolean; checkpoint?: (point: string) => void } = { moveRef: true }): Promise<void> {
+export async function runAction(action: Action, repos: Readonly<Record<string, string>>, options: { moveRef: boolean; checkpoint?: (point: string) => void; signal?: AbortSignal } = { moveRef: true }): Promise<void> {
   const at = options.checkpoint ?? (() => undefined);
   switch (action.kind) {
     case 'create-branch':
@@ -32,7 +32,7 @@ export async function runAction(action: Action, repos: Readonly<Record<string, s
       return;
     }
     case 'push':
-      await push(repoPath(repos, action.repo), action.remote, action.refs, action.runHooks);
+      await push(repoPath(repos, action.repo), action, options.signal);
       at('pushed');
       return;
     case 'gate':

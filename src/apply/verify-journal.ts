@@ -3,6 +3,7 @@ import type { Action, Plan } from '../plan/types.js';
 import { git } from '../state/git/run-git.js';
 import { isAncestor } from '../state/git/read.js';
 import { isDone, refEffect, refKey } from './ref-effects.js';
+import { remoteRefs } from './git-write.js';
 import { refValue, repoPath, type Facts } from './verify-preconditions.js';
 
 /**
@@ -35,10 +36,8 @@ async function refMissing(actions: readonly Action[], index: number, repos: Fact
 
 async function pushMissing(action: Extract<Action, { kind: 'push' }>, repos: Facts['repos']): Promise<string | undefined> {
   const repo = repoPath(repos, action.repo);
-  const result = await git(repo, ['ls-remote', '--end-of-options', action.remote, ...action.refs.map((r) => r.ref)], { okCodes: [1, 128] });
-  if (result.code !== 0) return `${action.remote} could not be asked whether it holds ${action.refs.map((r) => r.ref).join(', ')} (git ls-remote failed); retry once it answers`;
-  // ls-remote matches patterns by their tail: only the exact names count.
-  const remote = new Map(result.stdout.split('\n').filter(Boolean).map((line) => [line.split('\t')[1]!, line.split('\t')[0]!]));
+  const remote = await remoteRefs(repo, action);
+  if (!remote) return `${action.remote} could not be asked whether it holds ${action.refs.map((r) => r.ref).join(', ')} (git ls-remote failed); retry once it answers`;
   for (const { ref, sha } of action.refs) {
     const now = remote.get(ref);
     if (now === sha || (ref.startsWith('refs/heads/') && (await contains(repo, now, sha)))) continue;

@@ -8,7 +8,8 @@ import type { ClusterState } from '../state/types.js';
 import { git } from '../state/git/run-git.js';
 import { resolveCommit } from '../state/git/read.js';
 import { VERSION } from '../version.js';
-import { refKey } from './ref-effects.js';
+import { refEffect, refKey } from './ref-effects.js';
+import { pushUrls } from '../state/git/push-remote.js';
 
 export interface Facts {
   /** Where each repository is on this machine: the plan's bindings, or --repo overrides. */
@@ -23,7 +24,7 @@ export interface Facts {
  */
 export async function verifyPreconditions(plan: Plan, facts: Facts, planned: ReadonlyMap<string, ReadonlySet<string>> = new Map()): Promise<Diagnostic[]> {
   const failures: Diagnostic[] = [];
-  for (const precondition of plan.preconditions) {
+  for (const precondition of withPushTargets(plan)) {
     if (precondition.kind === 'ref' && planned.has(refKey(precondition.repo, precondition.ref))) {
       const now = await refValue(repoPath(facts.repos, precondition.repo), precondition.ref);
       if (now !== undefined && planned.get(refKey(precondition.repo, precondition.ref))!.has(now)) continue;
@@ -31,7 +32,41 @@ export async function verifyPreconditions(plan: Plan, facts: Facts, planned: Rea
     const problem = await check(plan, precondition, facts);
     if (problem) failures.push(diagnostic('HF404', problem));
   }
-  return failures;
+  return [...failures, ...(await symbolicRefs(plan, facts))];
+}
+
+/**
+ * The plan's preconditions, and for each push the URL it goes to as a `remote` fact of its
+ * own: a plan whose push names another URL than its precondition still pushes only where
+ * the remote resolves now.
+ */
+function withPushTargets(plan: Plan): Precondition[] {
+  const pushes = plan.actions.flatMap((a): Precondition[] => (a.kind === 'push' ? [{ kind: 'remote', repo: a.repo, remote: a.remote, url: a.url }] : []));
+  return [...new Map([...plan.preconditions, ...pushes].map((p) => [JSON.stringify(p), p])).values()];
+}
+
+/**
+ * A ref the plan moves must be a ref of its own, not a symbolic ref: git would move the
+ * branch it points to (HEAD, or an alias of a checked-out branch), which the plan never
+ * names; a dangling one would create that branch.
+ */
+async function symbolicRefs(plan: Plan, facts: Facts): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const action of plan.actions) {
+    const effect = refEffect(action);
+    if (!effect || seen.has(refKey(effect.repo, effect.ref))) continue;
+    seen.add(refKey(effect.repo, effect.ref));
+    const target = await symbolicTarget(repoPath(facts.repos, effect.repo), effect.ref);
+    if (target !== undefined) out.push(diagnostic('HF420', `${effect.repo}: ${effect.ref} is a symbolic ref to ${target}; apply moves only the refs the plan names, never the one a symbolic ref points to. Delete it (git symbolic-ref --delete ${effect.ref}) or make the plan again`));
+  }
+  return out;
+}
+
+/** What a symbolic ref points to, or undefined for a plain ref or none. */
+async function symbolicTarget(repo: string, ref: string): Promise<string | undefined> {
+  const result = await git(repo, ['symbolic-ref', '--quiet', '--', ref], { okCodes: [1, 128] });
+  return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
 async function check(plan: Plan, p: Precondition, facts: Facts): Promise<string | undefined> {
@@ -58,6 +93,11 @@ async function check(plan: Plan, p: Precondition, facts: Facts): Promise<string 
       if (!bytes) return `the policy ${p.file} is gone`;
       const now = createHash('sha256').update(bytes).digest('hex');
       return now === p.sha256 ? undefined : `the policy ${p.file} changed since the plan was made`;
+    }
+    case 'remote': {
+      const urls = await pushUrls(repoPath(facts.repos, p.repo), p.remote);
+      if (urls.length === 1 && urls[0] === p.url) return undefined;
+      return urls.length === 0 ? `${p.repo}: remote ${p.remote} is not configured any more; the plan pushes to ${p.url}` : `${p.repo}: remote ${p.remote} now pushes to ${urls.join(', ')}, not ${p.url} as the plan shows`;
     }
     case 'tool':
       return p.version === VERSION ? undefined : `the plan was made by hotfix ${p.version}; this is ${VERSION}`;

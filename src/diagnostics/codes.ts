@@ -60,6 +60,8 @@ export const CODES = {
   HF212: { title: 'registry unreachable or access refused', severity: 'error', help: 'The image registry could not be reached, timed out, or refused access; check the host and the network, or log in with docker login HOST.' },
   HF213: { title: 'invalid registry answer', severity: 'error', help: 'The registry answered with something that is not a valid OCI Distribution response (bad JSON, wrong media type, digest mismatch, too large); check that the host is a registry.' },
   HF217: { title: 'config file is a symbolic link', severity: 'error', help: 'hotfix reads and patches config only in regular files of the repository; point config.file at the file the link names.' },
+  HF218: { title: 'git timed out', severity: 'error', help: 'A git command that talks to a remote (push, ls-remote) did not finish in time and was ended with everything it started; check the remote and the network, or raise HOTFIX_GIT_NETWORK_TIMEOUT_MS.' },
+  HF219: { title: 'push remote not configured', severity: 'error', help: 'The policy pushes (git.push) to git.remote, which must be a remote configured in the repository with exactly one push URL (git remote add NAME URL); hotfix never pushes to a path or URL of that name.' },
   HF223: { title: 'output not written', severity: 'error', help: 'Writing to standard output or standard error failed (a full disk, a device that refuses writes), so what hotfix printed is incomplete; the command exits 1. A reader that leaves early (hotfix … | head) is not this: the output just ends there.' },
   // HF3xx: plans
   HF301: { title: 'reason required', severity: 'error', help: 'The policy requires --reason for this kind of plan.' },
@@ -111,6 +113,8 @@ export const CODES = {
   HF412: { title: 'repository locked', severity: 'error', help: 'Another apply holds the repository; wait for it. A lock whose process is gone can be taken over with --break-lock.' },
   HF413: { title: 'apply interrupted', severity: 'error', help: 'A signal (Ctrl-C, SIGTERM) stopped apply at a safe point: its locks are released and the finished actions recorded. Run apply again on the same plan to go on.' },
   HF414: { title: 'journal contradicted', severity: 'error', help: 'The journal of this plan records an action as done, but its result is not in the repository or on the remote (moved or deleted since), or the remote could not be asked. Find out what moved it and make the plan again, or retry once the remote answers.' },
+  HF420: { title: 'symbolic ref in the way', severity: 'error', help: 'A ref the plan moves is a symbolic ref, so git would move the branch it points to, which the plan does not name. Delete the symbolic ref or make the plan again; nothing was written.' },
+  HF421: { title: 'file system error', severity: 'error', help: 'A file apply keeps in the git directory (its lock, its journal) could not be written or read: the message names the file and the reason (no space left, permission denied, too many open files, a file where a directory must be). Fix that and run apply again; it goes on where it stopped.' },
   HF410: { title: 'gate not met', severity: 'error', help: 'Apply stopped at a gate (an image or a check it waits for); run apply again once it is met (it continues where it stopped), or pass --wait.' },
 } as const satisfies Record<string, CodeInfo>;
 

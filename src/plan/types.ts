@@ -30,6 +30,8 @@ export type PlanRequest = RollbackRequest | HotfixRequest;
 export type Precondition =
   | { readonly kind: 'ref'; readonly repo: string; readonly ref: string; readonly sha: string | null }
   | { readonly kind: 'blob'; readonly repo: string; readonly commit: string; readonly path: string; readonly blob: string }
+  /** The remote a push goes to still resolves to the URL the plan shows (and apply pushes to). */
+  | { readonly kind: 'remote'; readonly repo: string; readonly remote: string; readonly url: string }
   | { readonly kind: 'running-image'; readonly environment: string; readonly image: string; readonly digest?: string }
   | { readonly kind: 'policy'; readonly file: string; readonly sha256: string }
   | { readonly kind: 'tool'; readonly version: string };
@@ -106,7 +108,8 @@ export type Action =
       readonly revision: string;
       readonly checks: readonly string[];
     }
-  | { readonly id: string; readonly kind: 'push'; readonly repo: string; readonly remote: string; readonly refs: readonly { readonly ref: string; readonly sha: string }[]; readonly runHooks: boolean }
+  /** Pushes exactly `refs` to `url`, the push URL `remote` resolved to when the plan was made. */
+  | { readonly id: string; readonly kind: 'push'; readonly repo: string; readonly remote: string; readonly url: string; readonly refs: readonly { readonly ref: string; readonly sha: string }[]; readonly runHooks: boolean }
   /** Something apply cannot do and a person must: it is shown, never carried out. */
   | { readonly id: string; readonly kind: 'manual'; readonly repo: string; readonly title: string; readonly commands: readonly string[] }
   | { readonly id: string; readonly kind: 'open-pull-request'; readonly repo: string; readonly head: string; readonly base: string; readonly title: string };

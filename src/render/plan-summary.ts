@@ -29,7 +29,7 @@ export function describeActions(plan: Plan): ActionLine[] {
       case 'merge':
         return { marker: '~', action, heading: `${action.repo}: merge commit ${action.commit.slice(0, 7)} (--no-ff, clean)`, text: `merge ${action.from} into ${action.into}` };
       case 'push':
-        return { marker: '~', action, heading: `${action.repo}: push to ${action.remote} (atomic)`, text: `push ${action.refs.map((r) => `${r.ref.replace(/^refs\/(heads|tags)\//, '')} → ${r.sha.slice(0, 7)}`).join(', ')}` };
+        return { marker: '~', action, heading: `${action.repo}: push to ${action.remote} (${action.url}), atomic, client hooks ${action.runHooks ? 'on' : 'off'}`, text: `push ${action.refs.map((r) => `${r.ref.replace(/^refs\/(heads|tags)\//, '')} → ${r.sha.slice(0, 7)}`).join(', ')}` };
       case 'open-pull-request':
         return { marker: ' ', action, heading: `${action.repo}: for you to do after apply`, text: `open a pull request ${action.head} → ${action.base}: "${action.title}"` };
       case 'manual':

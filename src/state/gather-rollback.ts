@@ -7,6 +7,7 @@ import { CatFileBatch } from './git/cat-file.js';
 import { boundRepo } from './git/bound-repo.js';
 import { changedFiles, listBranches, listRemotes, readFileAt, resolveCommit } from './git/read.js';
 import { walkDeployments } from './git/walk-deployments.js';
+import { readPushRemote } from './git/push-remote.js';
 import { fluxFiles, fluxObjectsIn } from './git/scan-flux.js';
 import type { Deployment, FileAtRevision, FluxObject, RollbackState } from './types.js';
 
@@ -41,7 +42,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
     // Independent of the history walk, so read alongside it: the Flux objects at head (git
     // grep, then each file through the same batch process), the refs, and the cluster.
     const flux = fluxAt(repoPath, head, blobs);
-    const refs = Promise.all([listBranches(repoPath), listRemotes(repoPath), readClusterFor(env.cluster, request.cluster)]);
+    const refs = Promise.all([listBranches(repoPath), listRemotes(repoPath), readClusterFor(env.cluster, request.cluster), readPushRemote(repoPath, policy)]);
     // Awaited below; a walk that fails first must not leave their failures unhandled.
     flux.catch(() => undefined);
     refs.catch(() => undefined);
@@ -63,7 +64,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
     ]);
 
     const { objects, files } = await flux;
-    const [branches, remotes, cluster] = await refs;
+    const [branches, remotes, cluster, pushRemote] = await refs;
     return {
       repoName,
       repoPath,
@@ -78,6 +79,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
       fluxFiles: files,
       branches,
       remotes,
+      ...(pushRemote ? { pushRemote } : {}),
     };
   } finally {
     blobs.close();

@@ -56,6 +56,12 @@ export interface ClusterState {
   };
 }
 
+/** A remote a plan pushes to, and the URLs git would push to for it (none: no such remote). */
+export interface PushRemote {
+  readonly name: string;
+  readonly urls: readonly string[];
+}
+
 /** A Flux object found in the config repository. */
 export interface FluxObject {
   readonly kind: 'ImageUpdateAutomation' | 'ImagePolicy' | 'ImageRepository';
@@ -92,4 +98,6 @@ export interface RollbackState {
   readonly fluxFiles: Readonly<Record<string, FileAtRevision>>;
   readonly branches: readonly string[];
   readonly remotes: readonly string[];
+  /** The remote the policy pushes to, when it pushes. */
+  readonly pushRemote?: PushRemote;
 }

@@ -45,17 +45,11 @@ async function crashEverywhere(world: World, plan: Plan): Promise<number> {
     const args = ['apply', '--auto-approve', ...world.applyArgs(copy.path), world.planFile];
     const killed = await runCliAsync(args, { cwd: copy.root, env: { HOTFIX_TEST_KILL_AT: point } });
     assert.is(killed.signal, 'SIGKILL', `${point}: not killed (exit ${killed.code}) ${killed.stderr}`);
-    const locked = await runCliAsync(args, { cwd: copy.root });
-    if (point === points[points.length - 1]) {
-      // Killed after the last action was recorded: nothing is left to do, no lock needed.
-      assert.is(locked.code, 0, locked.stderr);
-      assert.match(locked.stdout, /Nothing to do: this plan was applied completely before/);
-    } else {
-      assert.is(locked.code, 1, point);
-      assert.match(locked.stderr, /whose process is gone; pass --break-lock .*\[HF412\]/, point);
-    }
-    const rerun = await runCliAsync([...args.slice(0, 2), '--break-lock', ...args.slice(2)], { cwd: copy.root });
+    // The lock the killed apply left names a pid that is gone on this host: the rerun takes
+    // it over without --break-lock (after the last action, nothing is left to do).
+    const rerun = await runCliAsync(args, { cwd: copy.root });
     assert.is(rerun.code, 0, `${point}: ${rerun.stderr}`);
+    if (point === points[points.length - 1]) assert.match(rerun.stdout, /Nothing to do: this plan was applied completely before/);
     assert.is(allRefs(repos(copy.path)), expected, `${point}: the final refs differ from an uninterrupted apply`);
   }
   return points.length;

@@ -64,7 +64,7 @@ function planWith(s: Slots): Plan {
     { id: 'create-branch', kind: 'create-branch', repo, branch, from: SHA('a') },
     { id: 'pick-1', kind: 'cherry-pick', repo, branch, pick: SHA('b'), parent: SHA('a'), tree: SHA('c'), commit: SHA('d'), message: `${s.line('subject')}\n\n${s.line('body')}\n`, author: person(s, 'author'), committer: person(s, 'committer'), files: [path, s.line('other file')], diff: diffOf(path, s.lines('pick')) },
     { id: 'tag', kind: 'tag', repo, tag: s.line('tag'), target: SHA('d'), object: SHA('e'), message: s.line('tag message'), tagger: person(s, 'tagger') },
-    { id: 'push', kind: 'push', repo, remote: s.line('remote'), refs: [{ ref: `refs/heads/${branch}`, sha: SHA('d') }], runHooks: false } as Action,
+    { id: 'push', kind: 'push', repo, remote: s.line('remote'), url: s.line('url'), refs: [{ ref: `refs/heads/${branch}`, sha: SHA('d') }], runHooks: false } as Action,
     { id: 'gate', kind: 'gate', image: s.line('image'), label: s.line('label'), revision: SHA('d'), checks: [s.line('check')] },
     {
       id: 'deploy',

@@ -8,6 +8,7 @@ import type { BaselineState } from '../../state/hotfix/find-baseline.js';
 import type { Person } from '../../state/types.js';
 import { buildCommit } from '../build-commit.js';
 import type { Action, BaselineSummary, Precondition } from '../types.js';
+import { pushAction, type PushTarget } from '../push-target.js';
 
 export interface BaselinePart {
   readonly actions: readonly Action[];
@@ -22,7 +23,7 @@ export interface BaselinePart {
  * the target's running version went live) with the hotfix image patched in, so the hotfix
  * is tested with the config of its time (seed 002). Pure.
  */
-export function baselineActions(policy: Policy, state: BaselineState, hotfixTag: string, committer: Person, remote: string | undefined, runHooks: boolean, date: string): BaselinePart | { readonly errors: readonly Diagnostic[] } {
+export function baselineActions(policy: Policy, state: BaselineState, hotfixTag: string, committer: Person, push: PushTarget | undefined, date: string): BaselinePart | { readonly errors: readonly Diagnostic[] } {
   const env = policy.spec.environments.find((e) => e.name === state.environment)!;
   const rules = env.baseline ?? { match: 'image', ifMissing: 'refuse', branch: 'hotfix-config/{env}-{date}-{sha7}' };
   const diagnostics: Diagnostic[] = [];
@@ -51,7 +52,7 @@ export function baselineActions(policy: Policy, state: BaselineState, hotfixTag:
     author: committer,
   });
   const actions: Action[] = [{ id: 'baseline-branch', kind: 'create-branch', repo: env.config.repo, branch, from: at }, commit.action];
-  if (remote !== undefined) actions.push({ id: 'push-baseline', kind: 'push', repo: env.config.repo, remote, refs: [{ ref: `refs/heads/${branch}`, sha: commit.action.commit }], runHooks });
+  if (push) actions.push(pushAction('push-baseline', env.config.repo, push, [{ ref: `refs/heads/${branch}`, sha: commit.action.commit }]));
 
   const changed = state.changedSince;
   return {

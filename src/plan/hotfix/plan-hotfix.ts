@@ -14,6 +14,7 @@ import { type Action, type HotfixRequest, type PlanContext, type PlanOutcome, ty
 import { decideRevision } from './decide-revision.js';
 import { baselineActions } from './baseline-actions.js';
 import { hotfixRuleFindings } from './hotfix-checks.js';
+import { pushAction, pushTarget, remotePreconditions, type PushTarget } from '../push-target.js';
 
 const DEFAULT_AUTHOR = { name: 'hotfix', email: 'hotfix@localhost' };
 
@@ -70,10 +71,11 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     actions.push({ id: 'tag', kind: 'tag', repo: state.app.repoName, tag, target: head, object: object.id, message, tagger: committer });
     appRefs.push({ ref: `refs/tags/${tag}`, sha: object.id });
   }
-  const push = policy.spec.git?.push ?? false;
-  const remote = policy.spec.git?.remote ?? 'origin';
-  const runHooks = policy.spec.git?.allowHooks ?? false;
-  if (push) actions.push({ id: 'push-hotfix', kind: 'push', repo: state.app.repoName, remote, refs: appRefs, runHooks });
+  const targets = [pushTarget(policy, state.app.repoName, state.app.pushRemote), pushTarget(policy, state.config.repoName, state.config.pushRemote)];
+  const pushErrors = targets.filter((t): t is Diagnostic => t !== undefined && 'code' in t);
+  if (pushErrors.length > 0) return { diagnostics: pushErrors };
+  const [appPush, configPush] = targets as Array<PushTarget | undefined>;
+  if (appPush) actions.push(pushAction('push-hotfix', state.app.repoName, appPush, appRefs));
 
   // The hotfix image is a new build: {version} there is the hotfix's own version (--version),
   // never the deployed one, or production's config would point at the image it runs.
@@ -86,7 +88,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   if (hotfixImage === state.deployed.image) return { diagnostics: [diagnostic('HF341', `the hotfix image would be ${hotfixImage}, the image deployed now; give the hotfix its own --version`)] };
 
   // The baseline config branch comes before the gate: the required checks may test it.
-  const baseline = state.baseline ? baselineActions(policy, state.baseline, imageTag, committer, push ? remote : undefined, runHooks, date) : undefined;
+  const baseline = state.baseline ? baselineActions(policy, state.baseline, imageTag, committer, configPush, date) : undefined;
   if (baseline && 'errors' in baseline) return { diagnostics: baseline.errors };
   if (baseline) {
     actions.push(...baseline.actions);
@@ -110,7 +112,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     ...renderField(env, hotfixImage),
   });
   actions.push(deploy.action);
-  if (push) actions.push({ id: 'push-config', kind: 'push', repo: state.config.repoName, remote, refs: [{ ref: `refs/heads/${state.config.branch}`, sha: deploy.action.commit }], runHooks });
+  if (configPush) actions.push(pushAction('push-config', state.config.repoName, configPush, [{ ref: `refs/heads/${state.config.branch}`, sha: deploy.action.commit }]));
 
   const merged: Array<{ ref: string; sha: string }> = [];
   const preconditions: Precondition[] = [
@@ -133,9 +135,9 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     actions.push({ id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into: m.branch, from: hotfixBranch, parents: [m.head, head], base: m.base, tree: m.tree, commit: commit.id, message, author: committer });
     merged.push({ ref: `refs/heads/${m.branch}`, sha: commit.id });
   }
-  if (push && merged.length > 0) actions.push({ id: 'push-merges', kind: 'push', repo: state.app.repoName, remote, refs: merged, runHooks });
+  if (appPush && merged.length > 0) actions.push(pushAction('push-merges', state.app.repoName, appPush, merged));
 
-  preconditions.push(...closingPreconditions(env.name, state.cluster, context));
+  preconditions.push(...remotePreconditions(actions), ...closingPreconditions(env.name, state.cluster, context));
 
   const plan = sealPlan({
     ...planFrame(policy, context),

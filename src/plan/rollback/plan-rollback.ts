@@ -13,6 +13,7 @@ import { chooseTarget } from './choose-target.js';
 import { rollbackImageChange } from './image-change.js';
 import { driftAndHealth } from './cluster-checks.js';
 import { renderField } from '../render-spec.js';
+import { pushAction, pushTarget, remotePreconditions } from '../push-target.js';
 
 const DEFAULT_AUTHOR = { name: 'hotfix', email: 'hotfix@localhost' };
 
@@ -89,11 +90,12 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
     preconditions.push({ kind: 'blob', repo: state.repoName, commit: state.head, path: file.path, blob: file.blob });
   }
 
-  const remote = policy.spec.git?.remote ?? 'origin';
-  if (policy.spec.git?.push) actions.push({ id: 'push', kind: 'push', repo: state.repoName, remote, refs: [{ ref: `refs/heads/${branch}`, sha: tip }], runHooks: policy.spec.git.allowHooks });
+  const push = pushTarget(policy, state.repoName, state.pushRemote);
+  if (push && 'code' in push) return refuse(push);
+  if (push) actions.push(pushAction('push', state.repoName, push, [{ ref: `refs/heads/${branch}`, sha: tip }]));
   actions.push({ id: 'pull-request', kind: 'open-pull-request', repo: state.repoName, head: branch, base: state.branch, title: first.action.message.split('\n')[0]! });
 
-  preconditions.push(...closingPreconditions(env.name, state.cluster, context));
+  preconditions.push(...remotePreconditions(actions), ...closingPreconditions(env.name, state.cluster, context));
 
   const plan = sealPlan({
     ...planFrame(policy, context),

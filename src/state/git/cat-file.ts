@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { BatchOutput, type BatchAnswer } from './batch-output.js';
-import { GIT_ENV } from './run-git.js';
+import { gitArgs, gitEnv } from './run-git.js';
 
 /**
  * One long-lived `git cat-file --batch` process: reading thousands of blobs while walking
@@ -13,7 +13,7 @@ export class CatFileBatch {
   private failure: Error | undefined;
 
   constructor(repo: string) {
-    this.child = spawn('git', ['cat-file', '--batch'], { cwd: repo, env: { ...process.env, ...GIT_ENV } });
+    this.child = spawn('git', gitArgs(['cat-file', '--batch']), { cwd: repo, env: gitEnv() });
     this.child.stdout.on('data', (chunk: Buffer) => this.output.push(chunk));
     const fail = (error: Error) => {
       this.failure = error;

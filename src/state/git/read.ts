@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
 import { createInterface } from 'node:readline';
-import { isAbsolute, join, posix, resolve } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import type { CommitInfo, FileAtRevision, TreeEntry } from '../types.js';
-import { git, GIT_ENV } from './run-git.js';
+import { git, gitArgs, gitEnv } from './run-git.js';
 
 /** Small named read-only git queries. Every ref and path reaching here was validated by the caller. */
 
@@ -132,7 +133,7 @@ export function fileHistory(repo: string, rev: string, path: string): AsyncGener
 
 /** `git log` streamed line by line; the process ends when the consumer stops. */
 async function* streamLog(repo: string, args: readonly string[]): AsyncGenerator<CommitInfo> {
-  const child = spawn('git', ['-c', 'log.showSignature=false', 'log', `--format=${FORMAT}`, ...args], { cwd: repo, env: { ...process.env, ...GIT_ENV }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('git', gitArgs(['log', `--format=${FORMAT}`, ...args]), { cwd: repo, env: gitEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
   const lines = createInterface({ input: child.stdout });
   try {
     for await (const line of lines) if (line) yield parseCommit(line);
@@ -174,16 +175,56 @@ export async function commitMessage(repo: string, sha: string): Promise<string> 
   return (await git(repo, ['log', '-1', '--format=%B', '--end-of-options', sha])).stdout.replace(/\n+$/, '\n');
 }
 
-/** Branches checked out in any work tree of the repository: ref → work tree path. */
+/**
+ * Branches busy in a work tree of the repository, as git itself counts them (`git branch
+ * -d` and `git worktree add` refuse them): checked out, being rebased or being bisected
+ * there, and every symbolic ref under refs/heads that leads to one. Ref → work tree path.
+ */
 export async function checkedOutBranches(repo: string): Promise<Map<string, string>> {
   const { stdout } = await git(repo, ['worktree', 'list', '--porcelain']);
   const out = new Map<string, string>();
-  let path = '';
+  const trees: string[] = [];
   for (const line of stdout.split('\n')) {
-    if (line.startsWith('worktree ')) path = line.slice('worktree '.length);
-    if (line.startsWith('branch ')) out.set(line.slice('branch '.length), path);
+    if (line.startsWith('worktree ')) trees.push(line.slice('worktree '.length));
+    if (line.startsWith('branch ')) out.set(line.slice('branch '.length), trees.at(-1)!);
+  }
+  for (const { gitDir, path } of await workTreeGitDirs(repo, trees[0] ?? repo)) for (const ref of await busyInProgress(gitDir)) if (!out.has(ref)) out.set(ref, path);
+  const { stdout: symrefs } = await git(repo, ['for-each-ref', '--format=%(refname)%00%(symref)', 'refs/heads']);
+  const aliases = symrefs.split('\n').map((l) => l.split('\0')).filter(([, target]) => target);
+  // An alias of an alias is busy too: follow until nothing more is added.
+  for (let added = true; added; ) {
+    added = false;
+    for (const [ref, target] of aliases) {
+      const path = out.get(target!);
+      if (path !== undefined && !out.has(ref!)) {
+        out.set(ref!, path);
+        added = true;
+      }
+    }
   }
   return out;
+}
+
+/** Each work tree's own git directory and its path: the main one, then those under worktrees/. */
+async function workTreeGitDirs(repo: string, mainPath: string): Promise<Array<{ gitDir: string; path: string }>> {
+  const common = await commonGitDir(repo);
+  const out = [{ gitDir: common, path: mainPath }];
+  const linked = await readdir(join(common, 'worktrees')).catch(() => [] as string[]);
+  for (const id of linked) {
+    const gitDir = join(common, 'worktrees', id);
+    // `gitdir` holds the path of the work tree's .git file.
+    const dotGit = await readFile(join(gitDir, 'gitdir'), 'utf8').catch(() => undefined);
+    if (dotGit !== undefined) out.push({ gitDir, path: dirname(dotGit.trim()) });
+  }
+  return out;
+}
+
+/** The branches a rebase or a bisect in progress will come back to (git's own markers). */
+async function busyInProgress(gitDir: string): Promise<string[]> {
+  const read = (name: string) => readFile(join(gitDir, name), 'utf8').then((t) => t.trim(), () => undefined);
+  const [merge, apply, bisect] = await Promise.all([read('rebase-merge/head-name'), read('rebase-apply/head-name'), read('BISECT_START')]);
+  // BISECT_START holds the short name of the branch bisect started on (or a detached commit).
+  return [merge, apply, bisect && `refs/heads/${bisect}`].filter((r): r is string => r !== undefined && r.startsWith('refs/heads/'));
 }
 
 /**
@@ -202,7 +243,7 @@ export interface FileChangeCount {
 
 /** Files that differ between two commits, with lines added and removed (binary: 0/0). */
 export async function diffStat(repo: string, from: string, to: string): Promise<FileChangeCount[]> {
-  const { stdout } = await git(repo, ['diff', '--numstat', '-z', '--no-renames', from, to, '--']);
+  const { stdout } = await git(repo, ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', from, to, '--']);
   const out: FileChangeCount[] = [];
   for (const entry of stdout.split('\0').filter(Boolean)) {
     const [added, removed, path] = entry.split('\t') as [string, string, string];
