@@ -15,6 +15,6 @@ import { git } from './run-git.js';
  * line. Empty when the trees are the same.
  */
 export async function treeDiff(repo: string, from: string, to: string, env?: Readonly<Record<string, string>>): Promise<string> {
-  const args = ['-c', 'diff.suppressBlankEmpty=false', 'diff-tree', '-r', '-p', '--full-index', '--no-renames', '--no-ext-diff', '--no-textconv', '-U3', '--src-prefix=a/', '--dst-prefix=b/', '--end-of-options', from, to];
-  return (await git(repo, args, env ? { env } : {})).stdout;
+  const args = ['diff-tree', '-r', '-p', '--full-index', '--no-renames', '--no-ext-diff', '--no-textconv', '-U3', '--src-prefix=a/', '--dst-prefix=b/', '--end-of-options', from, to];
+  return (await git(repo, args, { config: ['diff.suppressBlankEmpty=false'], ...(env ? { env } : {}) })).stdout;
 }
