@@ -99,6 +99,15 @@ test('hotfix: each pick\'s diff whole, a hostile file, subject and branch name; 
   for (const line of own.trimEnd().split('\n')) assert.ok(text.stdout.includes(`      ${line}\n`), `the text plan shows ${JSON.stringify(line)}`);
 });
 
+test('a pick whose file holds an escape sequence: refused (HF348) for its diff, and the refusal is a comment', async () => {
+  const s = await buildAppScenario(tempDir(), NO_REGISTRY);
+  const pick = commitFile(s.appRepo, 'src/banner.js', 'module.exports = "\x1b[2J\x1b[Hall clear";\n', 'Add a banner');
+  const r = refused(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--no-registry', '--reason', 'payment', '--pick', pick], s.root);
+  assert.equal(r.diagnostics.map((d) => d.code), ['HF348']);
+  assert.match(r.diagnostics[0]!.message, /U\+001B\) in \/actions\/1\/diff\b/);
+  assert.equal(findingsCommentProblems(r.markdown, r.diagnostics), []);
+});
+
 test('baseline: the prd/nop hotfix plan with its config branch', async () => {
   const s = await buildPrdNopScenario(tempDir(), NO_REGISTRY);
   const { markdown, plan } = planned(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--no-registry', '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--version', '1.4.1'], s.root);

@@ -63,21 +63,27 @@ function planProblems(r: Rendered, plan: Plan, hostile: readonly string[], unsaf
   const diffs = planDiffs(plan);
   // Markdown reads CRLF as a line ending: a CRLF file's diff shows with LF, nothing else changes.
   const expected = diffs.map((d) => d.diff.replace(/\r\n/g, '\n'));
-  const [graph, ...blocks] = r.codeBlocks();
-  const notes = plan.notes.length > 0 ? [plan.notes.join('\n') + '\n'] : [];
+  const blocks = r.codeBlocks();
+  const [graph] = blocks;
   if (graph === undefined || !graph.startsWith('gitGraph\n')) problems.push(`the first code block is not the gitGraph: ${JSON.stringify(graph)}`);
   else for (const line of graph.replace(/\n$/, '').split('\n')) if (!MERMAID_LINE.test(line)) problems.push(`gitGraph line ${JSON.stringify(line)} is not one statement with quoted names`);
-  if (blocks.length !== expected.length + notes.length) problems.push(`${blocks.length + 1} code blocks, not ${expected.length + notes.length + 1} (the graph, ${expected.length} diffs${notes.length ? ', the notes' : ''})`);
+  // Each diff is a code block of its own, in the order of the actions; blocks of other text
+  // (details of an action or of the plan) may come between.
+  let after = 1;
   expected.forEach((diff, i) => {
-    if (blocks[i] !== diff) problems.push(`code block ${i + 2} is not diff ${i + 1} whole: ${JSON.stringify(blocks[i]?.slice(0, 300))} for ${JSON.stringify(diff.slice(0, 300))}`);
+    const at = blocks.indexOf(diff, after);
+    if (at < 0) problems.push(`diff ${i + 1} is not whole in a code block of its own: ${JSON.stringify(diff.slice(0, 300))}; the blocks after the last diff found: ${JSON.stringify(blocks.slice(after).map((b) => b.slice(0, 300)))}`);
+    else after = at + 1;
   });
-  if (notes.length > 0 && blocks[expected.length] !== notes[0]) problems.push(`the notes block is ${JSON.stringify(blocks[expected.length])}`);
+  const notes = plan.notes.map((n) => `${n}\n`).join('');
+  if (plan.notes.length > 0 && !blocks.slice(after).includes(notes)) problems.push(`no code block of the notes, ${JSON.stringify(notes)}, after the diffs`);
 
   const items = r.elements('li');
   if (items.length !== plan.actions.length) problems.push(`${items.length} list items for ${plan.actions.length} actions`);
   if (unsafe) {
     const folded = diffs.filter((d) => d.diff.split('\n').length > FOLD_LINES);
-    const summaries = r.elements('summary').map((s) => r.elementsIn(s, 'code').map(textOf).join(''));
+    // A folded diff's summary names its file in code; other <details> may be there too.
+    const summaries = r.elements('summary').filter((s) => r.elementsIn(s, 'code').length > 0).map((s) => r.elementsIn(s, 'code').map(textOf).join(''));
     if (JSON.stringify(summaries) !== JSON.stringify(folded.map((d) => oneLine(d.label)))) problems.push(`<summary> labels ${JSON.stringify(summaries)}, not ${JSON.stringify(folded.map((d) => d.label))}`);
     for (const details of r.elements('details')) if (r.elementsIn(details, 'pre').length !== 1) problems.push('a <details> without exactly one code block');
   }
