@@ -7,6 +7,7 @@ import { planNameProblems } from './plan-names.js';
 import { RepoLocks } from './lock.js';
 import { isDone, plannedRefValues, refEffect, refKey } from './ref-effects.js';
 import { assertRepository, checkedOutBranches } from '../state/git/read.js';
+import { rehearse } from './rehearse.js';
 import { runAction } from './run-action.js';
 import { journalContradictions } from './verify-journal.js';
 import { refValue, repoPath, verifyPreconditions, type Facts } from './verify-preconditions.js';
@@ -73,6 +74,8 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
     const failures = await verifyPreconditions(plan, options.facts, plannedRefValues(plan.actions));
     failures.push(...unpushedCheckedOut(plan, checkedOut));
     if (failures.length > 0) throw new HotfixError(failures);
+    // The whole plan, carried out first where nothing real is written: no half-applied plan.
+    await rehearse(plan, options.facts.repos, journal.done);
     await runActions(plan, journal, checkedOut, options);
     return 'complete';
   } finally {

@@ -6,6 +6,7 @@ import { fsErrorWords } from '../diagnostics/fs-error-words.js';
 import { planId } from '../plan/plan-id.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../plan/types.js';
 import { controlCharacterProblem } from '../plan/control-characters.js';
+import { planContradictions } from './plan-consistency.js';
 import validate from './generated/validate-plan.cjs';
 
 /** Plans are small; a larger file is not one of ours. */
@@ -48,6 +49,9 @@ export function verifyPlan(data: unknown, name: string): Plan {
   const plan = data as Plan;
   const expected = planId(plan);
   if (plan.id !== expected) throw fail('HF402', `${name} was changed after it was made: its body hashes to ${expected.slice(0, 19)}…, not to its id ${plan.id.slice(0, 19)}…`);
+  // A re-sealed plan is intact by its id; it must also agree with itself.
+  const contradictions = planContradictions(plan);
+  if (contradictions.length > 0) throw new HotfixError(contradictions);
   return plan;
 }
 

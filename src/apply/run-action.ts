@@ -5,7 +5,9 @@ import { commitObject, tagObject, type GitObject } from '../plan/git-objects.js'
 import type { Action } from '../plan/types.js';
 import { CatFileBatch } from '../state/git/cat-file.js';
 import { MergeSimulator } from '../state/git/merge-simulation.js';
-import { readFileAt } from '../state/git/read.js';
+import { changedFiles, mergeBase, readFileAt } from '../state/git/read.js';
+import { treeDiff } from '../state/git/tree-diff.js';
+import { firstDifference } from './first-difference.js';
 import { push, updateRefs, writeObjects } from './git-write.js';
 import { refEffect } from './ref-effects.js';
 import { repoPath } from './verify-preconditions.js';
@@ -54,9 +56,14 @@ async function objectsFor(action: Exclude<Action, { kind: 'push' | 'gate' | 'ope
       // The pick's own parent is the merge base, as git cherry-pick has it.
       const tree = await mergedTree(repo, async (s) => [`${action.pick}^`, await s.treeOf(action.parent), await s.treeOf(action.pick)]);
       expectTree(tree, action.tree, `cherry-pick of ${action.pick.slice(0, 7)}`);
+      const files = await changedFiles(repo, action.pick);
+      if (files.join('\n') !== action.files.join('\n')) throw unexpected(`the pick of ${action.pick.slice(0, 7)} changes ${files.join(', ') || 'no file'}, not ${action.files.join(', ') || 'no file'} as the plan shows`);
+      if ((await treeDiff(repo, action.parent, tree)) !== action.diff) throw unexpected(`the pick of ${action.pick.slice(0, 7)} changes the hotfix branch otherwise than the diff the plan shows`);
       return [checked(commitObject({ tree, parents: [action.parent], author: action.author, committer: action.committer, message: action.message }), action.commit)];
     }
     case 'merge': {
+      const base = await mergeBase(repo, action.parents[0], action.parents[1]);
+      if (base !== action.base) throw unexpected(`the merge base of ${action.parents[0].slice(0, 7)} and ${action.parents[1].slice(0, 7)} is ${base?.slice(0, 12) ?? 'missing'}, not ${action.base.slice(0, 12)} as planned`);
       const tree = await mergedTree(repo, async (s) => [action.base, await s.treeOf(action.parents[0]), await s.treeOf(action.parents[1])]);
       expectTree(tree, action.tree, `merge into ${action.into}`);
       return [checked(commitObject({ tree, parents: [...action.parents], author: action.author, committer: action.author, message: action.message }), action.commit)];
@@ -90,6 +97,9 @@ async function patchCommit(action: CommitAction, repo: string): Promise<GitObjec
     }
     const built = buildCommit({ id: action.id, repo: action.repo, branch: action.branch, purpose: action.purpose, parent: action.parent, trees, files, message: action.message, author: action.author, ...(action.reverts ? { reverts: action.reverts } : {}) });
     if (built.action.commit !== action.commit) throw unexpected(`the ${action.purpose} commit would be ${built.action.commit.slice(0, 12)}, not ${action.commit.slice(0, 12)} as planned`);
+    // The id covers what is committed; the diffs, blob ids and patches shown beside it must be what built it.
+    const shown = firstDifference(built.action.changes, action.changes, 'changes');
+    if (shown) throw unexpected(`the ${action.purpose} commit's ${shown} is not what applying its patches to ${action.parent.slice(0, 7)} gives`);
     return built.objects;
   } finally {
     blobs.close();

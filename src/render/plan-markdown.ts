@@ -1,5 +1,6 @@
 import type { Plan } from '../plan/types.js';
 import { findingsMarkdown } from './markdown-findings.js';
+import { actionDetails, planFacts } from './plan-facts.js';
 import { codeBlock, codeSpan, escapedText, htmlText, mermaidText, tableCell } from './markdown-literal.js';
 import { actionDiffs, describeActions, headerRows, planLine, planTitle } from './plan-summary.js';
 
@@ -23,11 +24,16 @@ export function renderPlanMarkdown(plan: Plan): string {
   const icons = { '+': '➕', '~': '🔁', '-': '➖', ' ': '👉' } as const;
   const lines = describeActions(plan);
   for (const line of lines) {
-    out.push(`- ${icons[line.marker]} ${codeSpan(line.heading)}: ${codeSpan(line.text)}`);
+    out.push(`- ${icons[line.marker]} ${codeSpan(`[${line.action.id}] ${line.heading}`)}: ${codeSpan(line.text)}`);
+    const details = actionDetails(line.action);
+    if (details.length > 0) out.push('', ...codeBlock(`${details.join('\n')}\n`, 'text', ITEM_INDENT), '');
     for (const { label, diff } of actionDiffs(line.action)) out.push('', ...diffBlock(label, diff), '');
   }
   if (plan.diagnostics.length > 0) out.push('', '> [!WARNING]', ...findingsMarkdown(plan.diagnostics).map((l) => `> ${l}  `));
   if (plan.notes.length > 0) out.push('', '#### Notes', '', ...codeBlock(plan.notes.map((n) => `${n}\n`).join(''), 'text'));
+  // Everything else apply acts on, folded: what was asked, where, and what it checks first.
+  const facts = planFacts(plan).map(([label, value]) => `${label}: ${value}\n`).join('');
+  out.push('', '<details><summary>Plan details</summary>', '', ...codeBlock(facts, 'text'), '', '</details>');
   out.push('', `**${planLine(lines)}**`, '', `Plan id: ${escapedText(plan.id)}`, '');
   return out.join('\n');
 }

@@ -1,5 +1,6 @@
 import type { Plan } from '../plan/types.js';
 import { diagnosticLine } from './diagnostics-text.js';
+import { actionDetails, planFacts } from './plan-facts.js';
 import { actionDiffs, describeActions, headerRows, planLine, planTitle, type Marker } from './plan-summary.js';
 import type { Style } from './style.js';
 
@@ -14,8 +15,9 @@ export function renderPlanText(plan: Plan, style: Style): string {
   const colour = (marker: Marker, text: string) => (marker === '+' ? style.green(text) : marker === '~' ? style.yellow(text) : marker === '-' ? style.red(text) : text);
   const lines = describeActions(plan);
   for (const line of lines) {
-    out.push(style.dim(`  # ${line.heading}`));
+    out.push(style.dim(`  # [${line.action.id}] ${line.heading}`));
     out.push(`  ${colour(line.marker, line.marker)} ${line.text}`);
+    for (const detail of actionDetails(line.action)) out.push(style.dim(`      ${detail}`));
     for (const { diff } of actionDiffs(line.action))
       for (const diffLine of diff.replace(/\n$/, '').split('\n'))
         out.push(`      ${diffLine.startsWith('+') && !diffLine.startsWith('+++') ? style.green(diffLine) : diffLine.startsWith('-') && !diffLine.startsWith('---') ? style.red(diffLine) : diffLine}`);
@@ -28,6 +30,9 @@ export function renderPlanText(plan: Plan, style: Style): string {
     out.push('');
   }
   for (const note of plan.notes) out.push(note);
+  const facts = planFacts(plan);
+  const factWidth = Math.max(...facts.map(([label]) => label.length));
+  out.push('', 'Plan details:', ...facts.map(([label, value]) => `  ${label.padEnd(factWidth)}  ${value}`));
   out.push('', style.bold(planLine(lines)), `Plan id: ${plan.id}`);
   return out.join('\n') + '\n';
 }

@@ -1,0 +1,61 @@
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { HotfixError } from '../diagnostics/errors.js';
+import type { Plan } from '../plan/types.js';
+import { commonGitDir } from '../state/git/read.js';
+import { git } from '../state/git/run-git.js';
+import { isDone, refEffect } from './ref-effects.js';
+import { runAction } from './run-action.js';
+import { refValue, repoPath } from './verify-preconditions.js';
+
+/**
+ * Carries out every action still to do, with the code the real run uses, in throwaway bare
+ * repositories that borrow the real ones' objects (alternates) and start with their refs.
+ * Each object, diff, picked tree and merge base is recomputed and compared with what the
+ * plan shows, so a plan that would fail halfway, or write something other than what was
+ * reviewed, is refused before the first real write. Nothing reaches the real repositories.
+ */
+export async function rehearse(plan: Plan, repos: Readonly<Record<string, string>>, done: ReadonlySet<string>): Promise<void> {
+  const scratch = await mkdtemp(join(tmpdir(), 'hotfix-rehearsal-'));
+  try {
+    const stand: Record<string, string> = {};
+    for (const name of new Set(plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : [])))) stand[name] = await standIn(plan, name, repoPath(repos, name), join(scratch, name));
+    for (const [index, action] of plan.actions.entries()) {
+      if (done.has(action.id) || action.kind === 'push' || action.kind === 'gate' || action.kind === 'manual' || action.kind === 'open-pull-request') continue;
+      const effect = refEffect(action)!;
+      if (isDone(plan.actions, index, await refValue(stand[effect.repo]!, effect.ref))) continue;
+      await runAction(action, stand).catch((error: unknown) => {
+        if (!(error instanceof HotfixError)) throw error;
+        throw new HotfixError(error.diagnostics.map((d) => diagnostic('HF416', `rehearsing ${action.id}: ${d.message.replace(/; nothing was written for it$/, '')}; nothing was written`)));
+      });
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** A bare repository reading the real one's objects, with the refs the plan moves or reads at their real values. */
+async function standIn(plan: Plan, name: string, real: string, path: string): Promise<string> {
+  await git(scratchParent(path), ['init', '--quiet', '--bare', '--', path]);
+  await writeFile(join(path, 'objects', 'info', 'alternates'), `${await realpath(join(await commonGitDir(real), 'objects'))}\n`);
+  const refs = new Set<string>();
+  for (const action of plan.actions) {
+    if (!('repo' in action) || action.repo !== name) continue;
+    const effect = refEffect(action);
+    if (effect) refs.add(effect.ref);
+    if (action.kind === 'merge') refs.add(`refs/heads/${action.from}`);
+  }
+  const lines: string[] = [];
+  for (const ref of refs) {
+    const value = await refValue(real, ref);
+    if (value !== undefined) lines.push(`create ${ref} ${value}`);
+  }
+  if (lines.length > 0) await git(path, ['update-ref', '--stdin'], { input: `${lines.join('\n')}\n` });
+  return path;
+}
+
+function scratchParent(path: string): string {
+  return join(path, '..');
+}

@@ -1,0 +1,66 @@
+import type { Action, Plan, Precondition } from '../plan/types.js';
+
+/**
+ * The rest of the plan body, which the summary leaves out: what was asked, where each
+ * repository is, what apply checks before it writes, and where the plan came from. A
+ * reviewer sees every field apply acts on; a field changed and re-sealed shows here, or
+ * apply refuses it. Shared by every plan renderer. Pure.
+ */
+export function planFacts(plan: Plan): Array<[string, string]> {
+  const rows: Array<[string, string]> = [['asked', askedFor(plan)]];
+  for (const [name, path] of Object.entries(plan.repos)) rows.push(['repository', `${name} = ${path}`]);
+  rows.push(['config', `${plan.deployed.configRepo} ${plan.deployed.configBranch}:${plan.deployed.configFile} (${plan.deployed.environment})`]);
+  if (plan.baseline) {
+    const b = plan.baseline;
+    rows.push(['baseline', `${b.environment} for ${b.forEnvironment}, matched by ${b.match}; ${b.forEnvironment}'s running version was deployed by ${b.targetDeploying.sha} (${b.targetDeploying.date})${b.commit ? `; config commit ${b.commit.sha}` : ''}`]);
+  }
+  for (const p of plan.preconditions) rows.push(['checks', preconditionText(p)]);
+  rows.push(['made', `by ${plan.tool.name} ${plan.tool.version} at ${plan.createdAt} from policy ${plan.policy.name} (${plan.policy.file}); plan format ${plan.formatVersion}`]);
+  return rows;
+}
+
+/** The request as the command line that asks for it. */
+function askedFor(plan: Plan): string {
+  const r = plan.request;
+  const words = ['hotfix plan', r.kind, '--env', r.environment];
+  if (r.kind === 'rollback') {
+    if (r.to !== undefined) words.push('--to', r.to);
+    if (r.allowDrift) words.push('--allow-drift');
+  } else {
+    for (const pick of r.picks) words.push('--pick', pick);
+    if (r.version !== undefined) words.push('--version', r.version);
+    if (r.deployed !== undefined) words.push('--deployed', r.deployed);
+  }
+  if (r.reason !== undefined) words.push('--reason', JSON.stringify(r.reason));
+  return words.join(' ');
+}
+
+function preconditionText(p: Precondition): string {
+  switch (p.kind) {
+    case 'ref':
+      return `${p.repo} ${p.ref} ${p.sha === null ? 'does not exist' : `is ${p.sha}`}`;
+    case 'blob':
+      return `${p.repo} ${p.path} at ${p.commit} is blob ${p.blob}`;
+    case 'running-image':
+      return `${p.environment} runs ${p.image}${p.digest ? `@${p.digest}` : ''}`;
+    case 'policy':
+      return `policy ${p.file} has sha256 ${p.sha256}`;
+    case 'tool':
+      return `hotfix is version ${p.version}`;
+    default:
+      return `${(p as { kind: string }).kind}: ${JSON.stringify(p)}`;
+  }
+}
+
+/**
+ * What an action carries besides its diff: the structured edits (RFC 6902) that apply
+ * replays to make that diff, and the render check the plan made. Pure.
+ */
+export function actionDetails(action: Action): string[] {
+  if (action.kind !== 'commit') return [];
+  const out: string[] = [];
+  for (const change of action.changes)
+    for (const patch of change.patches) out.push(`edit ${change.path} (document ${patch.document}): ${patch.ops.map((op) => `${op.op} ${op.path}${'value' in op ? ` = ${JSON.stringify(op.value)}` : ''}`).join('; ')}`);
+  if (action.render) out.push(`render check: kubectl kustomize ${action.render.dir || '.'} must run ${action.render.image} in ${action.render.workload} container ${action.render.container}`);
+  return out;
+}
