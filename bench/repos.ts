@@ -48,6 +48,25 @@ export function rollbackRepo(): Promise<GitopsScenario> {
   });
 }
 
+/**
+ * The same small config repo twice, one of them with a 16 MiB YAML file that a rollback plan
+ * reads: the Flux file holding api's ImagePolicy gains a ConfigMap whose data is a 16 MiB
+ * block of text (a generated dashboard, say).
+ */
+export function bigFileRepos(): Promise<{ without: GitopsScenario; with: GitopsScenario }> {
+  return cached('gitops-16mib', async (dir) => {
+    const without = await buildGitopsScenario(join(dir, 'without'));
+    const withFile = await buildGitopsScenario(join(dir, 'with'));
+    const file = join(withFile.configRepo, 'clusters', 'prod', 'flux-system', 'images', 'api.yaml');
+    const line = (i: number) => `    {"panel": ${i}, "title": "requests by route", "expr": "sum(rate(http_requests_total[5m])) by (route)"},\n`;
+    const lines: string[] = [];
+    for (let size = 0; size < 16 * 1024 * 1024; size += lines.at(-1)!.length) lines.push(line(lines.length));
+    writeFileSync(file, `${readFileSync(file, 'utf8')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dashboards\n  namespace: flux-system\ndata:\n  dashboards.json: |\n${lines.join('')}`);
+    await git(withFile.configRepo, ['commit', '-q', '-am', 'Add the dashboards']);
+    return { without, with: withFile };
+  });
+}
+
 export function appRepo(commits: number): Promise<AppScenario> {
   return cached(`app-${commits}`, async (dir) => {
     const s = await buildAppScenario(dir, 'registry.example.com', { commits });

@@ -1,0 +1,24 @@
+/**
+ * The documents of a YAML file that may hold a Flux image automation object, each with its
+ * index in the file, found without parsing: a file of Flux objects may also hold a 16 MiB
+ * ConfigMap, which need not be read at all. Pure.
+ *
+ * A document may hold one only if one of its lines matches what `git grep` looked for to
+ * pick the file (scan-flux.ts). Documents are split at `---` lines, which is exact only
+ * where every line starting with `---` is a bare marker and there are no `...` end
+ * markers, directives or byte order marks: for any other text, undefined (read it whole).
+ */
+export function fluxCandidateDocuments(text: string): Array<{ readonly text: string; readonly document: number }> | undefined {
+  if (text.includes('\ufeff') || /^(?:\.\.\.|%)/m.test(text) || /^---(?![ \t]*(?:#.*)?$)/m.test(text)) return undefined;
+  const pieces = text.split(/^---[ \t]*(?:#.*)?$/m);
+  // Before the first marker, blank and comment lines are no document of their own.
+  const skipped = pieces.length > 1 && /^(?:[ \t]*(?:#.*)?(?:\n|$))*$/.test(pieces[0]!) ? 1 : 0;
+  const out: Array<{ text: string; document: number }> = [];
+  pieces.forEach((piece, i) => {
+    if (i >= skipped && FLUX_KIND.test(piece)) out.push({ text: piece, document: i - skipped });
+  });
+  return out;
+}
+
+/** The pattern `git grep` picks files with, line by line (POSIX [[:space:]] in a line). */
+const FLUX_KIND = /kind:[ \t\v\f\r]*Image(?:UpdateAutomation|Policy|Repository)/;
