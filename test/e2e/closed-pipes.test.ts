@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import type { Plan } from '../../src/plan/types.js';
@@ -121,6 +121,23 @@ test('apply to a reader that leaves carries out the whole plan and releases its 
     const again = await runCliAsync(apply, { cwd: copy.root });
     assert.is(again.code, 0, again.stderr);
     assert.match(again.stdout, /Nothing to do: this plan was applied completely before/, `${what}: the journal does not record it complete`);
+  }
+});
+
+test('output to a device that refuses it is HF223 and exit 1, never a silent success', async () => {
+  const full = openSync('/dev/full', 'w');
+  try {
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, 'show', planFile], { cwd: s.root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stdio: ['ignore', full, 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    assert.is(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^error {2}the output could not be written to standard output: no space left on the device; what was written is incomplete {2}\[HF223\]\n$/, r.stderr);
+  } finally {
+    closeSync(full);
   }
 });
 

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { controlCharacterProblem } from '../../src/plan/control-characters.js';
 import { printable } from '../../src/render/printable.js';
 import { STYLE_MARK, styleFor } from '../../src/render/style.js';
+import { ROOT } from '../helpers/run-cli.js';
 
 /** Written out here, not taken from the code under test: what must never reach a terminal raw. */
 const STEERING = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
@@ -64,6 +67,13 @@ test('plans refuse C1 and bidi controls as they refuse C0', () => {
   assert.is(controlCharacterProblem({ actions: [{ diff: '+x\u200f\n' }] }), 'a control character (U+200F) in /actions/0/diff');
   assert.is(controlCharacterProblem({ repos: { 'a\u061c': 'x' } }), 'a control character (U+061C) in a key of /repos');
   assert.is(controlCharacterProblem({ actions: [{ message: 'a\r\nb\tc é \u200d' }] }), undefined);
+});
+
+test('no module writes to the process\'s streams but the entry points: everything else goes through TerminalOutput', () => {
+  const files = (readdirSync(join(ROOT, 'src'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(ROOT, 'src', f));
+  assert.ok(files.length > 100, `${files.length} source files found`);
+  const writers = files.filter((f) => /process\.(stdout|stderr)\b/.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f)).sort();
+  assert.equal(writers, ['src/cli/main.ts', 'src/cli/run-cli.ts']);
 });
 
 test.run();
