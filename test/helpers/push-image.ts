@@ -3,6 +3,7 @@ import { sha256Digest } from '../../src/state/registry/digest.js';
 import type { Credentials } from '../../src/state/registry/docker-credentials.js';
 import { answerChallenge, type AuthContext } from '../../src/state/registry/registry-auth.js';
 import { chooseChallenge, parseChallenges } from '../../src/state/registry/www-authenticate.js';
+import { HANG_GUARD_MS } from './hang-guard.js';
 
 export interface PushOptions {
   /** Repository on the registry, e.g. `team/app`. */
@@ -103,7 +104,7 @@ function registryClient(host: string, name: string, credentials: Credentials | u
     scope: `repository:${name}:pull,push`,
     credentials: async () => credentials,
     configPath: 'pushImage options',
-    limits: { timeoutMs: 10_000, maxBytes: 1024 * 1024 },
+    limits: { timeoutMs: HANG_GUARD_MS, maxBytes: 1024 * 1024 },
   };
   let authorization: string | undefined;
   return async (method, path, body, contentType) => {
@@ -112,7 +113,7 @@ function registryClient(host: string, name: string, credentials: Credentials | u
         method,
         headers: { ...(authorization && { authorization }), ...(contentType && { 'content-type': contentType }) },
         ...(body && { body: new Uint8Array(body) }),
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.timeout(HANG_GUARD_MS),
       });
     const response = await attempt();
     if (response.status !== 401) return response;

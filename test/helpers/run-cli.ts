@@ -2,9 +2,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HANG_GUARD_MS } from './hang-guard.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = join(ROOT, 'dist', 'hotfix.js');
+/** The built CLI; test/run.mjs names its own copy of it, which no build during the run can remove. */
+export const CLI = process.env.HOTFIX_TEST_CLI ?? join(ROOT, 'dist', 'hotfix.js');
 
 export interface CliResult {
   readonly code: number | null;
@@ -12,6 +14,8 @@ export interface CliResult {
   readonly signal?: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** Killed by the hang guard: the command never finished. */
+  readonly hung?: boolean;
 }
 
 interface RunOptions {
@@ -35,11 +39,12 @@ export function runCliAsync(args: readonly string[], options: RunOptions = {}): 
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
     child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    let hung = false;
+    const timer = setTimeout(() => (hung = child.kill('SIGKILL')), options.timeoutMs ?? HANG_GUARD_MS);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr, ...(hung && { hung }) });
     });
   });
 }
@@ -50,9 +55,11 @@ export function runCli(args: readonly string[], options: RunOptions = {}): CliRe
   const result = spawnSync(process.execPath, [CLI, ...args], {
     ...processOptions(options),
     encoding: 'utf8',
-    timeout: options.timeoutMs ?? 60_000,
+    timeout: options.timeoutMs ?? HANG_GUARD_MS,
+    killSignal: 'SIGKILL',
     maxBuffer: 64 * 1024 * 1024,
   });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') throw new Error(`hotfix ${args.join(' ').slice(0, 200)} hung: killed after ${(options.timeoutMs ?? HANG_GUARD_MS) / 1000} s`);
   if (result.error) throw result.error;
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { hashSync } from 'bcryptjs';
+import { HANG_GUARD_MS } from './hang-guard.js';
 import { tempDir } from './temp-dir.js';
 
 /**
@@ -106,7 +107,7 @@ async function waitUntilServing(child: ChildProcess, host: string): Promise<true
   let failed: 'exited' | 'spawn-failed' | undefined;
   child.once('error', () => (failed = 'spawn-failed'));
   child.once('exit', () => (failed ??= 'exited'));
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + HANG_GUARD_MS;
   while (Date.now() < deadline) {
     if (failed) return failed;
     try {
