@@ -9,13 +9,15 @@ import { tempDir } from './temp-dir.js';
 export interface LoopbackServer {
   /** `HOST:PORT`, as an image name's registry part. */
   readonly host: string;
+  /** Requests answered so far (connections, for a server that is not HTTP). */
+  served(): number;
   close(): Promise<void>;
 }
 
 /** An HTTP server on a loopback address; `close` cuts the connections it holds open. */
 export async function httpServer(handler: RequestListener, hostname = '127.0.0.1'): Promise<LoopbackServer> {
   const server = createHttpServer(handler);
-  return listen(server, hostname, () => server.closeAllConnections());
+  return listen(server, 'request', hostname, () => server.closeAllConnections());
 }
 
 /** A TCP server that answers every connection with `bytes` and hangs up: not HTTP at all. */
@@ -25,13 +27,16 @@ export async function rawServer(bytes: Buffer): Promise<LoopbackServer> {
     sockets.add(socket.once('close', () => sockets.delete(socket)));
     socket.end(bytes);
   });
-  return listen(server, '127.0.0.1', () => sockets.forEach((socket) => socket.destroy()));
+  return listen(server, 'connection', '127.0.0.1', () => sockets.forEach((socket) => socket.destroy()));
 }
 
-async function listen(server: Server, hostname: string, cut: () => void): Promise<LoopbackServer> {
+async function listen(server: Server, unit: 'request' | 'connection', hostname: string, cut: () => void): Promise<LoopbackServer> {
+  let served = 0;
+  server.on(unit, () => served++);
   await new Promise<void>((resolve) => server.listen(0, hostname, resolve));
   return {
     host: `${hostname}:${(server.address() as AddressInfo).port}`,
+    served: () => served,
     close: () => {
       cut();
       return new Promise((resolve) => server.close(() => resolve()));
