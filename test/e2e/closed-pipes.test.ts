@@ -130,7 +130,7 @@ test('output to a device that refuses it is HF223 and exit 1, never a silent suc
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [CLI, 'show', planFile], { cwd: s.root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stdio: ['ignore', full, 'pipe'] });
       let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d));
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stderr }));
     });
