@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyPlan, gitOut, planRollback, refs, scenario } from '../helpers/rollback-scenario.js';
-import { CLI, runCliAsync, type CliResult } from '../helpers/run-cli.js';
+import { runCliAsync, startCli, type CliResult } from '../helpers/run-cli.js';
 import { gatedHotfix } from '../helpers/gated-hotfix.js';
 import { startTestRegistry } from '../helpers/test-registry.js';
 
@@ -78,25 +77,12 @@ test('a plan applied, its branch then deleted locally or on the remote: a rerun 
   assert.ok(plan.actions.some((a) => a.kind === 'push'));
 });
 
-/** The built CLI as a subprocess that the test can signal, once its output says `ready`. */
-function signalWhen(args: readonly string[], cwd: string, ready: RegExp, signal: NodeJS.Signals): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-      if (!sent && ready.test(stdout)) sent = child.kill(signal);
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+/** The built CLI as a subprocess, sent `signal` once its output says `ready`. */
+async function signalWhen(args: readonly string[], cwd: string, ready: RegExp, signal: NodeJS.Signals): Promise<CliResult> {
+  const running = startCli(args, { cwd });
+  await running.printed(ready);
+  running.kill(signal);
+  return running.result;
 }
 
 test('SIGTERM or SIGINT while apply waits at the gate: exit 143 or 130, one line, locks released, a rerun goes on', async () => {

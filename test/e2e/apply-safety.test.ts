@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { verifyPlan } from '../../src/apply/read-plan.js';
 import { HotfixError } from '../../src/diagnostics/errors.js';
 import { applyPlan, gitOut, planRollback, refs, scenario } from '../helpers/rollback-scenario.js';
-import { runCliAsync } from '../helpers/run-cli.js';
+import { runCliAsync, startCli } from '../helpers/run-cli.js';
 import { gatedHotfix } from '../helpers/gated-hotfix.js';
 import { startTestRegistry } from '../helpers/test-registry.js';
 
@@ -16,13 +16,13 @@ test('two applies started together on the same repos: exactly one proceeds', asy
   try {
     const { s, args, meetGate } = await gatedHotfix(registry.host, 11);
     // The first waits at the gate, holding the locks; the second comes while it waits.
-    const first = runCliAsync([...args.slice(0, 2), '--wait', '20s', ...args.slice(2)], { cwd: s.root });
-    await new Promise((r) => setTimeout(r, 2500));
+    const first = startCli([...args.slice(0, 2), '--wait', '10m', ...args.slice(2)], { cwd: s.root });
+    await first.printed(/^waiting: /m);
     const second = await runCliAsync(args, { cwd: s.root });
     assert.is(second.code, 1);
     assert.match(second.stderr, /is locked by another apply: .*\(pid \d+, since .*\[HF412\]/);
     await meetGate();
-    const done = await first;
+    const done = await first.result;
     assert.is(done.code, 0, done.stderr);
     // Locks are released at the end: a third apply finds the plan complete.
     const third = await runCliAsync(args, { cwd: s.root });

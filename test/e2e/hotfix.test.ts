@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { buildAppScenario, type AppScenario, type AppScenarioOptions } from '../../fixtures/app-scenario.js';
 import type { Plan } from '../../src/plan/types.js';
 import { pushImage } from '../helpers/push-image.js';
-import { runCliAsync, type CliResult } from '../helpers/run-cli.js';
+import { runCliAsync, startCli, type CliResult } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
 
@@ -38,7 +38,8 @@ async function plan(s: AppScenario, picks: string[], extra: string[] = []): Prom
   return r.code === 0 ? { ...r, file, plan: JSON.parse(readFileSync(file, 'utf8')) as Plan } : { ...r, file };
 }
 
-const apply = (s: AppScenario, file: string, extra: string[] = []) => runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, ...extra, file], { cwd: s.root });
+const applyArgs = (s: AppScenario, file: string, extra: string[] = []) => ['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, ...extra, file];
+const apply = (s: AppScenario, file: string, extra: string[] = []) => runCliAsync(applyArgs(s, file, extra), { cwd: s.root });
 const actions = <K extends Plan['actions'][number]['kind']>(p: Plan, kind: K) => p.actions.filter((a) => a.kind === kind) as Array<Extract<Plan['actions'][number], { kind: K }>>;
 
 test('the whole hotfix: label decides, picks land with the planned ids, the gate waits for CI, config and merges follow', async () => {
@@ -207,10 +208,10 @@ test('--wait polls the gate: met while waiting goes on; never met stops at the d
   assert.is(timedOut.code, 3);
   assert.match(timedOut.stdout, /waiting: .* is not in the registry yet/);
   // CI finishes while apply waits.
-  const waiting = apply(s, r.file, ['--check', 'unit', '--check', 'smoke', '--wait', '60s']);
-  await new Promise((done) => setTimeout(done, 1500));
+  const waiting = startCli(applyArgs(s, r.file, ['--check', 'unit', '--check', 'smoke', '--wait', '10m']), { cwd: s.root });
+  await waiting.printed(/^waiting: /m);
   await pushImage(registry.host, { name: 'team/shop-api', tag: r.plan!.target.image.split(':').pop()!, labels: { [REVISION]: head } });
-  const finished = await waiting;
+  const finished = await waiting.result;
   assert.is(finished.code, 0, finished.stderr);
   assert.match(finished.stdout, /Apply complete/);
   // Planning the same hotfix again: its branch and tag exist now.

@@ -28,25 +28,46 @@ function processOptions(options: RunOptions) {
   return { cwd: options.cwd ?? ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env } };
 }
 
-/**
- * The same without blocking this process, for tests whose servers (a fake Kubernetes API,
- * a registry) live in the test process and must answer while the CLI runs.
- */
-export function runCliAsync(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { ...processOptions(options), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    let hung = false;
-    const timer = setTimeout(() => (hung = child.kill('SIGKILL')), options.timeoutMs ?? HANG_GUARD_MS);
+/** A CLI run in progress. */
+export interface RunningCli {
+  /** Settles once stdout matches `pattern`; fails if the CLI ends first. What a test waits on instead of a sleep. */
+  printed(pattern: RegExp): Promise<void>;
+  kill(signal: NodeJS.Signals): void;
+  readonly result: Promise<CliResult>;
+}
+
+/** Starts the built CLI, for tests that act while it runs (a second apply while the first waits at its gate). */
+export function startCli(args: readonly string[], options: RunOptions = {}): RunningCli {
+  const child = spawn(process.execPath, [CLI, ...args], { ...processOptions(options), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  let hung = false;
+  const timer = setTimeout(() => (hung = child.kill('SIGKILL')), options.timeoutMs ?? HANG_GUARD_MS);
+  const result = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr, ...(hung && { hung }) });
     });
   });
+  const printed = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => pattern.test(stdout) && (child.stdout.off('data', check), resolve());
+      child.stdout.on('data', check);
+      check();
+      void result.then((r) => reject(new Error(`hotfix ${args[0]} ended (exit ${r.code}${r.hung ? ', hung' : ''}) without printing ${pattern}: ${r.stdout}${r.stderr}`)));
+    });
+  return { printed, kill: (signal) => child.kill(signal), result };
+}
+
+/**
+ * The same without blocking this process, for tests whose servers (a fake Kubernetes API,
+ * a registry) live in the test process and must answer while the CLI runs.
+ */
+export function runCliAsync(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  return startCli(args, options).result;
 }
 
 /** Runs the built CLI as a real subprocess, as a user or CI would. */
