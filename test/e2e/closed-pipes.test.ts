@@ -88,6 +88,10 @@ test('show of a large plan, in every format, to a reader that leaves', async () 
   assertClean('show of a missing plan, stderr closed', await runClosing(['show', join(s.root, 'nothing.json')], s.root, 'before it starts', 'stderr'), 1);
 });
 
+test('--version to a reader that leaves', async () => {
+  for (const closing of CLOSINGS) assertClean(`--version, reader closed ${closing}`, await runClosing(['--version'], s.root, closing), 0);
+});
+
 test('status and plan to a reader that leaves', async () => {
   for (const format of ['text', 'json']) {
     const status = ['status', '--policy', s.policyFile, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--format', format];
