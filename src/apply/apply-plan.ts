@@ -22,8 +22,11 @@ export interface ApplyOptions {
   readonly dryRun: boolean;
   /** What a gate still waits for, or undefined when it is met. */
   readonly checkGate: (gate: GateAction) => Promise<string | undefined>;
-  /** Poll an unmet gate until this deadline (ms since epoch) instead of stopping at once. */
-  readonly waitUntil?: number;
+  /**
+   * Poll an unmet gate this long (ms) instead of stopping at once. The time counts from when
+   * apply reaches the gate: the checks before it take what they take on a busy runner.
+   */
+  readonly waitMs?: number;
   readonly pollMs?: number;
   /** Take over a lock whose process is gone. */
   readonly breakLock?: boolean;
@@ -75,7 +78,7 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
     failures.push(...unpushedCheckedOut(plan, checkedOut));
     if (failures.length > 0) throw new HotfixError(failures);
     // The whole plan, carried out first where nothing real is written: no half-applied plan.
-    await rehearse(plan, options.facts.repos, journal.done);
+    await rehearse(plan, options.facts.repos, journal.done, options.signal);
     await runActions(plan, journal, checkedOut, options);
     return 'complete';
   } finally {
@@ -144,10 +147,11 @@ async function alreadyDone(actions: readonly Action[], index: number, repos: Fac
 }
 
 async function passGate(gate: GateAction, options: ApplyOptions): Promise<void> {
+  const deadline = options.waitMs === undefined ? undefined : Date.now() + options.waitMs;
   for (;;) {
     const waiting = await options.checkGate(gate);
     if (waiting === undefined) return;
-    if (options.waitUntil === undefined || Date.now() >= options.waitUntil)
+    if (deadline === undefined || Date.now() >= deadline)
       throw new HotfixError([diagnostic('HF410', `stopped at the gate: ${waiting}. Run hotfix apply again on the same plan once it is met; it goes on from here`)], 3);
     options.log(`waiting: ${waiting}`);
     await sleep(options.pollMs ?? 10_000, undefined, options.signal ? { signal: options.signal } : {});

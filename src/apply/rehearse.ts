@@ -17,12 +17,13 @@ import { refValue, repoPath } from './verify-preconditions.js';
  * plan shows, so a plan that would fail halfway, or write something other than what was
  * reviewed, is refused before the first real write. Nothing reaches the real repositories.
  */
-export async function rehearse(plan: Plan, repos: Readonly<Record<string, string>>, done: ReadonlySet<string>): Promise<void> {
+export async function rehearse(plan: Plan, repos: Readonly<Record<string, string>>, done: ReadonlySet<string>, signal?: AbortSignal): Promise<void> {
   const scratch = await mkdtemp(join(tmpdir(), 'hotfix-rehearsal-'));
   try {
     const stand: Record<string, string> = {};
     for (const name of new Set(plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : [])))) stand[name] = await standIn(plan, name, repoPath(repos, name), join(scratch, name));
     for (const [index, action] of plan.actions.entries()) {
+      signal?.throwIfAborted();
       if (done.has(action.id) || action.kind === 'push' || action.kind === 'gate' || action.kind === 'manual' || action.kind === 'open-pull-request') continue;
       const effect = refEffect(action)!;
       if (isDone(plan.actions, index, await refValue(stand[effect.repo]!, effect.ref))) continue;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import { parseImageRef } from '../patch/image-ref.js';
@@ -89,8 +89,10 @@ async function check(plan: Plan, p: Precondition, facts: Facts): Promise<string 
       return same ? undefined : `${p.environment} now runs ${cluster.image}${cluster.digest ? `@${cluster.digest}` : ''}, not ${p.image}${p.digest ? `@${p.digest}` : ''}`;
     }
     case 'policy': {
-      const bytes = await readFile(p.file).catch(() => undefined);
-      if (!bytes) return `the policy ${p.file} is gone`;
+      // A device or a FIFO named by an edited plan would never end: only a regular file is read.
+      const regular = await stat(p.file).then((info) => info.isFile()).catch(() => false);
+      const bytes = regular ? await readFile(p.file).catch(() => undefined) : undefined;
+      if (!bytes) return `the policy ${p.file} is gone or is not a regular file`;
       const now = createHash('sha256').update(bytes).digest('hex');
       return now === p.sha256 ? undefined : `the policy ${p.file} changed since the plan was made`;
     }

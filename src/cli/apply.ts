@@ -83,7 +83,7 @@ export class ApplyCommand extends HotfixCommand {
       checkGate: (gate) => gateWaitsFor(gate, passed, registry),
       breakLock: this.breakLock,
       checkpoint: killSwitch(this.context.env.HOTFIX_TEST_KILL_AT, this.context.env.HOTFIX_TEST_KILL_SIGNAL),
-      ...(waitMs !== undefined ? { waitUntil: Date.now() + waitMs, pollMs: Math.min(10_000, Math.max(500, waitMs / 10)) } : {}),
+      ...(waitMs !== undefined ? { waitMs, pollMs: Math.min(10_000, Math.max(500, waitMs / 10)) } : {}),
     }).finally(() => interruption?.dispose());
     if (outcome === 'already complete') this.context.stdout.write(`\nNothing to do: this plan was applied completely before (${plan.id}).\n`);
     else this.context.stdout.write(this.dryRun ? '\nDry run: every precondition holds; nothing was changed.\n' : `\nApply complete: ${plan.id}\n`);

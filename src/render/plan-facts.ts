@@ -10,6 +10,11 @@ export function planFacts(plan: Plan): Array<[string, string]> {
   const rows: Array<[string, string]> = [['asked', askedFor(plan)]];
   for (const [name, path] of Object.entries(plan.repos)) rows.push(['repository', `${name} = ${path}`]);
   rows.push(['config', `${plan.deployed.configRepo} ${plan.deployed.configBranch}:${plan.deployed.configFile} (${plan.deployed.environment})`]);
+  // The summary names these commits by a short id; here they are whole.
+  const d = plan.deployed;
+  if (d.deployingCommit) rows.push(['commit', `${d.deployingCommit.sha} deployed ${d.image}`]);
+  if (d.appCommit) rows.push(['commit', `${d.appCommit.sha} is what ${d.image} was built from`]);
+  if (plan.target.deployedBy) rows.push(['commit', `${plan.target.deployedBy.sha} deployed ${plan.target.image}`]);
   if (plan.baseline) {
     const b = plan.baseline;
     rows.push(['baseline', `${b.environment} for ${b.forEnvironment}, matched by ${b.match}; ${b.forEnvironment}'s running version was deployed by ${b.targetDeploying.sha} (${b.targetDeploying.date})${b.commit ? `; config commit ${b.commit.sha}` : ''}`]);

@@ -29,7 +29,7 @@ const reposOf = (world: World, path: (p: string) => string) => world.clones.flat
 /** The refs after an uninterrupted apply: what every interrupted one must end with. */
 async function uninterruptedRefs(world: World): Promise<string> {
   const reference = copyScenario(world.root, world.clones);
-  const clean = await runCliAsync(['apply', '--auto-approve', ...world.applyArgs(reference.path), world.planFile], { cwd: reference.root });
+  const clean = await runCliAsync(['apply', '--auto-approve', ...world.applyArgs(reference.path), reference.plan(world.planFile)], { cwd: reference.root });
   assert.is(clean.code, 0, clean.stderr);
   return allRefs(reposOf(world, reference.path));
 }
@@ -42,7 +42,7 @@ async function crashEverywhere(world: World, plan: Plan): Promise<number> {
   const points = killPoints(plan);
   for (const point of points) {
     const copy = copyScenario(world.root, world.clones);
-    const args = ['apply', '--auto-approve', ...world.applyArgs(copy.path), world.planFile];
+    const args = ['apply', '--auto-approve', ...world.applyArgs(copy.path), copy.plan(world.planFile)];
     const killed = await runCliAsync(args, { cwd: copy.root, env: { HOTFIX_TEST_KILL_AT: point } });
     assert.is(killed.signal, 'SIGKILL', `${point}: not killed (exit ${killed.code}) ${killed.stderr}`);
     // The lock the killed apply left names a pid that is gone on this host: the rerun takes
@@ -65,7 +65,7 @@ async function interruptEverywhere(world: World, plan: Plan): Promise<number> {
   const points = killPoints(plan);
   for (const point of points) {
     const copy = copyScenario(world.root, world.clones);
-    const args = ['apply', '--auto-approve', ...world.applyArgs(copy.path), world.planFile];
+    const args = ['apply', '--auto-approve', ...world.applyArgs(copy.path), copy.plan(world.planFile)];
     const stopped = await runCliAsync(args, { cwd: copy.root, env: { HOTFIX_TEST_KILL_AT: point, HOTFIX_TEST_KILL_SIGNAL: 'SIGINT' } });
     if (stopped.code !== 0 || point !== points[points.length - 1]) {
       assert.is(stopped.code, 130, `${point}: exit ${stopped.code} (${stopped.signal}) ${stopped.stderr}`);

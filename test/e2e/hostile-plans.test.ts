@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import { hostileCorpus, type HostileCase } from '../helpers/hostile-corpus.js';
 import { brokenPlans, resealed } from '../helpers/hostile-plans.js';
 import { copyWorld } from '../helpers/hostile-repo.js';
+import { rebasePlan } from '../helpers/scenario-copy.js';
 import { planRollback, scenario } from '../helpers/rollback-scenario.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -41,7 +42,7 @@ for (const [label, path] of [
 const createBranch = plan.actions.findIndex((a) => a.kind === 'create-branch');
 const commit = plan.actions.findIndex((a) => a.kind === 'commit');
 /** Edits that keep the plan's id valid; apply must still refuse before writing. */
-const RESEALED: Array<[string, (p: Record<string, any>) => void, RegExp]> = [
+const RESEALED: Array<[string, (p: Record<string, any>) => void, RegExp, string[]?]> = [
   // `update refs/heads/x FROM 0000…` and a second line, `update refs/heads/injected FROM 0000…`.
   ['a branch that injects a second ref into update-ref --stdin', (p) => (p.actions[createBranch].branch = `x ${p.actions[createBranch].from} ${'0'.repeat(40)}\nupdate refs/heads/injected`), /\[HF\d{3}\]/],
   ['a branch like an option', (p) => (p.actions[createBranch].branch = '--upload-pack=touch /tmp/hotfix-pwned'), /\[HF\d{3}\]/],
@@ -49,16 +50,18 @@ const RESEALED: Array<[string, (p: Record<string, any>) => void, RegExp]> = [
   ['a commit onto a branch out of refs/heads', (p) => (p.actions[commit].branch = '../../../x'), /\[HF\d{3}\]/],
   ['a patched path out of the repository', (p) => (p.actions[commit].changes[0].path = '../../etc/passwd'), /\[HF\d{3}\]/],
   ['an action on the repository __proto__', (p) => (p.actions[createBranch].repo = '__proto__'), /\[HF\d{3}\]/],
-  ['a policy file that is a device', (p) => (p.policy.file = '/dev/zero'), /\[HF100\]/],
+  // Named where the plan names its policy and where apply checks its hash, as an attacker would.
+  ['a policy file that is a device', (p) => (p.policy.file = p.preconditions.find((c: { kind: string }) => c.kind === 'policy').file = '/dev/zero'), /\[HF100\]/],
+  ['a policy file that is a device, cluster not read', (p) => (p.policy.file = p.preconditions.find((c: { kind: string }) => c.kind === 'policy').file = '/dev/zero'), /\/dev\/zero is gone or is not a regular file.*\[HF404\]/, ['--no-cluster']],
   ['a branch head that moved', (p) => (p.preconditions[0].sha = '0'.repeat(40)), /\[HF404\]/],
 ];
-RESEALED.forEach(([label, edit, expect], i) => {
+RESEALED.forEach(([label, edit, expect, cluster = ['--cluster-state', s.clusterStateFile]], i) => {
   const path = copyWorld(s.root, [{ clone: s.configRepo, remote: s.remote }]);
   const file = path(join(s.root, `resealed-${i}.json`));
-  writeFileSync(file, resealed(plan, edit));
+  writeFileSync(file, resealed(rebasePlan(plan, s.root, path(s.root)), edit));
   cases.push({
     name: `apply: resealed with ${label}`,
-    args: ['apply', '--auto-approve', '--repo', `deploy=${path(s.configRepo)}`, '--cluster-state', s.clusterStateFile, file],
+    args: ['apply', '--auto-approve', '--repo', `deploy=${path(s.configRepo)}`, ...cluster, file],
     cwd: path(s.root),
     repos: [path(s.configRepo), path(s.remote)],
     expect,

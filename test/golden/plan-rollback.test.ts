@@ -211,7 +211,7 @@ test('text and markdown renders: header, blocks with markers, totals', () => {
     '  deployed now  registry.example.com/team/api-js:main-26a4b87',
     '  roll back to  registry.example.com/team/api-js:main-f01225d',
     '  reason        broken',
-    '  # deploy: branch rollback/production-d4d4d4d will be created from e5e5e5e',
+    '  # [create-branch] deploy: branch rollback/production-d4d4d4d will be created from e5e5e5e',
     '  + branch rollback/production-d4d4d4d',
     '      -    newTag: main-26a4b87 # {"$imagepolicy": "flux-system:api-js:tag"}',
     '    open a pull request rollback/production-d4d4d4d → main: "Revert "Auto-release registry.example.com/team/api-js:main-26a4b87""',

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { tempDir } from './temp-dir.js';
+import { copyScenario } from './scenario-copy.js';
 
 const ENV = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@a', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@a' };
 const git = (repo: string, ...args: string[]) => execFileSync('git', args, { cwd: repo, env: ENV, encoding: 'utf8' }).trim();
@@ -44,9 +44,5 @@ export function commitHostileFiles(repo: string, image: string, outside: string)
  * pointed at the copy's own remote. Returns the copy's path of any original path.
  */
 export function copyWorld(root: string, clones: ReadonlyArray<{ clone: string; remote: string }>): (original: string) => string {
-  const copy = join(tempDir('hotfix-hostile-'), 'world');
-  cpSync(root, copy, { recursive: true, verbatimSymlinks: true });
-  const path = (original: string) => join(copy, relative(root, original));
-  for (const { clone, remote } of clones) git(path(clone), 'remote', 'set-url', 'origin', path(remote));
-  return path;
+  return copyScenario(root, clones).path;
 }
