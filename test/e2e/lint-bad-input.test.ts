@@ -45,7 +45,7 @@ test('a JSON file: JSON is YAML, so a JSON policy is checked like any other', ()
   assert.equal(codes(other), ['HF106']);
 });
 
-test('YAML alias bomb (billion laughs): HF105, quickly', () => {
+test('YAML alias bomb (billion laughs): HF105 once its aliases pass the cap of 100 values', () => {
   let text = 'apiVersion: hotfix.dev/v1alpha1\nkind: HotfixPolicy\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
   for (let i = 1; i < 10; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
   const bomb = lintFile('bomb.yaml', text);
