@@ -52,6 +52,8 @@ function preconditionText(p: Precondition): string {
       return `policy ${p.file} has sha256 ${p.sha256}`;
     case 'tool':
       return `hotfix is version ${p.version}`;
+    case 'remote':
+      return `${p.repo} remote ${p.remote} pushes to ${p.url}`;
     default:
       return `${(p as { kind: string }).kind}: ${JSON.stringify(p)}`;
   }
