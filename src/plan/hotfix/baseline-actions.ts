@@ -1,7 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { findImage } from '../../patch/find-image.js';
 import { setImageOps } from '../../patch/set-image.js';
-import { refNameProblem } from '../../policy/git-ref-name.js';
 import { renderTemplate } from '../../policy/template.js';
 import type { Policy } from '../../policy/types.js';
 import type { BaselineState } from '../../state/hotfix/find-baseline.js';
@@ -9,6 +8,7 @@ import type { Person } from '../../state/types.js';
 import { buildCommit } from '../build-commit.js';
 import type { Action, BaselineSummary, Precondition } from '../types.js';
 import { pushAction, type PushTarget } from '../push-target.js';
+import { newRefNameProblem } from '../new-ref-name.js';
 
 export interface BaselinePart {
   readonly actions: readonly Action[];
@@ -23,7 +23,7 @@ export interface BaselinePart {
  * the target's running version went live) with the hotfix image patched in, so the hotfix
  * is tested with the config of its time (seed 002). Pure.
  */
-export function baselineActions(policy: Policy, state: BaselineState, hotfixTag: string, committer: Person, push: PushTarget | undefined, date: string): BaselinePart | { readonly errors: readonly Diagnostic[] } {
+export function baselineActions(policy: Policy, state: BaselineState, remotes: readonly string[], hotfixTag: string, committer: Person, push: PushTarget | undefined, date: string): BaselinePart | { readonly errors: readonly Diagnostic[] } {
   const env = policy.spec.environments.find((e) => e.name === state.environment)!;
   const rules = env.baseline ?? { match: 'image', ifMissing: 'refuse', branch: 'hotfix-config/{env}-{date}-{sha7}' };
   const diagnostics: Diagnostic[] = [];
@@ -35,8 +35,8 @@ export function baselineActions(policy: Policy, state: BaselineState, hotfixTag:
   }
   const at = state.baseline?.sha ?? state.head;
   const branch = renderTemplate(rules.branch, { env: state.environment, date, sha7: at.slice(0, 7) });
-  const problem = refNameProblem(`refs/heads/${branch}`);
-  if (problem) return { errors: [diagnostic('HF210', `baseline branch "${branch}" is not a valid name: ${problem}`)] };
+  const problem = newRefNameProblem(branch, 'heads', 'baseline branch', policy, remotes);
+  if (problem) return { errors: [problem] };
   if (state.branches.includes(branch)) return { errors: [diagnostic('HF312', `branch ${branch} already exists in ${env.config.repo}`)] };
 
   const location = findImage(state.file.text, env.config.locator, policy.spec.app.image);

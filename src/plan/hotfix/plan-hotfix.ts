@@ -1,7 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { findImage } from '../../patch/find-image.js';
 import { setImageOps } from '../../patch/set-image.js';
-import { refNameProblem } from '../../policy/git-ref-name.js';
 import { imageTagProblem, parseTemplate, renderTemplate, type TemplateValues } from '../../policy/template.js';
 import type { Policy } from '../../policy/types.js';
 import type { HotfixState } from '../../state/hotfix/gather-hotfix.js';
@@ -15,8 +14,8 @@ import { decideRevision } from './decide-revision.js';
 import { baselineActions } from './baseline-actions.js';
 import { hotfixRuleFindings } from './hotfix-checks.js';
 import { pushAction, pushTarget, remotePreconditions, type PushTarget } from '../push-target.js';
-
-const DEFAULT_AUTHOR = { name: 'hotfix', email: 'hotfix@localhost' };
+import { newRefNameProblem } from '../new-ref-name.js';
+import { planAuthor } from '../plan-author.js';
 
 /**
  * (Policy, State, Request) → Plan for a hotfix from the deployed artifact (seed 000): a
@@ -42,8 +41,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const name = (template: string, what: string, kind: 'heads' | 'tags'): string | Diagnostic => {
     if (!version && parseTemplate(template).parts.some((p) => p.kind === 'placeholder' && p.name === 'version')) return diagnostic('HF341', `${what} "${template}" uses {version}: pass --version, or tag the deployed commit with a release tag`);
     const rendered = renderTemplate(template, values);
-    const problem = refNameProblem(`refs/${kind}/${rendered}`);
-    if (problem) return diagnostic('HF210', `${what} "${rendered}" is not a valid name: ${problem}`);
+    const problem = newRefNameProblem(rendered, kind, what, policy, state.app.remotes);
+    if (problem) return problem;
     if ((kind === 'heads' ? state.app.branches : state.app.tags).includes(rendered)) return diagnostic('HF312', `${kind === 'heads' ? 'branch' : 'tag'} ${rendered} already exists in ${state.app.repoName}`);
     return rendered;
   };
@@ -53,7 +52,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   if (refErrors.length > 0) return { diagnostics: refErrors };
   const hotfixBranch = branch as string;
 
-  const committer = { ...(policy.spec.git?.author ?? DEFAULT_AUTHOR), date: context.now };
+  const committer = planAuthor(policy, context.now);
+  if ('code' in committer) return { diagnostics: [committer] };
   const actions: Action[] = [{ id: 'create-branch', kind: 'create-branch', repo: state.app.repoName, branch: hotfixBranch, from: base.sha }];
   let head = base.sha;
   state.steps.forEach((step, i) => {
@@ -88,7 +88,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   if (hotfixImage === state.deployed.image) return { diagnostics: [diagnostic('HF341', `the hotfix image would be ${hotfixImage}, the image deployed now; give the hotfix its own --version`)] };
 
   // The baseline config branch comes before the gate: the required checks may test it.
-  const baseline = state.baseline ? baselineActions(policy, state.baseline, imageTag, committer, configPush, date) : undefined;
+  const baseline = state.baseline ? baselineActions(policy, state.baseline, state.config.remotes, imageTag, committer, configPush, date) : undefined;
   if (baseline && 'errors' in baseline) return { diagnostics: baseline.errors };
   if (baseline) {
     actions.push(...baseline.actions);

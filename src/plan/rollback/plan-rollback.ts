@@ -1,6 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { parseImageRef } from '../../patch/image-ref.js';
-import { refNameProblem } from '../../policy/git-ref-name.js';
 import { renderTemplate } from '../../policy/template.js';
 import type { Policy } from '../../policy/types.js';
 import type { RollbackState } from '../../state/types.js';
@@ -14,8 +13,8 @@ import { rollbackImageChange } from './image-change.js';
 import { driftAndHealth } from './cluster-checks.js';
 import { renderField } from '../render-spec.js';
 import { pushAction, pushTarget, remotePreconditions } from '../push-target.js';
-
-const DEFAULT_AUTHOR = { name: 'hotfix', email: 'hotfix@localhost' };
+import { newRefNameProblem } from '../new-ref-name.js';
+import { planAuthor } from '../plan-author.js';
 
 /** (Policy, State, Request) → Plan for a GitOps rollback. Pure: no I/O. */
 export function planRollback(policy: Policy, state: RollbackState, request: RollbackRequest, context: PlanContext): PlanOutcome {
@@ -45,11 +44,12 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   diagnostics.push(...guard.diagnostics);
 
   const branch = renderTemplate(rules.branch, { env: env.name, sha7: current.commit.sha.slice(0, 7), date: context.now.slice(0, 10).replace(/-/g, '') });
-  const problem = refNameProblem(`refs/heads/${branch}`);
-  if (problem) return refuse(diagnostic('HF210', `rollback branch "${branch}" is not a valid branch name: ${problem}`));
+  const problem = newRefNameProblem(branch, 'heads', 'rollback branch', policy, state.remotes);
+  if (problem) return refuse(problem);
   if (state.branches.includes(branch)) return refuse(diagnostic('HF312', `branch ${branch} already exists in ${state.repoName}; delete it or roll back from it`));
 
-  const author = { ...(policy.spec.git?.author ?? DEFAULT_AUTHOR), date: context.now };
+  const author = planAuthor(policy, context.now);
+  if ('code' in author) return refuse(author);
   const reason = request.reason?.trim();
   const deploying = current.commit;
   const message =

@@ -1,8 +1,9 @@
 import { configLocationRules } from './config-locations.js';
 import { environmentRules } from './environments.js';
+import { gitAuthorRules } from './git-author.js';
 import { mergeBackRules } from './merge-back.js';
 import { nameRules } from './names.js';
 import { revisionSourceRules } from './revision-sources.js';
 import type { Rule } from './rule.js';
 
-export const RULES: readonly Rule[] = [environmentRules, nameRules, revisionSourceRules, configLocationRules, mergeBackRules];
+export const RULES: readonly Rule[] = [environmentRules, nameRules, revisionSourceRules, configLocationRules, mergeBackRules, gitAuthorRules];

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { shortRefNameProblem } from '../git-ref-name.js';
+import { shortRefNameProblem, shortRefSyntaxProblem } from '../git-ref-name.js';
 import {
   imageTagProblem,
   parseTemplate,
@@ -8,14 +8,16 @@ import {
   TEMPLATE_PLACEHOLDERS,
   type TemplateKind,
 } from '../template.js';
-import type { DiagnosticCode } from '../../diagnostics/codes.js';
 import type { PathSegment } from '../data-path.js';
+import { policyRemotes } from '../ref-shadowing.js';
 import { memoize } from './memoize.js';
+import { refTemplateProblems, type Problem, type RefTemplate } from './ref-templates.js';
 import type { Rule, RuleContext } from './rule.js';
 
 /**
  * Branch, tag and image-tag names: templates use only their placeholders, and every name
- * the policy can produce is one git (or the registry) accepts.
+ * the policy can produce is one git (or the registry) accepts, can store, and does not
+ * confuse with another ref.
  */
 export const nameRules: Rule = (context) => {
   const { policy } = context;
@@ -23,13 +25,15 @@ export const nameRules: Rule = (context) => {
   const { app, hotfix, rollback, environments } = policy.spec;
 
   out.push(...checkTemplate(context, app.tagFormat, 'tagFormat', ['spec', 'app', 'tagFormat']));
+  const names = { envs: environments.map((e) => e.name), reasons: [], remotes: policyRemotes(policy) };
   if (hotfix) {
-    out.push(...checkTemplate(context, hotfix.branch, 'hotfixBranch', ['spec', 'hotfix', 'branch']));
-    if (hotfix.tag !== undefined) out.push(...checkTemplate(context, hotfix.tag, 'hotfixBranch', ['spec', 'hotfix', 'tag']));
+    const hotfixNames = { ...names, reasons: hotfix.reasons };
+    out.push(...checkTemplate(context, hotfix.branch, 'hotfixBranch', ['spec', 'hotfix', 'branch'], { ...hotfixNames, refs: 'heads' }));
+    if (hotfix.tag !== undefined) out.push(...checkTemplate(context, hotfix.tag, 'hotfixBranch', ['spec', 'hotfix', 'tag'], { ...hotfixNames, refs: 'tags' }));
   }
-  if (rollback) out.push(...checkTemplate(context, rollback.branch, 'rollbackBranch', ['spec', 'rollback', 'branch']));
+  if (rollback) out.push(...checkTemplate(context, rollback.branch, 'rollbackBranch', ['spec', 'rollback', 'branch'], { ...names, refs: 'heads' }));
   environments.forEach((env, i) => {
-    if (env.baseline) out.push(...checkTemplate(context, env.baseline.branch, 'baselineBranch', ['spec', 'environments', i, 'baseline', 'branch']));
+    if (env.baseline) out.push(...checkTemplate(context, env.baseline.branch, 'baselineBranch', ['spec', 'environments', i, 'baseline', 'branch'], { ...names, envs: [env.name], refs: 'heads' }));
   });
 
   const literalBranches: Array<[string, PathSegment[]]> = [[app.mainline, ['spec', 'app', 'mainline']]];
@@ -43,13 +47,10 @@ export const nameRules: Rule = (context) => {
   return out;
 };
 
-function checkTemplate({ report }: RuleContext, template: string, kind: TemplateKind, path: PathSegment[]): Diagnostic[] {
-  return TEMPLATE_PROBLEMS[kind](template).map(({ code, message }) => report(code, message, path));
-}
-
-interface Problem {
-  readonly code: DiagnosticCode;
-  readonly message: string;
+/** A template's problems; a branch or tag template that can make valid names is also checked for what it can fill in. */
+function checkTemplate({ report }: RuleContext, template: string, kind: TemplateKind, path: PathSegment[], ref?: RefTemplate): Diagnostic[] {
+  const problems = TEMPLATE_PROBLEMS[kind](template);
+  return (problems.length === 0 && ref ? refTemplateProblems(template, ref) : problems).map(({ code, message }) => report(code, message, path));
 }
 
 const branchNameProblem = memoize(shortRefNameProblem);
@@ -77,6 +78,6 @@ function templateProblems(template: string, kind: TemplateKind): Problem[] {
     const problem = imageTagProblem(sample);
     return problem ? [{ code: 'HF129', message: `"${template}" can never be a valid image tag: ${problem}` }] : [];
   }
-  const problem = shortRefNameProblem(sample);
+  const problem = shortRefSyntaxProblem(sample);
   return problem ? [{ code: 'HF122', message: `"${template}" can never be a valid git ref name: ${problem}` }] : [];
 }

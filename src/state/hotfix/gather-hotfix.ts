@@ -8,7 +8,7 @@ import { CatFileBatch } from '../git/cat-file.js';
 import { MergeSimulator } from '../git/merge-simulation.js';
 import { boundRepo } from '../git/bound-repo.js';
 import { readPushRemote } from '../git/push-remote.js';
-import { changedFiles, commitInfo, commitMessage, isAncestor, listBranches, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
+import { changedFiles, commitInfo, commitMessage, isAncestor, listBranches, listRemotes, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
 import type { ClusterState, CommitInfo, FileAtRevision, PushRemote } from '../types.js';
 import { findBaseline, type BaselineState } from './find-baseline.js';
 import { revisionAnswers, type RevisionAnswer } from './revision-answers.js';
@@ -30,7 +30,7 @@ export interface MergeBackState {
 }
 
 export interface HotfixState {
-  readonly app: { readonly repoName: string; readonly repoPath: string; readonly mainline: string; readonly mainlineHead: string; readonly branches: readonly string[]; readonly tags: readonly string[]; readonly pushRemote?: PushRemote };
+  readonly app: { readonly repoName: string; readonly repoPath: string; readonly mainline: string; readonly mainlineHead: string; readonly branches: readonly string[]; readonly tags: readonly string[]; readonly remotes: readonly string[]; readonly pushRemote?: PushRemote };
   readonly deployed: { readonly image: string; readonly source: 'command line' | 'cluster' | 'config'; readonly digest?: string };
   readonly revision: readonly RevisionAnswer[];
   /** The deployed commit as decided from the answers, when they decide it. */
@@ -43,7 +43,7 @@ export interface HotfixState {
    */
   readonly steps: readonly { readonly pick: string; readonly tree: string; readonly conflicts: readonly string[]; readonly empty: boolean; readonly diff: string }[];
   readonly merges: readonly MergeBackState[];
-  readonly config: { readonly repoName: string; readonly repoPath: string; readonly branch: string; readonly head: string; readonly file: FileAtRevision; readonly pushRemote?: PushRemote };
+  readonly config: { readonly repoName: string; readonly repoPath: string; readonly branch: string; readonly head: string; readonly file: FileAtRevision; readonly remotes: readonly string[]; readonly pushRemote?: PushRemote };
   readonly cluster?: ClusterState;
   /** The baseline environment's config of the running version's time, when one takes a baseline for the target. */
   readonly baseline?: BaselineState;
@@ -84,7 +84,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
       ? { image: cluster.image, source: 'cluster' as const, ...(cluster.digest ? { digest: cluster.digest } : {}) }
       : { image: formatImageRef(findImage(config.text, env.config.locator, app.image).current), source: 'config' as const };
 
-  const [tags, branches, appRemote, configRemote] = await Promise.all([listTags(appPath), listBranches(appPath), readPushRemote(appPath, policy), readPushRemote(configPath, policy)]);
+  const [tags, branches, appRemotes, configRemotes, appRemote, configRemote] = await Promise.all([listTags(appPath), listBranches(appPath), listRemotes(appPath), listRemotes(configPath), readPushRemote(appPath, policy), readPushRemote(configPath, policy)]);
   const labels = await readLabels(request, deployed.image);
   const revision = await revisionAnswers({ app, image: deployed.image, labels, tags, resolve: (name) => resolveCommit(appPath, name) });
   const baseSha = request.decide(revision);
@@ -127,14 +127,14 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
 
   return {
     ...(baseline ? { baseline } : {}),
-    app: { repoName: app.repo, repoPath: appPath, mainline: app.mainline, mainlineHead, branches, tags: tags.map((t) => t.name), ...(appRemote ? { pushRemote: appRemote } : {}) },
+    app: { repoName: app.repo, repoPath: appPath, mainline: app.mainline, mainlineHead, branches, tags: tags.map((t) => t.name), remotes: appRemotes, ...(appRemote ? { pushRemote: appRemote } : {}) },
     deployed,
     revision,
     ...(base ? { base } : {}),
     picks,
     steps,
     merges,
-    config: { repoName: env.config.repo, repoPath: configPath, branch: env.config.branch, head: configHead, file: config, ...(configRemote ? { pushRemote: configRemote } : {}) },
+    config: { repoName: env.config.repo, repoPath: configPath, branch: env.config.branch, head: configHead, file: config, remotes: configRemotes, ...(configRemote ? { pushRemote: configRemote } : {}) },
     ...(cluster ? { cluster } : {}),
   };
 }
