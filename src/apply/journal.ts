@@ -19,7 +19,10 @@ export class Journal {
     // apply leaves the repository exactly as it was.
     const dir = join(await commonGitDir(repo), 'hotfix', 'journal');
     const file = join(dir, `${planId.replace(/^sha256:/, '')}.json`);
-    const saved = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { done?: unknown }).catch(() => ({ done: [] }));
+    // No journal yet (nothing there, or a file where its directory goes, which taking the
+    // lock reports) is a fresh start; one that cannot be read must not pass for one.
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? undefined : fileSystemError(error, 'read the journal', file)));
+    const saved = text === undefined ? { done: [] } : parseJournal(text);
     return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []));
   }
 
@@ -37,5 +40,14 @@ export class Journal {
     } catch (error) {
       fileSystemError(error, 'record the finished action in the journal', this.file);
     }
+  }
+}
+
+function parseJournal(text: string): { done?: unknown } {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? value : { done: [] };
+  } catch {
+    return { done: [] };
   }
 }

@@ -1,11 +1,12 @@
-import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { Plan } from '../plan/types.js';
 import { commonGitDir } from '../state/git/read.js';
 import { git } from '../state/git/run-git.js';
+import { scratchDir } from '../state/scratch-dir.js';
+import { fileSystemError } from './file-system-error.js';
 import { isDone, refEffect } from './ref-effects.js';
 import { runAction } from './run-action.js';
 import { refValue, repoPath } from './verify-preconditions.js';
@@ -18,7 +19,7 @@ import { refValue, repoPath } from './verify-preconditions.js';
  * reviewed, is refused before the first real write. Nothing reaches the real repositories.
  */
 export async function rehearse(plan: Plan, repos: Readonly<Record<string, string>>, done: ReadonlySet<string>, signal?: AbortSignal): Promise<void> {
-  const scratch = await mkdtemp(join(tmpdir(), 'hotfix-rehearsal-'));
+  const scratch = await scratchDir('hotfix-rehearsal-', 'rehearsing the plan', 'HF422');
   try {
     const stand: Record<string, string> = {};
     for (const name of new Set(plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : [])))) stand[name] = await standIn(plan, name, repoPath(repos, name), join(scratch, name));
@@ -40,7 +41,8 @@ export async function rehearse(plan: Plan, repos: Readonly<Record<string, string
 /** A bare repository reading the real one's objects, with the refs the plan moves or reads at their real values. */
 async function standIn(plan: Plan, name: string, real: string, path: string): Promise<string> {
   await git(scratchParent(path), ['init', '--quiet', '--bare', '--', path]);
-  await writeFile(join(path, 'objects', 'info', 'alternates'), `${await realpath(join(await commonGitDir(real), 'objects'))}\n`);
+  const alternates = join(path, 'objects', 'info', 'alternates');
+  await writeFile(alternates, `${await realpath(join(await commonGitDir(real), 'objects'))}\n`).catch((error: unknown) => fileSystemError(error, 'write the rehearsal\'s', alternates, 'HF422'));
   const refs = new Set<string>();
   for (const action of plan.actions) {
     if (!('repo' in action) || action.repo !== name) continue;

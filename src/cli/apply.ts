@@ -16,6 +16,8 @@ function parseDuration(text: string): number {
 export class ApplyCommand extends HotfixCommand {
   static override paths = [['apply']];
 
+  protected override readonly fileErrorCode = 'HF422';
+
   static override usage = Command.Usage({
     category: 'Plans',
     description: 'carry out a saved plan exactly, or refuse',

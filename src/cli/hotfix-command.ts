@@ -8,11 +8,14 @@ export abstract class HotfixCommand extends Command<HotfixContext> {
 
   protected abstract run(): Promise<number>;
 
+  /** The code of a file-system error that nothing closer named: apply's are HF4xx. */
+  protected readonly fileErrorCode: 'HF224' | 'HF422' = 'HF224';
+
   async execute(): Promise<number> {
     try {
       return await this.run();
     } catch (error) {
-      return reportFailure(error, this.context, { debug: this.debug, json: this.outputFormat() === 'json', markdown: this.outputFormat() === 'markdown' });
+      return reportFailure(error, this.context, { debug: this.debug, json: this.outputFormat() === 'json', markdown: this.outputFormat() === 'markdown', fileErrorCode: this.fileErrorCode });
     }
   }
 

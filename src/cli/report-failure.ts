@@ -1,6 +1,7 @@
 import { UsageError } from 'clipanion';
-import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { countBySeverity, diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
+import { fsCallWords, fsErrorWords, startFailureWords } from '../diagnostics/fs-error-words.js';
 import { diagnosticLine } from '../render/diagnostics-text.js';
 import { styleFor } from '../render/style.js';
 import { VERSION } from '../version.js';
@@ -13,6 +14,8 @@ export const FAILURE_FORMAT_VERSION = '1.0';
 
 export interface FailureOptions {
   readonly debug: boolean;
+  /** The code of a file-system error no closer code caught: HF224, or HF422 for apply. */
+  readonly fileErrorCode?: 'HF224' | 'HF422';
   /** `--format json`: findings go to stdout as a JSON document, as `lint --format json` gives them. */
   readonly json: boolean;
   /** `--format markdown`: findings go to stdout as a PR comment too, so CI never posts an empty one. */
@@ -25,7 +28,10 @@ export interface FailureOptions {
  * Usage mistakes and bugs stay text on stderr in every format: they carry no code, and a
  * usage mistake may be found before the format is known.
  */
-export async function reportFailure(error: unknown, context: HotfixContext, { debug, json, markdown }: FailureOptions): Promise<number> {
+export async function reportFailure(error: unknown, context: HotfixContext, options: FailureOptions): Promise<number> {
+  const { debug, json, markdown } = options;
+  const osError = osFailure(error, options.fileErrorCode ?? 'HF224');
+  if (osError) return reportFailure(osError, context, options);
   const style = styleFor(context.stderr, context.env);
   if (error instanceof UsageError) {
     context.stderr.write(`hotfix: ${firstLine(error.message)}\n`);
@@ -41,6 +47,20 @@ export async function reportFailure(error: unknown, context: HotfixContext, { de
   context.stderr.write(`hotfix: internal error: ${firstLine(message)}. This is a bug; please report it with the output of --debug.\n`);
   if (debug && error instanceof Error && error.stack) context.stderr.write(error.stack + '\n');
   return EXIT.failure;
+}
+
+/**
+ * The net under the places that name their own files: an OS error that gets this far still
+ * names its file (`path`) or its program (`spawn git`), so it is the user's to fix (a full
+ * disk, a file where a directory must be, git missing), not a bug to report.
+ */
+function osFailure(error: unknown, fileErrorCode: 'HF224' | 'HF422'): HotfixError | undefined {
+  if (!(error instanceof Error) || error instanceof HotfixError) return undefined;
+  const { code, syscall, path, dest } = error as NodeJS.ErrnoException & { dest?: string };
+  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code) || typeof syscall !== 'string') return undefined;
+  if (syscall.startsWith('spawn')) return new HotfixError([diagnostic('HF225', startFailureWords(error, path ?? (syscall.slice('spawn '.length) || 'a program')))]);
+  if (path === undefined) return undefined;
+  return new HotfixError([diagnostic(fileErrorCode, `could not ${fsCallWords(syscall)} ${path}${dest !== undefined ? ` to ${dest}` : ''}: ${fsErrorWords(error)}`)]);
 }
 
 /** The findings that stopped a command, in the shape of lint's JSON report (summary, diagnostics). */

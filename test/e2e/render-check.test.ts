@@ -150,7 +150,7 @@ test('refused before anything runs: paths out of the repository, an unknown comm
   assert.match(await failure(renderCheck({ ...request(repo, commit), renderDir: '../elsewhere' })), /^HF210 render directory "..\/elsewhere" is not a path inside the repository$/);
   assert.match(await failure(renderCheck({ ...request(repo, commit), files: [{ path: '/etc/hosts', text: '' }] })), /^HF210 planned file "\/etc\/hosts"/);
   assert.match(await failure(renderCheck({ ...request(repo, commit), commit: '0'.repeat(40) })), /^HF202 commit 0{40} not found/);
-  assert.match(await failure(renderCheck(request(repo, commit), join(repo, 'no-kubectl'))), /^HF216 kubectl kustomize overlays\/production failed .*: .*no-kubectl is not installed$/);
+  assert.match(await failure(renderCheck(request(repo, commit), join(repo, 'no-kubectl'))), /^HF225 .*no-kubectl is not installed or not on PATH; it is needed to render overlays\/production \(commit [0-9a-f]{12} with the planned change\)$/);
 });
 
 test('a symlink in the tree does not carry a planned file outside it', async () => {

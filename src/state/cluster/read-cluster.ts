@@ -4,6 +4,7 @@ import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { fsErrorWords } from '../../diagnostics/fs-error-words.js';
 import type { ClusterRef } from '../../policy/types.js';
+import { startFailure } from '../start-failure.js';
 import type { ClusterState } from '../types.js';
 
 /**
@@ -137,7 +138,8 @@ function run(command: string, args: string[], what: string): Promise<string> {
     const timeout = kubectlTimeoutMs();
     execFile(command, args, { timeout, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
-      const why = (error as { killed?: boolean }).killed ? `timed out after ${timeout / 1000}s` : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'kubectl is not installed' : stderr.trim().split('\n').pop() || error.message;
+      if ((error as NodeJS.ErrnoException).syscall?.startsWith('spawn')) return reject(startFailure(error, command, { purpose: 'read the cluster; or give --cluster-state FILE' }));
+      const why = (error as { killed?: boolean }).killed ? `timed out after ${timeout / 1000}s` : stderr.trim().split('\n').pop() || error.message;
       reject(unreadable(`kubectl ${what} failed: ${why}`));
     });
   });

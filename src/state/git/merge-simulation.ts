@@ -1,6 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { scratchDir } from '../scratch-dir.js';
 import { commonGitDir } from './read.js';
 import { git } from './run-git.js';
 import { treeDiff } from './tree-diff.js';
@@ -40,7 +40,7 @@ export class MergeSimulator {
   static async open(repo: string, storage: 'temporary' | 'repository'): Promise<MergeSimulator> {
     if (storage === 'repository') return new MergeSimulator(repo, SYNTHETIC, undefined);
     const objects = join(await commonGitDir(repo), 'objects');
-    const scratch = await mkdtemp(join(tmpdir(), 'hotfix-objects-'));
+    const scratch = await scratchDir('hotfix-objects-', 'simulating merges', 'HF224');
     return new MergeSimulator(repo, { ...SYNTHETIC, GIT_OBJECT_DIRECTORY: scratch, GIT_ALTERNATE_OBJECT_DIRECTORIES: objects }, scratch);
   }
 

@@ -1,17 +1,23 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { isUtf8 } from 'node:buffer';
 import { createInterface } from 'node:readline';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
+import { startFailure } from '../start-failure.js';
 import type { CommitInfo, FileAtRevision, TreeEntry } from '../types.js';
 import { git, gitArgs, gitEnv } from './run-git.js';
 
 /** Small named read-only git queries. Every ref and path reaching here was validated by the caller. */
 
 export async function assertRepository(repo: string, name: string): Promise<void> {
-  const result = await git(repo, ['rev-parse', '--show-prefix'], { okCodes: [128] }).catch(() => ({ code: 128, stdout: '' }));
+  // A path that is no directory cannot be run in, which only says it is no repository; git missing says more.
+  const result = await git(repo, ['rev-parse', '--show-prefix'], { okCodes: [128] }).catch((error: unknown) => {
+    if (error instanceof HotfixError && error.diagnostics.some((d) => d.code === 'HF225')) throw error;
+    return { code: 128, stdout: '' };
+  });
   if (result.code !== 0) throw new HotfixError([diagnostic('HF201', `repository "${name}" at ${repo} is not a git repository`)]);
   // A subdirectory of a work tree: git would find the repository, but the policy's paths
   // are from its top level, and some commands read them from the current directory.
@@ -133,10 +139,21 @@ export function fileHistory(repo: string, rev: string, path: string): AsyncGener
 
 /** `git log` streamed line by line; the process ends when the consumer stops. */
 async function* streamLog(repo: string, args: readonly string[]): AsyncGenerator<CommitInfo> {
-  const child = spawn('git', gitArgs(['log', `--format=${FORMAT}`, ...args]), { cwd: repo, env: gitEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+  let child: ChildProcess;
+  try {
+    child = spawn('git', gitArgs(['log', `--format=${FORMAT}`, ...args]), { cwd: repo, env: gitEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch (error) {
+    throw startFailure(error, 'git', { cwd: repo });
+  }
+  // A git that never started gives no lines, which would read as a history without the
+  // answer; out of file descriptors it has no pipe at all.
+  let notStarted: unknown;
+  child.on('error', (error) => (notStarted ??= error));
+  if (!child.stdout) throw startFailure((await once(child, 'error'))[0], 'git', { cwd: repo });
   const lines = createInterface({ input: child.stdout });
   try {
     for await (const line of lines) if (line) yield parseCommit(line);
+    if (notStarted !== undefined) throw startFailure(notStarted, 'git', { cwd: repo });
   } finally {
     lines.close();
     child.kill();

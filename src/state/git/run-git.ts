@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { startFailure } from '../start-failure.js';
 
 /**
  * The only variables of the caller's environment git sees: what finding programs, the
@@ -102,7 +103,14 @@ export function git(repo: string, args: readonly string[], options: GitOptions =
   return new Promise((resolve, reject) => {
     // A network git runs in a process group of its own, so ending it also ends the ssh,
     // remote helper or receive-pack it started, which would otherwise keep the remote busy.
-    const child = spawn('git', gitArgs(args, options), { cwd: repo, env: gitEnv(options.env), detached: network, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Out of file descriptors, Node starts no git and gives it no pipes (null streams): its 'error' says why.
+    let child: ChildProcess;
+    try {
+      child = spawn('git', gitArgs(args, options), { cwd: repo, env: gitEnv(options.env), detached: network, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (error) {
+      // A working directory that is a file fails here, not with an 'error' event.
+      return reject(startFailure(error, 'git', { cwd: repo }));
+    }
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let size = 0;
@@ -122,29 +130,30 @@ export function git(repo: string, args: readonly string[], options: GitOptions =
     const abort = () => stop('it was interrupted');
     if (options.signal?.aborted) abort();
     options.signal?.addEventListener('abort', abort, { once: true });
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_OUTPUT_BYTES) stop(`its output passed ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB`);
       else stdout.push(chunk);
     });
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     // git may exit before reading its input (a bad revision): that is its answer, not ours to report.
-    child.stdin.on('error', () => undefined);
-    child.on('error', (error: NodeJS.ErrnoException) => finish(-1, error.code === 'ENOENT' ? 'git is not installed or not on PATH' : error.message));
+    child.stdin?.on('error', () => undefined);
+    child.on('error', (error) => finish(-1, startFailure(error, 'git', { cwd: repo })));
     child.on('close', (code) => finish(code ?? -1));
     let done = false;
-    function finish(code: number, spawnError?: string): void {
+    function finish(code: number, notStarted?: HotfixError): void {
       if (done) return;
       done = true;
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', abort);
+      if (notStarted !== undefined) return reject(notStarted);
       if (stopped !== undefined) return reject(new HotfixError([diagnostic(stopped.code, `git ${subcommand} was stopped in ${repo}: ${stopped.why}`)]));
       const out = Buffer.concat(stdout).toString('utf8');
-      if (spawnError === undefined && (code === 0 || options.okCodes?.includes(code))) return resolve({ code, stdout: out });
-      const what = spawnError ?? (Buffer.concat(stderr).toString('utf8').trim().split('\n').pop() || `exit code ${code}`);
+      if (code === 0 || options.okCodes?.includes(code)) return resolve({ code, stdout: out });
+      const what = Buffer.concat(stderr).toString('utf8').trim().split('\n').pop() || `exit code ${code}`;
       reject(new HotfixError([diagnostic('HF204', `git ${subcommand} failed in ${repo}: ${what}`)]));
     }
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    else child.stdin?.end();
   });
 }

@@ -1,11 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { parseImageRef } from '../../patch/image-ref.js';
 import { resolveCommit } from '../git/read.js';
+import { scratchDir } from '../scratch-dir.js';
 import { exportTree } from './export-tree.js';
 import { findImageWinner, type ReadFile } from './find-image-winner.js';
 import { removeEscapingLinks } from './remove-escaping-links.js';
@@ -57,7 +57,7 @@ export async function renderCheck(request: RenderCheckRequest, kubectl = 'kubect
   if (!commit) throw new HotfixError([diagnostic('HF202', `commit ${request.commit} not found in ${request.repo}`)]);
 
   // realpath: kubectl reports files by their resolved path, which is stripped from its messages.
-  const scratch = await realpath(await mkdtemp(join(tmpdir(), 'hotfix-render-')));
+  const scratch = await realpath(await scratchDir('hotfix-render-', 'the render check', 'HF224'));
   try {
     const root = join(scratch, 'tree');
     await mkdir(root);

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
+import { startFailure } from '../start-failure.js';
 
 /** Rendering reads only local files; a remote base would be fetched, and must not hang planning. */
 const KUSTOMIZE_TIMEOUT_MS = 60_000;
@@ -15,11 +16,8 @@ export function kustomize(kubectl: string, root: string, renderDir: string, cont
     // `./` keeps a directory named like an option from being read as one.
     execFile(kubectl, ['kustomize', `./${renderDir}`], { cwd: root, timeout: KUSTOMIZE_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
-      const why = (error as { killed?: boolean }).killed
-        ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s`
-        : (error as NodeJS.ErrnoException).code === 'ENOENT'
-          ? `${kubectl} is not installed`
-          : withoutRoot(kubectlSays(stderr) || error.message, root);
+      if ((error as NodeJS.ErrnoException).syscall?.startsWith('spawn')) return reject(startFailure(error, kubectl, { cwd: root, purpose: `render ${renderDir || '.'} (${context})` }));
+      const why = (error as { killed?: boolean }).killed ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : withoutRoot(kubectlSays(stderr) || error.message, root);
       reject(new HotfixError([diagnostic('HF216', `kubectl kustomize ${renderDir || '.'} failed (${context}): ${why}`)]));
     });
   });
