@@ -2,6 +2,7 @@
 // Each case runs side by side with its baseline in this one process; ratios of medians
 // are the results (absolute times move with the machine). `--json` prints JSON instead.
 import { execFileSync } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GitopsScenario } from '../fixtures/gitops-scenario.js';
@@ -9,7 +10,7 @@ import { sideBySide, type Measured, type Step } from './measure.js';
 import { appRepo, bigFileRepos, policies, rollbackRepo } from './repos.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'dist', 'hotfix.js');
+const CLI = privateBuild();
 const node = process.execPath;
 const RSS_LIMIT_KB = 150 * 1024;
 
@@ -108,3 +109,15 @@ else {
   for (const row of rows) process.stdout.write(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
 }
 process.exitCode = results.every((r) => r.ok !== false) ? 0 : 1;
+
+/**
+ * The built CLI copied where no `npm run build` (which empties dist/ first) can reach it
+ * during the minutes a bench takes on a shared machine; under node_modules, so its chunks
+ * find the packages they load as dist/ would. Removed when the bench ends.
+ */
+function privateBuild(): string {
+  const copy = join(ROOT, 'node_modules', '.cache', 'hotfix-bench', `dist-${process.pid}`);
+  cpSync(join(ROOT, 'dist'), copy, { recursive: true });
+  process.on('exit', () => rmSync(copy, { recursive: true, force: true }));
+  return join(copy, 'hotfix.js');
+}
