@@ -8,7 +8,7 @@ import { boundRepo } from './git/bound-repo.js';
 import { changedFiles, listBranches, listRemotes, readFileAt, resolveCommit } from './git/read.js';
 import { walkDeployments } from './git/walk-deployments.js';
 import { readPushRemote } from './git/push-remote.js';
-import { fluxFiles, fluxObjectsIn } from './git/scan-flux.js';
+import { fluxObjectsAt } from './git/scan-flux.js';
 import type { Deployment, FileAtRevision, FluxObject, RollbackState } from './types.js';
 
 export interface RollbackStateRequest {
@@ -41,7 +41,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
 
     // Independent of the history walk, so read alongside it: the Flux objects at head (git
     // grep, then each file through the same batch process), the refs, and the cluster.
-    const flux = fluxAt(repoPath, head, blobs);
+    const flux = fluxAt(repoPath, head, blobs, env);
     const refs = Promise.all([listBranches(repoPath), listRemotes(repoPath), readClusterFor(env.cluster, request.cluster), readPushRemote(repoPath, policy)]);
     // Awaited below; a walk that fails first must not leave their failures unhandled.
     flux.catch(() => undefined);
@@ -86,16 +86,16 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
   }
 }
 
-/** The Flux image automation objects at `head`, and the files that hold them. */
-async function fluxAt(repo: string, head: string, blobs: CatFileBatch): Promise<{ objects: FluxObject[]; files: Record<string, FileAtRevision> }> {
-  const objects: FluxObject[] = [];
+/**
+ * The Flux image automation objects at `head`, and, read whole, the files a rollback may
+ * patch: those holding an ImageUpdateAutomation (suspended) or the ImagePolicy the policy
+ * names (pinned). Any other Flux file is read only as far as its Flux objects.
+ */
+async function fluxAt(repo: string, head: string, blobs: CatFileBatch, env: Environment): Promise<{ objects: FluxObject[]; files: Record<string, FileAtRevision> }> {
+  const objects = await fluxObjectsAt(repo, head, blobs);
+  const pinned = env.automation?.flux?.imagePolicy;
+  const patchable = objects.filter((o) => o.kind === 'ImageUpdateAutomation' || (o.kind === 'ImagePolicy' && `${o.namespace}/${o.name}` === pinned));
   const files: Record<string, FileAtRevision> = {};
-  for (const file of await fluxFiles(repo, head)) {
-    const state = await readFileAt(repo, head, file, blobs);
-    const found = fluxObjectsIn(file, state.text);
-    if (found.length === 0) continue;
-    for (const object of found) objects.push(object); // not push(...): a file may hold more objects than a call takes arguments
-    files[file] = state;
-  }
+  for (const file of new Set(patchable.map((o) => o.file))) files[file] = await readFileAt(repo, head, file, blobs);
   return { objects, files };
 }

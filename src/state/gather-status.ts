@@ -5,7 +5,7 @@ import { readClusterFor, type ClusterSource } from './cluster/read-cluster.js';
 import { CatFileBatch } from './git/cat-file.js';
 import { boundRepo } from './git/bound-repo.js';
 import { readFileAt, resolveCommit } from './git/read.js';
-import { fluxFiles, fluxObjectsIn } from './git/scan-flux.js';
+import { fluxObjectsAt } from './git/scan-flux.js';
 import type { ClusterState, FluxObject } from './types.js';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
@@ -29,9 +29,7 @@ export async function gatherEnvironmentFacts(env: Environment, image: string, re
   try {
     const config = await readFileAt(repo, head, env.config.file, blobs);
     const declared = formatImageRef(findImage(config.text, env.config.locator, image).current);
-    const flux: FluxObject[] = [];
-    // Not push(...): a file may hold more objects than a call takes arguments.
-    for (const file of await fluxFiles(repo, head)) for (const object of fluxObjectsIn(file, (await blobs.read(`${head}:${file}`)) ?? '')) flux.push(object);
+    const flux = await fluxObjectsAt(repo, head, blobs);
     const running = await readClusterOrReason(env, cluster);
     return { environment: env.name, head, declared, flux, ...running };
   } finally {

@@ -29,6 +29,8 @@ const TEXTS: Array<[string, string]> = [
   ['an end marker', `${policy('a')}...\n---\n${policy('b')}`],
   ['a directive', `%YAML 1.2\n---\n${policy('a')}---\n${policy('b')}`],
   ['CRLF line ends', `${policy('a')}---\n${policy('b')}`.replace(/\n/g, '\r\n')],
+  ['CRLF line ends and a comment before the first marker', `# generated\n---\n${policy('a')}---\n${policy('b')}`.replace(/\n/g, '\r\n')],
+  ['a carriage return of its own before a marker', `${policy('a')}\r---\n${policy('b')}`],
   ['a document marker inside a block scalar ends it', `${configMap('    x\n')}---\n${policy('a')}`],
   ['a marker-like line indented in a block scalar', `${configMap('    ---\n    kind: ImagePolicy\n')}---\n${policy('a')}`],
 ];

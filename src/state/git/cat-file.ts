@@ -1,9 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { BatchOutput, type BatchAnswer } from './batch-output.js';
+import { BatchOutput, type BatchAnswer, type ContentSink } from './batch-output.js';
 import { gitArgs, gitEnv } from './run-git.js';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { startFailure } from '../start-failure.js';
+
+/**
+ * Past a streamed object's last needed byte, more than this is not read through: the
+ * process is ended and another one started for the reads after it. A start costs less than
+ * megabytes through the pipe and the collector.
+ */
+const START_OVER_BYTES = 1024 * 1024;
 
 /**
  * One long-lived `git cat-file --batch` process: reading thousands of blobs while walking
@@ -11,24 +18,50 @@ import { startFailure } from '../start-failure.js';
  */
 export class CatFileBatch {
   /** Its streams are null when it could not be started at all (out of file descriptors); its 'error' then rejects every read. */
-  private readonly child: ChildProcess;
-  private readonly waiting: Array<{ resolve: (answer: BatchAnswer) => void; reject: (e: Error) => void }> = [];
-  private readonly output = new BatchOutput((answer) => this.waiting.shift()?.resolve(answer));
+  private child!: ChildProcess;
+  private output!: BatchOutput;
+  private readonly waiting: Array<{ readonly object: string; resolve: (answer: BatchAnswer) => void; reject: (e: Error) => void; sink?: ContentSink }> = [];
   private failure: Error | undefined;
+  private startOver = false;
+  private closed = false;
 
-  constructor(repo: string) {
+  constructor(private readonly repo: string) {
+    this.start();
+  }
+
+  private start(): void {
     const fail = (error: Error) => {
       this.failure ??= error;
       for (const w of this.waiting.splice(0)) w.reject(this.failure);
     };
-    this.child = spawn('git', gitArgs(['cat-file', '--batch']), { cwd: repo, env: gitEnv() });
-    this.child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk));
-    this.child.on('error', (error) => fail(startFailure(error, 'git', { cwd: repo })));
-    // Writing to a git that has gone fails with EPIPE; its exit below says what happened.
-    this.child.stdin?.on('error', () => undefined);
-    this.child.on('exit', (code, signal) => {
-      if (this.waiting.length > 0) fail(new HotfixError([diagnostic('HF204', `git cat-file failed in ${repo}: it exited with ${signal ?? `code ${code}`}`)]));
+    const child = spawn('git', gitArgs(['cat-file', '--batch']), { cwd: this.repo, env: gitEnv() });
+    this.child = child;
+    this.output = new BatchOutput((answer) => this.waiting.shift()?.resolve(answer), {
+      sinkFor: () => this.waiting[0]?.sink,
+      endsEarly: (left) => (this.startOver = left > START_OVER_BYTES),
     });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.output.push(chunk);
+      if (this.startOver) this.restart();
+    });
+    // A process ended by restart says nothing more about the reads.
+    child.on('error', (error) => child === this.child && fail(startFailure(error, 'git', { cwd: this.repo })));
+    // Writing to a git that has gone fails with EPIPE; its exit below says what happened.
+    child.stdin?.on('error', () => undefined);
+    child.on('exit', (code, signal) => {
+      if (child === this.child && this.waiting.length > 0) fail(new HotfixError([diagnostic('HF204', `git cat-file failed in ${this.repo}: it exited with ${signal ?? `code ${code}`}`)]));
+    });
+  }
+
+  /** Ends the process in the middle of an object nobody needs the rest of, and asks a new one for what was still to come. */
+  private restart(): void {
+    this.startOver = false;
+    const old = this.child;
+    old.stdout?.removeAllListeners('data');
+    old.kill();
+    this.start();
+    for (const { object } of this.waiting) this.child.stdin?.write(`${object}\n`);
+    if (this.closed) this.child.stdin?.end();
   }
 
   /** The text of `rev:path` (or any object name), or undefined when it does not exist. */
@@ -42,22 +75,31 @@ export class CatFileBatch {
     return found?.type === 'blob' ? found.content : undefined;
   }
 
+  /**
+   * A blob's content handed to `sink` piece by piece, never joined (see ContentSink); false
+   * when the name is not a blob.
+   */
+  async stream(object: string, sink: ContentSink): Promise<boolean> {
+    return (await this.readObject(object, sink))?.type === 'blob';
+  }
+
   /** A tree's binary entries, or undefined when the name is not a tree (a link, a file). */
   async readTree(object: string): Promise<Buffer | undefined> {
     const found = await this.readObject(object);
     return found?.type === 'tree' ? found.content : undefined;
   }
 
-  private readObject(object: string): Promise<BatchAnswer> {
+  private readObject(object: string, sink?: ContentSink): Promise<BatchAnswer> {
     if (this.failure) return Promise.reject(this.failure);
     if (/[\n\r]/.test(object)) return Promise.reject(new Error('object name contains a line break'));
     return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
+      this.waiting.push({ object, resolve, reject, ...(sink ? { sink } : {}) });
       this.child.stdin?.write(`${object}\n`);
     });
   }
 
   close(): void {
+    this.closed = true;
     this.child.stdin?.end();
   }
 }

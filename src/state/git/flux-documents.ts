@@ -6,13 +6,14 @@
  * A document may hold one only if one of its lines matches what `git grep` looked for to
  * pick the file (scan-flux.ts). Documents are split at `---` lines, which is exact only
  * where every line starting with `---` is a bare marker and there are no `...` end
- * markers, directives or byte order marks: for any other text, undefined (read it whole).
+ * markers, directives, byte order marks or carriage returns of their own (which JavaScript
+ * starts a line after, and a parser may not): for any other text, undefined (read it whole).
  */
 export function fluxCandidateDocuments(text: string): Array<{ readonly text: string; readonly document: number }> | undefined {
-  if (text.includes('\ufeff') || /^(?:\.\.\.|%)/m.test(text) || /^---(?![ \t]*(?:#.*)?$)/m.test(text)) return undefined;
+  if (text.includes('\ufeff') || /\r(?!\n)/.test(text) || /^(?:\.\.\.|%)/m.test(text) || /^---(?![ \t]*(?:#.*)?$)/m.test(text)) return undefined;
   const pieces = text.split(/^---[ \t]*(?:#.*)?$/m);
   // Before the first marker, blank and comment lines are no document of their own.
-  const skipped = pieces.length > 1 && /^(?:[ \t]*(?:#.*)?(?:\n|$))*$/.test(pieces[0]!) ? 1 : 0;
+  const skipped = pieces.length > 1 && /^(?:[ \t]*(?:#[^\r\n]*)?\r?(?:\n|$))*$/.test(pieces[0]!) ? 1 : 0;
   const out: Array<{ text: string; document: number }> = [];
   pieces.forEach((piece, i) => {
     if (i >= skipped && FLUX_KIND.test(piece)) out.push({ text: piece, document: i - skipped });
@@ -20,5 +21,5 @@ export function fluxCandidateDocuments(text: string): Array<{ readonly text: str
   return out;
 }
 
-/** The pattern `git grep` picks files with, line by line (POSIX [[:space:]] in a line). */
-const FLUX_KIND = /kind:[ \t\v\f\r]*Image(?:UpdateAutomation|Policy|Repository)/;
+/** The lines `git grep` picks files by (scan-flux.ts), line by line: POSIX [[:space:]] within a line. */
+const FLUX_KIND = /kind["']?[ \t\v\f\r]*:[ \t\v\f\r]*(?:!!str[ \t\v\f\r]+)?["']?Image(?:UpdateAutomation|Policy|Repository)/;

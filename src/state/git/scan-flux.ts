@@ -3,14 +3,66 @@ import { plainData, valueOr } from '../../yaml/plain-data.js';
 import { quickParse } from '../../yaml/quick-parse.js';
 import type { FluxObject } from '../types.js';
 import { fluxCandidateDocuments } from './flux-documents.js';
+import type { CatFileBatch } from './cat-file.js';
+import { FluxFilePrefix } from './flux-file-prefix.js';
+import { readFileAt } from './read.js';
 import { git } from './run-git.js';
 
 const KINDS = new Set(['ImageUpdateAutomation', 'ImagePolicy', 'ImageRepository']);
 
+/**
+ * A line that may give a Flux kind, for git grep (POSIX ERE): `kind: ImagePolicy`, also
+ * with quotes (`"kind": "ImagePolicy"`, as JSON-style YAML writes it) and the `!!str` tag.
+ * flux-documents.ts looks for the same lines in JavaScript.
+ */
+const KIND_LINE = `kind["']?[[:space:]]*:[[:space:]]*(!!str[[:space:]]+)?["']?Image(UpdateAutomation|Policy|Repository)`;
+
+export interface FluxFile {
+  readonly path: string;
+  /** The last line (1-based) that may give a Flux kind: no document after the one holding it holds a Flux object. */
+  readonly lastMatch: number;
+}
+
 /** Files at `rev` (always a resolved commit id) that may hold Flux image automation objects. */
-export async function fluxFiles(repo: string, rev: string): Promise<string[]> {
-  const { stdout } = await git(repo, ['grep', '-l', '-z', '-E', '-e', 'kind:[[:space:]]*Image(UpdateAutomation|Policy|Repository)', rev, '--', '*.yaml', '*.yml'], { okCodes: [1] });
-  return stdout.split('\0').filter(Boolean).map((line) => line.slice(rev.length + 1));
+async function fluxFiles(repo: string, rev: string): Promise<FluxFile[]> {
+  // -o: only the match is printed, which holds no NUL and no newline whatever the line holds;
+  // -a: a file git takes for binary still gives line numbers. Fixed against user config:
+  // a column would be one more field, and submodules' files are not in this tree.
+  const args = ['grep', '-n', '-o', '-a', '-z', '--no-column', '--no-recurse-submodules', '-E', '-e', KIND_LINE, rev, '--', '*.yaml', '*.yml'];
+  const { stdout } = await git(repo, args, { okCodes: [1] });
+  const last = new Map<string, number>();
+  // Each match is `REV:PATH\0LINE\0MATCH\n`; a path may hold a newline, so it ends at the NUL.
+  for (let at = 0; at < stdout.length; ) {
+    const pathEnd = stdout.indexOf('\0', at);
+    const lineEnd = stdout.indexOf('\0', pathEnd + 1);
+    const matchEnd = stdout.indexOf('\n', lineEnd + 1);
+    if (pathEnd < 0 || lineEnd < 0 || matchEnd < 0) break;
+    const path = stdout.slice(at + rev.length + 1, pathEnd);
+    last.set(path, Math.max(last.get(path) ?? 0, Number(stdout.slice(pathEnd + 1, lineEnd))));
+    at = matchEnd + 1;
+  }
+  return [...last].map(([path, lastMatch]) => ({ path, lastMatch }));
+}
+
+/**
+ * The Flux image automation objects at `rev`, each file read only through its last
+ * document that may hold one (FluxFilePrefix): a 16 MiB ConfigMap after them is streamed
+ * past, never joined, decoded or parsed.
+ */
+export async function fluxObjectsAt(repo: string, rev: string, blobs: CatFileBatch): Promise<FluxObject[]> {
+  const objects: FluxObject[] = [];
+  for (const { path, lastMatch } of await fluxFiles(repo, rev)) {
+    // `REV:PATH` names an object on one line; a path with a line break is found through its trees.
+    const text = /[\n\r]/.test(path) ? (await readFileAt(repo, rev, path, blobs)).text : await prefixOf(blobs, `${rev}:${path}`, lastMatch);
+    if (text === undefined) continue;
+    for (const object of fluxObjectsIn(path, text)) objects.push(object); // not push(...): a file may hold more objects than a call takes arguments
+  }
+  return objects;
+}
+
+async function prefixOf(blobs: CatFileBatch, object: string, lastMatch: number): Promise<string | undefined> {
+  const prefix = new FluxFilePrefix(lastMatch);
+  return (await blobs.stream(object, prefix)) ? prefix.text() : undefined;
 }
 
 /** Pure: the Flux image automation objects in one file's text. */
