@@ -22,7 +22,7 @@ export class ApplyCommand extends HotfixCommand {
     category: 'Plans',
     description: 'carry out a saved plan exactly, or refuse',
     details: `
-      Checks that the plan is intact (schema, and a body that matches its id) and that every fact it relies on still holds (branch heads, file contents, the running image, the policy, the tool version), then carries out its actions in order. Commits are recomputed from the repository and must come out with the ids the plan names. Refs move by compare-and-swap; pushes are atomic. The working tree, index and stash of your checkout are never touched.
+      Checks that the plan is intact (schema, and a body that matches its id) and that every fact it relies on still holds (branch heads, file contents, the running image, the policy, the tool version), then carries out its actions in order. Before the first real write, the whole plan is rehearsed in throwaway repositories that borrow the real objects: every commit, diff, picked tree and merge base must come out as the plan shows it (HF416), so a plan that would fail halfway, or write something other than what was reviewed, writes nothing. Commits are recomputed again as they are written and must get the ids the plan names. Refs move by compare-and-swap; pushes are atomic. The working tree, index and stash of your checkout are never touched.
 
       A hotfix plan has a gate: the image CI builds from the hotfix branch must exist with the right revision label, and the required checks must be reported passed (\`--check NAME\`). Apply stops there with exit code 3 and says what it waits for; running it again on the same plan goes on from there. \`--wait 20m\` polls instead.
 
