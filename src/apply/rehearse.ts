@@ -1,5 +1,5 @@
 import { realpath, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { Plan } from '../plan/types.js';
@@ -40,7 +40,7 @@ export async function rehearse(plan: Plan, repos: Readonly<Record<string, string
 
 /** A bare repository reading the real one's objects, with the refs the plan moves or reads at their real values. */
 async function standIn(plan: Plan, name: string, real: string, path: string): Promise<string> {
-  await git(scratchParent(path), ['init', '--quiet', '--bare', '--', path]);
+  await git(dirname(path), ['init', '--quiet', '--bare', '--', path]);
   const alternates = join(path, 'objects', 'info', 'alternates');
   await writeFile(alternates, `${await realpath(join(await commonGitDir(real), 'objects'))}\n`).catch((error: unknown) => fileSystemError(error, 'write the rehearsal\'s', alternates, 'HF422'));
   const refs = new Set<string>();
@@ -57,8 +57,4 @@ async function standIn(plan: Plan, name: string, real: string, path: string): Pr
   }
   if (lines.length > 0) await git(path, ['update-ref', '--stdin'], { input: `${lines.join('\n')}\n` });
   return path;
-}
-
-function scratchParent(path: string): string {
-  return join(path, '..');
 }
