@@ -7,7 +7,8 @@ import { findHelmValues } from './find-helm-values.js';
 import { findKustomizeImage } from './find-kustomize-image.js';
 import { findManifestImage } from './find-manifest-image.js';
 import { readField, type FoundField, type ImageField, type ImageLocation } from './image-field.js';
-import { formatImageRef, parseImageRef, type ImageRef } from './image-ref.js';
+import { formatImageRef } from './image-ref.js';
+import { carriedParts, imageOfFields } from './image-of-fields.js';
 import { findTypeScriptImage } from './typescript/find-typescript-image.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
@@ -33,8 +34,14 @@ export function findImage(text: string, locator: Locator, imageName: string): Im
     const lines = matches.map((m) => m.fields[0]!.line).sort((a, b) => a - b);
     throw new HotfixError([diagnostic('HF209', `the locator ${described} matches ${matches.length} images, at lines ${lines.join(', ')}`)]);
   }
-  const fields = [...match.fields].sort((a, b) => a.document - b.document || a.line - b.line);
-  return { fields: fields.map(({ value: _, ...field }): ImageField => field), current: currentImage(match, imageName) };
+  const holds = match.fields.map((f) => f.holds);
+  const fields = [...match.fields]
+    .sort((a, b) => a.document - b.document || a.line - b.line)
+    .map((field) => {
+      const carries = carriedParts(field.holds, field.value, holds.filter((h) => h !== field.holds));
+      return carries.length > 0 ? { ...field, carries } : field;
+    });
+  return { fields: fields.map(({ value: _, ...field }): ImageField => field), current: imageOfFields(fields, match.name ?? imageName) };
 }
 
 function matchesOf(source: YamlSource, locator: Locator): readonly ImageMatch[] {
@@ -47,24 +54,6 @@ function matchesOf(source: YamlSource, locator: Locator): readonly ImageMatch[] 
     return field ? [{ fields: [field] }] : [];
   }
   throw new Error(`unknown locator ${JSON.stringify(locator)}`);
-}
-
-/** The image the fields declare together: a whole reference, overridden by any field holding one part. */
-function currentImage(match: ImageMatch, imageName: string): ImageRef {
-  const whole = match.fields.find((f) => f.holds === 'image');
-  let ref: ImageRef = whole ? parseImageRef(whole.value) : { name: match.name ?? imageName };
-  for (const field of match.fields) {
-    // An empty tag or digest (`digest: ""`) declares none.
-    if (field.holds === 'name') ref = { ...ref, name: field.value };
-    if (field.holds === 'tag') ref = withPart(ref, 'tag', field.value);
-    if (field.holds === 'digest') ref = withPart(ref, 'digest', field.value);
-  }
-  return ref;
-}
-
-function withPart(ref: ImageRef, part: 'tag' | 'digest', value: string): ImageRef {
-  const { [part]: _, ...rest } = ref;
-  return value === '' ? rest : { ...rest, [part]: value };
 }
 
 function describe(locator: Locator): string {

@@ -13,6 +13,11 @@ export interface ImageField {
   readonly holds: 'image' | 'tag' | 'name' | 'digest';
   /** 1-based line of the scalar. */
   readonly line: number;
+  /**
+   * Parts written inside this field's text besides what it holds, as Renovate writes them:
+   * a tag holding `tag@sha256:…` (pinDigests), a kustomize newName holding `repo:tag`.
+   */
+  readonly carries?: readonly ('tag' | 'digest')[];
 }
 
 /** Where a config file declares an image, and the image it declares now. */

@@ -2,6 +2,7 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { ImageField, ImageLocation } from './image-field.js';
 import { formatImageRef, type ImageRef } from './image-ref.js';
+import { fieldText, imageOfFields } from './image-of-fields.js';
 import type { DocumentPatch, PatchOp } from './patch-yaml.js';
 
 export type DigestPolicy = 'keep' | 'update' | 'drop';
@@ -15,9 +16,10 @@ export function setImageOps(location: ImageLocation, target: ImageRef, digestPol
   const { current } = location;
   if (target.name !== current.name && !location.fields.some((f) => f.holds === 'name' || f.holds === 'image'))
     throw new HotfixError([diagnostic('HF207', `no field of the config file holds the image name, so it cannot change from ${current.name} to ${target.name}`)]);
+  const written = imageToWrite(location, target, digestPolicy);
   const patches: DocumentPatch[] = [];
   for (const field of location.fields) {
-    const ops = fieldOps(field, current, target, digestPolicy);
+    const ops = fieldOps(field, current, written, digestPolicy);
     if (ops.length === 0) continue;
     const patch = patches.find((p) => p.document === field.document);
     if (patch) patches[patches.indexOf(patch)] = { document: field.document, ops: [...patch.ops, ...ops] };
@@ -26,34 +28,35 @@ export function setImageOps(location: ImageLocation, target: ImageRef, digestPol
   return patches.sort((a, b) => a.document - b.document);
 }
 
-function fieldOps(field: ImageField, current: ImageRef, target: ImageRef, digestPolicy: DigestPolicy): PatchOp[] {
+/**
+ * The image the file declares once `setImageOps` has patched it: what a plan shows as its
+ * target, so the header says what the diff writes (a kept digest, a dropped one).
+ */
+export function imageAfter(location: ImageLocation, target: ImageRef, digestPolicy: DigestPolicy): ImageRef {
+  const written = imageToWrite(location, target, digestPolicy);
+  const fields = location.fields.flatMap((field) => (field.holds === 'digest' && digestPolicy === 'drop' ? [] : [{ ...field, value: fieldText(field, written) }]));
+  return imageOfFields(fields, written.name);
+}
+
+/**
+ * The target with the digest the policy gives it: `keep` the digest text as it is, `drop`
+ * it, `update` to the target's. Written inline (`name:tag@digest`, `tag@digest`), only an
+ * image already pinned by digest gets one; a digest field always takes the target's.
+ */
+function imageToWrite(location: ImageLocation, target: ImageRef, digestPolicy: DigestPolicy): ImageRef {
+  const { digest: _, ...named } = target;
+  if (target.tag === undefined && location.fields.some((f) => f.holds === 'tag' || f.carries?.includes('tag')))
+    throw new Error(`the target image ${formatImageRef(target)} has no tag for the field at line ${location.fields.find((f) => f.holds === 'tag')?.line}`);
+  const pinnable = location.fields.some((f) => f.holds === 'digest') || location.current.digest !== undefined;
+  const digest = digestPolicy === 'keep' ? location.current.digest : digestPolicy === 'update' && pinnable ? target.digest : undefined;
+  return digest === undefined ? named : { ...named, digest };
+}
+
+function fieldOps(field: ImageField, current: ImageRef, written: ImageRef, digestPolicy: DigestPolicy): PatchOp[] {
   const { path } = field;
-  const change = (from: string, to: string): PatchOp[] =>
-    from === to ? [] : [{ op: 'test', path, value: from }, { op: 'replace', path, value: to }];
-  switch (field.holds) {
-    case 'image':
-      return change(formatImageRef(current), formatImageRef({ name: target.name, ...(target.tag !== undefined && { tag: target.tag }), ...inlineDigest(current, target, digestPolicy) }));
-    case 'tag':
-      return change(current.tag ?? '', tagOf(target, field).tag);
-    case 'name':
-      return change(current.name, target.name);
-    case 'digest': {
-      const from = current.digest ?? '';
-      if (digestPolicy === 'keep') return [];
-      if (digestPolicy === 'drop') return [{ op: 'test', path, value: from }, { op: 'remove', path }];
-      // Blank rather than remove: charts and kustomize read an empty digest as none.
-      return change(from, target.digest ?? '');
-    }
-  }
-}
-
-function tagOf(target: ImageRef, field: ImageField): { tag: string } {
-  if (target.tag === undefined) throw new Error(`the target image ${formatImageRef(target)} has no tag for the field at line ${field.line}`);
-  return { tag: target.tag };
-}
-
-/** The digest written into a whole reference: only an image already pinned by digest gets one. */
-function inlineDigest(current: ImageRef, target: ImageRef, digestPolicy: DigestPolicy): { digest?: string } {
-  const digest = digestPolicy === 'keep' ? current.digest : digestPolicy === 'update' && current.digest !== undefined ? target.digest : undefined;
-  return digest === undefined ? {} : { digest };
+  const from = fieldText(field, current);
+  // Blank rather than remove when updating: charts and kustomize read an empty digest as none.
+  if (field.holds === 'digest' && digestPolicy === 'drop') return [{ op: 'test', path, value: from }, { op: 'remove', path }];
+  const to = fieldText(field, written);
+  return from === to ? [] : [{ op: 'test', path, value: from }, { op: 'replace', path, value: to }];
 }

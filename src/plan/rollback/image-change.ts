@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { findImage, type ImageLocation } from '../../patch/find-image.js';
 import { formatImageRef, parseImageRef } from '../../patch/image-ref.js';
 import type { DocumentPatch } from '../../patch/patch-yaml.js';
-import { setImageOps } from '../../patch/set-image.js';
+import { imageAfter, setImageOps } from '../../patch/set-image.js';
 import type { Environment } from '../../policy/types.js';
 import type { Deployment, RollbackState } from '../../state/types.js';
 
@@ -42,8 +42,19 @@ export function rollbackImageChange(env: Environment, image: string, state: Roll
       }
     }
   }
-  const patches = setImageOps(head, parseImageRef(targetImage), env.config.digest);
-  return { method: chosen, patches, target: targetImage, diagnostics };
+  const wanted = parseImageRef(targetImage);
+  const patches = setImageOps(head, wanted, env.config.digest);
+  // What the file will declare, which the plan shows: with config.digest keep or drop that
+  // is not the target as it was deployed.
+  const written = imageAfter(head, wanted, env.config.digest);
+  // A kept pin on the deployed image's digest rolls back only the tag text: the cluster pulls by digest.
+  if (env.config.digest === 'keep' && head.current.digest !== undefined && wanted.digest !== head.current.digest)
+    diagnostics.push(
+      diagnostic('HF360', `config.digest is keep, so ${env.config.file} would go on pinning ${head.current.digest}, the digest of the image deployed now, and the cluster would keep running it; set config.digest to update (or drop)`),
+    );
+  const shown = formatImageRef(written);
+  // A digest kept or dropped makes the file differ from the one before the deploying commit: no revert then.
+  return { method: chosen === 'revert' && shown !== targetImage ? 'set-previous' : chosen, patches, target: shown, diagnostics };
 }
 
 /** The lines holding the image at head are the ones the deploying commit wrote. */

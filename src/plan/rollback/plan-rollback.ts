@@ -38,6 +38,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   const target = state.deployments[chosen.index]!;
 
   const change = rollbackImageChange(env, image, state, target, chosen.index, rules.method);
+  if (change.diagnostics.some((d) => d.severity === 'error')) return refuse(...change.diagnostics);
   diagnostics.push(...change.diagnostics);
   const targetTag = parseImageRef(change.target).tag;
   const guard = automationGuard(env, image, state, targetTag);

@@ -14,7 +14,8 @@ export const configLocationRules: Rule = ({ policy, report }) => {
       if (problem) out.push(report('HF124', `config.${key} "${value}" ${problem}`, ['spec', 'environments', i, 'config', key]));
     }
 
-    if (locator.kustomizeImage !== undefined && locator.kustomizeImage !== policy.spec.app.image)
+    // A bare name (`api`) is a placeholder the manifests use, with newName giving the real image.
+    if (locator.kustomizeImage !== undefined && locator.kustomizeImage.includes('/') && locator.kustomizeImage !== policy.spec.app.image)
       out.push(report('HF132', `locator.kustomizeImage "${locator.kustomizeImage}" is not app.image "${policy.spec.app.image}"`, ['spec', 'environments', i, 'config', 'locator', 'kustomizeImage']));
 
     const flux = env.automation?.flux;
