@@ -112,7 +112,6 @@ export const CODES = {
   HF404: { title: 'precondition changed', severity: 'error', help: 'Something the plan relies on changed since it was made; make and review the plan again.' },
   HF405: { title: 'approval required', severity: 'error', help: 'Run apply on a terminal to confirm, or pass --auto-approve.' },
   HF406: { title: 'unexpected commit', severity: 'error', help: 'The commit apply made differs from the one the plan named; nothing was published. Please report it.' },
-  HF370: { title: 'hotfix image tag unknown before the build', severity: 'error', help: 'app.tagFormat has {timestamp}, {datetime} or {build}, known only once CI has built the hotfix image; the plan cannot name the deploy commit that carries that tag, and a plan names every commit apply makes. See HF151: make the tagFormat a tag CI also pushes that is known before the build.' },
   HF360: { title: 'kept digest undoes the rollback', severity: 'error', help: 'The config pins the image by digest (`tag@sha256:…`) and config.digest is keep, so the rollback would change the tag text but leave the digest of the image deployed now; the cluster pulls by digest and would keep running it. Set config.digest to update (the rollback writes the digest the target was deployed with) or drop.' },
   HF407: { title: 'ref update failed', severity: 'error', help: 'A ref moved while apply ran; make the plan again.' },
   HF408: { title: 'push rejected', severity: 'error', help: 'The remote refused the push; the message gives its reason. Local refs were left as they were before the push.' },
