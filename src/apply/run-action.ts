@@ -6,7 +6,6 @@ import type { Action } from '../plan/types.js';
 import { CatFileBatch } from '../state/git/cat-file.js';
 import { MergeSimulator } from '../state/git/merge-simulation.js';
 import { changedFiles, mergeBase, readFileAt } from '../state/git/read.js';
-import { treeDiff } from '../state/git/tree-diff.js';
 import { firstDifference } from './first-difference.js';
 import { push, updateRefs, writeObjects } from './git-write.js';
 import { refEffect } from './ref-effects.js';
@@ -54,31 +53,35 @@ async function objectsFor(action: Exclude<Action, { kind: 'push' | 'gate' | 'ope
       return patchCommit(action, repo);
     case 'cherry-pick': {
       // The pick's own parent is the merge base, as git cherry-pick has it.
-      const tree = await mergedTree(repo, async (s) => [`${action.pick}^`, await s.treeOf(action.parent), await s.treeOf(action.pick)]);
+      const { tree, diff } = await mergedTree(repo, async (s) => [`${action.pick}^`, await s.treeOf(action.parent), await s.treeOf(action.pick)], action.parent);
       expectTree(tree, action.tree, `cherry-pick of ${action.pick.slice(0, 7)}`);
       const files = await changedFiles(repo, action.pick);
       if (files.join('\n') !== action.files.join('\n')) throw unexpected(`the pick of ${action.pick.slice(0, 7)} changes ${files.join(', ') || 'no file'}, not ${action.files.join(', ') || 'no file'} as the plan shows`);
-      if ((await treeDiff(repo, action.parent, tree)) !== action.diff) throw unexpected(`the pick of ${action.pick.slice(0, 7)} changes the hotfix branch otherwise than the diff the plan shows`);
+      if (diff !== action.diff) throw unexpected(`the pick of ${action.pick.slice(0, 7)} changes the hotfix branch otherwise than the diff the plan shows`);
       return [checked(commitObject({ tree, parents: [action.parent], author: action.author, committer: action.committer, message: action.message }), action.commit)];
     }
     case 'merge': {
       const base = await mergeBase(repo, action.parents[0], action.parents[1]);
       if (base !== action.base) throw unexpected(`the merge base of ${action.parents[0].slice(0, 7)} and ${action.parents[1].slice(0, 7)} is ${base?.slice(0, 12) ?? 'missing'}, not ${action.base.slice(0, 12)} as planned`);
-      const tree = await mergedTree(repo, async (s) => [action.base, await s.treeOf(action.parents[0]), await s.treeOf(action.parents[1])]);
+      const { tree } = await mergedTree(repo, async (s) => [action.base, await s.treeOf(action.parents[0]), await s.treeOf(action.parents[1])]);
       expectTree(tree, action.tree, `merge into ${action.into}`);
       return [checked(commitObject({ tree, parents: [...action.parents], author: action.author, committer: action.author, message: action.message }), action.commit)];
     }
   }
 }
 
-/** A merge with git's merge machinery, its objects written into the repository. */
-async function mergedTree(repo: string, sides: (s: MergeSimulator) => Promise<[string, string, string]>): Promise<string> {
+/**
+ * A merge with git's merge machinery, its objects written into the repository, and with
+ * `diffFrom` what it changes from that commit (computed as the plan's diffs are, free of
+ * the repository's attributes).
+ */
+async function mergedTree(repo: string, sides: (s: MergeSimulator) => Promise<[string, string, string]>, diffFrom?: string): Promise<{ tree: string; diff?: string }> {
   const simulator = await MergeSimulator.open(repo, 'repository');
   try {
     const [base, ours, theirs] = await sides(simulator);
     const result = await simulator.merge(base, ours, theirs);
     if (result.conflicts.length > 0) throw unexpected(`the merge now conflicts in ${result.conflicts.join(', ')}`);
-    return result.tree;
+    return { tree: result.tree, ...(diffFrom !== undefined ? { diff: await simulator.diff(diffFrom, result.tree) } : {}) };
   } finally {
     await simulator.close();
   }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MergeSimulator } from '../../src/state/git/merge-simulation.js';
-import { treeDiff } from '../../src/state/git/tree-diff.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@a', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@a' };
@@ -29,6 +28,16 @@ function repo(): { dir: string; before: string; after: string } {
   return { dir, before, after };
 }
 
+/** treeDiff as plan and apply run it: in an object view of the repository. */
+async function treeDiff(dir: string, from: string, to: string): Promise<string> {
+  const sim = await MergeSimulator.open(dir, 'temporary');
+  try {
+    return await sim.diff(from, to);
+  } finally {
+    await sim.close();
+  }
+}
+
 test('treeDiff is git diff-tree -p with full ids, whatever the repository config says about diffs', async () => {
   const { dir, before, after } = repo();
   const plain = await treeDiff(dir, before, after);
@@ -50,7 +59,7 @@ test('a simulated pick: the diff from the trees in the scratch store is the one 
   const sim = await MergeSimulator.open(dir, 'temporary');
   try {
     const tree = (await sim.merge(`${after}^`, await sim.treeOf(before), await sim.treeOf(after))).tree;
-    assert.is(await sim.diff(before, tree), await treeDiff(dir, before, after));
+    assert.is(await sim.diff(before, tree), git(dir, 'diff-tree', '-r', '-p', '--full-index', before, after));
   } finally {
     await sim.close();
   }

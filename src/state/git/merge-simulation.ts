@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scratchDir } from '../scratch-dir.js';
 import { commonGitDir } from './read.js';
+import { objectView } from './object-view.js';
 import { git } from './run-git.js';
 import { treeDiff } from './tree-diff.js';
 
@@ -26,6 +27,9 @@ const SYNTHETIC = {
  * tree or an index. git 2.39's `merge-tree --write-tree` has no `--merge-base`, so the base
  * is imposed by merging two throwaway commits whose only parent is the base.
  *
+ * git runs in an object view of the repository (object-view.ts): no attribute, merge
+ * driver or config of the repository or the user takes part, so a merge is git's own
+ * text merge wherever it runs, and no program a repository names is started.
  * With `temporary` storage every object goes to a scratch object directory that reads the
  * repository's as an alternate: planning writes nothing to the repository. Apply uses
  * `repository` storage so the merged trees it commits exist there.
@@ -34,14 +38,17 @@ export class MergeSimulator {
   private constructor(
     private readonly repo: string,
     private readonly env: Readonly<Record<string, string>>,
-    private readonly scratch: string | undefined,
+    private readonly scratch: string,
   ) {}
 
   static async open(repo: string, storage: 'temporary' | 'repository'): Promise<MergeSimulator> {
-    if (storage === 'repository') return new MergeSimulator(repo, SYNTHETIC, undefined);
     const objects = join(await commonGitDir(repo), 'objects');
+    if (storage === 'repository') {
+      const scratch = await scratchDir('hotfix-merge-', 'merging', 'HF422');
+      return new MergeSimulator(repo, { ...SYNTHETIC, ...(await objectView(join(scratch, 'git'), objects)) }, scratch);
+    }
     const scratch = await scratchDir('hotfix-objects-', 'simulating merges', 'HF224');
-    return new MergeSimulator(repo, { ...SYNTHETIC, GIT_OBJECT_DIRECTORY: scratch, GIT_ALTERNATE_OBJECT_DIRECTORIES: objects }, scratch);
+    return new MergeSimulator(repo, { ...SYNTHETIC, ...(await objectView(join(scratch, 'git'), join(scratch, 'objects'), objects)) }, scratch);
   }
 
   /** Merges `theirs` into `ours` as if their common ancestor were `base` (a commit). */
@@ -64,6 +71,6 @@ export class MergeSimulator {
   }
 
   async close(): Promise<void> {
-    if (this.scratch) await rm(this.scratch, { recursive: true, force: true });
+    await rm(this.scratch, { recursive: true, force: true });
   }
 }

@@ -22,8 +22,9 @@ const PASSED_THROUGH = [
 
 /**
  * Set for every git: parseable output (no pager, no translation), never a prompt, no
- * optional locks, and objects as stored (replace refs would let `refs/replace/*` swap
- * any commit apply reads or checks for another).
+ * optional locks, objects as stored (replace refs would let `refs/replace/*` swap any
+ * commit apply reads or checks for another), and no system attributes file (its
+ * `merge=`, `filter=` or `diff=` would name drivers; see object-view.ts).
  */
 const FIXED_ENV = {
   LC_ALL: 'C',
@@ -31,6 +32,7 @@ const FIXED_ENV = {
   GIT_PAGER: 'cat',
   GIT_OPTIONAL_LOCKS: '0',
   GIT_NO_REPLACE_OBJECTS: '1',
+  GIT_ATTR_NOSYSTEM: '1',
 } as const;
 
 /** The environment of every git hotfix runs; `extra` is hotfix's own (a scratch object store). */
@@ -46,9 +48,9 @@ export function gitEnv(extra: Readonly<Record<string, string>> = {}): Record<str
 /**
  * Config given on every command line, which outranks every config file: no colour or
  * quoting in output, no fsmonitor program (the repository's config could name any), no
- * auto gc, and no `ext::` remote (a URL that runs a command).
+ * auto gc, no `ext::` remote (a URL that runs a command), and no user attributes file.
  */
-const SAFE_CONFIG = ['color.ui=false', 'core.quotepath=false', 'log.showSignature=false', 'core.fsmonitor=false', 'gc.auto=0', 'maintenance.auto=false', 'protocol.ext.allow=never'];
+const SAFE_CONFIG = ['color.ui=false', 'core.quotepath=false', 'log.showSignature=false', 'core.fsmonitor=false', 'gc.auto=0', 'maintenance.auto=false', 'protocol.ext.allow=never', 'core.attributesFile=/dev/null'];
 
 /**
  * An empty hooks path silences every hook, the repository's or the user's, even the

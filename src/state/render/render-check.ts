@@ -61,7 +61,7 @@ export async function renderCheck(request: RenderCheckRequest, kubectl = 'kubect
   try {
     const root = join(scratch, 'tree');
     await mkdir(root);
-    await exportTree(request.repo, commit, root, join(scratch, 'index'));
+    await exportTree(request.repo, commit, root, scratch);
     await writePlannedFiles(root, files);
     await removeEscapingLinks(root);
     const output = await kustomize(kubectl, root, renderDir, `commit ${commit.slice(0, 12)} with the planned change`);
