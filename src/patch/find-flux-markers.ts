@@ -11,8 +11,9 @@ const PARTS = new Map<string, FoundField['holds']>([['', 'image'], [':tag', 'tag
 /**
  * The scalars whose line ends with the marker of the image policy `ns:name` (a whole image)
  * or of its `:tag`, `:name` and `:digest` parts. All of them make one image, as Flux writes
- * them together; a part marked twice makes the locator ambiguous, so each marker then counts
- * as a match of its own.
+ * them together, even a part marked on several lines (Flux sets every one of them); only
+ * lines of one part that disagree make the locator ambiguous, each marker then a match of
+ * its own.
  */
 export function findFluxMarkers(source: YamlSource, policy: string): readonly ImageMatch[] {
   const fields = source.documents.flatMap((doc, document) =>
@@ -23,23 +24,38 @@ export function findFluxMarkers(source: YamlSource, policy: string): readonly Im
     }),
   );
   if (fields.length === 0) return [];
-  const parts = new Set(fields.map((f) => f.holds));
-  return parts.size === fields.length ? [{ fields }] : fields.map((field) => ({ fields: [field] }));
+  const agree = fields.every((f) => fields.every((g) => g.holds !== f.holds || g.value === f.value));
+  return agree ? [{ fields }] : fields.map((field) => ({ fields: [field] }));
 }
 
 function markedPart(text: string, node: Scalar, policy: string): FoundField['holds'] | undefined {
   const end = node.range![1];
   const lineEnd = text.indexOf('\n', end);
-  const comment = MARKER.exec(text.slice(end, lineEnd < 0 ? undefined : lineEnd))?.[1];
+  const marker = markerIn(text.slice(end, lineEnd < 0 ? undefined : lineEnd));
+  if (marker === undefined || !marker.startsWith(policy)) return undefined;
+  return PARTS.get(marker.slice(policy.length));
+}
+
+/** The `$imagepolicy` reference of the marker ending a line (1-based), as written: `ns:name` or `ns:name:tag`… */
+export function markerOnLine(text: string, line: number): string | undefined {
+  const content = text.split('\n')[line - 1] ?? '';
+  // The comment starts at some ` #` (one inside a quoted value fails the marker's pattern).
+  for (const at of content.matchAll(/[ \t]#/g)) {
+    const marker = markerIn(content.slice(at.index));
+    if (marker !== undefined) return marker;
+  }
+  return undefined;
+}
+
+function markerIn(rest: string): string | undefined {
+  const comment = MARKER.exec(rest)?.[1];
   if (comment === undefined) return undefined;
-  let marker: unknown;
   try {
-    marker = (JSON.parse(comment) as Record<string, unknown>)['$imagepolicy'];
+    const marker = (JSON.parse(comment) as Record<string, unknown>)['$imagepolicy'];
+    return typeof marker === 'string' ? marker : undefined;
   } catch {
     return undefined;
   }
-  if (typeof marker !== 'string' || !marker.startsWith(policy)) return undefined;
-  return PARTS.get(marker.slice(policy.length));
 }
 
 /** Every scalar that is a value (not a key), with its path. */

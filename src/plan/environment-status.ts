@@ -2,7 +2,8 @@ import { parseImageRef } from '../patch/image-ref.js';
 import { matchTemplate } from '../policy/template.js';
 import type { Environment, Policy } from '../policy/types.js';
 import type { EnvironmentFacts } from '../state/gather-status.js';
-import { automationsCovering, fluxRef } from './automation-coverage.js';
+import { automationFound } from './automation/guard.js';
+import type { FoundAutomation } from './automation/engine.js';
 import { describeHealth } from './rollback/cluster-checks.js';
 
 export interface EnvironmentStatus {
@@ -15,7 +16,8 @@ export interface EnvironmentStatus {
   readonly runningError?: string;
   /** null when the cluster was not read. */
   readonly drift: boolean | null;
-  readonly automation: readonly { readonly name: string; readonly active: boolean; readonly file: string }[];
+  /** Every engine found that writes this environment's config or proposes changes to it. */
+  readonly automation: readonly FoundAutomation[];
 }
 
 /** Pure: what one environment's facts mean. */
@@ -44,6 +46,6 @@ export function environmentStatus(policy: Policy, env: Environment, facts: Envir
       : {}),
     ...(facts.clusterError ? { runningError: facts.clusterError } : {}),
     drift: running ? running.name !== declared.name || running.tag !== declared.tag : null,
-    automation: automationsCovering(env, facts.flux).map((o) => ({ name: fluxRef(o), active: !o.suspended, file: o.file })),
+    automation: automationFound(env, policy.spec.app.image, { config: { path: env.config.file, text: facts.configText }, flux: facts.flux, automation: facts.automation }),
   };
 }

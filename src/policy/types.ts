@@ -33,7 +33,7 @@ export interface Environment {
   readonly order?: number;
   readonly config: ConfigLocation;
   readonly cluster?: ClusterRef;
-  readonly automation?: { readonly flux?: FluxAutomation };
+  readonly automation?: AutomationSpec;
   readonly baselineFor?: string;
   readonly baseline?: { readonly match: 'image' | 'time'; readonly ifMissing: 'refuse' | 'current'; readonly branch: string };
 }
@@ -64,10 +64,23 @@ export interface ClusterRef {
   readonly container: string;
 }
 
+/** The engines whose image automation a rollback plan detects and counters. */
+export type AutomationEngine = 'flux' | 'flux-v1' | 'argocd-image-updater';
+export type OnRollback = 'warn' | 'suspend' | 'pin';
+
+/** Either the engine-neutral form (all optional: engines are detected) or the older `flux:` form. */
+export interface AutomationSpec {
+  readonly engine?: AutomationEngine;
+  /** The engine's object: `ns/name` (Flux ImageUpdateAutomation, Argo CD Application or ImageUpdater), `ns:kind/name` (Flux v1 workload). */
+  readonly object?: string;
+  readonly onRollback?: OnRollback;
+  readonly flux?: FluxAutomation;
+}
+
 export interface FluxAutomation {
   readonly imageUpdateAutomation: string;
   readonly imagePolicy?: string;
-  readonly onRollback: 'warn' | 'suspend' | 'pin';
+  readonly onRollback: OnRollback;
 }
 
 export interface GitSpec {

@@ -1,4 +1,5 @@
 import type { EnvironmentStatus } from '../plan/environment-status.js';
+import type { FoundAutomation } from '../plan/automation/engine.js';
 import type { Style } from './style.js';
 
 export function renderStatusText(policyName: string, environments: readonly EnvironmentStatus[], style: Style): string {
@@ -10,8 +11,15 @@ export function renderStatusText(policyName: string, environments: readonly Envi
     else out.push(`  running     ${env.runningError ? style.red(`unknown: ${env.runningError}`) : style.dim('not read')}`);
     if (env.running) out.push(`  rollout     ${env.running.healthy ? style.green(env.running.health) : style.yellow(env.running.health)}`);
     out.push(`  drift       ${env.drift === null ? style.dim('unknown') : env.drift ? style.red('yes: the cluster runs another image than the config declares') : style.green('none')}`);
-    const automation = env.automation.length === 0 ? style.dim('none found in the config repository') : env.automation.map((a) => `${a.name} ${a.active ? style.yellow('active') : 'suspended'} (${a.file})`).join(', ');
-    out.push(`  automation  ${automation}`, '');
+    if (env.automation.length === 0) out.push(`  automation  ${style.dim('none found in the config repository')}`);
+    env.automation.forEach((a, i) => out.push(`  ${i === 0 ? 'automation' : '          '}  ${a.engine} ${a.name} ${automationState(a, style)} (${a.file})`));
+    out.push('');
   }
   return out.join('\n');
+}
+
+/** A bot only opens pull requests, which a person merges: it never undoes a rollback by itself. */
+function automationState(a: FoundAutomation, style: Style): string {
+  if (!a.writesBack) return 'opens pull requests';
+  return a.active ? style.yellow('active') : a.engine === 'flux-v1' ? 'locked' : 'suspended';
 }

@@ -9,7 +9,9 @@ import { changedFiles, listBranches, listRemotes, readFileAt, resolveCommit } fr
 import { walkDeployments } from './git/walk-deployments.js';
 import { readPushRemote } from './git/push-remote.js';
 import { fluxObjectsAt } from './git/scan-flux.js';
-import type { Deployment, FileAtRevision, FluxObject, RollbackState } from './types.js';
+import type { AutomationScan, Deployment, FileAtRevision, FluxObject, RollbackState } from './types.js';
+import { scanAutomation } from './git/scan-automation.js';
+import { parseImageRef } from '../patch/image-ref.js';
 
 export interface RollbackStateRequest {
   readonly policy: Policy;
@@ -41,7 +43,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
 
     // Independent of the history walk, so read alongside it: the Flux objects at head (git
     // grep, then each file through the same batch process), the refs, and the cluster.
-    const flux = fluxAt(repoPath, head, blobs, env);
+    const flux = automationAt(repoPath, head, blobs, env, policy.spec.app.image);
     const refs = Promise.all([listBranches(repoPath), listRemotes(repoPath), readClusterFor(env.cluster, request.cluster), readPushRemote(repoPath, policy)]);
     // Awaited below; a walk that fails first must not leave their failures unhandled.
     flux.catch(() => undefined);
@@ -63,7 +65,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
       blobs.read(`${deploying.sha}:${env.config.file}`),
     ]);
 
-    const { objects, files } = await flux;
+    const { objects, files, automation } = await flux;
     const [branches, remotes, cluster, pushRemote] = await refs;
     return {
       repoName,
@@ -77,6 +79,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
       ...(cluster ? { cluster } : {}),
       flux: objects,
       fluxFiles: files,
+      automation,
       branches,
       remotes,
       ...(pushRemote ? { pushRemote } : {}),
@@ -87,15 +90,21 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
 }
 
 /**
- * The Flux image automation objects at `head`, and, read whole, the files a rollback may
- * patch: those holding an ImageUpdateAutomation (suspended) or the ImagePolicy the policy
- * names (pinned). Any other Flux file is read only as far as its Flux objects.
+ * The image automation at `head`, and, read whole, the files a rollback may patch: those
+ * holding an ImageUpdateAutomation (suspended), the ImagePolicy the policy names or a marker
+ * in the config file refers to (pinned), and the annotated objects that name this image
+ * (locked, restricted). Any other file is read only as far as its automation objects.
  */
-async function fluxAt(repo: string, head: string, blobs: CatFileBatch, env: Environment): Promise<{ objects: FluxObject[]; files: Record<string, FileAtRevision> }> {
-  const objects = await fluxObjectsAt(repo, head, blobs);
-  const pinned = env.automation?.flux?.imagePolicy;
-  const patchable = objects.filter((o) => o.kind === 'ImageUpdateAutomation' || (o.kind === 'ImagePolicy' && `${o.namespace}/${o.name}` === pinned));
+async function automationAt(repo: string, head: string, blobs: CatFileBatch, env: Environment, image: string): Promise<{ objects: FluxObject[]; files: Record<string, FileAtRevision>; automation: AutomationScan }> {
+  const [objects, automation] = await Promise.all([fluxObjectsAt(repo, head, blobs), scanAutomation(repo, head, blobs)]);
+  const named = env.automation?.flux?.imagePolicy;
+  const marked = new Set(automation.markers.filter((m) => m.file === env.config.file).map((m) => m.policy.split(':')[1]));
+  const imageName = parseImageRef(image).name;
+  const patchable = [
+    ...objects.filter((o) => o.kind === 'ImageUpdateAutomation' || (o.kind === 'ImagePolicy' && (`${o.namespace}/${o.name}` === named || marked.has(o.name)))).map((o) => o.file),
+    ...automation.annotated.filter((o) => o.kind === 'ImageUpdater' || JSON.stringify([o.annotations, o.containers]).includes(imageName)).map((o) => o.file),
+  ];
   const files: Record<string, FileAtRevision> = {};
-  for (const file of new Set(patchable.map((o) => o.file))) files[file] = await readFileAt(repo, head, file, blobs);
-  return { objects, files };
+  for (const file of new Set(patchable)) files[file] = await readFileAt(repo, head, file, blobs);
+  return { objects, files, automation };
 }

@@ -6,7 +6,8 @@ import { CatFileBatch } from './git/cat-file.js';
 import { boundRepo } from './git/bound-repo.js';
 import { readFileAt, resolveCommit } from './git/read.js';
 import { fluxObjectsAt } from './git/scan-flux.js';
-import type { ClusterState, FluxObject } from './types.js';
+import type { AutomationScan, ClusterState, FluxObject } from './types.js';
+import { scanAutomation } from './git/scan-automation.js';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 
@@ -18,6 +19,9 @@ export interface EnvironmentFacts {
   /** Why the cluster could not be read, when it could not. */
   readonly clusterError?: string;
   readonly flux: readonly FluxObject[];
+  readonly automation: AutomationScan;
+  /** The config file's text at head. */
+  readonly configText: string;
 }
 
 /** Reads what one environment declares and runs. Read-only. */
@@ -29,9 +33,9 @@ export async function gatherEnvironmentFacts(env: Environment, image: string, re
   try {
     const config = await readFileAt(repo, head, env.config.file, blobs);
     const declared = formatImageRef(findImage(config.text, env.config.locator, image).current);
-    const flux = await fluxObjectsAt(repo, head, blobs);
+    const [flux, automation] = await Promise.all([fluxObjectsAt(repo, head, blobs), scanAutomation(repo, head, blobs)]);
     const running = await readClusterOrReason(env, cluster);
-    return { environment: env.name, head, declared, flux, ...running };
+    return { environment: env.name, head, declared, flux, automation, configText: config.text, ...running };
   } finally {
     blobs.close();
   }

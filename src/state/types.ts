@@ -74,6 +74,62 @@ export interface FluxObject {
   readonly target?: string;
   /** ImageUpdateAutomation: the branch it pushes to. */
   readonly branch?: string;
+  /** ImageUpdateAutomation: spec.update.strategy (Flux knows only Setters, its default). */
+  readonly strategy?: string;
+  /** Whether metadata.namespace is written in the file (else a kustomization may set it). */
+  readonly namespaced?: boolean;
+  /** ImagePolicy: how it selects a tag. */
+  readonly selection?: TagSelection;
+}
+
+/** An ImagePolicy's spec.filterTags and spec.policy, as written. */
+export interface TagSelection {
+  readonly pattern?: string;
+  readonly extract?: string;
+  readonly semverRange?: string;
+  readonly numerical?: 'asc' | 'desc';
+  readonly alphabetical?: 'asc' | 'desc';
+}
+
+/** A Kubernetes object that carries image automation settings in its annotations or spec. */
+export interface AnnotatedObject {
+  readonly file: string;
+  readonly document: number;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Workloads and HelmReleases: container name → image, as the file writes them. */
+  readonly containers: Readonly<Record<string, string>>;
+  /** Argo CD Application: spec.source (or the first of spec.sources). */
+  readonly source?: { readonly repoURL?: string; readonly path?: string; readonly targetRevision?: string };
+  /** Argo CD Image Updater ImageUpdater: spec, as plain data. */
+  readonly spec?: unknown;
+}
+
+/** A kustomization file and what it combines. */
+export interface KustomizationFile {
+  readonly file: string;
+  /** resources, bases, components: paths relative to the file's directory. */
+  readonly resources: readonly string[];
+  /** patches, patchesStrategicMerge, patchesJson6902: files relative to the file's directory. */
+  readonly patches: readonly string[];
+  /** Inline or file patches with a target: the target kind and name, and whether the patch sets spec.filterTags or spec.policy. */
+  readonly targets: readonly { readonly kind?: string; readonly name?: string; readonly file?: string; readonly setsSelection: boolean }[];
+  readonly namespace?: string;
+}
+
+/** What the config repository says about the engines that may write it, at head. */
+export interface AutomationScan {
+  /** Every `$imagepolicy` marker: its file, line and reference (`ns:name` or `ns:name:tag`…). */
+  readonly markers: readonly { readonly file: string; readonly line: number; readonly policy: string }[];
+  readonly annotated: readonly AnnotatedObject[];
+  readonly kustomizations: readonly KustomizationFile[];
+  /** Argo CD Image Updater write-back files (`.argocd-source-<app>.yaml`). */
+  readonly writeBackFiles: readonly string[];
+  /** Configuration files of pull-request bots (Renovate, Dependabot, release bots). */
+  readonly botFiles: readonly string[];
 }
 
 export interface RollbackState {
@@ -94,8 +150,9 @@ export interface RollbackState {
   };
   readonly cluster?: ClusterState;
   readonly flux: readonly FluxObject[];
-  /** Files holding Flux objects the plan may patch, at head. */
+  /** Files holding automation objects the plan may patch (Flux, annotated workloads, Argo CD Applications), at head. */
   readonly fluxFiles: Readonly<Record<string, FileAtRevision>>;
+  readonly automation: AutomationScan;
   readonly branches: readonly string[];
   readonly remotes: readonly string[];
   /** The remote the policy pushes to, when it pushes. */

@@ -65,6 +65,7 @@ function state(over: { head?: string; parent?: string; atCommit?: string; change
     ...(over.clusterTag ? { cluster: { source: 'file' as const, workload: 'deployment/api-js', container: 'api', image: `${IMAGE}:${over.clusterTag}`, health: { replicas: 2, updated: 2, available: 2 } } } : {}),
     flux: over.flux ?? [],
     fluxFiles: over.flux ? { 'flux/automation.yaml': { path: 'flux/automation.yaml', blob: '3'.repeat(40), text: AUTOMATION, trees: { '': [tree('app', 'tree'), tree('flux', 'tree')], flux: [tree('automation.yaml')] } } } : {},
+    automation: { markers: [], annotated: [], kustomizations: [], writeBackFiles: [], botFiles: [] },
     branches: over.branches ?? ['main'],
     remotes: ['origin'],
   };
@@ -168,7 +169,7 @@ spec:
   policy:
     alphabetical: { order: asc }
 `;
-  const base = state({ flux: [...FLUX, { kind: 'ImagePolicy', namespace: 'flux-system', name: 'api-js', file: 'flux/policy.yaml', document: 0, suspended: false, target: 'api-js' }] });
+  const base = state({ flux: [...FLUX, { kind: 'ImagePolicy', namespace: 'flux-system', name: 'api-js', file: 'flux/policy.yaml', document: 0, suspended: false, target: 'api-js', selection: { pattern: '^main-[a-f0-9]+', alphabetical: 'asc' } }] });
   const withPolicy = { ...base, fluxFiles: { ...base.fluxFiles, 'flux/policy.yaml': { path: 'flux/policy.yaml', blob: '4'.repeat(40), text: imagePolicy, trees: { '': [tree('app', 'tree'), tree('flux', 'tree')], flux: [tree('automation.yaml'), tree('policy.yaml')] } } } };
   const outcome = plan(policy('      automation: { flux: { imageUpdateAutomation: flux-system/deploy, imagePolicy: flux-system/api-js, onRollback: pin } }'), withPolicy);
   assert.equal(outcome.diagnostics, []);

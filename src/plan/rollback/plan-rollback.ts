@@ -7,7 +7,7 @@ import { buildCommit } from '../build-commit.js';
 import { sealPlan } from '../plan-id.js';
 import { closingPreconditions, clusterSummary, planFrame } from '../plan-frame.js';
 import type { Action, PlanContext, PlanOutcome, Precondition, RollbackRequest } from '../types.js';
-import { automationGuard } from './automation-guard.js';
+import { automationGuard } from '../automation/guard.js';
 import { chooseTarget } from './choose-target.js';
 import { rollbackImageChange } from './image-change.js';
 import { driftAndHealth } from './cluster-checks.js';
@@ -81,10 +81,10 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
     { kind: 'ref', repo: state.repoName, ref: `refs/heads/${branch}`, sha: null },
     { kind: 'blob', repo: state.repoName, commit: state.head, path: state.config.path, blob: state.config.blob },
   ];
-  for (const patch of guard.patches) {
+  for (const [i, patch] of guard.patches.entries()) {
     const file = state.fluxFiles[patch.file];
     if (!file) continue;
-    const next = buildCommit({ id: patch.purpose, repo: state.repoName, branch, purpose: patch.purpose, parent: tip, trees: { ...file.trees, ...trees }, files: [{ path: file.path, text: file.text, patches: patch.patches }], message: patch.message, author });
+    const next = buildCommit({ id: guard.patches.length > 1 ? `${patch.purpose}-${i + 1}` : patch.purpose, repo: state.repoName, branch, purpose: patch.purpose, parent: tip, trees: { ...file.trees, ...trees }, files: [{ path: file.path, text: file.text, patches: patch.patches }], message: patch.message, author });
     actions.push(next.action);
     trees = next.trees;
     tip = next.action.commit;
@@ -118,6 +118,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
       `To reproduce the bad version locally: docker run ${current.image}`,
       `Then open a pull request from ${branch} into ${state.branch}${rules.approvals > 0 ? ` (needs ${rules.approvals} approval${rules.approvals === 1 ? '' : 's'})` : ''}.`,
       'The bug still needs to be found and fixed before the next deployment.',
+      ...guard.notes,
     ],
   });
   return { plan, diagnostics };

@@ -1,3 +1,4 @@
+import { automationRules } from './automation.js';
 import { configLocationRules } from './config-locations.js';
 import { environmentRules } from './environments.js';
 import { gitAuthorRules } from './git-author.js';
@@ -6,4 +7,4 @@ import { nameRules } from './names.js';
 import { revisionSourceRules } from './revision-sources.js';
 import type { Rule } from './rule.js';
 
-export const RULES: readonly Rule[] = [environmentRules, nameRules, revisionSourceRules, configLocationRules, mergeBackRules, gitAuthorRules];
+export const RULES: readonly Rule[] = [environmentRules, nameRules, revisionSourceRules, configLocationRules, automationRules, mergeBackRules, gitAuthorRules];

@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { plainData, valueOr } from '../../yaml/plain-data.js';
 import { quickParse } from '../../yaml/quick-parse.js';
-import type { FluxObject } from '../types.js';
+import type { FluxObject, TagSelection } from '../types.js';
 import { fluxCandidateDocuments } from './flux-documents.js';
 import type { CatFileBatch } from './cat-file.js';
 import { FluxFilePrefix } from './flux-file-prefix.js';
@@ -23,24 +23,36 @@ export interface FluxFile {
   readonly lastMatch: number;
 }
 
-/** Files at `rev` (always a resolved commit id) that may hold Flux image automation objects. */
-async function fluxFiles(repo: string, rev: string): Promise<FluxFile[]> {
+export interface GrepMatch {
+  readonly path: string;
+  readonly line: number;
+  readonly match: string;
+}
+
+/** The matches of a POSIX ERE in the YAML files at `rev` (always a resolved commit id). */
+export async function grepYaml(repo: string, rev: string, pattern: string): Promise<GrepMatch[]> {
   // -o: only the match is printed, which holds no NUL and no newline whatever the line holds;
   // -a: a file git takes for binary still gives line numbers. Fixed against user config:
   // a column would be one more field, and submodules' files are not in this tree.
-  const args = ['grep', '-n', '-o', '-a', '-z', '--no-column', '--no-recurse-submodules', '-E', '-e', KIND_LINE, rev, '--', '*.yaml', '*.yml'];
+  const args = ['grep', '-n', '-o', '-a', '-z', '--no-column', '--no-recurse-submodules', '-E', '-e', pattern, rev, '--', '*.yaml', '*.yml'];
   const { stdout } = await git(repo, args, { okCodes: [1] });
-  const last = new Map<string, number>();
+  const out: GrepMatch[] = [];
   // Each match is `REV:PATH\0LINE\0MATCH\n`; a path may hold a newline, so it ends at the NUL.
   for (let at = 0; at < stdout.length; ) {
     const pathEnd = stdout.indexOf('\0', at);
     const lineEnd = stdout.indexOf('\0', pathEnd + 1);
     const matchEnd = stdout.indexOf('\n', lineEnd + 1);
     if (pathEnd < 0 || lineEnd < 0 || matchEnd < 0) break;
-    const path = stdout.slice(at + rev.length + 1, pathEnd);
-    last.set(path, Math.max(last.get(path) ?? 0, Number(stdout.slice(pathEnd + 1, lineEnd))));
+    out.push({ path: stdout.slice(at + rev.length + 1, pathEnd), line: Number(stdout.slice(pathEnd + 1, lineEnd)), match: stdout.slice(lineEnd + 1, matchEnd) });
     at = matchEnd + 1;
   }
+  return out;
+}
+
+/** Files at `rev` with a line matching `pattern`, each with the last such line. */
+export async function filesMatching(repo: string, rev: string, pattern: string): Promise<FluxFile[]> {
+  const last = new Map<string, number>();
+  for (const { path, line } of await grepYaml(repo, rev, pattern)) last.set(path, Math.max(last.get(path) ?? 0, line));
   return [...last].map(([path, lastMatch]) => ({ path, lastMatch }));
 }
 
@@ -51,18 +63,20 @@ async function fluxFiles(repo: string, rev: string): Promise<FluxFile[]> {
  */
 export async function fluxObjectsAt(repo: string, rev: string, blobs: CatFileBatch): Promise<FluxObject[]> {
   const objects: FluxObject[] = [];
-  for (const { path, lastMatch } of await fluxFiles(repo, rev)) {
-    // `REV:PATH` names an object on one line; a path with a line break is found through its trees.
-    const text = /[\n\r]/.test(path) ? (await readFileAt(repo, rev, path, blobs)).text : await prefixOf(blobs, `${rev}:${path}`, lastMatch);
+  for (const file of await filesMatching(repo, rev, KIND_LINE)) {
+    const text = await textThroughLastMatch(repo, rev, file, blobs);
     if (text === undefined) continue;
-    for (const object of fluxObjectsIn(path, text)) objects.push(object); // not push(...): a file may hold more objects than a call takes arguments
+    for (const object of fluxObjectsIn(file.path, text)) objects.push(object); // not push(...): a file may hold more objects than a call takes arguments
   }
   return objects;
 }
 
-async function prefixOf(blobs: CatFileBatch, object: string, lastMatch: number): Promise<string | undefined> {
+/** A file's text through the document holding its last matched line. */
+export async function textThroughLastMatch(repo: string, rev: string, { path, lastMatch }: FluxFile, blobs: CatFileBatch): Promise<string | undefined> {
+  // `REV:PATH` names an object on one line; a path with a line break is found through its trees.
+  if (/[\n\r]/.test(path)) return (await readFileAt(repo, rev, path, blobs)).text;
   const prefix = new FluxFilePrefix(lastMatch);
-  return (await blobs.stream(object, prefix)) ? prefix.text() : undefined;
+  return (await blobs.stream(`${rev}:${path}`, prefix)) ? prefix.text() : undefined;
 }
 
 /** Pure: the Flux image automation objects in one file's text. */
@@ -75,6 +89,8 @@ export function fluxObjectsIn(file: string, text: string): FluxObject[] {
     const kind = value.kind as FluxObject['kind'];
     const target = kind === 'ImageUpdateAutomation' ? spec.update?.path : kind === 'ImagePolicy' ? spec.imageRepositoryRef?.name : spec.image;
     const branch = kind === 'ImageUpdateAutomation' ? (spec.git?.push?.branch ?? spec.git?.checkout?.ref?.branch) : undefined;
+    const strategy = kind === 'ImageUpdateAutomation' ? spec.update?.strategy : undefined;
+    const selection = kind === 'ImagePolicy' ? tagSelection(spec) : undefined;
     out.push({
       kind,
       namespace: value.metadata.namespace ?? 'default',
@@ -82,24 +98,41 @@ export function fluxObjectsIn(file: string, text: string): FluxObject[] {
       file,
       document,
       suspended: spec.suspend === true,
+      namespaced: typeof value.metadata.namespace === 'string',
       ...(typeof target === 'string' ? { target } : {}),
       ...(typeof branch === 'string' ? { branch } : {}),
+      ...(typeof strategy === 'string' ? { strategy } : {}),
+      ...(selection ? { selection } : {}),
     });
   }
   return out;
+}
+
+/** An ImagePolicy's filterTags and policy, keeping only the values of the types Flux reads. */
+function tagSelection(spec: any): TagSelection {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const order = (v: any) => (v && typeof v === 'object' ? (v.order === 'desc' ? 'desc' : 'asc') : undefined);
+  const found = {
+    pattern: text(spec.filterTags?.pattern),
+    extract: text(spec.filterTags?.extract),
+    semverRange: text(spec.policy?.semver?.range),
+    numerical: order(spec.policy?.numerical),
+    alphabetical: order(spec.policy?.alphabetical),
+  };
+  return Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined)) as TagSelection;
 }
 
 /**
  * The values of the documents that may hold a Flux object, with their indexes: only those
  * documents are parsed, unless the text cannot be split safely without parsing it.
  */
-function candidateValues(text: string): Array<[value: unknown, document: number]> {
-  const all = (whole: string) => (quickParse(whole) ?? documentValues(whole)).map((value, document): [unknown, number] => [value, document]);
-  const candidates = fluxCandidateDocuments(text);
+export function candidateValues(text: string, lines?: RegExp): Array<[value: unknown, document: number]> {
+  const all = (whole: string) => yamlValues(whole).map((value, document): [unknown, number] => [value, document]);
+  const candidates = fluxCandidateDocuments(text, lines);
   if (!candidates) return all(text);
   const out: Array<[unknown, number]> = [];
   for (const { text: piece, document } of candidates) {
-    const values = quickParse(piece) ?? documentValues(piece);
+    const values = yamlValues(piece);
     // One document alone is one value; anything else means the split was not what the parser sees.
     if (values.length !== 1) return all(text);
     out.push([values[0], document]);
@@ -107,7 +140,11 @@ function candidateValues(text: string): Array<[value: unknown, document: number]
   return out;
 }
 
-/** Each document's value, read with `yaml`; a broken one, or one too expensive to read (an alias bomb, nesting too deep, keys in keys), is null. */
+/** Each document's value; a broken one, or one too expensive to read (an alias bomb, nesting too deep, keys in keys), is null. */
+export function yamlValues(text: string): unknown[] {
+  return quickParse(text) ?? documentValues(text);
+}
+
 function documentValues(text: string): unknown[] {
   return parseAllDocuments(text, { logLevel: 'error' }).map((doc) => (doc.errors.length > 0 ? null : valueOr(plainData(doc), null)));
 }

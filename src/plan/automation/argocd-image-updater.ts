@@ -1,0 +1,181 @@
+import { posix } from 'node:path';
+import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { parseImageRef } from '../../patch/image-ref.js';
+import { formatPointer } from '../../patch/json-pointer.js';
+import type { PatchOp } from '../../patch/patch-yaml.js';
+import type { AnnotatedObject } from '../../state/types.js';
+import { NO_COUNTER, exactly, type AutomationInput, type Counter, type FoundAutomation, type GuardPatch } from './engine.js';
+import { combinedFiles } from './kustomize-graph.js';
+import { considers } from './setting.js';
+
+const PREFIX = 'argocd-image-updater.argoproj.io';
+
+/** One entry of `image-list`: `[alias=]image[:constraint]`. */
+interface ListedImage {
+  readonly text: string;
+  readonly alias?: string;
+  readonly name: string;
+}
+
+/** An object of Argo CD Image Updater that updates this image for an Application that renders the config file. */
+type Updater =
+  | { readonly kind: 'application'; readonly object: AnnotatedObject; readonly entry: ListedImage; readonly entries: readonly ListedImage[]; readonly active: boolean }
+  | { readonly kind: 'image-updater'; readonly object: AnnotatedObject; readonly at: readonly [number, number]; readonly settings: boolean; readonly active: boolean }
+  | { readonly kind: 'outside'; readonly app: string; readonly file: string };
+
+/**
+ * The Applications (image-list annotation) and ImageUpdater resources that update this
+ * image where the config file is rendered, and the write-back files of Applications that
+ * are not in the repository. Pure.
+ */
+export function imageUpdaters(input: AutomationInput): Updater[] {
+  if (!considers(input.setting, 'argocd-image-updater')) return [];
+  const names = new Set([parseImageRef(input.image).name, ...(input.env.config.locator.kustomizeImage ? [input.env.config.locator.kustomizeImage] : [])]);
+  const wanted = input.setting.engine === 'argocd-image-updater' ? input.setting.object : undefined;
+  const ref = (o: AnnotatedObject) => `${o.namespace ?? 'argocd'}/${o.name}`;
+  const apps = input.scan.annotated.filter((o) => o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/') && renders(o, input));
+  const out: Updater[] = [];
+  for (const object of apps) {
+    const entries = imageList(object.annotations[`${PREFIX}/image-list`] ?? '');
+    const entry = entries.find((e) => names.has(e.name));
+    if (!entry || (wanted && ref(object) !== wanted)) continue;
+    out.push({ kind: 'application', object, entry, entries, active: !ignoresAll(object.annotations[`${PREFIX}/${aliasKey(entry)}.ignore-tags`]) });
+  }
+  const writeBacks = input.scan.writeBackFiles.filter((f) => posix.dirname(f) === posix.dirname(input.config.path));
+  const appNames = [...apps.map((a) => a.name), ...writeBacks.map(appOfWriteBack)];
+  for (const object of input.scan.annotated.filter((o) => o.kind === 'ImageUpdater' && o.apiVersion.startsWith(`${PREFIX}/`))) {
+    if (wanted && ref(object) !== wanted) continue;
+    const refs = Array.isArray((object.spec as any)?.applicationRefs) ? ((object.spec as any).applicationRefs as any[]) : [];
+    refs.forEach((r, i) => {
+      if (typeof r?.namePattern !== 'string' || !appNames.some((n) => glob(r.namePattern).test(n))) return;
+      (Array.isArray(r.images) ? (r.images as any[]) : []).forEach((image, j) => {
+        if (typeof image?.imageName !== 'string' || !names.has(imageNameOf(image.imageName))) return;
+        const settings = image.commonUpdateSettings;
+        out.push({ kind: 'image-updater', object, at: [i, j], settings: typeof settings === 'object' && settings !== null, active: !ignoresAll(settings?.ignoreTags) });
+      });
+    });
+  }
+  const covered = new Set([...apps.map((a) => a.name), ...out.filter((u) => u.kind === 'image-updater').flatMap(() => writeBacks.map(appOfWriteBack))]);
+  for (const file of writeBacks) if (!covered.has(appOfWriteBack(file)) && !wanted) out.push({ kind: 'outside', app: appOfWriteBack(file), file });
+  return out;
+}
+
+export function findImageUpdaters(input: AutomationInput): FoundAutomation[] {
+  return imageUpdaters(input).map((u) =>
+    u.kind === 'outside'
+      ? { engine: 'argocd-image-updater', name: `Application ${u.app} (not in the repository)`, file: u.file, writesBack: true, active: true }
+      : { engine: 'argocd-image-updater', name: `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name}`, file: u.object.file, writesBack: true, active: u.active },
+  );
+}
+
+/** Restricts the image to the rollback tag (pin) or takes it off image-list (suspend), in git; else warns (HF351, HF352). */
+export function counterImageUpdaters(input: AutomationInput, targetTag: string | undefined): Counter {
+  const updaters = imageUpdaters(input).filter((u) => u.kind === 'outside' || u.active);
+  const diagnostics = [];
+  const patches: GuardPatch[] = [];
+  const { onRollback } = input.setting;
+  const allow = targetTag === undefined ? undefined : `regexp:${exactly(targetTag)}`;
+  for (const u of updaters) {
+    if (u.kind === 'outside') {
+      diagnostics.push(
+        diagnostic('HF352', `Argo CD Image Updater writes ${u.file} for Application ${u.app}, which is not in this repository: its settings live in the cluster (kubectl get applications.argoproj.io -A, usually namespace argocd). If it updates ${input.image}, restrict it there before the rollback merges: kubectl -n argocd annotate application ${u.app} ${PREFIX}/<alias>.allow-tags=${allow ?? 'regexp:^<tag>$'} --overwrite (or allowTags in its ImageUpdater)`),
+      );
+      continue;
+    }
+    const where = `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name} (${u.object.file})`;
+    const method = u.kind === 'application' ? (u.object.annotations[`${PREFIX}/write-back-method`] ?? 'argocd') : 'its writeBackConfig';
+    const file = input.files[u.object.file];
+    if (onRollback === 'warn' || !file || (onRollback === 'pin' && allow === undefined)) {
+      diagnostics.push(diagnostic('HF351', `Argo CD Image Updater updates ${input.image} through ${where} (write-back ${method}) and will write the newer tag back; set automation.onRollback to pin (allow only the rollback tag) or suspend (stop updating it)`));
+      continue;
+    }
+    const edit = u.kind === 'application' ? applicationEdit(u, onRollback, allow!) : imageUpdaterEdit(u, onRollback, allow!);
+    patches.push({
+      file: u.object.file,
+      purpose: edit.purpose,
+      patches: [{ document: u.object.document, ops: edit.ops }],
+      message: `${edit.title} in ${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name}\n\nArgo CD Image Updater would write the newer ${input.image} tag straight back after the rollback.\n${edit.undo}`,
+    });
+  }
+  return { ...NO_COUNTER, diagnostics, patches };
+}
+
+function applicationEdit(u: Extract<Updater, { kind: 'application' }>, onRollback: 'suspend' | 'pin', allow: string): { purpose: GuardPatch['purpose']; ops: PatchOp[]; title: string; undo: string } {
+  const annotation = (key: string) => formatPointer(['metadata', 'annotations', key]);
+  if (onRollback === 'pin' && u.entry.alias !== undefined)
+    return {
+      purpose: 'pin-policy',
+      ops: [{ op: 'add', path: annotation(`${PREFIX}/${aliasKey(u.entry)}.allow-tags`), value: allow }],
+      title: `Allow only ${allow.slice('regexp:'.length)} for ${u.entry.alias}`,
+      undo: 'Remove the allow-tags annotation once a fixed image is released.',
+    };
+  const rest = u.entries.filter((e) => e !== u.entry).map((e) => e.text);
+  const list = annotation(`${PREFIX}/image-list`);
+  const current = u.object.annotations[`${PREFIX}/image-list`]!;
+  return {
+    purpose: 'suspend-automation',
+    ops: [{ op: 'test', path: list, value: current }, rest.length > 0 ? { op: 'replace', path: list, value: rest.join(', ') } : { op: 'remove', path: list }],
+    title: `Take ${u.entry.text} off image-list`,
+    undo: `${onRollback === 'pin' ? 'The image has no alias to restrict its tags by, so it is taken off the list.\n' : ''}Put it back (${current}) once a fixed image is released.`,
+  };
+}
+
+function imageUpdaterEdit(u: Extract<Updater, { kind: 'image-updater' }>, onRollback: 'suspend' | 'pin', allow: string): { purpose: GuardPatch['purpose']; ops: PatchOp[]; title: string; undo: string } {
+  const [i, j] = u.at;
+  const base = ['spec', 'applicationRefs', i, 'images', j, 'commonUpdateSettings'];
+  const [key, value] = onRollback === 'pin' ? ['allowTags', allow] : ['ignoreTags', ['*']];
+  return {
+    purpose: onRollback === 'pin' ? 'pin-policy' : 'suspend-automation',
+    ops: [u.settings ? { op: 'add', path: formatPointer([...base, key]), value } : { op: 'add', path: formatPointer(base), value: { [key]: value } }],
+    title: onRollback === 'pin' ? `Allow only ${allow.slice('regexp:'.length)}` : 'Ignore every tag',
+    undo: `Remove ${key} once a fixed image is released.`,
+  };
+}
+
+/** Whether the Application renders the config file: its source path holds it or builds it with kustomize. */
+function renders(app: AnnotatedObject, input: AutomationInput): boolean {
+  const path = app.source?.path;
+  if (path === undefined) return false;
+  const dir = posix.normalize(path).replace(/^\.\/?/, '').replace(/\/$/, '');
+  if (dir === '' || dir === '.' || input.config.path.startsWith(`${dir}/`)) return true;
+  const k = input.scan.kustomizations.find((f) => posix.dirname(f.file) === dir);
+  return k !== undefined && combinedFiles(k.file, input.scan.kustomizations).has(input.config.path);
+}
+
+function imageList(value: string): ListedImage[] {
+  return value
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
+    .map((text) => {
+      const eq = text.indexOf('=');
+      const alias = eq > 0 ? text.slice(0, eq) : undefined;
+      return { text, ...(alias !== undefined ? { alias } : {}), name: imageNameOf(eq > 0 ? text.slice(eq + 1) : text) };
+    });
+}
+
+/** The image's name without the version constraint or tag after its last `:` (a registry port comes before a `/`). */
+function imageNameOf(spec: string): string {
+  const slash = spec.lastIndexOf('/');
+  const colon = spec.indexOf(':', slash + 1);
+  return colon < 0 ? spec : spec.slice(0, colon);
+}
+
+/** Annotation keys cannot hold `/`: the updater reads an alias's `/` as `_`. */
+function aliasKey(entry: ListedImage): string {
+  return (entry.alias ?? entry.name).replace(/\//g, '_');
+}
+
+function ignoresAll(value: unknown): boolean {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return list.some((v) => typeof v === 'string' && v.trim() === '*');
+}
+
+function appOfWriteBack(file: string): string {
+  return posix.basename(file).replace(/^\.argocd-source-/, '').replace(/\.ya?ml$/, '');
+}
+
+/** A namePattern as the updater matches it (path.Match: `*` and `?`). */
+function glob(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}

@@ -1,0 +1,66 @@
+import { posix } from 'node:path';
+import type { KustomizationFile } from '../../state/types.js';
+
+/**
+ * Which files kustomize combines with a config file: the kustomizations that build it
+ * (the one it is, or those that list it), everything they include (resources, bases,
+ * components, patches, recursively), and the overlays above them with their own files
+ * and patches, but not the other overlays' branches. Pure.
+ */
+export function combinedFiles(file: string, kustomizations: readonly KustomizationFile[]): Set<string> {
+  const byDir = new Map(kustomizations.map((k) => [posix.dirname(k.file), k]));
+  const own = kustomizations.filter((k) => k.file === file || includes(k).has(file));
+  const out = new Set<string>([file]);
+  const down = (k: KustomizationFile, seen: Set<string>) => {
+    if (seen.has(k.file)) return;
+    seen.add(k.file);
+    out.add(k.file);
+    for (const path of includes(k)) {
+      const child = byDir.get(path);
+      if (child) down(child, seen);
+      else out.add(path);
+    }
+  };
+  const seen = new Set<string>();
+  for (const k of own) down(k, seen);
+  for (const k of overlaysOf(own, kustomizations)) {
+    out.add(k.file);
+    for (const path of includes(k)) if (!byDir.has(path)) out.add(path);
+  }
+  return out;
+}
+
+/** The kustomizations above these, nearest first: those whose resources name one of their directories. */
+export function overlaysOf(start: readonly KustomizationFile[], kustomizations: readonly KustomizationFile[]): KustomizationFile[] {
+  const out: KustomizationFile[] = [];
+  let level = start.map((k) => posix.dirname(k.file));
+  const seen = new Set(start.map((k) => k.file));
+  while (level.length > 0) {
+    const next = kustomizations.filter((k) => !seen.has(k.file) && level.some((dir) => includes(k).has(dir)));
+    for (const k of next) seen.add(k.file);
+    out.push(...next);
+    level = next.map((k) => posix.dirname(k.file));
+  }
+  return out;
+}
+
+/** The namespace kustomize gives the objects of a file that does not set one: the outermost kustomization's that builds it. */
+export function kustomizedNamespace(file: string, kustomizations: readonly KustomizationFile[]): string | undefined {
+  const own = kustomizations.filter((k) => includes(k).has(file));
+  const chain = [...own, ...overlaysOf(own, kustomizations)];
+  return chain.filter((k) => k.namespace !== undefined).at(-1)?.namespace;
+}
+
+/** The paths a kustomization includes, relative to the repository root. */
+export function includes(k: KustomizationFile): Set<string> {
+  return new Set([...k.resources, ...k.patches].filter((p) => !/^[a-z]+:\/\//.test(p)).map((p) => fromRoot(k, p)));
+}
+
+/** The patch files a kustomization applies, relative to the repository root. */
+export function patchesOf(k: KustomizationFile): string[] {
+  return k.patches.map((p) => fromRoot(k, p));
+}
+
+function fromRoot(k: KustomizationFile, path: string): string {
+  return posix.normalize(posix.join(posix.dirname(k.file), path)).replace(/\/$/, '');
+}

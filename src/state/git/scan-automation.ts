@@ -1,0 +1,171 @@
+import { posix } from 'node:path';
+import type { AnnotatedObject, AutomationScan, KustomizationFile } from '../types.js';
+import type { CatFileBatch } from './cat-file.js';
+import { git } from './run-git.js';
+import { candidateValues, filesMatching, grepYaml, textThroughLastMatch, yamlValues } from './scan-flux.js';
+
+/** A `$imagepolicy` marker, as Flux's setters find it in a line comment. */
+const MARKER_LINE = `"\\$imagepolicy"[[:space:]]*:[[:space:]]*"[^"]*"`;
+
+/**
+ * A line that sets image automation in an object's annotations, or gives the kind of Argo
+ * CD Image Updater's own resource: Flux v1 (`automated`, `locked`, tag filters, under
+ * `fluxcd.io/` or the older `flux.weave.works/`; an overlay's patch may set only one of
+ * them), Argo CD Image Updater (`…/image-list`), `kind: ImageUpdater`.
+ */
+const ANNOTATION_LINE = `((fluxcd\\.io|flux\\.weave\\.works)/(automated|locked|tag\\.)|filter\\.fluxcd\\.io/|argocd-image-updater\\.argoproj\\.io/image-list|kind["']?[[:space:]]*:[[:space:]]*["']?ImageUpdater["']?[[:space:]]*$)`;
+/** The same lines, for picking the documents of a file to parse (flux-documents.ts). */
+const ANNOTATION_DOCUMENT = /(fluxcd\.io|flux\.weave\.works)\/(automated|locked|tag\.)|filter\.fluxcd\.io\/|argocd-image-updater\.argoproj\.io\/image-list|kind["']?[ \t]*:[ \t]*["']?ImageUpdater["']?[ \t\r]*$/m;
+
+const KUSTOMIZATION = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+/** Where Renovate, Dependabot and release-please keep their configuration. */
+const BOT_FILES = new Set([
+  'renovate.json',
+  'renovate.json5',
+  '.renovaterc',
+  '.renovaterc.json',
+  '.renovaterc.json5',
+  '.github/renovate.json',
+  '.github/renovate.json5',
+  '.gitlab/renovate.json',
+  '.gitlab/renovate.json5',
+  '.github/dependabot.yml',
+  '.github/dependabot.yaml',
+  'release-please-config.json',
+  '.release-please-manifest.json',
+]);
+
+/**
+ * What the config repository at `rev` says about the engines that may write it: `$imagepolicy`
+ * markers (git grep), objects whose annotations turn automation on (each file read only
+ * through its last such document), every kustomization, and the files of Argo CD Image
+ * Updater's write-back and of pull-request bots (by name).
+ */
+export async function scanAutomation(repo: string, rev: string, blobs: CatFileBatch): Promise<AutomationScan> {
+  const [markerMatches, annotatedFiles, paths] = await Promise.all([grepYaml(repo, rev, MARKER_LINE), filesMatching(repo, rev, ANNOTATION_LINE), treePaths(repo, rev)]);
+  const markers = markerMatches.map(({ path, line, match }) => ({ file: path, line, policy: /"([^"]*)"$/.exec(match)?.[1] ?? '' }));
+  const annotated: AnnotatedObject[] = [];
+  for (const file of annotatedFiles) {
+    const text = await textThroughLastMatch(repo, rev, file, blobs);
+    if (text !== undefined) for (const object of annotatedObjectsIn(file.path, text)) annotated.push(object);
+  }
+  const kustomizations: KustomizationFile[] = [];
+  for (const path of paths.filter((p) => KUSTOMIZATION.has(posix.basename(p)))) {
+    const text = await blobs.read(`${rev}:${path}`);
+    if (text !== undefined) kustomizations.push(await kustomizationIn(path, text, (file) => blobs.read(`${rev}:${file}`)));
+  }
+  return {
+    markers,
+    annotated,
+    kustomizations,
+    writeBackFiles: paths.filter((p) => /^\.argocd-source-.+\.ya?ml$/.test(posix.basename(p))),
+    botFiles: paths.filter((p) => BOT_FILES.has(p)),
+  };
+}
+
+async function treePaths(repo: string, rev: string): Promise<string[]> {
+  const { stdout } = await git(repo, ['ls-tree', '-r', '-z', '--name-only', '--full-tree', rev]);
+  return stdout.split('\0').filter((p) => p !== '');
+}
+
+type Data = Record<string, any>;
+const isMap = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Pure: the objects in one file's text whose annotations or kind make them image automation. */
+export function annotatedObjectsIn(file: string, text: string): AnnotatedObject[] {
+  const out: AnnotatedObject[] = [];
+  for (const [value, document] of candidateValues(text, ANNOTATION_DOCUMENT)) {
+    if (!isMap(value) || typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') continue;
+    const meta = isMap(value.metadata) ? value.metadata : {};
+    const annotations = Object.fromEntries(Object.entries(isMap(meta.annotations) ? meta.annotations : {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const spec = isMap(value.spec) ? value.spec : {};
+    const source = isMap(spec.source) ? spec.source : Array.isArray(spec.sources) && isMap(spec.sources[0]) ? spec.sources[0] : undefined;
+    out.push({
+      file,
+      document,
+      apiVersion: value.apiVersion,
+      kind: value.kind,
+      name: typeof meta.name === 'string' ? meta.name : '',
+      ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
+      annotations,
+      containers: containersOf(value.kind, spec),
+      ...(source ? { source: pick(source, ['repoURL', 'path', 'targetRevision']) } : {}),
+      ...(value.kind === 'ImageUpdater' ? { spec } : {}),
+    });
+  }
+  return out;
+}
+
+function pick(data: Data, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => typeof data[k] === 'string').map((k) => [k, data[k] as string]));
+}
+
+/**
+ * Container name → image. Flux v1 names a HelmRelease's images after their values key:
+ * `chart-image` for `values.image`, `NAME` for `values.NAME.image`.
+ */
+function containersOf(kind: string, spec: Data): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (kind === 'HelmRelease') {
+    const values = isMap(spec.values) ? spec.values : {};
+    const image = (v: unknown) => (typeof v === 'string' ? v : isMap(v) && typeof v.repository === 'string' ? (typeof v.tag === 'string' ? `${v.repository}:${v.tag}` : v.repository) : undefined);
+    const top = image(values.image);
+    if (top) out['chart-image'] = top;
+    for (const [key, v] of Object.entries(values)) {
+      const nested = isMap(v) ? image(v.image) : undefined;
+      if (nested) out[key] = nested;
+    }
+    return out;
+  }
+  const template = kind === 'CronJob' ? spec.jobTemplate?.spec?.template : spec.template;
+  const pod = isMap(template) && isMap(template.spec) ? template.spec : {};
+  for (const c of [...(Array.isArray(pod.initContainers) ? pod.initContainers : []), ...(Array.isArray(pod.containers) ? pod.containers : [])])
+    if (isMap(c) && typeof c.name === 'string' && typeof c.image === 'string') out[c.name] = c.image;
+  return out;
+}
+
+/** A kustomization's references, and which of its patches set an ImagePolicy's tag selection. */
+export async function kustomizationIn(file: string, text: string, readFile: (path: string) => Promise<string | undefined>): Promise<KustomizationFile> {
+  const value = yamlValues(text)[0];
+  const k = isMap(value) ? value : {};
+  const dir = posix.dirname(file);
+  const patches: string[] = [...strings(k.patchesStrategicMerge).filter((p) => !p.includes('\n'))];
+  const targets: Array<KustomizationFile['targets'][number]> = [];
+  const entries = [...(Array.isArray(k.patches) ? k.patches : []), ...(Array.isArray(k.patchesJson6902) ? k.patchesJson6902 : [])].filter(isMap);
+  for (const entry of entries) {
+    const target = isMap(entry.target) ? entry.target : {};
+    let body: unknown[] = [];
+    if (typeof entry.patch === 'string') body = yamlValues(entry.patch);
+    else if (typeof entry.path === 'string') {
+      patches.push(entry.path);
+      const patchText = await readFile(posix.join(dir, entry.path));
+      body = patchText === undefined ? [] : yamlValues(patchText);
+    }
+    targets.push({ ...pick(target, ['kind', 'name']), ...(typeof entry.path === 'string' ? { file: entry.path } : {}), setsSelection: body.some(setsSelection) });
+  }
+  for (const inline of strings(k.patchesStrategicMerge).filter((p) => p.includes('\n'))) for (const body of yamlValues(inline)) targets.push({ ...objectTarget(body), setsSelection: setsSelection(body) });
+  for (const path of strings(k.patchesStrategicMerge).filter((p) => !p.includes('\n'))) {
+    const patchText = await readFile(posix.join(dir, path));
+    for (const body of patchText === undefined ? [] : yamlValues(patchText)) targets.push({ ...objectTarget(body), file: path, setsSelection: setsSelection(body) });
+  }
+  return {
+    file,
+    resources: [...strings(k.resources), ...strings(k.bases), ...strings(k.components)],
+    patches,
+    targets,
+    ...(typeof k.namespace === 'string' ? { namespace: k.namespace } : {}),
+  };
+}
+
+function objectTarget(body: unknown): { kind?: string; name?: string } {
+  if (!isMap(body)) return {};
+  const name = isMap(body.metadata) ? body.metadata.name : undefined;
+  return { ...(typeof body.kind === 'string' ? { kind: body.kind } : {}), ...(typeof name === 'string' ? { name } : {}) };
+}
+
+/** A JSON 6902 list touching /spec/filterTags or /spec/policy, or a merge patch setting either. */
+function setsSelection(body: unknown): boolean {
+  if (Array.isArray(body)) return body.some((op) => isMap(op) && typeof op.path === 'string' && /^\/spec(\/(filterTags|policy)(\/|$)|$)/.test(op.path));
+  return isMap(body) && isMap(body.spec) && (body.spec.filterTags !== undefined || body.spec.policy !== undefined);
+}
