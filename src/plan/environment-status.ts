@@ -1,5 +1,5 @@
 import { parseImageRef } from '../patch/image-ref.js';
-import { matchTemplate } from '../policy/template.js';
+import { commitIn, matchTemplate } from '../policy/template.js';
 import type { Environment, Policy } from '../policy/types.js';
 import type { EnvironmentFacts } from '../state/gather-status.js';
 import { automationFound } from './automation/guard.js';
@@ -23,8 +23,7 @@ export interface EnvironmentStatus {
 /** Pure: what one environment's facts mean. */
 export function environmentStatus(policy: Policy, env: Environment, facts: EnvironmentFacts): EnvironmentStatus {
   const declared = parseImageRef(facts.declared);
-  const fromTag = declared.tag !== undefined ? matchTemplate(policy.spec.app.tagFormat, declared.tag) : undefined;
-  const sha = fromTag?.sha ?? fromTag?.sha7;
+  const sha = declared.tag !== undefined ? commitIn(matchTemplate(policy.spec.app.tagFormat, declared.tag)) : undefined;
   const cluster = facts.cluster;
   const running = cluster ? parseImageRef(cluster.image) : undefined;
   const h = cluster?.health;

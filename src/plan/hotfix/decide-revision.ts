@@ -15,7 +15,7 @@ export interface RevisionDecision {
  */
 export function decideRevision(answers: readonly RevisionAnswer[]): RevisionDecision | { readonly errors: readonly Diagnostic[] } {
   const missing = answers.filter((a) => a.missing);
-  if (missing.length > 0) return { errors: missing.map((a) => diagnostic('HF215', `${a.detail} names commit ${a.missing}, which is not in the app repository`)) };
+  if (missing.length > 0) return { errors: missing.map((a) => diagnostic('HF215', `${a.detail} names commit ${a.missing}, which is not in the app repository${a.missing!.length < 40 ? ' (or is the start of more than one commit there)' : ''}`)) };
   const named = answers.filter((a) => a.commit);
   const [first, ...rest] = named;
   if (!first) return { errors: [diagnostic('HF337', `no source named the deployed commit: ${answers.map((a) => `${a.source}: ${a.unavailable}`).join('; ')}`)] };

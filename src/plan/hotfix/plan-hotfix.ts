@@ -1,7 +1,8 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { findImage } from '../../patch/find-image.js';
 import { setImageOps } from '../../patch/set-image.js';
-import { imageTagProblem, parseTemplate, renderTemplate, type TemplateValues } from '../../policy/template.js';
+import { knownOnlyAfterBuild } from '../../policy/placeholder-words.js';
+import { imageTagProblem, placeholdersOf, renderTemplate, type TemplateValues } from '../../policy/template.js';
 import type { Policy } from '../../policy/types.js';
 import type { HotfixState } from '../../state/hotfix/gather-hotfix.js';
 import { buildCommit } from '../build-commit.js';
@@ -39,7 +40,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const version = request.version ?? [decision.decidedBy, ...decision.agreeing].map((a) => a.version).find(Boolean);
   const values: TemplateValues = { sha: base.sha, sha7: base.sha.slice(0, 7), date, env: env.name, reason: request.reason, ...(version ? { version } : {}) };
   const name = (template: string, what: string, kind: 'heads' | 'tags'): string | Diagnostic => {
-    if (!version && parseTemplate(template).parts.some((p) => p.kind === 'placeholder' && p.name === 'version')) return diagnostic('HF341', `${what} "${template}" uses {version}: pass --version, or tag the deployed commit with a release tag`);
+    if (!version && placeholdersOf(template).includes('version')) return diagnostic('HF341', `${what} "${template}" uses {version}: pass --version, or tag the deployed commit with a release tag`);
     const rendered = renderTemplate(template, values);
     const problem = newRefNameProblem(rendered, kind, what, policy, state.app.remotes);
     if (problem) return problem;
@@ -79,8 +80,15 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
 
   // The hotfix image is a new build: {version} there is the hotfix's own version (--version),
   // never the deployed one, or production's config would point at the image it runs.
-  if (!request.version && parseTemplate(policy.spec.app.tagFormat).parts.some((p) => p.kind === 'placeholder' && p.name === 'version'))
+  if (!request.version && placeholdersOf(policy.spec.app.tagFormat).includes('version'))
     return { diagnostics: [diagnostic('HF341', `app.tagFormat "${policy.spec.app.tagFormat}" needs the hotfix's own version for its image: pass --version${version ? ` (the deployed one is ${version})` : ''}`)] };
+  const afterBuild = knownOnlyAfterBuild(placeholdersOf(policy.spec.app.tagFormat));
+  if (afterBuild.length > 0)
+    return {
+      diagnostics: [
+        diagnostic('HF370', `app.tagFormat "${policy.spec.app.tagFormat}" has ${afterBuild.join(' and ')}, known only once CI has built the hotfix image, so this plan cannot name the commit that deploys it (the commit holds the tag); have CI also push a tag made only of what is known before the build ({branch}, {sha}, {shaN}, {version}) and make that the tagFormat`),
+      ],
+    };
   const imageTag = renderTemplate(policy.spec.app.tagFormat, { ...values, sha: head, sha7: head.slice(0, 7), branch: hotfixBranch.replace(/\//g, '-') });
   const tagProblem = imageTagProblem(imageTag);
   if (tagProblem) return { diagnostics: [diagnostic('HF210', `the hotfix image tag "${imageTag}" is not valid: ${tagProblem}`)] };

@@ -1,13 +1,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { shortRefNameProblem, shortRefSyntaxProblem } from '../git-ref-name.js';
-import {
-  imageTagProblem,
-  parseTemplate,
-  renderTemplate,
-  SAMPLE_VALUES,
-  TEMPLATE_PLACEHOLDERS,
-  type TemplateKind,
-} from '../template.js';
+import { allowsPlaceholder, imageTagProblem, parseTemplate, renderTemplate, SAMPLE_VALUES, type TemplateKind } from '../template.js';
+import { unknownPlaceholder } from '../placeholder-words.js';
 import type { PathSegment } from '../data-path.js';
 import { policyRemotes } from '../ref-shadowing.js';
 import { memoize } from './memoize.js';
@@ -64,12 +58,10 @@ const TEMPLATE_PROBLEMS: Record<TemplateKind, (template: string) => readonly Pro
 
 /** What is wrong with a template of this kind: unknown placeholders, or names it can never make valid. */
 function templateProblems(template: string, kind: TemplateKind): Problem[] {
-  const allowed: readonly string[] = TEMPLATE_PLACEHOLDERS[kind];
   const parsed = parseTemplate(template);
-  const unknown = parsed.parts.filter((p) => p.kind === 'placeholder' && !allowed.includes(p.name));
   if (parsed.unclosedAt !== undefined) return [{ code: 'HF121', message: `"${template}" has a "{" at character ${parsed.unclosedAt + 1} that is never closed` }];
-  if (unknown.length > 0)
-    return unknown.map((p) => ({ code: 'HF121', message: `unknown placeholder {${p.kind === 'placeholder' ? p.name : ''}} in "${template}"; this template may use ${allowed.map((a) => `{${a}}`).join(' ')}` }));
+  const unknown = parsed.parts.flatMap((p) => (p.kind === 'placeholder' && !allowsPlaceholder(kind, p.name) ? [p.name] : []));
+  if (unknown.length > 0) return unknown.map((name) => ({ code: 'HF121', message: unknownPlaceholder(name, template, kind) }));
 
   // Placeholders only ever give safe characters, so one sample rendering shows whether
   // the literal parts can ever form a valid name. Only tagFormat makes image tags.

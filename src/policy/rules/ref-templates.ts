@@ -23,7 +23,10 @@ export interface RefTemplate {
  * as the longest --version takes; a version read from a release tag can be longer, and plan
  * checks the name it really renders.
  */
-const LONGEST: Readonly<Record<Exclude<Placeholder, 'env' | 'reason' | 'branch'>, number>> = { sha: 40, sha7: 7, date: 8, version: MAX_IMAGE_TAG };
+const LONGEST: Readonly<Record<Exclude<Placeholder, 'env' | 'reason' | 'branch' | ImageOnly>, number>> = { sha: 40, sha7: 7, date: 8, version: MAX_IMAGE_TAG };
+
+/** Placeholders only image tags take: branch and tag names never have them. */
+type ImageOnly = 'datetime' | 'timestamp' | 'build';
 
 /**
  * A template git accepts the characters of can still give names git cannot store (too long)

@@ -1,6 +1,7 @@
 import safeRegex from 'safe-regex2';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { parseTemplate } from '../template.js';
+import { allowsPlaceholder, namesCommit, placeholdersOf } from '../template.js';
+import { tagFormatFindings } from './tag-format.js';
 import { memoize } from './memoize.js';
 import type { Rule } from './rule.js';
 
@@ -15,18 +16,13 @@ export const revisionSourceRules: Rule = ({ policy, report }) => {
   else if (pattern?.unsafe)
     out.push(report('HF134', `app.gitTagPattern "${app.gitTagPattern}" repeats a group that itself repeats (or has more than 25 repetitions), so matching a tag name may take exponential time`, ['spec', 'app', 'gitTagPattern']));
 
-  const names = parseTemplate(app.tagFormat).parts.flatMap((p) => (p.kind === 'placeholder' ? [p.name] : []));
-  // Tags are read back through tagFormat; each repeat of a placeholder makes that reading
-  // ambiguous, and the match slower by a factor of the tag's length.
-  const repeated = names.find((name, i) => names.indexOf(name) !== i);
-  if (repeated !== undefined)
-    out.push(report('HF130', `tagFormat "${app.tagFormat}" uses {${repeated}} more than once, so a tag cannot be read back unambiguously`, ['spec', 'app', 'tagFormat']));
+  out.push(...tagFormatFindings(policy, report));
 
-  if (sources.includes('tag')) {
-    const commitInTag = names.includes('sha') || names.includes('sha7');
+  const names = placeholdersOf(app.tagFormat);
+  if (sources.includes('tag') && names.every((name) => allowsPlaceholder('tagFormat', name))) {
     const versionViaGitTag = names.includes('version') && sources.includes('gitTag');
-    if (!commitInTag && !versionViaGitTag)
-      out.push(report('HF130', `revisionFrom lists "tag", but tagFormat "${app.tagFormat}" has no {sha} or {sha7}, so a tag cannot name a commit`, ['spec', 'app', 'tagFormat']));
+    if (!names.some(namesCommit) && !versionViaGitTag)
+      out.push(report('HF130', `revisionFrom lists "tag", but tagFormat "${app.tagFormat}" has no {sha}, {sha7} or other {shaN}, so a tag cannot name a commit`, ['spec', 'app', 'tagFormat']));
   }
 
   if (sources.includes('gitTag')) {

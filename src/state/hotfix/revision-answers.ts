@@ -1,5 +1,5 @@
 import { formatImageRef, parseImageRef } from '../../patch/image-ref.js';
-import { matchTemplate } from '../../policy/template.js';
+import { commitIn, matchTemplate } from '../../policy/template.js';
 import type { AppSpec, RevisionSource } from '../../policy/types.js';
 import type { TagRef } from '../git/read.js';
 import { tagVersions } from './tag-versions.js';
@@ -36,7 +36,7 @@ export async function revisionAnswers(facts: RevisionFacts): Promise<RevisionAns
   /** The release version of a commit, from a git tag on it. */
   const versionAt = (commit: string) => facts.tags.map((t) => (t.commit === commit ? versionOf(t.name) : undefined)).find(Boolean);
   const named = async (source: RevisionSource, detail: string, name: string): Promise<RevisionAnswer> => {
-    if (!/^[0-9a-f]{7,40}$/.test(name)) return { source, detail, unavailable: `"${name}" is not a commit id` };
+    if (!/^[0-9a-f]{4,40}$/.test(name)) return { source, detail, unavailable: `"${name}" is not a commit id` };
     const commit = await facts.resolve(name);
     if (!commit) return { source, detail, missing: name };
     const version = versionAt(commit);
@@ -55,8 +55,7 @@ export async function revisionAnswers(facts: RevisionFacts): Promise<RevisionAns
       if (!value) out.push({ source, detail: `label ${facts.app.revisionLabel}`, unavailable: `${formatImageRef(ref)} has no ${facts.app.revisionLabel} label` });
       else out.push(await named(source, `label ${facts.app.revisionLabel}=${value}`, value));
     } else if (source === 'tag') {
-      const parts = matchTemplate(facts.app.tagFormat, tag);
-      const sha = parts?.sha ?? parts?.sha7;
+      const sha = commitIn(matchTemplate(facts.app.tagFormat, tag));
       if (!sha) out.push({ source, detail: `tag ${tag}`, unavailable: `tag "${tag}" does not match tagFormat "${facts.app.tagFormat}" with a commit in it` });
       else out.push(await named(source, `tag ${tag}`, sha));
     } else {
