@@ -7,7 +7,7 @@ import { commonGitDir } from '../state/git/read.js';
 import { git } from '../state/git/run-git.js';
 import { scratchDir } from '../state/scratch-dir.js';
 import { fileSystemError } from './file-system-error.js';
-import { isDone, refEffect } from './ref-effects.js';
+import { isDone, refEffect, refKey } from './ref-effects.js';
 import { runAction } from './run-action.js';
 import { refValue, repoPath } from './verify-preconditions.js';
 
@@ -22,24 +22,27 @@ export async function rehearse(plan: Plan, repos: Readonly<Record<string, string
   const scratch = await scratchDir('hotfix-rehearsal-', 'rehearsing the plan', 'HF422');
   try {
     const stand: Record<string, string> = {};
-    for (const name of new Set(plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : [])))) stand[name] = await standIn(plan, name, repoPath(repos, name), join(scratch, name));
+    // Where each ref of the stand-ins is: only the rehearsal moves them once they are made.
+    const refs = new Map<string, string>();
+    for (const name of new Set(plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : [])))) stand[name] = await standIn(plan, name, repoPath(repos, name), join(scratch, name), refs);
     for (const [index, action] of plan.actions.entries()) {
       signal?.throwIfAborted();
       if (done.has(action.id) || action.kind === 'push' || action.kind === 'gate' || action.kind === 'manual' || action.kind === 'open-pull-request') continue;
       const effect = refEffect(action)!;
-      if (isDone(plan.actions, index, await refValue(stand[effect.repo]!, effect.ref))) continue;
+      if (isDone(plan.actions, index, refs.get(refKey(effect.repo, effect.ref)))) continue;
       await runAction(action, stand).catch((error: unknown) => {
         if (!(error instanceof HotfixError)) throw error;
         throw new HotfixError(error.diagnostics.map((d) => diagnostic('HF416', `rehearsing ${action.id}: ${d.message.replace(/; nothing was written for it$/, '')}; nothing was written`)));
       });
+      refs.set(refKey(effect.repo, effect.ref), effect.to);
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-/** A bare repository reading the real one's objects, with the refs the plan moves or reads at their real values. */
-async function standIn(plan: Plan, name: string, real: string, path: string): Promise<string> {
+/** A bare repository reading the real one's objects, with the refs the plan moves or reads at their real values (also put in `values`). */
+async function standIn(plan: Plan, name: string, real: string, path: string, values: Map<string, string>): Promise<string> {
   await git(dirname(path), ['init', '--quiet', '--bare', '--', path]);
   const alternates = join(path, 'objects', 'info', 'alternates');
   await writeFile(alternates, `${await realpath(join(await commonGitDir(real), 'objects'))}\n`).catch((error: unknown) => fileSystemError(error, 'write the rehearsal\'s', alternates, 'HF422'));
@@ -53,7 +56,9 @@ async function standIn(plan: Plan, name: string, real: string, path: string): Pr
   const lines: string[] = [];
   for (const ref of refs) {
     const value = await refValue(real, ref);
-    if (value !== undefined) lines.push(`create ${ref} ${value}`);
+    if (value === undefined) continue;
+    lines.push(`create ${ref} ${value}`);
+    values.set(refKey(name, ref), value);
   }
   if (lines.length > 0) await git(path, ['update-ref', '--stdin'], { input: `${lines.join('\n')}\n` });
   return path;

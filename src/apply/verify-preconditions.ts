@@ -25,11 +25,7 @@ export interface Facts {
 export async function verifyPreconditions(plan: Plan, facts: Facts, planned: ReadonlyMap<string, ReadonlySet<string>> = new Map()): Promise<Diagnostic[]> {
   const failures: Diagnostic[] = [];
   for (const precondition of withPushTargets(plan)) {
-    if (precondition.kind === 'ref' && planned.has(refKey(precondition.repo, precondition.ref))) {
-      const now = await refValue(repoPath(facts.repos, precondition.repo), precondition.ref);
-      if (now !== undefined && planned.get(refKey(precondition.repo, precondition.ref))!.has(now)) continue;
-    }
-    const problem = await check(plan, precondition, facts);
+    const problem = precondition.kind === 'ref' ? await checkRef(precondition, facts, planned) : await check(plan, precondition, facts);
     if (problem) failures.push(diagnostic('HF404', problem));
   }
   return [...failures, ...(await symbolicRefs(plan, facts))];
@@ -69,14 +65,16 @@ async function symbolicTarget(repo: string, ref: string): Promise<string | undef
   return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
-async function check(plan: Plan, p: Precondition, facts: Facts): Promise<string | undefined> {
+/** A ref is where the plan found it, or at a value the plan's own actions give it. */
+async function checkRef(p: Extract<Precondition, { kind: 'ref' }>, facts: Facts, planned: ReadonlyMap<string, ReadonlySet<string>>): Promise<string | undefined> {
+  const now = (await refValue(repoPath(facts.repos, p.repo), p.ref)) ?? null;
+  if (now === p.sha || (now !== null && planned.get(refKey(p.repo, p.ref))?.has(now))) return undefined;
+  if (p.sha === null) return `${p.repo}: ${p.ref} exists now (at ${now!.slice(0, 7)}); the plan would create it`;
+  return `${p.repo}: ${p.ref} moved from ${p.sha.slice(0, 7)} to ${now === null ? '(deleted)' : now.slice(0, 7)}`;
+}
+
+async function check(plan: Plan, p: Exclude<Precondition, { kind: 'ref' }>, facts: Facts): Promise<string | undefined> {
   switch (p.kind) {
-    case 'ref': {
-      const now = (await refValue(repoPath(facts.repos, p.repo), p.ref)) ?? null;
-      if (now === p.sha) return undefined;
-      if (p.sha === null) return `${p.repo}: ${p.ref} exists now (at ${now!.slice(0, 7)}); the plan would create it`;
-      return `${p.repo}: ${p.ref} moved from ${p.sha.slice(0, 7)} to ${now === null ? '(deleted)' : now.slice(0, 7)}`;
-    }
     case 'blob': {
       const result = await git(repoPath(facts.repos, p.repo), ['rev-parse', '--verify', '--quiet', '--end-of-options', `${p.commit}:${p.path}`], { okCodes: [1, 128] });
       const now = result.code === 0 ? result.stdout.trim() : null;
