@@ -67,15 +67,15 @@ const hangs = await serve(httpServer(() => {}, '127.0.0.3'));
 const label = (value: unknown) => ({ config: { Labels: { 'org.opencontainers.image.revision': value } } });
 const { manifest: goodManifest } = imageDocuments(label(app.deployed.commit));
 
-/** The registry's behaviour → the refusal; the slow ones wait out the 10 s request timeout. */
+/** The registry's behaviour → the refusal; the slow ones wait out the request timeout, set to 2 s for them (HOTFIX_REGISTRY_TIMEOUT_MS). */
 const REGISTRIES: Array<[string, Promise<LoopbackServer>, RegExp]> = [
-  ['never answers', httpServer(() => {}), /no complete answer within 10 s.*\[HF337\]/],
-  ['sends headers, then a body that never ends', httpServer((_, r) => r.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).write('{"schemaVersion": 2,')), /no complete answer within 10 s.*\[HF337\]/],
+  ['never answers', httpServer(() => {}), /no complete answer within 2 s.*\[HF337\]/],
+  ['sends headers, then a body that never ends', httpServer((_, r) => r.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).write('{"schemaVersion": 2,')), /no complete answer within 2 s.*\[HF337\]/],
   ['drips a byte a second', httpServer((_, r) => {
     r.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
     const timer = setInterval(() => r.write(' '), 1000);
     r.on('close', () => clearInterval(timer));
-  }), /no complete answer within 10 s.*\[HF337\]/],
+  }), /no complete answer within 2 s.*\[HF337\]/],
   ['answers garbage as a manifest', httpServer((_, r) => r.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end('garbage')), /is not JSON.*\[HF337\]/],
   ['answers an HTML page', httpServer((_, r) => r.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>')), /not JSON.*\[HF337\]/],
   ['answers a JSON list', httpServer((_, r) => r.writeHead(200).end('[]')), /not a JSON object.*\[HF337\]/],
@@ -121,6 +121,7 @@ for (const [behaviour, server, expect] of REGISTRIES) {
     name: `plan hotfix: a registry that ${behaviour}`,
     args: ['plan', 'hotfix', '--policy', labelOnly, '--env', 'production', '--repo', `app=${app.appRepo}`, '--repo', `deploy=${app.configRepo}`, '--reason', 'payment', '--pick', app.fixes[0]!.commit, '--deployed', `${host}/team/shop-api:${app.deployed.tag}`],
     cwd: app.root,
+    env: { HOTFIX_REGISTRY_TIMEOUT_MS: '2000' },
     repos: appRepos,
     expect,
     // The manifest and the config blob, and a redirect or a challenge before each: no retries, no redirect without end.

@@ -33,7 +33,7 @@ export function openSession(location: RegistryLocation, options: RegistryOptions
     host: location.host,
     scope: `repository:${location.repository}:pull`,
     configPath,
-    limits: { timeoutMs: options.timeoutMs ?? 10_000, maxBytes: MAX_BYTES },
+    limits: { timeoutMs: options.timeoutMs ?? registryTimeoutMs(), maxBytes: MAX_BYTES },
     credentials: () => (credentials ??= readDockerConfig(configPath).then((config) => credentialsFor(config, location.host, configPath))),
   };
   let authorization: string | undefined;
@@ -63,4 +63,10 @@ function accessible(response: BoundedResponse, context: AuthContext): BoundedRes
 async function refused(context: AuthContext): Promise<HotfixError> {
   if ((await context.credentials()) === undefined) return loginNeeded(context);
   return accessError(`${context.host} refused the credentials for it in ${context.configPath} (${context.scope}): log in again with docker login ${context.host}, and check that the account may pull this repository`);
+}
+
+/** Each registry request's limit; HOTFIX_REGISTRY_TIMEOUT_MS overrides it (a slow registry, or a test that waits it out). */
+function registryTimeoutMs(): number {
+  const given = Number(process.env.HOTFIX_REGISTRY_TIMEOUT_MS);
+  return Number.isInteger(given) && given > 0 ? given : 10_000;
 }
