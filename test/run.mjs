@@ -30,6 +30,7 @@ try {
   finish([], `hotfix tests: ${error.message}`);
 }
 const cli = privateBuild();
+reapedCpuSeconds(); // what ensureTools started is no file's
 const { suites } = await parse('test', pattern, { cwd: root });
 const durations = readDurations();
 // Longest first (as last measured; new files count as long), so no long file starts last.
@@ -87,14 +88,15 @@ function runFile(name) {
     child.on('close', (code) => {
       clearTimeout(timer);
       const seconds = (performance.now() - started) / 1000;
+      const cpu = reapedCpuSeconds();
       const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
       const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
       const skipped = Number(/Skipped:\s+(\d+)/.exec(output)?.[1] ?? 0);
       // uvu's Total leaves skipped tests out. A crash before the summary counts as a failure, never as a pass.
       const failed = total - passed + (code !== 0 && total === passed ? 1 : 0);
       if (hung) output += `\n${name} hung: killed after ${FILE_HANG_GUARD_MS / 60_000} minutes\n`;
-      process.stdout.write(`${output}\n── ${name}: ${passed} passed, ${failed} failed, ${seconds.toFixed(1)} s\n\n`);
-      resolve({ name, passed, failed, skipped, seconds });
+      process.stdout.write(`${output}\n── ${name}: ${passed} passed, ${failed} failed, ${seconds.toFixed(1)} s${cpu === undefined ? '' : `, ${cpu.toFixed(1)} s CPU`}\n\n`);
+      resolve({ name, passed, failed, skipped, seconds, cpu });
     });
   });
 }
@@ -102,12 +104,32 @@ function runFile(name) {
 /** The summary: the slowest files (information for whoever makes the suite faster), then the line CI reads. */
 function finish(results, error) {
   if (error) console.error(error);
-  const slowest = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 10);
-  if (slowest.length > 1) console.log(`Slowest files (${LANES} at a time):\n${slowest.map((r) => `  ${r.seconds.toFixed(1).padStart(7)} s  ${r.name}`).join('\n')}`);
-  const sum = (key) => results.reduce((n, r) => n + r[key], 0);
+  const sum = (key) => results.reduce((n, r) => n + (r[key] ?? 0), 0);
+  const slowest = [...results].sort((a, b) => (b.cpu ?? b.seconds) - (a.cpu ?? a.seconds)).slice(0, 10);
+  const cpu = (r) => (r.cpu === undefined ? '' : `  ${r.cpu.toFixed(1).padStart(7)} s CPU`);
+  if (slowest.length > 1) console.log(`Costliest files (${LANES} at a time; CPU is user+system of the file and every process it started, which load barely changes):\n${slowest.map((r) => `  ${r.seconds.toFixed(1).padStart(7)} s${cpu(r)}  ${r.name}`).join('\n')}\nAll files: ${sum('cpu').toFixed(0)} s CPU`);
   const [passed, failed, skipped] = [sum('passed'), sum('failed') + (error ? 1 : 0), sum('skipped')];
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exit(failed > 0 || passed === 0 ? 1 : 0);
+}
+
+/**
+ * CPU seconds (user + system) of the child reaped since the last call, with every process it
+ * waited for (the CLIs and git runs of its tests): Linux adds a reaped child's totals to its
+ * parent's cutime/cstime. Files end one at a time, so each delta is one file's. Undefined
+ * where /proc is not there.
+ */
+function reapedCpuSeconds() {
+  try {
+    // Fields after the command name (which may hold spaces, so split after its last ')').
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ').pop().split(' ');
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    const delta = ticks - (reapedCpuSeconds.before ?? 0);
+    reapedCpuSeconds.before = ticks;
+    return delta / 100; // USER_HZ, 100 on every Linux architecture Node runs on
+  } catch {
+    return undefined;
+  }
 }
 
 function readDurations() {
