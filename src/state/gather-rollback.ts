@@ -7,6 +7,7 @@ import { CatFileBatch } from './git/cat-file.js';
 import { boundRepo } from './git/bound-repo.js';
 import { changedFiles, listBranches, listRemotes, readFileAt, resolveCommit } from './git/read.js';
 import { walkDeployments } from './git/walk-deployments.js';
+import { declaredRevision } from './declared-revision.js';
 import { readPushRemote } from './git/push-remote.js';
 import { fluxObjectsAt } from './git/scan-flux.js';
 import type { AutomationScan, Deployment, FileAtRevision, FluxObject, RollbackState } from './types.js';
@@ -19,6 +20,7 @@ export interface RollbackStateRequest {
   readonly repos: Readonly<Record<string, string>>;
   /** How many deployments to read back at most (the target must be among them). */
   readonly depth: number;
+  readonly counts?: (deployment: Deployment, currentImage: string) => boolean;
   /** Stop early once a deployment satisfies this (the `--to` target was found). */
   readonly stopAt?: (deployment: Deployment) => boolean;
   readonly cluster: ClusterSource;
@@ -55,12 +57,13 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
       file: env.config.file,
       currentImage: currentImage!,
       depth: request.depth,
+      ...(request.counts ? { counts: request.counts } : {}),
       ...(request.stopAt ? { stopAt: request.stopAt } : {}),
-      valueAt: async (sha) => valueIn(await blobs.read(`${sha}:${env.config.file}`)),
+      revisionAt: async (sha, newer) => declaredRevision(await blobs.read(`${sha}:${env.config.file}`), env.config.locator, image, newer),
     });
     const deploying = walk.deployments[0]!.commit;
     const [changed, parentText, commitText] = await Promise.all([
-      changedFiles(repoPath, deploying.sha),
+      changedFiles(repoPath, deploying.sha, deploying.parents[0]),
       deploying.parents[0] ? blobs.read(`${deploying.parents[0]}:${env.config.file}`) : Promise.resolve(undefined),
       blobs.read(`${deploying.sha}:${env.config.file}`),
     ]);
@@ -75,6 +78,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
       config,
       deployments: walk.deployments,
       historyComplete: walk.complete,
+      historyEnd: walk.end,
       deploying: { changedFiles: changed, ...(parentText !== undefined ? { parentText } : {}), commitText: commitText ?? config.text },
       ...(cluster ? { cluster } : {}),
       flux: objects,

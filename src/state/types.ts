@@ -37,7 +37,23 @@ export interface FileAtRevision {
 export interface Deployment {
   /** The value as an image reference (`name:tag@digest`). */
   readonly image: string;
+  /** The commit that changed the value: inside a merged pull request, its commit. */
   readonly commit: CommitInfo;
+  /** The merge on the branch's first-parent line that brought `commit` in, when that is another commit: when it was deployed. */
+  readonly landed?: CommitInfo;
+  /** Commits this deployment's message says it rolls back (`This reverts commit …`). */
+  readonly rollsBack?: readonly string[];
+  /** The later deployment that rolled this one back. */
+  readonly rolledBackBy?: string;
+}
+
+/** Where a walk of a config file's history stopped, and what it stepped over. */
+export interface HistoryWalkEnd {
+  /** first-commit: the file's first commit; not-declared: a commit before which the file did not declare the image; limit: enough deployments were read. */
+  readonly kind: 'first-commit' | 'not-declared' | 'limit';
+  readonly commit?: string;
+  /** Revisions of the file that did not parse (a broken commit fixed by a later one), stepped over. */
+  readonly skipped: readonly { readonly sha: string; readonly subject: string; readonly reason: string }[];
 }
 
 export interface ClusterState {
@@ -142,7 +158,8 @@ export interface RollbackState {
   readonly deployments: readonly Deployment[];
   /** Whether the history walk reached the file's first commit. */
   readonly historyComplete: boolean;
-  /** The deploying commit's view of the change. */
+  readonly historyEnd?: HistoryWalkEnd;
+  /** The deploying commit's view of the change: `parentText` is the file on the branch before it landed. */
   readonly deploying: {
     readonly changedFiles: readonly string[];
     readonly parentText?: string;

@@ -5,7 +5,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { HotfixError } from '../../src/diagnostics/errors.js';
 import { CatFileBatch } from '../../src/state/git/cat-file.js';
-import { fileHistory } from '../../src/state/git/read.js';
+import { firstParentHistory } from '../../src/state/git/read.js';
 import { git } from '../../src/state/git/run-git.js';
 
 const [operation, repo] = process.argv.slice(2) as [string, string];
@@ -20,7 +20,7 @@ const operations: Record<string, () => Promise<unknown>> = {
     }
   },
   log: async () => {
-    for await (const commit of fileHistory(repo, 'HEAD', 'README.md')) return commit;
+    for await (const { commit } of firstParentHistory(repo, 'HEAD', 'README.md')) return commit;
     return undefined;
   },
 };

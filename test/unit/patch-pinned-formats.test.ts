@@ -6,6 +6,7 @@ import { patchYamlText } from '../../src/patch/patch-yaml.js';
 import { imageAfter, setImageOps, type DigestPolicy } from '../../src/patch/set-image.js';
 import type { Locator } from '../../src/policy/types.js';
 import { hotfixFailure } from '../helpers/hotfix-failure.js';
+import { helmReleaseYaml } from '../../fixtures/merged-history-scenario.js';
 
 // Shapes as real repositories write them: a Flux HelmRelease of the bjw-s app-template chart
 // whose tag Renovate pins with pinDigests (`tag: 1.4.2@sha256:…`), and kustomizations whose
@@ -14,28 +15,7 @@ const OLD = `sha256:${'a1'.repeat(32)}`;
 const NEW = `sha256:${'b2'.repeat(32)}`;
 const IMAGE = 'ghcr.io/example-org/api-js';
 
-const helmRelease = (tag: string) => `---
-# yaml-language-server: $schema=https://example.org/app-template/helmrelease-helm-v2.schema.json
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: &app api-js
-spec:
-  interval: 30m
-  chartRef:
-    kind: OCIRepository
-    name: app-template
-  values:
-    controllers:
-      api-js:
-        containers:
-          app:
-            image:
-              repository: ${IMAGE}
-              tag: ${tag}
-            env:
-              TZ: Europe/Berlin
-`;
+const helmRelease = (tag: string) => helmReleaseYaml('api-js', IMAGE, tag);
 const HELM: Locator = { helmValues: { tag: 'spec.values.controllers.api-js.containers.app.image.tag', repository: 'spec.values.controllers.api-js.containers.app.image.repository' } };
 
 /** What a rollback does: find the image, patch it to the target, and say what the file then declares. */

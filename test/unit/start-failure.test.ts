@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { git as fixtureGit, initRepo } from '../../fixtures/git.js';
 import { CatFileBatch } from '../../src/state/git/cat-file.js';
-import { fileHistory } from '../../src/state/git/read.js';
+import { firstParentHistory } from '../../src/state/git/read.js';
 import { git } from '../../src/state/git/run-git.js';
 import { hotfixRejection } from '../helpers/hotfix-failure.js';
 import { ROOT } from '../helpers/run-cli.js';
@@ -50,7 +50,7 @@ test('git not on PATH is HF225 "not installed or not on PATH", from every way ho
     const blobs = new CatFileBatch(repo);
     assert.is(await hotfixRejection(blobs.read('HEAD:README.md')), expected);
     blobs.close();
-    assert.is(await hotfixRejection(fileHistory(repo, 'HEAD', 'README.md').next()), expected);
+    assert.is(await hotfixRejection(firstParentHistory(repo, 'HEAD', 'README.md').next()), expected);
   } finally {
     process.env.PATH = saved;
   }
@@ -61,7 +61,7 @@ test('a directory that is not there, or is a file, is HF224 naming it, not "git 
   writeFileSync(join(dir, 'a-file'), '');
   assert.is(await hotfixRejection(git(join(dir, 'gone'), ['rev-parse', 'HEAD'])), `HF224 could not run git in ${join(dir, 'gone')}: no such file or directory`);
   assert.is(await hotfixRejection(git(join(dir, 'a-file'), ['rev-parse', 'HEAD'])), `HF224 could not run git in ${join(dir, 'a-file')}: it is not a directory`);
-  assert.is(await hotfixRejection(fileHistory(join(dir, 'gone'), 'HEAD', 'README.md').next()), `HF224 could not run git in ${join(dir, 'gone')}: no such file or directory`);
+  assert.is(await hotfixRejection(firstParentHistory(join(dir, 'gone'), 'HEAD', 'README.md').next()), `HF224 could not run git in ${join(dir, 'gone')}: no such file or directory`);
 });
 
 test.run();

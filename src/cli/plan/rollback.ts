@@ -29,7 +29,7 @@ export class PlanRollbackCommand extends PlanCommand {
   reason = Option.String('--reason', { description: 'Why; required when the policy says so' });
 
   protected async run(): Promise<number> {
-    const [{ loadPolicy }, { gatherRollbackState }, { planRollback }, { deploymentMatches }, { VERSION }] = await Promise.all([
+    const [{ loadPolicy }, { gatherRollbackState }, { planRollback }, { deploymentMatches, isRollbackCandidate }, { VERSION }] = await Promise.all([
       import('../../policy/load-policy.js'),
       import('../../state/gather-rollback.js'),
       import('../../plan/rollback/plan-rollback.js'),
@@ -52,6 +52,7 @@ export class PlanRollbackCommand extends PlanCommand {
       // The previous deployment, or as far as it takes to find --to (maxSteps is a rule
       // the planner applies, so a too-distant target is reported as such).
       depth: to === undefined ? 1 : MAX_DEPLOYMENTS_READ,
+      counts: isRollbackCandidate,
       ...(to !== undefined ? { stopAt: (d: Parameters<typeof deploymentMatches>[0]) => deploymentMatches(d, to) } : {}),
       cluster,
     });

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { findImage, type ImageLocation } from '../../patch/find-image.js';
+import { declaredImage, findImage, type ImageLocation } from '../../patch/find-image.js';
 import { formatImageRef, parseImageRef } from '../../patch/image-ref.js';
 import type { DocumentPatch } from '../../patch/patch-yaml.js';
 import { imageAfter, setImageOps } from '../../patch/set-image.js';
@@ -30,8 +30,9 @@ export function rollbackImageChange(env: Environment, image: string, state: Roll
     if (targetIndex !== 1) {
       chosen = 'set-previous';
     } else {
-      const atCommit = findImage(state.deploying.commitText, locator, image);
-      if (!sameLines(head, state.config.text, atCommit, state.deploying.commitText)) {
+      // The locator may not find it there: a later commit rewrote the marker comment on those lines.
+      const atCommit = declaredImage(state.deploying.commitText, locator, image) === undefined ? undefined : findImage(state.deploying.commitText, locator, image);
+      if (!atCommit || !sameLines(head, state.config.text, atCommit, state.deploying.commitText)) {
         chosen = 'set-previous';
         diagnostics.push(diagnostic('HF308', `a later commit changed the line(s) ${deploying.sha.slice(0, 7)} set for ${image}, so the revert would not apply; the plan sets the previous value instead`));
       } else {

@@ -8,7 +8,8 @@ import { sealPlan } from '../plan-id.js';
 import { closingPreconditions, clusterSummary, planFrame } from '../plan-frame.js';
 import type { Action, PlanContext, PlanOutcome, Precondition, RollbackRequest } from '../types.js';
 import { automationGuard } from '../automation/guard.js';
-import { chooseTarget } from './choose-target.js';
+import { chooseTarget, deployedAt } from './choose-target.js';
+import { withoutSkipCi } from './skip-ci-tokens.js';
 import { rollbackImageChange } from './image-change.js';
 import { driftAndHealth } from './cluster-checks.js';
 import { renderField } from '../render-spec.js';
@@ -33,8 +34,9 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   if (clusterFindings.some((d) => d.severity === 'error')) return refuse(...clusterFindings);
   diagnostics.push(...clusterFindings);
 
-  const chosen = chooseTarget(state.deployments, rules, request.to, context.now, state.historyComplete);
-  if ('error' in chosen) return refuse(chosen.error);
+  const chosen = chooseTarget(state.deployments, rules, request.to, context.now, { complete: state.historyComplete, ...(state.historyEnd && { end: state.historyEnd }) });
+  if ('error' in chosen) return refuse(chosen.error, ...skippedRevisions(state));
+  diagnostics.push(...skippedRevisions(state), ...chosen.diagnostics);
   const target = state.deployments[chosen.index]!;
 
   const change = rollbackImageChange(env, image, state, target, chosen.index, rules.method);
@@ -55,7 +57,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   const deploying = current.commit;
   const message =
     change.method === 'revert'
-      ? `Revert "${deploying.subject}"\n\nThis reverts commit ${deploying.sha}.\n${change.diagnostics.some((d) => d.code === 'HF309') ? `Only the ${image} change is reverted.\n` : ''}${reason ? `\nReason: ${reason}\n` : ''}`
+      ? `Revert "${withoutSkipCi(deploying.subject)}"\n\nThis reverts commit ${deploying.sha}.\n${change.diagnostics.some((d) => d.code === 'HF309') ? `Only the ${image} change is reverted.\n` : ''}${reason ? `\nReason: ${reason}\n` : ''}`
       : `Roll back ${image} to ${targetTag ?? change.target} in ${env.name}\n\n${current.image} was deployed by ${deploying.sha}.\n${reason ? `\nReason: ${reason}\n` : ''}`;
 
   const actions: Action[] = [{ id: 'create-branch', kind: 'create-branch', repo: state.repoName, branch, from: state.head }];
@@ -107,10 +109,10 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
       configRepo: state.repoName,
       configBranch: state.branch,
       configFile: state.config.path,
-      deployingCommit: { sha: deploying.sha, subject: deploying.subject, date: deploying.committer.date },
+      deployingCommit: { sha: deploying.sha, subject: deploying.subject, date: deployedAt(current) },
       ...clusterSummary(state.cluster),
     },
-    target: { image: change.target, deployedBy: { sha: target.commit.sha, subject: target.commit.subject, date: target.commit.committer.date } },
+    target: { image: change.target, deployedBy: { sha: target.commit.sha, subject: target.commit.subject, date: deployedAt(target) } },
     preconditions,
     actions,
     diagnostics,
@@ -122,6 +124,13 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
     ],
   });
   return { plan, diagnostics };
+}
+
+/** The revisions the history walk stepped over because the file did not parse there. */
+function skippedRevisions(state: RollbackState): Diagnostic[] {
+  return (state.historyEnd?.skipped ?? []).map((r) =>
+    diagnostic('HF236', `${state.config.path} at ${r.sha.slice(0, 7)} ("${r.subject}") was skipped: ${r.reason.replace(/^the config file /, 'it ')}`),
+  );
 }
 
 function refuse(...diagnostics: Diagnostic[]): PlanOutcome {

@@ -9,6 +9,7 @@ import { HotfixError } from '../../diagnostics/errors.js';
 import { startFailure } from '../start-failure.js';
 import type { CommitInfo, FileAtRevision, TreeEntry } from '../types.js';
 import { git, gitArgs, gitEnv } from './run-git.js';
+import { trackGit } from './running-git.js';
 
 /** Small named read-only git queries. Every ref and path reaching here was validated by the caller. */
 
@@ -106,9 +107,11 @@ export async function readFileAt(repo: string, rev: string, path: string, object
 }
 
 const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%s'].join('%x1f');
+/** FORMAT and the message body, whose line breaks need records ended by NUL (`git log -z`). */
+const FORMAT_WITH_BODY = `${FORMAT}%x1f%b`;
 
 function parseCommit(line: string): CommitInfo {
-  const [sha, parents, an, ae, ad, cn, ce, cd, subject] = line.split('\x1f') as string[];
+  const [sha, parents, an, ae, ad, cn, ce, cd, subject] = line.split('\x1f', 9) as string[];
   return {
     sha: sha!,
     parents: parents ? parents.split(' ') : [],
@@ -123,25 +126,54 @@ export async function commitInfo(repo: string, rev: string): Promise<CommitInfo>
   return parseCommit(stdout.replace(/\n$/, ''));
 }
 
-export async function changedFiles(repo: string, sha: string): Promise<string[]> {
-  const { stdout } = await git(repo, ['diff-tree', '--root', '--no-commit-id', '--name-only', '-r', '-z', '--end-of-options', sha]);
+/** Files a commit changed; against `parent` when given (a merge shows nothing by itself). */
+export async function changedFiles(repo: string, sha: string, parent?: string): Promise<string[]> {
+  const { stdout } = await git(repo, ['diff-tree', '--root', '--no-commit-id', '--name-only', '-r', '-z', '--end-of-options', ...(parent ? [parent] : []), sha]);
   return stdout.split('\0').filter(Boolean);
 }
 
+/** A commit and the body of its message (what follows the subject). */
+export interface CommitWithBody {
+  readonly commit: CommitInfo;
+  readonly body: string;
+}
+
 /**
- * Commits that touched `path`, newest first, streamed: the caller stops early and the git
- * process is ended, so cost follows how far back the answer is, not history length.
+ * The commits on `rev`'s first-parent line that changed `path` (a merge counts when it
+ * differs from its first parent: the moment a pull request's change reached the branch),
+ * newest first, streamed, with their message bodies.
  */
-export function fileHistory(repo: string, rev: string, path: string): AsyncGenerator<CommitInfo> {
-  // `:(literal)`: a file named `app/*.yaml` is that file, not every file the glob matches.
-  return streamLog(repo, ['--end-of-options', rev, '--', `:(literal)${path}`]);
+export function firstParentHistory(repo: string, rev: string, path: string): AsyncGenerator<CommitWithBody> {
+  return streamBodies(repo, ['--first-parent', '--end-of-options', rev, '--', `:(literal)${path}`]);
+}
+
+/** The commits a merge brought in (reachable from it, not from its first parent) that changed `path`, newest first. */
+export function mergedHistory(repo: string, merge: string, firstParent: string, path: string): AsyncGenerator<CommitWithBody> {
+  return streamBodies(repo, ['--end-of-options', merge, `^${firstParent}`, '--', `:(literal)${path}`]);
+}
+
+async function* streamBodies(repo: string, args: readonly string[]): AsyncGenerator<CommitWithBody> {
+  for await (const record of streamRecords(repo, ['-z', `--format=${FORMAT_WITH_BODY}`, ...args], '\0')) {
+    const cut = record.split('\x1f', 9).join('\x1f').length;
+    yield { commit: parseCommit(record), body: record.slice(cut + 1) };
+  }
+}
+
+/** Whether the repository is a shallow clone: its history stops at grafted commits. */
+export async function isShallow(repo: string): Promise<boolean> {
+  return (await git(repo, ['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
 }
 
 /** `git log` streamed line by line; the process ends when the consumer stops. */
 async function* streamLog(repo: string, args: readonly string[]): AsyncGenerator<CommitInfo> {
+  for await (const line of streamRecords(repo, [`--format=${FORMAT}`, ...args], '\n')) yield parseCommit(line);
+}
+
+/** `git log`'s records, ended by `separator`, streamed; the process ends when the consumer stops. */
+async function* streamRecords(repo: string, args: readonly string[], separator: '\n' | '\0'): AsyncGenerator<string> {
   let child: ChildProcess;
   try {
-    child = spawn('git', gitArgs(['log', `--format=${FORMAT}`, ...args]), { cwd: repo, env: gitEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+    child = spawn('git', gitArgs(['log', ...args]), { cwd: repo, env: gitEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
   } catch (error) {
     throw startFailure(error, 'git', { cwd: repo });
   }
@@ -150,12 +182,30 @@ async function* streamLog(repo: string, args: readonly string[]): AsyncGenerator
   let notStarted: unknown;
   child.on('error', (error) => (notStarted ??= error));
   if (!child.stdout) throw startFailure((await once(child, 'error'))[0], 'git', { cwd: repo });
-  const lines = createInterface({ input: child.stdout });
+  const stdout = child.stdout;
+  // Ended by a signal, its output stops early too: that must not read as the whole history.
+  let interrupted = false;
+  const untrack = trackGit(() => {
+    interrupted = true;
+    child.kill();
+  });
   try {
-    for await (const line of lines) if (line) yield parseCommit(line);
+    if (separator === '\n') {
+      for await (const line of createInterface({ input: stdout })) if (line) yield line;
+    } else {
+      let pending = '';
+      stdout.setEncoding('utf8');
+      for await (const chunk of stdout as AsyncIterable<string>) {
+        const records = (pending + chunk).split(separator);
+        pending = records.pop()!;
+        for (const record of records) if (record) yield record.replace(/^\n/, '');
+      }
+      if (pending.replace(/^\n/, '')) yield pending.replace(/^\n/, '');
+    }
     if (notStarted !== undefined) throw startFailure(notStarted, 'git', { cwd: repo });
+    if (interrupted) throw new HotfixError([diagnostic('HF204', `git log was stopped in ${repo}: it was interrupted`)]);
   } finally {
-    lines.close();
+    untrack();
     child.kill();
   }
 }

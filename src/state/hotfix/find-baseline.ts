@@ -4,6 +4,7 @@ import type { Environment } from '../../policy/types.js';
 import { CatFileBatch } from '../git/cat-file.js';
 import { commitsBefore, diffStat, readFileAt, resolveCommit, type FileChangeCount } from '../git/read.js';
 import { walkDeployments } from '../git/walk-deployments.js';
+import { declaredRevision } from '../declared-revision.js';
 import type { CommitInfo, FileAtRevision } from '../types.js';
 
 export interface BaselineState {
@@ -38,7 +39,14 @@ export async function findBaseline(repo: string, target: Environment, base: Envi
     const targetHead = (await resolveCommit(repo, `refs/heads/${target.config.branch}`))!;
     const targetFile = await readFileAt(repo, targetHead, target.config.file, blobs);
     const targetImage = valueIn(targetFile.text, target) ?? formatImageRef(findImage(targetFile.text, target.config.locator, image).current);
-    const walk = await walkDeployments({ repo, head: targetHead, file: target.config.file, currentImage: targetImage, depth: 0, valueAt: async (sha) => valueIn(await blobs.read(`${sha}:${target.config.file}`), target) });
+    const walk = await walkDeployments({
+      repo,
+      head: targetHead,
+      file: target.config.file,
+      currentImage: targetImage,
+      depth: 0,
+      revisionAt: async (sha, newer) => declaredRevision(await blobs.read(`${sha}:${target.config.file}`), target.config.locator, image, newer),
+    });
     const targetDeploying = walk.deployments[0]!.commit;
 
     const head = (await resolveCommit(repo, `refs/heads/${base.config.branch}`))!;
