@@ -25,14 +25,16 @@ export interface CommitRequest {
 /**
  * Applies the patches and computes every object of the commit, so the plan names the
  * commit id apply will create; apply calls it again on the real parent and writes the
- * same objects. Returns the trees after the commit for the next one. Pure.
+ * same objects. Returns the trees and the files' texts after the commit, for the next one. Pure.
  */
-export function buildCommit(request: CommitRequest): { action: CommitAction; trees: Trees; objects: GitObject[] } {
+export function buildCommit(request: CommitRequest): { action: CommitAction; trees: Trees; objects: GitObject[]; texts: Record<string, string> } {
   let trees = request.trees;
   let root = '';
   const objects: GitObject[] = [];
+  const texts: Record<string, string> = {};
   const changes: FileChange[] = request.files.map((file) => {
     const after = patchConfigText(file.path, file.text, file.patches);
+    texts[file.path] = after;
     const written = writeFile(trees, file.path, after);
     trees = written.trees;
     root = written.root;
@@ -46,6 +48,7 @@ export function buildCommit(request: CommitRequest): { action: CommitAction; tre
   const unique = [...new Map(objects.map((o) => [o.id, o])).values()];
   return {
     trees,
+    texts,
     objects: unique,
     action: {
       id: request.id,

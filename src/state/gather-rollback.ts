@@ -104,9 +104,11 @@ async function automationAt(repo: string, head: string, blobs: CatFileBatch, env
   const named = env.automation?.flux?.imagePolicy;
   const marked = new Set(automation.markers.filter((m) => m.file === env.config.file).map((m) => m.policy.split(':')[1]));
   const imageName = parseImageRef(image).name;
+  // An overlay's patch of such an object (its tag filter, say) names no image but is edited too.
+  const naming = new Set(automation.annotated.filter((o) => JSON.stringify([o.annotations, o.containers]).includes(imageName)).map((o) => `${o.kind}/${o.name}`));
   const patchable = [
     ...objects.filter((o) => o.kind === 'ImageUpdateAutomation' || (o.kind === 'ImagePolicy' && (`${o.namespace}/${o.name}` === named || marked.has(o.name)))).map((o) => o.file),
-    ...automation.annotated.filter((o) => o.kind === 'ImageUpdater' || JSON.stringify([o.annotations, o.containers]).includes(imageName)).map((o) => o.file),
+    ...automation.annotated.filter((o) => o.kind === 'ImageUpdater' || naming.has(`${o.kind}/${o.name}`)).map((o) => o.file),
   ];
   const files: Record<string, FileAtRevision> = {};
   for (const file of new Set(patchable)) files[file] = await readFileAt(repo, head, file, blobs);

@@ -78,6 +78,8 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
 
   let trees = first.trees;
   let tip = first.action.commit;
+  // A counter-measure in the config file itself (a Flux v1 HelmRelease's annotations) edits the reverted text.
+  let texts = first.texts;
   const preconditions: Precondition[] = [
     { kind: 'ref', repo: state.repoName, ref: `refs/heads/${state.branch}`, sha: state.head },
     { kind: 'ref', repo: state.repoName, ref: `refs/heads/${branch}`, sha: null },
@@ -86,11 +88,12 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   for (const [i, patch] of guard.patches.entries()) {
     const file = state.fluxFiles[patch.file];
     if (!file) continue;
-    const next = buildCommit({ id: guard.patches.length > 1 ? `${patch.purpose}-${i + 1}` : patch.purpose, repo: state.repoName, branch, purpose: patch.purpose, parent: tip, trees: { ...file.trees, ...trees }, files: [{ path: file.path, text: file.text, patches: patch.patches }], message: patch.message, author });
+    const next = buildCommit({ id: guard.patches.length > 1 ? `${patch.purpose}-${i + 1}` : patch.purpose, repo: state.repoName, branch, purpose: patch.purpose, parent: tip, trees: { ...file.trees, ...trees }, files: [{ path: file.path, text: texts[file.path] ?? file.text, patches: patch.patches }], message: patch.message, author });
     actions.push(next.action);
     trees = next.trees;
+    texts = { ...texts, ...next.texts };
     tip = next.action.commit;
-    preconditions.push({ kind: 'blob', repo: state.repoName, commit: state.head, path: file.path, blob: file.blob });
+    if (file.path !== state.config.path) preconditions.push({ kind: 'blob', repo: state.repoName, commit: state.head, path: file.path, blob: file.blob });
   }
 
   const push = pushTarget(policy, state.repoName, state.pushRemote);
