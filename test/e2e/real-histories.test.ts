@@ -38,6 +38,7 @@ test('a second rollback skips the image the first one removed, and the deploymen
   assert.is(Date.parse(r.plan!.target.deployedBy!.date), Date.parse(s.dates['merge-1.4.2']!));
   assert.ok(!JSON.stringify(r.plan!.actions).includes('1.5.0'), 'never back to the rolled-back image');
   assert.match(r.stdout, /newTag: 1\.4\.2 # \{"\$imagepolicy": "apps:api-js:tag"\}/);
+  assert.ok(r.plan!.notes.some((n) => n.startsWith(`${API}:1.4.2 reached main with the merge ${s.commits['merge-1.4.2']!.slice(0, 7)} "Merge pull request #41`)), r.plan!.notes.join('\n'));
 });
 
 test('maxAge counts from the merge: older than that is HF305 naming the merge', async () => {

@@ -124,6 +124,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
       `Then open a pull request from ${branch} into ${state.branch}${rules.approvals > 0 ? ` (needs ${rules.approvals} approval${rules.approvals === 1 ? '' : 's'})` : ''}.`,
       'The bug still needs to be found and fixed before the next deployment.',
       ...guard.notes,
+      ...[current, target].flatMap((d) => (d.landed ? [`${d.image} reached ${state.branch} with the merge ${d.landed.sha.slice(0, 7)} "${d.landed.subject}" on ${d.landed.committer.date} (the date shown; ${d.commit.sha.slice(0, 7)} itself was committed ${d.commit.committer.date}).`] : [])),
     ],
   });
   return { plan, diagnostics };

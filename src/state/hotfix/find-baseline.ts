@@ -52,7 +52,8 @@ export async function findBaseline(repo: string, target: Environment, base: Envi
     const head = (await resolveCommit(repo, `refs/heads/${base.config.branch}`))!;
     const match = base.baseline?.match ?? 'image';
     let baseline: CommitInfo | undefined;
-    for await (const commit of commitsBefore(repo, head, targetDeploying.committer.date)) {
+    // When it went live: a pull request's commit counts from the merge that brought it to the branch.
+    for await (const commit of commitsBefore(repo, head, (walk.deployments[0]!.landed ?? targetDeploying).committer.date)) {
       if (match === 'time' || valueIn(await blobs.read(`${commit.sha}:${base.config.file}`), base) === targetImage) {
         baseline = commit;
         break;
