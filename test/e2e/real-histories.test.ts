@@ -94,6 +94,23 @@ test('the revert of a bot bump drops [skip ci], so CI runs on the rollback pull 
   assert.not.match(pr.title, /skip ci/i);
 });
 
+test('hotfix\'s own rollback, applied and merged, is not undone by the next rollback', async () => {
+  const s = await buildMergedHistoryScenario(tempDir(), { stop: 'bad-release' });
+  const first = plan(s, s.kustomizePolicy);
+  assert.is(first.code, 0, first.stderr);
+  const out = join(s.root, 'first.json');
+  writeFileSync(out, JSON.stringify(first.plan));
+  const applied = runCli(['apply', '--auto-approve', out], { cwd: s.root });
+  assert.is(applied.code, 0, applied.stdout + applied.stderr);
+  // The rollback pull request is merged as a forge merges it.
+  const branch = (first.plan!.actions.find((a) => a.kind === 'create-branch') as { branch: string }).branch;
+  execFileSync('git', ['-c', 'user.name=Dana Ops', '-c', 'user.email=dana@example.org', 'merge', '-q', '--no-ff', '-m', `Merge pull request #45 from example-org/${branch}`, branch], { cwd: s.configRepo, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  const second = plan(s, s.kustomizePolicy);
+  assert.is(second.code, 0, second.stderr);
+  assert.is(second.plan!.deployed.image, `${API}:1.4.3`);
+  assert.is(second.plan!.target.image, `${API}:1.4.2`, 'past the rolled-back 1.5.0 and the 1.4.3 running now');
+});
+
 test('a Helm tag pinned by digest is reverted with its digest; header and diff agree', async () => {
   const s = await scenario();
   const r = plan(s, s.helmPolicy);
