@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildMergedHistoryScenario, DIGEST_NEW, DIGEST_OLD, API, WORKER, type HistoryStop, type MergedHistoryScenario } from '../../fixtures/merged-history-scenario.js';
+import { buildMergedHistoryScenario, DIGEST_NEW, DIGEST_OLD, API, BILLING, WORKER, type HistoryStop, type MergedHistoryScenario } from '../../fixtures/merged-history-scenario.js';
 import type { Plan } from '../../src/plan/types.js';
 import { hasStackTrace, runCli, type CliResult } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -109,6 +109,15 @@ test('hotfix\'s own rollback, applied and merged, is not undone by the next roll
   assert.is(second.code, 0, second.stderr);
   assert.is(second.plan!.deployed.image, `${API}:1.4.3`);
   assert.is(second.plan!.target.image, `${API}:1.4.2`, 'past the rolled-back 1.5.0 and the 1.4.3 running now');
+});
+
+test('a kustomize newName holding the tag is reverted in place', async () => {
+  const s = await scenario();
+  const r = plan(s, s.billingPolicy);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.plan!.target.image, `${BILLING}:3.1.0`);
+  assert.is(commitAction(r.plan!).purpose, 'revert');
+  assert.match(commitAction(r.plan!).changes[0]!.diff, /\n-    newName: ghcr\.io\/example-org\/billing:3\.1\.1\n\+    newName: ghcr\.io\/example-org\/billing:3\.1\.0\n/);
 });
 
 test('a Helm tag pinned by digest is reverted with its digest; header and diff agree', async () => {
