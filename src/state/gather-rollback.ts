@@ -20,6 +20,7 @@ export interface RollbackStateRequest {
   readonly repos: Readonly<Record<string, string>>;
   /** How many deployments to read back at most (the target must be among them). */
   readonly depth: number;
+  /** Which earlier deployments count towards `depth` (rolled-back ones do not). */
   readonly counts?: (deployment: Deployment, currentImage: string) => boolean;
   /** Stop early once a deployment satisfies this (the `--to` target was found). */
   readonly stopAt?: (deployment: Deployment) => boolean;
