@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Environment } from '../policy/types.js';
+import type { TagSelection } from '../state/types.js';
 
 /** What to render after a config commit, and what the workload must then run. */
 export interface RenderSpec {
@@ -24,4 +25,17 @@ export function renderSpec(env: Environment, image: string): RenderSpec | undefi
 export function renderField(env: Environment, image: string): { render?: RenderSpec } {
   const render = renderSpec(env, image);
   return render ? { render } : {};
+}
+
+/**
+ * After a pin written where a kustomize patch wins: the ImagePolicy each outermost
+ * kustomization must then render, with the selection the pin leaves. Checked at plan time
+ * by rendering again; not part of the saved plan.
+ */
+export interface PolicyRenderSpec {
+  readonly actionId: string;
+  readonly dirs: readonly string[];
+  readonly namespace: string;
+  readonly name: string;
+  readonly selection: TagSelection;
 }

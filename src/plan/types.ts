@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DocumentPatch } from '../patch/patch-yaml.js';
 import type { Person } from '../state/types.js';
-import type { RenderSpec } from './render-spec.js';
+import type { PolicyRenderSpec, RenderSpec } from './render-spec.js';
 
 /** Major bumps are rejected by apply; minor bumps only add fields, which apply ignores. */
 export const PLAN_FORMAT_VERSION = '1.1';
@@ -173,4 +173,6 @@ export interface PlanContext {
 }
 
 /** A plan, or the findings that refuse it (warnings may come with a plan). */
-export type PlanOutcome = { readonly plan: Plan; readonly diagnostics: readonly Diagnostic[] } | { readonly plan?: undefined; readonly diagnostics: readonly Diagnostic[] };
+export type PlanOutcome =
+  | { readonly plan: Plan; readonly diagnostics: readonly Diagnostic[]; readonly policyRenders?: readonly PolicyRenderSpec[] }
+  | { readonly plan?: undefined; readonly diagnostics: readonly Diagnostic[] };

@@ -12,6 +12,10 @@ import { readPushRemote } from './git/push-remote.js';
 import { fluxObjectsAt } from './git/scan-flux.js';
 import type { AutomationScan, Deployment, FileAtRevision, FluxObject, RollbackState } from './types.js';
 import { scanAutomation } from './git/scan-automation.js';
+import { posix } from 'node:path';
+import { patchesOf } from '../kustomize/kustomize-graph.js';
+import { selectionPatches } from '../kustomize/selection-patches.js';
+import { renderImagePolicies } from './render/render-image-policies.js';
 import { parseImageRef } from '../patch/image-ref.js';
 
 export interface RollbackStateRequest {
@@ -107,11 +111,20 @@ async function automationAt(repo: string, head: string, blobs: CatFileBatch, env
   const imageName = parseImageRef(image).name;
   // An overlay's patch of such an object (its tag filter, say) names no image but is edited too.
   const naming = new Set(automation.annotated.filter((o) => JSON.stringify([o.annotations, o.containers]).includes(imageName)).map((o) => `${o.kind}/${o.name}`));
+  // A strategic merge patch reads like the ImagePolicy it patches, but is not one.
+  const patchFiles = new Set(automation.kustomizations.flatMap(patchesOf));
+  const pinnable = objects.filter((o) => o.kind === 'ImagePolicy' && !patchFiles.has(o.file) && (`${o.namespace}/${o.name}` === named || marked.has(o.name)));
+  // A kustomize patch that sets such a policy's selection is where a pin may have to be written.
+  const selectionPatchFiles = pinnable.flatMap((p) => selectionPatches(p, automation.kustomizations).flatMap(({ kustomization, patch }) => (patch.file ? [posix.join(posix.dirname(kustomization), patch.file)] : [])));
   const patchable = [
-    ...objects.filter((o) => o.kind === 'ImageUpdateAutomation' || (o.kind === 'ImagePolicy' && (`${o.namespace}/${o.name}` === named || marked.has(o.name)))).map((o) => o.file),
+    ...objects.filter((o) => o.kind === 'ImageUpdateAutomation' || pinnable.includes(o)).map((o) => o.file),
+    ...selectionPatchFiles,
     ...automation.annotated.filter((o) => o.kind === 'ImageUpdater' || naming.has(`${o.kind}/${o.name}`)).map((o) => o.file),
   ];
   const files: Record<string, FileAtRevision> = {};
   for (const file of new Set(patchable)) files[file] = await readFileAt(repo, head, file, blobs);
-  return { objects, files, automation };
+  // Only a pin needs what Flux really sees, and only there is kubectl run.
+  const pins = (env.automation?.onRollback ?? env.automation?.flux?.onRollback) === 'pin';
+  const rendered = pins ? await renderImagePolicies(repo, head, pinnable, automation.kustomizations) : [];
+  return { objects, files, automation: rendered.length > 0 ? { ...automation, rendered } : automation };
 }

@@ -131,10 +131,26 @@ export interface KustomizationFile {
   readonly resources: readonly string[];
   /** patches, patchesStrategicMerge, patchesJson6902: files relative to the file's directory. */
   readonly patches: readonly string[];
-  /** Inline or file patches with a target: the target kind and name, and whether the patch sets spec.filterTags or spec.policy. */
-  readonly targets: readonly { readonly kind?: string; readonly name?: string; readonly file?: string; readonly setsSelection: boolean }[];
+  /**
+   * Inline or file patches, in the order kustomize applies them: the target kind and name,
+   * whether the patch sets spec.filterTags or spec.policy, and, for a patch file, the
+   * document and its value (a strategic merge patch, or a JSON 6902 list of operations).
+   */
+  readonly targets: readonly KustomizePatch[];
   readonly namespace?: string;
 }
+
+export interface KustomizePatch {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly file?: string;
+  readonly setsSelection: boolean;
+  readonly document?: number;
+  readonly body?: unknown;
+}
+
+/** An ImagePolicy as `kubectl kustomize` renders it, where a kustomize patch sets its selection. */
+export type RenderedPolicy = { readonly namespace: string; readonly name: string; readonly dir: string } & ({ readonly selection: TagSelection } | { readonly error: string });
 
 /** What the config repository says about the engines that may write it, at head. */
 export interface AutomationScan {
@@ -146,6 +162,8 @@ export interface AutomationScan {
   readonly writeBackFiles: readonly string[];
   /** Configuration files of pull-request bots (Renovate, Dependabot, release bots). */
   readonly botFiles: readonly string[];
+  /** The ImagePolicies a rollback may pin whose selection a kustomize patch sets, as rendered. */
+  readonly rendered?: readonly RenderedPolicy[];
 }
 
 export interface RollbackState {

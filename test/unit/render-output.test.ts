@@ -111,6 +111,11 @@ test("kubectl's message: the error line past warnings, in both kubectl generatio
     kubectlSays('E1122 03:04:36.989760   31345 run.go:72] "command failed" err="invalid Kustomization: yaml: line 1: did not find \\"node\\" content"\n'),
     'invalid Kustomization: yaml: line 1: did not find "node" content',
   );
+  // What kubectl 1.32 printed for a patch file that is missing (its own words, paths shortened).
+  assert.is(
+    kubectlSays('E1202 18:25:16.267030   22025 run.go:72] "command failed" err=<\n\ttrouble configuring builtin PatchTransformer with config: `\n\tpath: missing-patch.yaml\n\t`: failed to get the patch file from path(missing-patch.yaml): lstat missing-patch.yaml: no such file or directory\n >\n'),
+    'trouble configuring builtin PatchTransformer with config: ` path: missing-patch.yaml `: failed to get the patch file from path(missing-patch.yaml): lstat missing-patch.yaml: no such file or directory',
+  );
   assert.is(kubectlSays(''), '');
 });
 

@@ -4,6 +4,7 @@ import { lstat, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as t from 'typanion';
 import { HotfixError } from '../../diagnostics/errors.js';
+import type { PolicyRenderSpec } from '../../plan/render-spec.js';
 import type { Plan } from '../../plan/types.js';
 import { HotfixCommand } from '../hotfix-command.js';
 import { parseRepoBindings } from '../repo-bindings.js';
@@ -45,10 +46,11 @@ export abstract class PlanCommand extends HotfixCommand {
   }
 
   /**
-   * Checks the plan's config commits render to the intended image, shows the plan, saves it
+   * Checks the plan's config commits render to the intended image (and its pins to the
+   * intended ImagePolicy), shows the plan, saves it
    * when asked, and picks the exit code; refusals are errors.
    */
-  protected async finish(outcome: { plan?: Plan; diagnostics: readonly Diagnostic[] }, repos: Readonly<Record<string, string>>): Promise<number> {
+  protected async finish(outcome: { plan?: Plan; diagnostics: readonly Diagnostic[]; policyRenders?: readonly PolicyRenderSpec[] }, repos: Readonly<Record<string, string>>): Promise<number> {
     if (!outcome.plan) throw new HotfixError(outcome.diagnostics);
     const plan = outcome.plan;
     // What show and apply would refuse (a commit message, a file or a name that could steer
@@ -59,6 +61,11 @@ export abstract class PlanCommand extends HotfixCommand {
     if (plan.actions.some((a) => a.kind === 'commit' && a.render)) {
       const [{ checkPlanRenders }, { renderFindings }] = await Promise.all([import('../../state/render/check-plan-renders.js'), import('../../plan/render-findings.js')]);
       const findings = renderFindings(await checkPlanRenders(plan, repos));
+      if (findings.length > 0) throw new HotfixError(findings);
+    }
+    if (outcome.policyRenders) {
+      const [{ checkPolicyRenders }, { policyRenderFindings }] = await Promise.all([import('../../state/render/check-policy-renders.js'), import('../../plan/render-findings.js')]);
+      const findings = policyRenderFindings(await checkPolicyRenders(plan, outcome.policyRenders, repos));
       if (findings.length > 0) throw new HotfixError(findings);
     }
     if (this.out !== undefined) await this.save(plan, this.out);

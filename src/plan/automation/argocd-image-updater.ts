@@ -5,7 +5,7 @@ import { formatPointer } from '../../patch/json-pointer.js';
 import type { PatchOp } from '../../patch/patch-yaml.js';
 import type { AnnotatedObject } from '../../state/types.js';
 import { NO_COUNTER, exactly, type AutomationInput, type Counter, type FoundAutomation, type GuardPatch } from './engine.js';
-import { combinedFiles } from './kustomize-graph.js';
+import { combinedFiles } from '../../kustomize/kustomize-graph.js';
 import { considers } from './setting.js';
 
 const PREFIX = 'argocd-image-updater.argoproj.io';

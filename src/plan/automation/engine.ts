@@ -4,6 +4,7 @@ import type { ImageField } from '../../patch/image-field.js';
 import type { DocumentPatch } from '../../patch/patch-yaml.js';
 import type { AutomationEngine, Environment } from '../../policy/types.js';
 import type { AutomationScan, FileAtRevision, FluxObject } from '../../state/types.js';
+import type { PolicyRenderSpec } from '../render-spec.js';
 import type { AutomationSetting } from './setting.js';
 
 /** What every engine reads: the environment, the config file at head, and what the repository holds. */
@@ -38,6 +39,8 @@ export interface GuardPatch {
   readonly purpose: 'suspend-automation' | 'pin-policy';
   readonly patches: readonly DocumentPatch[];
   readonly message: string;
+  /** A pin written where a kustomize patch wins: what the render must then show. */
+  readonly render?: Omit<PolicyRenderSpec, 'actionId'>;
 }
 
 export interface Counter {

@@ -7,7 +7,8 @@ const SEMVER = /^v?[0-9]+(\.[0-9]+)?(\.[0-9]+)?(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*
 /** A number as Go's strconv.ParseFloat reads one (Flux's numerical policy). */
 const NUMBER = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
 
-export type Pin = { readonly ops: PatchOp[]; readonly selects: string } | { readonly reason: string };
+/** The edit, the value the policy then orders the tag by, and the selection it leaves. */
+export type Pin = { readonly ops: PatchOp[]; readonly selects: string; readonly selection: TagSelection } | { readonly reason: string };
 
 /**
  * The edit of an ImagePolicy that makes it select exactly `tag`, as Flux selects: the tag
@@ -22,9 +23,12 @@ export function pinSelection(selection: TagSelection, tag: string): Pin {
   const replace = (path: string, from: string | undefined, to: unknown) =>
     ops.push(...(from === undefined ? [{ op: 'add' as const, path, value: to }] : [{ op: 'test' as const, path, value: from }, { op: 'replace' as const, path, value: to }]));
   let selects = tag;
+  const { extract: _dropped, ...rest } = selection;
+  let after: TagSelection = { ...rest, pattern: exactly(tag) };
   if (kept) {
     replace('/spec/filterTags/pattern', selection.pattern, kept.pattern);
     selects = kept.value;
+    after = { ...selection, pattern: kept.pattern };
   } else if (selection.pattern === undefined && selection.extract === undefined) {
     ops.push({ op: 'add', path: '/spec/filterTags', value: { pattern: exactly(tag) } });
   } else {
@@ -35,8 +39,9 @@ export function pinSelection(selection: TagSelection, tag: string): Pin {
   if (selection.semverRange !== undefined) {
     if (!SEMVER.test(selects)) return { reason: `its semver policy orders "${selects}" (from ${tag}), which is not a version` };
     replace('/spec/policy/semver/range', selection.semverRange, selects);
+    after = { ...after, semverRange: selects };
   }
-  return { ops, selects };
+  return { ops, selects, selection: after };
 }
 
 /**

@@ -4,7 +4,7 @@ import { formatPointer } from '../../patch/json-pointer.js';
 import type { PatchOp } from '../../patch/patch-yaml.js';
 import type { AnnotatedObject } from '../../state/types.js';
 import { NO_COUNTER, type AutomationInput, type Counter, type FoundAutomation } from './engine.js';
-import { combinedFiles, kustomizedNamespace, patchesOf } from './kustomize-graph.js';
+import { combinedFiles, kustomizedNamespace, patchesOf } from '../../kustomize/kustomize-graph.js';
 import { considers } from './setting.js';
 
 /** Flux v1 read its annotations under both prefixes; the older one first. */

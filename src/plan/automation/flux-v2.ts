@@ -1,10 +1,12 @@
 import { posix } from 'node:path';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { markerOnLine } from '../../patch/find-flux-markers.js';
-import type { FluxObject } from '../../state/types.js';
+import type { FluxObject, TagSelection } from '../../state/types.js';
 import { imageFields, NO_COUNTER, type AutomationInput, type Counter, type FoundAutomation, type GuardPatch } from './engine.js';
 import { pinSelection } from './flux-pin.js';
-import { includes, kustomizedNamespace, overlaysOf } from './kustomize-graph.js';
+import { kustomizedNamespace, patchesOf } from '../../kustomize/kustomize-graph.js';
+import { selectionPatches } from '../../kustomize/selection-patches.js';
+import { pinWhereItWins } from './pin-where-it-wins.js';
 import { considers } from './setting.js';
 
 export function fluxRef(o: FluxObject): string {
@@ -73,40 +75,58 @@ function suspend(input: AutomationInput, active: FluxObject[], ours: Set<string>
 
 function pin(input: AutomationInput, marked: string[], names: string, tag: string): Counter {
   const wanted = input.setting.imagePolicy ?? (marked[0] ? marked[0].replace(':', '/') : undefined);
-  const policy = input.flux.find((o) => o.kind === 'ImagePolicy' && `${effectiveNamespace(o, input)}/${o.name}` === wanted);
+  // A strategic merge patch reads like the ImagePolicy it patches, but is not one.
+  const patchFiles = new Set(input.scan.kustomizations.flatMap(patchesOf));
+  const policy = input.flux.find((o) => o.kind === 'ImagePolicy' && !patchFiles.has(o.file) && `${effectiveNamespace(o, input)}/${o.name}` === wanted);
   const refuse = (code: 'HF310' | 'HF353', why: string): Counter => ({ ...NO_COUNTER, diagnostics: [diagnostic(code, why)] });
   if (!policy || !input.files[policy.file])
     return refuse('HF310', `ImagePolicy ${wanted ?? '(none named, and no marker on the image)'} is not in the config repository, so it cannot be pinned; ${names} will push the newer tag back`);
   const ref = `${effectiveNamespace(policy, input)}/${policy.name}`;
-  const patched = patchesSettingSelection(policy, input);
-  if (patched) return refuse('HF353', `ImagePolicy ${ref} cannot be pinned in ${policy.file}: ${patched} sets its tag filter or policy after it, and that is what Flux applies; pin it there, or suspend ${names} instead`);
-  const result = pinSelection(policy.selection ?? {}, tag);
+  const patches = selectionPatches(policy, input.scan.kustomizations);
+  const effective: { selection: TagSelection; dirs?: string[] } | { reason: string } = patches.length > 0 ? renderedSelection(input, policy, ref) : { selection: policy.selection ?? {} };
+  if ('reason' in effective) return refuse('HF353', `ImagePolicy ${ref} cannot be pinned: ${effective.reason}; suspend ${names} instead`);
+  const result = pinSelection(effective.selection, tag);
   if ('reason' in result) return refuse('HF353', `ImagePolicy ${ref} cannot be pinned to ${tag}: ${result.reason}; suspend ${names} instead`);
+  const placed = pinWhereItWins(policy, patches, result.ops, (path) => fieldOf(effective.selection, path));
+  if ('reason' in placed) return refuse('HF353', `ImagePolicy ${ref} cannot be pinned to ${tag}: ${placed.reason}; suspend ${names} instead`);
+  const unread = placed.edits.find((e) => !input.files[e.file]);
+  if (unread) return refuse('HF353', `ImagePolicy ${ref} cannot be pinned to ${tag}: ${unread.file} was not read; suspend ${names} instead`);
   const selected = result.selects === tag ? tag : `${tag} (ordered as ${result.selects})`;
+  const files = [...new Set(placed.edits.map((e) => e.file))];
+  const via = patches.length > 0 ? `\nkubectl kustomize ${effective.dirs!.join(', ')} renders it from ${files.join(' and ')}; the pin is written where each field wins.` : '';
+  const render = patches.length > 0 ? { dirs: effective.dirs!, namespace: ref.split('/')[0]!, name: policy.name, selection: result.selection } : undefined;
   return {
     diagnostics: [],
     notes: [],
-    patches: [{
-      file: policy.file,
-      purpose: 'pin-policy',
-      patches: [{ document: policy.document, ops: result.ops }],
-      message: `Pin image policy ${ref} to ${tag}\n\nImage automation ${names} would otherwise push the newer ${input.image} tag straight back.\nThe policy now selects only ${selected}.\nUnpin it once a fixed image is released.`,
-    }],
+    patches: files.map((file) => ({
+      file,
+      purpose: 'pin-policy' as const,
+      patches: placed.edits.filter((e) => e.file === file).map((e) => e.patch),
+      message: `Pin image policy ${ref} to ${tag}\n\nImage automation ${names} would otherwise push the newer ${input.image} tag straight back.\nThe policy now selects only ${selected}.${via}\nUnpin it once a fixed image is released.`,
+      ...(render ? { render } : {}),
+    })),
   };
+}
+
+/** The selection Flux sees, as every outermost kustomization renders it; refused where a render failed or they disagree. */
+function renderedSelection(input: AutomationInput, policy: FluxObject, ref: string): { selection: TagSelection; dirs: string[] } | { reason: string } {
+  const renders = (input.scan.rendered ?? []).filter((r) => r.name === policy.name && r.namespace === ref.split('/')[0]);
+  if (renders.length === 0) return { reason: `a kustomize patch sets its tag selection and no render of it was made` };
+  const failed = renders.find((r) => 'error' in r);
+  if (failed && 'error' in failed) return { reason: `a kustomize patch sets its tag selection, and rendering ${failed.dir || '.'} to read it failed: ${failed.error}` };
+  const selections = renders.map((r) => ('selection' in r ? r.selection : {}));
+  if (new Set(selections.map((s) => JSON.stringify(s))).size > 1)
+    return { reason: `kustomize renders it differently in ${renders.map((r) => r.dir || '.').join(' and ')}, so no single edit pins it` };
+  return { selection: selections[0]!, dirs: renders.map((r) => r.dir) };
+}
+
+function fieldOf(selection: TagSelection, path: string): unknown {
+  const fields: Record<string, unknown> = { '/spec/filterTags/pattern': selection.pattern, '/spec/filterTags/extract': selection.extract, '/spec/policy/semver/range': selection.semverRange };
+  return fields[path];
 }
 
 function effectiveNamespace(o: FluxObject, input: AutomationInput): string {
   return o.namespaced === false ? (kustomizedNamespace(o.file, input.scan.kustomizations) ?? o.namespace) : o.namespace;
-}
-
-/** The kustomization (and its patch file) that sets this ImagePolicy's selection after its own file, if any. */
-function patchesSettingSelection(policy: FluxObject, input: AutomationInput): string | undefined {
-  const own = input.scan.kustomizations.filter((k) => includes(k).has(policy.file));
-  for (const k of [...own, ...overlaysOf(own, input.scan.kustomizations)]) {
-    const target = k.targets.find((t) => t.setsSelection && (t.kind === undefined || t.kind === 'ImagePolicy') && (t.name === undefined || t.name === policy.name));
-    if (target) return target.file ? `a patch in ${k.file} (${posix.join(posix.dirname(k.file), target.file)})` : `an inline patch in ${k.file}`;
-  }
-  return undefined;
 }
 
 function isSetters(o: FluxObject): boolean {

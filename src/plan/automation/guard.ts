@@ -47,7 +47,10 @@ function byFile(patches: readonly GuardPatch[]): GuardPatch[] {
   for (const patch of patches) {
     const i = out.findIndex((p) => p.file === patch.file);
     if (i < 0) out.push(patch);
-    else out[i] = { ...out[i]!, patches: [...out[i]!.patches, ...patch.patches], message: `${out[i]!.message}\n\n${patch.message}` };
+    else {
+      const render = out[i]!.render ?? patch.render;
+      out[i] = { ...out[i]!, patches: [...out[i]!.patches, ...patch.patches], message: `${out[i]!.message}\n\n${patch.message}`, ...(render ? { render } : {}) };
+    }
   }
   return out;
 }

@@ -12,7 +12,7 @@ import { chooseTarget, deployedAt } from './choose-target.js';
 import { withoutSkipCi } from './skip-ci-tokens.js';
 import { rollbackImageChange } from './image-change.js';
 import { driftAndHealth } from './cluster-checks.js';
-import { renderField } from '../render-spec.js';
+import { renderField, type PolicyRenderSpec } from '../render-spec.js';
 import { pushAction, pushTarget, remotePreconditions } from '../push-target.js';
 import { newRefNameProblem } from '../new-ref-name.js';
 import { planAuthor } from '../plan-author.js';
@@ -80,6 +80,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   let tip = first.action.commit;
   // A counter-measure in the config file itself (a Flux v1 HelmRelease's annotations) edits the reverted text.
   let texts = first.texts;
+  const policyRenders: PolicyRenderSpec[] = [];
   const preconditions: Precondition[] = [
     { kind: 'ref', repo: state.repoName, ref: `refs/heads/${state.branch}`, sha: state.head },
     { kind: 'ref', repo: state.repoName, ref: `refs/heads/${branch}`, sha: null },
@@ -93,6 +94,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
     trees = next.trees;
     texts = { ...texts, ...next.texts };
     tip = next.action.commit;
+    if (patch.render) policyRenders.push({ actionId: next.action.id, ...patch.render });
     if (file.path !== state.config.path) preconditions.push({ kind: 'blob', repo: state.repoName, commit: state.head, path: file.path, blob: file.blob });
   }
 
@@ -127,7 +129,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
       ...[current, target].flatMap((d) => (d.landed ? [`${d.image} reached ${state.branch} with the merge ${d.landed.sha.slice(0, 7)} "${d.landed.subject}" on ${d.landed.committer.date} (the date shown; ${d.commit.sha.slice(0, 7)} itself was committed ${d.commit.committer.date}).`] : [])),
     ],
   });
-  return { plan, diagnostics };
+  return { plan, diagnostics, ...(policyRenders.length > 0 ? { policyRenders } : {}) };
 }
 
 /** The revisions the history walk stepped over because the file did not parse there. */

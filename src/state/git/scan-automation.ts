@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { AnnotatedObject, AutomationScan, KustomizationFile } from '../types.js';
+import type { AnnotatedObject, AutomationScan, KustomizationFile, KustomizePatch } from '../types.js';
 import type { CatFileBatch } from './cat-file.js';
 import { git } from './run-git.js';
 import { candidateValues, filesMatching, grepYaml, textThroughLastMatch, yamlValues } from './scan-flux.js';
@@ -125,29 +125,31 @@ function containersOf(kind: string, spec: Data): Record<string, string> {
   return out;
 }
 
-/** A kustomization's references, and which of its patches set an ImagePolicy's tag selection. */
+/**
+ * A kustomization's references, and its patches in the order kustomize applies them
+ * (patchesStrategicMerge, then patches, then patchesJson6902), each with what it targets,
+ * whether it sets an ImagePolicy's tag selection and, for a patch file, its documents.
+ */
 export async function kustomizationIn(file: string, text: string, readFile: (path: string) => Promise<string | undefined>): Promise<KustomizationFile> {
   const value = yamlValues(text)[0];
   const k = isMap(value) ? value : {};
   const dir = posix.dirname(file);
-  const patches: string[] = [...strings(k.patchesStrategicMerge).filter((p) => !p.includes('\n'))];
-  const targets: Array<KustomizationFile['targets'][number]> = [];
-  const entries = [...(Array.isArray(k.patches) ? k.patches : []), ...(Array.isArray(k.patchesJson6902) ? k.patchesJson6902 : [])].filter(isMap);
-  for (const entry of entries) {
-    const target = isMap(entry.target) ? entry.target : {};
-    let body: unknown[] = [];
-    if (typeof entry.patch === 'string') body = yamlValues(entry.patch);
-    else if (typeof entry.path === 'string') {
-      patches.push(entry.path);
-      const patchText = await readFile(posix.join(dir, entry.path));
-      body = patchText === undefined ? [] : yamlValues(patchText);
-    }
-    targets.push({ ...pick(target, ['kind', 'name']), ...(typeof entry.path === 'string' ? { file: entry.path } : {}), setsSelection: body.some(setsSelection) });
-  }
-  for (const inline of strings(k.patchesStrategicMerge).filter((p) => p.includes('\n'))) for (const body of yamlValues(inline)) targets.push({ ...objectTarget(body), setsSelection: setsSelection(body) });
-  for (const path of strings(k.patchesStrategicMerge).filter((p) => !p.includes('\n'))) {
+  const patches: string[] = [];
+  const targets: KustomizePatch[] = [];
+  const bodiesOf = async (path: string) => {
+    patches.push(path);
     const patchText = await readFile(posix.join(dir, path));
-    for (const body of patchText === undefined ? [] : yamlValues(patchText)) targets.push({ ...objectTarget(body), file: path, setsSelection: setsSelection(body) });
+    return patchText === undefined ? [] : yamlValues(patchText);
+  };
+  for (const entry of strings(k.patchesStrategicMerge)) {
+    if (entry.includes('\n')) for (const body of yamlValues(entry)) targets.push({ ...objectTarget(body), setsSelection: setsSelection(body) });
+    else for (const [document, body] of (await bodiesOf(entry)).entries()) targets.push({ ...objectTarget(body), file: entry, document, body, setsSelection: setsSelection(body) });
+  }
+  for (const entry of [...(Array.isArray(k.patches) ? k.patches : []), ...(Array.isArray(k.patchesJson6902) ? k.patchesJson6902 : [])].filter(isMap)) {
+    const target = pick(isMap(entry.target) ? entry.target : {}, ['kind', 'name']);
+    if (typeof entry.patch === 'string') targets.push({ ...target, setsSelection: yamlValues(entry.patch).some(setsSelection) });
+    else if (typeof entry.path === 'string')
+      for (const [document, body] of (await bodiesOf(entry.path)).entries()) targets.push({ ...objectTarget(body), ...target, file: entry.path, document, body, setsSelection: setsSelection(body) });
   }
   return {
     file,

@@ -46,8 +46,31 @@ export type RenderCheckResult =
  * export of the tree in a temp dir, removed afterwards: the repository is only read.
  */
 export async function renderCheck(request: RenderCheckRequest, kubectl = 'kubectl'): Promise<RenderCheckResult> {
-  const renderDir = repoPath(request.renderDir);
-  if (renderDir === undefined) throw outside('render directory', request.renderDir);
+  return renderTree(request, request.renderDir, `commit ${request.commit.slice(0, 12)} with the planned change`, kubectl, (output, root, renderDir) => {
+    const image = renderedImage(output, request.workload, request.container, renderDir);
+    if (image === undefined) return { ok: false };
+    if (isPlannedImage(image, request.image)) return { ok: true, image };
+    // The rendered name as well: a newName or a patch may have renamed the image on the way.
+    const names = [...new Set([parseImageRef(request.image).name, parseImageRef(image).name])];
+    const winner = findImageWinner(readerOf(root), renderDir, names);
+    return { ok: false, image, ...(winner !== undefined && { winner }) };
+  });
+}
+
+/**
+ * Renders `dir` of `commit` with `files` written over it, as `kubectl kustomize` would
+ * deploy it, and hands the output and the exported tree to `read`. Works on an export of
+ * the tree in a temp dir, removed afterwards: the repository is only read.
+ */
+export async function renderTree<T>(
+  request: { readonly repo: string; readonly commit: string; readonly files: RenderCheckRequest['files'] },
+  dir: string,
+  context: string,
+  kubectl: string,
+  read: (output: string, root: string, renderDir: string) => T,
+): Promise<T> {
+  const renderDir = repoPath(dir);
+  if (renderDir === undefined) throw outside('render directory', dir);
   const files = request.files.map((file) => {
     const path = repoPath(file.path);
     if (!path) throw outside('planned file', file.path);
@@ -64,14 +87,7 @@ export async function renderCheck(request: RenderCheckRequest, kubectl = 'kubect
     await exportTree(request.repo, commit, root, scratch);
     await writePlannedFiles(root, files);
     await removeEscapingLinks(root);
-    const output = await kustomize(kubectl, root, renderDir, `commit ${commit.slice(0, 12)} with the planned change`);
-    const image = renderedImage(output, request.workload, request.container, renderDir);
-    if (image === undefined) return { ok: false };
-    if (isPlannedImage(image, request.image)) return { ok: true, image };
-    // The rendered name as well: a newName or a patch may have renamed the image on the way.
-    const names = [...new Set([parseImageRef(request.image).name, parseImageRef(image).name])];
-    const winner = findImageWinner(readerOf(root), renderDir, names);
-    return { ok: false, image, ...(winner !== undefined && { winner }) };
+    return read(await kustomize(kubectl, root, renderDir, context), root, renderDir);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -25,9 +25,13 @@ export function kustomize(kubectl: string, root: string, renderDir: string, cont
 
 /**
  * The error line of kubectl's stderr, past deprecation warnings. kubectl up to 1.2x prints
- * `Error: …`; later ones log through klog: `E0101 … run.go:72] "command failed" err="…"`.
+ * `Error: …`; later ones log through klog: `E0101 … run.go:72] "command failed" err="…"`,
+ * or `err=<` and the message's lines when it has several.
  */
 export function kubectlSays(stderr: string): string {
+  // A multi-line error is logged as a block: `… err=<`, its lines indented by a tab, ` >`.
+  const block = /\berr=<\n((?:\t.*\n?)*) >\s*$/.exec(stderr);
+  if (block) return block[1]!.split('\n').map((line) => line.trim()).filter((line) => line !== '').join(' ');
   const last = stderr.split('\n').map((line) => line.trim()).filter((line) => line && !/^#?\s*warning\b/i.test(line)).pop() ?? '';
   const klog = /\berr="((?:[^"\\]|\\.)*)"$/.exec(last);
   return klog ? unquote(klog[1]!) : last.replace(/^Error:\s*/, '');

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { KustomizationFile } from '../../state/types.js';
+import type { KustomizationFile } from '../state/types.js';
 
 /**
  * Which files kustomize combines with a config file: the kustomizations that build it
@@ -44,11 +44,20 @@ export function overlaysOf(start: readonly KustomizationFile[], kustomizations: 
   return out;
 }
 
+/** The kustomizations that build a file, innermost first: those that list it, then the overlays above them. */
+export function buildChain(file: string, kustomizations: readonly KustomizationFile[]): KustomizationFile[] {
+  const own = kustomizations.filter((k) => includes(k).has(file));
+  return [...own, ...overlaysOf(own, kustomizations)];
+}
+
+/** The kustomizations that build a file and that no other builds: the directories a Flux Kustomization applies. */
+export function outermost(file: string, kustomizations: readonly KustomizationFile[]): KustomizationFile[] {
+  return buildChain(file, kustomizations).filter((k) => !kustomizations.some((o) => includes(o).has(posix.dirname(k.file))));
+}
+
 /** The namespace kustomize gives the objects of a file that does not set one: the outermost kustomization's that builds it. */
 export function kustomizedNamespace(file: string, kustomizations: readonly KustomizationFile[]): string | undefined {
-  const own = kustomizations.filter((k) => includes(k).has(file));
-  const chain = [...own, ...overlaysOf(own, kustomizations)];
-  return chain.filter((k) => k.namespace !== undefined).at(-1)?.namespace;
+  return buildChain(file, kustomizations).filter((k) => k.namespace !== undefined).at(-1)?.namespace;
 }
 
 /** The paths a kustomization includes, relative to the repository root. */
