@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildAppScenario } from '../../fixtures/app-scenario.js';
 import type { Plan } from '../../src/plan/types.js';
-import { crashEverywhere } from '../helpers/crash-points.js';
+import { crashInChain } from '../helpers/crash-points.js';
 import { pushImage } from '../helpers/push-image.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -18,7 +18,7 @@ test.after(async () => {
   await registry.stop();
 });
 
-test('hotfix plan: kill -9 at every checkpoint, rerun, same refs as an uninterrupted apply', async () => {
+test('hotfix plan: kill -9 at every checkpoint in turn, each run a restart after a kill, same refs as an uninterrupted apply at the end', async () => {
   const s = await buildAppScenario(tempDir(), registry.host, { releaseBranch: 'production' });
   await pushImage(registry.host, { name: 'team/shop-api', tag: s.deployed.tag, labels: { 'org.opencontainers.image.revision': s.deployed.commit } });
   const planFile = join(s.root, 'plan.json');
@@ -27,7 +27,7 @@ test('hotfix plan: kill -9 at every checkpoint, rerun, same refs as an uninterru
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
   const head = (plan.actions.filter((a) => a.kind === 'cherry-pick').pop() as { commit: string }).commit;
   await pushImage(registry.host, { name: 'team/shop-api', tag: plan.target.image.split(':').pop()!, labels: { 'org.opencontainers.image.revision': head } });
-  const count = await crashEverywhere(
+  const count = await crashInChain(
     {
       root: s.root,
       planFile,

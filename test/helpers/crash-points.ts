@@ -36,7 +36,7 @@ async function uninterruptedRefs(world: World): Promise<string> {
   return allRefs(reposOf(world, reference.path));
 }
 
-/** Applies the plan uninterrupted once, then killed at each point and rerun; the refs must match. */
+/** Applies the plan uninterrupted once, then, on a fresh copy each time, killed at each point and rerun to the end; the refs must match. */
 export async function crashEverywhere(world: World, plan: Plan): Promise<number> {
   const repos = (path: (p: string) => string) => reposOf(world, path);
   const expected = await uninterruptedRefs(world);
@@ -54,6 +54,30 @@ export async function crashEverywhere(world: World, plan: Plan): Promise<number>
     if (point === points[points.length - 1]) assert.match(rerun.stdout, /Nothing to do: this plan was applied completely before/);
     assert.is(allRefs(repos(copy.path)), expected, `${point}: the final refs differ from an uninterrupted apply`);
   }
+  return points.length;
+}
+
+/**
+ * The same proof with half the runs: one copy, each run killed at the next point (so every
+ * run but the first is a restart after a kill), and a last run that finishes. Apply's
+ * restart reads only what is on disk (journal, refs, lock), so a restart that went wrong
+ * leaves a wrong ref or journal entry: a later run refuses it (HF414, HF404) or the final
+ * refs show it. Only for SIGKILL, which stops apply at the very checkpoint: Ctrl-C stops it
+ * at the next one, past the point the next run would wait for.
+ */
+export async function crashInChain(world: World, plan: Plan): Promise<number> {
+  const expected = await uninterruptedRefs(world);
+  const points = killPoints(plan);
+  const copy = copyScenario(world.root, world.clones);
+  const args = ['apply', '--auto-approve', ...world.applyArgs(copy.path), copy.plan(world.planFile)];
+  for (const point of points) {
+    const killed = await runCliAsync(args, { cwd: copy.root, env: { HOTFIX_TEST_KILL_AT: point } });
+    assert.is(killed.signal, 'SIGKILL', `${point}: not killed (exit ${killed.code}) ${killed.stderr}`);
+  }
+  const last = await runCliAsync(args, { cwd: copy.root });
+  assert.is(last.code, 0, `after ${points.length} kills: ${last.stderr}`);
+  assert.match(last.stdout, /Nothing to do: this plan was applied completely before/);
+  assert.is(allRefs(reposOf(world, copy.path)), expected, 'the final refs differ from an uninterrupted apply');
   return points.length;
 }
 
@@ -80,4 +104,3 @@ export async function interruptEverywhere(world: World, plan: Plan): Promise<num
   }
   return points.length;
 }
-
