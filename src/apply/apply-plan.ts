@@ -177,6 +177,7 @@ function describe(action: Action): string {
     case 'open-pull-request':
       return `open a pull request from ${action.head} into ${action.base}: "${action.title}"`;
     case 'manual':
-      return `${action.title}: ${action.commands.join(' && ')}`;
+      // On a line of their own, so the commands can be pasted as they are.
+      return `${action.title}:\n    ${action.commands.join(' && ')}`;
   }
 }

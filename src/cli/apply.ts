@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { HotfixCommand } from './hotfix-command.js';
 import { parseRepoBindings } from './repo-bindings.js';
 import { renderPlan } from './render-plan.js';
+import type { Containment } from '../plan/hotfix/contains-hotfix.js';
+import type { MergeBackLeft } from '../apply/merge-backs-left.js';
 import { EXIT } from './report-failure.js';
 
 /** `30s`, `20m`, `1h` → milliseconds. */
@@ -25,6 +27,8 @@ export class ApplyCommand extends HotfixCommand {
       Checks that the plan is intact (schema, and a body that matches its id) and that every fact it relies on still holds (branch heads, file contents, the running image, the policy, the tool version), then carries out its actions in order. Before the first real write, the whole plan is rehearsed in throwaway repositories that borrow the real objects: every commit, diff, picked tree and merge base must come out as the plan shows it (HF416), so a plan that would fail halfway, or write something other than what was reviewed, writes nothing. Commits are recomputed again as they are written and must get the ids the plan names. Refs move by compare-and-swap; pushes are atomic. The working tree, index and stash of your checkout are never touched.
 
       A hotfix plan has a gate: the image CI builds from the hotfix branch must exist with the right revision label, and the required checks must be reported passed (\`--check NAME\`). Apply stops there with exit code 3 and says what it waits for; running it again on the same plan goes on from there. \`--wait 20m\` polls instead.
+
+      A merge-back the plan leaves to a person (it conflicts) is part of the hotfix: until its branch holds every hotfix change (merged, cherry-picked or squashed: by patch-id), apply exits 4 with HF430 instead of saying complete. Do the merge (the plan's commands are valid shell), then run apply again on the same plan to confirm.
 
       Ctrl-C (SIGINT) or SIGTERM stops it at the next safe point, with exit code 130 or 143: its locks are released and what it finished is recorded, so running it again goes on from there. Before it skips an action its journal records as done, it checks the result is still in place (HF414).
 
@@ -87,8 +91,19 @@ export class ApplyCommand extends HotfixCommand {
       checkpoint: killSwitch(this.context.env.HOTFIX_TEST_KILL_AT, this.context.env.HOTFIX_TEST_KILL_SIGNAL),
       ...(waitMs !== undefined ? { waitMs, pollMs: Math.min(10_000, Math.max(500, waitMs / 10)) } : {}),
     }).finally(() => interruption?.dispose());
-    if (outcome === 'already complete') this.context.stdout.write(`\nNothing to do: this plan was applied completely before (${plan.id}).\n`);
-    else this.context.stdout.write(this.dryRun ? '\nDry run: every precondition holds; nothing was changed.\n' : `\nApply complete: ${plan.id}\n`);
+    if (this.dryRun) {
+      this.context.stdout.write('\nDry run: every precondition holds; nothing was changed.\n');
+      return EXIT.ok;
+    }
+    // A merge-back left to a person is part of the hotfix: until its branch holds the fix, it can regress.
+    const left = await (await import('../apply/merge-backs-left.js')).mergeBacksLeft(plan, repos);
+    for (const m of left) if (m.containment?.contained) this.context.stdout.write(`done: ${m.into} holds every change of the hotfix (${describeHolding(m.containment)})\n`);
+    const pending = left.filter((m) => !m.containment?.contained);
+    if (pending.length > 0) {
+      this.context.stdout.write(`\nApply incomplete: ${pending.map((m) => m.into).join(', ')} ${pending.length === 1 ? 'does' : 'do'} not hold the hotfix yet (${plan.id})\n`);
+      throw new HotfixError(pending.map((m) => diagnostic('HF430', pendingMessage(m))), EXIT.mergeBackLeft);
+    }
+    this.context.stdout.write(outcome === 'already complete' ? `\nNothing to do: this plan was applied completely before (${plan.id}).\n` : `\nApply complete: ${plan.id}\n`);
     return EXIT.ok;
   }
 
@@ -108,4 +123,15 @@ export class ApplyCommand extends HotfixCommand {
     const env = (await loadPolicy(policyFile, this.context.cwd)).policy.spec.environments.find((e) => e.name === environment);
     return cluster.readClusterFor(env?.cluster, this.clusterState !== undefined ? { file: resolve(this.context.cwd, this.clusterState) } : 'live');
   }
+}
+
+function describeHolding(c: Containment): string {
+  return c.commits.map((k) => `${k.sha.slice(0, 7)} by ${k.heldBy === 'ancestor' ? 'merge' : k.heldBy}`).join(', ');
+}
+
+function pendingMessage(m: MergeBackLeft): string {
+  const again = 'then run hotfix apply again on the same plan to confirm';
+  if (!m.containment) return `merge-back into ${m.into} is left to you and ${m.into} does not exist in ${m.repo}; create it from the mainline and merge the hotfix into it, ${again}`;
+  const missing = m.containment.commits.filter((k) => k.heldBy === undefined);
+  return `merge-back into ${m.into} is left to you and ${m.into} (${m.containment.sha.slice(0, 7)}) does not hold ${missing.map((k) => `${k.sha.slice(0, 7)} "${k.subject}"`).join(', ')} yet: run the commands under next: (or merge, cherry-pick or squash it your way), ${again}`;
 }

@@ -7,7 +7,7 @@ import { styleFor } from '../render/style.js';
 import { VERSION } from '../version.js';
 import type { HotfixContext } from './context.js';
 
-export const EXIT = { ok: 0, failure: 1, changes: 2, gate: 3, usage: 64 } as const;
+export const EXIT = { ok: 0, failure: 1, changes: 2, gate: 3, mergeBackLeft: 4, usage: 64 } as const;
 
 /** Versioned like lint's JSON report, whose `diagnostics` this document shares. */
 export const FAILURE_FORMAT_VERSION = '1.0';

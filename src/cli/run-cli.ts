@@ -24,6 +24,7 @@ const GROUPS: Readonly<Record<string, () => Promise<HotfixCommandClass[]>>> = {
   show: async () => [(await import('./show.js')).ShowCommand],
   apply: async () => [(await import('./apply.js')).ApplyCommand],
   status: async () => [(await import('./status.js')).StatusCommand],
+  check: async () => [(await import('./check/release.js')).CheckReleaseCommand],
 };
 
 async function commandsFor(first: string | undefined): Promise<HotfixCommandClass[]> {

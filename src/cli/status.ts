@@ -1,6 +1,8 @@
 import { Command, Option, UsageError } from 'clipanion';
 import { resolve } from 'node:path';
 import * as t from 'typanion';
+import type { EnvironmentStatus } from '../plan/environment-status.js';
+import type { Policy } from '../policy/types.js';
 import { HotfixCommand } from './hotfix-command.js';
 import { prepareLocators } from './prepare-locators.js';
 import { quote } from './plan/option-values.js';
@@ -24,6 +26,9 @@ export class StatusCommand extends HotfixCommand {
   clusterState = Option.String('--cluster-state', { description: 'Read the cluster from this file (kubectl get … -o json output) instead of running kubectl' });
   noCluster = Option.Boolean('--no-cluster', false, { description: 'Do not read the cluster' });
   format = Option.String('--format', 'text', { description: `Output format: ${FORMATS.join(', ')}`, validator: t.isEnum(FORMATS) });
+  detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when an environment runs a hotfix change the mainline or a merge-back branch lacks' });
+  noRegistry = Option.Boolean('--no-registry', false, { description: 'Do not ask the registry for the running image\'s labels' });
+  dockerConfig = Option.String('--docker-config', { description: 'The docker config.json with registry credentials' });
 
   protected async run(): Promise<number> {
     if (this.clusterState !== undefined && this.noCluster) throw new UsageError('--cluster-state and --no-cluster cannot be used together');
@@ -41,13 +46,29 @@ export class StatusCommand extends HotfixCommand {
     if (envs.length === 0) throw new HotfixError([diagnostic('HF302', `environment ${quote(this.environment ?? '')} is not declared in ${this.policyPath}`)]);
     const cluster = this.noCluster ? 'none' : this.clusterState !== undefined ? { file: resolve(this.context.cwd, this.clusterState) } : 'live';
 
-    const statuses = [];
-    for (const env of envs) statuses.push(environmentStatus(policy, env, await gatherEnvironmentFacts(env, policy.spec.app.image, repos, cluster)));
+    // Whether what runs is in the mainline and every merge-back branch needs the app repository: shown when it is bound.
+    const hotfixes = Object.hasOwn(repos, policy.spec.app.repo) ? await this.hotfixReader(policy, repos) : undefined;
+    const statuses: EnvironmentStatus[] = [];
+    for (const env of envs) {
+      const status = environmentStatus(policy, env, await gatherEnvironmentFacts(env, policy.spec.app.image, repos, cluster));
+      statuses.push(hotfixes ? { ...status, hotfix: await hotfixes(status.running?.image ?? status.declared) } : status);
+    }
     if (this.format === 'json') this.context.stdout.write(JSON.stringify({ formatVersion: '1.0', policy: policy.metadata.name, environments: statuses }, null, 2) + '\n');
     else {
       const [{ renderStatusText }, { styleFor }] = await Promise.all([import('../render/status-text.js'), import('../render/style.js')]);
       this.context.stdout.write(renderStatusText(policy.metadata.name, statuses, styleFor(this.context.stdout, this.context.env)));
     }
-    return EXIT.ok;
+    return this.detailedExitcode && statuses.some((s) => s.hotfix !== undefined && s.hotfix.changes.length > 0 && !s.hotfix.contained) ? EXIT.changes : EXIT.ok;
+  }
+
+  private async hotfixReader(policy: Policy, repos: Readonly<Record<string, string>>) {
+    const [{ runningHotfixRequest }, { gatherRunningHotfix }, { hotfixContainment, mergeBackBranches }] = await Promise.all([
+      import('./running-hotfix-request.js'),
+      import('../state/hotfix/running-hotfix.js'),
+      import('../plan/hotfix/hotfix-containment.js'),
+    ]);
+    const request = await runningHotfixRequest(policy, repos, { noRegistry: this.noRegistry, dockerConfig: this.dockerConfig, cwd: this.context.cwd });
+    const targets = mergeBackBranches(policy).map((branch) => ({ branch }));
+    return async (image: string) => hotfixContainment(await gatherRunningHotfix(request, image, targets));
   }
 }

@@ -5,6 +5,7 @@ import type { EnvironmentFacts } from '../state/gather-status.js';
 import { automationFound } from './automation/guard.js';
 import type { FoundAutomation } from './automation/engine.js';
 import { describeHealth } from './rollback/cluster-checks.js';
+import type { HotfixContainment } from './hotfix/hotfix-containment.js';
 
 export interface EnvironmentStatus {
   readonly name: string;
@@ -18,6 +19,8 @@ export interface EnvironmentStatus {
   readonly drift: boolean | null;
   /** Every engine found that writes this environment's config or proposes changes to it. */
   readonly automation: readonly FoundAutomation[];
+  /** The hotfix changes it runs and whether the mainline and each merge-back branch hold them (with the app repository bound). */
+  readonly hotfix?: HotfixContainment;
 }
 
 /** Pure: what one environment's facts mean. */

@@ -110,8 +110,11 @@ export type Action =
     }
   /** Pushes exactly `refs` to `url`, the push URL `remote` resolved to when the plan was made. */
   | { readonly id: string; readonly kind: 'push'; readonly repo: string; readonly remote: string; readonly url: string; readonly refs: readonly { readonly ref: string; readonly sha: string }[]; readonly runHooks: boolean }
-  /** Something apply cannot do and a person must: it is shown, never carried out. */
-  | { readonly id: string; readonly kind: 'manual'; readonly repo: string; readonly title: string; readonly commands: readonly string[] }
+  /**
+   * Something apply cannot do and a person must: it is shown, never carried out. A merge-back
+   * names the branch and the hotfix (base..head), so apply can tell when the person has done it.
+   */
+  | { readonly id: string; readonly kind: 'manual'; readonly repo: string; readonly title: string; readonly commands: readonly string[]; readonly mergeBack?: { readonly into: string; readonly base: string; readonly head: string } }
   | { readonly id: string; readonly kind: 'open-pull-request'; readonly repo: string; readonly head: string; readonly base: string; readonly title: string };
 
 export interface DeployedSummary {

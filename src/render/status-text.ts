@@ -1,5 +1,6 @@
 import type { EnvironmentStatus } from '../plan/environment-status.js';
 import type { FoundAutomation } from '../plan/automation/engine.js';
+import type { HotfixContainment } from '../plan/hotfix/hotfix-containment.js';
 import type { Style } from './style.js';
 
 export function renderStatusText(policyName: string, environments: readonly EnvironmentStatus[], style: Style): string {
@@ -13,6 +14,7 @@ export function renderStatusText(policyName: string, environments: readonly Envi
     out.push(`  drift       ${env.drift === null ? style.dim('unknown') : env.drift ? style.red('yes: the cluster runs another image than the config declares') : style.green('none')}`);
     if (env.automation.length === 0) out.push(`  automation  ${style.dim('none found in the config repository')}`);
     env.automation.forEach((a, i) => out.push(`  ${i === 0 ? 'automation' : '          '}  ${a.engine} ${a.name} ${automationState(a, style)} (${a.file})`));
+    if (env.hotfix) out.push(...hotfixLines(env.hotfix, style));
     out.push('');
   }
   return out.join('\n');
@@ -22,4 +24,17 @@ export function renderStatusText(policyName: string, environments: readonly Envi
 function automationState(a: FoundAutomation, style: Style): string {
   if (!a.writesBack) return 'opens pull requests';
   return a.active ? style.yellow('active') : a.engine === 'flux-v1' ? 'locked' : 'suspended';
+}
+
+/** The hotfix changes an environment runs, and where each target lacks them (HF380's finding, shown in place). */
+function hotfixLines(h: HotfixContainment, style: Style): string[] {
+  if (h.unknown) return [`  hotfix      ${style.yellow(`unknown: ${h.unknown}`)}`];
+  if (h.changes.length === 0) return [`  hotfix      ${style.dim(`none: ${h.commit!.slice(0, 7)} is a mainline commit`)}`];
+  const out = [`  hotfix      ${h.changes.length} change${h.changes.length === 1 ? '' : 's'} beyond the mainline at ${h.base!.slice(0, 7)}: ${h.changes.map((c) => `${c.sha.slice(0, 7)} ${c.subject}`).join('; ')}`];
+  const rows = [
+    ...h.targets.map((t) => (t.contained ? style.green(`${t.target} holds it`) : style.red(`${t.target} lacks ${t.commits.filter((c) => !c.heldBy).map((c) => c.sha.slice(0, 7)).join(', ')}`))),
+    ...h.missingTargets.map((name) => style.red(`${name} lacks it (no such branch)`)),
+  ];
+  rows.forEach((row, i) => out.push(`  ${i === 0 ? 'contained ' : '          '}  ${row}`));
+  return out;
 }

@@ -17,6 +17,7 @@ import { hotfixRuleFindings } from './hotfix-checks.js';
 import { pushAction, pushTarget, remotePreconditions, type PushTarget } from '../push-target.js';
 import { newRefNameProblem } from '../new-ref-name.js';
 import { planAuthor } from '../plan-author.js';
+import { shellWord } from '../shell-word.js';
 
 /**
  * (Policy, State, Request) → Plan for a hotfix from the deployed artifact (seed 000): a
@@ -135,7 +136,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     preconditions.push({ kind: 'ref', repo: state.app.repoName, ref: `refs/heads/${m.branch}`, sha: m.head });
     if (m.conflicts.length > 0) {
       warnings.push(diagnostic('HF335', `merging ${hotfixBranch} back into ${m.branch} conflicts in ${m.conflicts.join(', ')}; apply leaves that merge to you`));
-      actions.push({ id: `merge-${m.branch}`, kind: 'manual', repo: state.app.repoName, title: `merge ${hotfixBranch} into ${m.branch} and resolve ${m.conflicts.join(', ')}`, commands: [`git checkout ${m.branch}`, `git merge --no-ff ${hotfixBranch}`, '# resolve the conflicts, then: git commit && git push'] });
+      actions.push(manualMergeBack(state.app.repoName, m.branch, hotfixBranch, m.conflicts, appPush, { base: base.sha, head }));
       continue;
     }
     const message = `Merge branch '${hotfixBranch}' into ${m.branch}\n`;
@@ -171,4 +172,26 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     ],
   });
   return { plan, diagnostics: warnings };
+}
+
+/**
+ * A merge-back git predicts to conflict, for a person: commands that are valid shell when
+ * pasted, every name quoted, that stop where the merge stops so the conflicts can be
+ * resolved; the same commands from `git commit` on finish it. Where the plan pushes they
+ * work in any clone, from the remote's branches. The hotfix (base..head) is named so that
+ * apply can see when the branch holds it.
+ */
+function manualMergeBack(repo: string, into: string, hotfixBranch: string, conflicts: readonly string[], push: PushTarget | undefined, hotfix: { base: string; head: string }): Action {
+  const remote = push ? shellWord(push.remote) : undefined;
+  const commands = push
+    ? [`git fetch ${remote}`, `git switch ${shellWord(into)}`, `git merge --ff-only ${shellWord(`${push.remote}/${into}`)}`, `git merge --no-ff --no-commit ${shellWord(`${push.remote}/${hotfixBranch}`)}`, 'git commit --no-edit', `git push ${remote} ${shellWord(`refs/heads/${into}`)}`]
+    : [`git switch ${shellWord(into)}`, `git merge --no-ff --no-commit ${shellWord(hotfixBranch)}`, 'git commit --no-edit'];
+  return {
+    id: `merge-${into}`,
+    kind: 'manual',
+    repo,
+    title: `merge ${hotfixBranch} into ${into} (the merge stops at conflicts in ${conflicts.join(', ')}: resolve them, git add them, and run the commands again from git commit)`,
+    commands,
+    mergeBack: { into, ...hotfix },
+  };
 }

@@ -1,7 +1,7 @@
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { findImage } from '../../patch/find-image.js';
-import { formatImageRef, parseImageRef } from '../../patch/image-ref.js';
+import { formatImageRef } from '../../patch/image-ref.js';
 import type { Environment, Policy } from '../../policy/types.js';
 import { readClusterFor, type ClusterSource } from '../cluster/read-cluster.js';
 import { CatFileBatch } from '../git/cat-file.js';
@@ -11,7 +11,8 @@ import { readPushRemote } from '../git/push-remote.js';
 import { changedFiles, commitInfo, commitMessage, isAncestor, listBranches, listRemotes, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
 import type { ClusterState, CommitInfo, FileAtRevision, PushRemote } from '../types.js';
 import { findBaseline, type BaselineState } from './find-baseline.js';
-import { revisionAnswers, type RevisionAnswer } from './revision-answers.js';
+import { imageRevisionAnswers, type LabelReader } from './image-revision.js';
+import type { RevisionAnswer } from './revision-answers.js';
 
 export interface PickState {
   readonly input: string;
@@ -58,7 +59,7 @@ export interface HotfixStateRequest {
   readonly deployedImage?: string;
   readonly cluster: ClusterSource;
   /** Reads the image's config labels; throws when the registry cannot be asked. */
-  readonly readLabels?: (image: string) => Promise<Readonly<Record<string, string>> | undefined>;
+  readonly readLabels?: LabelReader;
   /** The deployed commit the answers decide, or undefined (the planner says why). */
   readonly decide: (answers: readonly RevisionAnswer[]) => string | undefined;
 }
@@ -85,8 +86,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
       : { image: formatImageRef(findImage(config.text, env.config.locator, app.image).current), source: 'config' as const };
 
   const [tags, branches, appRemotes, configRemotes, appRemote, configRemote] = await Promise.all([listTags(appPath), listBranches(appPath), listRemotes(appPath), listRemotes(configPath), readPushRemote(appPath, policy), readPushRemote(configPath, policy)]);
-  const labels = await readLabels(request, deployed.image);
-  const revision = await revisionAnswers({ app, image: deployed.image, labels, tags, resolve: (name) => resolveCommit(appPath, name) });
+  const revision = await imageRevisionAnswers(policy, appPath, deployed.image, request.readLabels, tags);
   const baseSha = request.decide(revision);
   const base = baseSha ? await commitInfo(appPath, baseSha) : undefined;
 
@@ -157,16 +157,4 @@ async function baselineFor(repos: HotfixStateRequest['repos'], target: Environme
     throw new HotfixError([diagnostic('HF202', `${base.name} takes a baseline for ${target.name}, so their configs must be branches of one repository (${base.config.repo} ≠ ${target.config.repo})`)]);
   const repo = await boundRepo(repos, base.config.repo);
   return findBaseline(repo, target, base, image, await listBranches(repo));
-}
-
-/** Labels, or why they could not be read: a registry that cannot be asked is a finding, not a failure. */
-async function readLabels(request: HotfixStateRequest, image: string): Promise<Readonly<Record<string, string>> | { unavailable: string }> {
-  if (!request.policy.spec.app.revisionFrom.includes('label')) return { unavailable: 'not asked (revisionFrom does not list label)' };
-  if (!request.readLabels) return { unavailable: 'the registry was not asked (--no-registry)' };
-  try {
-    const labels = await request.readLabels(image);
-    return labels ?? { unavailable: `${parseImageRef(image).name}:${parseImageRef(image).tag ?? ''} is not in the registry` };
-  } catch (error) {
-    return { unavailable: error instanceof HotfixError ? error.diagnostics.map((d) => d.message).join('; ') : String(error) };
-  }
 }

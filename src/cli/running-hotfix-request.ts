@@ -1,0 +1,26 @@
+import { resolve } from 'node:path';
+import type { Policy } from '../policy/types.js';
+import type { RunningHotfixRequest } from '../state/hotfix/running-hotfix.js';
+
+/**
+ * How status and check release read the commit behind an image: the plan's way (the
+ * policy's revisionFrom, the registry's labels unless --no-registry, the same decision).
+ */
+export async function runningHotfixRequest(policy: Policy, repos: Readonly<Record<string, string>>, options: { readonly noRegistry: boolean; readonly dockerConfig?: string | undefined; readonly cwd: string }): Promise<RunningHotfixRequest> {
+  const [{ boundRepo }, { decideRevision }, { readImage }, { parseImageRef }] = await Promise.all([
+    import('../state/git/bound-repo.js'),
+    import('../plan/hotfix/decide-revision.js'),
+    import('../state/registry/read-image.js'),
+    import('../patch/image-ref.js'),
+  ]);
+  const registry = options.dockerConfig !== undefined ? { dockerConfig: resolve(options.cwd, options.dockerConfig) } : {};
+  return {
+    policy,
+    appPath: await boundRepo(repos, policy.spec.app.repo),
+    readLabels: options.noRegistry ? undefined : async (image) => (await readImage(parseImageRef(image), registry))?.labels,
+    decide: (answers) => {
+      const decision = decideRevision(answers);
+      return 'commit' in decision ? decision.commit : undefined;
+    },
+  };
+}
