@@ -5,6 +5,7 @@ import { buildAppScenario, type AppScenario } from '../fixtures/app-scenario.js'
 import { commitCommand, runFastImport } from '../fixtures/fast-import.js';
 import { git } from '../fixtures/git.js';
 import { buildGitopsScenario, type GitopsScenario } from '../fixtures/gitops-scenario.js';
+import { buildRealShapedHistory, type RealShapedHistory } from '../fixtures/real-shaped-history.js';
 
 /** Generated repositories live here between runs (built with git fast-import once). */
 export const CACHE = join(dirname(fileURLToPath(import.meta.url)), '.cache');
@@ -64,6 +65,19 @@ export function bigFileRepos(): Promise<{ without: GitopsScenario; with: GitopsS
     writeFileSync(file, `${readFileSync(file, 'utf8')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dashboards\n  namespace: flux-system\ndata:\n  dashboards.json: |\n${lines.join('')}`);
     await git(withFile.configRepo, ['commit', '-q', '-am', 'Add the dashboards']);
     return { without, with: withFile };
+  });
+}
+
+/**
+ * A config repository shaped like the large real ones: 50,000 commits, four team files of 24
+ * HelmReleases each (288 `$imagepolicy` markers), 192 ImagePolicies, Flux v1 and Argo CD
+ * objects, Renovate pull requests merged with --no-ff (see fixtures/real-shaped-history.ts).
+ */
+export function realShapedRepo(): Promise<RealShapedHistory> {
+  return cached('real-shaped-50k', async (dir) => {
+    const s = await buildRealShapedHistory(dir);
+    await maintained(s.configRepo);
+    return s;
   });
 }
 

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GitopsScenario } from '../fixtures/gitops-scenario.js';
 import { sideBySide, type Measured, type Step } from './measure.js';
-import { appRepo, bigFileRepos, policies, rollbackRepo } from './repos.js';
+import { appRepo, bigFileRepos, policies, realShapedRepo, rollbackRepo } from './repos.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = privateBuild();
@@ -82,6 +82,24 @@ if (wanted('rollback plan, 50,000 commits')) {
   ];
   const plan: Step = [node, CLI, 'plan', 'rollback', '--policy', gitops.policyFile, '--env', 'production', '--repo', `deploy=${gitops.configRepo}`, '--no-cluster', '--reason', 'bench', '--format', 'json'];
   record('rollback plan, 50,000 commits', ['git log -S + git diff', 'hotfix plan rollback'], sideBySide(byHand, [plan], ROOT, 5), 1.5, { maxMs: 1000 });
+}
+
+// 3b. The same on a history shaped like large real ones (multi-document HelmRelease files of
+// many images, hundreds of markers, automation objects of every engine, merged pull
+// requests), against the floor any Node tool has for that answer: starting Node, and the two
+// git commands that find the deploying commit and show its change. `--to` a tag never
+// deployed, against Node and the pickaxe that searches the whole history for it.
+const REAL = 'rollback plan, real-shaped 50,000 commits';
+const NEVER = 'rollback plan --to a tag never deployed, real-shaped';
+if (wanted(REAL) || wanted(NEVER)) {
+  const s = await realShapedRepo();
+  const [current] = s.deployments;
+  const plan = (...extra: string[]): Step => [node, CLI, 'plan', 'rollback', '--policy', s.policyFile, '--env', 'production', '--repo', `deploy=${s.configRepo}`, '--no-cluster', '--reason', 'bench', '--format', 'json', ...extra];
+  const pickaxe = (text: string): Step => ['git', '-C', s.configRepo, 'log', '-n1', `-S${text}`, '--format=%H', 'main', '--', s.file];
+  const floor: Step[] = [[node, '-e', '0'], pickaxe(current!.tag), ['git', '-C', s.configRepo, 'diff', `${current!.commit}^`, current!.commit, '--', s.file]];
+  if (wanted(REAL)) record(REAL, ['node -e 0 + git log -S + git diff', 'hotfix plan rollback'], sideBySide(floor, [plan()], ROOT, 7), 2);
+  // The plan refuses (HF306), which is its answer: the bench takes its exit 1 as success.
+  if (wanted(NEVER)) record(NEVER, ['node -e 0 + git log -S', 'hotfix plan rollback --to'], sideBySide([[node, '-e', '0'], pickaxe(s.neverDeployed)], [['sh', '-c', '"$@"; test $? -eq 1', 'sh', ...plan('--to', s.neverDeployed)]], ROOT, 5), 2);
 }
 
 // 4. Hotfix plan cost must not grow with history: 100,000 commits against 10,000.

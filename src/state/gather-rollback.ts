@@ -1,13 +1,13 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
-import { declaredImage, findImage } from '../patch/find-image.js';
+import { findImage } from '../patch/find-image.js';
 import type { Environment, Policy } from '../policy/types.js';
 import { readClusterFor, type ClusterSource } from './cluster/read-cluster.js';
 import { CatFileBatch } from './git/cat-file.js';
 import { boundRepo } from './git/bound-repo.js';
 import { changedFiles, listBranches, listRemotes, readFileAt, resolveCommit } from './git/read.js';
 import { walkDeployments } from './git/walk-deployments.js';
-import { declaredRevision } from './declared-revision.js';
+import { revisionReader } from './revision-reader.js';
 import { readPushRemote } from './git/push-remote.js';
 import { fluxObjectsAt } from './git/scan-flux.js';
 import type { AutomationScan, Deployment, FileAtRevision, FluxObject, RollbackState } from './types.js';
@@ -28,6 +28,8 @@ export interface RollbackStateRequest {
   readonly counts?: (deployment: Deployment, currentImage: string) => boolean;
   /** Stop early once a deployment satisfies this (the `--to` target was found). */
   readonly stopAt?: (deployment: Deployment) => boolean;
+  /** What the `--to` target must have written into the file (see walkDeployments). */
+  readonly writtenAs?: string;
   readonly cluster: ClusterSource;
 }
 
@@ -44,8 +46,9 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
   try {
     const config = await readFileAt(repoPath, head, env.config.file, blobs);
     const image = policy.spec.app.image;
-    const valueIn = (text: string | undefined) => declaredImage(text, env.config.locator, image);
-    const currentImage = valueIn(config.text);
+    const revisions = revisionReader((sha) => blobs.read(`${sha}:${env.config.file}`), env.config.locator, image);
+    const declared = revisions.of(config.text);
+    const currentImage = declared.kind === 'image' ? declared.image : undefined;
     if (currentImage === undefined) findImage(config.text, env.config.locator, image); // throws the precise HF207/HF209
 
     // Independent of the history walk, so read alongside it: the Flux objects at head (git
@@ -64,7 +67,8 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
       depth: request.depth,
       ...(request.counts ? { counts: request.counts } : {}),
       ...(request.stopAt ? { stopAt: request.stopAt } : {}),
-      revisionAt: async (sha, newer) => declaredRevision(await blobs.read(`${sha}:${env.config.file}`), env.config.locator, image, newer),
+      ...(request.writtenAs ? { writtenAs: request.writtenAs } : {}),
+      revisionAt: revisions.at,
     });
     const deploying = walk.deployments[0]!.commit;
     const [changed, parentText, commitText] = await Promise.all([

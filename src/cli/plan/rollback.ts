@@ -29,7 +29,7 @@ export class PlanRollbackCommand extends PlanCommand {
   reason = Option.String('--reason', { description: 'Why; required when the policy says so' });
 
   protected async run(): Promise<number> {
-    const [{ loadPolicy }, { gatherRollbackState }, { planRollback }, { deploymentMatches, isRollbackCandidate }, { VERSION }] = await Promise.all([
+    const [{ loadPolicy }, { gatherRollbackState }, { planRollback }, { deploymentMatches, isRollbackCandidate, writtenFor }, { VERSION }] = await Promise.all([
       import('../../policy/load-policy.js'),
       import('../../state/gather-rollback.js'),
       import('../../plan/rollback/plan-rollback.js'),
@@ -54,6 +54,7 @@ export class PlanRollbackCommand extends PlanCommand {
       depth: to === undefined ? 1 : MAX_DEPLOYMENTS_READ,
       counts: isRollbackCandidate,
       ...(to !== undefined ? { stopAt: (d: Parameters<typeof deploymentMatches>[0]) => deploymentMatches(d, to) } : {}),
+      ...(to !== undefined && writtenFor(to) ? { writtenAs: writtenFor(to)! } : {}),
       cluster,
     });
     const outcome = planRollback(

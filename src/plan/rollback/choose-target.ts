@@ -9,6 +9,17 @@ export function deploymentMatches(deployment: Deployment, to: string): boolean {
 }
 
 /**
+ * What a deployment `--to` names must have written into the config file: its tag, or the
+ * digest of an image named by digest; undefined where `to` may be a commit id.
+ */
+export function writtenFor(to: string): string | undefined {
+  if (/^[0-9a-f]{7,40}$/.test(to)) return undefined;
+  if (!/[:@/]/.test(to)) return to;
+  const ref = parseImageRef(to);
+  return ref.tag ?? ref.digest;
+}
+
+/**
  * Whether "the previous deployment" may be this one: not one a rollback removed (going back
  * to it would re-deploy the image that rollback took away), and not one that deployed what
  * runs now (a rollback to it changes nothing).

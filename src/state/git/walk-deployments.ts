@@ -6,7 +6,8 @@ import type { ImageField } from '../../patch/image-field.js';
 import { parseImageRef } from '../../patch/image-ref.js';
 import type { DeclaredRevision } from '../declared-revision.js';
 import type { Deployment, HistoryWalkEnd } from '../types.js';
-import { commonGitDir, firstParentHistory, mergedHistory, type CommitWithBody } from './read.js';
+import { everWritten, fileBeginning } from './ever-written.js';
+import { commonGitDir, firstParentHistory, isShallow, mergedHistory, type CommitWithBody } from './read.js';
 import { namesCommit, rolledBackCommits } from './rolled-back-commits.js';
 
 export interface DeploymentWalk {
@@ -21,6 +22,11 @@ export interface DeploymentWalk {
   readonly counts?: (deployment: Deployment, currentImage: string) => boolean;
   /** Stop early once a deployment satisfies this. */
   readonly stopAt?: (deployment: Deployment) => boolean;
+  /**
+   * What a deployment `stopAt` accepts must have written into the file (the `--to` tag):
+   * when no revision ever held it, the walk stops at the current deployment.
+   */
+  readonly writtenAs?: string;
   /** What the file declares at a commit; `newer`: the fields of the later revision, read by path where the locator finds nothing. */
   readonly revisionAt: (sha: string, newer?: readonly ImageField[]) => Promise<DeclaredRevision>;
 }
@@ -42,6 +48,15 @@ export interface WalkResult {
  * HF235, naming the fix.
  */
 export async function walkDeployments(walk: DeploymentWalk): Promise<WalkResult> {
+  if (walk.writtenAs !== undefined && !(await isShallow(walk.repo))) {
+    const [written, first] = await Promise.all([everWritten(walk.repo, walk.head, walk.file, walk.writtenAs), fileBeginning(walk.repo, walk.head, walk.file)]);
+    if (!written) {
+      // Nothing older can match: what is deployed now is all the plan needs, and the search
+      // covered the whole history, as git's pickaxe read every commit of it.
+      const { deployments, end } = await walkDeployments({ ...walk, depth: 0, writtenAs: undefined });
+      return { deployments, complete: true, end: { kind: 'first-commit', ...(first !== undefined && { commit: first }), skipped: end.skipped } };
+    }
+  }
   const deployments: Deployment[] = [];
   const skipped: HistoryWalkEnd['skipped'][number][] = [];
   /** Commit ids later deployments rolled back, and which deployment did. */
