@@ -13,7 +13,7 @@ test('rollback plan: Ctrl-C at every checkpoint, exit 130 and no lock left, reru
   console.log(`rollback: ${count} interrupt points`);
 });
 
-test('rollback plan: kill -9 at every checkpoint, rerun, same refs as an uninterrupted apply', async () => {
+test('rollback plan: kill -9 at every checkpoint of a fresh copy, rerun, same refs as an uninterrupted apply', async () => {
   const s = await gitopsScenario();
   const { plan } = planRollback(s, ['--reason', 'crash test']);
   const planFile = join(s.root, 'plan.json');
