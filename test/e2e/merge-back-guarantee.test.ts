@@ -23,7 +23,7 @@ test.after(async () => {
 
 /** The person who does the merge-back by hand. */
 const PERSON = { ...isolatedGitEnv(), GIT_AUTHOR_NAME: 'Pat Person', GIT_AUTHOR_EMAIL: 'pat@example.com', GIT_COMMITTER_NAME: 'Pat Person', GIT_COMMITTER_EMAIL: 'pat@example.com' };
-const git = (repo: string, ...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: PERSON }).trim();
+const git = (repo: string, ...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: PERSON, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 /** A shell line run the way a person pastes it. */
 const sh = (cwd: string, line: string) => spawnSync('sh', ['-c', line], { cwd, encoding: 'utf8', env: PERSON });
 

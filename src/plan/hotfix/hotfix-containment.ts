@@ -30,7 +30,8 @@ export function mergeBackBranches(policy: Policy): string[] {
 export function hotfixContainment(running: RunningHotfix): HotfixContainment {
   const { image, commit } = running.running;
   if (!commit || !running.facts) {
-    return { image, unknown: unknownCommit(running.running), changes: [], targets: [], missingTargets: running.missing, contained: false };
+    const unknown = running.unrelated ? `${image} was built from ${commit!.slice(0, 7)}, which shares no history with the mainline` : unknownCommit(running.running);
+    return { image, unknown, changes: [], targets: [], missingTargets: running.missing, contained: false };
   }
   const targets = containmentOf(running.facts);
   const changes = running.facts.changes.commits.map((c) => ({ sha: c.sha, subject: c.subject }));

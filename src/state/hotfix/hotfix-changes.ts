@@ -29,6 +29,8 @@ export interface TargetContents {
   readonly ancestors: readonly string[];
   /** Patch-ids of the target's own commits since its merge base with the hotfix head. */
   readonly patchIds: readonly string[];
+  /** What those commits say they were cherry-picked from (`git cherry-pick -x`), conflicts resolved or not. */
+  readonly pickedFrom: readonly string[];
 }
 
 // Diff settings fixed so that a patch-id never depends on the user's config. No context
@@ -77,8 +79,12 @@ async function readTargetContents(repo: string, name: string, target: string, ch
   const ancestors: string[] = [];
   for (const sha of candidates) if (await isAncestor(repo, sha, target).catch(() => false)) ancestors.push(sha);
   const fork = await mergeBase(repo, target, changes.head);
-  const ids = fork === target ? new Map<string, string>() : await patchIds(repo, fork ? [target, '--not', fork] : [target]);
-  return { name, sha: target, ancestors, patchIds: [...new Set(ids.values())] };
+  if (fork === target) return { name, sha: target, ancestors, patchIds: [], pickedFrom: [] };
+  const own = fork ? [target, '--not', fork] : [target];
+  const ids = await patchIds(repo, own);
+  const { stdout } = await git(repo, ['log', '--no-merges', '--format=%B', ...own, '--']);
+  const pickedFrom = [...stdout.matchAll(/\(cherry picked from commit ([0-9a-f]{40})\)/g)].map((m) => m[1]!);
+  return { name, sha: target, ancestors, patchIds: [...new Set(ids.values())], pickedFrom: [...new Set(pickedFrom)] };
 }
 
 /** Commit → patch-id of each non-merge commit of the range; commits that change nothing have none. */

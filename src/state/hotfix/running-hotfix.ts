@@ -17,6 +17,8 @@ export interface RunningHotfix {
   readonly facts?: ContainmentFacts;
   /** Targets named that the app repository does not have. */
   readonly missing: readonly string[];
+  /** The running commit shares no history with the mainline: not a hotfix of it, nothing to compare. */
+  readonly unrelated?: true;
 }
 
 export interface RunningHotfixRequest {
@@ -50,6 +52,7 @@ export async function gatherRunningHotfix(request: RunningHotfixRequest, running
     if (sha) found.push({ name, sha });
     else missing.push(name);
   }
-  const base = (await hotfixBase(appPath, running.commit, `refs/heads/${policy.spec.app.mainline}`)) ?? running.commit;
+  const base = await hotfixBase(appPath, running.commit, `refs/heads/${policy.spec.app.mainline}`);
+  if (base === undefined) return { running, missing, unrelated: true };
   return { running, facts: await readContainment(appPath, base, running.commit, found), missing };
 }
