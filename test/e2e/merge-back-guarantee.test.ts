@@ -181,7 +181,7 @@ test('status shows the hotfix production runs as not contained in release/1.5 (e
   assert.equal(doc.diagnostics.map((d) => d.code), ['HF380']);
 });
 
-test('a squash of the hotfix branch into release/1.5 counts: apply completes, by squash', async () => {
+test('a squash of the hotfix branch into release/1.5 counts: apply completes, by squash; check release of mainline builds from before and after the fixes', async () => {
   const a = await appliedHotfix(3);
   assert.is(a.first.code, 4, a.first.stderr);
   const clone = personClone(a.s);
@@ -192,6 +192,20 @@ test('a squash of the hotfix branch into release/1.5 counts: apply completes, by
   const complete = await a.apply();
   assert.is(complete.code, 0, complete.stderr);
   assert.match(complete.stdout, /done: release\/1\.5 holds every change of the hotfix \([0-9a-f]{7} by squash, [0-9a-f]{7} by squash\)/);
+
+  // Mainline builds, tagged the way CI tags them: one from before the fixes landed on main would take them away.
+  const cluster = clusterRunsHotfix(a);
+  const build = async (commit: string) => {
+    const tag = `main-${commit.slice(0, 7)}`;
+    await pushImage(registry.host, { name: 'team/shop-api', tag, labels: { [REVISION]: commit } });
+    return runCliAsync(checkArgs(a, cluster, `${a.s.image}:${tag}`), { cwd: a.s.root });
+  };
+  const old = await build(a.s.releaseFork);
+  assert.is(old.code, 2, old.stderr);
+  assert.match(old.stderr, /lacks 2 hotfix changes that production runs.*\[HF380\]/);
+  const current = await build(a.s.mainHead);
+  assert.is(current.code, 0, current.stderr);
+  assert.match(current.stdout, /contains every hotfix production runs/);
 });
 
 test.run();
