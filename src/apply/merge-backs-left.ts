@@ -9,6 +9,8 @@ export interface MergeBackLeft {
   readonly repo: string;
   readonly into: string;
   readonly id: string;
+  /** The plan's commands for the person, valid shell as printed. */
+  readonly commands: readonly string[];
   /** Undefined when the branch does not exist. */
   readonly containment?: Containment;
 }
@@ -28,7 +30,7 @@ export async function mergeBacksLeft(plan: Plan, repos: Facts['repos']): Promise
     // Where the plan pushes, the branch the team shares is the remote's: the person may merge in any clone.
     const sha = push?.kind === 'push' ? await remoteBranch(path, push.url, into) : await resolveCommit(path, `refs/heads/${into}`);
     const containment = sha ? containmentOf(await readContainment(path, base, head, [{ name: into, sha }]))[0] : undefined;
-    out.push({ repo: action.repo, into, id: action.id, ...(containment ? { containment } : {}) });
+    out.push({ repo: action.repo, into, id: action.id, commands: action.commands, ...(containment ? { containment } : {}) });
   }
   return out;
 }

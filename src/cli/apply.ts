@@ -100,6 +100,8 @@ export class ApplyCommand extends HotfixCommand {
     for (const m of left) if (m.containment?.contained) this.context.stdout.write(`done: ${m.into} holds every change of the hotfix (${describeHolding(m.containment)})\n`);
     const pending = left.filter((m) => !m.containment?.contained);
     if (pending.length > 0) {
+      // Every run shows the commands again: a rerun skips the actions, and so their next: lines.
+      for (const m of pending) this.context.stdout.write(`left to you: merge the hotfix into ${m.into}:\n    ${m.commands.join(' && ')}\n`);
       this.context.stdout.write(`\nApply incomplete: ${pending.map((m) => m.into).join(', ')} ${pending.length === 1 ? 'does' : 'do'} not hold the hotfix yet (${plan.id})\n`);
       throw new HotfixError(pending.map((m) => diagnostic('HF430', pendingMessage(m))), EXIT.mergeBackLeft);
     }
@@ -133,5 +135,5 @@ function pendingMessage(m: MergeBackLeft): string {
   const again = 'then run hotfix apply again on the same plan to confirm';
   if (!m.containment) return `merge-back into ${m.into} is left to you and ${m.into} does not exist in ${m.repo}; create it from the mainline and merge the hotfix into it, ${again}`;
   const missing = m.containment.commits.filter((k) => k.heldBy === undefined);
-  return `merge-back into ${m.into} is left to you and ${m.into} (${m.containment.sha.slice(0, 7)}) does not hold ${missing.map((k) => `${k.sha.slice(0, 7)} "${k.subject}"`).join(', ')} yet: run the commands under next: (or merge, cherry-pick or squash it your way), ${again}`;
+  return `merge-back into ${m.into} is left to you and ${m.into} (${m.containment.sha.slice(0, 7)}) does not hold ${missing.map((k) => `${k.sha.slice(0, 7)} "${k.subject}"`).join(', ')} yet: run the commands printed under left to you (or merge, cherry-pick or squash it your way), ${again}`;
 }

@@ -81,6 +81,8 @@ test('a merge-back left to a person: apply exits 4 with HF430, not complete; the
   assert.match(again.stderr, /\[HF430\]/);
 
   const commands = printedCommands(first.stdout, RELEASE_BRANCH);
+  // A rerun, which skips the finished actions and their next: lines, prints the same commands.
+  assert.ok(again.stdout.includes(`left to you: merge the hotfix into ${RELEASE_BRANCH}:\n    ${commands}\n`), again.stdout);
   assert.ok(commands.includes(`'origin/${hotfixBranch}'`), commands);
   const clone = personClone(s);
   const remoteBefore = git(s.appRemote, 'rev-parse', `refs/heads/${RELEASE_BRANCH}`);
