@@ -1,10 +1,13 @@
 import { constants } from 'node:os';
+import { endRunningGit } from '../state/git/running-git.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * Turns the first SIGINT or SIGTERM into an aborted signal instead of a kill, so apply stops
- * at its next checkpoint, releases its locks and keeps its journal. `reason` makes the error
+ * at its next checkpoint, releases its locks and keeps its journal. Every git running is
+ * ended at once (a slow one would hold apply before that checkpoint): apply is safe to
+ * stop at any point, as it is after kill -9. `reason` makes the error
  * apply then throws, from the signal and its conventional exit code (128 + number). A
  * second signal kills at once, as the listeners are gone by then (like kill -9: a rerun
  * needs --break-lock).
@@ -16,6 +19,7 @@ export function stopOnSignals(reason: (signal: NodeJS.Signals, exitCode: number)
   };
   const stop = (name: NodeJS.Signals) => {
     dispose();
+    endRunningGit();
     controller.abort(reason(name, 128 + constants.signals[name]));
   };
   for (const name of SIGNALS) process.on(name, stop);

@@ -5,6 +5,7 @@ import { diagnosticLine } from '../render/diagnostics-text.js';
 import { styleFor, styleMark } from '../render/style.js';
 import { VERSION } from '../version.js';
 import type { HotfixContext } from './context.js';
+import { endGitOnSignals } from './end-git-on-signals.js';
 import { EXIT, firstLine } from './report-failure.js';
 import { TerminalOutput } from './terminal-output.js';
 
@@ -166,6 +167,7 @@ function joinDashValue(argv: readonly string[], error: unknown): string[] | unde
  * fails the command, so `hotfix plan --format json > plan.json` never exits 0 with half a plan.
  */
 export async function runCli(argv: readonly string[]): Promise<number> {
+  endGitOnSignals();
   const stdout = new TerminalOutput(process.stdout);
   const stderr = new TerminalOutput(process.stderr);
   const code = await main(argv, { ...Cli.defaultContext, stdout, stderr, cwd: process.cwd(), env: process.env });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { BatchOutput, type BatchAnswer, type ContentSink } from './batch-output.js';
 import { gitArgs, gitEnv } from './run-git.js';
+import { trackGit } from './running-git.js';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { startFailure } from '../start-failure.js';
@@ -36,6 +37,9 @@ export class CatFileBatch {
     };
     const child = spawn('git', gitArgs(['cat-file', '--batch']), { cwd: this.repo, env: gitEnv() });
     this.child = child;
+    // Ended by a signal, it exits; the reads still waiting then fail below.
+    const untrack = trackGit(() => child.kill());
+    child.on('exit', untrack);
     this.output = new BatchOutput((answer) => this.waiting.shift()?.resolve(answer), {
       sinkFor: () => this.waiting[0]?.sink,
       endsEarly: (left) => (this.startOver = left > START_OVER_BYTES),
@@ -45,7 +49,10 @@ export class CatFileBatch {
       if (this.startOver) this.restart();
     });
     // A process ended by restart says nothing more about the reads.
-    child.on('error', (error) => child === this.child && fail(startFailure(error, 'git', { cwd: this.repo })));
+    child.on('error', (error) => {
+      untrack();
+      if (child === this.child) fail(startFailure(error, 'git', { cwd: this.repo }));
+    });
     // Writing to a git that has gone fails with EPIPE; its exit below says what happened.
     child.stdin?.on('error', () => undefined);
     child.on('exit', (code, signal) => {

@@ -9,6 +9,7 @@ import { HotfixError } from '../../diagnostics/errors.js';
 import { startFailure } from '../start-failure.js';
 import type { CommitInfo, FileAtRevision, TreeEntry } from '../types.js';
 import { git, gitArgs, gitEnv } from './run-git.js';
+import { trackGit } from './running-git.js';
 
 /** Small named read-only git queries. Every ref and path reaching here was validated by the caller. */
 
@@ -182,6 +183,12 @@ async function* streamRecords(repo: string, args: readonly string[], separator: 
   child.on('error', (error) => (notStarted ??= error));
   if (!child.stdout) throw startFailure((await once(child, 'error'))[0], 'git', { cwd: repo });
   const stdout = child.stdout;
+  // Ended by a signal, its output stops early too: that must not read as the whole history.
+  let interrupted = false;
+  const untrack = trackGit(() => {
+    interrupted = true;
+    child.kill();
+  });
   try {
     if (separator === '\n') {
       for await (const line of createInterface({ input: stdout })) if (line) yield line;
@@ -196,7 +203,9 @@ async function* streamRecords(repo: string, args: readonly string[], separator: 
       if (pending.replace(/^\n/, '')) yield pending.replace(/^\n/, '');
     }
     if (notStarted !== undefined) throw startFailure(notStarted, 'git', { cwd: repo });
+    if (interrupted) throw new HotfixError([diagnostic('HF204', `git log was stopped in ${repo}: it was interrupted`)]);
   } finally {
+    untrack();
     child.kill();
   }
 }

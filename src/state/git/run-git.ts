@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { startFailure } from '../start-failure.js';
+import { trackGit } from './running-git.js';
 
 /**
  * The only variables of the caller's environment git sees: what finding programs, the
@@ -130,6 +131,7 @@ export function git(repo: string, args: readonly string[], options: GitOptions =
     const timeout = networkTimeoutMs();
     const timer = network ? setTimeout(() => stop(`it did not finish within ${timeout / 1000} s (HOTFIX_GIT_NETWORK_TIMEOUT_MS); the remote may be hung or unreachable`, 'HF218'), timeout) : undefined;
     const abort = () => stop('it was interrupted');
+    const untrack = trackGit(abort);
     if (options.signal?.aborted) abort();
     options.signal?.addEventListener('abort', abort, { once: true });
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -147,6 +149,7 @@ export function git(repo: string, args: readonly string[], options: GitOptions =
       if (done) return;
       done = true;
       if (timer) clearTimeout(timer);
+      untrack();
       options.signal?.removeEventListener('abort', abort);
       if (notStarted !== undefined) return reject(notStarted);
       if (stopped !== undefined) return reject(new HotfixError([diagnostic(stopped.code, `git ${subcommand} was stopped in ${repo}: ${stopped.why}`)]));
