@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildAppScenario, type AppScenario } from '../../fixtures/app-scenario.js';
 import type { Plan } from '../../src/plan/types.js';
-import { pushImage } from '../helpers/push-image.js';
+import { pushImage, REVISION } from '../helpers/push-image.js';
 import { runCliAsync, type CliResult } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { startTestRegistry, type RegistryAuth, type TestRegistry } from '../helpers/test-registry.js';
@@ -14,7 +14,6 @@ import { startTestRegistry, type RegistryAuth, type TestRegistry } from '../help
 // command runs against real registries with basic and token auth, in every output format,
 // succeeding and failing, and everything it printed or wrote is searched for the password,
 // the base64 `user:pass` of the docker config, and every token the token server issued.
-const REVISION = 'org.opencontainers.image.revision';
 const CHECKS = ['--check', 'unit', '--check', 'smoke'];
 
 /** Everything a command left: what it printed, and every file under `root` (git objects uncompressed). */

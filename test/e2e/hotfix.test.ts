@@ -5,20 +5,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildAppScenario, type AppScenario, type AppScenarioOptions } from '../../fixtures/app-scenario.js';
 import type { Plan } from '../../src/plan/types.js';
-import { pushImage } from '../helpers/push-image.js';
+import { pushImage, REVISION } from '../helpers/push-image.js';
 import { runCliAsync, startCli, type CliResult } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+import { registryForFile, startTestRegistry } from '../helpers/test-registry.js';
 
-const REVISION = 'org.opencontainers.image.revision';
-let registry: TestRegistry;
-
-test.before(async () => {
-  registry = await startTestRegistry();
-});
-test.after(async () => {
-  await registry.stop();
-});
+const registry = registryForFile(test);
 
 const git = (repo: string, ...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } }).trim();
 

@@ -6,20 +6,12 @@ import * as assert from 'uvu/assert';
 import { isolatedGitEnv } from '../../fixtures/git.js';
 import { buildReleaseBranchScenario, RELEASE_BRANCH, type ReleaseBranchScenario } from '../../fixtures/release-branch-scenario.js';
 import type { Plan } from '../../src/plan/types.js';
-import { pushImage } from '../helpers/push-image.js';
+import { pushImage, REVISION } from '../helpers/push-image.js';
 import { runCliAsync, type CliResult } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+import { registryForFile } from '../helpers/test-registry.js';
 
-const REVISION = 'org.opencontainers.image.revision';
-let registry: TestRegistry;
-
-test.before(async () => {
-  registry = await startTestRegistry();
-});
-test.after(async () => {
-  await registry.stop();
-});
+const registry = registryForFile(test);
 
 /** The person who does the merge-back by hand. */
 const PERSON = { ...isolatedGitEnv(), GIT_AUTHOR_NAME: 'Pat Person', GIT_AUTHOR_EMAIL: 'pat@example.com', GIT_COMMITTER_NAME: 'Pat Person', GIT_COMMITTER_EMAIL: 'pat@example.com' };

@@ -8,19 +8,12 @@ import * as assert from 'uvu/assert';
 import { git } from '../../fixtures/git.js';
 import { buildAppScenario, type AppScenario, type AppScenarioOptions } from '../../fixtures/app-scenario.js';
 import type { Plan } from '../../src/plan/types.js';
-import { pushImage } from '../helpers/push-image.js';
+import { pushImage, REVISION } from '../helpers/push-image.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+import { registryForFile } from '../helpers/test-registry.js';
 
-const REVISION = 'org.opencontainers.image.revision';
-let registry: TestRegistry;
-test.before(async () => {
-  registry = await startTestRegistry();
-});
-test.after(async () => {
-  await registry.stop();
-});
+const registry = registryForFile(test);
 
 const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 

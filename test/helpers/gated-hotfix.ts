@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { buildAppScenario, type AppScenario } from '../../fixtures/app-scenario.js';
 import type { Plan } from '../../src/plan/types.js';
-import { pushImage } from './push-image.js';
+import { pushImage, REVISION } from './push-image.js';
 import { runCliAsync } from './run-cli.js';
 import { tempDir } from './temp-dir.js';
 
-const REVISION = 'org.opencontainers.image.revision';
 
 export interface GatedHotfix {
   readonly s: AppScenario;

@@ -5,6 +5,9 @@ import { answerChallenge, type AuthContext } from '../../src/state/registry/regi
 import { chooseChallenge, parseChallenges } from '../../src/state/registry/www-authenticate.js';
 import { HANG_GUARD_MS } from './hang-guard.js';
 
+/** The OCI label CI sets to the commit an image was built from. */
+export const REVISION = 'org.opencontainers.image.revision';
+
 export interface PushOptions {
   /** Repository on the registry, e.g. `team/app`. */
   readonly name: string;

@@ -214,3 +214,29 @@ function signJwt(claims: object, signer: { key: string; x5c: string }): string {
   const body = `${encode({ typ: 'JWT', alg: 'RS256', x5c: [signer.x5c] })}.${encode(claims)}`;
   return `${body}.${sign('sha256', Buffer.from(body), signer.key).toString('base64url')}`;
 }
+
+/** The hooks of a test file (uvu's `test`) that a registry for the whole file needs. */
+interface FileHooks {
+  before(hook: () => Promise<void>): void;
+  after(hook: () => Promise<void>): void;
+}
+
+/**
+ * One registry for every test of a file: started before the first test and stopped after
+ * the last. Its `host` can be read once the tests run.
+ */
+export function registryForFile(hooks: FileHooks): { readonly host: string } {
+  let registry: TestRegistry | undefined;
+  hooks.before(async () => {
+    registry = await startTestRegistry();
+  });
+  hooks.after(async () => {
+    await registry?.stop();
+  });
+  return {
+    get host() {
+      if (!registry) throw new Error('the registry is read before the tests started it');
+      return registry.host;
+    },
+  };
+}
