@@ -12,8 +12,36 @@ export interface YamlSource {
   readonly lineOf: (offset: number) => number;
 }
 
+/**
+ * The last texts parsed, by content. A plan reads the same revision of a config file from
+ * several places (the gather, the history walk, the plan's image change, the automation
+ * guard, the patch); a cold parse of a 28 KB file costs hundreds of milliseconds, so each
+ * distinct text is parsed once. Sound because no caller changes the documents (edits
+ * splice the text and parse the result). Bounded in bytes, so a long walk of a large file
+ * keeps few trees alive.
+ */
+const recent = new Map<string, YamlSource>();
+const RECENT_BYTES = 2 * 1024 * 1024;
+let recentBytes = 0;
+
 /** Parses every document; a file with YAML errors cannot be edited safely, so it is refused (HF211). */
 export function parseYamlSource(text: string): YamlSource {
+  const known = recent.get(text);
+  if (known) return known;
+  const source = parseFresh(text);
+  if (text.length <= RECENT_BYTES) {
+    recent.set(text, source);
+    recentBytes += text.length;
+    for (const [old] of recent) {
+      if (recentBytes <= RECENT_BYTES) break;
+      recent.delete(old);
+      recentBytes -= old.length;
+    }
+  }
+  return source;
+}
+
+function parseFresh(text: string): YamlSource {
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, logLevel: 'error' });
   // An input with no documents gives an EmptyStream, not an array.
