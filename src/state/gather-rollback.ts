@@ -1,6 +1,7 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
-import { findImage } from '../patch/find-image.js';
+import { findImage, type ImageField } from '../patch/find-image.js';
+import { markerOnLine } from '../patch/find-flux-markers.js';
 import type { Environment, Policy } from '../policy/types.js';
 import { readClusterFor, type ClusterSource } from './cluster/read-cluster.js';
 import { CatFileBatch } from './git/cat-file.js';
@@ -9,7 +10,8 @@ import { changedFiles, listBranches, listRemotes, readFileAt, resolveCommit } fr
 import { walkDeployments } from './git/walk-deployments.js';
 import { revisionReader } from './revision-reader.js';
 import { readPushRemote } from './git/push-remote.js';
-import { fluxObjectsAt } from './git/scan-flux.js';
+import { fluxObjectsAt, imagePoliciesNamed } from './git/scan-flux.js';
+import { automationLines } from './git/automation-lines.js';
 import type { AutomationScan, Deployment, FileAtRevision, FluxObject, RollbackState } from './types.js';
 import { scanAutomation } from './git/scan-automation.js';
 import { posix } from 'node:path';
@@ -53,7 +55,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
 
     // Independent of the history walk, so read alongside it: the Flux objects at head (git
     // grep, then each file through the same batch process), the refs, and the cluster.
-    const flux = automationAt(repoPath, head, blobs, env, policy.spec.app.image);
+    const flux = automationAt(repoPath, head, blobs, env, policy.spec.app.image, declared.kind === 'image' ? policiesMarking(config.text, declared.fields) : []);
     const refs = Promise.all([listBranches(repoPath), listRemotes(repoPath), readClusterFor(env.cluster, request.cluster), readPushRemote(repoPath, policy)]);
     // Awaited below; a walk that fails first must not leave their failures unhandled.
     flux.catch(() => undefined);
@@ -108,10 +110,15 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
  * in the config file refers to (pinned), and the annotated objects that name this image
  * (locked, restricted). Any other file is read only as far as its automation objects.
  */
-async function automationAt(repo: string, head: string, blobs: CatFileBatch, env: Environment, image: string): Promise<{ objects: FluxObject[]; files: Record<string, FileAtRevision>; automation: AutomationScan }> {
-  const [objects, automation] = await Promise.all([fluxObjectsAt(repo, head, blobs), scanAutomation(repo, head, blobs)]);
+async function automationAt(repo: string, head: string, blobs: CatFileBatch, env: Environment, image: string, markedOnImage: readonly string[]): Promise<{ objects: FluxObject[]; files: Record<string, FileAtRevision>; automation: AutomationScan }> {
+  const lines = automationLines(repo, head);
+  const automation = await scanAutomation(repo, head, blobs, lines);
   const named = env.automation?.flux?.imagePolicy;
   const marked = new Set(automation.markers.filter((m) => m.file === env.config.file).map((m) => m.policy.split(':')[1]));
+  // Of the hundreds of ImagePolicies a monorepo holds, a rollback may pin only the one the
+  // policy names or a marker on the image's lines names (flux-v2.ts): only those are parsed.
+  const wanted = [...markedOnImage, ...(named ? [named.slice(named.lastIndexOf('/') + 1)] : [])];
+  const objects = await fluxObjectsAt(repo, head, blobs, (await lines).kinds, imagePoliciesNamed(wanted));
   const imageName = parseImageRef(image).name;
   // An overlay's patch of such an object (its tag filter, say) names no image but is edited too.
   const naming = new Set(automation.annotated.filter((o) => JSON.stringify([o.annotations, o.containers]).includes(imageName)).map((o) => `${o.kind}/${o.name}`));
@@ -131,4 +138,9 @@ async function automationAt(repo: string, head: string, blobs: CatFileBatch, env
   const pins = (env.automation?.onRollback ?? env.automation?.flux?.onRollback) === 'pin';
   const rendered = pins ? await renderImagePolicies(repo, head, pinnable, automation.kustomizations) : [];
   return { objects, files, automation: rendered.length > 0 ? { ...automation, rendered } : automation };
+}
+
+/** The names of the ImagePolicies that markers on the image's lines refer to (`ns:name[:field]`). */
+function policiesMarking(text: string, fields: readonly ImageField[]): string[] {
+  return fields.flatMap((f) => markerOnLine(text, f.line)?.split(':')[1] ?? []);
 }

@@ -8,6 +8,7 @@ import { readFileAt, resolveCommit } from './git/read.js';
 import { fluxObjectsAt } from './git/scan-flux.js';
 import type { AutomationScan, ClusterState, FluxObject } from './types.js';
 import { scanAutomation } from './git/scan-automation.js';
+import { automationLines } from './git/automation-lines.js';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 
@@ -33,7 +34,8 @@ export async function gatherEnvironmentFacts(env: Environment, image: string, re
   try {
     const config = await readFileAt(repo, head, env.config.file, blobs);
     const declared = formatImageRef(findImage(config.text, env.config.locator, image).current);
-    const [flux, automation] = await Promise.all([fluxObjectsAt(repo, head, blobs), scanAutomation(repo, head, blobs)]);
+    const lines = automationLines(repo, head);
+    const [flux, automation] = await Promise.all([lines.then(({ kinds }) => fluxObjectsAt(repo, head, blobs, kinds)), scanAutomation(repo, head, blobs, lines)]);
     const running = await readClusterOrReason(env, cluster);
     return { environment: env.name, head, declared, flux, automation, configText: config.text, ...running };
   } finally {

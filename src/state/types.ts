@@ -184,6 +184,7 @@ export interface RollbackState {
     readonly commitText: string;
   };
   readonly cluster?: ClusterState;
+  /** The ImageUpdateAutomations at head, and the ImagePolicies a rollback may pin (named by the policy or a marker in the config file). */
   readonly flux: readonly FluxObject[];
   /** Files holding automation objects the plan may patch (Flux, annotated workloads, Argo CD Applications), at head. */
   readonly fluxFiles: Readonly<Record<string, FileAtRevision>>;

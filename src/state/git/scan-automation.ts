@@ -2,19 +2,10 @@ import { posix } from 'node:path';
 import type { AnnotatedObject, AutomationScan, KustomizationFile, KustomizePatch } from '../types.js';
 import type { CatFileBatch } from './cat-file.js';
 import { git } from './run-git.js';
-import { candidateValues, filesMatching, grepYaml, textThroughLastMatch, yamlValues } from './scan-flux.js';
+import { automationLines, type AutomationLines } from './automation-lines.js';
+import { candidateValues, textThroughLastMatch, yamlValues } from './scan-flux.js';
 
-/** A `$imagepolicy` marker, as Flux's setters find it in a line comment. */
-const MARKER_LINE = `"\\$imagepolicy"[[:space:]]*:[[:space:]]*"[^"]*"`;
-
-/**
- * A line that sets image automation in an object's annotations, or gives the kind of Argo
- * CD Image Updater's own resource: Flux v1 (`automated`, `locked`, tag filters, under
- * `fluxcd.io/` or the older `flux.weave.works/`; an overlay's patch may set only one of
- * them), Argo CD Image Updater (`…/image-list`), `kind: ImageUpdater`.
- */
-const ANNOTATION_LINE = `((fluxcd\\.io|flux\\.weave\\.works)/(automated|locked|tag\\.)|filter\\.fluxcd\\.io/|argocd-image-updater\\.argoproj\\.io/image-list|kind["']?[[:space:]]*:[[:space:]]*["']?ImageUpdater["']?[[:space:]]*$)`;
-/** The same lines, for picking the documents of a file to parse (flux-documents.ts). */
+/** The lines ANNOTATION_LINE finds (automation-lines.ts), for picking the documents of a file to parse (flux-documents.ts). */
 const ANNOTATION_DOCUMENT = /(fluxcd\.io|flux\.weave\.works)\/(automated|locked|tag\.)|filter\.fluxcd\.io\/|argocd-image-updater\.argoproj\.io\/image-list|kind["']?[ \t]*:[ \t]*["']?ImageUpdater["']?[ \t\r]*$/m;
 
 const KUSTOMIZATION = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
@@ -37,12 +28,12 @@ const BOT_FILES = new Set([
 
 /**
  * What the config repository at `rev` says about the engines that may write it: `$imagepolicy`
- * markers (git grep), objects whose annotations turn automation on (each file read only
- * through its last such document), every kustomization, and the files of Argo CD Image
- * Updater's write-back and of pull-request bots (by name).
+ * markers (git grep, or `lines` already found), objects whose annotations turn automation
+ * on (each file read only through its last such document), every kustomization, and the
+ * files of Argo CD Image Updater's write-back and of pull-request bots (by name).
  */
-export async function scanAutomation(repo: string, rev: string, blobs: CatFileBatch): Promise<AutomationScan> {
-  const [markerMatches, annotatedFiles, paths] = await Promise.all([grepYaml(repo, rev, MARKER_LINE), filesMatching(repo, rev, ANNOTATION_LINE), treePaths(repo, rev)]);
+export async function scanAutomation(repo: string, rev: string, blobs: CatFileBatch, lines?: Promise<AutomationLines>): Promise<AutomationScan> {
+  const [{ markers: markerMatches, annotated: annotatedFiles }, paths] = await Promise.all([lines ?? automationLines(repo, rev), treePaths(repo, rev)]);
   const markers = markerMatches.map(({ path, line, match }) => ({ file: path, line, policy: /"([^"]*)"$/.exec(match)?.[1] ?? '' }));
   const annotated: AnnotatedObject[] = [];
   for (const file of annotatedFiles) {

@@ -15,7 +15,7 @@ const KINDS = new Set(['ImageUpdateAutomation', 'ImagePolicy', 'ImageRepository'
  * with quotes (`"kind": "ImagePolicy"`, as JSON-style YAML writes it) and the `!!str` tag.
  * flux-documents.ts looks for the same lines in JavaScript.
  */
-const KIND_LINE = `kind["']?[[:space:]]*:[[:space:]]*(!!str[[:space:]]+)?["']?Image(UpdateAutomation|Policy|Repository)`;
+export const KIND_LINE = `kind["']?[[:space:]]*:[[:space:]]*(!!str[[:space:]]+)?["']?Image(UpdateAutomation|Policy|Repository)`;
 
 export interface FluxFile {
   readonly path: string;
@@ -29,12 +29,12 @@ export interface GrepMatch {
   readonly match: string;
 }
 
-/** The matches of a POSIX ERE in the YAML files at `rev` (always a resolved commit id). */
-export async function grepYaml(repo: string, rev: string, pattern: string): Promise<GrepMatch[]> {
+/** The matches of POSIX EREs in the YAML files at `rev` (always a resolved commit id). */
+export async function grepYaml(repo: string, rev: string, ...patterns: string[]): Promise<GrepMatch[]> {
   // -o: only the match is printed, which holds no NUL and no newline whatever the line holds;
   // -a: a file git takes for binary still gives line numbers. Fixed against user config:
   // a column would be one more field, and submodules' files are not in this tree.
-  const args = ['grep', '-n', '-o', '-a', '-z', '--no-column', '--no-recurse-submodules', '-E', '-e', pattern, rev, '--', '*.yaml', '*.yml'];
+  const args = ['grep', '-n', '-o', '-a', '-z', '--no-column', '--no-recurse-submodules', '-E', ...patterns.flatMap((p) => ['-e', p]), rev, '--', '*.yaml', '*.yml'];
   const { stdout } = await git(repo, args, { okCodes: [1] });
   const out: GrepMatch[] = [];
   // Each match is `REV:PATH\0LINE\0MATCH\n`; a path may hold a newline, so it ends at the NUL.
@@ -51,24 +51,45 @@ export async function grepYaml(repo: string, rev: string, pattern: string): Prom
 
 /** Files at `rev` with a line matching `pattern`, each with the last such line. */
 export async function filesMatching(repo: string, rev: string, pattern: string): Promise<FluxFile[]> {
+  return lastMatches(await grepYaml(repo, rev, pattern));
+}
+
+/** The files of some matches, each with its last matched line. */
+export function lastMatches(matches: readonly GrepMatch[]): FluxFile[] {
   const last = new Map<string, number>();
-  for (const { path, line } of await grepYaml(repo, rev, pattern)) last.set(path, Math.max(last.get(path) ?? 0, line));
+  for (const { path, line } of matches) last.set(path, Math.max(last.get(path) ?? 0, line));
   return [...last].map(([path, lastMatch]) => ({ path, lastMatch }));
 }
 
 /**
- * The Flux image automation objects at `rev`, each file read only through its last
- * document that may hold one (FluxFilePrefix): a 16 MiB ConfigMap after them is streamed
- * past, never joined, decoded or parsed.
+ * The Flux image automation objects at `rev` (in `files`, those git grep found by a kind
+ * line), each file read only through its last document that may hold one
+ * (FluxFilePrefix): a 16 MiB ConfigMap after them is streamed past, never joined, decoded
+ * or parsed. With `keep`, only the documents it keeps are parsed (see imagePoliciesNamed).
  */
-export async function fluxObjectsAt(repo: string, rev: string, blobs: CatFileBatch): Promise<FluxObject[]> {
+export async function fluxObjectsAt(repo: string, rev: string, blobs: CatFileBatch, files?: readonly FluxFile[], keep?: (document: string) => boolean): Promise<FluxObject[]> {
   const objects: FluxObject[] = [];
-  for (const file of await filesMatching(repo, rev, KIND_LINE)) {
+  for (const file of files ?? (await filesMatching(repo, rev, KIND_LINE))) {
     const text = await textThroughLastMatch(repo, rev, file, blobs);
     if (text === undefined) continue;
-    for (const object of fluxObjectsIn(file.path, text)) objects.push(object); // not push(...): a file may hold more objects than a call takes arguments
+    for (const object of fluxObjectsIn(file.path, text, keep)) objects.push(object); // not push(...): a file may hold more objects than a call takes arguments
   }
   return objects;
+}
+
+/**
+ * Keeps the documents that may hold an ImageUpdateAutomation or an ImagePolicy of one of
+ * `names`, by their text alone. A scalar's value is its source text but where YAML escapes
+ * it (a backslash in double quotes), folds it (a space) or doubles a quote (`''`), and a
+ * scalar of name characters has none of them beside it; an alias repeats an anchor's text
+ * from the same document. So a document whose text holds neither `ImageUpdateAutomation`,
+ * a backslash nor a name standing alone cannot hold such an object, unless a name has a
+ * character that can be written otherwise, which keeps every document.
+ */
+export function imagePoliciesNamed(names: readonly string[]): ((document: string) => boolean) | undefined {
+  if (names.some((n) => !/^[A-Za-z0-9._-]+$/.test(n))) return undefined;
+  const named = names.length === 0 ? undefined : new RegExp(`(?<![A-Za-z0-9._-])(?:${names.map((n) => n.replaceAll('.', '\\.')).join('|')})(?![A-Za-z0-9._-])`);
+  return (document) => document.includes('ImageUpdateAutomation') || document.includes('\\') || (named !== undefined && named.test(document));
 }
 
 /** A file's text through the document holding its last matched line. */
@@ -80,9 +101,9 @@ export async function textThroughLastMatch(repo: string, rev: string, { path, la
 }
 
 /** Pure: the Flux image automation objects in one file's text. */
-export function fluxObjectsIn(file: string, text: string): FluxObject[] {
+export function fluxObjectsIn(file: string, text: string, keep?: (document: string) => boolean): FluxObject[] {
   const out: FluxObject[] = [];
-  for (const [data, document] of candidateValues(text)) {
+  for (const [data, document] of candidateValues(text, undefined, keep)) {
     const value = data as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; spec?: any } | null;
     if (!value || !KINDS.has(value.kind ?? '') || !value.apiVersion?.startsWith('image.toolkit.fluxcd.io/') || !value.metadata?.name) continue;
     const spec = value.spec ?? {};
@@ -126,12 +147,13 @@ function tagSelection(spec: any): TagSelection {
  * The values of the documents that may hold a Flux object, with their indexes: only those
  * documents are parsed, unless the text cannot be split safely without parsing it.
  */
-export function candidateValues(text: string, lines?: RegExp): Array<[value: unknown, document: number]> {
+export function candidateValues(text: string, lines?: RegExp, keep: (document: string) => boolean = () => true): Array<[value: unknown, document: number]> {
   const all = (whole: string) => yamlValues(whole).map((value, document): [unknown, number] => [value, document]);
   const candidates = fluxCandidateDocuments(text, lines);
   if (!candidates) return all(text);
   const out: Array<[unknown, number]> = [];
   for (const { text: piece, document } of candidates) {
+    if (!keep(piece)) continue;
     const values = yamlValues(piece);
     // One document alone is one value; anything else means the split was not what the parser sees.
     if (values.length !== 1) return all(text);
