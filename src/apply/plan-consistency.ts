@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { commitObject, tagObject } from '../plan/git-objects.js';
 import type { Action, Plan } from '../plan/types.js';
 import { refEffect, refKey } from './ref-effects.js';
+import { overrideTrailers, overrideTrailersIn } from '../plan/commit-trailers.js';
 
 /**
  * What a reviewer reads must be what apply does, and a plan file is untrusted: anyone who
@@ -20,9 +21,28 @@ export function planContradictions(plan: Plan): Diagnostic[] {
   }
   for (const action of plan.actions) out.push(...objectProblems(action));
   out.push(...refChainProblems(plan));
+  out.push(...overrideProblems(plan));
   const policy = plan.preconditions.find((p) => p.kind === 'policy');
   if (policy?.kind === 'policy' && policy.file !== plan.policy.file) out.push(`it names the policy ${plan.policy.file} but checks ${policy.file}`);
   return out.map((message) => diagnostic('HF415', `the plan contradicts itself: ${message}; make and review it again`));
+}
+
+/**
+ * A plan that lifts a rule says so first in every render, and each commit it makes carries
+ * the override as a trailer: the two must agree, or a plan could show no override and make
+ * commits claiming one (or the reverse), and the override must be one the request asked for.
+ */
+function overrideProblems(plan: Plan): string[] {
+  const expected = overrideTrailers(plan.overrides);
+  const asked = plan.request.overrides ?? [];
+  const out = (plan.overrides ?? []).filter((o) => !asked.includes(o.code)).map((o) => `it lifts ${o.code}, which its request does not name with --override`);
+  for (const action of plan.actions) {
+    if (action.kind !== 'commit' && action.kind !== 'cherry-pick' && action.kind !== 'merge') continue;
+    const carried = overrideTrailersIn(action.message);
+    if (carried.join('\n') !== expected.join('\n'))
+      out.push(`${action.id}: its message ends with ${carried.length > 0 ? carried.join('; ') : 'no Hotfix-Override trailer'}, but the plan ${expected.length > 0 ? `lifts ${expected.join('; ')}` : 'lifts no rule'}`);
+  }
+  return out;
 }
 
 /** The ids of the objects apply will write, computed from the fields the plan shows. */

@@ -1,12 +1,16 @@
 import type { Policy } from '../policy/types.js';
 import type { ClusterState } from '../state/types.js';
 import { describeHealth } from './rollback/cluster-checks.js';
-import { PLAN_FORMAT_VERSION, type DeployedSummary, type PlanBody, type PlanContext, type Precondition } from './types.js';
+import { PLAN_FORMAT_VERSION, type DeployedSummary, type Override, type PlanBody, type PlanContext, type Precondition } from './types.js';
 
-/** What every plan says about itself: format, tool, time, policy, bindings. Pure. */
-export function planFrame(policy: Policy, context: PlanContext): Pick<PlanBody, 'formatVersion' | 'tool' | 'createdAt' | 'policy' | 'repos'> {
+/**
+ * What every plan says about itself: format, the rules it lifts (first, so the JSON shows
+ * them before anything else), tool, time, policy, bindings. Pure.
+ */
+export function planFrame(policy: Policy, context: PlanContext, overrides: readonly Override[] = []): Pick<PlanBody, 'formatVersion' | 'overrides' | 'tool' | 'createdAt' | 'policy' | 'repos'> {
   return {
     formatVersion: PLAN_FORMAT_VERSION,
+    ...(overrides.length > 0 ? { overrides } : {}),
     tool: { name: 'hotfix', version: context.toolVersion },
     createdAt: context.now,
     policy: { name: policy.metadata.name, file: context.policyFile },

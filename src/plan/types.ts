@@ -4,7 +4,7 @@ import type { Person } from '../state/types.js';
 import type { PolicyRenderSpec, RenderSpec } from './render-spec.js';
 
 /** Major bumps are rejected by apply; minor bumps only add fields, which apply ignores. */
-export const PLAN_FORMAT_VERSION = '1.1';
+export const PLAN_FORMAT_VERSION = '1.2';
 
 export interface RollbackRequest {
   readonly kind: 'rollback';
@@ -12,6 +12,8 @@ export interface RollbackRequest {
   readonly reason?: string;
   readonly to?: string;
   readonly allowDrift: boolean;
+  /** Codes of the policy's overridable rules to lift for this plan (--override), with --reason. */
+  readonly overrides?: readonly string[];
 }
 
 export interface HotfixRequest {
@@ -22,6 +24,7 @@ export interface HotfixRequest {
   readonly version?: string;
   /** The image taken as deployed when given on the command line (--deployed). */
   readonly deployed?: string;
+  readonly overrides?: readonly string[];
 }
 
 export type PlanRequest = RollbackRequest | HotfixRequest;
@@ -143,8 +146,20 @@ export interface BaselineSummary {
   readonly changedSince: readonly { readonly path: string; readonly added: number; readonly removed: number }[];
 }
 
+/** A rule of the policy this plan was allowed to break (break-glass), and what it would have refused. */
+export interface Override {
+  readonly code: string;
+  /** The setting the rule enforces: `rollback.maxAge`. */
+  readonly rule: string;
+  readonly reason: string;
+  /** The messages of the findings the override lifted. */
+  readonly lifted: readonly string[];
+}
+
 export interface PlanBody {
   readonly formatVersion: string;
+  /** Format 1.2: present only when the plan lifts rules; every commit it makes carries a Hotfix-Override trailer for each. */
+  readonly overrides?: readonly Override[];
   readonly tool: { readonly name: 'hotfix'; readonly version: string };
   readonly createdAt: string;
   readonly policy: { readonly name: string; readonly file: string };

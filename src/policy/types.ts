@@ -101,6 +101,8 @@ export interface HotfixSpec {
   readonly bypass?: readonly string[];
   readonly release?: string;
   readonly mergeBack?: readonly string[];
+  /** Codes of this section's rules `--override` may lift (src/policy/overridable-rules.ts). */
+  readonly overridable?: readonly string[];
 }
 
 export interface RollbackSpec {
@@ -108,6 +110,7 @@ export interface RollbackSpec {
   readonly requireReason: boolean;
   readonly maxSteps?: number;
   readonly maxAge?: string;
+  readonly overridable?: readonly string[];
   readonly approvals: number;
   readonly branch: string;
 }

@@ -36,6 +36,7 @@ function askedFor(plan: Plan): string {
     if (r.version !== undefined) words.push('--version', r.version);
     if (r.deployed !== undefined) words.push('--deployed', r.deployed);
   }
+  for (const code of r.overrides ?? []) words.push('--override', code);
   if (r.reason !== undefined) words.push('--reason', JSON.stringify(r.reason));
   return words.join(' ');
 }

@@ -3,6 +3,7 @@ import { findingsMarkdown } from './markdown-findings.js';
 import { actionDetails, planFacts } from './plan-facts.js';
 import { codeBlock, codeSpan, escapedText, htmlText, mermaidText, tableCell } from './markdown-literal.js';
 import { actionDiffs, describeActions, headerRows, planLine, planTitle } from './plan-summary.js';
+import { overrideBanner } from './plan-overrides.js';
 
 /** Diffs longer than this are folded in <details>, so a PR comment stays readable. */
 const FOLD_LINES = 12;
@@ -17,7 +18,7 @@ const ITEM_INDENT = 2;
  * from a file, a commit or a registry renders as markdown or HTML.
  */
 export function renderPlanMarkdown(plan: Plan): string {
-  const out: string[] = [`### hotfix: ${planTitle(plan, codeSpan)}`, '', '| | |', '| --- | --- |'];
+  const out: string[] = [...overrideMarkdown(plan), `### hotfix: ${planTitle(plan, codeSpan)}`, '', '| | |', '| --- | --- |'];
   for (const [label, value] of headerRows(plan)) out.push(`| ${label} | ${tableCell(value)} |`);
   out.push('', ...codeBlock(gitGraph(plan).join('\n'), 'mermaid'), '', '#### Actions', '');
 
@@ -36,6 +37,19 @@ export function renderPlanMarkdown(plan: Plan): string {
   out.push('', '<details><summary>Plan details</summary>', '', ...codeBlock(facts, 'text'), '', '</details>');
   out.push('', `**${planLine(lines)}**`, '', `Plan id: ${escapedText(plan.id)}`, '');
   return out.join('\n');
+}
+
+/** The break-glass banner, first: a GFM caution alert, every string from the plan in a code span. */
+function overrideMarkdown(plan: Plan): string[] {
+  const banner = overrideBanner(plan, codeSpan);
+  if (!banner) return [];
+  const lines = [`**${banner.title}**`];
+  for (const o of banner.overrides) {
+    lines.push(`🚨 **${o.code}** ${codeSpan(o.rule)} lifted, reason: ${codeSpan(o.reason)}`);
+    for (const message of o.lifted) lines.push(`would have refused: ${codeSpan(message)}`);
+  }
+  lines.push(`every commit apply makes carries: ${banner.trailers.map(codeSpan).join(' ')}`);
+  return ['> [!CAUTION]', ...lines.map((l) => `> ${l}  `), ''];
 }
 
 /**

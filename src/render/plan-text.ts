@@ -3,10 +3,11 @@ import { diagnosticLine } from './diagnostics-text.js';
 import { actionDetails, planFacts } from './plan-facts.js';
 import { actionDiffs, describeActions, headerRows, planLine, planTitle, type Marker } from './plan-summary.js';
 import type { Style } from './style.js';
+import { overrideBanner } from './plan-overrides.js';
 
 /** The terminal rendering, in terraform's shape: header, one block per action, warnings, totals. */
 export function renderPlanText(plan: Plan, style: Style): string {
-  const out: string[] = [style.bold(planTitle(plan)), ''];
+  const out: string[] = [...overrideText(plan, style), style.bold(planTitle(plan)), ''];
   const rows = headerRows(plan);
   const width = Math.max(...rows.map(([label]) => label.length));
   for (const [label, value] of rows) out.push(`  ${label.padEnd(width)}  ${value}`);
@@ -35,4 +36,17 @@ export function renderPlanText(plan: Plan, style: Style): string {
   out.push('', 'Plan details:', ...facts.map(([label, value]) => `  ${label.padEnd(factWidth)}  ${value}`));
   out.push('', style.bold(planLine(lines)), `Plan id: ${plan.id}`);
   return out.join('\n') + '\n';
+}
+
+/** The break-glass banner, above the title, in red where there is colour. */
+function overrideText(plan: Plan, style: Style): string[] {
+  const banner = overrideBanner(plan);
+  if (!banner) return [];
+  const out = [style.bold(style.red(`!! ${banner.title} !!`))];
+  for (const o of banner.overrides) {
+    out.push(style.red(`  ${o.code} (${o.rule}) lifted, reason: ${o.reason}`));
+    for (const message of o.lifted) out.push(`    would have refused: ${message.replace(/[\r\n]+/g, ' ')}`);
+  }
+  out.push(`  every commit apply makes carries: ${banner.trailers.join('; ')}`, '');
+  return out;
 }

@@ -79,7 +79,7 @@ test('maxAge counts from the merge that brought the deployment in', () => {
   const chosen = chooseTarget(deployments, { ...RULES, maxAge: '3d' }, undefined, '2026-12-01T00:00:00Z', { complete: true });
   assert.is('index' in chosen && chosen.index, 1);
   const old = chooseTarget([deployments[0]!, { ...deployments[1]!, landed: commit('m', '2026-11-25T10:00:00Z') }], { ...RULES, maxAge: '3d' }, undefined, '2026-12-01T00:00:00Z', { complete: true });
-  assert.match('error' in old ? `${old.error.code} ${old.error.message}` : '', /^HF305 .* was deployed 2026-11-25T10:00:00Z \(merged by mmmmmmm\)/);
+  assert.match('index' in old ? old.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n') : '', /^HF305 .* was deployed 2026-11-25T10:00:00Z \(merged by mmmmmmm\)/);
 });
 
 test.run();

@@ -39,6 +39,7 @@ export class PlanHotfixCommand extends PlanCommand {
     ]);
     checkLine('--reason', this.reason);
     this.picks.forEach(checkPick);
+    const overrides = this.overrideRequest();
     if (this.version !== undefined) checkVersion(this.version);
     const repos = this.repos();
     const loaded = await loadPolicy(this.policyPath, this.context.cwd);
@@ -62,7 +63,7 @@ export class PlanHotfixCommand extends PlanCommand {
     const outcome = planHotfix(
       loaded.policy,
       state,
-      { kind: 'hotfix', environment: env.name, reason: this.reason, picks: this.picks, ...(this.version !== undefined ? { version: this.version } : {}), ...(this.deployed !== undefined ? { deployed: this.deployed } : {}) },
+      { kind: 'hotfix', environment: env.name, reason: this.reason, picks: this.picks, ...(this.version !== undefined ? { version: this.version } : {}), ...(this.deployed !== undefined ? { deployed: this.deployed } : {}), ...overrides },
       { now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), toolVersion: VERSION, policyFile: loaded.file, policyHash: loaded.sha256, repos },
     );
     return this.finish(outcome, repos);

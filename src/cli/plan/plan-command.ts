@@ -13,7 +13,7 @@ import { EXIT } from '../report-failure.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { fsErrorWords } from '../../diagnostics/fs-error-words.js';
 import type { Environment, Policy } from '../../policy/types.js';
-import { isFilePath, quote } from './option-values.js';
+import { checkLine, isFilePath, quote } from './option-values.js';
 import type { ClusterSource } from '../../state/cluster/read-cluster.js';
 
 /** Options every `hotfix plan …` command shares, and what they do with the result. */
@@ -27,6 +27,13 @@ export abstract class PlanCommand extends HotfixCommand {
   format = Option.String('--format', 'text', { description: `Output format: ${PLAN_FORMATS.join(', ')}`, validator: t.isEnum(PLAN_FORMATS) });
   detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when the plan has changes, 0 when it has none' });
   allowDrift = Option.Boolean('--allow-drift', false, { description: 'Plan even when the cluster runs another image than the config declares' });
+  overrides = Option.Array('--override', [], { description: 'Break-glass: lift this rule for this plan only (a code the policy lists under overridable:, e.g. HF305); needs --reason, and the plan and every commit it makes record it (repeatable)' });
+
+  /** The request's `overrides`, given only when --override was: a plan without one has none. */
+  protected overrideRequest(): { overrides?: readonly string[] } {
+    this.overrides.forEach((code) => checkLine('--override', code));
+    return this.overrides.length > 0 ? { overrides: this.overrides } : {};
+  }
 
   /** The policy's environment that --env names. */
   protected chosenEnvironment(policy: Policy): Environment {

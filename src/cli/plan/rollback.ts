@@ -38,6 +38,7 @@ export class PlanRollbackCommand extends PlanCommand {
     ]);
     if (this.reason !== undefined) checkLine('--reason', this.reason);
     if (this.to !== undefined) checkLine('--to', this.to);
+    const overrides = this.overrideRequest();
     const repos = this.repos();
     const cluster = this.clusterSource();
     const loaded = await loadPolicy(this.policyPath, this.context.cwd);
@@ -60,7 +61,7 @@ export class PlanRollbackCommand extends PlanCommand {
     const outcome = planRollback(
       loaded.policy,
       state,
-      { kind: 'rollback', environment: env.name, allowDrift: this.allowDrift, ...(this.reason !== undefined ? { reason: this.reason } : {}), ...(to !== undefined ? { to } : {}) },
+      { kind: 'rollback', environment: env.name, allowDrift: this.allowDrift, ...(this.reason !== undefined ? { reason: this.reason } : {}), ...(to !== undefined ? { to } : {}), ...overrides },
       { now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), toolVersion: VERSION, policyFile: loaded.file, policyHash: loaded.sha256, repos },
     );
     return this.finish(outcome, repos);

@@ -9,6 +9,7 @@ import { buildCommit } from '../build-commit.js';
 import type { Action, BaselineSummary, Precondition } from '../types.js';
 import { pushAction, type PushTarget } from '../push-target.js';
 import { newRefNameProblem } from '../new-ref-name.js';
+import { withTrailers } from '../commit-trailers.js';
 
 export interface BaselinePart {
   readonly actions: readonly Action[];
@@ -23,7 +24,7 @@ export interface BaselinePart {
  * the target's running version went live) with the hotfix image patched in, so the hotfix
  * is tested with the config of its time (seed 002). Pure.
  */
-export function baselineActions(policy: Policy, state: BaselineState, remotes: readonly string[], hotfixTag: string, committer: Person, push: PushTarget | undefined, date: string): BaselinePart | { readonly errors: readonly Diagnostic[] } {
+export function baselineActions(policy: Policy, state: BaselineState, remotes: readonly string[], hotfixTag: string, committer: Person, push: PushTarget | undefined, date: string, trailers: readonly string[]): BaselinePart | { readonly errors: readonly Diagnostic[] } {
   const env = policy.spec.environments.find((e) => e.name === state.environment)!;
   const rules = env.baseline ?? { match: 'image', ifMissing: 'refuse', branch: 'hotfix-config/{env}-{date}-{sha7}' };
   const diagnostics: Diagnostic[] = [];
@@ -48,7 +49,10 @@ export function baselineActions(policy: Policy, state: BaselineState, remotes: r
     parent: at,
     trees: state.file.trees,
     files: [{ path: state.file.path, text: state.file.text, patches: setImageOps(location, { name: location.current.name, tag: hotfixTag }, 'drop') }],
-    message: `Test hotfix ${policy.spec.app.image}:${hotfixTag} with ${state.environment}'s config of its time\n\n${state.environment} as of ${at.slice(0, 7)}${state.baseline ? `, the config ${state.targetImage} ran with before ${when}` : ' (today: no config of its time was found)'}.\n`,
+    message: withTrailers(
+      `Test hotfix ${policy.spec.app.image}:${hotfixTag} with ${state.environment}'s config of its time\n\n${state.environment} as of ${at.slice(0, 7)}${state.baseline ? `, the config ${state.targetImage} ran with before ${when}` : ' (today: no config of its time was found)'}.\n`,
+      trailers,
+    ),
     author: committer,
   });
   const actions: Action[] = [{ id: 'baseline-branch', kind: 'create-branch', repo: env.config.repo, branch, from: at }, commit.action];

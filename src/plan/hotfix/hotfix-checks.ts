@@ -1,8 +1,12 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Environment, HotfixSpec, Policy } from '../../policy/types.js';
 import type { HotfixState } from '../../state/hotfix/gather-hotfix.js';
+import { overridable } from '../overrides.js';
 
-/** The policy's rules for a hotfix that do not depend on how it is built. Pure. */
+/**
+ * The policy's rules for a hotfix that do not depend on how it is built. Its limits
+ * (maxCommits, maxChangedFiles, bypass) come back as overridable errors. Pure.
+ */
 export function hotfixRuleFindings(policy: Policy, rules: HotfixSpec, env: Environment, reason: string, state: HotfixState): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (!(rules.reasons as readonly string[]).includes(reason))
@@ -12,10 +16,10 @@ export function hotfixRuleFindings(policy: Policy, rules: HotfixSpec, env: Envir
   const rank = (e: Environment) => e.order ?? policy.spec.environments.indexOf(e);
   const skipped = policy.spec.environments.filter((e) => e !== env && rank(e) < rank(env) && e.baselineFor === undefined);
   for (const e of skipped)
-    if (!(rules.bypass ?? []).includes(e.name)) out.push(diagnostic('HF339', `a hotfix straight to ${env.name} skips ${e.name}, which hotfix.bypass does not list`));
+    if (!(rules.bypass ?? []).includes(e.name)) out.push(overridable(diagnostic('HF339', `a hotfix straight to ${env.name} skips ${e.name}, which hotfix.bypass does not list`)));
 
   if (state.picks.length === 0) out.push(diagnostic('HF332', 'a hotfix needs at least one --pick'));
-  if (state.picks.length > rules.maxCommits) out.push(diagnostic('HF332', `${state.picks.length} commits picked; hotfix.maxCommits allows ${rules.maxCommits}`));
+  if (state.picks.length > rules.maxCommits) out.push(overridable(diagnostic('HF332', `${state.picks.length} commits picked; hotfix.maxCommits allows ${rules.maxCommits}`)));
   for (const pick of state.picks) {
     if (!pick.commit) out.push(diagnostic('HF202', `${pick.input} is not a commit in ${state.app.repoName}`));
     else if (pick.commit.parents.length !== 1) out.push(diagnostic('HF334', `${pick.commit.sha.slice(0, 7)} is a merge commit; pick the commits it merged instead`));
@@ -23,7 +27,7 @@ export function hotfixRuleFindings(policy: Policy, rules: HotfixSpec, env: Envir
   }
   const files = new Set(state.picks.flatMap((p) => p.files));
   if (rules.maxChangedFiles !== undefined && files.size > rules.maxChangedFiles)
-    out.push(diagnostic('HF333', `the picks change ${files.size} files; hotfix.maxChangedFiles allows ${rules.maxChangedFiles}`));
+    out.push(overridable(diagnostic('HF333', `the picks change ${files.size} files; hotfix.maxChangedFiles allows ${rules.maxChangedFiles}`)));
   for (const step of state.steps) {
     if (step.conflicts.length > 0) out.push(diagnostic('HF334', `${step.pick.slice(0, 7)} does not apply cleanly onto the deployed commit: conflicts in ${step.conflicts.join(', ')}`));
     // A pick already in the deployed commit, picked twice, or made by another pick: it

@@ -18,6 +18,8 @@ import { pushAction, pushTarget, remotePreconditions, type PushTarget } from '..
 import { newRefNameProblem } from '../new-ref-name.js';
 import { planAuthor } from '../plan-author.js';
 import { shellWord } from '../shell-word.js';
+import { liftOverrides } from '../overrides.js';
+import { overrideTrailers, withTrailers } from '../commit-trailers.js';
 
 /**
  * (Policy, State, Request) → Plan for a hotfix from the deployed artifact (seed 000): a
@@ -30,11 +32,13 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const rules = policy.spec.hotfix;
   if (!rules) return { diagnostics: [diagnostic('HF313', `policy ${policy.metadata.name} has no spec.hotfix section, so it allows no hotfix`)] };
 
-  const errors: Diagnostic[] = [...hotfixRuleFindings(policy, rules, env, request.reason, state)];
+  const ruled = liftOverrides(hotfixRuleFindings(policy, rules, env, request.reason, state), 'hotfix', rules.overridable ?? [], { codes: request.overrides ?? [], reason: request.reason });
+  const errors = ruled.findings.filter((d) => d.severity === 'error');
   const decision = decideRevision(state.revision);
   if ('errors' in decision) errors.push(...decision.errors);
-  if (errors.length > 0 || 'errors' in decision || !state.base) return { diagnostics: errors };
-  const warnings: Diagnostic[] = decision.notChecked.map((a) => diagnostic('HF338', `${a.source} not checked: ${a.unavailable}`));
+  if (errors.length > 0 || 'errors' in decision || !state.base) return { diagnostics: [...errors, ...ruled.findings.filter((d) => d.severity !== 'error')] };
+  const warnings: Diagnostic[] = [...ruled.findings, ...decision.notChecked.map((a) => diagnostic('HF338', `${a.source} not checked: ${a.unavailable}`))];
+  const trailers = overrideTrailers(ruled.overrides);
 
   const base = state.base;
   const date = context.now.slice(0, 10).replace(/-/g, '');
@@ -60,7 +64,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   let head = base.sha;
   state.steps.forEach((step, i) => {
     const pick = state.picks[i]!.commit!;
-    const message = `${pick.message.trimEnd()}\n\n(cherry picked from commit ${pick.sha})\n`;
+    const message = withTrailers(`${pick.message.trimEnd()}\n\n(cherry picked from commit ${pick.sha})\n`, trailers);
     const commit = commitObject({ tree: step.tree, parents: [head], author: pick.author, committer, message });
     actions.push({ id: `pick-${i + 1}`, kind: 'cherry-pick', repo: state.app.repoName, branch: hotfixBranch, pick: pick.sha, parent: head, tree: step.tree, commit: commit.id, message, author: pick.author, committer, files: state.picks[i]!.files, diff: step.diff });
     head = commit.id;
@@ -97,7 +101,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   if (hotfixImage === state.deployed.image) return { diagnostics: [diagnostic('HF341', `the hotfix image would be ${hotfixImage}, the image deployed now; give the hotfix its own --version`)] };
 
   // The baseline config branch comes before the gate: the required checks may test it.
-  const baseline = state.baseline ? baselineActions(policy, state.baseline, state.config.remotes, imageTag, committer, configPush, date) : undefined;
+  const baseline = state.baseline ? baselineActions(policy, state.baseline, state.config.remotes, imageTag, committer, configPush, date, trailers) : undefined;
   if (baseline && 'errors' in baseline) return { diagnostics: baseline.errors };
   if (baseline) {
     actions.push(...baseline.actions);
@@ -116,7 +120,10 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     parent: state.config.head,
     trees: state.config.file.trees,
     files: [{ path: state.config.file.path, text: state.config.file.text, patches: setImageOps(location, { name: location.current.name, tag: imageTag }, 'drop') }],
-    message: `Deploy hotfix ${hotfixImage} to ${env.name}\n\nHotfix branch ${hotfixBranch} (${head.slice(0, 7)}) from the deployed commit ${base.sha.slice(0, 7)}, picking ${state.picks.map((p) => p.commit!.sha.slice(0, 7)).join(', ')}.\n${(rules.bypass ?? []).length > 0 ? `Bypasses ${rules.bypass!.join(', ')}.\n` : ''}Reason: ${request.reason}\n`,
+    message: withTrailers(
+      `Deploy hotfix ${hotfixImage} to ${env.name}\n\nHotfix branch ${hotfixBranch} (${head.slice(0, 7)}) from the deployed commit ${base.sha.slice(0, 7)}, picking ${state.picks.map((p) => p.commit!.sha.slice(0, 7)).join(', ')}.\n${(rules.bypass ?? []).length > 0 ? `Bypasses ${rules.bypass!.join(', ')}.\n` : ''}Reason: ${request.reason}\n`,
+      trailers,
+    ),
     author: committer,
     ...renderField(env, hotfixImage),
   });
@@ -139,7 +146,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
       actions.push(manualMergeBack(state.app.repoName, m.branch, hotfixBranch, m.conflicts, appPush, { base: base.sha, head }));
       continue;
     }
-    const message = `Merge branch '${hotfixBranch}' into ${m.branch}\n`;
+    const message = withTrailers(`Merge branch '${hotfixBranch}' into ${m.branch}\n`, trailers);
     const commit = commitObject({ tree: m.tree, parents: [m.head, head], author: committer, committer, message });
     actions.push({ id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into: m.branch, from: hotfixBranch, parents: [m.head, head], base: m.base, tree: m.tree, commit: commit.id, message, author: committer });
     merged.push({ ref: `refs/heads/${m.branch}`, sha: commit.id });
@@ -149,7 +156,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   preconditions.push(...remotePreconditions(actions), ...closingPreconditions(env.name, state.cluster, context));
 
   const plan = sealPlan({
-    ...planFrame(policy, context),
+    ...planFrame(policy, context, ruled.overrides),
     request,
     deployed: {
       environment: env.name,

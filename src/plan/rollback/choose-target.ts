@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { parseImageRef } from '../../patch/image-ref.js';
 import type { RollbackSpec } from '../../policy/types.js';
 import type { Deployment, HistoryWalkEnd } from '../../state/types.js';
+import { overridable } from '../overrides.js';
 
 /** `--to` names a deployment by tag, by whole image reference, or by the config commit that deployed it. */
 export function deploymentMatches(deployment: Deployment, to: string): boolean {
@@ -38,6 +39,7 @@ const UNIT_HOURS = { h: 1, d: 24, w: 24 * 7 } as const;
 /**
  * Which earlier deployment to roll back to: the latest candidate before the current one, or
  * the one `--to` names (a tag, a whole image reference, or the config commit that deployed it).
+ * The policy's limits (maxSteps, maxAge) come back as overridable errors among the diagnostics.
  */
 export function chooseTarget(
   deployments: readonly Deployment[],
@@ -65,13 +67,13 @@ export function chooseTarget(
 
   const steps = deployments.slice(1, index + 1).filter((d, i) => candidate(d) || i === index - 1).length;
   if (rules.maxSteps !== undefined && steps > rules.maxSteps)
-    return { error: diagnostic('HF304', `${target.image} is ${steps} deployments back; rollback.maxSteps allows ${rules.maxSteps}`) };
+    diagnostics.push(overridable(diagnostic('HF304', `${target.image} is ${steps} deployments back; rollback.maxSteps allows ${rules.maxSteps}`)));
 
   if (rules.maxAge !== undefined) {
     const hours = Number(rules.maxAge.slice(0, -1)) * UNIT_HOURS[rules.maxAge.slice(-1) as keyof typeof UNIT_HOURS];
     const at = deployedAt(target);
     if (Date.parse(now) - Date.parse(at) > hours * 3600_000)
-      return { error: diagnostic('HF305', `${target.image} was deployed ${at}${target.landed ? ` (merged by ${target.landed.sha.slice(0, 7)})` : ''}, longer ago than rollback.maxAge ${rules.maxAge}`) };
+      diagnostics.push(overridable(diagnostic('HF305', `${target.image} was deployed ${at}${target.landed ? ` (merged by ${target.landed.sha.slice(0, 7)})` : ''}, longer ago than rollback.maxAge ${rules.maxAge}`)));
   }
   return { index, diagnostics };
 }

@@ -16,6 +16,8 @@ import { renderField, type PolicyRenderSpec } from '../render-spec.js';
 import { pushAction, pushTarget, remotePreconditions } from '../push-target.js';
 import { newRefNameProblem } from '../new-ref-name.js';
 import { planAuthor } from '../plan-author.js';
+import { liftOverrides } from '../overrides.js';
+import { overrideTrailers, withTrailers } from '../commit-trailers.js';
 
 /** (Policy, State, Request) → Plan for a GitOps rollback. Pure: no I/O. */
 export function planRollback(policy: Policy, state: RollbackState, request: RollbackRequest, context: PlanContext): PlanOutcome {
@@ -36,7 +38,10 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
 
   const chosen = chooseTarget(state.deployments, rules, request.to, context.now, { complete: state.historyComplete, ...(state.historyEnd && { end: state.historyEnd }) });
   if ('error' in chosen) return refuse(chosen.error, ...skippedRevisions(state));
-  diagnostics.push(...skippedRevisions(state), ...chosen.diagnostics);
+  const decided = liftOverrides(chosen.diagnostics, 'rollback', rules.overridable ?? [], { codes: request.overrides ?? [], ...(request.reason !== undefined ? { reason: request.reason } : {}) });
+  if (decided.findings.some((d) => d.severity === 'error')) return refuse(...decided.findings, ...skippedRevisions(state));
+  diagnostics.push(...skippedRevisions(state), ...decided.findings);
+  const trailers = overrideTrailers(decided.overrides);
   const target = state.deployments[chosen.index]!;
 
   const change = rollbackImageChange(env, image, state, target, chosen.index, rules.method);
@@ -55,10 +60,12 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   if ('code' in author) return refuse(author);
   const reason = request.reason?.trim();
   const deploying = current.commit;
-  const message =
+  const message = withTrailers(
     change.method === 'revert'
       ? `Revert "${withoutSkipCi(deploying.subject)}"\n\nThis reverts commit ${deploying.sha}.\n${change.diagnostics.some((d) => d.code === 'HF309') ? `Only the ${image} change is reverted.\n` : ''}${reason ? `\nReason: ${reason}\n` : ''}`
-      : `Roll back ${image} to ${targetTag ?? change.target} in ${env.name}\n\n${current.image} was deployed by ${deploying.sha}.\n${reason ? `\nReason: ${reason}\n` : ''}`;
+      : `Roll back ${image} to ${targetTag ?? change.target} in ${env.name}\n\n${current.image} was deployed by ${deploying.sha}.\n${reason ? `\nReason: ${reason}\n` : ''}`,
+    trailers,
+  );
 
   const actions: Action[] = [{ id: 'create-branch', kind: 'create-branch', repo: state.repoName, branch, from: state.head }];
   const first = buildCommit({
@@ -89,7 +96,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   for (const [i, patch] of guard.patches.entries()) {
     const file = state.fluxFiles[patch.file];
     if (!file) continue;
-    const next = buildCommit({ id: guard.patches.length > 1 ? `${patch.purpose}-${i + 1}` : patch.purpose, repo: state.repoName, branch, purpose: patch.purpose, parent: tip, trees: { ...file.trees, ...trees }, files: [{ path: file.path, text: texts[file.path] ?? file.text, patches: patch.patches }], message: patch.message, author });
+    const next = buildCommit({ id: guard.patches.length > 1 ? `${patch.purpose}-${i + 1}` : patch.purpose, repo: state.repoName, branch, purpose: patch.purpose, parent: tip, trees: { ...file.trees, ...trees }, files: [{ path: file.path, text: texts[file.path] ?? file.text, patches: patch.patches }], message: withTrailers(patch.message, trailers), author });
     actions.push(next.action);
     trees = next.trees;
     texts = { ...texts, ...next.texts };
@@ -106,7 +113,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   preconditions.push(...remotePreconditions(actions), ...closingPreconditions(env.name, state.cluster, context));
 
   const plan = sealPlan({
-    ...planFrame(policy, context),
+    ...planFrame(policy, context, decided.overrides),
     request: { ...request, ...(reason ? { reason } : {}) },
     deployed: {
       environment: env.name,

@@ -4,7 +4,8 @@ import { environmentRules } from './environments.js';
 import { gitAuthorRules } from './git-author.js';
 import { mergeBackRules } from './merge-back.js';
 import { nameRules } from './names.js';
+import { overridableRules } from './overridable.js';
 import { revisionSourceRules } from './revision-sources.js';
 import type { Rule } from './rule.js';
 
-export const RULES: readonly Rule[] = [environmentRules, nameRules, revisionSourceRules, configLocationRules, automationRules, mergeBackRules, gitAuthorRules];
+export const RULES: readonly Rule[] = [environmentRules, nameRules, revisionSourceRules, configLocationRules, automationRules, mergeBackRules, gitAuthorRules, overridableRules];
