@@ -11,6 +11,8 @@ import { planCommentProblems } from '../helpers/gfm-comment-checks.js';
 import { renderGfm } from '../helpers/render-gfm.js';
 import { applyPlan, gitOut, planRollback, refs, scenario, type GitopsScenario } from '../helpers/rollback-scenario.js';
 import { hasStackTrace, runCli } from '../helpers/run-cli.js';
+import { buildAppScenario } from '../../fixtures/app-scenario.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const REASON = 'checkout returns 500 since 09:12; the last good image is older than 30 days (INC-4211)';
 const TRAILER = `Hotfix-Override: HF305 (${REASON})`;
@@ -128,6 +130,33 @@ test('a plan whose banner and trailers disagree is refused by show and apply (HF
     assert.is(r.code, 1, args[0]);
     assert.match(r.stderr, /revert: its message ends with Hotfix-Override: HF305 .*, but the plan lifts no rule; make and review it again {2}\[HF415\]/);
   }
+});
+
+test('a hotfix past maxCommits: --override HF332 lifts it, and the picks, deploy and merge-back commits all carry the trailer', async () => {
+  const s = await buildAppScenario(tempDir(), 'registry.invalid:5000');
+  const file = join(s.root, 'one-commit.yaml');
+  const text = readFileSync(s.policyFile, 'utf8');
+  assert.match(text, /\n {4}maxCommits: 3\n/);
+  writeFileSync(file, text.replace(/\n {4}maxCommits: 3\n/, '\n    maxCommits: 1\n    overridable: [HF332]\n'));
+  const out = join(s.root, 'hotfix-plan.json');
+  const run = (extra: string[]) =>
+    runCli(['plan', 'hotfix', '--policy', file, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--no-registry', '--reason', 'payment', ...s.fixes.flatMap((f) => ['--pick', f.commit]), '--out', out, ...extra], { cwd: s.root });
+  const refused = run([]);
+  assert.is(refused.code, 1, refused.stdout);
+  assert.match(refused.stderr, /2 commits picked; hotfix.maxCommits allows 1; this policy lets --override HF332 --reason "…" lift it in an incident {2}\[HF332\]/);
+
+  const r = run(['--override', 'HF332']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout.split('\n')[1]!, /^ {2}HF332 \(hotfix.maxCommits\) lifted, reason: payment$/);
+  const plan = JSON.parse(readFileSync(out, 'utf8')) as Plan;
+  const committing = plan.actions.filter((a) => a.kind === 'commit' || a.kind === 'cherry-pick' || a.kind === 'merge') as Array<{ kind: string; message: string; commit: string }>;
+  assert.equal([...new Set(committing.map((a) => a.kind))].sort(), ['cherry-pick', 'commit', 'merge']);
+  for (const action of committing) assert.ok(action.message.endsWith('\nHotfix-Override: HF332 (payment)\n'), action.message);
+  // Apply writes the picks before it waits at the gate: git reads the trailer on each.
+  const applied = runCli(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, out], { cwd: s.root });
+  assert.is(applied.code, 3, applied.stderr);
+  for (const pick of committing.filter((a) => a.kind === 'cherry-pick'))
+    assert.is(gitOut(s.appRepo, ['log', '-1', '--format=%(trailers:key=Hotfix-Override,valueonly)', pick.commit]).trim(), 'HF332 (payment)');
 });
 
 test.run();

@@ -7,7 +7,9 @@ import { diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { overrideTrailers, overrideTrailersIn, withTrailers } from '../../src/plan/commit-trailers.js';
 import { liftOverrides, overridable } from '../../src/plan/overrides.js';
 import { chooseTarget } from '../../src/plan/rollback/choose-target.js';
+import { parseDocuments } from '../../src/policy/parse-documents.js';
 import type { RollbackSpec } from '../../src/policy/types.js';
+import { validatePolicy } from '../../src/policy/validate-policy.js';
 import type { CommitInfo, Deployment } from '../../src/state/types.js';
 
 const tooOld = overridable(diagnostic('HF305', 'r/app:1.0 was deployed 2026-10-01T00:00:00Z, longer ago than rollback.maxAge 30d'));
@@ -96,6 +98,32 @@ test('the trailer joins a trailer block or starts its own, and git reads it as a
   }
   assert.equal(withTrailers(cases[0]!, []), cases[0]);
   assert.equal(overrideTrailersIn('Hotfix-Override: HF305 (subject only)\n'), []);
+});
+
+const POLICY = (rollback: string, hotfix: string) => `apiVersion: hotfix.dev/v1alpha1
+kind: HotfixPolicy
+metadata: { name: svc }
+spec:
+  app: { repo: app, image: registry.example.com/team/svc }
+  environments:
+    - { name: production, config: { repo: deploy, branch: prd, file: k.yaml, locator: { kustomizeImage: registry.example.com/team/svc } } }
+  rollback: { maxAge: 30d, ${rollback} }
+  hotfix: { reasons: [security], ${hotfix} }
+`;
+function lint(text: string) {
+  const doc = parseDocuments('p.yaml', text).documents[0]!;
+  return validatePolicy(doc.value, doc.locate, 'p.yaml').diagnostics.map((d) => `${d.range?.start.line}:${d.range?.start.col} ${d.code} ${d.message}`);
+}
+
+test('lint: overridable lists only overridable rules of its own section; unknown codes get "did you mean"; an unset limit lifts nothing', () => {
+  assert.equal(lint(POLICY('overridable: [HF305]', 'overridable: [HF332, HF339]')), []);
+  assert.equal(lint(POLICY('overridable: [HF3O5, HF339, HF306, HF304]', 'overridable: [HF333]')), [
+    '8:42 HF145 "HF3O5" is no hotfix code (did you mean HF305?); rollback.overridable may list HF304 (rollback.maxSteps), HF305 (rollback.maxAge)',
+    '8:49 HF145 HF339 is a hotfix rule (hotfix.bypass); list it under spec.hotfix.overridable',
+    '8:56 HF145 HF306 (target never deployed) is not a rule an override can lift; rollback.overridable may list HF304 (rollback.maxSteps), HF305 (rollback.maxAge)',
+    '8:63 HF133 rollback.overridable lists HF304, but rollback.maxSteps is not set, so that rule never refuses a plan and overriding it lifts nothing',
+    '9:48 HF133 hotfix.overridable lists HF333, but hotfix.maxChangedFiles is not set, so that rule never refuses a plan and overriding it lifts nothing',
+  ]);
 });
 
 test.run();
