@@ -9,7 +9,7 @@ import { git } from '../state/git/run-git.js';
 import { resolveCommit } from '../state/git/read.js';
 import { VERSION } from '../version.js';
 import { refEffect, refKey } from './ref-effects.js';
-import { pushUrls } from '../state/git/push-remote.js';
+import { pushUrls, rewrittenTo } from '../state/git/push-remote.js';
 
 export interface Facts {
   /** Where each repository is on this machine: the plan's bindings, or --repo overrides. */
@@ -95,8 +95,12 @@ async function check(plan: Plan, p: Exclude<Precondition, { kind: 'ref' }>, fact
       return now === p.sha256 ? undefined : `the policy ${p.file} changed since the plan was made`;
     }
     case 'remote': {
-      const urls = await pushUrls(repoPath(facts.repos, p.repo), p.remote);
-      if (urls.length === 1 && urls[0] === p.url) return undefined;
+      const repo = repoPath(facts.repos, p.repo);
+      const urls = await pushUrls(repo, p.remote);
+      if (urls.length === 1 && urls[0] === p.url) {
+        const again = await rewrittenTo(repo, p.url);
+        return again.length === 0 ? undefined : `${p.repo}: a url.<base>.insteadOf or pushInsteadOf rule now rewrites ${p.url} to ${again.join(', ')}; the plan pushes to ${p.url}`;
+      }
       return urls.length === 0 ? `${p.repo}: remote ${p.remote} is not configured any more; the plan pushes to ${p.url}` : `${p.repo}: remote ${p.remote} now pushes to ${urls.join(', ')}, not ${p.url} as the plan shows`;
     }
     case 'tool':

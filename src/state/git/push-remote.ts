@@ -1,3 +1,5 @@
+import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { HotfixError } from '../../diagnostics/errors.js';
 import type { Policy } from '../../policy/types.js';
 import type { PushRemote } from '../types.js';
 import { git } from './run-git.js';
@@ -12,8 +14,31 @@ export async function pushUrls(repo: string, remote: string): Promise<string[]> 
   return result.code === 0 ? result.stdout.split('\n').filter(Boolean) : [];
 }
 
+/** A remote defined only on the command line, to ask git what it makes of a URL. */
+const PROBE = 'hotfix-url-check';
+
+/**
+ * Where git sends a push and an ls-remote given `url` itself, when that is elsewhere:
+ * git rewrites a URL on the command line with url.<base>.pushInsteadOf and insteadOf as it
+ * rewrites a remote's, once. A plan records where `git push REMOTE` goes and apply pushes
+ * to that URL, so no rule may rewrite it again (a rule that chains on the first, or one
+ * added since the plan). Asked of git through a remote defined with `-c`: `git remote -v`
+ * lists its URL and push URL as git resolves them (`remote get-url` knows only remotes
+ * of config files).
+ */
+export async function rewrittenTo(repo: string, url: string): Promise<string[]> {
+  const { stdout } = await git(repo, ['remote', '-v'], { config: [`remote.${PROBE}.url=${url}`] });
+  const resolved = stdout.split('\n').filter((line) => line.startsWith(`${PROBE}\t`)).map((line) => line.slice(PROBE.length + 1).replace(/ \((fetch|push)\)$/, ''));
+  return [...new Set(resolved)].filter((to) => to !== url);
+}
+
 /** The remote the policy pushes to, as facts for the planner; undefined when it does not push. */
 export async function readPushRemote(repo: string, policy: Policy): Promise<PushRemote | undefined> {
   if (!policy.spec.git?.push) return undefined;
-  return { name: policy.spec.git.remote, urls: await pushUrls(repo, policy.spec.git.remote) };
+  const { remote } = policy.spec.git;
+  const urls = await pushUrls(repo, remote);
+  const again = urls.length === 1 ? await rewrittenTo(repo, urls[0]!) : [];
+  if (again.length > 0)
+    throw new HotfixError([diagnostic('HF226', `${repo}: remote ${remote} pushes to ${urls[0]}, which the url.<base>.insteadOf or pushInsteadOf rules of git's config rewrite again to ${again.join(', ')} when it is pushed to; hotfix pushes exactly to the URL it shows`)]);
+  return { name: remote, urls };
 }
