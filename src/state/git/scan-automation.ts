@@ -36,15 +36,19 @@ export async function scanAutomation(repo: string, rev: string, blobs: CatFileBa
   const [{ markers: markerMatches, annotated: annotatedFiles }, paths] = await Promise.all([lines ?? automationLines(repo, rev), treePaths(repo, rev)]);
   const markers = markerMatches.map(({ path, line, match }) => ({ file: path, line, policy: /"([^"]*)"$/.exec(match)?.[1] ?? '' }));
   const annotated: AnnotatedObject[] = [];
-  for (const file of annotatedFiles) {
-    const text = await textThroughLastMatch(repo, rev, file, blobs);
+  // Every file is asked for at once: cat-file answers in order, and waiting for each answer
+  // before the next request costs a round trip per file.
+  const texts = await Promise.all(annotatedFiles.map((file) => textThroughLastMatch(repo, rev, file, blobs)));
+  annotatedFiles.forEach((file, i) => {
+    const text = texts[i];
     if (text !== undefined) for (const object of annotatedObjectsIn(file.path, text)) annotated.push(object);
-  }
-  const kustomizations: KustomizationFile[] = [];
-  for (const path of paths.filter((p) => KUSTOMIZATION.has(posix.basename(p)))) {
-    const text = await blobs.read(`${rev}:${path}`);
-    if (text !== undefined) kustomizations.push(await kustomizationIn(path, text, (file) => blobs.read(`${rev}:${file}`)));
-  }
+  });
+  const read = (path: string) => blobs.read(`${rev}:${path}`);
+  const found = await Promise.all(paths.filter((p) => KUSTOMIZATION.has(posix.basename(p))).map(async (path) => {
+    const text = await read(path);
+    return text === undefined ? undefined : kustomizationIn(path, text, read);
+  }));
+  const kustomizations = found.filter((k): k is KustomizationFile => k !== undefined);
   return {
     markers,
     annotated,

@@ -69,11 +69,13 @@ export function lastMatches(matches: readonly GrepMatch[]): FluxFile[] {
  */
 export async function fluxObjectsAt(repo: string, rev: string, blobs: CatFileBatch, files?: readonly FluxFile[], keep?: (document: string) => boolean): Promise<FluxObject[]> {
   const objects: FluxObject[] = [];
-  for (const file of files ?? (await filesMatching(repo, rev, KIND_LINE))) {
-    const text = await textThroughLastMatch(repo, rev, file, blobs);
-    if (text === undefined) continue;
-    for (const object of fluxObjectsIn(file.path, text, keep)) objects.push(object); // not push(...): a file may hold more objects than a call takes arguments
-  }
+  const found = files ?? (await filesMatching(repo, rev, KIND_LINE));
+  // Asked for at once: cat-file answers in order, without a round trip per file.
+  const texts = await Promise.all(found.map((file) => textThroughLastMatch(repo, rev, file, blobs)));
+  found.forEach((file, i) => {
+    const text = texts[i];
+    if (text !== undefined) for (const object of fluxObjectsIn(file.path, text, keep)) objects.push(object); // not push(...): a file may hold more objects than a call takes arguments
+  });
   return objects;
 }
 
