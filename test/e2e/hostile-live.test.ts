@@ -126,6 +126,8 @@ for (const [behaviour, server, expect] of REGISTRIES) {
     expect,
     // The manifest and the config blob, and a redirect or a challenge before each: no retries, no redirect without end.
     work: { what: 'requests to the registry', count: served, max: 6 },
+    // A megabyte from the registry is quoted in the refusal only as far as a finding keeps (MAX_MESSAGE_CHARS).
+    maxOutputBytes: 16 * 1024,
   });
 }
 

@@ -19,6 +19,8 @@ export interface HostileCase {
   readonly expect?: RegExp;
   /** Work besides git processes that the case counts itself (requests to its server, kubectl calls): at most `max`. */
   readonly work?: { readonly what: string; readonly count: () => number; readonly max: number };
+  /** The most the refusal may print (stdout and stderr), for an input far larger than that. */
+  readonly maxOutputBytes?: number;
   /**
    * A bug found by the corpus in code another change owns, reported and not fixed yet: the
    * case is listed as skipped (and not run) until the fix lands and this is removed.
@@ -88,6 +90,8 @@ function assertRefused(c: HostileCase, r: Outcome): void {
   if (c.expect) assert.match(output, c.expect, `not the expected refusal ${c.expect}: ${shown}`);
   assert.ok(r.git.length <= MAX_GIT_PROCESSES, `${r.git.length} git processes, more than ${MAX_GIT_PROCESSES}: ${r.git.join('\n')}`);
   if (c.work) assert.ok(r.counted! <= c.work.max, `${r.counted} ${c.work.what}, more than ${c.work.max}: ${shown}`);
+  const printed = Buffer.byteLength(r.stdout) + Buffer.byteLength(r.stderr);
+  if (c.maxOutputBytes !== undefined) assert.ok(printed <= c.maxOutputBytes, `${printed} bytes printed, more than ${c.maxOutputBytes}: ${shown}`);
   assert.equal(r.changed, [], `changed by a refused command: ${r.changed.join(', ')}`);
 }
 
