@@ -90,7 +90,13 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
       deployments: walk.deployments,
       historyComplete: walk.complete,
       historyEnd: walk.end,
-      deploying: { changedFiles: changed, ...(parentText !== undefined ? { parentText } : {}), commitText: commitText ?? config.text },
+      deploying: {
+        changedFiles: changed,
+        ...(parentText !== undefined ? { parentText } : {}),
+        commitText: commitText ?? config.text,
+        // The walk has read it: the plan need not parse the 28 KB of a large file again.
+        ...(commitText !== undefined && revisions.fieldsAt(deploying.sha) !== undefined ? { commitFields: revisions.fieldsAt(deploying.sha)! } : {}),
+      },
       ...(cluster ? { cluster } : {}),
       flux: objects,
       fluxFiles: files,

@@ -10,16 +10,21 @@ export interface RevisionReader {
   of(text: string): DeclaredRevision;
   /** Revisions parsed so far; the others were seen to declare what a parsed one did. */
   parsed(): number;
+  /** Where the revision read at `sha` declares the image, as findImage finds it (null: it finds none); undefined if not read. */
+  fieldsAt(sha: string): readonly ImageField[] | null | undefined;
 }
 
 /**
- * Reads revisions of the config file (`read`: its text at a commit) for a history walk. A
+ * Reads revisions of the config file (`readText`: its text at a commit) for a history walk. A
  * revision that differs from the last one parsed only where `declaresSame` allows declares
  * the same image at the same fields, so it is not parsed again: in a file of many images
  * the walk parses this image's changes and the file's restructurings, not every bump.
  */
-export function revisionReader(read: (sha: string) => Promise<string | undefined>, locator: Locator, image: string): RevisionReader {
+export function revisionReader(readText: (sha: string) => Promise<string | undefined>, locator: Locator, image: string): RevisionReader {
   let parsed = 0;
+  // A revision read by path (byPath) or unreadable is one findImage finds nothing in.
+  const read = new Map<string, readonly ImageField[] | null>();
+  const remember = (sha: string, revision: DeclaredRevision) => (read.set(sha, revision.kind === 'image' && !revision.byPath ? revision.fields : null), revision);
   let known: { text: string; lines: ReadonlySet<number>; revision: DeclaredRevision } | undefined;
   const parse = (text: string | undefined, newer?: readonly ImageField[]): DeclaredRevision => {
     parsed++;
@@ -30,11 +35,12 @@ export function revisionReader(read: (sha: string) => Promise<string | undefined
   };
   return {
     parsed: () => parsed,
+    fieldsAt: (sha) => read.get(sha),
     of: (text) => parse(text),
     async at(sha, newer) {
-      const text = await read(sha);
-      if (text !== undefined && known && declaresSame(known.text, known.lines, text, locator)) return known.revision;
-      return parse(text, newer);
+      const text = await readText(sha);
+      if (text !== undefined && known && declaresSame(known.text, known.lines, text, locator)) return remember(sha, known.revision);
+      return remember(sha, parse(text, newer));
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { ImageField } from '../patch/image-field.js';
+
 /**
  * The facts a plan relies on, as plain serialisable data: everything `plan/` needs, so a
  * plan can be made (and re-made in tests) from a recorded state with no I/O.
@@ -182,6 +184,8 @@ export interface RollbackState {
     readonly changedFiles: readonly string[];
     readonly parentText?: string;
     readonly commitText: string;
+    /** Where `commitText` declares the image, as the history walk read it (null: it does not); absent: not read, so the plan reads it. */
+    readonly commitFields?: readonly ImageField[] | null;
   };
   readonly cluster?: ClusterState;
   /** The ImageUpdateAutomations at head, and the ImagePolicies a rollback may pin (named by the policy or a marker in the config file). */

@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { git, initRepo } from '../../fixtures/git.js';
 import { buildRealShapedHistory, type RealShapedHistory } from '../../fixtures/real-shaped-history.js';
+import { findImage } from '../../src/patch/find-image.js';
 import { isRollbackCandidate } from '../../src/plan/rollback/choose-target.js';
 import { loadPolicy } from '../../src/policy/load-policy.js';
 import { gatherRollbackState } from '../../src/state/gather-rollback.js';
@@ -55,6 +56,8 @@ test('the ImagePolicies parsed and the git processes do not grow with the unrela
     // Each of them exactly as reading every object finds it.
     const all = await everyFluxObject(s, state.head);
     for (const o of state.flux) assert.equal(o, all.find((x) => x.kind === o.kind && x.name === o.name && x.file === o.file));
+    // The walk's reading of the deploying commit is handed to the plan, which then parses it no more: the fields findImage finds.
+    assert.equal(state.deploying.commitFields, findImage(state.deploying.commitText, { fluxImagePolicy: 'flux-system:payments' }, s.image).fields);
   }
   assert.equal(b.git, a.git, 'git processes');
   assert.is(a.git.filter((g) => g === 'grep').length, 1, a.git.join(', '));

@@ -1,9 +1,9 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { declaredImage, findImage, type ImageLocation } from '../../patch/find-image.js';
+import { declaredImage, findImage, type ImageField, type ImageLocation } from '../../patch/find-image.js';
 import { formatImageRef, parseImageRef } from '../../patch/image-ref.js';
 import type { DocumentPatch } from '../../patch/patch-yaml.js';
 import { imageAfter, setImageOps } from '../../patch/set-image.js';
-import type { Environment } from '../../policy/types.js';
+import type { Environment, Locator } from '../../policy/types.js';
 import type { Deployment, RollbackState } from '../../state/types.js';
 
 export interface ImageChange {
@@ -31,7 +31,7 @@ export function rollbackImageChange(env: Environment, image: string, state: Roll
       chosen = 'set-previous';
     } else {
       // The locator may not find it there: a later commit rewrote the marker comment on those lines.
-      const atCommit = declaredImage(state.deploying.commitText, locator, image) === undefined ? undefined : findImage(state.deploying.commitText, locator, image);
+      const atCommit = fieldsAtCommit(state, locator, image);
       if (!atCommit || !sameLines(head, state.config.text, atCommit, state.deploying.commitText)) {
         chosen = 'set-previous';
         diagnostics.push(diagnostic('HF308', `a later commit changed the line(s) ${deploying.sha.slice(0, 7)} set for ${image}, so the revert would not apply; the plan sets the previous value instead`));
@@ -58,8 +58,15 @@ export function rollbackImageChange(env: Environment, image: string, state: Roll
   return { method: chosen === 'revert' && shown !== targetImage ? 'set-previous' : chosen, patches, target: shown, diagnostics };
 }
 
+/** Where the deploying commit's text declares the image: as the walk read it, else found now. */
+function fieldsAtCommit(state: RollbackState, locator: Locator, image: string): { readonly fields: readonly ImageField[] } | undefined {
+  const { commitFields, commitText } = state.deploying;
+  if (commitFields !== undefined) return commitFields === null ? undefined : { fields: commitFields };
+  return declaredImage(commitText, locator, image) === undefined ? undefined : findImage(commitText, locator, image);
+}
+
 /** The lines holding the image at head are the ones the deploying commit wrote. */
-function sameLines(head: ImageLocation, headText: string, atCommit: ImageLocation, commitText: string): boolean {
+function sameLines(head: ImageLocation, headText: string, atCommit: { readonly fields: readonly ImageField[] }, commitText: string): boolean {
   const headLines = headText.split('\n');
   const commitLines = commitText.split('\n');
   return head.fields.every((field) => {
@@ -69,7 +76,7 @@ function sameLines(head: ImageLocation, headText: string, atCommit: ImageLocatio
 }
 
 /** What else the deploying commit changed: other files, and other lines of this file. */
-function otherChanges(state: RollbackState, atCommit: ImageLocation): string[] {
+function otherChanges(state: RollbackState, atCommit: { readonly fields: readonly ImageField[] }): string[] {
   const others = state.deploying.changedFiles.filter((f) => f !== state.config.path);
   const before = state.deploying.parentText?.split('\n');
   const after = state.deploying.commitText.split('\n');
