@@ -1,8 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { git, initRepo } from '../../fixtures/git.js';
 import { buildRealShapedHistory, type RealShapedHistory } from '../../fixtures/real-shaped-history.js';
 import { findImage } from '../../src/patch/find-image.js';
 import { isRollbackCandidate } from '../../src/plan/rollback/choose-target.js';
@@ -12,6 +9,7 @@ import { automationLines, ANNOTATION_LINE, MARKER_LINE } from '../../src/state/g
 import { CatFileBatch } from '../../src/state/git/cat-file.js';
 import { fluxObjectsAt, filesMatching, grepYaml, imagePoliciesNamed, KIND_LINE } from '../../src/state/git/scan-flux.js';
 import { counted } from '../helpers/counting-shim.js';
+import { oneCommitRepo } from '../helpers/one-commit-repo.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // A rollback reads the automation at head with one git grep and parses only the
@@ -83,18 +81,6 @@ test('a document is parsed only if it may hold an ImageUpdateAutomation or a nam
   assert.is(imagePoliciesNamed(["o'brien"]), undefined);
 });
 
-async function repoWith(files: Record<string, string>): Promise<{ repo: string; head: string }> {
-  const repo = join(tempDir(), 'deploy');
-  await initRepo(repo);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(repo, path)), { recursive: true });
-    writeFileSync(join(repo, path), text);
-  }
-  await git(repo, ['add', '-A']);
-  await git(repo, ['commit', '-q', '-m', 'flux']);
-  return { repo, head: (await git(repo, ['rev-parse', 'HEAD'])).trim() };
-}
-
 const FILES = {
   'flux/policies.yaml': `---\napiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\nmetadata:\n  name: api\n---\napiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImageUpdateAutomation\nmetadata:\n  name: deploy\n`,
   'app/release.yaml': `spec:\n  values:\n    image:\n      tag: 1.2.3 # {"$imagepolicy": "flux-system:api:tag"}\n`,
@@ -107,14 +93,14 @@ test('one git grep finds what the three greps found, and three greps answer wher
   // never the matches that start inside it.
   const hostile = { ...FILES, 'app/odd.yaml': `x: 1 # {"$imagepolicy": "ns:kind: ImagePolicy fluxcd.io/automated"}\n` };
   for (const [files, greps] of [[FILES, 1], [hostile, 3]] as const) {
-    const { repo, head } = await repoWith(files);
+    const { repo, head } = await oneCommitRepo(files);
     const { value, invocations } = await counted('git', () => automationLines(repo, head));
     assert.is(invocations.length, greps);
     assert.equal(value.markers, await grepYaml(repo, head, MARKER_LINE));
     assert.equal(value.kinds, await filesMatching(repo, head, KIND_LINE));
     assert.equal(value.annotated, await filesMatching(repo, head, ANNOTATION_LINE));
   }
-  const { repo, head } = await repoWith(hostile);
+  const { repo, head } = await oneCommitRepo(hostile);
   assert.equal((await automationLines(repo, head)).kinds.map((f) => f.path).sort(), ['app/odd.yaml', 'flux/policies.yaml']);
 });
 

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { git, initRepo } from '../../fixtures/git.js';
 import { HotfixError } from '../../src/diagnostics/errors.js';
 import { updateRefs } from '../../src/apply/git-write.js';
-import { checkedOutBranches } from '../../src/state/git/read.js';
+import { checkedOutBranches } from '../../src/state/git/busy-branches.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 /** A repository with main checked out, four commits changing one file, and main-base at the first. */

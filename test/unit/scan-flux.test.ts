@@ -1,11 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { git, initRepo } from '../../fixtures/git.js';
 import { CatFileBatch } from '../../src/state/git/cat-file.js';
 import { fluxObjectsAt } from '../../src/state/git/scan-flux.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { oneCommitRepo } from '../helpers/one-commit-repo.js';
 
 // Flux objects are found through a real git grep and cat-file: wherever they are in a big
 // file, however their kind is written, whatever the repository's config says, and a big
@@ -15,19 +12,6 @@ const MiB = 1024 * 1024;
 const policy = (name: string) => `apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  imageRepositoryRef:\n    name: ${name}\n`;
 const automation = (name: string) => `apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImageUpdateAutomation\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  update:\n    path: ./app\n`;
 const bigConfigMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dashboards\ndata:\n  dashboards.json: |\n${'    {"panel": 1, "expr": "sum(rate(http_requests_total[5m])) by (route)"}\n'.repeat(240_000)}`;
-
-async function repoWith(files: Record<string, string>, config: readonly string[][] = []): Promise<{ repo: string; head: string }> {
-  const repo = join(tempDir(), 'deploy');
-  await initRepo(repo);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(repo, path)), { recursive: true });
-    writeFileSync(join(repo, path), text);
-  }
-  await git(repo, ['add', '-A']);
-  await git(repo, ['commit', '-q', '-m', 'flux']);
-  for (const setting of config) await git(repo, ['config', ...setting]);
-  return { repo, head: (await git(repo, ['rev-parse', 'HEAD'])).trim() };
-}
 
 async function found(repo: string, head: string): Promise<string[]> {
   const blobs = new CatFileBatch(repo);
@@ -55,14 +39,14 @@ async function charactersDecodedBy<T>(run: () => Promise<T>): Promise<{ result: 
 }
 
 test('an ImageUpdateAutomation after a 16 MiB ConfigMap in the same file is found', async () => {
-  const { repo, head } = await repoWith({ 'flux/automation.yaml': `${bigConfigMap}---\n${automation('deploy')}` });
+  const { repo, head } = await oneCommitRepo({ 'flux/automation.yaml': `${bigConfigMap}---\n${automation('deploy')}` });
   assert.equal(await found(repo, head), ['flux/automation.yaml ImageUpdateAutomation deploy #1']);
 });
 
 test('a 16 MiB ConfigMap after the Flux objects is streamed past: less than 64 KiB of it is decoded', async () => {
   const text = `${policy('api')}---\n${automation('deploy')}---\n${bigConfigMap}`;
   assert.ok(text.length > 16 * MiB);
-  const { repo, head } = await repoWith({ 'flux/images.yaml': text });
+  const { repo, head } = await oneCommitRepo({ 'flux/images.yaml': text });
   const { result, decoded } = await charactersDecodedBy(() => found(repo, head));
   assert.equal(result, ['flux/images.yaml ImagePolicy api #0', 'flux/images.yaml ImageUpdateAutomation deploy #1']);
   assert.ok(decoded < 64 * 1024, `${decoded} characters decoded`);
@@ -77,7 +61,7 @@ test('kinds quoted or tagged, a path with a line break, a file git takes for bin
     '.gitattributes': 'binary/*.yaml binary\n',
   };
   const config = [['grep.column', 'true'], ['grep.lineNumber', 'false'], ['grep.patternType', 'perl'], ['submodule.recurse', 'true']];
-  const { repo, head } = await repoWith(files, config);
+  const { repo, head } = await oneCommitRepo(files, config);
   assert.equal(await found(repo, head), [
     'binary/policy.yaml ImagePolicy binary #0',
     'json-style.yaml ImageRepository quoted #0',
