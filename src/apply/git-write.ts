@@ -1,8 +1,12 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { GitObject } from '../plan/git-objects.js';
 import type { PushAction } from '../plan/push-target.js';
 import { git } from '../state/git/run-git.js';
+import { scratchDir } from '../state/scratch-dir.js';
+import { fileSystemError } from './file-system-error.js';
 
 /**
  * Every write apply makes to a repository: objects into the object store, refs moved by
@@ -12,12 +16,48 @@ import { git } from '../state/git/run-git.js';
  */
 export const ZERO_OID = '0'.repeat(40);
 
+/** The order objects are written in: what a tree, commit or tag points to comes first. */
+const WRITE_ORDER = ['blob', 'tree', 'commit', 'tag'] as const;
+
+/**
+ * Stores the objects, one `git hash-object --stdin-paths` for all objects of a type: their
+ * bytes go to files in a scratch directory first. `--no-filters`: a path on --stdin-paths
+ * would otherwise take the repository's clean filters and line-ending conversion, and the
+ * stored bytes would be other than the planned ones.
+ */
 export async function writeObjects(repo: string, objects: readonly GitObject[]): Promise<void> {
-  for (const object of objects) {
-    const { stdout } = await git(repo, ['hash-object', '-t', object.type, '-w', '--stdin'], { input: Buffer.from(object.content, 'base64') });
-    if (stdout.trim() !== object.id)
-      throw new HotfixError([diagnostic('HF406', `git stored the ${object.type} as ${stdout.trim().slice(0, 12)}, not ${object.id.slice(0, 12)} as planned; nothing was published`)]);
+  if (objects.length === 0) return;
+  const scratch = await scratchDir('hotfix-write-', 'writing objects', 'HF422');
+  try {
+    for (const type of WRITE_ORDER) {
+      const ofType = objects.filter((o) => o.type === type);
+      if (ofType.length === 0) continue;
+      const files = ofType.map((_, index) => join(scratch, `${type}-${index}`));
+      for (const [index, object] of ofType.entries()) await writeFile(files[index]!, Buffer.from(object.content, 'base64')).catch((error: unknown) => fileSystemError(error, 'write the object to store to', files[index]!, 'HF422'));
+      const { stdout } = await git(repo, ['hash-object', '-t', type, '-w', '--no-filters', '--stdin-paths'], { input: files.map((file) => `${quotedPath(file)}\n`).join('') });
+      const stored = stdout.split('\n');
+      for (const [index, object] of ofType.entries()) {
+        if (stored[index] !== object.id)
+          throw new HotfixError([diagnostic('HF406', `git stored the ${object.type} as ${(stored[index] ?? '').slice(0, 12)}, not ${object.id.slice(0, 12)} as planned; nothing was published`)]);
+      }
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * A path as --stdin-paths reads it whatever it holds (TMPDIR may name a directory with a
+ * line break): C-quoted, every byte outside printable ASCII as an octal escape.
+ */
+function quotedPath(path: string): string {
+  let out = '"';
+  for (const byte of Buffer.from(path, 'utf8')) {
+    if (byte === 0x22 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
+    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
+    else out += `\\${byte.toString(8).padStart(3, '0')}`;
+  }
+  return `${out}"`;
 }
 
 export interface RefUpdate {
