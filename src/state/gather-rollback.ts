@@ -6,7 +6,8 @@ import type { Environment, Policy } from '../policy/types.js';
 import { readClusterFor, type ClusterSource } from './cluster/read-cluster.js';
 import { CatFileBatch } from './git/cat-file.js';
 import { boundRepo } from './git/bound-repo.js';
-import { changedFiles, listBranches, listRemotes, readFileAt, resolveCommit } from './git/read.js';
+import { localRefNames } from './git/local-ref-names.js';
+import { changedFiles, listRemotes, readFileAt, resolveCommit } from './git/read.js';
 import { walkDeployments } from './git/walk-deployments.js';
 import { revisionReader } from './revision-reader.js';
 import { readPushRemote } from './git/push-remote.js';
@@ -56,7 +57,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
     // Independent of the history walk, so read alongside it: the Flux objects at head (git
     // grep, then each file through the same batch process), the refs, and the cluster.
     const flux = automationAt(repoPath, head, blobs, env, policy.spec.app.image, declared.kind === 'image' ? policiesMarking(config.text, declared.fields) : []);
-    const refs = Promise.all([listBranches(repoPath), listRemotes(repoPath), readClusterFor(env.cluster, request.cluster), readPushRemote(repoPath, policy)]);
+    const refs = Promise.all([localRefNames(repoPath), listRemotes(repoPath), readClusterFor(env.cluster, request.cluster), readPushRemote(repoPath, policy)]);
     // Awaited below; a walk that fails first must not leave their failures unhandled.
     flux.catch(() => undefined);
     refs.catch(() => undefined);
@@ -80,7 +81,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
     ]);
 
     const { objects, files, automation } = await flux;
-    const [branches, remotes, cluster, pushRemote] = await refs;
+    const [localRefs, remotes, cluster, pushRemote] = await refs;
     return {
       repoName,
       repoPath,
@@ -101,7 +102,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
       flux: objects,
       fluxFiles: files,
       automation,
-      branches,
+      refs: localRefs,
       remotes,
       ...(pushRemote ? { pushRemote } : {}),
     };

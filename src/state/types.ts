@@ -193,8 +193,15 @@ export interface RollbackState {
   /** Files holding automation objects the plan may patch (Flux, annotated workloads, Argo CD Applications), at head. */
   readonly fluxFiles: Readonly<Record<string, FileAtRevision>>;
   readonly automation: AutomationScan;
-  readonly branches: readonly string[];
+  /** The repository's local branch and tag names, which a new branch must not clash with. */
+  readonly refs: LocalRefNames;
   readonly remotes: readonly string[];
   /** The remote the policy pushes to, when it pushes. */
   readonly pushRemote?: PushRemote;
+}
+
+/** A repository's local branches and tags by short name (refs/heads/…, refs/tags/…). */
+export interface LocalRefNames {
+  readonly branches: readonly string[];
+  readonly tags: readonly string[];
 }

@@ -209,7 +209,7 @@ test('--wait polls the gate: met while waiting goes on; never met stops at the d
   // Planning the same hotfix again: its branch and tag exist now.
   const twice = await plan(s, [s.fixes[0]!.commit]);
   assert.is(twice.code, 1);
-  assert.match(twice.stderr, /branch hotfix\/.* already exists in app {2}\[HF312\]/);
+  assert.match(twice.stderr, /branch hotfix\/\S+ already exists in app: delete the branch or change the template {2}\[HF312\]/);
 });
 
 test('a registry that needs a login: the label is read with the docker config credentials', async () => {

@@ -7,7 +7,7 @@ import { loadPolicy } from '../../src/policy/load-policy.js';
 import type { Policy } from '../../src/policy/types.js';
 import { planRollback as planRollbackCore } from '../../src/plan/rollback/plan-rollback.js';
 import { gatherRollbackState } from '../../src/state/gather-rollback.js';
-import { gitOut, planRollback, refs, scenario } from '../helpers/rollback-scenario.js';
+import { applyPlan, gitOut, planRollback, refs, scenario } from '../helpers/rollback-scenario.js';
 import { hasStackTrace, runCli, type CliResult } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -125,6 +125,36 @@ test('plan rollback: a branch starting with a remote the repository has (the pol
   }
 });
 
+test('plan rollback: a tag named like the rollback branch is HF349, a branch it would be a folder of HF355; apply checks the tag again', () => {
+  const first = planRollback(gitops, ['--reason', 'r']);
+  const branch = first.plan!.actions.find((a) => a.kind === 'create-branch')!.branch;
+  const planFile = join(gitops.root, 'plan-before-the-tag.json');
+  writeFileSync(planFile, JSON.stringify(first.plan));
+  const shown = runCli(['show', planFile], { cwd: gitops.root });
+  assert.match(shown.stdout, new RegExp(`checks +deploy refs/tags/${branch} does not exist`), 'the reviewer sees the check');
+
+  gitOut(gitops.configRepo, ['tag', branch, 'HEAD']);
+  try {
+    const before = refs(gitops.configRepo);
+    const r = planRollback(gitops, ['--reason', 'r']);
+    assert.match(assertRefused(r, 'HF349'), new RegExp(`rollback branch "${branch}" would shadow other refs: deploy has a tag of that name, so "git checkout ${branch}" would be ambiguous`));
+    assert.is(r.plan, undefined);
+    // The plan made before the tag appeared: apply finds the new tag and writes nothing.
+    const applied = applyPlan(gitops, planFile);
+    assert.match(assertRefused(applied, 'HF404'), new RegExp(`refs/tags/${branch}`));
+    assert.is(refs(gitops.configRepo), before);
+  } finally {
+    gitOut(gitops.configRepo, ['tag', '-d', branch]);
+  }
+
+  gitOut(gitops.configRepo, ['branch', `${branch}/retry`, 'HEAD']);
+  try {
+    assert.match(assertRefused(planRollback(gitops, ['--reason', 'r']), 'HF355'), new RegExp(`branch ${branch}/retry exists, and git cannot hold both`));
+  } finally {
+    gitOut(gitops.configRepo, ['branch', '-D', `${branch}/retry`]);
+  }
+});
+
 const hotfixPlan = (policyFile: string, extra: string[] = []) => {
   const out = join(app.root, `plan-${++written}.json`);
   const r = runCli(
@@ -146,6 +176,22 @@ test('plan hotfix: a branch starting with a remote of the app repository is HF34
     assert.not.ok(r.saved);
   } finally {
     gitOut(app.appRepo, ['remote', 'remove', 'fork']);
+  }
+});
+
+test('plan hotfix: a branch and a tag templated to one name are HF349; a tag like an existing branch too', () => {
+  const same = policyWith(appPolicy, 'branch: "hotfix/{date}-{sha7}"', 'branch: "release-{sha7}"');
+  const withTag = policyWith(readFileSync(same.file, 'utf8'), 'tag: "hotfix-{date}-{sha7}"', 'tag: "release-{sha7}"');
+  const r = hotfixPlan(withTag.file);
+  assert.match(assertRefused(r, 'HF349'), /hotfix tag "release-[0-9a-f]{7}" would shadow other refs: the hotfix branch has the same name/);
+  assert.not.ok(r.saved);
+
+  const tagOnly = policyWith(appPolicy, 'tag: "hotfix-{date}-{sha7}"', 'tag: "{env}"');
+  gitOut(app.appRepo, ['branch', 'production', app.deployed.commit]);
+  try {
+    assert.match(assertRefused(hotfixPlan(tagOnly.file), 'HF349'), /hotfix tag "production" would shadow other refs: app has a branch of that name/);
+  } finally {
+    gitOut(app.appRepo, ['branch', '-D', 'production']);
   }
 });
 

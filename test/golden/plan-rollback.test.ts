@@ -48,7 +48,7 @@ const PREVIOUS = commit('c3', `Auto-release ${IMAGE}:main-f01225d`, '2026-11-18T
 const HEAD = 'e5'.repeat(20);
 const tree = (name: string, type: 'blob' | 'tree' = 'blob') => ({ mode: type === 'tree' ? '040000' : '100644', type, sha: '1'.repeat(40), name });
 
-function state(over: { head?: string; parent?: string; atCommit?: string; changedFiles?: string[]; flux?: FluxObject[]; branches?: string[]; clusterTag?: string } = {}): RollbackState {
+function state(over: { head?: string; parent?: string; atCommit?: string; changedFiles?: string[]; flux?: FluxObject[]; branches?: string[]; tags?: string[]; clusterTag?: string } = {}): RollbackState {
   const head = over.head ?? kustomization('main-26a4b87');
   return {
     repoName: 'deploy',
@@ -66,7 +66,7 @@ function state(over: { head?: string; parent?: string; atCommit?: string; change
     flux: over.flux ?? [],
     fluxFiles: over.flux ? { 'flux/automation.yaml': { path: 'flux/automation.yaml', blob: '3'.repeat(40), text: AUTOMATION, trees: { '': [tree('app', 'tree'), tree('flux', 'tree')], flux: [tree('automation.yaml')] } } } : {},
     automation: { markers: [], annotated: [], kustomizations: [], writeBackFiles: [], botFiles: [] },
-    branches: over.branches ?? ['main'],
+    refs: { branches: over.branches ?? ['main'], tags: over.tags ?? [] },
     remotes: ['origin'],
   };
 }
@@ -120,7 +120,11 @@ index ${gitBlob(kustomization('main-26a4b87'))}..${gitBlob(kustomization('main-f
      newTag: "main-3333333"
 `,
   );
-  assert.equal(p.preconditions.map((c) => c.kind), ['ref', 'ref', 'blob', 'policy', 'tool']);
+  // The config branch at its head; the new branch and a tag of its name both absent.
+  assert.equal(
+    p.preconditions.map((c) => (c.kind === 'ref' ? `${c.ref} ${c.sha ?? 'absent'}` : c.kind)),
+    [`refs/heads/main ${HEAD}`, `refs/heads/rollback/production-${D.sha.slice(0, 7)} absent`, `refs/tags/rollback/production-${D.sha.slice(0, 7)} absent`, 'blob', 'policy', 'tool'],
+  );
 });
 
 test('a later edit of the line: set-previous, the edit kept (HF308)', () => {
@@ -185,6 +189,17 @@ test('refusals: reason, no rollback rules, existing branch, drift', () => {
   assert.equal(plan(noRules, state()).diagnostics.map((d) => d.code), ['HF313']);
   assert.equal(plan(policy(), state({ branches: ['main', `rollback/production-${D.sha.slice(0, 7)}`] })).diagnostics.map((d) => d.code), ['HF312']);
   assert.equal(plan(policy(), state({ clusterTag: 'main-9999999' })).diagnostics.map((d) => d.code), ['HF303']);
+});
+
+test('the rollback branch may not clash with a tag of its name, or be or have a branch folder (HF349, HF355)', () => {
+  const branch = `rollback/production-${D.sha.slice(0, 7)}`;
+  const tagged = plan(policy(), state({ tags: ['v1.0.0', branch] })).diagnostics;
+  assert.equal(tagged.map((d) => d.code), ['HF349']);
+  assert.match(tagged[0]!.message, /has a tag of that name, so "git checkout rollback\/production-\w+" would be ambiguous/);
+  assert.equal(plan(policy(), state({ branches: ['main', `${branch}/retry`] })).diagnostics.map((d) => d.code), ['HF355']);
+  assert.equal(plan(policy(), state({ branches: ['main', 'rollback'] })).diagnostics.map((d) => d.code), ['HF355']);
+  // A tag that only starts like the branch does not clash: refs/tags and refs/heads are separate folders.
+  assert.equal(plan(policy(), state({ tags: [`${branch}/1`, 'rollback'] })).diagnostics.filter((d) => d.severity === 'error'), []);
 });
 
 test('rollback.maxAge: a target deployed longer ago is refused (HF305)', () => {

@@ -8,7 +8,7 @@ import type { Person } from '../../state/types.js';
 import { buildCommit } from '../build-commit.js';
 import type { Action, BaselineSummary, Precondition } from '../types.js';
 import { pushAction, type PushTarget } from '../push-target.js';
-import { newRefNameProblem } from '../new-ref-name.js';
+import { newRefNameProblem, newRefPreconditions } from '../new-ref-name.js';
 import { withTrailers } from '../commit-trailers.js';
 
 export interface BaselinePart {
@@ -36,9 +36,8 @@ export function baselineActions(policy: Policy, state: BaselineState, remotes: r
   }
   const at = state.baseline?.sha ?? state.head;
   const branch = renderTemplate(rules.branch, { env: state.environment, date, sha7: at.slice(0, 7) });
-  const problem = newRefNameProblem(branch, 'heads', 'baseline branch', policy, remotes);
+  const problem = newRefNameProblem(branch, 'heads', 'baseline branch', policy, { repoName: env.config.repo, remotes, refs: state.refs });
   if (problem) return { errors: [problem] };
-  if (state.branches.includes(branch)) return { errors: [diagnostic('HF312', `branch ${branch} already exists in ${env.config.repo}`)] };
 
   const location = findImage(state.file.text, env.config.locator, policy.spec.app.image);
   const commit = buildCommit({
@@ -62,7 +61,7 @@ export function baselineActions(policy: Policy, state: BaselineState, remotes: r
   return {
     actions,
     diagnostics,
-    preconditions: [{ kind: 'ref', repo: env.config.repo, ref: `refs/heads/${branch}`, sha: null }, { kind: 'blob', repo: env.config.repo, commit: at, path: state.file.path, blob: state.file.blob }],
+    preconditions: [...newRefPreconditions(env.config.repo, `refs/heads/${branch}`), { kind: 'blob', repo: env.config.repo, commit: at, path: state.file.path, blob: state.file.blob }],
     summary: {
       environment: state.environment,
       forEnvironment: state.forEnvironment,

@@ -15,7 +15,7 @@ import { decideRevision } from './decide-revision.js';
 import { baselineActions } from './baseline-actions.js';
 import { hotfixRuleFindings } from './hotfix-checks.js';
 import { pushAction, pushTarget, remotePreconditions, type PushTarget } from '../push-target.js';
-import { newRefNameProblem } from '../new-ref-name.js';
+import { newRefNameProblem, newRefPreconditions } from '../new-ref-name.js';
 import { planAuthor } from '../plan-author.js';
 import { shellWord } from '../shell-word.js';
 import { liftOverrides } from '../overrides.js';
@@ -47,15 +47,16 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const name = (template: string, what: string, kind: 'heads' | 'tags'): string | Diagnostic => {
     if (!version && placeholdersOf(template).includes('version')) return diagnostic('HF341', `${what} "${template}" uses {version}: pass --version, or tag the deployed commit with a release tag`);
     const rendered = renderTemplate(template, values);
-    const problem = newRefNameProblem(rendered, kind, what, policy, state.app.remotes);
+    const problem = newRefNameProblem(rendered, kind, what, policy, state.app);
     if (problem) return problem;
-    if ((kind === 'heads' ? state.app.branches : state.app.tags).includes(rendered)) return diagnostic('HF312', `${kind === 'heads' ? 'branch' : 'tag'} ${rendered} already exists in ${state.app.repoName}`);
     return rendered;
   };
   const branch = name(rules.branch, 'hotfix branch', 'heads');
   const tag = rules.tag === undefined ? undefined : name(rules.tag, 'hotfix tag', 'tags');
   const refErrors = [branch, tag].filter((n): n is Diagnostic => typeof n === 'object');
   if (refErrors.length > 0) return { diagnostics: refErrors };
+  // Each is new, but together they would make the name ambiguous, as an existing one would.
+  if (branch === tag) return { diagnostics: [diagnostic('HF349', `hotfix tag "${tag}" would shadow other refs: the hotfix branch has the same name, so "git checkout ${tag}" would be ambiguous; change hotfix.branch or hotfix.tag`)] };
   const hotfixBranch = branch as string;
 
   const committer = planAuthor(policy, context.now);
@@ -132,8 +133,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
 
   const merged: Array<{ ref: string; sha: string }> = [];
   const preconditions: Precondition[] = [
-    { kind: 'ref', repo: state.app.repoName, ref: `refs/heads/${hotfixBranch}`, sha: null },
-    ...(typeof tag === 'string' ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: `refs/tags/${tag}`, sha: null }] : []),
+    ...newRefPreconditions(state.app.repoName, `refs/heads/${hotfixBranch}`),
+    ...(typeof tag === 'string' ? newRefPreconditions(state.app.repoName, `refs/tags/${tag}`) : []),
     { kind: 'ref', repo: state.config.repoName, ref: `refs/heads/${state.config.branch}`, sha: state.config.head },
     { kind: 'blob', repo: state.config.repoName, commit: state.config.head, path: state.config.file.path, blob: state.config.file.blob },
     ...(baseline ? baseline.preconditions : []),

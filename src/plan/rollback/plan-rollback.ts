@@ -14,7 +14,7 @@ import { rollbackImageChange } from './image-change.js';
 import { driftAndHealth } from './cluster-checks.js';
 import { renderField, type PolicyRenderSpec } from '../render-spec.js';
 import { pushAction, pushTarget, remotePreconditions } from '../push-target.js';
-import { newRefNameProblem } from '../new-ref-name.js';
+import { newRefNameProblem, newRefPreconditions } from '../new-ref-name.js';
 import { planAuthor } from '../plan-author.js';
 import { liftOverrides } from '../overrides.js';
 import { overrideTrailers, withTrailers } from '../commit-trailers.js';
@@ -52,9 +52,8 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   diagnostics.push(...guard.diagnostics);
 
   const branch = renderTemplate(rules.branch, { env: env.name, sha7: current.commit.sha.slice(0, 7), date: context.now.slice(0, 10).replace(/-/g, '') });
-  const problem = newRefNameProblem(branch, 'heads', 'rollback branch', policy, state.remotes);
+  const problem = newRefNameProblem(branch, 'heads', 'rollback branch', policy, state);
   if (problem) return refuse(problem);
-  if (state.branches.includes(branch)) return refuse(diagnostic('HF312', `branch ${branch} already exists in ${state.repoName}; delete it or roll back from it`));
 
   const author = planAuthor(policy, context.now);
   if ('code' in author) return refuse(author);
@@ -90,7 +89,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   const policyRenders: PolicyRenderSpec[] = [];
   const preconditions: Precondition[] = [
     { kind: 'ref', repo: state.repoName, ref: `refs/heads/${state.branch}`, sha: state.head },
-    { kind: 'ref', repo: state.repoName, ref: `refs/heads/${branch}`, sha: null },
+    ...newRefPreconditions(state.repoName, `refs/heads/${branch}`),
     { kind: 'blob', repo: state.repoName, commit: state.head, path: state.config.path, blob: state.config.blob },
   ];
   for (const [i, patch] of guard.patches.entries()) {

@@ -5,7 +5,7 @@ import { CatFileBatch } from '../git/cat-file.js';
 import { commitsBefore, diffStat, readFileAt, resolveCommit, type FileChangeCount } from '../git/read.js';
 import { walkDeployments } from '../git/walk-deployments.js';
 import { declaredRevision } from '../declared-revision.js';
-import type { CommitInfo, FileAtRevision } from '../types.js';
+import type { CommitInfo, FileAtRevision, LocalRefNames } from '../types.js';
 
 export interface BaselineState {
   /** The environment whose config is the baseline (nop), and the one it is for (production). */
@@ -23,7 +23,8 @@ export interface BaselineState {
   readonly file: FileAtRevision;
   /** What changed on the branch since the baseline: why today's config is not used. */
   readonly changedSince: readonly FileChangeCount[];
-  readonly branches: readonly string[];
+  /** The config repository's branches and tags, which the baseline branch must not clash with. */
+  readonly refs: LocalRefNames;
 }
 
 /**
@@ -32,7 +33,7 @@ export interface BaselineState {
  * `image`: the last commit there that ran the target's image, no later than the commit that
  * deployed it to the target; `time`: the branch as of that commit. Read-only.
  */
-export async function findBaseline(repo: string, target: Environment, base: Environment, image: string, branches: readonly string[]): Promise<BaselineState> {
+export async function findBaseline(repo: string, target: Environment, base: Environment, image: string, refs: LocalRefNames): Promise<BaselineState> {
   const blobs = new CatFileBatch(repo);
   try {
     const valueIn = (text: string | undefined, env: Environment) => declaredImage(text, env.config.locator, image);
@@ -71,7 +72,7 @@ export async function findBaseline(repo: string, target: Environment, base: Envi
       ...(baseline ? { baseline } : {}),
       file: await readFileAt(repo, at, base.config.file, blobs),
       changedSince: baseline ? await diffStat(repo, baseline.sha, head) : [],
-      branches,
+      refs,
     };
   } finally {
     blobs.close();

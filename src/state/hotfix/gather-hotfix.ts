@@ -9,7 +9,8 @@ import { MergeSimulator } from '../git/merge-simulation.js';
 import { boundRepo } from '../git/bound-repo.js';
 import { readPushRemote } from '../git/push-remote.js';
 import { changedFiles, commitInfo, commitMessage, isAncestor, listBranches, listRemotes, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
-import type { ClusterState, CommitInfo, FileAtRevision, PushRemote } from '../types.js';
+import { localRefNames } from '../git/local-ref-names.js';
+import type { ClusterState, CommitInfo, FileAtRevision, PushRemote, LocalRefNames } from '../types.js';
 import { findBaseline, type BaselineState } from './find-baseline.js';
 import { imageRevisionAnswers, type LabelReader } from './image-revision.js';
 import type { RevisionAnswer } from './revision-answers.js';
@@ -31,7 +32,7 @@ export interface MergeBackState {
 }
 
 export interface HotfixState {
-  readonly app: { readonly repoName: string; readonly repoPath: string; readonly mainline: string; readonly mainlineHead: string; readonly branches: readonly string[]; readonly tags: readonly string[]; readonly remotes: readonly string[]; readonly pushRemote?: PushRemote };
+  readonly app: { readonly repoName: string; readonly repoPath: string; readonly mainline: string; readonly mainlineHead: string; readonly refs: LocalRefNames; readonly remotes: readonly string[]; readonly pushRemote?: PushRemote };
   readonly deployed: { readonly image: string; readonly source: 'command line' | 'cluster' | 'config'; readonly digest?: string };
   readonly revision: readonly RevisionAnswer[];
   /** The deployed commit as decided from the answers, when they decide it. */
@@ -127,7 +128,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
 
   return {
     ...(baseline ? { baseline } : {}),
-    app: { repoName: app.repo, repoPath: appPath, mainline: app.mainline, mainlineHead, branches, tags: tags.map((t) => t.name), remotes: appRemotes, ...(appRemote ? { pushRemote: appRemote } : {}) },
+    app: { repoName: app.repo, repoPath: appPath, mainline: app.mainline, mainlineHead, refs: { branches, tags: tags.map((t) => t.name) }, remotes: appRemotes, ...(appRemote ? { pushRemote: appRemote } : {}) },
     deployed,
     revision,
     ...(base ? { base } : {}),
@@ -156,5 +157,5 @@ async function baselineFor(repos: HotfixStateRequest['repos'], target: Environme
   if (base.config.repo !== target.config.repo)
     throw new HotfixError([diagnostic('HF202', `${base.name} takes a baseline for ${target.name}, so their configs must be branches of one repository (${base.config.repo} ≠ ${target.config.repo})`)]);
   const repo = await boundRepo(repos, base.config.repo);
-  return findBaseline(repo, target, base, image, await listBranches(repo));
+  return findBaseline(repo, target, base, image, await localRefNames(repo));
 }
