@@ -69,6 +69,8 @@ export class ApplyCommand extends HotfixCommand {
     const plan = this.noCluster ? { ...loaded, preconditions: loaded.preconditions.filter((p) => p.kind !== 'running-image') } : loaded;
     if (this.noCluster && plan.preconditions.length !== loaded.preconditions.length) this.context.stderr.write('hotfix: warning: --no-cluster: the running image is not checked\n');
     const repos = { ...plan.repos, ...parseRepoBindings(this.repoBindings, this.context.cwd) };
+    // As plan refuses it (bound-repo.ts): otherwise every precondition would read as moved.
+    await (await import('../state/git/object-format.js')).refuseOtherObjectFormats(repos);
 
     this.context.stdout.write(await renderPlan(loaded, 'text', this.context));
     if (!this.dryRun && !this.autoApprove) {

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { buildGitopsScenario } from '../../fixtures/gitops-scenario.js';
 import { armRepository, commitAttributes, type HostileVariant, INFO_ATTRIBUTES, neutraliseAttributes } from '../../fixtures/hostile-attributes.js';
 import { buildPrdNopScenario } from '../../fixtures/prd-nop-scenario.js';
+import { sha256Mirror } from '../../fixtures/sha256-mirror.js';
 import type { Plan } from '../../src/plan/types.js';
 import { pushImage, REVISION } from '../helpers/push-image.js';
 import { ROOT, runCliAsync } from '../helpers/run-cli.js';
@@ -193,6 +194,34 @@ test('git itself, run in these repositories, runs their programs and counts no l
     const diff = spawnSync('git', ['diff', `${deploy}^`, deploy], { cwd: s.configRepo, env: isolated, encoding: 'utf8' });
     assert.ok(existsSync(markers) && readdirSync(markers).length > 0, `git diff ran a program of the repository: ${diff.stderr}`);
   }
+});
+
+test('a repository that names objects by SHA-256 is refused by plan and apply before anything is read or written', async () => {
+  const s = await buildGitopsScenario(tempDir());
+  const mirror = join(s.root, 'deploy256');
+  const head = await sha256Mirror(s.remote, join(s.root, 'deploy256.git'), mirror);
+  assert.match(head, /^[0-9a-f]{64}$/, 'the mirror is SHA-256');
+  const refusal = new RegExp(`^error  repository "deploy" at ${mirror} uses the sha256 object format; hotfix reads SHA-1 repositories only: bind a SHA-1 mirror of it .*\\[HF227\\]\\n$`);
+  const refsOf = (repo: string) => git(repo, 'for-each-ref', '--format=%(refname) %(objectname)');
+  const before = { refs: refsOf(mirror), remote: refsOf(join(s.root, 'deploy256.git')), checkout: checkoutSnapshot(mirror) };
+
+  const planFile = join(s.root, 'plan.json');
+  const planArgs = ['plan', 'rollback', '--policy', s.policyFile, '--env', 'production', '--cluster-state', s.clusterStateFile, '--reason', 'login broken', '--out', planFile];
+  const refused = await runCliAsync([...planArgs, '--repo', `deploy=${mirror}`], { cwd: s.root });
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, refusal);
+  assert.is(refused.stdout, '');
+  assert.not.ok(existsSync(planFile), 'no plan was written');
+
+  // A plan made on the SHA-1 repository, applied to the SHA-256 one.
+  const planned = await runCliAsync([...planArgs, '--repo', `deploy=${s.configRepo}`], { cwd: s.root });
+  assert.is(planned.code, 0, planned.stderr);
+  const applied = await runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--repo', `deploy=${mirror}`, planFile], { cwd: s.root });
+  assert.is(applied.code, 1);
+  assert.match(applied.stderr, refusal);
+  assert.is(applied.stdout, '', 'refused before the plan is shown');
+  assert.equal({ refs: refsOf(mirror), remote: refsOf(join(s.root, 'deploy256.git')), checkout: checkoutSnapshot(mirror) }, before, 'nothing was written');
+  assert.not.ok(existsSync(join(mirror, '.git', 'hotfix')), 'no journal or lock');
 });
 
 test.run();
