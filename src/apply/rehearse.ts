@@ -9,7 +9,7 @@ import { scratchDir } from '../state/scratch-dir.js';
 import { fileSystemError } from './file-system-error.js';
 import { isDone, refEffect, refKey } from './ref-effects.js';
 import { runAction } from './run-action.js';
-import { refValue, repoPath } from './verify-preconditions.js';
+import { refValues, repoPath } from './verify-preconditions.js';
 
 /**
  * Carries out every action still to do, with the code the real run uses, in throwaway bare
@@ -43,7 +43,8 @@ export async function rehearse(plan: Plan, repos: Readonly<Record<string, string
 
 /** A bare repository reading the real one's objects, with the refs the plan moves or reads at their real values (also put in `values`). */
 async function standIn(plan: Plan, name: string, real: string, path: string, values: Map<string, string>): Promise<string> {
-  await git(dirname(path), ['init', '--quiet', '--bare', '--', path]);
+  // An empty --template: init.templateDir of the user's config would copy hooks and config in.
+  await git(dirname(path), ['init', '--quiet', '--bare', '--template=', '--', path]);
   const alternates = join(path, 'objects', 'info', 'alternates');
   await writeFile(alternates, `${await realpath(join(await commonGitDir(real), 'objects'))}\n`).catch((error: unknown) => fileSystemError(error, 'write the rehearsal\'s', alternates, 'HF422'));
   const refs = new Set<string>();
@@ -54,8 +55,7 @@ async function standIn(plan: Plan, name: string, real: string, path: string, val
     if (action.kind === 'merge') refs.add(`refs/heads/${action.from}`);
   }
   const lines: string[] = [];
-  for (const ref of refs) {
-    const value = await refValue(real, ref);
+  for (const [ref, value] of await refValues(real, [...refs])) {
     if (value === undefined) continue;
     lines.push(`create ${ref} ${value}`);
     values.set(refKey(name, ref), value);

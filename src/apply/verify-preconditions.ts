@@ -6,7 +6,7 @@ import { parseImageRef } from '../patch/image-ref.js';
 import type { Plan, Precondition } from '../plan/types.js';
 import type { ClusterState } from '../state/types.js';
 import { git } from '../state/git/run-git.js';
-import { resolveCommit } from '../state/git/read.js';
+import { resolveRevisions, verifyRevision } from '../state/git/resolve-revisions.js';
 import { VERSION } from '../version.js';
 import { refEffect, refKey } from './ref-effects.js';
 import { pushUrls, rewrittenTo } from '../state/git/push-remote.js';
@@ -24,11 +24,47 @@ export interface Facts {
  */
 export async function verifyPreconditions(plan: Plan, facts: Facts, planned: ReadonlyMap<string, ReadonlySet<string>> = new Map()): Promise<Diagnostic[]> {
   const failures: Diagnostic[] = [];
-  for (const precondition of withPushTargets(plan)) {
-    const problem = precondition.kind === 'ref' ? await checkRef(precondition, facts, planned) : await check(plan, precondition, facts);
+  const preconditions = withPushTargets(plan);
+  const found = await objectsNamed(preconditions, facts);
+  for (const precondition of preconditions) {
+    const problem =
+      precondition.kind === 'ref' ? checkRef(precondition, found.get(revisionKey(precondition)) ?? null, planned)
+      : precondition.kind === 'blob' ? checkBlob(precondition, found.get(revisionKey(precondition)) ?? null)
+      : await check(plan, precondition, facts);
     if (problem) failures.push(diagnostic('HF404', problem));
   }
   return [...failures, ...(await symbolicRefs(plan, facts))];
+}
+
+type Named = Extract<Precondition, { kind: 'ref' | 'blob' }>;
+
+/** What a ref or blob precondition names in its repository, as rev-parse would resolve it. */
+const revisionOf = (p: Named) => (p.kind === 'ref' ? refRevision(p.ref) : `${p.commit}:${p.path}`);
+const revisionKey = (p: Named) => `${p.repo}\0${revisionOf(p)}`;
+
+/**
+ * The objects every ref and blob precondition names now, keyed by revisionKey: one git per
+ * repository for all of them instead of one per precondition.
+ */
+async function objectsNamed(preconditions: readonly Precondition[], facts: Facts): Promise<Map<string, string | undefined>> {
+  const byRepo = new Map<string, { path: string; refs: Set<string>; blobs: Set<string> }>();
+  for (const p of preconditions) {
+    if (!('repo' in p)) continue;
+    // An unbound repository is refused here, as the first precondition naming it would be.
+    const path = repoPath(facts.repos, p.repo);
+    const entry = byRepo.get(p.repo) ?? { path, refs: new Set<string>(), blobs: new Set<string>() };
+    byRepo.set(p.repo, entry);
+    if (p.kind === 'ref' || p.kind === 'blob') (p.kind === 'ref' ? entry.refs : entry.blobs).add(revisionOf(p));
+  }
+  const found = new Map<string, string | undefined>();
+  for (const [repo, { path, refs, blobs }] of byRepo) {
+    const revisions = [...refs, ...blobs];
+    if (revisions.length === 0) continue;
+    // A blob precondition's commit may be gone (exit 128): that is a missing blob, not a failure.
+    const answers = await resolveRevisions(path, revisions, (revision) => (blobs.has(revision) ? [1, 128] : [1]));
+    revisions.forEach((revision, index) => found.set(`${repo}\0${revision}`, answers[index]));
+  }
+  return found;
 }
 
 /**
@@ -66,20 +102,18 @@ async function symbolicTarget(repo: string, ref: string): Promise<string | undef
 }
 
 /** A ref is where the plan found it, or at a value the plan's own actions give it. */
-async function checkRef(p: Extract<Precondition, { kind: 'ref' }>, facts: Facts, planned: ReadonlyMap<string, ReadonlySet<string>>): Promise<string | undefined> {
-  const now = (await refValue(repoPath(facts.repos, p.repo), p.ref)) ?? null;
+function checkRef(p: Extract<Precondition, { kind: 'ref' }>, now: string | null, planned: ReadonlyMap<string, ReadonlySet<string>>): string | undefined {
   if (now === p.sha || (now !== null && planned.get(refKey(p.repo, p.ref))?.has(now))) return undefined;
   if (p.sha === null) return `${p.repo}: ${p.ref} exists now (at ${now!.slice(0, 7)}); the plan would create it`;
   return `${p.repo}: ${p.ref} moved from ${p.sha.slice(0, 7)} to ${now === null ? '(deleted)' : now.slice(0, 7)}`;
 }
 
-async function check(plan: Plan, p: Exclude<Precondition, { kind: 'ref' }>, facts: Facts): Promise<string | undefined> {
+function checkBlob(p: Extract<Precondition, { kind: 'blob' }>, now: string | null): string | undefined {
+  return now === p.blob ? undefined : `${p.repo}: ${p.path} at ${p.commit.slice(0, 7)} is ${now ? `blob ${now.slice(0, 7)}` : 'missing'}, not ${p.blob.slice(0, 7)}`;
+}
+
+async function check(plan: Plan, p: Exclude<Precondition, { kind: 'ref' | 'blob' }>, facts: Facts): Promise<string | undefined> {
   switch (p.kind) {
-    case 'blob': {
-      const result = await git(repoPath(facts.repos, p.repo), ['rev-parse', '--verify', '--quiet', '--end-of-options', `${p.commit}:${p.path}`], { okCodes: [1, 128] });
-      const now = result.code === 0 ? result.stdout.trim() : null;
-      return now === p.blob ? undefined : `${p.repo}: ${p.path} at ${p.commit.slice(0, 7)} is ${now ? `blob ${now.slice(0, 7)}` : 'missing'}, not ${p.blob.slice(0, 7)}`;
-    }
     case 'running-image': {
       const cluster = await facts.cluster(p.environment);
       if (!cluster) return `the running image of ${p.environment} could not be read to check it is still ${p.image}`;
@@ -110,10 +144,16 @@ async function check(plan: Plan, p: Exclude<Precondition, { kind: 'ref' }>, fact
 
 /** What a ref points at: a commit, or an annotated tag object for tags. */
 export async function refValue(repo: string, ref: string): Promise<string | undefined> {
-  if (!ref.startsWith('refs/tags/')) return resolveCommit(repo, ref);
-  const result = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', ref], { okCodes: [1] });
-  return result.code === 0 ? result.stdout.trim() : undefined;
+  return verifyRevision(repo, refRevision(ref));
 }
+
+/** refValue of several refs of one repository, with one git. */
+export async function refValues(repo: string, refs: readonly string[]): Promise<Map<string, string | undefined>> {
+  const values = await resolveRevisions(repo, refs.map(refRevision));
+  return new Map(refs.map((ref, index) => [ref, values[index]]));
+}
+
+const refRevision = (ref: string) => (ref.startsWith('refs/tags/') ? ref : `${ref}^{commit}`);
 
 export function repoPath(repos: Readonly<Record<string, string>>, name: string): string {
   const path = Object.hasOwn(repos, name) ? repos[name] : undefined;

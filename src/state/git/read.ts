@@ -7,21 +7,39 @@ import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { startFailure } from '../start-failure.js';
 import type { CommitInfo, FileAtRevision, TreeEntry } from '../types.js';
+import { verifyRevision } from './resolve-revisions.js';
 import { git, gitArgs, gitEnv } from './run-git.js';
 import { trackGit } from './running-git.js';
 
 /** Small named read-only git queries. Every ref and path reaching here was validated by the caller. */
 
+/**
+ * What `rev-parse` says of a repository that no command hotfix runs changes, read with the
+ * check that it is one, and kept per path for the life of the process: each later question
+ * would cost a git process (a hotfix apply asked for the common directory fifteen times).
+ */
+const FACT_OPTIONS = ['--is-shallow-repository', '--git-common-dir'];
+const shallowness = new Map<string, boolean>();
+const commonDirs = new Map<string, string>();
+
+const absoluteIn = (repo: string, path: string) => (isAbsolute(path) ? path : join(repo, path));
+
 export async function assertRepository(repo: string, name: string): Promise<void> {
   // A path that is no directory cannot be run in, which only says it is no repository; git missing says more.
-  const result = await git(repo, ['rev-parse', '--show-prefix'], { okCodes: [128] }).catch((error: unknown) => {
+  const result = await git(repo, ['rev-parse', ...FACT_OPTIONS, '--show-prefix'], { okCodes: [128] }).catch((error: unknown) => {
     if (error instanceof HotfixError && error.diagnostics.some((d) => d.code === 'HF225')) throw error;
     return { code: 128, stdout: '' };
   });
   if (result.code !== 0) throw new HotfixError([diagnostic('HF201', `repository "${name}" at ${repo} is not a git repository`)]);
+  const lines = result.stdout.split('\n');
+  // One line per option, unless a path holds a line break: then ask for each on its own.
+  const [shallow, common, prefix] = lines.length === 4 ? lines : [undefined, undefined, (await git(repo, ['rev-parse', '--show-prefix'])).stdout.trim()];
+  if (shallow !== undefined && common !== undefined) {
+    shallowness.set(repo, shallow === 'true');
+    commonDirs.set(repo, absoluteIn(repo, common));
+  }
   // A subdirectory of a work tree: git would find the repository, but the policy's paths
   // are from its top level, and some commands read them from the current directory.
-  const prefix = result.stdout.trim();
   if (prefix) {
     const top = resolve(repo, ...prefix.split('/').filter(Boolean).map(() => '..'));
     throw new HotfixError([diagnostic('HF201', `repository "${name}" at ${repo} is the subdirectory ${prefix} of a git repository; bind its top level: --repo ${name}=${top}`)]);
@@ -30,14 +48,16 @@ export async function assertRepository(repo: string, name: string): Promise<void
 
 /** The git directory all work trees of the repository share (objects, refs, hotfix's own files), absolute. */
 export async function commonGitDir(repo: string): Promise<string> {
-  const common = (await git(repo, ['rev-parse', '--git-common-dir'])).stdout.trim();
-  return isAbsolute(common) ? common : join(repo, common);
+  const known = commonDirs.get(repo);
+  if (known !== undefined) return known;
+  const common = absoluteIn(repo, (await git(repo, ['rev-parse', '--git-common-dir'])).stdout.replace(/\n$/, ''));
+  commonDirs.set(repo, common);
+  return common;
 }
 
 /** The commit a ref names, or undefined. */
 export async function resolveCommit(repo: string, ref: string): Promise<string | undefined> {
-  const result = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { okCodes: [1] });
-  return result.code === 0 ? result.stdout.trim() : undefined;
+  return verifyRevision(repo, `${ref}^{commit}`);
 }
 
 export async function listBranches(repo: string): Promise<string[]> {
@@ -160,7 +180,7 @@ async function* streamBodies(repo: string, args: readonly string[]): AsyncGenera
 
 /** Whether the repository is a shallow clone: its history stops at grafted commits. */
 export async function isShallow(repo: string): Promise<boolean> {
-  return (await git(repo, ['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
+  return shallowness.get(repo) ?? (await git(repo, ['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
 }
 
 /** `git log` streamed line by line; the process ends when the consumer stops. */
