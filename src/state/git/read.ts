@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { isUtf8 } from 'node:buffer';
@@ -10,6 +11,8 @@ import type { CommitInfo, FileAtRevision, TreeEntry } from '../types.js';
 import { verifyRevision } from './resolve-revisions.js';
 import { git, gitArgs, gitEnv } from './run-git.js';
 import { trackGit } from './running-git.js';
+import { objectView } from './object-view.js';
+import { scratchDir } from '../scratch-dir.js';
 
 /** Small named read-only git queries. Every ref and path reaching here was validated by the caller. */
 
@@ -275,13 +278,23 @@ export interface FileChangeCount {
   readonly removed: number;
 }
 
-/** Files that differ between two commits, with lines added and removed (binary: 0/0). */
+/**
+ * Files that differ between two commits, with lines added and removed (binary: 0/0),
+ * counted in an object view (object-view.ts) as the other diffs are: no `diff=` driver,
+ * `-diff` or `binary` attribute of the repository changes a count.
+ */
 export async function diffStat(repo: string, from: string, to: string): Promise<FileChangeCount[]> {
-  const { stdout } = await git(repo, ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', from, to, '--']);
-  const out: FileChangeCount[] = [];
-  for (const entry of stdout.split('\0').filter(Boolean)) {
-    const [added, removed, path] = entry.split('\t') as [string, string, string];
-    out.push({ path, added: Number(added) || 0, removed: Number(removed) || 0 });
+  const scratch = await scratchDir('hotfix-diffstat-', 'counting changed lines', 'HF224');
+  try {
+    const view = await objectView(join(scratch, 'git'), join(await commonGitDir(repo), 'objects'));
+    const { stdout } = await git(repo, ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', from, to, '--'], { env: view });
+    const out: FileChangeCount[] = [];
+    for (const entry of stdout.split('\0').filter(Boolean)) {
+      const [added, removed, path] = entry.split('\t') as [string, string, string];
+      out.push({ path, added: Number(added) || 0, removed: Number(removed) || 0 });
+    }
+    return out;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
-  return out;
 }
