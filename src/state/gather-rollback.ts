@@ -18,6 +18,7 @@ import { scanAutomation } from './git/scan-automation.js';
 import { posix } from 'node:path';
 import { patchesOf } from '../kustomize/kustomize-graph.js';
 import { selectionPatches } from '../kustomize/selection-patches.js';
+import { argocdOverrideFiles } from '../kustomize/argocd-overrides.js';
 import { renderImagePolicies } from './render/render-image-policies.js';
 import { parseImageRef } from '../patch/image-ref.js';
 
@@ -138,6 +139,8 @@ async function automationAt(repo: string, head: string, blobs: CatFileBatch, env
     ...objects.filter((o) => o.kind === 'ImageUpdateAutomation' || pinnable.includes(o)).map((o) => o.file),
     ...selectionPatchFiles,
     ...automation.annotated.filter((o) => o.kind === 'ImageUpdater' || naming.has(`${o.kind}/${o.name}`)).map((o) => o.file),
+    // Argo CD renders these over the config file: the plan reads which image they set.
+    ...argocdOverrideFiles(env.config.file, automation.writeBackFiles, automation.kustomizations),
   ];
   const files: Record<string, FileAtRevision> = {};
   for (const file of new Set(patchable)) files[file] = await readFileAt(repo, head, file, blobs);

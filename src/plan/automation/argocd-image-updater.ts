@@ -7,6 +7,8 @@ import type { AnnotatedObject } from '../../state/types.js';
 import { NO_COUNTER, exactly, type AutomationInput, type Counter, type FoundAutomation, type GuardPatch } from './engine.js';
 import { combinedFiles } from '../../kustomize/kustomize-graph.js';
 import { considers } from './setting.js';
+import { overridingWriteBacks } from './argocd-source-override.js';
+import { ignoresAll, imageEntries, imageNameOf, type AppName, type ImageEntry } from './image-updater-cr.js';
 
 const PREFIX = 'argocd-image-updater.argoproj.io';
 
@@ -20,7 +22,7 @@ interface ListedImage {
 /** An object of Argo CD Image Updater that updates this image for an Application that renders the config file. */
 type Updater =
   | { readonly kind: 'application'; readonly object: AnnotatedObject; readonly entry: ListedImage; readonly entries: readonly ListedImage[]; readonly active: boolean }
-  | { readonly kind: 'image-updater'; readonly object: AnnotatedObject; readonly at: readonly [number, number]; readonly settings: boolean; readonly active: boolean }
+  | ({ readonly kind: 'image-updater' } & ImageEntry)
   | { readonly kind: 'outside'; readonly app: string; readonly file: string };
 
 /**
@@ -42,21 +44,14 @@ export function imageUpdaters(input: AutomationInput): Updater[] {
     out.push({ kind: 'application', object, entry, entries, active: !ignoresAll(object.annotations[`${PREFIX}/${aliasKey(entry)}.ignore-tags`]) });
   }
   const writeBacks = input.scan.writeBackFiles.filter((f) => posix.dirname(f) === posix.dirname(input.config.path));
-  const appNames = [...apps.map((a) => a.name), ...writeBacks.map(appOfWriteBack)];
-  for (const object of input.scan.annotated.filter((o) => o.kind === 'ImageUpdater' && o.apiVersion.startsWith(`${PREFIX}/`))) {
-    if (wanted && ref(object) !== wanted) continue;
-    const refs = Array.isArray((object.spec as any)?.applicationRefs) ? ((object.spec as any).applicationRefs as any[]) : [];
-    refs.forEach((r, i) => {
-      if (typeof r?.namePattern !== 'string' || !appNames.some((n) => glob(r.namePattern).test(n))) return;
-      (Array.isArray(r.images) ? (r.images as any[]) : []).forEach((image, j) => {
-        if (typeof image?.imageName !== 'string' || !names.has(imageNameOf(image.imageName))) return;
-        const settings = image.commonUpdateSettings;
-        out.push({ kind: 'image-updater', object, at: [i, j], settings: typeof settings === 'object' && settings !== null, active: !ignoresAll(settings?.ignoreTags) });
-      });
-    });
+  const appNames: AppName[] = [...apps.map((a) => ({ name: a.name, namespace: a.namespace ?? 'argocd' })), ...writeBacks.map(appOfWriteBack)];
+  for (const object of input.scan.annotated.filter((o) => o.kind === 'ImageUpdater' && o.apiVersion.startsWith(`${PREFIX}/`)))
+    if (!wanted || ref(object) === wanted) out.push(...imageEntries(object, appNames, names).map((e) => ({ kind: 'image-updater' as const, ...e })));
+  const covered = new Set([...apps.map((a) => a.name), ...out.flatMap((u) => (u.kind === 'image-updater' ? u.apps : []))]);
+  for (const file of writeBacks) {
+    const app = appOfWriteBack(file).name;
+    if (!covered.has(app) && !wanted) out.push({ kind: 'outside', app, file });
   }
-  const covered = new Set([...apps.map((a) => a.name), ...out.filter((u) => u.kind === 'image-updater').flatMap(() => writeBacks.map(appOfWriteBack))]);
-  for (const file of writeBacks) if (!covered.has(appOfWriteBack(file)) && !wanted) out.push({ kind: 'outside', app: appOfWriteBack(file), file });
   return out;
 }
 
@@ -64,14 +59,15 @@ export function findImageUpdaters(input: AutomationInput): FoundAutomation[] {
   return imageUpdaters(input).map((u) =>
     u.kind === 'outside'
       ? { engine: 'argocd-image-updater', name: `Application ${u.app} (not in the repository)`, file: u.file, writesBack: true, active: true }
-      : { engine: 'argocd-image-updater', name: `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name}`, file: u.object.file, writesBack: true, active: u.active },
+      : { engine: 'argocd-image-updater', name: `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name}${u.kind === 'image-updater' ? ` image ${u.alias}` : ''}`, file: u.object.file, writesBack: true, active: u.active },
   );
 }
 
 /** Restricts the image to the rollback tag (pin) or takes it off image-list (suspend), in git; else warns (HF351, HF352). */
 export function counterImageUpdaters(input: AutomationInput, targetTag: string | undefined): Counter {
   const updaters = imageUpdaters(input).filter((u) => u.kind === 'outside' || u.active);
-  const diagnostics = [];
+  // Whatever engine the policy names, a write-back file that overrides the image decides what runs.
+  const diagnostics = overridingWriteBacks(input, targetTag);
   const patches: GuardPatch[] = [];
   const { onRollback } = input.setting;
   const allow = targetTag === undefined ? undefined : `regexp:${exactly(targetTag)}`;
@@ -124,11 +120,13 @@ function imageUpdaterEdit(u: Extract<Updater, { kind: 'image-updater' }>, onRoll
   const [i, j] = u.at;
   const base = ['spec', 'applicationRefs', i, 'images', j, 'commonUpdateSettings'];
   const [key, value] = onRollback === 'pin' ? ['allowTags', allow] : ['ignoreTags', ['*']];
+  const field = formatPointer([...base, key]);
+  const before = u.own?.[key];
   return {
     purpose: onRollback === 'pin' ? 'pin-policy' : 'suspend-automation',
-    ops: [u.settings ? { op: 'add', path: formatPointer([...base, key]), value } : { op: 'add', path: formatPointer(base), value: { [key]: value } }],
-    title: onRollback === 'pin' ? `Allow only ${allow.slice('regexp:'.length)}` : 'Ignore every tag',
-    undo: `Remove ${key} once a fixed image is released.`,
+    ops: !u.own ? [{ op: 'add', path: formatPointer(base), value: { [key]: value } }] : before === undefined ? [{ op: 'add', path: field, value }] : [{ op: 'test', path: field, value: before }, { op: 'replace', path: field, value }],
+    title: `${onRollback === 'pin' ? `Allow only ${allow.slice('regexp:'.length)}` : 'Ignore every tag'} for image ${u.alias}`,
+    undo: before === undefined ? `Remove ${key} once a fixed image is released.` : `Put ${key} back to ${JSON.stringify(before)} once a fixed image is released.`,
   };
 }
 
@@ -154,28 +152,14 @@ function imageList(value: string): ListedImage[] {
     });
 }
 
-/** The image's name without the version constraint or tag after its last `:` (a registry port comes before a `/`). */
-function imageNameOf(spec: string): string {
-  const slash = spec.lastIndexOf('/');
-  const colon = spec.indexOf(':', slash + 1);
-  return colon < 0 ? spec : spec.slice(0, colon);
-}
-
 /** Annotation keys cannot hold `/`: the updater reads an alias's `/` as `_`. */
 function aliasKey(entry: ListedImage): string {
   return (entry.alias ?? entry.name).replace(/\//g, '_');
 }
 
-function ignoresAll(value: unknown): boolean {
-  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
-  return list.some((v) => typeof v === 'string' && v.trim() === '*');
-}
-
-function appOfWriteBack(file: string): string {
-  return posix.basename(file).replace(/^\.argocd-source-/, '').replace(/\.ya?ml$/, '');
-}
-
-/** A namePattern as the updater matches it (path.Match: `*` and `?`). */
-function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+/** `.argocd-source-<app>.yaml`, or `.argocd-source-<namespace>_<app>.yaml` for an Application outside the controller's namespace (names hold no `_`). */
+function appOfWriteBack(file: string): AppName {
+  const base = posix.basename(file).replace(/^\.argocd-source-/, '').replace(/\.ya?ml$/, '');
+  const cut = base.indexOf('_');
+  return cut < 0 ? { name: base } : { namespace: base.slice(0, cut), name: base.slice(cut + 1) };
 }

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { AnnotatedObject, AutomationScan, KustomizationFile, KustomizePatch } from '../types.js';
 import type { CatFileBatch } from './cat-file.js';
 import { git } from './run-git.js';
+import { argoApplications } from './argo-applications.js';
 import { automationLines, type AutomationLines } from './automation-lines.js';
 import { candidateValues, textThroughLastMatch, yamlValues } from './scan-flux.js';
 
@@ -49,6 +50,10 @@ export async function scanAutomation(repo: string, rev: string, blobs: CatFileBa
     return text === undefined ? undefined : kustomizationIn(path, text, read);
   }));
   const kustomizations = found.filter((k): k is KustomizationFile => k !== undefined);
+  if (annotated.some((o) => o.kind === 'ImageUpdater')) {
+    const seen = new Set(annotated.map((o) => `${o.file}\0${o.document}`));
+    for (const app of await argoApplications(repo, rev, blobs)) if (!seen.has(`${app.file}\0${app.document}`)) annotated.push(app);
+  }
   return {
     markers,
     annotated,
@@ -67,10 +72,10 @@ type Data = Record<string, any>;
 const isMap = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-/** Pure: the objects in one file's text whose annotations or kind make them image automation. */
-export function annotatedObjectsIn(file: string, text: string): AnnotatedObject[] {
+/** Pure: the objects in one file's text whose annotations or kind make them image automation (or whose lines `documents` picks). */
+export function annotatedObjectsIn(file: string, text: string, documents: RegExp = ANNOTATION_DOCUMENT): AnnotatedObject[] {
   const out: AnnotatedObject[] = [];
-  for (const [value, document] of candidateValues(text, ANNOTATION_DOCUMENT)) {
+  for (const [value, document] of candidateValues(text, documents)) {
     if (!isMap(value) || typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') continue;
     const meta = isMap(value.metadata) ? value.metadata : {};
     const annotations = Object.fromEntries(Object.entries(isMap(meta.annotations) ? meta.annotations : {}).filter((e): e is [string, string] => typeof e[1] === 'string'));

@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CR_FILE, CR_IMAGE, CR_TAGS, imageUpdaterCrRepo, OVERRIDE_FILE } from '../../fixtures/argocd-image-updater-cr-scenario.js';
+import { applied, codes, commits, plan, status, yamlAt } from '../helpers/automation-cli.js';
+import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const OVERLAY = 'apps/checkout/overlays/production/kustomization.yaml';
+const NEWER = [...CR_TAGS, 'main-9b8c7d6', 'rc-1a2b3c4'];
+
+/**
+ * The tags an ImageUpdater lets through for an Application, written from the updater's docs
+ * (docs/configuration/images.md, applications.md): the ref an exact namePattern names wins
+ * over a glob; commonUpdateSettings of the resource, the ref and the image apply field by
+ * field, the later winning; allowTags is `regexp:<expression>` or `any`; ignoreTags are
+ * globs, `*` ignoring every tag.
+ */
+function allowedTags(cr: any, app: string, alias: string, tags: readonly string[]): string[] {
+  const refs: any[] = cr.spec.applicationRefs;
+  const ref = refs.find((r) => r.namePattern === app) ?? refs.find((r) => new RegExp(`^${r.namePattern.replace(/\*/g, '.*')}$`).test(app));
+  const image = ref.images.find((i: any) => i.alias === alias);
+  const settings = { ...cr.spec.commonUpdateSettings, ...ref.commonUpdateSettings, ...image.commonUpdateSettings };
+  const allow = settings.allowTags ?? 'any';
+  const ignore: string[] = [settings.ignoreTags ?? []].flat();
+  return tags.filter(
+    (t) => (allow === 'any' || (allow.startsWith('regexp:') && new RegExp(allow.slice('regexp:'.length)).test(t))) && !ignore.some((g) => new RegExp(`^${g.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(t)),
+  );
+}
+
+test('ImageUpdater pin: the rollback commit restores the tag and the most specific ref allows only it, the other refs untouched', async () => {
+  const r = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n');
+  const { plan: p } = plan(r, 'checkout');
+  assert.equal(codes(p), []);
+  const [revert, pin] = applied(r, p);
+  assert.is(yamlAt(r, revert!.commit, OVERLAY).images[0].newTag, CR_TAGS[1]);
+  assert.equal(pin!.changes.map((c) => c.path), [CR_FILE]);
+  const before = yamlAt(r, 'main', CR_FILE);
+  const after = yamlAt(r, pin!.commit, CR_FILE);
+  assert.equal(allowedTags(before, 'checkout-production', 'checkout', NEWER), ['main-4e1ab7c', 'main-f01225d', 'main-26a4b87', 'main-9b8c7d6'], 'the reference lets newer tags through before the pin');
+  assert.equal(allowedTags(after, 'checkout-production', 'checkout', NEWER), [CR_TAGS[1]]);
+  assert.is(after.spec.applicationRefs[1].images[0].commonUpdateSettings.allowTags, `regexp:^main-f01225d$`);
+  assert.equal(after.spec.applicationRefs[0], before.spec.applicationRefs[0], 'the checkout-* ref serves staging, not production');
+  assert.equal(after.spec.applicationRefs[1].images[1], before.spec.applicationRefs[1].images[1], 'the sidecar keeps updating');
+  assert.match(pin!.message, /Allow only \^main-f01225d\$ for image checkout in ImageUpdater argocd\/checkout/);
+  assert.match(pin!.message, /Put allowTags back to "regexp:\^main-\[0-9a-f\]\{7\}\$"/);
+});
+
+test('ImageUpdater suspend: the image ignores every tag; without onRollback the plan warns (HF351); status reports the resource', async () => {
+  const r = await imageUpdaterCrRepo(tempDir(), '      automation: { engine: argocd-image-updater, onRollback: suspend }\n');
+  const [, off] = applied(r, plan(r, 'checkout').plan);
+  const after = yamlAt(r, off!.commit, CR_FILE);
+  assert.equal(after.spec.applicationRefs[1].images[0].commonUpdateSettings.ignoreTags, ['*']);
+  assert.equal(allowedTags(after, 'checkout-production', 'checkout', NEWER), []);
+  assert.equal(status(r, 'checkout').map((a) => [a.engine, a.name, a.active, a.file]), [['argocd-image-updater', 'ImageUpdater argocd/checkout image checkout', true, CR_FILE]]);
+
+  const warned = await imageUpdaterCrRepo(tempDir());
+  const { plan: p } = plan(warned, 'checkout');
+  assert.equal(codes(p), ['HF351']);
+  assert.match(p.diagnostics[0]!.message, /updates ghcr\.io\/example\/checkout through ImageUpdater argocd\/checkout \(argocd\/image-updaters\/checkout\.yaml\)/);
+  assert.equal(commits(p).map((c) => c.purpose), ['revert']);
+});
+
+test('a write-back file that sets the image over the rolled-back kustomization is a warning in the plan, its text and its markdown (HF356)', async () => {
+  const r = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { staleOverride: true });
+  const { plan: p, stdout } = plan(r, 'checkout');
+  assert.equal(codes(p), ['HF356']);
+  const message = p.diagnostics[0]!.message;
+  assert.ok(message.startsWith(`${OVERRIDE_FILE} sets ${CR_IMAGE} to ${CR_IMAGE}:${CR_TAGS[0]} (kustomize.images of an Argo CD write-back file)`), message);
+  assert.match(message, /until that entry is removed or set to ghcr\.io\/example\/checkout:main-f01225d/);
+  assert.ok(stdout.includes('HF356'), stdout);
+  const file = join(r.root, 'stale.json');
+  writeFileSync(file, JSON.stringify(p));
+  const markdown = runCli(['show', file, '--format', 'markdown'], { cwd: r.root });
+  assert.is(markdown.code, 0, markdown.stderr);
+  assert.ok(markdown.stdout.includes('HF356') && markdown.stdout.includes('.argocd-source-checkout-production.yaml'), markdown.stdout);
+  // The counter-measure is still carried: the pin is one commit, the warning another matter.
+  assert.equal(commits(p).map((c) => c.purpose), ['revert', 'pin-policy']);
+
+  const agreeing = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n');
+  assert.equal(codes(plan(agreeing, 'checkout').plan), [], 'no write-back file, no warning');
+});
+
+test.run();
