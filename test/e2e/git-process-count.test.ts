@@ -28,18 +28,18 @@ test('a rollback plan and its apply start a bounded number of git processes', as
   const planned = countedCli(s, planArgs(s, file));
   assert.is(planned.code, 0, planned.stderr);
   // One rev-parse for every fact of the repository (is it one, at its top, shallow, its git
-  // directory); the object format; the branch head; two object readers; the automation
+  // directory, its object format); the branch head; two object readers; the automation
   // grep and ls-tree; refs; the remote (list, push URL, rewrite check); the history walk;
   // the deploying commit's files; the render check's commit, read-tree, attributes files and
   // checkout-index.
-  assert.ok(planned.git.length <= 17, `plan rollback started ${planned.git.length} git processes:\n${planned.git.join('\n')}`);
-  assert.is(count(planned.git, 'rev-parse --git-common-dir'), 0, 'the git directory is read with the repository check');
+  assert.ok(planned.git.length <= 16, `plan rollback started ${planned.git.length} git processes:\n${planned.git.join('\n')}`);
+  for (const alone of ['rev-parse --git-common-dir', 'rev-parse --show-object-format']) assert.is(count(planned.git, alone), 0, `${alone} is asked with the repository check`);
 
   const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
   assert.equal(plan.actions.map((a) => a.kind), ['create-branch', 'commit', 'commit', 'push', 'open-pull-request']);
   const applied = countedCli(s, applyArgs(s, file));
   assert.is(applied.code, 0, applied.stderr);
-  // Checks: the repository facts, object format, worktrees, checked-out refs, one batch of
+  // Checks: the object format, the repository facts, worktrees, checked-out refs, one batch of
   // preconditions (and a rev-parse for the tag the plan's branch name reserves, which the
   // batch reads as missing), the remote twice, the symbolic-ref check. Rehearsal: init, one
   // batch of refs; per config commit one object reader and three hash-object (blobs, trees,

@@ -1,5 +1,6 @@
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
+import { checkedObjectFormat } from './read.js';
 import { git } from './run-git.js';
 
 /**
@@ -10,8 +11,10 @@ import { git } from './run-git.js';
  * A path that is no repository says nothing here: the bind checks report it in their words.
  */
 export async function refuseOtherObjectFormat(path: string, name: string): Promise<void> {
-  const result = await git(path, ['rev-parse', '--show-object-format'], { okCodes: [128] }).catch(() => undefined);
-  const format = result?.code === 0 ? result.stdout.trim() : 'sha1';
+  // Where the repository check already asked (boundRepo), no second git is needed.
+  const known = checkedObjectFormat(path);
+  const result = known === undefined ? await git(path, ['rev-parse', '--show-object-format'], { okCodes: [128] }).catch(() => undefined) : undefined;
+  const format = known ?? (result?.code === 0 ? result.stdout.trim() : 'sha1');
   if (format === 'sha1') return;
   throw new HotfixError([diagnostic('HF227', `repository "${name}" at ${path} uses the ${format} object format; hotfix reads SHA-1 repositories only: bind a SHA-1 mirror of it (git init --object-format=sha1, then git fast-export --all from this repository piped into git fast-import there)`)]);
 }

@@ -21,9 +21,10 @@ import { scratchDir } from '../scratch-dir.js';
  * check that it is one, and kept per path for the life of the process: each later question
  * would cost a git process (a hotfix apply asked for the common directory fifteen times).
  */
-const FACT_OPTIONS = ['--is-shallow-repository', '--git-common-dir'];
+const FACT_OPTIONS = ['--is-shallow-repository', '--git-common-dir', '--show-object-format'];
 const shallowness = new Map<string, boolean>();
 const commonDirs = new Map<string, string>();
+const objectFormats = new Map<string, string>();
 
 const absoluteIn = (repo: string, path: string) => (isAbsolute(path) ? path : join(repo, path));
 
@@ -36,10 +37,11 @@ export async function assertRepository(repo: string, name: string): Promise<void
   if (result.code !== 0) throw new HotfixError([diagnostic('HF201', `repository "${name}" at ${repo} is not a git repository`)]);
   const lines = result.stdout.split('\n');
   // One line per option, unless a path holds a line break: then ask for each on its own.
-  const [shallow, common, prefix] = lines.length === 4 ? lines : [undefined, undefined, (await git(repo, ['rev-parse', '--show-prefix'])).stdout.trim()];
-  if (shallow !== undefined && common !== undefined) {
+  const [shallow, common, format, prefix] = lines.length === 5 ? lines : [undefined, undefined, undefined, (await git(repo, ['rev-parse', '--show-prefix'])).stdout.trim()];
+  if (shallow !== undefined && common !== undefined && format !== undefined) {
     shallowness.set(repo, shallow === 'true');
     commonDirs.set(repo, absoluteIn(repo, common));
+    objectFormats.set(repo, format);
   }
   // A subdirectory of a work tree: git would find the repository, but the policy's paths
   // are from its top level, and some commands read them from the current directory.
@@ -47,6 +49,11 @@ export async function assertRepository(repo: string, name: string): Promise<void
     const top = resolve(repo, ...prefix.split('/').filter(Boolean).map(() => '..'));
     throw new HotfixError([diagnostic('HF201', `repository "${name}" at ${repo} is the subdirectory ${prefix} of a git repository; bind its top level: --repo ${name}=${top}`)]);
   }
+}
+
+/** The object format (sha1, sha256) of a repository assertRepository has checked, or undefined. */
+export function checkedObjectFormat(repo: string): string | undefined {
+  return objectFormats.get(repo);
 }
 
 /** The git directory all work trees of the repository share (objects, refs, hotfix's own files), absolute. */
