@@ -16,7 +16,9 @@ import { join } from 'node:path';
  * that says only that, no global or system config (GIT_ATTR_NOSYSTEM and
  * core.attributesFile=/dev/null are set for every git, see run-git.ts), and the
  * repository's objects through GIT_OBJECT_DIRECTORY (`objects`) or as an alternate of it.
- * git 2.39 reads no attributes from trees in a bare repository, so no attribute applies.
+ * git 2.39 reads no attributes from trees in a bare repository, so no attribute applies,
+ * with one exception: a command given an index (GIT_INDEX_FILE) reads the .gitattributes
+ * files in that index, so export-tree.ts removes them before checkout-index.
  * (An error writing these files names its path; report-failure makes it a coded error.)
  */
 export async function objectView(dir: string, objects: string, alternate?: string): Promise<Record<string, string>> {
