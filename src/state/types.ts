@@ -143,8 +143,10 @@ export interface KustomizationFile {
 }
 
 export interface KustomizePatch {
+  /** A patch's target fields are regular expressions (kustomize anchors them); a patch file's object names itself. */
   readonly kind?: string;
   readonly name?: string;
+  readonly namespace?: string;
   readonly file?: string;
   readonly setsSelection: boolean;
   readonly document?: number;

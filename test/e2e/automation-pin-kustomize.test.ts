@@ -1,31 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseAllDocuments } from 'yaml';
 import { patchedPolicyRepo, PATCHED_TAGS, type PatchForm } from '../../fixtures/flux-patched-policy-scenario.js';
-import type { AutomationRepo } from '../../fixtures/automation-scenarios.js';
 import { applied, changedLines, codes, commits, fluxSelects, plan } from '../helpers/automation-cli.js';
 import { gitOut } from '../helpers/rollback-scenario.js';
+import { renderedPolicy } from '../helpers/rendered-policy.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 /** The tags a registry could offer: those deployed, a newer prod build, and main builds that sort later. */
 const OFFERED = [...PATCHED_TAGS, 'prod-9b8c7d6-1762010800', 'main-1a2b3c4-1762099999'];
-
-/** The ImagePolicy `kubectl kustomize DIR` renders at `commit`: what Flux applies, read independently of hotfix. */
-function renderedPolicy(r: AutomationRepo, commit: string, dir: string): any {
-  const tree = mkdtempSync(join(tmpdir(), 'pin-render-'));
-  try {
-    gitOut(r.repo, ['worktree', 'add', '--quiet', '--detach', tree, commit]);
-    const output = execFileSync('kubectl', ['kustomize', dir], { cwd: tree, encoding: 'utf8' });
-    return parseAllDocuments(output).map((d) => d.toJS()).find((o) => o?.kind === 'ImagePolicy' && o.metadata.name === 'cart');
-  } finally {
-    gitOut(r.repo, ['worktree', 'remove', '--force', tree]);
-    rmSync(tree, { recursive: true, force: true });
-  }
-}
 
 async function pinned(form: PatchForm) {
   const r = await patchedPolicyRepo(tempDir(), form);

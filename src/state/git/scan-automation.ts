@@ -146,7 +146,7 @@ export async function kustomizationIn(file: string, text: string, readFile: (pat
     else for (const [document, body] of (await bodiesOf(entry)).entries()) targets.push({ ...objectTarget(body), file: entry, document, body, setsSelection: setsSelection(body) });
   }
   for (const entry of [...(Array.isArray(k.patches) ? k.patches : []), ...(Array.isArray(k.patchesJson6902) ? k.patchesJson6902 : [])].filter(isMap)) {
-    const target = pick(isMap(entry.target) ? entry.target : {}, ['kind', 'name']);
+    const target = pick(isMap(entry.target) ? entry.target : {}, ['kind', 'name', 'namespace']);
     if (typeof entry.patch === 'string') targets.push({ ...target, setsSelection: yamlValues(entry.patch).some(setsSelection) });
     else if (typeof entry.path === 'string')
       for (const [document, body] of (await bodiesOf(entry.path)).entries()) targets.push({ ...objectTarget(body), ...target, file: entry.path, document, body, setsSelection: setsSelection(body) });
