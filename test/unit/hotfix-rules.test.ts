@@ -60,7 +60,9 @@ test('hotfix rules: reasons, bypass, limits, mainline, conflicts', () => {
   assert.equal(codes('payment', state([pick(A, ['a.js'], false)])), ['HF331']);
   assert.equal(codes('payment', state([pick(A, ['a.js'])], ['src/payment.js'])), ['HF334']);
   assert.equal(codes('payment', state([{ input: 'nope', onMainline: false, files: [] }])), ['HF202']);
-  assert.equal(codes('payment', state([])), ['HF332']);
+  assert.equal(codes('payment', state([])), ['HF358'], 'nothing picked has a code of its own, not maxCommits\' HF332');
+  const merge = { ...pick(A, ['a.js']), commit: { ...commit(A), parents: ['f'.repeat(40), 'e'.repeat(40)] } };
+  assert.equal(codes('payment', state([merge])), ['HF359'], 'a merge commit has a code of its own, not the conflicts\' HF334');
   assert.equal(codes('payment', state([pick(A, ['a.js']), pick(B, ['b.js'])], [], [B])), ['HF347'], 'a pick that leaves the tree as it was');
 });
 

@@ -55,8 +55,8 @@ test('no reason, no override (HF387); an override that lifts nothing is a warnin
   assert.equal(codes(idle.overrides), ['HF304']);
 });
 
-test('only a finding raised as overridable is lifted: HF332 "no --pick" shares its code with maxCommits', () => {
-  const noPick = diagnostic('HF332', 'a hotfix needs at least one --pick');
+test('only a finding raised as overridable is lifted, even under a code --override names', () => {
+  const noPick = diagnostic('HF332', 'raised without overridable()');
   const decided = liftOverrides([noPick], 'hotfix', ['HF332'], { codes: ['HF332'], reason: 'security' });
   assert.equal(codes(decided.findings), ['HF332', 'HF388']);
   assert.equal(decided.overrides, []);

@@ -18,11 +18,11 @@ export function hotfixRuleFindings(policy: Policy, rules: HotfixSpec, env: Envir
   for (const e of skipped)
     if (!(rules.bypass ?? []).includes(e.name)) out.push(overridable(diagnostic('HF339', `a hotfix straight to ${env.name} skips ${e.name}, which hotfix.bypass does not list`)));
 
-  if (state.picks.length === 0) out.push(diagnostic('HF332', 'a hotfix needs at least one --pick'));
+  if (state.picks.length === 0) out.push(diagnostic('HF358', 'a hotfix needs at least one --pick: name the fix commit on the mainline'));
   if (state.picks.length > rules.maxCommits) out.push(overridable(diagnostic('HF332', `${state.picks.length} commits picked; hotfix.maxCommits allows ${rules.maxCommits}`)));
   for (const pick of state.picks) {
     if (!pick.commit) out.push(diagnostic('HF202', `${pick.input} is not a commit in ${state.app.repoName}`));
-    else if (pick.commit.parents.length !== 1) out.push(diagnostic('HF334', `${pick.commit.sha.slice(0, 7)} is a merge commit; pick the commits it merged instead`));
+    else if (pick.commit.parents.length !== 1) out.push(diagnostic('HF359', `${pick.commit.sha.slice(0, 7)} is a merge commit; pick the commits it merged instead`));
     else if (!pick.onMainline) out.push(diagnostic('HF331', `${pick.commit.sha.slice(0, 7)} "${pick.commit.subject}" is not on ${state.app.mainline}; land the fix there first so it cannot be lost`));
   }
   const files = new Set(state.picks.flatMap((p) => p.files));
