@@ -82,4 +82,14 @@ test('a write-back file that sets the image over the rolled-back kustomization i
   assert.equal(codes(plan(agreeing, 'checkout').plan), [], 'no write-back file, no warning');
 });
 
+test('Applications an ApplicationSet makes are not in the repository: the ImageUpdater that names the image is a warning that says which and where (HF352)', async () => {
+  const r = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { applicationSet: true });
+  const { plan: p } = plan(r, 'checkout');
+  assert.equal(codes(p), ['HF352']);
+  assert.match(p.diagnostics[0]!.message, /^ImageUpdater argocd\/checkout \(argocd\/image-updaters\/checkout\.yaml\) updates ghcr\.io\/example\/checkout for Applications named checkout-\*, checkout-production, none of which is in this repository/);
+  assert.match(p.diagnostics[0]!.message, /restrict that image's commonUpdateSettings\.allowTags to regexp:\^main-f01225d\$ in its applicationRef/);
+  assert.equal(commits(p).map((c) => c.purpose), ['revert'], 'which ref serves production is not known: nothing is pinned');
+  assert.equal(status(r, 'checkout').map((a) => [a.engine, a.name]), [['argocd-image-updater', 'ImageUpdater argocd/checkout for Applications checkout-*, checkout-production (not in the repository)']]);
+});
+
 test.run();

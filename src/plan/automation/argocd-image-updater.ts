@@ -8,7 +8,8 @@ import { NO_COUNTER, exactly, type AutomationInput, type Counter, type FoundAuto
 import { combinedFiles } from '../../kustomize/kustomize-graph.js';
 import { considers } from './setting.js';
 import { overridingWriteBacks } from './argocd-source-override.js';
-import { ignoresAll, imageEntries, imageNameOf, type AppName, type ImageEntry } from './image-updater-cr.js';
+import { ignoresAll, imageEntries, imageNameOf, patternsNaming, type AppName, type ImageEntry } from './image-updater-cr.js';
+import { argocdOverrideFiles } from '../../kustomize/argocd-overrides.js';
 
 const PREFIX = 'argocd-image-updater.argoproj.io';
 
@@ -23,7 +24,8 @@ interface ListedImage {
 type Updater =
   | { readonly kind: 'application'; readonly object: AnnotatedObject; readonly entry: ListedImage; readonly entries: readonly ListedImage[]; readonly active: boolean }
   | ({ readonly kind: 'image-updater' } & ImageEntry)
-  | { readonly kind: 'outside'; readonly app: string; readonly file: string };
+  | { readonly kind: 'outside'; readonly app: string; readonly file: string }
+  | { readonly kind: 'unresolved'; readonly object: AnnotatedObject; readonly patterns: readonly string[] };
 
 /**
  * The Applications (image-list annotation) and ImageUpdater resources that update this
@@ -43,10 +45,17 @@ export function imageUpdaters(input: AutomationInput): Updater[] {
     if (!entry || (wanted && ref(object) !== wanted)) continue;
     out.push({ kind: 'application', object, entry, entries, active: !ignoresAll(object.annotations[`${PREFIX}/${aliasKey(entry)}.ignore-tags`]) });
   }
-  const writeBacks = input.scan.writeBackFiles.filter((f) => posix.dirname(f) === posix.dirname(input.config.path));
+  // The config file may be a write-back file itself, or sit under one's source directory.
+  const writeBacks = [...input.scan.writeBackFiles.filter((f) => f === input.config.path), ...argocdOverrideFiles(input.config.path, input.scan.writeBackFiles, input.scan.kustomizations)];
   const appNames: AppName[] = [...apps.map((a) => ({ name: a.name, namespace: a.namespace ?? 'argocd' })), ...writeBacks.map(appOfWriteBack)];
-  for (const object of input.scan.annotated.filter((o) => o.kind === 'ImageUpdater' && o.apiVersion.startsWith(`${PREFIX}/`)))
-    if (!wanted || ref(object) === wanted) out.push(...imageEntries(object, appNames, names).map((e) => ({ kind: 'image-updater' as const, ...e })));
+  for (const object of input.scan.annotated.filter((o) => o.kind === 'ImageUpdater' && o.apiVersion.startsWith(`${PREFIX}/`))) {
+    if (wanted && ref(object) !== wanted) continue;
+    const entries = imageEntries(object, appNames, names);
+    out.push(...entries.map((e) => ({ kind: 'image-updater' as const, ...e })));
+    // Applications an ApplicationSet makes, or kept in the cluster: which one renders the config is not known here.
+    const patterns = appNames.length === 0 ? patternsNaming(object, names) : [];
+    if (entries.length === 0 && patterns.length > 0) out.push({ kind: 'unresolved', object, patterns });
+  }
   const covered = new Set([...apps.map((a) => a.name), ...out.flatMap((u) => (u.kind === 'image-updater' ? u.apps : []))]);
   for (const file of writeBacks) {
     const app = appOfWriteBack(file).name;
@@ -59,13 +68,15 @@ export function findImageUpdaters(input: AutomationInput): FoundAutomation[] {
   return imageUpdaters(input).map((u) =>
     u.kind === 'outside'
       ? { engine: 'argocd-image-updater', name: `Application ${u.app} (not in the repository)`, file: u.file, writesBack: true, active: true }
+      : u.kind === 'unresolved'
+      ? { engine: 'argocd-image-updater', name: `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name} for Applications ${u.patterns.join(', ')} (not in the repository)`, file: u.object.file, writesBack: true, active: true }
       : { engine: 'argocd-image-updater', name: `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name}${u.kind === 'image-updater' ? ` image ${u.alias}` : ''}`, file: u.object.file, writesBack: true, active: u.active },
   );
 }
 
 /** Restricts the image to the rollback tag (pin) or takes it off image-list (suspend), in git; else warns (HF351, HF352). */
 export function counterImageUpdaters(input: AutomationInput, targetTag: string | undefined): Counter {
-  const updaters = imageUpdaters(input).filter((u) => u.kind === 'outside' || u.active);
+  const updaters = imageUpdaters(input).filter((u) => u.kind === 'outside' || u.kind === 'unresolved' || u.active);
   // Whatever engine the policy names, a write-back file that overrides the image decides what runs.
   const diagnostics = overridingWriteBacks(input, targetTag);
   const patches: GuardPatch[] = [];
@@ -75,6 +86,12 @@ export function counterImageUpdaters(input: AutomationInput, targetTag: string |
     if (u.kind === 'outside') {
       diagnostics.push(
         diagnostic('HF352', `Argo CD Image Updater writes ${u.file} for Application ${u.app}, which is not in this repository: its settings live in the cluster (kubectl get applications.argoproj.io -A, usually namespace argocd). If it updates ${input.image}, restrict it there before the rollback merges: kubectl -n argocd annotate application ${u.app} ${PREFIX}/<alias>.allow-tags=${allow ?? 'regexp:^<tag>$'} --overwrite (or allowTags in its ImageUpdater)`),
+      );
+      continue;
+    }
+    if (u.kind === 'unresolved') {
+      diagnostics.push(
+        diagnostic('HF352', `ImageUpdater ${u.object.namespace ?? 'argocd'}/${u.object.name} (${u.object.file}) updates ${input.image} for Applications named ${u.patterns.join(', ')}, none of which is in this repository (an ApplicationSet or the cluster makes them: kubectl get applications.argoproj.io -n ${u.object.namespace ?? 'argocd'}). If one of them renders ${input.config.path}, restrict that image's commonUpdateSettings.allowTags to ${allow ?? 'regexp:^<tag>$'} in its applicationRef before the rollback merges`),
       );
       continue;
     }

@@ -65,6 +65,14 @@ export function imageEntries(object: AnnotatedObject, apps: readonly AppName[], 
   return [...out.values()];
 }
 
+/** The namePatterns of the refs whose images update the image, whatever Applications there are. */
+export function patternsNaming(object: AnnotatedObject, names: ReadonlySet<string>): string[] {
+  const spec: Data = isMap(object.spec) ? object.spec : {};
+  return list(spec.applicationRefs)
+    .filter((ref) => ref.useAnnotations !== true && typeof ref.namePattern === 'string' && list(ref.images).some((image) => updates(image, names)))
+    .map((ref) => ref.namePattern as string);
+}
+
 /** Whether an entry updates the image: its imageName, or the kustomize images name it writes. */
 function updates(image: Data, names: ReadonlySet<string>): boolean {
   const kustomize = image.manifestTargets?.kustomize?.name;
