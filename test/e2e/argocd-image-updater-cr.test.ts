@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CR_FILE, CR_IMAGE, CR_TAGS, imageUpdaterCrRepo, OVERRIDE_FILE } from '../../fixtures/argocd-image-updater-cr-scenario.js';
+import { CR_FILE, CR_IMAGE, CR_TAGS, HELM_OVERRIDE, HELM_VALUES, helmOverrideRepo, imageUpdaterCrRepo, OVERRIDE_FILE } from '../../fixtures/argocd-image-updater-cr-scenario.js';
 import { applied, codes, commits, plan, status, yamlAt } from '../helpers/automation-cli.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -58,7 +58,7 @@ test('ImageUpdater suspend: the image ignores every tag; without onRollback the 
   const warned = await imageUpdaterCrRepo(tempDir());
   const { plan: p } = plan(warned, 'checkout');
   assert.equal(codes(p), ['HF351']);
-  assert.match(p.diagnostics[0]!.message, /updates ghcr\.io\/example\/checkout through ImageUpdater argocd\/checkout \(argocd\/image-updaters\/checkout\.yaml\)/);
+  assert.match(p.diagnostics[0]!.message, /updates ghcr\.io\/example\/checkout through ImageUpdater argocd\/checkout \(argocd\/image-updaters\/checkout\.yaml\) \(write-back git:secret:git-creds\)/);
   assert.equal(commits(p).map((c) => c.purpose), ['revert']);
 });
 
@@ -68,7 +68,7 @@ test('a write-back file that sets the image over the rolled-back kustomization i
   assert.equal(codes(p), ['HF356']);
   const message = p.diagnostics[0]!.message;
   assert.ok(message.startsWith(`${OVERRIDE_FILE} sets ${CR_IMAGE} to ${CR_IMAGE}:${CR_TAGS[0]} (kustomize.images of an Argo CD write-back file)`), message);
-  assert.match(message, /until that entry is removed or set to ghcr\.io\/example\/checkout:main-f01225d/);
+  assert.match(message, /until that entry is removed or set to main-f01225d\. Edit /);
   assert.ok(stdout.includes('HF356'), stdout);
   const file = join(r.root, 'stale.json');
   writeFileSync(file, JSON.stringify(p));
@@ -80,6 +80,16 @@ test('a write-back file that sets the image over the rolled-back kustomization i
 
   const agreeing = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n');
   assert.equal(codes(plan(agreeing, 'checkout').plan), [], 'no write-back file, no warning');
+});
+
+test('a write-back file whose Helm parameter sets the tag over the rolled-back values file is HF356 too, beside the ImageUpdater\'s HF351', async () => {
+  const r = await helmOverrideRepo(tempDir());
+  const { plan: p } = plan(r, 'checkout');
+  assert.equal(codes(p), ['HF356', 'HF351']);
+  assert.ok(p.diagnostics[0]!.message.startsWith(`${HELM_OVERRIDE} sets ${CR_IMAGE} to ${CR_TAGS[0]} (helm.parameters image.tag of an Argo CD write-back file), and Argo CD applies it over ${HELM_VALUES}`), p.diagnostics[0]!.message);
+  assert.is(p.diagnostics[0]!.file, HELM_OVERRIDE);
+  const [revert] = commits(p);
+  assert.is(revert!.changes[0]!.path, HELM_VALUES);
 });
 
 test('Applications an ApplicationSet makes are not in the repository: the ImageUpdater that names the image is a warning that says which and where (HF352)', async () => {

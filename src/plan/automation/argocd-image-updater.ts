@@ -96,7 +96,7 @@ export function counterImageUpdaters(input: AutomationInput, targetTag: string |
       continue;
     }
     const where = `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name} (${u.object.file})`;
-    const method = u.kind === 'application' ? (u.object.annotations[`${PREFIX}/write-back-method`] ?? 'argocd') : 'its writeBackConfig';
+    const method = u.kind === 'application' ? (u.object.annotations[`${PREFIX}/write-back-method`] ?? 'argocd') : u.method;
     const file = input.files[u.object.file];
     if (onRollback === 'warn' || !file || (onRollback === 'pin' && allow === undefined)) {
       diagnostics.push(diagnostic('HF351', `Argo CD Image Updater updates ${input.image} through ${where} (write-back ${method}) and will write the newer tag back; set automation.onRollback to pin (allow only the rollback tag) or suspend (stop updating it)`));

@@ -4,40 +4,59 @@ import { argocdOverrideFiles } from '../../kustomize/argocd-overrides.js';
 import { parseImageRef } from '../../patch/image-ref.js';
 import type { AutomationInput } from './engine.js';
 
+/** What a write-back file sets the image to: the text as written, and the tag in it. */
+interface Override {
+  readonly field: string;
+  readonly value: string;
+  readonly tag?: string;
+}
+
 /**
- * Argo CD merges an Application's `.argocd-source-<app>.yaml` into its source and sets each
- * of its `kustomize.images` over the kustomization before it renders (as `kustomize edit set
- * image` does), so an entry for this image there is what runs, whatever the rolled-back
- * kustomization says: HF356 for each such entry whose tag is not the rollback tag. Pure.
+ * Argo CD merges an Application's `.argocd-source-<app>.yaml` into its source before it
+ * renders: each `kustomize.images` entry is set over the kustomization (as `kustomize edit
+ * set image` does), each `helm.parameters` entry over the values files (as `--set` does). An
+ * entry for this image there is what runs, whatever the rolled-back file says: HF356 for
+ * each whose tag is not the rollback tag. Pure.
  */
 export function overridingWriteBacks(input: AutomationInput, targetTag: string | undefined): Diagnostic[] {
-  const names = new Set([parseImageRef(input.image).name, ...(input.env.config.locator.kustomizeImage ? [input.env.config.locator.kustomizeImage] : [])]);
   return argocdOverrideFiles(input.config.path, input.scan.writeBackFiles, input.scan.kustomizations).flatMap((file) => {
     const text = input.files[file]?.text;
     if (text === undefined) return [];
-    return kustomizeImages(text)
-        .filter((entry) => entry.names.some((n) => names.has(n)) && (targetTag === undefined || entry.tag !== targetTag))
-      .map((entry) =>
+    return overridesIn(text, input)
+      .filter((o) => targetTag === undefined || o.tag !== targetTag)
+      .map((o) =>
         diagnostic(
           'HF356',
-          `${file} sets ${input.image} to ${entry.value} (kustomize.images of an Argo CD write-back file), and Argo CD applies it over ${input.config.path} when it renders the Application: the rollback changes nothing that runs until that entry is removed or set to ${targetTag === undefined ? 'the rollback image' : `${parseImageRef(entry.value).name}:${targetTag}`}. Edit ${file} in the rollback pull request, and stop the updater writing it (automation.onRollback)`,
+          `${file} sets ${input.image} to ${o.value} (${o.field} of an Argo CD write-back file), and Argo CD applies it over ${input.config.path} when it renders the Application: the rollback changes nothing that runs until that entry is removed or set to ${targetTag ?? 'the rollback tag'}. Edit ${file} in the rollback pull request, and stop the updater writing it (automation.onRollback)`,
           { file },
         ),
       );
   });
 }
 
-/** The `kustomize.images` entries of a write-back file: `[name=]image[:tag][@digest]`, as `kustomize edit set image` takes them. */
-function kustomizeImages(text: string): Array<{ names: string[]; tag?: string; value: string }> {
+type Data = Record<string, any>;
+
+/** The entries of a write-back file that set this image: `kustomize.images` (`[name=]image[:tag][@digest]`), or the Helm parameter the locator reads the tag from. */
+function overridesIn(text: string, input: AutomationInput): Override[] {
   const [doc] = parseAllDocuments(text);
   if (!doc || !('errors' in doc) || doc.errors.length > 0) return [];
-  const images = (doc.toJS() as any)?.kustomize?.images;
-  if (!Array.isArray(images)) return [];
-  return images.flatMap((entry) => {
+  const data = doc.toJS() as Data | null;
+  const names = new Set([parseImageRef(input.image).name, ...(input.env.config.locator.kustomizeImage ? [input.env.config.locator.kustomizeImage] : [])]);
+  const images: unknown[] = Array.isArray(data?.kustomize?.images) ? data!.kustomize.images : [];
+  const kustomize = images.flatMap((entry): Override[] => {
     if (typeof entry !== 'string') return [];
     const eq = entry.indexOf('=');
     const value = eq < 0 ? entry : entry.slice(eq + 1);
     const ref = parseImageRef(value);
-    return [{ names: eq < 0 ? [ref.name] : [entry.slice(0, eq), ref.name], ...(ref.tag !== undefined ? { tag: ref.tag } : {}), value }];
+    if (!names.has(ref.name) && !(eq > 0 && names.has(entry.slice(0, eq)))) return [];
+    return [{ field: 'kustomize.images', value, ...(ref.tag !== undefined ? { tag: ref.tag } : {}) }];
   });
+  const tagParameter = input.env.config.locator.helmValues?.tag;
+  const parameters: unknown[] = Array.isArray(data?.helm?.parameters) ? data!.helm.parameters : [];
+  const helm = parameters.flatMap((p): Override[] =>
+    tagParameter !== undefined && typeof p === 'object' && p !== null && (p as Data).name === tagParameter && typeof (p as Data).value === 'string'
+      ? [{ field: `helm.parameters ${tagParameter}`, value: (p as Data).value, tag: (p as Data).value }]
+      : [],
+  );
+  return [...kustomize, ...helm];
 }

@@ -22,6 +22,8 @@ export interface ImageEntry {
   readonly own?: Readonly<Record<string, unknown>>;
   /** False when the settings in effect ignore every tag (`ignoreTags: ["*"]`, the documented way to stop it). */
   readonly active: boolean;
+  /** writeBackConfig.method in effect (the ref's over the resource's; `argocd` when neither says). */
+  readonly method: string;
   /** The Applications this entry serves. */
   readonly apps: readonly string[];
 }
@@ -59,7 +61,8 @@ export function imageEntries(object: AnnotatedObject, apps: readonly AppName[], 
         return;
       }
       const effective = merged(spec.commonUpdateSettings, chosen.ref.commonUpdateSettings, image.commonUpdateSettings);
-      out.set(key, { object, at: [chosen.i, j], alias: String(image.alias ?? ''), ...(isMap(image.commonUpdateSettings) ? { own: image.commonUpdateSettings } : {}), active: !ignoresAll(effective.ignoreTags), apps: [app.name] });
+      const method = merged(spec.writeBackConfig, chosen.ref.writeBackConfig).method;
+      out.set(key, { object, at: [chosen.i, j], method: typeof method === 'string' ? method : 'argocd', alias: String(image.alias ?? ''), ...(isMap(image.commonUpdateSettings) ? { own: image.commonUpdateSettings } : {}), active: !ignoresAll(effective.ignoreTags), apps: [app.name] });
     });
   }
   return [...out.values()];
