@@ -206,10 +206,12 @@ test('--wait polls the gate: met while waiting goes on; never met stops at the d
   const finished = await waiting.result;
   assert.is(finished.code, 0, finished.stderr);
   assert.match(finished.stdout, /Apply complete/);
-  // Planning the same hotfix again: its branch and tag exist now.
+  // Planning the same hotfix again: its branch and tag exist now, and are this hotfix's, so
+  // they are adopted rather than made again (hotfix-adopt.test.ts has the cases).
   const twice = await plan(s, [s.fixes[0]!.commit]);
-  assert.is(twice.code, 1);
-  assert.match(twice.stderr, /branch hotfix\/\S+ already exists in app: delete the branch or change the template {2}\[HF312\]/);
+  assert.is(twice.code, 0, twice.stderr);
+  assert.match(twice.stdout, new RegExp(`Adopts hotfix/\\S+ at ${head.slice(0, 7)} and its tag hotfix-\\S+, made before`));
+  assert.not.ok(twice.plan!.actions.some((a) => a.kind === 'create-branch' || a.kind === 'cherry-pick' || a.kind === 'tag'));
 });
 
 test('a registry that needs a login: the label is read with the docker config credentials', async () => {

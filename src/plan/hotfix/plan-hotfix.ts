@@ -12,6 +12,7 @@ import { closingPreconditions, clusterSummary, planFrame } from '../plan-frame.j
 import { renderField } from '../render-spec.js';
 import { type Action, type HotfixRequest, type PlanContext, type PlanOutcome, type Precondition } from '../types.js';
 import { decideRevision } from './decide-revision.js';
+import { adoptEarlier } from './adopt-earlier.js';
 import { baselineActions } from './baseline-actions.js';
 import { hotfixRuleFindings } from './hotfix-checks.js';
 import { pushAction, pushTarget, remotePreconditions, type PushTarget } from '../push-target.js';
@@ -44,15 +45,21 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const date = context.now.slice(0, 10).replace(/-/g, '');
   const version = request.version ?? [decision.decidedBy, ...decision.agreeing].map((a) => a.version).find(Boolean);
   const values: TemplateValues = { sha: base.sha, sha7: base.sha.slice(0, 7), date, env: env.name, reason: request.reason, ...(version ? { version } : {}) };
+  const versionless = (template: string) => !version && placeholdersOf(template).includes('version');
+  const adopted = state.earlier && ![rules.branch, rules.tag ?? ''].some(versionless)
+    ? adoptEarlier({ earlier: state.earlier, branchTemplate: rules.branch, ...(rules.tag !== undefined ? { tagTemplate: rules.tag } : {}), values, base: base.sha, picks: state.picks.map((p) => p.commit!), trees: state.steps.map((s) => s.tree), repo: { repoName: state.app.repoName, tags: state.app.refs.tags } })
+    : undefined;
+  if (adopted && 'code' in adopted) return { diagnostics: [adopted] };
   const name = (template: string, what: string, kind: 'heads' | 'tags'): string | Diagnostic => {
-    if (!version && placeholdersOf(template).includes('version')) return diagnostic('HF341', `${what} "${template}" uses {version}: pass --version, or tag the deployed commit with a release tag`);
-    const rendered = renderTemplate(template, values);
+    if (versionless(template)) return diagnostic('HF341', `${what} "${template}" uses {version}: pass --version, or tag the deployed commit with a release tag`);
+    const rendered = renderTemplate(template, adopted ? { ...values, date: adopted.date } : values);
     const problem = newRefNameProblem(rendered, kind, what, policy, state.app);
+    if (problem?.code === 'HF312' && kind === 'tags') return existingTag(rendered, state.app.repoName, placeholdersOf(template).includes('version'));
     if (problem) return problem;
     return rendered;
   };
-  const branch = name(rules.branch, 'hotfix branch', 'heads');
-  const tag = rules.tag === undefined ? undefined : name(rules.tag, 'hotfix tag', 'tags');
+  const branch = adopted ? adopted.branch : name(rules.branch, 'hotfix branch', 'heads');
+  const tag = rules.tag === undefined ? undefined : adopted?.tag ? adopted.tag.name : name(rules.tag, 'hotfix tag', 'tags');
   const refErrors = [branch, tag].filter((n): n is Diagnostic => typeof n === 'object');
   if (refErrors.length > 0) return { diagnostics: refErrors };
   // Each is new, but together they would make the name ambiguous, as an existing one would.
@@ -61,9 +68,9 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
 
   const committer = planAuthor(policy, context.now);
   if ('code' in committer) return { diagnostics: [committer] };
-  const actions: Action[] = [{ id: 'create-branch', kind: 'create-branch', repo: state.app.repoName, branch: hotfixBranch, from: base.sha }];
-  let head = base.sha;
-  state.steps.forEach((step, i) => {
+  const actions: Action[] = adopted ? [] : [{ id: 'create-branch', kind: 'create-branch', repo: state.app.repoName, branch: hotfixBranch, from: base.sha }];
+  let head = adopted ? adopted.tip : base.sha;
+  if (!adopted) state.steps.forEach((step, i) => {
     const pick = state.picks[i]!.commit!;
     const message = withTrailers(`${pick.message.trimEnd()}\n\n(cherry picked from commit ${pick.sha})\n`, trailers);
     const commit = commitObject({ tree: step.tree, parents: [head], author: pick.author, committer, message });
@@ -72,7 +79,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   });
 
   const appRefs = [{ ref: `refs/heads/${hotfixBranch}`, sha: head }];
-  if (typeof tag === 'string') {
+  if (adopted?.tag) appRefs.push({ ref: `refs/tags/${adopted.tag.name}`, sha: adopted.tag.object });
+  else if (typeof tag === 'string') {
     const message = `Hotfix of ${env.name}: ${state.picks.map((p) => p.commit!.subject).join('; ')}\n\nReason: ${request.reason}\n`;
     const object = tagObject({ target: head, name: tag, tagger: committer, message });
     actions.push({ id: 'tag', kind: 'tag', repo: state.app.repoName, tag, target: head, object: object.id, message, tagger: committer });
@@ -133,13 +141,14 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
 
   const merged: Array<{ ref: string; sha: string }> = [];
   const preconditions: Precondition[] = [
-    ...newRefPreconditions(state.app.repoName, `refs/heads/${hotfixBranch}`),
-    ...(typeof tag === 'string' ? newRefPreconditions(state.app.repoName, `refs/tags/${tag}`) : []),
+    ...(adopted ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: `refs/heads/${hotfixBranch}`, sha: head }] : newRefPreconditions(state.app.repoName, `refs/heads/${hotfixBranch}`)),
+    ...(adopted?.tag ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: `refs/tags/${adopted.tag.name}`, sha: adopted.tag.object }] : typeof tag === 'string' ? newRefPreconditions(state.app.repoName, `refs/tags/${tag}`) : []),
     { kind: 'ref', repo: state.config.repoName, ref: `refs/heads/${state.config.branch}`, sha: state.config.head },
     { kind: 'blob', repo: state.config.repoName, commit: state.config.head, path: state.config.file.path, blob: state.config.file.blob },
     ...(baseline ? baseline.preconditions : []),
   ];
   for (const m of state.merges) {
+    if (adopted?.mergedInto.includes(m.branch)) continue;
     if (!m.head || !m.base || !m.tree) return { diagnostics: [diagnostic('HF202', `merge-back branch ${m.branch} does not exist in ${state.app.repoName}`)] };
     preconditions.push({ kind: 'ref', repo: state.app.repoName, ref: `refs/heads/${m.branch}`, sha: m.head });
     if (m.conflicts.length > 0) {
@@ -174,12 +183,18 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     actions,
     diagnostics: warnings,
     notes: [
+      ...(adopted ? [adopted.note] : []),
       `CI builds ${hotfixImage} from ${hotfixBranch}; apply waits at the gate until it exists with ${policy.spec.app.revisionLabel}=${head}${(rules.requiredChecks ?? []).length > 0 ? ` and ${rules.requiredChecks!.join(', ')} passed` : ''}.`,
       ...(baseline ? [baseline.note] : []),
       `Reason: ${request.reason}. Watch ${env.name} closely after the deploy.`,
     ],
   });
   return { plan, diagnostics: warnings };
+}
+
+/** A tag of the hotfix's name that is not at a branch this plan adopts: what it is, and what to run. */
+function existingTag(tag: string, repo: string, versioned: boolean): Diagnostic {
+  return diagnostic('HF312', `hotfix tag ${tag} already exists in ${repo}, and no branch of this hotfix (same deployed commit, same picks) is at its commit; see where it points with git show --no-patch ${shellWord(tag)}, and if an abandoned attempt made it, delete it with git tag -d ${shellWord(tag)} and plan again, or, to keep it, ${versioned ? 'pass another --version' : 'change hotfix.tag'}`);
 }
 
 /**

@@ -14,6 +14,7 @@ import type { ClusterState, CommitInfo, FileAtRevision, PushRemote, LocalRefName
 import { findBaseline, type BaselineState } from './find-baseline.js';
 import { imageRevisionAnswers, type LabelReader } from './image-revision.js';
 import type { RevisionAnswer } from './revision-answers.js';
+import { readEarlierHotfixes, type EarlierHotfixes } from './earlier-hotfix.js';
 
 export interface PickState {
   readonly input: string;
@@ -49,6 +50,8 @@ export interface HotfixState {
   readonly cluster?: ClusterState;
   /** The baseline environment's config of the running version's time, when one takes a baseline for the target. */
   readonly baseline?: BaselineState;
+  /** Branches named like a hotfix of the deployed commit, made before (an earlier or interrupted apply), when the picks apply cleanly. */
+  readonly earlier?: EarlierHotfixes;
 }
 
 export interface HotfixStateRequest {
@@ -104,6 +107,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
 
   const steps: HotfixState['steps'][number][] = [];
   const merges: MergeBackState[] = [];
+  let earlier: EarlierHotfixes | undefined;
   if (base && picks.every((p) => p.commit && p.commit.parents.length === 1)) {
     const simulator = await MergeSimulator.open(appPath, 'temporary');
     try {
@@ -115,9 +119,11 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
         if (result.conflicts.length > 0) break;
         tree = result.tree;
       }
-      if (steps.every((s) => s.conflicts.length === 0))
-        for (const branch of [...(policy.spec.hotfix?.release ? [policy.spec.hotfix.release] : []), ...(policy.spec.hotfix?.mergeBack ?? [])])
-          merges.push(await mergeBack(appPath, simulator, branch, base.sha, tree));
+      const mergeBacks = [...(policy.spec.hotfix?.release ? [policy.spec.hotfix.release] : []), ...(policy.spec.hotfix?.mergeBack ?? [])];
+      if (steps.every((s) => s.conflicts.length === 0)) {
+        for (const branch of mergeBacks) merges.push(await mergeBack(appPath, simulator, branch, base.sha, tree));
+        if (policy.spec.hotfix) earlier = await readEarlierHotfixes(appPath, policy.spec.hotfix.branch, { sha: base.sha, env: env.name }, branches, picks.map((p) => p.commit!.sha), mergeBacks);
+      }
     } finally {
       await simulator.close();
     }
@@ -137,6 +143,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
     merges,
     config: { repoName: env.config.repo, repoPath: configPath, branch: env.config.branch, head: configHead, file: config, remotes: configRemotes, ...(configRemote ? { pushRemote: configRemote } : {}) },
     ...(cluster ? { cluster } : {}),
+    ...(earlier ? { earlier } : {}),
   };
 }
 

@@ -88,7 +88,7 @@ async function readTargetContents(repo: string, name: string, target: string, ch
 }
 
 /** Commit → patch-id of each non-merge commit of the range; commits that change nothing have none. */
-async function patchIds(repo: string, range: readonly string[]): Promise<Map<string, string>> {
+export async function patchIds(repo: string, range: readonly string[]): Promise<Map<string, string>> {
   const log = await git(repo, ['log', '--no-merges', ...DIFF, '--format=commit %H', ...range, '--']);
   const { stdout } = await git(repo, ['patch-id', '--stable'], { input: log.stdout });
   const out = new Map<string, string>();

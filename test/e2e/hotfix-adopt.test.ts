@@ -1,0 +1,155 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { AppScenario } from '../../fixtures/app-scenario.js';
+import type { Plan } from '../../src/plan/types.js';
+import { gatedHotfix } from '../helpers/gated-hotfix.js';
+import { pushImage, REVISION } from '../helpers/push-image.js';
+import { gitOut, refs } from '../helpers/rollback-scenario.js';
+import { hasStackTrace, runCliAsync, type CliResult } from '../helpers/run-cli.js';
+import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+
+// An incident: apply made the hotfix branch and tag and waits at the gate while CI builds;
+// meanwhile a bot commits to the config branch, so the plan no longer applies (HF404). The
+// re-plan adopts what the first apply made, when it is the same hotfix, and says so.
+
+let registry: TestRegistry;
+test.before(async () => {
+  registry = await startTestRegistry();
+});
+test.after(async () => {
+  await registry.stop();
+});
+
+async function replan(s: AppScenario, picks: readonly string[], extra: string[] = []): Promise<CliResult & { plan?: Plan; file: string }> {
+  const file = join(s.root, `plan-${Math.random().toString(36).slice(2)}.json`);
+  const r = await runCliAsync(
+    ['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', ...picks.flatMap((p) => ['--pick', p]), '--out', file, ...extra],
+    { cwd: s.root },
+  );
+  return r.code === 0 ? { ...r, file, plan: JSON.parse(readFileSync(file, 'utf8')) as Plan } : { ...r, file };
+}
+
+/** What Flux's image automation does while apply waits: a commit of its own on the config branch. */
+function botCommit(s: AppScenario): void {
+  writeFileSync(join(s.configRepo, 'README.md'), 'touched by the image automation\n');
+  gitOut(s.configRepo, ['add', 'README.md']);
+  gitOut(s.configRepo, ['-c', 'user.name=fluxcdbot', '-c', 'user.email=fluxcdbot@users.noreply.github.com', 'commit', '--quiet', '-m', 'Update image tags']);
+}
+
+const branchOf = (plan: Plan) => (plan.actions.find((a) => a.kind === 'create-branch') as { branch: string }).branch;
+const tagOf = (plan: Plan) => (plan.actions.find((a) => a.kind === 'tag') as { tag: string }).tag;
+
+/** The first apply, stopped at the gate: the branch, the tag and their push are done. */
+async function interrupted(seed: number) {
+  const g = await gatedHotfix(registry.host, seed);
+  const first = JSON.parse(readFileSync(g.planFile, 'utf8')) as Plan;
+  const stopped = await runCliAsync(g.args, { cwd: g.s.root });
+  assert.is(stopped.code, 3, stopped.stderr);
+  const branch = branchOf(first);
+  const tag = tagOf(first);
+  const tip = gitOut(g.s.appRepo, ['rev-parse', `refs/heads/${branch}`]).trim();
+  return { ...g, first, branch, tag, tip };
+}
+
+test('re-planned after a bot moved the config branch: the branch and tag the stopped apply made are adopted, and the new plan finishes the hotfix', async () => {
+  const { s, first, args, branch, tag, tip } = await interrupted(31);
+  botCommit(s);
+  const stale = await runCliAsync(args, { cwd: s.root });
+  assert.is(stale.code, 1);
+  assert.match(stale.stderr, /HF404/);
+
+  const again = await replan(s, [s.fixes[0]!.commit]);
+  assert.is(again.code, 0, again.stderr);
+  const plan = again.plan!;
+  const kinds = plan.actions.map((a) => a.kind);
+  assert.not.ok(kinds.includes('create-branch'), 'the branch is not made again');
+  assert.not.ok(kinds.includes('cherry-pick'), 'the pick is not made again');
+  assert.not.ok(kinds.includes('tag'), 'the tag is not made again');
+  assert.equal(plan.preconditions.filter((p) => p.kind === 'ref' && p.repo === 'app' && (p.ref === `refs/heads/${branch}` || p.ref === `refs/tags/${tag}`)), [
+    { kind: 'ref', repo: 'app', ref: `refs/heads/${branch}`, sha: tip },
+    { kind: 'ref', repo: 'app', ref: `refs/tags/${tag}`, sha: gitOut(s.appRepo, ['rev-parse', `refs/tags/${tag}`]).trim() },
+  ]);
+  const gate = plan.actions.find((a) => a.kind === 'gate') as { revision: string };
+  assert.is(gate.revision, tip);
+  const merge = plan.actions.find((a) => a.kind === 'merge') as { parents: readonly string[] };
+  assert.is(merge.parents[1], tip);
+  assert.is(plan.target.image, first.target.image, 'the same hotfix image: CI builds it from the same tip');
+  const note = new RegExp(`Adopts ${branch.replace(/\//g, '\\/')} at ${tip.slice(0, 7)} and its tag ${tag}, made before .*starts at the deployed commit ${s.deployed.commit.slice(0, 7)} and carries exactly the picks, compared by git patch-id --stable \\(${s.fixes[0]!.commit.slice(0, 7)} as ${tip.slice(0, 7)}\\)`);
+  assert.ok(plan.notes.some((n) => note.test(n)), plan.notes.join('\n'));
+  assert.match(again.stdout, note);
+  const markdown = await runCliAsync(['show', '--format', 'markdown', again.file], { cwd: s.root });
+  assert.is(markdown.code, 0, markdown.stderr);
+  assert.match(markdown.stdout, note);
+
+  await pushImage(registry.host, { name: 'team/shop-api', tag: plan.target.image.split(':').pop()!, labels: { [REVISION]: tip } });
+  const applied = await runCliAsync([...args.slice(0, -1), again.file], { cwd: s.root });
+  assert.is(applied.code, 0, applied.stderr);
+  assert.is(gitOut(s.appRemote, ['rev-parse', `refs/heads/${branch}`]).trim(), tip);
+  assert.is(gitOut(s.appRemote, ['rev-parse', 'refs/heads/main^2']).trim(), tip, 'main merges the adopted tip');
+  assert.match(gitOut(s.configRemote, ['show', 'main:overlays/production/kustomization.yaml']), new RegExp(`newTag: ${plan.target.image.split(':').pop()}`));
+  assert.is(gitOut(s.configRemote, ['rev-parse', 'main~1:README.md']).length > 0, true, 'the deploy sits on the bot\'s commit');
+});
+
+test('re-planned on a later day: the branch and tag named with the earlier day are found and adopted', async () => {
+  const { s, branch, tag, tip } = await interrupted(32);
+  // What the same apply would have left had it run on 1 December: names of that day.
+  const day = '20261201';
+  const earlierBranch = branch.replace(/\d{8}/, day);
+  const earlierTag = tag.replace(/\d{8}/, day);
+  assert.is.not(earlierBranch, branch, 'the fixture renders {date}');
+  gitOut(s.appRepo, ['branch', '-m', branch, earlierBranch]);
+  gitOut(s.appRepo, ['tag', '-d', tag]);
+  gitOut(s.appRepo, ['-c', 'user.name=hotfix', '-c', 'user.email=hotfix@example.com', 'tag', '-a', '-m', 'Hotfix of production', earlierTag, tip]);
+  const again = await replan(s, [s.fixes[0]!.commit]);
+  assert.is(again.code, 0, again.stderr);
+  const plan = again.plan!;
+  assert.not.ok(plan.actions.some((a) => a.kind === 'create-branch' || a.kind === 'tag'));
+  const push = plan.actions.find((a) => a.id === 'push-hotfix') as { refs: ReadonlyArray<{ ref: string; sha: string }> };
+  assert.equal(push.refs.map((r) => r.ref), [`refs/heads/${earlierBranch}`, `refs/tags/${earlierTag}`]);
+  assert.ok(plan.notes.some((n) => n.startsWith(`Adopts ${earlierBranch} at ${tip.slice(0, 7)} and its tag ${earlierTag}`)), plan.notes.join('\n'));
+});
+
+test('a branch of the hotfix\'s name with other changes is refused (HF312), saying what differs and what to run', async () => {
+  const { s, branch, tag } = await interrupted(33);
+  // Someone reset the branch and picked the other fix by hand.
+  gitOut(s.appRepo, ['branch', '-f', branch, s.deployed.commit]);
+  gitOut(s.appRepo, ['worktree', 'add', '--quiet', join(s.root, 'by-hand'), branch]);
+  gitOut(join(s.root, 'by-hand'), ['-c', 'user.name=dev', '-c', 'user.email=dev@example.com', 'cherry-pick', '-x', s.fixes[1]!.commit]);
+  gitOut(s.appRepo, ['worktree', 'remove', '--force', join(s.root, 'by-hand')]);
+  const before = refs(s.appRepo);
+  const refused = await replan(s, [s.fixes[0]!.commit]);
+  assert.is(refused.code, 1);
+  assert.not.ok(hasStackTrace(refused.stderr));
+  assert.match(refused.stderr, new RegExp(`hotfix branch ${branch.replace(/\//g, '\\/')} already exists in app and is not this hotfix: its commit 1 after ${s.deployed.commit.slice(0, 7)}, [0-9a-f]{7} "${s.fixes[1]!.subject}", is not the change of pick 1, ${s.fixes[0]!.commit.slice(0, 7)} "${s.fixes[0]!.subject}" \\(git patch-id --stable [0-9a-f]{12}, not [0-9a-f]{12}\\)`));
+  assert.match(refused.stderr, new RegExp(`compare it with git log --oneline ${s.deployed.commit.slice(0, 7)}\\.\\.'${branch}'; if an abandoned attempt made it, delete it with git branch -D '${branch}' and its tag with git tag -d '${tag}' and plan again, or, to keep it, change hotfix\\.branch\\s+\\[HF312\\]`));
+  assert.is(refs(s.appRepo), before, 'planning writes nothing');
+});
+
+test('a branch of the hotfix\'s name cut from another commit is refused (HF312), naming where it forks', async () => {
+  const { s, branch } = await interrupted(34);
+  // Cut from the release before the deployed one, as a hand-made branch might be.
+  const older = gitOut(s.appRepo, ['rev-parse', `${s.deployed.commit}~1`]).trim();
+  gitOut(s.appRepo, ['branch', '-f', branch, older]);
+  const refused = await replan(s, [s.fixes[0]!.commit]);
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`already exists in app and is not this hotfix: it forks from ${older.slice(0, 7)}, not from the deployed commit ${s.deployed.commit.slice(0, 7)}; compare it with`));
+});
+
+test('the hotfix\'s tag moved elsewhere: the branch matches, the tag does not, so HF312 names the tag and the commands', async () => {
+  const { s, tag } = await interrupted(35);
+  gitOut(s.appRepo, ['tag', '-f', tag, s.deployed.commit]);
+  const refused = await replan(s, [s.fixes[0]!.commit]);
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`hotfix tag ${tag} already exists in app, but not at [0-9a-f]{7}, the tip of .*, which is this hotfix made before; see where it points with git show --no-patch '${tag}', and if an abandoned attempt made it, delete it with git tag -d '${tag}' and plan again\\s+\\[HF312\\]`));
+});
+
+test('a different set of picks on the same day: the earlier branch is not this hotfix and has today\'s name, so HF312 says the counts', async () => {
+  const { s } = await interrupted(36);
+  const refused = await replan(s, [s.fixes[0]!.commit, s.fixes[1]!.commit]);
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, /is not this hotfix: it has 1 commit after the deployed commit [0-9a-f]{7} \([0-9a-f]{7}\), and this plan picks 2; compare it with/, refused.stderr);
+});
+
+test.run();
