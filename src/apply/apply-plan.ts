@@ -71,7 +71,10 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
   const checkedOut = await checkedOutRefs(plan, options.facts.repos);
   const contradicted = await journalContradictions(plan, journal.done, options.facts.repos, checkedOut);
   if (contradicted.length > 0) throw new HotfixError(contradicted);
-  if (plan.actions.every((a) => journal.done.has(a.id))) return 'already complete';
+  if (plan.actions.every((a) => journal.done.has(a.id))) {
+    if (!options.dryRun) await RepoLocks.clearAbandoned(repos);
+    return 'already complete';
+  }
 
   const locks = options.dryRun ? undefined : await RepoLocks.acquire(repos, plan.id, options.breakLock ?? false);
   try {

@@ -43,11 +43,30 @@ export class RepoLocks {
   async release(): Promise<void> {
     await Promise.all(this.files.map((f) => unlock(f)));
   }
+
+  /**
+   * Removes the locks an apply left when it was killed after its last journal record: a rerun
+   * then has nothing to do and takes no lock, so without this the dead one would stay. Only
+   * a lock whose holder is gone (this host, no such pid) goes; any other is left as it is.
+   */
+  static async clearAbandoned(repos: readonly string[]): Promise<void> {
+    for (const repo of [...new Set(repos)].sort()) {
+      const file = await lockFileOf(repo);
+      const found = await inspect(repo, file, hostname());
+      if (found.kind !== 'dead') continue;
+      await takeAway(file, found.content);
+      await rmdir(dirname(file)).catch(() => undefined);
+    }
+  }
+}
+
+async function lockFileOf(repo: string): Promise<string> {
+  return join(await commonGitDir(repo), 'hotfix', 'apply.lock');
 }
 
 async function lockOne(repo: string, planId: string, breakLock: boolean): Promise<string> {
-  const dir = join(await commonGitDir(repo), 'hotfix');
-  const file = join(dir, 'apply.lock');
+  const file = await lockFileOf(repo);
+  const dir = dirname(file);
   await mkdir(dir, { recursive: true }).catch((error) => fileSystemError(error, 'create the lock directory', dir));
   let me: Holder = { owner: userInfo().username, pid: process.pid, host: hostname(), since: new Date().toISOString(), plan: planId };
   const started = await startTime(process.pid);
