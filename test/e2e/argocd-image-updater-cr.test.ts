@@ -62,6 +62,17 @@ test('ImageUpdater suspend: the image ignores every tag; without onRollback the 
   assert.equal(commits(p).map((c) => c.purpose), ['revert']);
 });
 
+test('a ref that serves staging too: the pin is written there, and the commit says it holds staging\'s image as well', async () => {
+  const r = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { sharedRef: true });
+  const { plan: p } = plan(r, 'checkout');
+  assert.equal(codes(p), []);
+  const [, pin] = applied(r, p);
+  const after = yamlAt(r, pin!.commit, CR_FILE);
+  assert.is(after.spec.applicationRefs.length, 1);
+  assert.equal(allowedTags(after, 'checkout-production', 'checkout', NEWER), [CR_TAGS[1]]);
+  assert.match(pin!.message, /\nThe entry also serves checkout-staging, whose image it holds as well\.\nPut allowTags back to "regexp:\^\(main\|rc\)-\[0-9a-f\]\{7\}\$" once a fixed image is released\./);
+});
+
 test('a write-back file that sets the image over the rolled-back kustomization is a warning in the plan, its text and its markdown (HF356)', async () => {
   const r = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { staleOverride: true });
   const { plan: p, stdout } = plan(r, 'checkout');

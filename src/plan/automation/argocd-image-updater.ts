@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
-import { parseImageRef } from '../../patch/image-ref.js';
 import { formatPointer } from '../../patch/json-pointer.js';
 import type { PatchOp } from '../../patch/patch-yaml.js';
 import type { AnnotatedObject } from '../../state/types.js';
@@ -8,7 +7,7 @@ import { NO_COUNTER, exactly, type AutomationInput, type Counter, type FoundAuto
 import { combinedFiles } from '../../kustomize/kustomize-graph.js';
 import { considers } from './setting.js';
 import { overridingWriteBacks } from './argocd-source-override.js';
-import { ignoresAll, imageEntries, imageNameOf, patternsNaming, type AppName, type ImageEntry } from './image-updater-cr.js';
+import { ignoresAll, imageEntries, imageNameOf, imageNames, patternsNaming, type AppName, type ImageEntry } from './image-updater-cr.js';
 import { argocdOverrideFiles } from '../../kustomize/argocd-overrides.js';
 
 const PREFIX = 'argocd-image-updater.argoproj.io';
@@ -34,7 +33,7 @@ type Updater =
  */
 export function imageUpdaters(input: AutomationInput): Updater[] {
   if (!considers(input.setting, 'argocd-image-updater')) return [];
-  const names = new Set([parseImageRef(input.image).name, ...(input.env.config.locator.kustomizeImage ? [input.env.config.locator.kustomizeImage] : [])]);
+  const names = imageNames(input.image, input.env.config.locator.kustomizeImage);
   const wanted = input.setting.engine === 'argocd-image-updater' ? input.setting.object : undefined;
   const ref = (o: AnnotatedObject) => `${o.namespace ?? 'argocd'}/${o.name}`;
   const apps = input.scan.annotated.filter((o) => o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/') && renders(o, input));
@@ -102,7 +101,7 @@ export function counterImageUpdaters(input: AutomationInput, targetTag: string |
       diagnostics.push(diagnostic('HF351', `Argo CD Image Updater updates ${input.image} through ${where} (write-back ${method}) and will write the newer tag back; set automation.onRollback to pin (allow only the rollback tag) or suspend (stop updating it)`));
       continue;
     }
-    const edit = u.kind === 'application' ? applicationEdit(u, onRollback, allow!) : imageUpdaterEdit(u, onRollback, allow!);
+    const edit = u.kind === 'application' ? applicationEdit(u, onRollback, allow!) : imageUpdaterEdit(u, onRollback, allow!, alsoServed(u, input));
     patches.push({
       file: u.object.file,
       purpose: edit.purpose,
@@ -133,7 +132,14 @@ function applicationEdit(u: Extract<Updater, { kind: 'application' }>, onRollbac
   };
 }
 
-function imageUpdaterEdit(u: Extract<Updater, { kind: 'image-updater' }>, onRollback: 'suspend' | 'pin', allow: string): { purpose: GuardPatch['purpose']; ops: PatchOp[]; title: string; undo: string } {
+/** The other Applications in the repository that the same image entry serves: a pin or suspend holds their image too. */
+function alsoServed(u: Extract<Updater, { kind: 'image-updater' }>, input: AutomationInput): string[] {
+  const all = input.scan.annotated.filter((o) => o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/')).map((a) => ({ name: a.name, namespace: a.namespace ?? 'argocd' }));
+  const same = imageEntries(u.object, all, imageNames(input.image, input.env.config.locator.kustomizeImage)).find((e) => e.at[0] === u.at[0] && e.at[1] === u.at[1]);
+  return (same?.apps ?? []).filter((app) => !u.apps.includes(app));
+}
+
+function imageUpdaterEdit(u: Extract<Updater, { kind: 'image-updater' }>, onRollback: 'suspend' | 'pin', allow: string, others: readonly string[]): { purpose: GuardPatch['purpose']; ops: PatchOp[]; title: string; undo: string } {
   const [i, j] = u.at;
   const base = ['spec', 'applicationRefs', i, 'images', j, 'commonUpdateSettings'];
   const [key, value] = onRollback === 'pin' ? ['allowTags', allow] : ['ignoreTags', ['*']];
@@ -143,7 +149,7 @@ function imageUpdaterEdit(u: Extract<Updater, { kind: 'image-updater' }>, onRoll
     purpose: onRollback === 'pin' ? 'pin-policy' : 'suspend-automation',
     ops: !u.own ? [{ op: 'add', path: formatPointer(base), value: { [key]: value } }] : before === undefined ? [{ op: 'add', path: field, value }] : [{ op: 'test', path: field, value: before }, { op: 'replace', path: field, value }],
     title: `${onRollback === 'pin' ? `Allow only ${allow.slice('regexp:'.length)}` : 'Ignore every tag'} for image ${u.alias}`,
-    undo: before === undefined ? `Remove ${key} once a fixed image is released.` : `Put ${key} back to ${JSON.stringify(before)} once a fixed image is released.`,
+    undo: `${others.length > 0 ? `The entry also serves ${others.join(', ')}, whose image it holds as well.\n` : ''}${before === undefined ? `Remove ${key} once a fixed image is released.` : `Put ${key} back to ${JSON.stringify(before)} once a fixed image is released.`}`,
   };
 }
 

@@ -3,6 +3,7 @@ import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { argocdOverrideFiles } from '../../kustomize/argocd-overrides.js';
 import { parseImageRef } from '../../patch/image-ref.js';
 import type { AutomationInput } from './engine.js';
+import { imageNames } from './image-updater-cr.js';
 
 /** What a write-back file sets the image to: the text as written, and the tag in it. */
 interface Override {
@@ -41,7 +42,7 @@ function overridesIn(text: string, input: AutomationInput): Override[] {
   const [doc] = parseAllDocuments(text);
   if (!doc || !('errors' in doc) || doc.errors.length > 0) return [];
   const data = doc.toJS() as Data | null;
-  const names = new Set([parseImageRef(input.image).name, ...(input.env.config.locator.kustomizeImage ? [input.env.config.locator.kustomizeImage] : [])]);
+  const names = imageNames(input.image, input.env.config.locator.kustomizeImage);
   const images: unknown[] = Array.isArray(data?.kustomize?.images) ? data!.kustomize.images : [];
   const kustomize = images.flatMap((entry): Override[] => {
     if (typeof entry !== 'string') return [];

@@ -1,3 +1,4 @@
+import { parseImageRef } from '../../patch/image-ref.js';
 import type { AnnotatedObject } from '../../state/types.js';
 
 /**
@@ -66,6 +67,11 @@ export function imageEntries(object: AnnotatedObject, apps: readonly AppName[], 
     });
   }
   return [...out.values()];
+}
+
+/** The names Argo CD Image Updater may know the image by: the app's image, and the name the kustomization lists it under. */
+export function imageNames(image: string, kustomizeImage: string | undefined): Set<string> {
+  return new Set([parseImageRef(image).name, ...(kustomizeImage ? [kustomizeImage] : [])]);
 }
 
 /** The namePatterns of the refs whose images update the image, whatever Applications there are. */
