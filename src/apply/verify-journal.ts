@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Action, Plan } from '../plan/types.js';
 import { git } from '../state/git/run-git.js';
 import { isAncestor } from '../state/git/read.js';
+import { shellWord } from '../plan/shell-word.js';
 import { isDone, refEffect, refKey } from './ref-effects.js';
 import { remoteRefs } from './git-write.js';
 import { refValue, repoPath, type Facts } from './verify-preconditions.js';
@@ -17,10 +18,13 @@ export async function journalContradictions(plan: Plan, done: ReadonlySet<string
   for (const [index, action] of plan.actions.entries()) {
     if (!done.has(action.id)) continue;
     const problem = action.kind === 'push' ? await pushMissing(action, repos) : await refMissing(plan.actions, index, repos, checkedOut);
-    if (problem) out.push(diagnostic('HF414', `the journal of this plan records ${action.id} as done, but ${problem}`));
+    if (problem) out.push(diagnostic('HF414', `the journal of this plan records ${action.id} as done, but ${problem}; then make the plan again${plan.request.kind === 'hotfix' ? AFTER_HOTFIX : ''}`));
   }
   return out;
 }
+
+// What a re-plan does with the hotfix branch and tag an apply made: the way out of a moved ref.
+const AFTER_HOTFIX = ': plan hotfix adopts the hotfix branch and tag where they still match (cut from the deployed commit, the same picks by patch-id) and plans only the steps left';
 
 async function refMissing(actions: readonly Action[], index: number, repos: Facts['repos'], checkedOut: ReadonlyMap<string, string>): Promise<string | undefined> {
   const effect = refEffect(actions[index]!);
@@ -31,7 +35,10 @@ async function refMissing(actions: readonly Action[], index: number, repos: Fact
   if (effect.ref.startsWith('refs/heads/') && (await contains(repo, now, effect.to))) return undefined;
   // A branch checked out in a work tree moves only on the remote (the push checks that).
   if (checkedOut.has(refKey(effect.repo, effect.ref)) && (await hasCommit(repo, effect.to))) return undefined;
-  return `${effect.repo}: ${effect.ref} is ${now ? `at ${now.slice(0, 7)}` : 'missing'}, not at ${effect.to.slice(0, 7)}; find out what moved it, then make the plan again`;
+  const git = `git -C ${shellWord(repo)}`;
+  if (now) return `${effect.repo}: ${effect.ref} is at ${now.slice(0, 7)}, not at ${effect.to.slice(0, 7)} (nor past it); see what moved it with ${git} log --oneline --graph ${effect.to.slice(0, 12)} ${now.slice(0, 12)} --`;
+  const kept = (await hasCommit(repo, effect.to)) ? `; the planned ${effect.to.slice(0, 7)} is still there: ${git} show --stat ${effect.to.slice(0, 12)}` : '';
+  return `${effect.repo}: ${effect.ref} is missing, not at ${effect.to.slice(0, 7)}; it was deleted since: see what was done last with ${git} reflog --date=iso -n 20${kept}`;
 }
 
 async function pushMissing(action: Extract<Action, { kind: 'push' }>, repos: Facts['repos']): Promise<string | undefined> {
@@ -41,7 +48,10 @@ async function pushMissing(action: Extract<Action, { kind: 'push' }>, repos: Fac
   for (const { ref, sha } of action.refs) {
     const now = remote.get(ref);
     if (now === sha || (ref.startsWith('refs/heads/') && (await contains(repo, now, sha)))) continue;
-    return `${ref} on ${action.remote} is ${now ? `at ${now.slice(0, 7)}` : 'missing'}, not at ${sha.slice(0, 7)}; find out what moved it, then make the plan again`;
+    const git = `git -C ${shellWord(repo)}`;
+    return now
+      ? `${ref} on ${action.remote} is at ${now.slice(0, 7)}, not at ${sha.slice(0, 7)} (nor past it); see what moved it with ${git} fetch ${shellWord(action.remote)} ${shellWord(ref)} && ${git} log --oneline --graph ${sha.slice(0, 12)} FETCH_HEAD --`
+      : `${ref} on ${action.remote} is missing, not at ${sha.slice(0, 7)}; it was deleted there since: check with ${git} ls-remote ${shellWord(action.remote)} ${shellWord(ref)}`;
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -150,6 +151,32 @@ test('a different set of picks on the same day: the earlier branch is not this h
   const refused = await replan(s, [s.fixes[0]!.commit, s.fixes[1]!.commit]);
   assert.is(refused.code, 1);
   assert.match(refused.stderr, /is not this hotfix: it has 1 commit after the deployed commit [0-9a-f]{7} \([0-9a-f]{7}\), and this plan picks 2; compare it with/, refused.stderr);
+});
+
+/** The command an HF414 message says to run, run as a person would paste it. */
+function pasted(message: string, pattern: RegExp): string {
+  const command = pattern.exec(message)?.[1];
+  assert.ok(command, `no command in: ${message}`);
+  return execFileSync('sh', ['-c', command!], { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+}
+
+test('the hotfix branch moved under a stopped apply: HF414 says where, a command that shows it, and that a re-plan adopts what matches', async () => {
+  const { s, args, branch, tip } = await interrupted(37);
+  const older = gitOut(s.appRepo, ['rev-parse', `${s.deployed.commit}~1`]).trim();
+  gitOut(s.appRepo, ['branch', '-f', branch, older]);
+  const moved = await runCliAsync(args, { cwd: s.root });
+  assert.is(moved.code, 1);
+  assert.not.ok(hasStackTrace(moved.stderr));
+  assert.match(moved.stderr, new RegExp(`records create-branch as done, but app: refs/heads/${branch} is at ${older.slice(0, 7)}, not at ${s.deployed.commit.slice(0, 7)} \\(nor past it\\); see what moved it with git -C '\\S+' log --oneline --graph ${s.deployed.commit.slice(0, 12)} ${older.slice(0, 12)} --; then make the plan again: plan hotfix adopts the hotfix branch and tag where they still match \\(cut from the deployed commit, the same picks by patch-id\\) and plans only the steps left`));
+  const shown = pasted(moved.stderr, /see what moved it with (git -C '[^']+' log [^;]+ --);/);
+  assert.match(shown, new RegExp(older.slice(0, 7)));
+
+  // Deleted instead: the reflog and the planned commit, still in the repository.
+  gitOut(s.appRepo, ['branch', '-D', branch]);
+  const gone = await runCliAsync(args, { cwd: s.root });
+  assert.is(gone.code, 1);
+  assert.match(gone.stderr, new RegExp(`app: refs/heads/${branch} is missing, not at ${tip.slice(0, 7)}; it was deleted since: see what was done last with git -C '\\S+' reflog --date=iso -n 20; the planned ${tip.slice(0, 7)} is still there: git -C '\\S+' show --stat ${tip.slice(0, 12)}; then make the plan again`));
+  assert.match(pasted(gone.stderr, new RegExp(`is still there: (git -C '[^']+' show --stat ${tip.slice(0, 12)});`)), new RegExp(`commit ${tip}`));
 });
 
 test.run();
