@@ -3,7 +3,7 @@ import type { KustomizationFile } from '../state/types.js';
 import { buildChain, overlaysOf } from './kustomize-graph.js';
 
 /**
- * The Argo CD write-back files (`.argocd-source-<app>.yaml`, as the scan finds them) that
+ * The Argo CD write-back files (`.argocd-source.yaml`, `.argocd-source-<app>.yaml`) that
  * apply where the config file is built: Argo CD reads them from an Application's source
  * directory and merges them into its source, so any directory whose kustomization is, or
  * builds, the config file counts. The config file itself is left out (it may be one). Pure.

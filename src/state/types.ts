@@ -162,7 +162,7 @@ export interface AutomationScan {
   readonly markers: readonly { readonly file: string; readonly line: number; readonly policy: string }[];
   readonly annotated: readonly AnnotatedObject[];
   readonly kustomizations: readonly KustomizationFile[];
-  /** Argo CD Image Updater write-back files (`.argocd-source-<app>.yaml`). */
+  /** Argo CD write-back files: `.argocd-source-<app>.yaml` (Argo CD Image Updater's), and `.argocd-source.yaml`, which every Application of its directory reads. */
   readonly writeBackFiles: readonly string[];
   /** Configuration files of pull-request bots (Renovate, Dependabot, release bots). */
   readonly botFiles: readonly string[];

@@ -74,7 +74,7 @@ test('a ref that serves staging too: the pin is written there, and the commit sa
 });
 
 test('a write-back file that sets the image over the rolled-back kustomization is a warning in the plan, its text and its markdown (HF356)', async () => {
-  const r = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { staleOverride: true });
+  const r = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { staleOverride: OVERRIDE_FILE });
   const { plan: p, stdout } = plan(r, 'checkout');
   assert.equal(codes(p), ['HF356']);
   const message = p.diagnostics[0]!.message;
@@ -89,8 +89,11 @@ test('a write-back file that sets the image over the rolled-back kustomization i
   // The counter-measure is still carried: the pin is one commit, the warning another matter.
   assert.equal(commits(p).map((c) => c.purpose), ['revert', 'pin-policy']);
 
-  const agreeing = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n');
-  assert.equal(codes(plan(agreeing, 'checkout').plan), [], 'no write-back file, no warning');
+  const generic = 'apps/checkout/overlays/production/.argocd-source.yaml';
+  const shared = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { staleOverride: generic });
+  const { plan: q } = plan(shared, 'checkout');
+  assert.equal(codes(q), ['HF356'], 'the file every Application of the directory reads counts too, and names no Application');
+  assert.ok(q.diagnostics[0]!.message.startsWith(`${generic} sets ${CR_IMAGE}`), q.diagnostics[0]!.message);
 });
 
 test('a write-back file whose Helm parameter sets the tag over the rolled-back values file is HF356 too, beside the ImageUpdater\'s HF351', async () => {

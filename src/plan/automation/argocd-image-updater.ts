@@ -45,7 +45,9 @@ export function imageUpdaters(input: AutomationInput): Updater[] {
     out.push({ kind: 'application', object, entry, entries, active: !ignoresAll(object.annotations[`${PREFIX}/${aliasKey(entry)}.ignore-tags`]) });
   }
   // The config file may be a write-back file itself, or sit under one's source directory.
-  const writeBacks = [...input.scan.writeBackFiles.filter((f) => f === input.config.path), ...argocdOverrideFiles(input.config.path, input.scan.writeBackFiles, input.scan.kustomizations)];
+  const writeBacks = [...input.scan.writeBackFiles.filter((f) => f === input.config.path), ...argocdOverrideFiles(input.config.path, input.scan.writeBackFiles, input.scan.kustomizations)].filter(
+    (f) => posix.basename(f).startsWith('.argocd-source-'),
+  );
   const appNames: AppName[] = [...apps.map((a) => ({ name: a.name, namespace: a.namespace ?? 'argocd' })), ...writeBacks.map(appOfWriteBack)];
   for (const object of input.scan.annotated.filter((o) => o.kind === 'ImageUpdater' && o.apiVersion.startsWith(`${PREFIX}/`))) {
     if (wanted && ref(object) !== wanted) continue;

@@ -58,7 +58,7 @@ export async function scanAutomation(repo: string, rev: string, blobs: CatFileBa
     markers,
     annotated,
     kustomizations,
-    writeBackFiles: paths.filter((p) => /^\.argocd-source-.+\.ya?ml$/.test(posix.basename(p))),
+    writeBackFiles: paths.filter((p) => /^\.argocd-source(-.+)?\.ya?ml$/.test(posix.basename(p))),
     botFiles: paths.filter((p) => BOT_FILES.has(p)),
   };
 }
