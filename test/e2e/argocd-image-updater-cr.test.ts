@@ -4,6 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CR_FILE, CR_IMAGE, CR_TAGS, HELM_OVERRIDE, HELM_VALUES, helmOverrideRepo, imageUpdaterCrRepo, OVERRIDE_FILE } from '../../fixtures/argocd-image-updater-cr-scenario.js';
 import { applied, codes, commits, plan, status, yamlAt } from '../helpers/automation-cli.js';
+import { argoRepo } from '../../fixtures/automation-scenarios.js';
+import { countingShim } from '../helpers/counting-shim.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -114,6 +116,17 @@ test('Applications an ApplicationSet makes are not in the repository: the ImageU
   assert.match(p.diagnostics[0]!.message, /restrict that image's commonUpdateSettings\.allowTags to regexp:\^main-f01225d\$ in its applicationRef/);
   assert.equal(commits(p).map((c) => c.purpose), ['revert'], 'which ref serves production is not known: nothing is pinned');
   assert.equal(status(r, 'checkout').map((a) => [a.engine, a.name]), [['argocd-image-updater', 'ImageUpdater argocd/checkout for Applications checkout-*, checkout-production (not in the repository)']]);
+});
+
+test('Applications are looked for only where an ImageUpdater is: one more git grep then, none without', async () => {
+  const greps = (r: { root: string; repo: string; policies: Readonly<Record<string, string>> }) => {
+    const shim = countingShim('git');
+    const result = runCli(['status', '--policy', r.policies.checkout!, '--repo', `deploy=${r.repo}`, '--no-cluster'], { cwd: r.root, env: { PATH: shim.path() } });
+    assert.is(result.code, 0, result.stderr);
+    return shim.invocations().filter((line) => /(^| )grep /.test(line)).length;
+  };
+  const annotated = greps(await argoRepo(tempDir()));
+  assert.is(greps(await imageUpdaterCrRepo(tempDir())), annotated + 1);
 });
 
 test.run();
