@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { parseImageRef } from '../patch/image-ref.js';
 import type { PlannedRender } from '../state/render/check-plan-renders.js';
 import type { PolicyRender } from '../state/render/check-policy-renders.js';
 import type { TagSelection } from '../state/types.js';
@@ -7,7 +8,7 @@ import type { TagSelection } from '../state/types.js';
 export function renderFindings(renders: readonly PlannedRender[]): Diagnostic[] {
   return renders.flatMap((r) => {
     if (r.result.ok) return [];
-    const runs = r.result.image ? `runs ${r.result.image}` : 'has no such workload or container';
+    const runs = r.result.image ? `runs ${r.result.image}` : r.workload !== undefined ? `has no workload ${r.workload} with a container ${r.container}` : `has no container that runs ${parseImageRef(r.image).name}`;
     const winner = r.result.winner ? `; ${r.result.winner} sets the image and wins` : '';
     return [diagnostic('HF343', `after the planned change, kubectl kustomize ${r.dir || '.'} ${runs}, not ${r.image}${winner}`)];
   });

@@ -1,3 +1,4 @@
+import { parseImageRef } from '../patch/image-ref.js';
 import type { Action, Plan, Precondition } from '../plan/types.js';
 
 /**
@@ -69,6 +70,9 @@ export function actionDetails(action: Action): string[] {
   const out: string[] = [];
   for (const change of action.changes)
     for (const patch of change.patches) out.push(`edit ${change.path} (document ${patch.document}): ${patch.ops.map((op) => `${op.op} ${op.path}${'value' in op ? ` = ${JSON.stringify(op.value)}` : ''}`).join('; ')}`);
-  if (action.render) out.push(`render check: kubectl kustomize ${action.render.dir || '.'} must run ${action.render.image} in ${action.render.workload} container ${action.render.container}`);
+  if (action.render) {
+    const where = action.render.workload !== undefined ? `in ${action.render.workload} container ${action.render.container}` : `in every container that runs ${parseImageRef(action.render.image).name}`;
+    out.push(`render check: kubectl kustomize ${action.render.dir || '.'} must run ${action.render.image} ${where}`);
+  }
   return out;
 }

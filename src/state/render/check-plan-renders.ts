@@ -8,6 +8,8 @@ export interface PlannedRender {
   readonly actionId: string;
   readonly dir: string;
   readonly image: string;
+  readonly workload?: string;
+  readonly container?: string;
   readonly result: RenderCheckResult;
 }
 
@@ -24,8 +26,9 @@ export async function checkPlanRenders(plan: Plan, repos: Readonly<Record<string
         const file = await readFileAt(repo, action.parent, change.path, blobs);
         files.push({ path: change.path, text: patchConfigText(change.path, file.text, change.patches) });
       }
-      const { dir, workload, container, image } = action.render;
-      out.push({ actionId: action.id, dir, image, result: await renderCheck({ repo, commit: action.parent, files, renderDir: dir, workload, container, image }) });
+      const { dir, image } = action.render;
+      const named = action.render.workload !== undefined && action.render.container !== undefined ? { workload: action.render.workload, container: action.render.container } : {};
+      out.push({ actionId: action.id, dir, image, ...named, result: await renderCheck({ repo, commit: action.parent, files, renderDir: dir, image, ...named }) });
     } finally {
       blobs.close();
     }

@@ -9,7 +9,7 @@ import { scratchDir } from '../scratch-dir.js';
 import { exportTree } from './export-tree.js';
 import { findImageWinner, type ReadFile } from './find-image-winner.js';
 import { removeEscapingLinks } from './remove-escaping-links.js';
-import { renderedImage } from './rendered-image.js';
+import { renderedImage, renderedImagesNamed } from './rendered-image.js';
 import { repoPath } from './repo-path.js';
 import { kustomize } from './run-kustomize.js';
 import { isPlannedImage } from './same-image.js';
@@ -24,17 +24,17 @@ export interface RenderCheckRequest {
   readonly files: readonly { readonly path: string; readonly text: string }[];
   /** Repository-relative kustomize directory: the one that is deployed. */
   readonly renderDir: string;
-  /** `kind/name`, kind in any case: `deployment/api-js`. */
-  readonly workload: string;
-  readonly container: string;
+  /** `kind/name`, kind in any case: `deployment/api-js`; with `container`. Without them every container running an image of the planned name is checked. */
+  readonly workload?: string;
+  readonly container?: string;
   /** The image the plan intends: `name:tag` or `name:tag@digest`. */
   readonly image: string;
 }
 
 /**
- * `ok: false` without `image`: the render has no such workload or container. With it: the
- * image that would run, and `winner`, the repository-relative file that sets it (when one
- * is found), for HF343.
+ * `ok: false` without `image`: the render has no such workload or container (or, with none
+ * named, no container of the image). With it: an image that would run instead, and
+ * `winner`, the repository-relative file that sets it (when one is found), for HF343.
  */
 export type RenderCheckResult =
   | { readonly ok: true; readonly image: string }
@@ -42,14 +42,16 @@ export type RenderCheckResult =
 
 /**
  * Renders `renderDir` of `commit` with the planned files, as `kubectl kustomize` would
- * deploy it, and checks the workload's container runs the planned image. Works on an
+ * deploy it, and checks the workload's container runs the planned image (every container
+ * of that image's name, where the policy names no workload). Works on an
  * export of the tree in a temp dir, removed afterwards: the repository is only read.
  */
 export async function renderCheck(request: RenderCheckRequest, kubectl = 'kubectl'): Promise<RenderCheckResult> {
   return renderTree(request, request.renderDir, `commit ${request.commit.slice(0, 12)} with the planned change`, kubectl, (output, root, renderDir) => {
-    const image = renderedImage(output, request.workload, request.container, renderDir);
-    if (image === undefined) return { ok: false };
-    if (isPlannedImage(image, request.image)) return { ok: true, image };
+    const images = request.workload !== undefined && request.container !== undefined ? [renderedImage(output, request.workload, request.container, renderDir)].filter((i): i is string => i !== undefined) : renderedImagesNamed(output, parseImageRef(request.image).name, renderDir);
+    if (images.length === 0) return { ok: false };
+    const image = images.find((i) => !isPlannedImage(i, request.image));
+    if (image === undefined) return { ok: true, image: images[0]! };
     // The rendered name as well: a newName or a patch may have renamed the image on the way.
     const names = [...new Set([parseImageRef(request.image).name, parseImageRef(image).name])];
     const winner = findImageWinner(readerOf(root), renderDir, names);

@@ -3,8 +3,10 @@ import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { plainData } from '../../yaml/plain-data.js';
 import { quickParse } from '../../yaml/quick-parse.js';
+import { parseImageRef } from '../../patch/image-ref.js';
 
-type Manifest = { kind?: unknown; metadata?: { name?: unknown }; spec?: { template?: { spec?: { containers?: unknown } } } };
+type PodSpec = { containers?: unknown; initContainers?: unknown };
+type Manifest = { kind?: unknown; metadata?: { name?: unknown }; spec?: PodSpec & { template?: { spec?: PodSpec }; jobTemplate?: { spec?: { template?: { spec?: PodSpec } } } } };
 
 /**
  * The image of `container` in `workload` (`kind/name`, kind in any case) in the output of
@@ -20,6 +22,34 @@ export function renderedImage(output: string, workload: string, container: strin
   if (!Array.isArray(containers)) return undefined;
   const image = (containers as Array<{ name?: unknown; image?: unknown } | null>).find((c) => c?.name === container)?.image;
   return typeof image === 'string' ? image : undefined;
+}
+
+/**
+ * The images of every container (and init container) in the render whose image has this
+ * name, wherever a pod template sits: a Pod's spec, a workload's spec.template, a CronJob's
+ * spec.jobTemplate. What the render check reads where the policy names no workload.
+ */
+export function renderedImagesNamed(output: string, name: string, renderDir: string): string[] {
+  const images: string[] = [];
+  for (const manifest of manifests(output, renderDir)) {
+    const pod = manifest.kind === 'Pod' ? manifest.spec : (manifest.spec?.template?.spec ?? manifest.spec?.jobTemplate?.spec?.template?.spec);
+    for (const list of [pod?.containers, pod?.initContainers]) {
+      if (!Array.isArray(list)) continue;
+      for (const container of list as Array<{ image?: unknown } | null>) {
+        const image = container?.image;
+        if (typeof image === 'string' && sameName(image, name)) images.push(image);
+      }
+    }
+  }
+  return images;
+}
+
+function sameName(image: string, name: string): boolean {
+  try {
+    return parseImageRef(image).name === name;
+  } catch {
+    return false; // not an image reference hotfix reads: not this image
+  }
 }
 
 function manifests(output: string, renderDir: string): Manifest[] {
