@@ -143,14 +143,39 @@ test('the hotfix\'s tag moved elsewhere: the branch matches, the tag does not, s
   gitOut(s.appRepo, ['tag', '-f', tag, s.deployed.commit]);
   const refused = await replan(s, [s.fixes[0]!.commit]);
   assert.is(refused.code, 1);
-  assert.match(refused.stderr, new RegExp(`hotfix tag ${tag} already exists in app, but not at [0-9a-f]{7}, the tip of .*, which is this hotfix made before; see where it points with git show --no-patch '${tag}', and if an abandoned attempt made it, delete it with git tag -d '${tag}' and plan again\\s+\\[HF312\\]`));
+  assert.match(refused.stderr, new RegExp(`hotfix tag ${tag} already exists in app, but not at [0-9a-f]{7}, the tip of \\S+ with every pick, which this plan adopts; see where it points with git show --no-patch '${tag}', and if an abandoned attempt made it, delete it with git tag -d '${tag}' and plan again\\s+\\[HF312\\]`));
 });
 
-test('a different set of picks on the same day: the earlier branch is not this hotfix and has today\'s name, so HF312 says the counts', async () => {
-  const { s } = await interrupted(36);
+test('one pick more on the same day: the branch goes on with it, but its tag marks the one-pick hotfix, so HF312 names the tag', async () => {
+  const { s, tag, tip } = await interrupted(36);
   const refused = await replan(s, [s.fixes[0]!.commit, s.fixes[1]!.commit]);
   assert.is(refused.code, 1);
-  assert.match(refused.stderr, /is not this hotfix: it has 1 commit after the deployed commit [0-9a-f]{7} \([0-9a-f]{7}\), and this plan picks 2; compare it with/, refused.stderr);
+  assert.match(refused.stderr, new RegExp(`hotfix tag ${tag} already exists in app, but not at ${tip.slice(0, 7)}, the tip of \\S+ with 1 of the 2 picks, which this plan adopts; .*git tag -d '${tag}'`), refused.stderr);
+  gitOut(s.appRepo, ['tag', '-d', tag]);
+  const extended = await replan(s, [s.fixes[0]!.commit, s.fixes[1]!.commit]);
+  assert.is(extended.code, 0, extended.stderr);
+  assert.equal(extended.plan!.actions.filter((a) => a.kind === 'cherry-pick').map((a) => [a.id, (a as { parent: string }).parent]), [['pick-2', tip]]);
+});
+
+test('an apply killed right after it made the branch, re-planned once a bot moved the config: the branch is adopted and the pick planned onto it', async () => {
+  const { s, planFile, args } = await gatedHotfix(registry.host, 38);
+  const first = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
+  const killed = await runCliAsync(args, { cwd: s.root, env: { HOTFIX_TEST_KILL_AT: 'create-branch:recorded' } });
+  assert.is(killed.signal, 'SIGKILL', killed.stderr);
+  const branch = branchOf(first);
+  assert.is(gitOut(s.appRepo, ['rev-parse', `refs/heads/${branch}`]).trim(), s.deployed.commit);
+  botCommit(s);
+  const again = await replan(s, [s.fixes[0]!.commit]);
+  assert.is(again.code, 0, again.stderr);
+  const plan = again.plan!;
+  assert.equal(plan.actions.slice(0, 2).map((a) => a.kind), ['cherry-pick', 'tag']);
+  assert.is((plan.actions[0] as { parent: string }).parent, s.deployed.commit);
+  assert.ok(plan.notes.some((n) => n.includes(`Adopts ${branch} at ${s.deployed.commit.slice(0, 7)}, made before`) && n.includes('holds none of the picks yet, so this plan makes the pick on it')), plan.notes.join('\n'));
+  const head = (plan.actions[0] as { commit: string }).commit;
+  await pushImage(registry.host, { name: 'team/shop-api', tag: plan.target.image.split(':').pop()!, labels: { [REVISION]: head } });
+  const applied = await runCliAsync([...args.slice(0, -1), again.file], { cwd: s.root });
+  assert.is(applied.code, 0, applied.stderr);
+  assert.is(gitOut(s.appRemote, ['rev-parse', `refs/heads/${branch}`]).trim(), head);
 });
 
 /** The command an HF414 message says to run, run as a person would paste it. */

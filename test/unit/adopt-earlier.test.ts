@@ -80,7 +80,8 @@ test('an earlier day\'s branch that differs is someone else\'s hotfix: not adopt
 const differences: Array<[string, Partial<EarlierHotfix>, RegExp]> = [
   ['no shared history', { fork: undefined, commits: undefined }, /it shares no history with the deployed commit bbbbbbb/],
   ['a merge on it', { merges: 1 }, /it has 1 merge commit after the deployed commit bbbbbbb/],
-  ['one pick missing', { commits: [branch(today).commits![0]!] }, /it has 1 commit after the deployed commit bbbbbbb \(c100000\), and this plan picks 2/],
+  ['one commit more than the picks', { commits: [...branch(today).commits!, { sha: 'c3'.padEnd(40, '0'), subject: 'More', tree: 'z'.repeat(40) }] }, /it has 3 commits after the deployed commit bbbbbbb \(c100000, c200000, c300000\), and this plan picks 2/],
+  ['the first pick with the whole tree', { commits: [branch(today).commits![0]!] }, /its tree fffffff is not the picks' eeeeeee \(a patch-id ignores whitespace, and the picks still to make are planned on that tree\)/],
   ['the same patch-ids, another tree', { tree: 'w'.repeat(40) }, /its tree wwwwwww is not the picks' fffffff \(a patch-id ignores whitespace\)/],
 ];
 for (const [label, over, message] of differences)
@@ -91,10 +92,23 @@ for (const [label, over, message] of differences)
     assert.match(d.message, /; compare it with git log --oneline bbbbbbb\.\.'hotfix\/20261202-bbbbbbb'; if an abandoned attempt made it, delete it with git branch -D 'hotfix\/20261202-bbbbbbb' and its tag with git tag -d 'hotfix-20261202-bbbbbbb' and plan again, or, to keep it, change hotfix\.branch$/);
   });
 
+test('an apply stopped between picks: the picks it holds are adopted, the rest are left to plan', () => {
+  const first = branch(today, { tip: 'c1'.padEnd(40, '0'), tree: TREES[0]!, commits: [branch(today).commits![0]!] });
+  const a = adopted(adoptEarlier(input([first])));
+  assert.is(a.picked, 1);
+  assert.match(a.note, /carries the first 1 of the 2 picks, compared by git patch-id --stable \(1111111 as c100000\), so this plan picks only the rest onto it/);
+  const none = adopted(adoptEarlier(input([branch(today, { tip: BASE, tree: 'a'.repeat(40), commits: [] })])));
+  assert.is(none.picked, 0);
+  assert.match(none.note, /holds none of the picks yet, so this plan makes all 2 picks on it/);
+  // Its tag marks the whole hotfix: at a tip without every pick it is in the way.
+  const tagged = branch(today, { tip: 'c1'.padEnd(40, '0'), tree: TREES[0]!, commits: [branch(today).commits![0]!], tags: [{ name: 'hotfix-20261202-bbbbbbb', object: 't'.repeat(40) }] });
+  assert.match(refused(adoptEarlier(input([tagged], { repo: { repoName: 'app', tags: ['hotfix-20261202-bbbbbbb'] } }))).message, /not at c100000, the tip of hotfix\/20261202-bbbbbbb with 1 of the 2 picks, which this plan adopts/);
+});
+
 test('its tag: adopted at the tip, refused elsewhere, made when absent', () => {
   const tagged = branch(today, { tags: [{ name: 'hotfix-20261202-bbbbbbb', object: 't'.repeat(40) }] });
   assert.equal(adopted(adoptEarlier(input([tagged]))).tag, { name: 'hotfix-20261202-bbbbbbb', object: 't'.repeat(40) });
-  assert.match(refused(adoptEarlier(input([branch(today)], { repo: { repoName: 'app', tags: ['hotfix-20261202-bbbbbbb'] } }))).message, /hotfix tag hotfix-20261202-bbbbbbb already exists in app, but not at c200000, the tip of hotfix\/20261202-bbbbbbb/);
+  assert.match(refused(adoptEarlier(input([branch(today)], { repo: { repoName: 'app', tags: ['hotfix-20261202-bbbbbbb'] } }))).message, /hotfix tag hotfix-20261202-bbbbbbb already exists in app, but not at c200000, the tip of hotfix\/20261202-bbbbbbb with every pick, which this plan adopts/);
   assert.is(adopted(adoptEarlier(input([branch(today)]))).tag, undefined);
 });
 

@@ -10,6 +10,8 @@ export interface Adopted {
   /** The {date} its names were rendered with: the earlier apply's day. */
   readonly date: string;
   readonly tag?: { readonly name: string; readonly object: string };
+  /** How many of the picks it holds: fewer than all when an apply stopped between them. */
+  readonly picked: number;
   /** Merge-back branches that already hold its tip. */
   readonly mergedInto: readonly string[];
   readonly note: string;
@@ -41,7 +43,7 @@ export function adoptEarlier(input: AdoptionInput): Adopted | Diagnostic | undef
   const today = renderTemplate(input.branchTemplate, input.values);
   const ours = input.earlier.branches.flatMap((b) => {
     const date = matchTemplate(input.branchTemplate, b.branch)?.date ?? input.values.date!;
-    return renderTemplate(input.branchTemplate, { ...input.values, date }) === b.branch ? [{ b, date, differs: difference(b, input) }] : [];
+    return renderTemplate(input.branchTemplate, { ...input.values, date }) === b.branch ? [{ b, date, ...match(b, input) }] : [];
   });
   const same = ours.filter((o) => o.differs === undefined).sort((x, y) => Number(y.b.branch === today) - Number(x.b.branch === today) || y.date.localeCompare(x.date));
   const chosen = same[0];
@@ -50,35 +52,50 @@ export function adoptEarlier(input: AdoptionInput): Adopted | Diagnostic | undef
     return named ? diagnostic('HF312', `hotfix branch ${today} already exists in ${input.repo.repoName} and is not this hotfix: ${named.differs}; ${nextSteps(input, named.b.branch)}`) : undefined;
   }
   const { b, date } = chosen;
+  const picked = chosen.picked!;
   const tagName = input.tagTemplate === undefined ? undefined : renderTemplate(input.tagTemplate, { ...input.values, date });
-  const tag = b.tags.find((t) => t.name === tagName);
+  // The tag names the whole hotfix: one at a tip that lacks picks is not this plan's.
+  const tag = picked === input.picks.length ? b.tags.find((t) => t.name === tagName) : undefined;
   if (tagName !== undefined && !tag && input.repo.tags.includes(tagName))
-    return diagnostic('HF312', `hotfix tag ${tagName} already exists in ${input.repo.repoName}, but not at ${b.tip.slice(0, 7)}, the tip of ${b.branch}, which is this hotfix made before; see where it points with git show --no-patch ${shellWord(tagName)}, and if an abandoned attempt made it, delete it with git tag -d ${shellWord(tagName)} and plan again`);
+    return diagnostic('HF312', `hotfix tag ${tagName} already exists in ${input.repo.repoName}, but not at ${b.tip.slice(0, 7)}, the tip of ${b.branch} with ${picked === input.picks.length ? 'every pick' : `${picked} of the ${input.picks.length} picks`}, which this plan adopts; see where it points with git show --no-patch ${shellWord(tagName)}, and if an abandoned attempt made it, delete it with git tag -d ${shellWord(tagName)} and plan again`);
   const pairs = b.commits!.map((c, i) => `${input.picks[i]!.sha.slice(0, 7)} as ${c.sha.slice(0, 7)}`).join(', ');
+  const carries =
+    picked === input.picks.length
+      ? `carries exactly the picks, compared by git patch-id --stable (${pairs}), so this plan makes neither again and goes on from its tip`
+      : picked === 0
+        ? `holds none of the picks yet, so this plan makes ${input.picks.length === 1 ? 'the pick' : `all ${input.picks.length} picks`} on it`
+        : `carries the first ${picked} of the ${input.picks.length} picks, compared by git patch-id --stable (${pairs}), so this plan picks only the rest onto it`;
   const merged = b.mergedInto.length > 0 ? ` ${b.mergedInto.join(' and ')} already ${b.mergedInto.length === 1 ? 'holds' : 'hold'} its tip, so it is not merged into ${b.mergedInto.length === 1 ? 'it' : 'them'} again.` : '';
   const note =
-    `Adopts ${b.branch} at ${b.tip.slice(0, 7)}${tag ? ` and its tag ${tag.name}` : ''}, made before (by an earlier or interrupted apply): it starts at the deployed commit ${input.base.slice(0, 7)} and carries exactly the picks, compared by git patch-id --stable (${pairs}), ` +
-    `so this plan makes neither again and goes on from its tip; apply checks that it is still there.${merged}`;
-  return { branch: b.branch, tip: b.tip, date, ...(tag ? { tag } : {}), mergedInto: b.mergedInto, note };
+    `Adopts ${b.branch} at ${b.tip.slice(0, 7)}${tag ? ` and its tag ${tag.name}` : ''}, made before (by an earlier or interrupted apply): it starts at the deployed commit ${input.base.slice(0, 7)} and ${carries}; apply checks that it is still there.${merged}`;
+  return { branch: b.branch, tip: b.tip, date, ...(tag ? { tag } : {}), picked, mergedInto: b.mergedInto, note };
 }
 
-/** How an existing branch differs from the hotfix this plan would make; undefined when it does not. */
-function difference(b: EarlierHotfix, input: AdoptionInput): string | undefined {
+/**
+ * How many picks an existing branch holds of the hotfix this plan would make (all, or the
+ * first ones with the planned tree after them, where an apply stopped between picks, so
+ * the rest are planned onto it as they would have been), or how it differs.
+ */
+function match(b: EarlierHotfix, input: AdoptionInput): { readonly picked: number; readonly differs?: undefined } | { readonly picked?: undefined; readonly differs: string } {
+  const differs = (text: string) => ({ differs: text });
   const base = input.base.slice(0, 7);
-  if (b.fork !== input.base) return b.fork ? `it forks from ${b.fork.slice(0, 7)}, not from the deployed commit ${base}` : `it shares no history with the deployed commit ${base}`;
+  if (b.fork !== input.base) return differs(b.fork ? `it forks from ${b.fork.slice(0, 7)}, not from the deployed commit ${base}` : `it shares no history with the deployed commit ${base}`);
   const commits = b.commits ?? [];
-  if ((b.merges ?? 0) > 0) return `it has ${b.merges} merge commit${b.merges === 1 ? '' : 's'} after the deployed commit ${base}`;
-  if (commits.length !== input.earlier.planned.length)
-    return `it has ${commits.length} commit${commits.length === 1 ? '' : 's'} after the deployed commit ${base}${commits.length > 0 ? ` (${commits.map((c) => c.sha.slice(0, 7)).join(', ')})` : ''}, and this plan picks ${input.earlier.planned.length}`;
+  if ((b.merges ?? 0) > 0) return differs(`it has ${b.merges} merge commit${b.merges === 1 ? '' : 's'} after the deployed commit ${base}`);
+  if (commits.length > input.earlier.planned.length)
+    return differs(`it has ${commits.length} commit${commits.length === 1 ? '' : 's'} after the deployed commit ${base}${commits.length > 0 ? ` (${commits.map((c) => c.sha.slice(0, 7)).join(', ')})` : ''}, and this plan picks ${input.earlier.planned.length}`);
   // The commit an apply makes has the planned tree; one picked by hand, the pick's patch-id.
   const at = commits.findIndex((c, i) => c.tree !== input.trees[i] && c.patchId !== input.earlier.planned[i]);
   if (at >= 0) {
     const [c, pick] = [commits[at]!, input.picks[at]!];
-    return `its commit ${at + 1} after ${base}, ${c.sha.slice(0, 7)} "${c.subject}", is not the change of pick ${at + 1}, ${pick.sha.slice(0, 7)} "${pick.subject}" (git patch-id --stable ${c.patchId?.slice(0, 12) ?? 'none'}, not ${input.earlier.planned[at]?.slice(0, 12) ?? 'none'})`;
+    return differs(`its commit ${at + 1} after ${base}, ${c.sha.slice(0, 7)} "${c.subject}", is not the change of pick ${at + 1}, ${pick.sha.slice(0, 7)} "${pick.subject}" (git patch-id --stable ${c.patchId?.slice(0, 12) ?? 'none'}, not ${input.earlier.planned[at]?.slice(0, 12) ?? 'none'})`);
   }
-  const tree = input.trees.at(-1)!;
-  if (b.tree !== tree) return `its commits have the picks' patch-ids, but its tree ${b.tree.slice(0, 7)} is not the picks' ${tree.slice(0, 7)} (a patch-id ignores whitespace)`;
-  return undefined;
+  if (commits.length === 0) return { picked: 0 };
+  // The picks still to make are planned on this tree: a prefix must have it exactly.
+  const tree = input.trees[commits.length - 1]!;
+  if (b.tree !== tree)
+    return differs(`its commits have the picks' patch-ids, but its tree ${b.tree.slice(0, 7)} is not the picks' ${tree.slice(0, 7)} (a patch-id ignores whitespace${commits.length < input.picks.length ? ', and the picks still to make are planned on that tree' : ''})`);
+  return { picked: commits.length };
 }
 
 /** The commands for a person: look, then delete an abandoned attempt or keep it under another name. */

@@ -70,7 +70,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   if ('code' in committer) return { diagnostics: [committer] };
   const actions: Action[] = adopted ? [] : [{ id: 'create-branch', kind: 'create-branch', repo: state.app.repoName, branch: hotfixBranch, from: base.sha }];
   let head = adopted ? adopted.tip : base.sha;
-  if (!adopted) state.steps.forEach((step, i) => {
+  state.steps.forEach((step, i) => {
+    if (adopted && i < adopted.picked) return;
     const pick = state.picks[i]!.commit!;
     const message = withTrailers(`${pick.message.trimEnd()}\n\n(cherry picked from commit ${pick.sha})\n`, trailers);
     const commit = commitObject({ tree: step.tree, parents: [head], author: pick.author, committer, message });
@@ -141,7 +142,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
 
   const merged: Array<{ ref: string; sha: string }> = [];
   const preconditions: Precondition[] = [
-    ...(adopted ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: `refs/heads/${hotfixBranch}`, sha: head }] : newRefPreconditions(state.app.repoName, `refs/heads/${hotfixBranch}`)),
+    ...(adopted ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: `refs/heads/${hotfixBranch}`, sha: adopted.tip }] : newRefPreconditions(state.app.repoName, `refs/heads/${hotfixBranch}`)),
     ...(adopted?.tag ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: `refs/tags/${adopted.tag.name}`, sha: adopted.tag.object }] : typeof tag === 'string' ? newRefPreconditions(state.app.repoName, `refs/tags/${tag}`) : []),
     { kind: 'ref', repo: state.config.repoName, ref: `refs/heads/${state.config.branch}`, sha: state.config.head },
     { kind: 'blob', repo: state.config.repoName, commit: state.config.head, path: state.config.file.path, blob: state.config.file.blob },
