@@ -118,6 +118,8 @@ export interface AnnotatedObject {
   readonly name: string;
   readonly namespace?: string;
   readonly annotations: Readonly<Record<string, string>>;
+  /** Argo CD Application: metadata.labels (an ImageUpdater's labelSelectors read them). */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Workloads and HelmReleases: container name → image, as the file writes them. */
   readonly containers: Readonly<Record<string, string>>;
   /** Argo CD Application: spec.source (or the first of spec.sources). */

@@ -15,13 +15,15 @@ const NEWER = [...CR_TAGS, 'main-9b8c7d6', 'rc-1a2b3c4'];
 /**
  * The tags an ImageUpdater lets through for an Application, written from the updater's docs
  * (docs/configuration/images.md, applications.md): the ref an exact namePattern names wins
- * over a glob; commonUpdateSettings of the resource, the ref and the image apply field by
+ * over one with a label selector its labels match (matchLabels), which wins over a glob; commonUpdateSettings of the resource, the ref and the image apply field by
  * field, the later winning; allowTags is `regexp:<expression>` or `any`; ignoreTags are
  * globs, `*` ignoring every tag.
  */
-function allowedTags(cr: any, app: string, alias: string, tags: readonly string[]): string[] {
+function allowedTags(cr: any, app: string, alias: string, tags: readonly string[], labels: Record<string, string> = {}): string[] {
   const refs: any[] = cr.spec.applicationRefs;
-  const ref = refs.find((r) => r.namePattern === app) ?? refs.find((r) => new RegExp(`^${r.namePattern.replace(/\*/g, '.*')}$`).test(app));
+  const named = (r: any) => new RegExp(`^${r.namePattern.replace(/\*/g, '.*')}$`).test(app);
+  const labelled = (r: any) => Object.entries(r.labelSelectors.matchLabels).every(([k, v]) => labels[k] === v);
+  const ref = refs.find((r) => r.namePattern === app) ?? refs.find((r) => r.labelSelectors && named(r) && labelled(r)) ?? refs.find((r) => !r.labelSelectors && named(r));
   const image = ref.images.find((i: any) => i.alias === alias);
   const settings = { ...cr.spec.commonUpdateSettings, ...ref.commonUpdateSettings, ...image.commonUpdateSettings };
   const allow = settings.allowTags ?? 'any';
@@ -70,9 +72,11 @@ test('a ref that serves staging too: the pin is written there, and the commit sa
   assert.equal(codes(p), []);
   const [, pin] = applied(r, p);
   const after = yamlAt(r, pin!.commit, CR_FILE);
-  assert.is(after.spec.applicationRefs.length, 1);
-  assert.equal(allowedTags(after, 'checkout-production', 'checkout', NEWER), [CR_TAGS[1]]);
-  assert.match(pin!.message, /\nThe entry also serves checkout-staging, whose image it holds as well\.\nPut allowTags back to "regexp:\^\(main\|rc\)-\[0-9a-f\]\{7\}\$" once a fixed image is released\./);
+  const labels = { 'app.kubernetes.io/part-of': 'checkout', environment: 'production' };
+  assert.is(after.spec.applicationRefs[1].images[0].commonUpdateSettings.allowTags, 'regexp:^main-f01225d$', 'the ref the Application\'s labels select');
+  assert.equal(after.spec.applicationRefs[0], yamlAt(r, 'main', CR_FILE).spec.applicationRefs[0]);
+  assert.equal(allowedTags(after, 'checkout-production', 'checkout', NEWER, labels), [CR_TAGS[1]]);
+  assert.match(pin!.message, /\nThe entry also serves checkout-staging, whose image it holds as well\.\nPut allowTags back to "regexp:\^main-\[0-9a-f\]\{7\}\$" once a fixed image is released\./);
 });
 
 test('a write-back file that sets the image over the rolled-back kustomization is a warning in the plan, its text and its markdown (HF356)', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { globRegExp, imageEntries } from '../../src/plan/automation/image-updater-cr.js';
+import { globRegExp, imageEntries, type AppName } from '../../src/plan/automation/image-updater-cr.js';
 import type { AnnotatedObject } from '../../src/state/types.js';
 
 // Cases of Go's path/filepath Match (its documented syntax and match_test.go's table), which
@@ -61,12 +61,27 @@ test('each Application takes only its most specific ref, in the resource\'s name
     { namePattern: 'api-prod-eu', useAnnotations: true },
     { namePattern: 'api-*', labelSelectors: { matchLabels: { tier: 'web' } }, images: [image('labelled')] },
   ]);
-  const aliases = (apps: Array<{ name: string; namespace?: string }>) => imageEntries(o, apps, names).map((e) => [e.alias, e.at, e.apps]);
-  assert.equal(aliases([{ name: 'api-prod-us', namespace: 'argocd' }]), [['labelled', [3, 0], ['api-prod-us']]], 'a label selector outranks literal characters');
+  const aliases = (apps: AppName[]) => imageEntries(o, apps, names).map((e) => [e.alias, e.at, e.apps]);
+  assert.equal(aliases([{ name: 'api-prod-us', namespace: 'argocd', labels: { tier: 'web' } }]), [['labelled', [3, 0], ['api-prod-us']]], 'a label selector outranks literal characters');
+  assert.equal(aliases([{ name: 'api-prod-us', namespace: 'argocd', labels: { tier: 'worker' } }]), [['prod', [1, 0], ['api-prod-us']]], 'where it does not match, the next ref serves');
+  assert.equal(aliases([{ name: 'api-dev', namespace: 'argocd', labels: {} }]), [['generic', [0, 0], ['api-dev']]]);
   assert.equal(aliases([{ name: 'api-prod-eu', namespace: 'argocd' }]), []);
   assert.equal(aliases([{ name: 'api-prod-us', namespace: 'team-a' }]), []);
   assert.equal(aliases([{ name: 'api-prod-us' }, { name: 'api-dev' }]), [['labelled', [3, 0], ['api-prod-us', 'api-dev']]], 'a write-back file says no namespace');
   assert.equal(imageEntries(cr([{ namePattern: 'api-[', images: [image('x')] }, { namePattern: 'api', images: [image('y')] }]), [{ name: 'api' }], names), [], 'one bad pattern voids the resource');
+});
+
+test('labelSelectors as Kubernetes reads them: matchLabels and In, NotIn, Exists, DoesNotExist', () => {
+  const selected = (labelSelectors: unknown, labels: Record<string, string>) =>
+    imageEntries(cr([{ namePattern: 'api', labelSelectors, images: [image('api')] }]), [{ name: 'api', namespace: 'argocd', labels }], names).length === 1;
+  assert.ok(selected({ matchLabels: { env: 'prod' } }, { env: 'prod', team: 'a' }));
+  assert.not.ok(selected({ matchLabels: { env: 'prod' } }, { env: 'staging' }));
+  assert.ok(selected({ matchExpressions: [{ key: 'env', operator: 'In', values: ['prod', 'dr'] }] }, { env: 'dr' }));
+  assert.ok(selected({ matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] }, {}), 'NotIn holds where the label is absent');
+  assert.not.ok(selected({ matchExpressions: [{ key: 'env', operator: 'Exists' }] }, {}));
+  assert.ok(selected({ matchExpressions: [{ key: 'canary', operator: 'DoesNotExist' }] }, { env: 'prod' }));
+  assert.not.ok(selected({ matchExpressions: [{ key: 'env', operator: 'Matches' }] }, { env: 'prod' }), 'an operator it cannot read matches nothing');
+  assert.ok(selected({}, {}), 'an empty selector selects everything');
 });
 
 test('settings apply field by field from the resource, the ref and the image: ignoreTags "*" anywhere in effect stops the image', () => {

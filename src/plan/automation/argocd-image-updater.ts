@@ -48,7 +48,7 @@ export function imageUpdaters(input: AutomationInput): Updater[] {
   const writeBacks = [...input.scan.writeBackFiles.filter((f) => f === input.config.path), ...argocdOverrideFiles(input.config.path, input.scan.writeBackFiles, input.scan.kustomizations)].filter(
     (f) => posix.basename(f).startsWith('.argocd-source-'),
   );
-  const appNames: AppName[] = [...apps.map((a) => ({ name: a.name, namespace: a.namespace ?? 'argocd' })), ...writeBacks.map(appOfWriteBack)];
+  const appNames: AppName[] = [...apps.map(appName), ...writeBacks.map(appOfWriteBack)];
   for (const object of input.scan.annotated.filter((o) => o.kind === 'ImageUpdater' && o.apiVersion.startsWith(`${PREFIX}/`))) {
     if (wanted && ref(object) !== wanted) continue;
     const entries = imageEntries(object, appNames, names);
@@ -136,7 +136,7 @@ function applicationEdit(u: Extract<Updater, { kind: 'application' }>, onRollbac
 
 /** The other Applications in the repository that the same image entry serves: a pin or suspend holds their image too. */
 function alsoServed(u: Extract<Updater, { kind: 'image-updater' }>, input: AutomationInput): string[] {
-  const all = input.scan.annotated.filter((o) => o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/')).map((a) => ({ name: a.name, namespace: a.namespace ?? 'argocd' }));
+  const all = input.scan.annotated.filter((o) => o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/')).map(appName);
   const same = imageEntries(u.object, all, imageNames(input.image, input.env.config.locator.kustomizeImage)).find((e) => e.at[0] === u.at[0] && e.at[1] === u.at[1]);
   return (same?.apps ?? []).filter((app) => !u.apps.includes(app));
 }
@@ -180,6 +180,10 @@ function imageList(value: string): ListedImage[] {
 /** Annotation keys cannot hold `/`: the updater reads an alias's `/` as `_`. */
 function aliasKey(entry: ListedImage): string {
   return (entry.alias ?? entry.name).replace(/\//g, '_');
+}
+
+function appName(app: AnnotatedObject): AppName {
+  return { name: app.name, namespace: app.namespace ?? 'argocd', labels: app.labels ?? {} };
 }
 
 /** `.argocd-source-<app>.yaml`, or `.argocd-source-<namespace>_<app>.yaml` for an Application outside the controller's namespace (names hold no `_`). */

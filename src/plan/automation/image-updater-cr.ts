@@ -8,10 +8,11 @@ import type { AnnotatedObject } from '../../state/types.js';
  * Application, and the settings that entry ends up with. Pure.
  */
 
-/** An Argo CD Application an ImageUpdater may select: its name, and its namespace where known (a write-back file may not say it). */
+/** An Argo CD Application an ImageUpdater may select: its name, and its namespace and labels where known (a write-back file says neither). */
 export interface AppName {
   readonly name: string;
   readonly namespace?: string;
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** One `spec.applicationRefs[i].images[j]` entry that updates the image for some Application. */
@@ -37,10 +38,10 @@ const list = (v: unknown): Data[] => (Array.isArray(v) ? v.filter(isMap) : []);
  * The image entries of one ImageUpdater that update an image named in `names` for the given
  * Applications. As the controller does: only Applications in the resource's own namespace;
  * for each, only the most specific applicationRef whose namePattern matches (the first of
- * equals); a ref with `useAnnotations: true` reads the Application's annotations instead of
- * its images (the annotation form covers it). Label selectors are not read (an
- * Application's labels are not scanned): a ref with one is taken to match, so the plan warns
- * rather than misses.
+ * equals) whose namePattern and labelSelectors match; a ref with `useAnnotations: true`
+ * reads the Application's annotations instead of its images (the annotation form covers
+ * it). An Application known only by its write-back file has no known labels: a selector is
+ * taken to match it, so the plan warns rather than misses.
  */
 export function imageEntries(object: AnnotatedObject, apps: readonly AppName[], names: ReadonlySet<string>): ImageEntry[] {
   const spec: Data = isMap(object.spec) ? object.spec : {};
@@ -51,7 +52,7 @@ export function imageEntries(object: AnnotatedObject, apps: readonly AppName[], 
   const namespace = object.namespace ?? 'argocd';
   const out = new Map<string, ImageEntry>();
   for (const app of apps.filter((a) => a.namespace === undefined || a.namespace === namespace)) {
-    const chosen = ranked.find((r) => r.pattern!.test(app.name));
+    const chosen = ranked.find((r) => r.pattern!.test(app.name) && (app.labels === undefined || labelsMatch(r.ref.labelSelectors, app.labels)));
     if (!chosen || chosen.ref.useAnnotations === true) continue;
     list(chosen.ref.images).forEach((image, j) => {
       if (!updates(image, names)) return;
@@ -80,6 +81,32 @@ export function patternsNaming(object: AnnotatedObject, names: ReadonlySet<strin
   return list(spec.applicationRefs)
     .filter((ref) => ref.useAnnotations !== true && typeof ref.namePattern === 'string' && list(ref.images).some((image) => updates(image, names)))
     .map((ref) => ref.namePattern as string);
+}
+
+/** A Kubernetes label selector (metav1.LabelSelector) on labels: every matchLabels pair and every matchExpression holds; one it cannot read matches nothing. */
+function labelsMatch(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  if (selector === undefined || selector === null) return true;
+  if (!isMap(selector)) return false;
+  const pairs = isMap(selector.matchLabels) ? Object.entries(selector.matchLabels) : [];
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  return pairs.every(([k, v]) => labels[k] === v) && expressions.every((e) => isMap(e) && expressionHolds(e, labels));
+}
+
+function expressionHolds(e: Data, labels: Readonly<Record<string, string>>): boolean {
+  const has = Object.hasOwn(labels, e.key);
+  const values: unknown[] = Array.isArray(e.values) ? e.values : [];
+  switch (e.operator) {
+    case 'In':
+      return has && values.includes(labels[e.key]);
+    case 'NotIn':
+      return !has || !values.includes(labels[e.key]);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    default:
+      return false;
+  }
 }
 
 /** Whether an entry updates the image: its imageName, or the kustomize images name it writes. */

@@ -78,7 +78,8 @@ export function annotatedObjectsIn(file: string, text: string, documents: RegExp
   for (const [value, document] of candidateValues(text, documents)) {
     if (!isMap(value) || typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') continue;
     const meta = isMap(value.metadata) ? value.metadata : {};
-    const annotations = Object.fromEntries(Object.entries(isMap(meta.annotations) ? meta.annotations : {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const stringsOf = (v: unknown) => Object.fromEntries(Object.entries(isMap(v) ? v : {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const annotations = stringsOf(meta.annotations);
     const spec = isMap(value.spec) ? value.spec : {};
     const source = isMap(spec.source) ? spec.source : Array.isArray(spec.sources) && isMap(spec.sources[0]) ? spec.sources[0] : undefined;
     out.push({
@@ -89,6 +90,7 @@ export function annotatedObjectsIn(file: string, text: string, documents: RegExp
       name: typeof meta.name === 'string' ? meta.name : '',
       ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
       annotations,
+      ...(value.kind === 'Application' ? { labels: stringsOf(meta.labels) } : {}),
       containers: containersOf(value.kind, spec),
       ...(source ? { source: pick(source, ['repoURL', 'path', 'targetRevision']) } : {}),
       ...(value.kind === 'ImageUpdater' ? { spec } : {}),
