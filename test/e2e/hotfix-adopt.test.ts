@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppScenario } from '../../fixtures/app-scenario.js';
-import type { Plan } from '../../src/plan/types.js';
+import { sealPlan } from '../../src/plan/plan-id.js';
+import type { Plan, PlanBody } from '../../src/plan/types.js';
 import { gatedHotfix } from '../helpers/gated-hotfix.js';
 import { pushImage, REVISION } from '../helpers/push-image.js';
 import { gitOut, refs } from '../helpers/rollback-scenario.js';
@@ -91,6 +92,43 @@ test('re-planned after a bot moved the config branch: the branch and tag the sto
   assert.is(gitOut(s.appRemote, ['rev-parse', 'refs/heads/main^2']).trim(), tip, 'main merges the adopted tip');
   assert.match(gitOut(s.configRemote, ['show', 'main:overlays/production/kustomization.yaml']), new RegExp(`newTag: ${plan.target.image.split(':').pop()}`));
   assert.is(gitOut(s.configRemote, ['rev-parse', 'main~1:README.md']).length > 0, true, 'the deploy sits on the bot\'s commit');
+});
+
+/** The plan with `change` applied and its id sealed again, as an attacker who can edit the file would. */
+function resealed(plan: Plan, change: (body: Record<string, unknown>) => void): Plan {
+  const { id: _id, ...body } = JSON.parse(JSON.stringify(plan)) as Plan;
+  change(body as unknown as Record<string, unknown>);
+  return sealPlan(body as PlanBody);
+}
+
+test('an adopted plan edited and re-sealed: a tip other than the branch\'s, an unchecked branch, a moved tag are refused before any write', async () => {
+  const { s, args, branch, tag, tip } = await interrupted(39);
+  botCommit(s);
+  const again = await replan(s, [s.fixes[0]!.commit]);
+  assert.is(again.code, 0, again.stderr);
+  const plan = again.plan!;
+  const other = s.deployed.commit;
+  const swap = (value: unknown): unknown => (value === tip ? other : Array.isArray(value) ? value.map(swap) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swap(v)])) : value);
+  const attacks: Array<[string, Plan, RegExp]> = [
+    // Every mention of the tip replaced (precondition, push, gate, merge parent): the merge
+    // commit's id no longer fits its parents, or the branch is not where the plan says.
+    ['another tip everywhere', resealed(plan, (b) => Object.assign(b, swap(b))), /\[HF4(04|15)\]/],
+    ['the branch not checked', resealed(plan, (b) => (b.preconditions = (b.preconditions as Plan['preconditions']).filter((p) => !(p.kind === 'ref' && p.ref === `refs/heads/${branch}`)))), /the plan contradicts itself: .*refs\/heads\/hotfix\/.*\[HF415\]/],
+    ['the tag somewhere else', resealed(plan, (b) => {
+      const pre = (b.preconditions as Array<{ kind: string; ref?: string; sha?: string }>).find((p) => p.kind === 'ref' && p.ref === `refs/tags/${tag}`)!;
+      const push = (b.actions as Array<{ id: string; refs?: Array<{ ref: string; sha: string }> }>).find((a) => a.id === 'push-hotfix')!.refs!.find((r) => r.ref === `refs/tags/${tag}`)!;
+      pre.sha = push.sha = tip;
+    }), new RegExp(`refs/tags/${tag}.*\\[HF404\\]`)],
+  ];
+  const before = [refs(s.appRepo), refs(s.configRepo)];
+  for (const [label, attacked, refusal] of attacks) {
+    const file = join(s.root, `attacked-${label.replace(/\W+/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(attacked));
+    const r = await runCliAsync([...args.slice(0, -1), file], { cwd: s.root });
+    assert.is(r.code, 1, `${label}: ${r.stdout}`);
+    assert.match(r.stderr, refusal, label);
+  }
+  assert.equal([refs(s.appRepo), refs(s.configRepo)], before, 'nothing written');
 });
 
 test('re-planned on a later day: the branch and tag named with the earlier day are found and adopted', async () => {
