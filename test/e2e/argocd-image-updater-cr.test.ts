@@ -79,6 +79,19 @@ test('a ref that serves staging too: the pin is written there, and the commit sa
   assert.match(pin!.message, /\nThe entry also serves checkout-staging, whose image it holds as well\.\nPut allowTags back to "regexp:\^main-\[0-9a-f\]\{7\}\$" once a fixed image is released\./);
 });
 
+test('an updater writing through the Argo CD API (no writeBackConfig): suspend leaves its tag in the live Application (HF357); pin does not', async () => {
+  const r = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: suspend }\n', { apiWriteBack: true });
+  assert.not.ok('writeBackConfig' in yamlAt(r, 'main', CR_FILE).spec);
+  const { plan: p } = plan(r, 'checkout');
+  assert.equal(codes(p), ['HF357']);
+  assert.match(p.diagnostics[0]!.message, /^ImageUpdater argocd\/checkout \(argocd\/image-updaters\/checkout\.yaml\) writes back through the Argo CD API \(write-back argocd, the default\): the tag it last set for ghcr\.io\/example\/checkout stays in the spec\.source of Application checkout-production in the cluster/);
+  assert.match(p.diagnostics[0]!.message, /argocd app unset checkout-production --kustomize-image ghcr\.io\/example\/checkout/);
+  assert.equal(commits(p).map((c) => c.purpose), ['revert', 'suspend-automation']);
+
+  const pinned = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { apiWriteBack: true });
+  assert.equal(codes(plan(pinned, 'checkout').plan), []);
+});
+
 test('a write-back file that sets the image over the rolled-back kustomization is a warning in the plan, its text and its markdown (HF356)', async () => {
   const r = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { staleOverride: OVERRIDE_FILE });
   const { plan: p, stdout } = plan(r, 'checkout');

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { parseImageRef } from '../../patch/image-ref.js';
 import { formatPointer } from '../../patch/json-pointer.js';
 import type { PatchOp } from '../../patch/patch-yaml.js';
 import type { AnnotatedObject } from '../../state/types.js';
@@ -110,6 +111,15 @@ export function counterImageUpdaters(input: AutomationInput, targetTag: string |
       patches: [{ document: u.object.document, ops: edit.ops }],
       message: `${edit.title} in ${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name}\n\nArgo CD Image Updater would write the newer ${input.image} tag straight back after the rollback.\n${edit.undo}`,
     });
+    // Through the API the updater sets the tag in the live Application, which Argo CD renders
+    // over the repository: stopping it leaves that tag in place, where a pin makes it set the
+    // rollback tag itself.
+    if (edit.purpose === 'suspend-automation' && method === 'argocd') {
+      const apps = u.kind === 'application' ? [u.object.name] : u.apps;
+      diagnostics.push(
+        diagnostic('HF357', `${where} writes back through the Argo CD API (write-back argocd, the default): the tag it last set for ${input.image} stays in the spec.source of Application ${apps.join(', ')} in the cluster, which Argo CD renders over ${input.config.path}, and suspending it does not reset it. Reset it when the rollback merges (argocd app unset ${apps[0]} --kustomize-image ${parseImageRef(input.image).name}, or -p for a Helm parameter), or use automation.onRollback: pin, with which the updater sets the rollback tag itself`),
+      );
+    }
   }
   return { ...NO_COUNTER, diagnostics, patches };
 }
