@@ -14,6 +14,8 @@ import { pushUrls, rewrittenTo } from '../state/git/push-remote.js';
 export interface Facts {
   /** Where each repository is on this machine: the plan's bindings, or --repo overrides. */
   readonly repos: Readonly<Record<string, string>>;
+  /** Where the policy is on this machine: the plan's path from here, or --policy. */
+  readonly policyFile: string;
   /** Reads the running image of an environment, when the plan relies on it. */
   readonly cluster: (environment: string) => Promise<ClusterState | undefined>;
 }
@@ -26,12 +28,18 @@ export async function verifyPreconditions(plan: Plan, facts: Facts, planned: Rea
   const failures: Diagnostic[] = [];
   const preconditions = withPushTargets(plan);
   const found = await objectsNamed(preconditions, facts);
-  for (const precondition of preconditions) {
+  // The running image is read where the policy says (its cluster section): only once the
+  // policy is known to be the plan's, so the policy is checked first.
+  const ordered = [...preconditions.filter((p) => p.kind === 'policy'), ...preconditions.filter((p) => p.kind !== 'policy')];
+  let policyDiffers = false;
+  for (const precondition of ordered) {
+    if (precondition.kind === 'running-image' && policyDiffers) continue;
     const problem =
       precondition.kind === 'ref' ? checkRef(precondition, found.get(revisionKey(precondition)) ?? null, planned)
       : precondition.kind === 'blob' ? checkBlob(precondition, found.get(revisionKey(precondition)) ?? null)
       : await check(plan, precondition, facts);
     if (problem) failures.push(diagnostic('HF404', problem));
+    if (problem && precondition.kind === 'policy') policyDiffers = true;
   }
   return [...failures, ...(await symbolicRefs(plan, facts))];
 }
@@ -122,11 +130,12 @@ async function check(plan: Plan, p: Exclude<Precondition, { kind: 'ref' | 'blob'
     }
     case 'policy': {
       // A device or a FIFO named by an edited plan would never end: only a regular file is read.
-      const regular = await stat(p.file).then((info) => info.isFile()).catch(() => false);
-      const bytes = regular ? await readFile(p.file).catch(() => undefined) : undefined;
-      if (!bytes) return `the policy ${p.file} is gone or is not a regular file`;
+      const file = facts.policyFile;
+      const regular = await stat(file).then((info) => info.isFile()).catch(() => false);
+      const bytes = regular ? await readFile(file).catch(() => undefined) : undefined;
+      if (!bytes) return `the policy ${file} is gone or is not a regular file; bind it with --policy FILE`;
       const now = createHash('sha256').update(bytes).digest('hex');
-      return now === p.sha256 ? undefined : `the policy ${p.file} changed since the plan was made`;
+      return now === p.sha256 ? undefined : `the policy ${file} is not the one the plan was made from (its sha256 differs); pass the plan's policy with --policy FILE`;
     }
     case 'remote': {
       const repo = repoPath(facts.repos, p.repo);

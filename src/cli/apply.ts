@@ -43,7 +43,8 @@ export class ApplyCommand extends HotfixCommand {
 
   autoApprove = Option.Boolean('--auto-approve', false, { description: 'Do not ask for confirmation' });
   dryRun = Option.Boolean('--dry-run', false, { description: 'Verify the plan and its preconditions and print what would be done' });
-  repoBindings = Option.Array('--repo', [], { description: 'Where a repository is on this machine, if not where the plan was made: NAME=PATH' });
+  repoBindings = Option.Array('--repo', [], { description: 'Where a repository is on this machine, if not at the plan\'s path from here: NAME=PATH' });
+  policyFile = Option.String('--policy', { description: 'The policy file the plan was made from, if not at the plan\'s path from here (its sha256 must match)' });
   clusterState = Option.String('--cluster-state', { description: 'Check the running image against this kubectl JSON file instead of running kubectl' });
   noCluster = Option.Boolean('--no-cluster', false, { description: 'Do not check the running image' });
   checks = Option.Array('--check', [], { description: 'A required check CI reported passed (repeatable), for the plan\'s gate' });
@@ -68,7 +69,9 @@ export class ApplyCommand extends HotfixCommand {
     if (loaded.actions.some((a) => a.kind === 'commit' && a.changes.some((c) => /\.[mc]?ts$/.test(c.path)))) await (await import('../patch/typescript/load.js')).loadTypeScriptSupport();
     const plan = this.noCluster ? { ...loaded, preconditions: loaded.preconditions.filter((p) => p.kind !== 'running-image') } : loaded;
     if (this.noCluster && plan.preconditions.length !== loaded.preconditions.length) this.context.stderr.write('hotfix: warning: --no-cluster: the running image is not checked\n');
-    const repos = { ...plan.repos, ...parseRepoBindings(this.repoBindings, this.context.cwd) };
+    // The plan stores paths relative to where it was made (older plans: absolute); from here they resolve against this directory.
+    const repos = { ...Object.fromEntries(Object.entries(plan.repos).map(([name, path]) => [name, resolve(this.context.cwd, path)])), ...parseRepoBindings(this.repoBindings, this.context.cwd) };
+    const policyFile = resolve(this.context.cwd, this.policyFile ?? plan.policy.file);
     // As plan refuses it (bound-repo.ts): otherwise every precondition would read as moved.
     await (await import('../state/git/object-format.js')).refuseOtherObjectFormats(repos);
 
@@ -87,7 +90,7 @@ export class ApplyCommand extends HotfixCommand {
       dryRun: this.dryRun,
       ...(interruption ? { signal: interruption.signal } : {}),
       log: (line) => this.context.stdout.write(`${line}\n`),
-      facts: { repos, cluster: (environment) => this.readCluster(plan.policy.file, environment) },
+      facts: { repos, policyFile, cluster: (environment) => this.readCluster(policyFile, environment) },
       checkGate: (gate) => gateWaitsFor(gate, passed, registry),
       breakLock: this.breakLock,
       checkpoint: killSwitch(this.context.env.HOTFIX_TEST_KILL_AT, this.context.env.HOTFIX_TEST_KILL_SIGNAL),

@@ -3,7 +3,7 @@
 // by apply with its code and nothing written; where a repository is not needed to see it,
 // `show` refuses it too.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Plan } from '../../src/plan/types.js';
@@ -35,7 +35,8 @@ function save(dir: string, content: string): string {
   return file;
 }
 
-const repoRefs = (plan: Plan) => Object.values(plan.repos).map(refs);
+/** The refs of every repository the plan names, its paths taken from `root`, where it was made. */
+const repoRefs = (plan: Plan, root: string) => Object.values(plan.repos).map((path) => refs(resolve(root, path)));
 
 test('a diff that shows one tag while the edit writes another: show prints the edit, apply refuses (HF416) and writes nothing', () => {
   const { s, plan } = rollback;
@@ -44,20 +45,20 @@ test('a diff that shows one tag while the edit writes another: show prints the e
   const shown = runCli(['show', file], { cwd: s.root });
   assert.is(shown.code, 0, shown.stderr);
   assert.match(shown.stdout, `replace /images/1/newTag = "${evil}"`);
-  const before = repoRefs(plan);
+  const before = repoRefs(plan, s.root);
   const r = applyPlan(s, file);
   assert.is(r.code, 1, r.stdout);
   assert.match(r.stderr, /rehearsing revert: .*\[HF416\]/);
-  assert.equal(repoRefs(plan), before);
+  assert.equal(repoRefs(plan, s.root), before);
 });
 
 test('blob ids beside the diff that are not the file before and after: apply refuses (HF416)', () => {
   const { s, plan } = rollback;
   const file = save(s.root, resealed(plan, (p) => (p.actions.find((a: { id: string }) => a.id === 'revert').changes[0].before = '1'.repeat(40))));
-  const before = repoRefs(plan);
+  const before = repoRefs(plan, s.root);
   const r = applyPlan(s, file);
   assert.match(r.stderr, /changes\[0\]\.before .*\[HF416\]/);
-  assert.equal(repoRefs(plan), before);
+  assert.equal(repoRefs(plan, s.root), before);
 });
 
 test('a commit id that is not the hash of what it shows: show and apply refuse (HF415)', () => {
@@ -109,7 +110,7 @@ test('a pick shown as one commit that picks another: refused (HF415); its diff c
   assert.is(shown.code, 1);
   assert.match(shown.stderr, /shown as a pick of .*\[HF415\]/);
 
-  const before = repoRefs(plan);
+  const before = repoRefs(plan, h.s.root);
   const rediffed = save(h.s.root, resealed(plan, (p) => {
     const c = p.actions.find((a: { kind: string }) => a.kind === 'cherry-pick');
     c.diff = c.diff.replace(/^\+(?!\+\+)(.*)$/m, '+$1 // reviewed');
@@ -117,7 +118,7 @@ test('a pick shown as one commit that picks another: refused (HF415); its diff c
   const r = await runCliAsync([...h.args.slice(0, -1), rediffed], { cwd: h.s.root });
   assert.is(r.code, 1, r.stdout);
   assert.match(r.stderr, /rehearsing pick-1: .*otherwise than the diff the plan shows.*\[HF416\]/);
-  assert.equal(repoRefs(plan), before);
+  assert.equal(repoRefs(plan, h.s.root), before);
 });
 
 test('a tag object that is not the hash of its target, name and message: refused (HF415)', async () => {

@@ -5,7 +5,7 @@
 // preconditions and rehearsal), or what show prints, as text and as markdown, differs from
 // the original's. A plan that shows the same and would be applied is a failure.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -40,6 +40,8 @@ function shown(rendered: string, plan: { id: string }): string {
 interface Subject {
   readonly name: string;
   readonly plan: Plan;
+  /** Where the plan was made: its paths are relative to it, as apply run there resolves them. */
+  readonly root: string;
   readonly text: string;
   readonly markdown: string;
   readonly pool: readonly string[];
@@ -56,10 +58,10 @@ function fromSource(made: Plan): Plan {
   return sealPlan({ ...body, tool: { ...body.tool, version: VERSION }, preconditions: body.preconditions.map((p) => (p.kind === 'tool' ? { ...p, version: VERSION } : p)) });
 }
 
-function subject(name: string, made: Plan): Subject {
+function subject(name: string, made: Plan, root: string): Subject {
   const plan = fromSource(made);
-  repositories.push(...Object.values(plan.repos));
-  return { name, plan, text: shown(renderPlanText(plan, plain), plan), markdown: shown(renderPlanMarkdown(plan), plan), pool: planStrings(plan), nodes: planNodes(plan) };
+  repositories.push(...Object.values(plan.repos).map((path) => resolve(root, path)));
+  return { name, plan, root, text: shown(renderPlanText(plan, plain), plan), markdown: shown(renderPlanMarkdown(plan), plan), pool: planStrings(plan), nodes: planNodes(plan) };
 }
 
 test.before(async () => {
@@ -73,17 +75,17 @@ test.before(async () => {
 async function setUp(): Promise<void> {
   registry = await startTestRegistry();
   const rollback = await scenario();
-  subjects.push(subject('rollback', planRollback(rollback, ['--reason', 'bad release']).plan!));
+  subjects.push(subject('rollback', planRollback(rollback, ['--reason', 'bad release']).plan!, rollback.root));
 
   const hotfix = await gatedHotfix(registry.host, 7);
-  subjects.push(subject('hotfix', JSON.parse(readFileSync(hotfix.planFile, 'utf8')) as Plan));
+  subjects.push(subject('hotfix', JSON.parse(readFileSync(hotfix.planFile, 'utf8')) as Plan, dirname(hotfix.planFile)));
 
   const s = await buildPrdNopScenario(tempDir(), registry.host, {});
   await pushImage(registry.host, { name: 'billing/service', tag: '1.4.0', labels: { 'org.opencontainers.image.revision': s.deployed.commit } });
   const file = join(s.root, 'baseline-plan.json');
   const r = await runCliAsync(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--version', '1.4.1', '--out', file], { cwd: s.root });
   assert.is(r.code, 0, r.stderr);
-  subjects.push(subject('baseline', JSON.parse(readFileSync(file, 'utf8')) as Plan));
+  subjects.push(subject('baseline', JSON.parse(readFileSync(file, 'utf8')) as Plan, s.root));
 }
 
 test.after(async () => {
@@ -100,9 +102,11 @@ function clusterOf(plan: Plan) {
 }
 
 /** Everything apply checks before its first write, with nothing written: a dry run. */
-async function applyRefuses(plan: Plan, original: Plan): Promise<string | undefined> {
+async function applyRefuses(plan: Plan, original: Plan, root: string): Promise<string | undefined> {
+  // As `hotfix apply` run where the plan was made binds them: its paths from there.
+  const repos = Object.fromEntries(Object.entries(plan.repos).map(([name, path]) => [name, resolve(root, path)]));
   try {
-    await applyPlan(plan, { dryRun: true, facts: { repos: plan.repos, cluster: clusterOf(original) }, log: () => undefined, checkGate: async () => undefined });
+    await applyPlan(plan, { dryRun: true, facts: { repos, policyFile: resolve(root, plan.policy.file), cluster: clusterOf(original) }, log: () => undefined, checkGate: async () => undefined });
     return undefined;
   } catch (error) {
     if (error instanceof HotfixError) return error.diagnostics[0]!.code;
@@ -128,14 +132,14 @@ async function judge(s: Subject, m: Mutation): Promise<Outcome> {
     count('shown');
     return 'shown';
   }
-  const code = await applyRefuses(plan, s.plan);
+  const code = await applyRefuses(plan, s.plan, s.root);
   if (code === undefined) throw new Error(`${s.name}: ${m.path.join('.')} (${m.how}) shows as the original does and apply would carry it out`);
   count(`refused by apply ${code}`);
   return 'refused by apply';
 }
 
 test('the real plans themselves pass every check apply makes before writing', async () => {
-  for (const s of subjects) assert.is(await applyRefuses(s.plan, s.plan), undefined, s.name);
+  for (const s of subjects) assert.is(await applyRefuses(s.plan, s.plan, s.root), undefined, s.name);
 });
 
 test(`any one field changed and re-sealed: refused before writing, or shown differently (${CASES} cases)`, async () => {

@@ -64,7 +64,7 @@ export class PlanHotfixCommand extends PlanCommand {
       loaded.policy,
       state,
       { kind: 'hotfix', environment: env.name, reason: this.reason, picks: this.picks, ...(this.version !== undefined ? { version: this.version } : {}), ...(this.deployed !== undefined ? { deployed: this.deployed } : {}), ...overrides },
-      { now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), toolVersion: VERSION, policyFile: loaded.file, policyHash: loaded.sha256, repos },
+      { now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), toolVersion: VERSION, policyHash: loaded.sha256, ...this.planPaths(loaded.file, repos) },
     );
     return this.finish(outcome, repos);
   }

@@ -1,7 +1,7 @@
 import { Option, UsageError } from 'clipanion';
 import { randomBytes } from 'node:crypto';
 import { lstat, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import * as t from 'typanion';
 import { HotfixError } from '../../diagnostics/errors.js';
 import type { PolicyRenderSpec } from '../../plan/render-spec.js';
@@ -44,6 +44,17 @@ export abstract class PlanCommand extends HotfixCommand {
 
   protected repos(): Record<string, string> {
     return parseRepoBindings(this.repoBindings, this.context.cwd);
+  }
+
+  /**
+   * The policy file and the repositories as the plan stores them: relative to the directory
+   * the plan is made in, never absolute, so a plan made in a pull request's job applies in
+   * another checkout or runner (apply resolves them from its own directory, or takes
+   * --policy and --repo).
+   */
+  protected planPaths(policyFile: string, repos: Readonly<Record<string, string>>): { policyFile: string; repos: Record<string, string> } {
+    const here = (path: string) => relative(this.context.cwd, path) || '.';
+    return { policyFile: here(policyFile), repos: Object.fromEntries(Object.entries(repos).map(([name, path]) => [name, here(path)])) };
   }
 
   protected clusterSource(): ClusterSource {

@@ -62,7 +62,7 @@ export class PlanRollbackCommand extends PlanCommand {
       loaded.policy,
       state,
       { kind: 'rollback', environment: env.name, allowDrift: this.allowDrift, ...(this.reason !== undefined ? { reason: this.reason } : {}), ...(to !== undefined ? { to } : {}), ...overrides },
-      { now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), toolVersion: VERSION, policyFile: loaded.file, policyHash: loaded.sha256, repos },
+      { now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), toolVersion: VERSION, policyHash: loaded.sha256, ...this.planPaths(loaded.file, repos) },
     );
     return this.finish(outcome, repos);
   }
