@@ -33,11 +33,17 @@ async function replan(s: AppScenario, picks: readonly string[], extra: string[] 
   return r.code === 0 ? { ...r, file, plan: JSON.parse(readFileSync(file, 'utf8')) as Plan } : { ...r, file };
 }
 
-/** What Flux's image automation does while apply waits: a commit of its own on the config branch. */
+/**
+ * What Flux's image automation does while apply waits: it bumps another image (a marker line,
+ * as the image automation guide writes them) and commits as the guide's `fluxcdbot`, with the
+ * message its `{{range .Updated.Images}}{{println .}}{{end}}` template gives.
+ */
 function botCommit(s: AppScenario): void {
-  writeFileSync(join(s.configRepo, 'README.md'), 'touched by the image automation\n');
-  gitOut(s.configRepo, ['add', 'README.md']);
-  gitOut(s.configRepo, ['-c', 'user.name=fluxcdbot', '-c', 'user.email=fluxcdbot@users.noreply.github.com', 'commit', '--quiet', '-m', 'Update image tags']);
+  const image = 'registry.example.com/team/shop-worker:main-4f2c9e1';
+  const manifest = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop-worker\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          image: ${image} # {"$imagepolicy": "flux-system:shop-worker"}\n`;
+  writeFileSync(join(s.configRepo, 'overlays', 'production', 'worker.yaml'), manifest);
+  gitOut(s.configRepo, ['add', 'overlays/production/worker.yaml']);
+  gitOut(s.configRepo, ['-c', 'user.name=fluxcdbot', '-c', 'user.email=fluxcdbot@users.noreply.github.com', 'commit', '--quiet', '-m', `${image}\n`]);
 }
 
 const branchOf = (plan: Plan) => (plan.actions.find((a) => a.kind === 'create-branch') as { branch: string }).branch;
@@ -91,7 +97,7 @@ test('re-planned after a bot moved the config branch: the branch and tag the sto
   assert.is(gitOut(s.appRemote, ['rev-parse', `refs/heads/${branch}`]).trim(), tip);
   assert.is(gitOut(s.appRemote, ['rev-parse', 'refs/heads/main^2']).trim(), tip, 'main merges the adopted tip');
   assert.match(gitOut(s.configRemote, ['show', 'main:overlays/production/kustomization.yaml']), new RegExp(`newTag: ${plan.target.image.split(':').pop()}`));
-  assert.is(gitOut(s.configRemote, ['rev-parse', 'main~1:README.md']).length > 0, true, 'the deploy sits on the bot\'s commit');
+  assert.is(gitOut(s.configRemote, ['log', '-1', '--format=%an', 'main~1']).trim(), 'fluxcdbot', 'the deploy sits on the bot\'s commit');
 });
 
 /** The plan with `change` applied and its id sealed again, as an attacker who can edit the file would. */
