@@ -222,6 +222,27 @@ test('an apply killed right after it made the branch, re-planned once a bot move
   assert.is(gitOut(s.appRemote, ['rev-parse', `refs/heads/${branch}`]).trim(), head);
 });
 
+test('an apply killed after it pushed the deploy, re-planned after a bot commit: only the merge-back is left to plan', async () => {
+  const { s, planFile, args, meetGate } = await gatedHotfix(registry.host, 40);
+  await meetGate();
+  const first = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
+  const killed = await runCliAsync(args, { cwd: s.root, env: { HOTFIX_TEST_KILL_AT: 'push-config:recorded' } });
+  assert.is(killed.signal, 'SIGKILL', killed.stderr);
+  // main is checked out in the config clone, so apply moved only the remote: pull it, as a person would.
+  gitOut(s.configRepo, ['pull', '--quiet', '--ff-only']);
+  botCommit(s);
+  const again = await replan(s, [s.fixes[0]!.commit]);
+  assert.is(again.code, 0, again.stderr);
+  const plan = again.plan!;
+  assert.equal(plan.actions.map((a) => a.id), ['push-hotfix', 'gate', 'merge-main', ...(s.devHead ? ['merge-dev'] : []), 'push-merges']);
+  assert.ok(plan.notes.some((n) => n.startsWith(`overlays/production/kustomization.yaml on main deploys ${first.target.image} already (an earlier apply of this hotfix got that far), so this plan does not deploy it again`)), plan.notes.join('\n'));
+  const configBefore = refs(s.configRemote);
+  const applied = await runCliAsync([...args.slice(0, -1), again.file], { cwd: s.root });
+  assert.is(applied.code, 0, applied.stderr);
+  assert.is(refs(s.configRemote), configBefore, 'the config is not touched again');
+  assert.is(gitOut(s.appRemote, ['rev-parse', 'refs/heads/main^2']).trim(), gitOut(s.appRepo, ['rev-parse', `refs/heads/${branchOf(first)}`]).trim());
+});
+
 /** The command an HF414 message says to run, run as a person would paste it. */
 function pasted(message: string, pattern: RegExp): string {
   const command = pattern.exec(message)?.[1];

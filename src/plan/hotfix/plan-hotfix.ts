@@ -122,7 +122,9 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const location = findImage(state.config.file.text, env.config.locator, policy.spec.app.image);
   if (location.current.digest !== undefined && env.config.digest !== 'drop')
     return { diagnostics: [diagnostic('HF340', `${env.config.file} pins ${location.current.name} by digest; the hotfix image's digest is not known before CI builds it`)] };
-  const deploy = buildCommit({
+  // An earlier apply of this hotfix got as far as the deploy: what is left are the merge-backs.
+  const deployedBefore = adopted !== undefined && location.current.tag === imageTag;
+  const deploy = deployedBefore ? undefined : buildCommit({
     id: 'deploy-hotfix',
     repo: state.config.repoName,
     branch: state.config.branch,
@@ -137,8 +139,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     author: committer,
     ...renderField(env, hotfixImage),
   });
-  actions.push(deploy.action);
-  if (configPush) actions.push(pushAction('push-config', state.config.repoName, configPush, [{ ref: `refs/heads/${state.config.branch}`, sha: deploy.action.commit }]));
+  if (deploy) actions.push(deploy.action);
+  if (deploy && configPush) actions.push(pushAction('push-config', state.config.repoName, configPush, [{ ref: `refs/heads/${state.config.branch}`, sha: deploy.action.commit }]));
 
   const merged: Array<{ ref: string; sha: string }> = [];
   const preconditions: Precondition[] = [
@@ -185,6 +187,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     diagnostics: warnings,
     notes: [
       ...(adopted ? [adopted.note] : []),
+      ...(deployedBefore ? [`${env.config.file} on ${state.config.branch} deploys ${hotfixImage} already (an earlier apply of this hotfix got that far), so this plan does not deploy it again; apply checks that the branch is still where it was.`] : []),
       `CI builds ${hotfixImage} from ${hotfixBranch}; apply waits at the gate until it exists with ${policy.spec.app.revisionLabel}=${head}${(rules.requiredChecks ?? []).length > 0 ? ` and ${rules.requiredChecks!.join(', ')} passed` : ''}.`,
       ...(baseline ? [baseline.note] : []),
       `Reason: ${request.reason}. Watch ${env.name} closely after the deploy.`,
