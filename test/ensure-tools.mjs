@@ -10,6 +10,9 @@ const TOOLS = {
   'docker-registry': [['--version'], 'docker-registry'],
   // GitHub's own markdown renderer: the PR comment tests render with it.
   'cmark-gfm': [['--version'], 'cmark-gfm'],
+  // `hotfix completion zsh|fish`: the tests load the scripts in the real shells.
+  zsh: [['--version'], 'zsh'],
+  fish: [['--version'], 'fish'],
 };
 
 function works(command, args) {
