@@ -24,6 +24,11 @@ export interface ImageField {
 export interface ImageLocation {
   readonly fields: readonly ImageField[];
   readonly current: ImageRef;
+  /**
+   * The target's digest goes inline though the file pins none now: a revert putting back the
+   * pin the deploying commit took off (see `shapedAsBefore`).
+   */
+  readonly pinInline?: boolean;
 }
 
 /** A field as found, with the string it holds. */

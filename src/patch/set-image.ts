@@ -47,7 +47,7 @@ function imageToWrite(location: ImageLocation, target: ImageRef, digestPolicy: D
   const { digest: _, ...named } = target;
   if (target.tag === undefined && location.fields.some((f) => f.holds === 'tag' || f.carries?.includes('tag')))
     throw new Error(`the target image ${formatImageRef(target)} has no tag for the field at line ${location.fields.find((f) => f.holds === 'tag')?.line}`);
-  const pinnable = location.fields.some((f) => f.holds === 'digest') || location.current.digest !== undefined;
+  const pinnable = location.fields.some((f) => f.holds === 'digest') || location.current.digest !== undefined || location.pinInline === true;
   const digest = digestPolicy === 'keep' ? location.current.digest : digestPolicy === 'update' && pinnable ? target.digest : undefined;
   return digest === undefined ? named : { ...named, digest };
 }
@@ -59,4 +59,21 @@ function fieldOps(field: ImageField, current: ImageRef, written: ImageRef, diges
   if (field.holds === 'digest' && digestPolicy === 'drop') return [{ op: 'test', path, value: from }, { op: 'remove', path }];
   const to = fieldText(field, written);
   return from === to ? [] : [{ op: 'test', path, value: from }, { op: 'replace', path, value: to }];
+}
+
+/**
+ * The fields as they are now, written the way `before` wrote them: where the deploying
+ * commit took a digest pin off (`tag: 1.4.3@sha256:…` became `tag: 1.4.4`, pinDigests
+ * turned off with the bump), its revert writes the pin back, as `git revert` would. Fields
+ * are matched by document and path; a digest field the commit deleted is not re-added (no
+ * field holds it now), so such a rollback is no revert and says so.
+ */
+export function shapedAsBefore(now: ImageLocation, before: ImageLocation): ImageLocation {
+  const fields = now.fields.map((field) => {
+    const was = before.fields.find((f) => f.document === field.document && f.path === field.path && f.holds === field.holds);
+    const carries = [...new Set([...(field.carries ?? []), ...(was?.carries ?? [])])];
+    return carries.length > 0 ? { ...field, carries } : field;
+  });
+  const pinInline = before.current.digest !== undefined && now.current.digest === undefined && !before.fields.some((f) => f.holds === 'digest');
+  return { ...now, fields, ...(pinInline && { pinInline }) };
 }

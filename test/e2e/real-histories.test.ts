@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildMergedHistoryScenario, DIGEST_NEW, DIGEST_OLD, API, BILLING, WORKER, type HistoryStop, type MergedHistoryScenario } from '../../fixtures/merged-history-scenario.js';
+import { buildMergedHistoryScenario, DIGEST_NEW, DIGEST_OLD, API, BILLING, HELM_RELEASE, WORKER, type HistoryStop, type MergedHistoryScenario } from '../../fixtures/merged-history-scenario.js';
 import type { Plan } from '../../src/plan/types.js';
 import { hasStackTrace, runCli, type CliResult } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -18,10 +18,10 @@ const scenario = (stop?: HistoryStop) => {
   return built.get(key)!;
 };
 
-function plan(s: MergedHistoryScenario, policy: string, extra: string[] = [], repo = s.configRepo): CliResult & { plan?: Plan } {
+function plan(s: MergedHistoryScenario, policy: string, extra: string[] = [], repo = s.configRepo): CliResult & { plan?: Plan; file?: string } {
   const out = join(s.root, `plan-${Math.random().toString(36).slice(2)}.json`);
   const r = runCli(['plan', 'rollback', '--policy', policy, '--env', 'production', '--repo', `deploy=${repo}`, '--no-cluster', '--out', out, ...extra], { cwd: s.root });
-  return r.code === 0 ? { ...r, plan: JSON.parse(readFileSync(out, 'utf8')) as Plan } : r;
+  return r.code === 0 ? { ...r, plan: JSON.parse(readFileSync(out, 'utf8')) as Plan, file: out } : r;
 }
 
 const commitAction = (p: Plan) => p.actions.find((a) => a.kind === 'commit') as Extract<Plan['actions'][number], { kind: 'commit' }>;
@@ -145,6 +145,30 @@ test('config.digest drop unpins and is no revert; keep, which would leave the ba
   const keep = plan(s, withDigest('keep'));
   assert.is(keep.code, 1);
   assert.match(keep.stderr, new RegExp(`would go on pinning ${DIGEST_NEW}, the digest of the image deployed now.*\\[HF360\\]`));
+});
+
+test('a hand bump that dropped the Renovate digest pin is reverted with the pin put back', async () => {
+  const s = await scenario();
+  // A person edits the pinned tag by hand and leaves the digest off (the pin Renovate keeps
+  // adding); the revert must restore the pinned line byte for byte, as `git revert` would.
+  const clone = join(s.root, 'hand-bump');
+  const git = (...args: string[]) => execFileSync('git', ['-C', clone, ...args], { env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' }, encoding: 'utf8' });
+  execFileSync('git', ['clone', '-q', s.configRepo, clone]);
+  const file = join(clone, HELM_RELEASE);
+  const pinned = readFileSync(file, 'utf8');
+  assert.match(pinned, new RegExp(`tag: 2\\.3\\.1@${DIGEST_NEW}\n`));
+  writeFileSync(file, pinned.replace(`tag: 2.3.1@${DIGEST_NEW}`, 'tag: 2.3.2'));
+  git('-c', 'user.name=Dana Ops', '-c', 'user.email=dana@example.org', 'commit', '-qam', 'worker: 2.3.2');
+  const r = plan(s, s.helmPolicy, [], clone);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.plan!.target.image, `${WORKER}:2.3.1@${DIGEST_NEW}`);
+  const commit = commitAction(r.plan!);
+  assert.is(commit.purpose, 'revert');
+  assert.match(commit.changes[0]!.diff, new RegExp(`\\n-\\s+tag: 2\\.3\\.2\\n\\+\\s+tag: 2\\.3\\.1@${DIGEST_NEW}\\n`));
+  const applied = runCli(['apply', r.file!, '--repo', `deploy=${clone}`, '--auto-approve'], { cwd: s.root });
+  assert.is(applied.code, 0, applied.stderr);
+  const branch = r.plan!.actions.find((a) => a.kind === 'create-branch')!.branch;
+  assert.is(git('show', `${branch}:${HELM_RELEASE}`), pinned, 'the file as it was before the hand bump');
 });
 
 test('a shallow clone is named with its fix (HF235), not "no earlier deployment"', async () => {

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { findImage } from '../../src/patch/find-image.js';
 import { formatImageRef } from '../../src/patch/image-ref.js';
 import { patchYamlText } from '../../src/patch/patch-yaml.js';
-import { imageAfter, setImageOps, type DigestPolicy } from '../../src/patch/set-image.js';
+import { imageAfter, setImageOps, shapedAsBefore, type DigestPolicy } from '../../src/patch/set-image.js';
 import type { Locator } from '../../src/policy/types.js';
 import { hotfixFailure } from '../helpers/hotfix-failure.js';
 import { helmReleaseYaml } from '../../fixtures/merged-history-scenario.js';
@@ -53,6 +53,30 @@ test('an unpinned Helm tag stays unpinned under update; a pinned one is unpinned
   assert.is(r.shown, r.declared);
 });
 
+/** What a revert does: the file now, written the way the file before the deploying commit wrote its fields. */
+function revert(now: string, before: string, locator: Locator, policy: DigestPolicy) {
+  const was = findImage(before, locator, IMAGE);
+  const location = shapedAsBefore(findImage(now, locator, IMAGE), was);
+  const patched = patchYamlText(now, setImageOps(location, was.current, policy));
+  return { patched, shown: formatImageRef(imageAfter(location, was.current, policy)), declared: formatImageRef(findImage(patched, locator, IMAGE).current) };
+}
+
+test('a revert of a bump that took the digest pin off puts the pin back under update (and only then)', () => {
+  // Renovate with pinDigests wrote 1.4.2@sha; a person bumped to 1.4.3 by hand and dropped the pin.
+  const before = helmRelease(`1.4.2@${OLD}`);
+  const now = helmRelease('1.4.3');
+  const update = revert(now, before, HELM, 'update');
+  assert.fixture(update.patched, before, 'byte for byte the file before the bump');
+  assert.is(update.shown, `${IMAGE}:1.4.2@${OLD}`);
+  assert.is(update.declared, update.shown);
+  const drop = revert(now, before, HELM, 'drop');
+  assert.fixture(drop.patched, helmRelease('1.4.2'));
+  assert.is(drop.shown, drop.declared);
+  // The other way round (a bump that added the pin) is reverted to no pin, as before.
+  const unpin = revert(helmRelease(`1.4.3@${NEW}`), helmRelease('1.4.2'), HELM, 'update');
+  assert.fixture(unpin.patched, helmRelease('1.4.2'));
+});
+
 const kustomization = (entry: string) => `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 namespace: shop
@@ -86,6 +110,19 @@ test('kustomize: newName repo:tag@digest and newTag tag@digest follow config.dig
   const keep = roll(inTag, { kustomizeImage: 'api' }, target, 'keep');
   assert.fixture(keep.patched, kustomization(`    newName: ${IMAGE}\n    newTag: 1.4.2@${NEW}`));
   assert.is(keep.shown, keep.declared);
+});
+
+test('kustomize: reverting a bump that unpinned newName or newTag restores the pinned text', () => {
+  const cases = [
+    [`    newName: ${IMAGE}:1.4.2@${OLD}`, `    newName: ${IMAGE}:1.4.3`],
+    [`    newName: ${IMAGE}\n    newTag: 1.4.2@${OLD}`, `    newName: ${IMAGE}\n    newTag: 1.4.3`],
+  ];
+  for (const [before, now] of cases) {
+    const r = revert(kustomization(now!), kustomization(before!), { kustomizeImage: 'api' }, 'update');
+    assert.fixture(r.patched, kustomization(before!));
+    assert.is(r.shown, `${IMAGE}:1.4.2@${OLD}`);
+    assert.is(r.declared, r.shown);
+  }
 });
 
 test('kustomize: a tag in newName beside a newTag field is newTag\'s to say', () => {

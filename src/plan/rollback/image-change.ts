@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { declaredImage, findImage, type ImageField, type ImageLocation } from '../../patch/find-image.js';
 import { formatImageRef, parseImageRef } from '../../patch/image-ref.js';
 import type { DocumentPatch } from '../../patch/patch-yaml.js';
-import { imageAfter, setImageOps } from '../../patch/set-image.js';
+import { imageAfter, setImageOps, shapedAsBefore } from '../../patch/set-image.js';
 import type { Environment, Locator } from '../../policy/types.js';
 import type { Deployment, RollbackState } from '../../state/types.js';
 
@@ -24,6 +24,7 @@ export function rollbackImageChange(env: Environment, image: string, state: Roll
   const diagnostics: Diagnostic[] = [];
   let chosen = method;
   let targetImage = target.image;
+  let location = head;
 
   if (method === 'revert') {
     const deploying = state.deployments[0]!.commit;
@@ -36,7 +37,11 @@ export function rollbackImageChange(env: Environment, image: string, state: Roll
         chosen = 'set-previous';
         diagnostics.push(diagnostic('HF308', `a later commit changed the line(s) ${deploying.sha.slice(0, 7)} set for ${image}, so the revert would not apply; the plan sets the previous value instead`));
       } else {
-        if (state.deploying.parentText !== undefined) targetImage = formatImageRef(findImage(state.deploying.parentText, locator, image).current);
+        if (state.deploying.parentText !== undefined) {
+          const before = findImage(state.deploying.parentText, locator, image);
+          targetImage = formatImageRef(before.current);
+          location = shapedAsBefore(head, before);
+        }
         const others = otherChanges(state, atCommit);
         if (others.length > 0)
           diagnostics.push(diagnostic('HF309', `commit ${deploying.sha.slice(0, 7)} also changed ${others.join(', ')}; only the ${image} change is reverted`));
@@ -44,10 +49,10 @@ export function rollbackImageChange(env: Environment, image: string, state: Roll
     }
   }
   const wanted = parseImageRef(targetImage);
-  const patches = setImageOps(head, wanted, env.config.digest);
+  const patches = setImageOps(location, wanted, env.config.digest);
   // What the file will declare, which the plan shows: with config.digest keep or drop that
   // is not the target as it was deployed.
-  const written = imageAfter(head, wanted, env.config.digest);
+  const written = imageAfter(location, wanted, env.config.digest);
   // A kept pin on the deployed image's digest rolls back only the tag text: the cluster pulls by digest.
   if (env.config.digest === 'keep' && head.current.digest !== undefined && wanted.digest !== head.current.digest)
     diagnostics.push(
