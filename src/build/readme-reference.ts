@@ -48,7 +48,8 @@ function typeOf(node: SchemaNode, resolve: (n: SchemaNode) => SchemaNode): strin
 }
 
 export function codeTable(): string {
-  const rows = Object.entries(CODES).map(([code, info]) => `| ${code} | ${info.title} | ${info.severity} | ${info.help.replace(/\|/g, '\\|')} |`);
+  // codes.ts groups codes by topic, so a code added late can sit among others; readers look codes up by number.
+  const rows = Object.entries(CODES).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, info]) => `| ${code} | ${info.title} | ${info.severity} | ${info.help.replace(/\|/g, '\\|')} |`);
   return ['| code | finding | severity | what to do |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
