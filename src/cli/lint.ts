@@ -15,11 +15,12 @@ export class LintCommand extends HotfixCommand {
 
       YAML in the tree that is not a policy is ignored. Each finding has a stable code (\`HF1xx\`), a severity and a position.
 
-      Exit status: 0 when there are no errors (and no more warnings than \`--max-warnings\`), 1 otherwise, 64 for a usage error.
+      Exit status: 0 when there are no errors (and no more warnings than \`--max-warnings\`; with \`--require-policy\`, at least one policy was found), 1 otherwise, 64 for a usage error.
     `,
     examples: [
       ['Lint the policies/ directory', '$0 lint'],
       ['Lint one file, as JSON', '$0 lint --format json policies/api-js.yaml'],
+      ['In CI: fail when the path holds no policy (a mistyped path)', '$0 lint --require-policy deploy/policies/'],
       ['Upload findings to GitHub code scanning', '$0 lint --format sarif > hotfix.sarif'],
       ['Annotate a pull request from a GitHub Actions step', '$0 lint --format github'],
     ],
@@ -35,20 +36,26 @@ export class LintCommand extends HotfixCommand {
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]),
   });
 
+  requirePolicy = Option.Boolean('--require-policy', false, {
+    description: 'Fail (exit 1, HF138) when no HotfixPolicy document is found, so a mistyped path does not pass with nothing checked',
+  });
+
   targets = Option.Rest({ name: 'path' });
 
   protected async run(): Promise<number> {
-    const [{ readPolicyFiles }, { lintSources }, { compareDiagnostics, countBySeverity }] = await Promise.all([
+    const [{ readPolicyFiles }, { lintSources }, { compareDiagnostics, countBySeverity }, { missingPolicy }] = await Promise.all([
       import('../policy/read-policy-files.js'),
       import('../policy/lint.js'),
       import('../diagnostics/diagnostic.js'),
+      import('../policy/require-policy.js'),
     ]);
     const paths = this.targets.length > 0 ? this.targets : ['policies/'];
     if (paths.some((p) => p.length === 0)) throw new UsageError('a path may not be empty');
 
     const read = readPolicyFiles(paths, this.context.cwd);
     const linted = await lintSources(read.sources);
-    const result = { ...linted, diagnostics: [...read.diagnostics, ...linted.diagnostics].sort(compareDiagnostics) };
+    const missing = this.requirePolicy ? missingPolicy(paths, read.sources.length, linted) : undefined;
+    const result = { ...linted, diagnostics: [...read.diagnostics, ...linted.diagnostics, ...(missing ? [missing] : [])].sort(compareDiagnostics) };
     this.context.stdout.write(await this.render(result));
 
     const { errors, warnings } = countBySeverity(result.diagnostics);
