@@ -51,6 +51,7 @@ export class ApplyCommand extends HotfixCommand {
   wait = Option.String('--wait', { description: 'Wait at a gate up to this long (e.g. 30s, 20m) instead of stopping at once' });
   breakLock = Option.Boolean('--break-lock', false, { description: 'Take over a repository lock left by an apply whose process is gone' });
   dockerConfig = Option.String('--docker-config', { description: 'The docker config.json with registry credentials (default: $DOCKER_CONFIG or ~/.docker)' });
+  expectId = Option.String('--expect-id', { description: 'Refuse any plan whose id is not this one (sha256:…), the id that was reviewed and approved' });
   file = Option.String({ name: 'plan.json' });
 
   protected async run(): Promise<number> {
@@ -65,7 +66,10 @@ export class ApplyCommand extends HotfixCommand {
       import('../diagnostics/errors.js'),
       import('../diagnostics/diagnostic.js'),
     ]);
+    if (this.expectId !== undefined && !/^sha256:[0-9a-f]{64}$/.test(this.expectId)) throw new UsageError(`--expect-id takes a plan id as the plan shows it (sha256: and 64 hex digits), not "${this.expectId}"`);
     const loaded = await readPlanFile(this.file, this.context.cwd);
+    // Approval is of an id: any other plan, even an intact newer one, is not what was approved.
+    if (this.expectId !== undefined && loaded.id !== this.expectId) throw new HotfixError([diagnostic('HF500', `${this.file} is plan ${loaded.id}, not the expected ${this.expectId}; nothing was written: apply the plan that was approved, or review this one and pass its id`)]);
     if (loaded.actions.some((a) => a.kind === 'commit' && a.changes.some((c) => /\.[mc]?ts$/.test(c.path)))) await (await import('../patch/typescript/load.js')).loadTypeScriptSupport();
     const plan = this.noCluster ? { ...loaded, preconditions: loaded.preconditions.filter((p) => p.kind !== 'running-image') } : loaded;
     if (this.noCluster && plan.preconditions.length !== loaded.preconditions.length) this.context.stderr.write('hotfix: warning: --no-cluster: the running image is not checked\n');

@@ -23,6 +23,7 @@ const GROUPS: Readonly<Record<string, () => Promise<HotfixCommandClass[]>>> = {
     return [rollback.PlanRollbackCommand, hotfix.PlanHotfixCommand];
   },
   show: async () => [(await import('./show.js')).ShowCommand],
+  comment: async () => [(await import('./comment.js')).CommentCommand],
   apply: async () => [(await import('./apply.js')).ApplyCommand],
   status: async () => [(await import('./status.js')).StatusCommand],
   check: async () => [(await import('./check/release.js')).CheckReleaseCommand],

@@ -1,0 +1,301 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { answerGraphql } from './graphql-contract.js';
+import { documentedExample, findOperation, requestProblems, responseProblem, type Operation } from './openapi-contract.js';
+
+/**
+ * A loopback GitHub for tests: it keeps a repository's pull requests and their comments
+ * (who wrote them, whether they are minimised) and answers the REST and GraphQL calls the
+ * CLI makes, the way GitHub Enterprise Server lays them out (REST under /api/v3, GraphQL
+ * at /api/graphql). Every request is checked against GitHub's official OpenAPI description
+ * (GraphQL: the published schema) and every response it sends is checked too; what the
+ * real API would refuse is answered as GitHub answers it (404, 422) and recorded in
+ * `violations`, which a test asserts is empty. Tests can also make it fail: server
+ * errors, rate limits.
+ */
+
+export interface StoredComment {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly issue: number;
+  body: string;
+  readonly author: string;
+  readonly createdAt: string;
+  updatedAt: string;
+  /** minimizeComment's classifier, once minimised. */
+  minimized?: string;
+}
+
+/** Hostile answers for the next `times` requests matching `operation` (an operationId, or `graphql`; any when absent). */
+export interface Trouble {
+  readonly operation?: string;
+  times: number;
+  readonly answer: 'server-error' | 'rate-limit' | 'secondary-rate-limit';
+  /** For rate limits: seconds until the limit resets, as the headers say. */
+  readonly resetSeconds?: number;
+}
+
+export interface ContractServer {
+  /** What GITHUB_API_URL is set to. */
+  readonly apiUrl: string;
+  readonly violations: string[];
+  /** Every request answered: method, operation and status, in order. */
+  readonly requests: Array<{ readonly operation: string; readonly status: number }>;
+  readonly comments: StoredComment[];
+  openPullRequest(number: number, title: string): void;
+  /** A comment by a person (not the token's user), as the web UI makes it. */
+  personComment(issue: number, body: string, login?: string): StoredComment;
+  /** An edit in the web UI: GitHub stores CRLF line ends then. */
+  personEdit(id: number, body: string): void;
+  trouble(t: Trouble): void;
+  close(): Promise<void>;
+}
+
+/** The user GITHUB_TOKEN acts as in a workflow, as GitHub shows it. */
+const ACTIONS_BOT = 'github-actions[bot]';
+const OWNER = 'octo-org';
+const REPO = 'deploy';
+const LIMIT = 65_536;
+
+export async function startGitHubContractServer(options: { token: string }): Promise<ContractServer> {
+  const violations: string[] = [];
+  const requests: Array<{ operation: string; status: number }> = [];
+  const comments: StoredComment[] = [];
+  const pulls = new Map<number, string>();
+  const troubles: Trouble[] = [];
+  let nextId = 1_900_000_000;
+  let clock = Date.parse('2026-12-01T10:00:00Z');
+  const now = () => new Date((clock += 1000)).toISOString().replace(/\.\d+Z$/, 'Z');
+
+  const addComment = (issue: number, body: string, author: string): StoredComment => {
+    const id = nextId++;
+    const at = now();
+    const c: StoredComment = { id, nodeId: `IC_kwDO${Buffer.from(`c${id}`).toString('base64url')}`, issue, body, author, createdAt: at, updatedAt: at };
+    comments.push(c);
+    return c;
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      violations.push(`contract server failed: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) send(res, 500, { message: 'contract server failed' });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const raw = await readBody(req);
+    const authorization = req.headers.authorization ?? '';
+    if (authorization !== `token ${options.token}` && authorization !== `bearer ${options.token}`) {
+      requests.push({ operation: `${req.method} ${url.pathname}`, status: 401 });
+      return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    }
+    let body: unknown;
+    try {
+      body = raw === '' ? undefined : JSON.parse(raw);
+    } catch {
+      violations.push(`${req.method} ${url.pathname}: the body is not JSON`);
+      return send(res, 400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest', status: '400' });
+    }
+    if (url.pathname === '/api/graphql' && req.method === 'POST') return graphqlCall(res, body);
+    if (!url.pathname.startsWith('/api/v3/')) {
+      violations.push(`${req.method} ${url.pathname}: not under /api/v3, where GitHub Enterprise Server serves REST`);
+      return send(res, 404, notFound());
+    }
+    const path = url.pathname.slice('/api/v3'.length);
+    const op = findOperation(req.method ?? 'GET', path);
+    if (!op) {
+      violations.push(`${req.method} ${path}: no such operation in GitHub's OpenAPI description`);
+      requests.push({ operation: `${req.method} ${path}`, status: 404 });
+      return send(res, 404, notFound());
+    }
+    const answer = (status: number, data?: unknown, headers: Record<string, string> = {}) => {
+      requests.push({ operation: op.operationId, status });
+      const problem = responseProblem(op, status, data);
+      if (problem && status < 500 && status !== 401) violations.push(`${op.operationId}: the contract server's own ${problem}`);
+      send(res, status, data, headers);
+    };
+    if (troubled(op.operationId, res)) return;
+    const problems = requestProblems(op, url.searchParams, body);
+    if (problems.length > 0) {
+      violations.push(`${op.method} ${op.template} (${op.operationId}): ${problems.join('; ')}`);
+      return answer(422, { message: `Invalid request.\n\n${problems.join('\n')}`, documentation_url: docs(op), status: '422' });
+    }
+    const p = op.pathParams;
+    if (p.owner !== OWNER || p.repo !== REPO) return answer(404, notFound(op));
+    switch (op.operationId) {
+      case 'pulls/get': {
+        const title = pulls.get(Number(p.pull_number));
+        return title === undefined ? answer(404, notFound(op)) : answer(200, pullRequest(Number(p.pull_number), title));
+      }
+      case 'issues/list-comments': {
+        if (!pulls.has(Number(p.issue_number))) return answer(404, notFound(op));
+        const all = comments.filter((c) => c.issue === Number(p.issue_number));
+        const perPage = Number(url.searchParams.get('per_page') ?? 30);
+        const page = Number(url.searchParams.get('page') ?? 1);
+        const last = Math.max(1, Math.ceil(all.length / perPage));
+        const link = (n: number, rel: string) => `<${`http://${req.headers.host}/api/v3${path}?per_page=${perPage}&page=${n}`}>; rel="${rel}"`;
+        const links = page < last ? [link(page + 1, 'next'), link(last, 'last')] : [];
+        return answer(200, all.slice((page - 1) * perPage, page * perPage).map(issueComment), links.length > 0 ? { link: links.join(', ') } : {});
+      }
+      case 'issues/create-comment': {
+        if (!pulls.has(Number(p.issue_number))) return answer(404, notFound(op));
+        const text = (body as { body: string }).body;
+        if (tooLong(text)) return answer(422, tooLongError(op));
+        return answer(201, issueComment(addComment(Number(p.issue_number), text, ACTIONS_BOT)));
+      }
+      case 'issues/update-comment': {
+        const c = comments.find((x) => x.id === Number(p.comment_id));
+        if (!c) return answer(404, notFound(op));
+        const text = (body as { body: string }).body;
+        if (tooLong(text)) return answer(422, tooLongError(op));
+        c.body = text;
+        c.updatedAt = now();
+        return answer(200, issueComment(c));
+      }
+      default:
+        violations.push(`${op.operationId}: documented, but the contract server does not answer it; add it before the CLI uses it`);
+        return answer(404, notFound(op));
+    }
+  }
+
+  async function graphqlCall(res: ServerResponse, body: unknown): Promise<void> {
+    if (troubled('graphql', res)) return;
+    const { query, variables } = (body ?? {}) as { query?: unknown; variables?: unknown };
+    const result = await answerGraphql(
+      {
+        minimize: (subjectId, classifier) => {
+          const c = comments.find((x) => x.nodeId === subjectId);
+          if (!c) return undefined;
+          c.minimized = classifier;
+          return { isMinimized: true, minimizedReason: classifier.toLowerCase() };
+        },
+      },
+      query,
+      variables,
+    );
+    if (result.invalid) violations.push(`graphql: ${result.errors?.map((e) => e.message).join('; ')}`);
+    requests.push({ operation: 'graphql', status: 200 });
+    const { invalid: _invalid, ...answer } = result;
+    send(res, 200, answer);
+  }
+
+  /** Answers with the first trouble that matches, if any. */
+  function troubled(operation: string, res: ServerResponse): boolean {
+    const t = troubles.find((x) => x.times > 0 && (x.operation === undefined || x.operation === operation));
+    if (!t) return false;
+    t.times--;
+    const reset = String(Math.floor(clockNow() / 1000) + (t.resetSeconds ?? 1));
+    requests.push({ operation, status: t.answer === 'server-error' ? 502 : 403 });
+    if (t.answer === 'server-error') send(res, 502, { message: 'Server Error' });
+    else if (t.answer === 'rate-limit') send(res, 403, { message: 'API rate limit exceeded for installation ID 1234567.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: '403' }, { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': reset, 'x-ratelimit-resource': 'core' });
+    else send(res, 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits', status: '403' }, { 'retry-after': String(t.resetSeconds ?? 1) });
+    return true;
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const html = `https://github.com/${OWNER}/${REPO}`;
+
+  function issueComment(c: StoredComment) {
+    const shown = documentedExample('GET', '/repos/{owner}/{repo}/issues/comments/{comment_id}', 200) as Record<string, unknown>;
+    return {
+      ...shown,
+      id: c.id,
+      node_id: c.nodeId,
+      url: `https://api.github.com/repos/${OWNER}/${REPO}/issues/comments/${c.id}`,
+      html_url: `${html}/pull/${c.issue}#issuecomment-${c.id}`,
+      issue_url: `https://api.github.com/repos/${OWNER}/${REPO}/issues/${c.issue}`,
+      body: c.body,
+      user: user(c.author),
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+      author_association: c.author === ACTIONS_BOT ? 'NONE' : 'MEMBER',
+    };
+  }
+
+  function pullRequest(number: number, title: string) {
+    const shown = documentedExample('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', 200) as Record<string, unknown>;
+    // GitHub's own example lists a team without its required `type`; a pull request with no review requests is as real.
+    return { ...shown, number, title, state: 'open', html_url: `${html}/pull/${number}`, url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${number}`, requested_teams: [], requested_reviewers: [] };
+  }
+
+  return {
+    apiUrl: `http://127.0.0.1:${port}/api/v3`,
+    violations,
+    requests,
+    comments,
+    openPullRequest: (number, title) => void pulls.set(number, title),
+    personComment: (issue, body, login = 'octocat') => addComment(issue, body, login),
+    personEdit: (id, body) => {
+      const c = comments.find((x) => x.id === id)!;
+      c.body = body.replace(/\r?\n/g, '\r\n');
+      c.updatedAt = now();
+    },
+    trouble: (t) => void troubles.push(t),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function user(login: string) {
+  const bot = login === ACTIONS_BOT;
+  const id = bot ? 41898282 : 583231;
+  const api = `https://api.github.com/users/${encodeURIComponent(login)}`;
+  return {
+    login,
+    id,
+    node_id: bot ? 'MDM6Qm90NDE4OTgyODI=' : 'MDQ6VXNlcjU4MzIzMQ==',
+    avatar_url: bot ? 'https://avatars.githubusercontent.com/in/15368?v=4' : 'https://avatars.githubusercontent.com/u/583231?v=4',
+    gravatar_id: '',
+    url: api,
+    html_url: bot ? 'https://github.com/apps/github-actions' : `https://github.com/${login}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
+    type: bot ? 'Bot' : 'User',
+    user_view_type: 'public',
+    site_admin: false,
+  };
+}
+
+function clockNow(): number {
+  return Date.now();
+}
+
+function tooLong(text: string): boolean {
+  // GitHub counts characters (code points), as Ruby's String#length does.
+  return [...text].length > LIMIT;
+}
+
+function tooLongError(op: Operation) {
+  return { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: `Body is too long (maximum is ${LIMIT} characters)` }], documentation_url: docs(op), status: '422' };
+}
+
+function notFound(op?: Operation) {
+  return { message: 'Not Found', documentation_url: op ? docs(op) : 'https://docs.github.com/rest', status: '404' };
+}
+
+function docs(op: Operation): string {
+  return `https://docs.github.com/rest/${op.operationId.split('/')[0]}`;
+}
+
+function send(res: ServerResponse, status: number, data?: unknown, headers: Record<string, string> = {}): void {
+  const text = data === undefined ? '' : JSON.stringify(data);
+  res.writeHead(status, { ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}), 'x-github-api-version-selected': '2022-11-28', 'x-github-media-type': 'github.v3; format=json', ...headers });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
