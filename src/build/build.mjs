@@ -2,6 +2,7 @@
 // run time), then bundle the CLI into dist/ with code splitting, so each command loads
 // only what it uses.
 import { mkdir, readFile, writeFile, chmod, rm } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
@@ -35,10 +36,16 @@ async function compileSchema(name, target, options) {
   );
 }
 
+/** What bundled code requires inside a try, doing without it when it is missing. */
+const OPTIONAL = [
+  // The TypeScript compiler's source maps for its own stack traces.
+  'source-map-support',
+];
+
 async function bundle() {
   const version = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version;
   await rm(join(root, 'dist'), { recursive: true, force: true });
-  await build({
+  const { metafile } = await build({
     entryPoints: { hotfix: join(root, 'src', 'cli', 'main.ts') },
     outdir: join(root, 'dist'),
     bundle: true,
@@ -56,11 +63,17 @@ async function bundle() {
     define: { HOTFIX_VERSION: JSON.stringify(version) },
     // yaml's ES module build: tree-shaken, and no CommonJS wrapper to evaluate at start.
     alias: { yaml: join(root, 'node_modules', 'yaml', 'browser', 'index.js') },
-    // ts-morph (with the TypeScript compiler) is loaded from node_modules only when a
-    // TypeScript config is patched; bundled, its CommonJS code would lack __filename.
-    external: ['ts-morph'],
+    // Everything is bundled, ts-morph too (in a chunk loaded only when a TypeScript config is
+    // patched), so the package has no dependencies: a tarball installs with no network. Its
+    // CommonJS code reads __filename and __dirname, which an ES module lacks.
+    inject: [join(root, 'src', 'build', 'cjs-paths.mjs')],
+    external: OPTIONAL,
     logLevel: 'warning',
+    metafile: true,
   });
+  const unbundled = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external && !isBuiltin(i.path) && !OPTIONAL.includes(i.path)).map((i) => i.path));
+  // An installed package has no node_modules beside it: whatever dist/ imports must be in dist/.
+  if (unbundled.length > 0) throw new Error(`dist/ imports ${[...new Set(unbundled)].join(', ')}, which the installed package would not have`);
   await chmod(join(root, 'dist', 'hotfix.js'), 0o755);
 }
 
