@@ -10,6 +10,7 @@ import { readField, type FoundField, type ImageField, type ImageLocation } from 
 import { formatImageRef } from './image-ref.js';
 import { carriedParts, imageOfFields } from './image-of-fields.js';
 import { findTypeScriptImage } from './typescript/find-typescript-image.js';
+import { parseYamlDocumentsWhere } from './yaml-documents-where.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export type { ImageField, ImageLocation } from './image-field.js';
@@ -26,7 +27,31 @@ export interface ImageMatch {
  * app's image) is the image's name where the file holds only its tag.
  */
 export function findImage(text: string, locator: Locator, imageName: string): ImageLocation {
-  const matches = locator.typescript ? [{ fields: [findTypeScriptImage(text, locator.typescript)] }] : matchesOf(parseYamlSource(text), locator);
+  return locate(text, locator, imageName, parseYamlSource);
+}
+
+/**
+ * findImage for a revision that is only read, never edited (the history walk): of a
+ * multi-document file only the documents that can name the image are parsed. The same
+ * answer as findImage wherever the file parses.
+ */
+export function findImageInRevision(text: string, locator: Locator, imageName: string): ImageLocation {
+  const mayHold = documentFilter(locator);
+  return locate(text, locator, imageName, mayHold ? (t) => parseYamlDocumentsWhere(t, mayHold) : parseYamlSource);
+}
+
+/**
+ * What a document's text must contain to hold a match: the name the locator looks for, as
+ * written, unless an escape (`\x61`, `\u0061`) might spell it otherwise. None for the
+ * locators that read one document by index.
+ */
+function documentFilter(locator: Locator): ((documentText: string) => boolean) | undefined {
+  const needle = locator.fluxImagePolicy ?? locator.kustomizeImage ?? locator.manifest?.container;
+  return needle === undefined ? undefined : (documentText) => documentText.includes(needle) || documentText.includes('\\');
+}
+
+function locate(text: string, locator: Locator, imageName: string, parse: (text: string) => YamlSource): ImageLocation {
+  const matches = locator.typescript ? [{ fields: [findTypeScriptImage(text, locator.typescript)] }] : matchesOf(parse(text), locator);
   const described = describe(locator);
   const [match, ...others] = matches;
   if (!match) throw new HotfixError([diagnostic('HF207', `no image in the config file matches the locator ${described}`)]);

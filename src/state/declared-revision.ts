@@ -1,5 +1,5 @@
 import { HotfixError } from '../diagnostics/errors.js';
-import { findImage, type ImageField } from '../patch/find-image.js';
+import { findImageInRevision, type ImageField } from '../patch/find-image.js';
 import { readField } from '../patch/image-field.js';
 import { imageOfFields } from '../patch/image-of-fields.js';
 import { formatImageRef } from '../patch/image-ref.js';
@@ -26,7 +26,7 @@ export type DeclaredRevision =
 export function declaredRevision(text: string | undefined, locator: Locator, imageName: string, newer?: readonly ImageField[]): DeclaredRevision {
   if (text === undefined) return { kind: 'absent' };
   try {
-    const location = findImage(text, locator, imageName);
+    const location = findImageInRevision(text, locator, imageName);
     return { kind: 'image', image: formatImageRef(location.current), fields: location.fields };
   } catch (error) {
     if (!(error instanceof HotfixError)) throw error;
