@@ -13,6 +13,8 @@ const TOOLS = {
   // `hotfix completion zsh|fish`: the tests load the scripts in the real shells.
   zsh: [['--version'], 'zsh'],
   fish: [['--version'], 'fish'],
+  // The hook manifest (.pre-commit-hooks.yaml) is checked by pre-commit itself.
+  'pre-commit': [['--version'], 'pre-commit'],
 };
 
 function works(command, args) {
