@@ -1,11 +1,16 @@
-import { Builtins, Cli, Command, type CommandClass } from 'clipanion';
+import { Builtins, Cli, Command, UsageError, type CommandClass } from 'clipanion';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { fsErrorWords } from '../diagnostics/fs-error-words.js';
+import { didYouMean } from '../policy/did-you-mean.js';
 import { diagnosticLine } from '../render/diagnostics-text.js';
-import { styleFor, styleMark } from '../render/style.js';
+import { styleFor } from '../render/style.js';
 import { VERSION } from '../version.js';
+import { colorsOn, takeColorOption, type ColorChoice } from './color-choice.js';
 import type { HotfixContext } from './context.js';
 import { endGitOnSignals } from './end-git-on-signals.js';
+import { HotfixCli } from './hotfix-cli.js';
+import { parseFailure, usageError } from './parse-failure.js';
+import { quote } from './plan/option-values.js';
 import { EXIT, firstLine } from './report-failure.js';
 import { TerminalOutput } from './terminal-output.js';
 
@@ -23,10 +28,10 @@ const GROUPS: Readonly<Record<string, () => Promise<HotfixCommandClass[]>>> = {
     return [rollback.PlanRollbackCommand, hotfix.PlanHotfixCommand];
   },
   show: async () => [(await import('./show.js')).ShowCommand],
-  comment: async () => [(await import('./comment.js')).CommentCommand],
   apply: async () => [(await import('./apply.js')).ApplyCommand],
   status: async () => [(await import('./status.js')).StatusCommand],
   check: async () => [(await import('./check/release.js')).CheckReleaseCommand],
+  completion: async () => [(await import('./completion.js')).CompletionCommand],
 };
 
 async function commandsFor(first: string | undefined): Promise<HotfixCommandClass[]> {
@@ -42,40 +47,33 @@ class NoCommand extends Command<HotfixContext> {
   }
 }
 
-/**
- * clipanion's colours as style marks, not escape sequences, so that they survive
- * TerminalOutput, which makes every raw escape visible.
- */
-class HotfixCli extends Cli<HotfixContext> {
-  override format(colored?: boolean): ReturnType<Cli<HotfixContext>['format']> {
-    const format = super.format(colored);
-    if (format === super.format(false)) return format;
-    const marked = (styled: (text: string) => string) => (text: string) => styled(text).replace(/\u001b\[([0-9;]*)m/g, (_, sgr: string) => styleMark(sgr));
-    // Applied to the styled text of an empty string, so an escape inside the text itself (an option a user typed) is no style.
-    const around = (styled: (text: string) => string) => {
-      const [open, close] = marked(styled)('\0').split('\0') as [string, string];
-      return (text: string) => `${open}${text}${close}`;
-    };
-    // Headers are hotfix's own words (Usage, Options, the version), never what a user typed.
-    return { header: marked(format.header), bold: around(format.bold), error: around(format.error), code: around(format.code) };
-  }
-}
-
-export async function buildCli(context: HotfixContext, first?: string): Promise<Cli<HotfixContext>> {
-  const enableColors = Boolean((context.stdout as { isTTY?: boolean }).isTTY) && !context.env.NO_COLOR;
+export async function buildCli(context: HotfixContext, first?: string): Promise<HotfixCli> {
+  // The stream carries the colour choice already (TerminalOutput.isTTY).
+  const enableColors = Boolean((context.stdout as { isTTY?: boolean }).isTTY);
   const cli = new HotfixCli({ binaryLabel: 'hotfix', binaryName: 'hotfix', binaryVersion: VERSION, enableColors });
   for (const command of [Builtins.HelpCommand, Builtins.VersionCommand, NoCommand, ...(await commandsFor(first))]) cli.register(command);
   return cli;
 }
 
+/** `hotfix help plan rollback` is `hotfix plan rollback --help`, and `hotfix version` is `hotfix --version`, as in git, helm and kubectl. */
+function unaliased(argv: readonly string[]): string[] {
+  if (argv.length === 1 && argv[0] === 'version') return ['--version'];
+  if (argv[0] !== 'help') return [...argv];
+  const rest = argv.slice(1);
+  return rest.length === 0 || rest[0] === 'help' || rest[0] === 'version' ? ['--help'] : [...rest, '--help'];
+}
+
 export async function main(argv: readonly string[], context: HotfixContext): Promise<number> {
-  const first = argv[0];
+  let args = unaliased(argv);
+  const first = args[0];
   if (first !== undefined && !first.startsWith('-') && !Object.hasOwn(GROUPS, first)) {
-    const { quote } = await import('./plan/option-values.js');
-    return usageError(context, `unknown command ${quote(first)}; the commands are ${Object.keys(GROUPS).join(', ')}`, 'hotfix --help');
+    const commands = Object.keys(GROUPS);
+    const hint = didYouMean(first, commands);
+    return usageError(context, `unknown command ${quote(first)}${hint || `; the commands are ${commands.join(', ')}`}`, 'hotfix --help');
   }
   const cli = await buildCli(context, first);
-  let args = [...argv];
+  const group = first === undefined || first.startsWith('-') ? undefined : groupCall(cli, first, args, context);
+  if (group !== undefined) return group;
   let command;
   for (;;) {
     try {
@@ -90,60 +88,24 @@ export async function main(argv: readonly string[], context: HotfixContext): Pro
   return cli.run(command, context);
 }
 
-interface Candidate {
-  readonly usage: string;
-  readonly reason: string | null;
-}
-
 /**
- * Parse errors (unknown command or option, bad option value) are usage errors, in one
- * line: clipanion's candidates (`hotfix plan` → its two commands) by their names.
+ * A word that only starts commands (`plan`, `check`): with `--help` its commands are listed;
+ * alone, or with a word that is none of them, that is a usage error naming them.
+ * Undefined when the command line goes on to clipanion.
  */
-function parseFailure(error: unknown, argv: readonly string[], cli: Cli<HotfixContext>, context: HotfixContext): number {
-  const candidates = (error as { candidates?: Candidate[] }).candidates ?? [];
-  const missing = missingRequiredOptions(candidates, argv);
-  if (missing) return usageError(context, `the required option${missing.options.length > 1 ? 's' : ''} ${missing.options.join(', ')} ${missing.options.length > 1 ? 'are' : 'is'} missing`, `${missing.command} --help`);
-  const names = [...new Set(candidates.map(({ usage }) => commandOf(usage)).filter((n) => n !== undefined))];
-  const message = firstLine(error instanceof Error ? error.message : String(error));
-  const line = message.endsWith(':') && names.length > 0 ? `${message} ${names.join(', ')}` : message;
-  const help = names.length === 1 ? names[0] : names.length === 0 ? commandNamedBy(cli, argv) : undefined;
-  return usageError(context, line, `${help ?? 'hotfix'} --help`);
-}
-
-/** The command the command line names (a bad option value has no candidates to tell it). */
-function commandNamedBy(cli: Cli<HotfixContext>, argv: readonly string[]): string | undefined {
-  return cli.definitions().map(({ path }) => path).find((path) => namesCommand(argv, path));
-}
-
-/** Whether the command line starts with the command's words (`hotfix plan rollback` → plan, rollback). */
-function namesCommand(argv: readonly string[], command: string): boolean {
-  return command.split(' ').slice(1).every((word, i) => argv[i] === word);
-}
-
-function usageError(context: HotfixContext, line: string, help: string): number {
-  context.stderr.write(`hotfix: ${line}\nRun "${help}" for usage.\n`);
-  return EXIT.usage;
-}
-
-/** `hotfix plan rollback` out of a candidate's usage line. */
-function commandOf(usage: string): string | undefined {
-  return /^hotfix(?: [a-z][\w-]*)+/.exec(usage)?.[0];
-}
-
-/**
- * A command named in full whose required options are not all given: clipanion does not
- * match it at all then, and says "Command not found; did you mean: hotfix status". Its
- * usage line shows the required options as `<--policy #0>`.
- */
-function missingRequiredOptions(candidates: readonly Candidate[], argv: readonly string[]): { command: string; options: string[] } | undefined {
-  const given = new Set(argv.map((arg) => arg.split('=')[0]));
-  for (const { usage, reason } of candidates) {
-    const command = commandOf(usage);
-    if (reason !== null || command === undefined) continue;
-    if (!namesCommand(argv, command)) continue;
-    const required = [...usage.matchAll(/<(-[^ >]+) #\d+>/g)].map((m) => m[1]!.split(','));
-    const options = required.filter((names) => !names.some((name) => given.has(name))).map((names) => names.at(-1)!);
-    if (options.length > 0) return { command, options };
+function groupCall(cli: HotfixCli, first: string, args: readonly string[], context: HotfixContext): number | undefined {
+  const words = cli.commandsUnder([first]).map((d) => d.path.split(' ')[2]!);
+  if (words.length === 0 || cli.definitions().some((d) => d.path === `hotfix ${first}`)) return undefined;
+  const second = args[1];
+  const help = `hotfix ${first} --help`;
+  if (args.length === 2 && (second === '--help' || second === '-h')) {
+    context.stdout.write(cli.groupUsage([first], Boolean((context.stdout as { isTTY?: boolean }).isTTY)));
+    return EXIT.ok;
+  }
+  if (second === undefined) return usageError(context, `hotfix ${first} needs a command: ${words.map((w) => `hotfix ${first} ${w}`).join(', ')}`, help);
+  if (!second.startsWith('-') && !words.includes(second)) {
+    const hint = didYouMean(second, words);
+    return usageError(context, `unknown command ${quote(second)} for hotfix ${first}${hint || `; its commands are ${words.join(', ')}`}`, help);
   }
   return undefined;
 }
@@ -169,13 +131,24 @@ function joinDashValue(argv: readonly string[], error: unknown): string[] | unde
  */
 export async function runCli(argv: readonly string[]): Promise<number> {
   endGitOnSignals();
-  const stdout = new TerminalOutput(process.stdout);
-  const stderr = new TerminalOutput(process.stderr);
-  const code = await main(argv, { ...Cli.defaultContext, stdout, stderr, cwd: process.cwd(), env: process.env });
+  let taken: { choice: ColorChoice | undefined; rest: string[] } | UsageError;
+  try {
+    taken = takeColorOption(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    taken = error;
+  }
+  const choice = taken instanceof UsageError ? undefined : taken.choice;
+  const stdout = new TerminalOutput(process.stdout, colorsOn(choice, process.env, Boolean(process.stdout.isTTY)));
+  const stderr = new TerminalOutput(process.stderr, colorsOn(choice, process.env, Boolean(process.stderr.isTTY)));
+  // The streams carry the choice; styleFor, which also reads NO_COLOR and TERM, must see only it.
+  const { NO_COLOR: _noColor, TERM: _term, ...env } = process.env;
+  const context: HotfixContext = { ...Cli.defaultContext, stdout, stderr, cwd: process.cwd(), env };
+  const code = taken instanceof UsageError ? usageError(context, taken.message, 'hotfix --help') : await main(taken.rest, context);
   await Promise.all([stdout.settled(), stderr.settled()]);
   const failure = stdout.failure ?? stderr.failure;
   if (!failure) return code;
   const which = stdout.failure ? 'standard output' : 'standard error';
-  stderr.write(`${diagnosticLine(diagnostic('HF223', `the output could not be written to ${which}: ${fsErrorWords(failure)}; what was written is incomplete`), styleFor(stderr, process.env))}\n`);
+  stderr.write(`${diagnosticLine(diagnostic('HF223', `the output could not be written to ${which}: ${fsErrorWords(failure)}; what was written is incomplete`), styleFor(stderr, env))}\n`);
   return code === EXIT.ok || code === EXIT.changes ? EXIT.failure : code;
 }

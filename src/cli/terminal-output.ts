@@ -13,14 +13,19 @@ import { printable } from '../render/printable.js';
 const READER_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED']);
 
 export class TerminalOutput extends Writable {
+  /**
+   * Whether this output is styled as a terminal: the colour choice (color-choice.ts), made
+   * once for the whole run. Named as Node's streams name it, so what styles for a terminal
+   * (styleFor, clipanion) reads the choice and nothing else.
+   */
   readonly isTTY: boolean;
   /** Why writing stopped, if it did; a reader that went away (EPIPE) is no failure. */
   failure: NodeJS.ErrnoException | undefined;
   private stopped = false;
 
-  constructor(private readonly target: NodeJS.WritableStream & { isTTY?: boolean }) {
+  constructor(private readonly target: NodeJS.WritableStream, colors: boolean) {
     super({ decodeStrings: false });
-    this.isTTY = Boolean(target.isTTY);
+    this.isTTY = colors;
     target.on('error', (error: NodeJS.ErrnoException) => {
       this.stopped = true;
       if (!READER_GONE.has(error.code ?? '')) this.failure ??= error;

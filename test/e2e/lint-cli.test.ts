@@ -113,10 +113,10 @@ test('a key that is a collection is one finding, and nothing else on stderr (no 
 test('a command line that is not quite right names what would be: the commands of a group, the help of the command', () => {
   const plan = runCli(['plan']);
   assert.is(plan.code, 64);
-  assert.is(plan.stderr, 'hotfix: Command not found; did you mean one of: hotfix plan rollback, hotfix plan hotfix\nRun "hotfix --help" for usage.\n');
+  assert.is(plan.stderr, 'hotfix: hotfix plan needs a command: hotfix plan rollback, hotfix plan hotfix\nRun "hotfix plan --help" for usage.\n');
   const option = runCli(['lint', '--bogus']);
   assert.is(option.code, 64);
-  assert.is(option.stderr, 'hotfix: Unsupported option name ("--bogus").\nRun "hotfix lint --help" for usage.\n');
+  assert.is(option.stderr, 'hotfix: unknown option "--bogus" for hotfix lint\nRun "hotfix lint --help" for usage.\n');
 });
 
 test('--help and --version', () => {
