@@ -10,37 +10,62 @@ export function markdownChunks(markdown: string, budget: number): string[] {
   const chunks: string[] = [];
   let lines: string[] = [];
   let size = 0;
-  let fence: { open: string; close: string } | undefined;
+  let fence: Fence | undefined;
   const folds: string[] = [];
-  const closing = () => [...(fence ? [fence.close] : []), ...[...folds].reverse().flatMap((open) => ['', `${indentOf(open)}</details>`])];
-  const reopening = () => [...folds.flatMap((open) => [open, '']), ...(fence ? [fence.open] : [])];
-  const cost = (more: readonly string[]) => more.reduce((n, l) => n + l.length + 1, 0);
   const push = (line: string) => {
     lines.push(line);
     size += line.length + 1;
   };
-  const cut = () => {
-    chunks.push([...lines, ...closing()].join('\n'));
+  const cut = (state: State) => {
+    chunks.push([...lines, ...closing(state)].join('\n'));
     lines = [];
     size = 0;
-    reopening().forEach(push);
+    reopening(state).forEach(push);
   };
   for (const whole of markdown.split('\n')) {
-    for (const line of lineSlices(whole, budget - cost(closing()) - cost(reopening()) - 64)) {
-      if (lines.length > 0 && size + line.length + 1 + cost(closing()) > budget) cut();
-      push(line);
-    }
+    const before = { fence, folds: [...folds] };
+    // The state after this line: a chunk that ends after it must still close what it opens.
     if (fence) {
       if (whole === fence.close) fence = undefined;
-      continue;
+    } else {
+      const close = fenceOf(whole);
+      if (close !== undefined) fence = { open: whole, close };
+      else if (/^ {0,3}<details>/.test(whole)) folds.push(whole);
+      else if (/^ {0,3}<\/details>/.test(whole)) folds.pop();
     }
-    const close = fenceOf(whole);
-    if (close !== undefined) fence = { open: whole, close };
-    else if (/^ {0,3}<details>/.test(whole)) folds.push(whole);
-    else if (/^ {0,3}<\/details>/.test(whole)) folds.pop();
+    const after = { fence, folds: [...folds] };
+    const slices = lineSlices(whole, budget - cost(reopening(before)) - Math.max(cost(closing(before)), cost(closing(after))) - 64);
+    for (const [i, line] of slices.entries()) {
+      const last = i === slices.length - 1;
+      if (lines.length > 0 && size + line.length + 1 + cost(closing(last ? after : before)) > budget) cut(before);
+      push(line);
+    }
   }
   if (lines.length > 0) chunks.push(lines.join('\n'));
   return chunks;
+}
+
+interface Fence {
+  readonly open: string;
+  readonly close: string;
+}
+
+/** The code block and the folds open at a point: what a chunk ending there must close, and the next open again. */
+interface State {
+  readonly fence: Fence | undefined;
+  readonly folds: readonly string[];
+}
+
+function closing(state: State): string[] {
+  return [...(state.fence ? [state.fence.close] : []), ...[...state.folds].reverse().flatMap((open) => ['', `${indentOf(open)}</details>`])];
+}
+
+function reopening(state: State): string[] {
+  return [...state.folds.flatMap((open) => [open, '']), ...(state.fence ? [state.fence.open] : [])];
+}
+
+function cost(lines: readonly string[]): number {
+  return lines.reduce((n, l) => n + l.length + 1, 0);
 }
 
 function indentOf(line: string): string {

@@ -5,6 +5,9 @@ import * as assert from 'uvu/assert';
 import { startGitHubContractServer, type ContractServer } from '../helpers/forge/github-contract-server.js';
 import { applyPlan, planRollback, refs, scenario } from '../helpers/rollback-scenario.js';
 import { hasStackTrace, runCliAsync, type CliResult } from '../helpers/run-cli.js';
+import { renderGfm } from '../helpers/render-gfm.js';
+import { sealPlan } from '../../src/plan/plan-id.js';
+import type { Plan } from '../../src/plan/types.js';
 
 const TOKEN = 'ghs_16C0ntractT0kenThatMustNeverBePrinted';
 const PR = 'octo-org/deploy#42';
@@ -72,10 +75,14 @@ test('plan → comment → re-plan → comment updates in place → apply --expe
     assert.is(stale.code, 1);
     assert.match(stale.stderr, /error {2}\S*first\.json is plan sha256:[0-9a-f]{64}, not the expected sha256:[0-9a-f]{64}; nothing was written.*\[HF500\]\n$/);
     assert.is(refs(s.configRepo), before);
+    const malformed = applyPlan(s, firstFile, ['--expect-id', second.plan!.id.slice(0, 20)]);
+    assert.is(malformed.code, 64);
+    assert.match(malformed.stderr, /--expect-id takes a plan id as the plan shows it \(sha256: and 64 hex digits\)/);
+    assert.is(refs(s.configRepo), before);
     const applied = applyPlan(s, join(s.root, 'second.json'), ['--expect-id', second.plan!.id]);
     assert.is(applied.code, 0, applied.stderr);
     assert.match(applied.stdout, /Apply complete: sha256:/);
-    clean(posted, again, updated, stale, applied);
+    clean(posted, again, updated, stale, malformed, applied);
   }));
 
 test('a refused plan takes the place of the plan comment with its findings', () =>
@@ -190,6 +197,35 @@ test('a plan comment edited by a person stops the command before anything is wri
     const writes = server.requests.filter((r) => r.operation === 'issues/update-comment' || r.operation === 'issues/create-comment');
     assert.is(writes.length, 1, 'only the first post: nothing written after an edit');
     clean(edited, same, lost);
+  }));
+
+test('a plan too long for one comment goes in numbered parts that render on their own; a shorter plan hides the parts it no longer needs', () =>
+  withServer(async (server) => {
+    const s = await scenario();
+    const plan = planRollback(s, ['--reason', 'checkout returns 500']).plan!;
+    writeFileSync(join(s.root, 'short.json'), JSON.stringify(plan));
+    // The notes are one code block: long enough for three comments, so the block is cut twice.
+    const notes = Array.from({ length: 1500 }, (_, i) => `note ${String(i).padStart(4, '0')}: the previous image main-1f0c2e9 ran from 09:12 to 10:02 on 14 nodes \`ok\``);
+    const { id: _id, ...body } = plan;
+    const long = sealPlan({ ...body, notes: [...plan.notes, ...notes] } as Omit<Plan, 'id'>);
+    writeFileSync(join(s.root, 'long.json'), JSON.stringify(long));
+    const posted = await comment(server, s.root, ['long.json', '--pr', PR]);
+    assert.is(posted.code, 0, posted.stderr);
+    assert.match(posted.stdout, /^Plan comment in 4 parts on octo-org\/deploy#42 \(4 posted, 0 updated, 0 hidden as outdated\): /m);
+    const parts = ours(server);
+    assert.is(parts.length, 4);
+    for (const part of parts) assert.ok([...part.body].length <= 65_536);
+    const one = parts[0]!.body;
+    for (const wanted of ['### hotfix: Roll back `api-js` in `production`', '**Plan: 3 to create, 1 to change, 0 to delete.**', `Plan id: ${long.id}`, `hotfix apply --expect-id ${long.id} 'long.json'`, 'parts 2 to 4']) assert.ok(one.includes(wanted), wanted);
+    // Rendered as GitHub renders each comment, the notes come back whole and in order from the parts' code blocks.
+    const shown = parts.slice(1).flatMap((p) => renderGfm(p.body, { unsafe: true }).codeBlocks().flatMap((b) => b.split('\n').filter((l) => l.startsWith('note '))));
+    assert.equal(shown, notes);
+
+    const shorter = await comment(server, s.root, ['short.json', '--pr', PR]);
+    assert.match(shorter.stdout, /^Plan comment on octo-org\/deploy#42 \(0 posted, 1 updated, 3 hidden as outdated\): /m, shorter.stderr);
+    assert.equal(ours(server).map((c) => c.minimized), [undefined, 'OUTDATED', 'OUTDATED', 'OUTDATED']);
+    assert.ok(ours(server)[0]!.body.includes(`Plan id: ${plan.id}`));
+    clean(posted, shorter);
   }));
 
 test.run();
