@@ -89,4 +89,21 @@ test('against the contract server: parts posted, then a shorter plan updates par
   }
 });
 
+test('the comment is found again past the first page of comments (GitHub gives at most 100 a page, linked by rel="next")', async () => {
+  const server = await startGitHubContractServer({ token: TOKEN });
+  server.openPullRequest(8, 'deploy: roll back api-js');
+  try {
+    for (let i = 0; i < 130; i++) server.personComment(8, `review note ${i}`);
+    const forge = gitHubForge({ owner: 'octo-org', repo: 'deploy', number: 8 }, { token: TOKEN, apiUrl: server.apiUrl, secondMs: 1 });
+    assert.is((await postPlanComment(forge, content(PLAN_A, 1, 1))).created, 1);
+    const second = await postPlanComment(forge, content(PLAN_B, 1, 1));
+    assert.equal([second.created, second.updated], [0, 1]);
+    assert.is(server.comments.filter((c) => c.author === 'github-actions[bot]').length, 1);
+    assert.ok(server.requests.filter((r) => r.operation === 'issues/list-comments').length >= 4, 'two pages, twice');
+    assert.equal(server.violations, []);
+  } finally {
+    await server.close();
+  }
+});
+
 test.run();
