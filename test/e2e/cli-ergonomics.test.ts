@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { HANG_GUARD_MS } from '../helpers/hang-guard.js';
+import { CLI, ROOT, runCli } from '../helpers/run-cli.js';
+
+const ESC = '\u001b[';
+
+/** The command lines `hotfix --help` lists, by their words (`plan rollback`). */
+function listedCommands(): string[] {
+  const help = runCli(['--help']);
+  assert.is(help.code, 0);
+  return [...help.stdout.matchAll(/^ {2}hotfix ((?:[a-z]+ ?)+?)(?= --| \[|$)/gm)].map((m) => m[1]!.trim());
+}
+
+test('usage lines name their values and show the required options; no clipanion #0 anywhere', () => {
+  const commands = listedCommands();
+  assert.ok(['lint', 'status', 'apply', 'show', 'plan rollback', 'plan hotfix', 'check release', 'completion'].every((c) => commands.includes(c)), commands.join(', '));
+  for (const command of commands) {
+    const help = runCli([...command.split(' '), '--help']);
+    assert.is(help.code, 0, command);
+    assert.not.match(help.stdout, / #\d/, `${command}: ${help.stdout}`);
+    // Every option that takes a value has a name for it (value-names.ts).
+    assert.not.match(help.stdout, / VALUE\b/, `${command}: ${help.stdout}`);
+  }
+  const rollback = runCli(['plan', 'rollback', '--help']).stdout;
+  assert.match(rollback, /^\$ hotfix plan rollback --policy FILE --env NAME \[options\]$/m);
+  assert.match(rollback, /^ {2}--policy FILE {2,}The policy file \(required\)$/m);
+  assert.match(rollback, /^ {2}--repo NAME=PATH {2,}Bind a repository name/m);
+  assert.match(rollback, /^ {2}--color WHEN {2,}Colour: auto, always, never/m);
+  assert.match(runCli(['apply', '--help']).stdout, /^\$ hotfix apply \[options\] <plan\.json>$/m);
+  assert.match(runCli(['--help']).stdout, /^ {2}hotfix plan hotfix --policy FILE --env NAME --reason TEXT \[options\]$/m);
+});
+
+test('hotfix plan --help and hotfix check --help list their commands and exit 0', () => {
+  for (const flag of ['--help', '-h']) {
+    const plan = runCli(['plan', flag]);
+    assert.is(plan.code, 0);
+    assert.is(plan.stderr, '');
+    assert.match(plan.stdout, /\$ hotfix plan <command>/);
+    assert.match(plan.stdout, /^ {2}hotfix plan hotfix --policy FILE --env NAME --reason TEXT \[options\]\n {4}plan a hotfix of the version an environment runs$/m);
+    assert.match(plan.stdout, /^ {2}hotfix plan rollback --policy FILE --env NAME \[options\]\n {4}plan a GitOps rollback of an environment$/m);
+  }
+  const check = runCli(['check', '--help']);
+  assert.is(check.code, 0);
+  assert.match(check.stdout, /^ {2}hotfix check release --policy FILE --env NAME --image IMAGE \[options\]$/m);
+  assert.not.match(check.stdout, /plan rollback/);
+});
+
+test('hotfix help [command...] and hotfix version answer as --help and --version do', () => {
+  const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+  for (const args of [['version'], ['--version'], ['-v']]) assert.equal(runCli(args), { code: 0, stdout: `${version}\n`, stderr: '' }, args.join(' '));
+  const pairs: Array<[string[], string[]]> = [
+    [['help'], ['--help']],
+    [['help', 'plan', 'rollback'], ['plan', 'rollback', '--help']],
+    [['help', 'plan'], ['plan', '--help']],
+    [['help', 'lint'], ['lint', '--help']],
+  ];
+  for (const [alias, flag] of pairs) {
+    const a = runCli(alias);
+    assert.is(a.code, 0, alias.join(' '));
+    assert.ok(a.stdout.length > 100, alias.join(' '));
+    assert.equal(a, runCli(flag), alias.join(' '));
+  }
+});
+
+test('mistakes get one line naming what was meant, and exit 64', () => {
+  const cases: Array<[string[], string]> = [
+    [['plan', 'rollback', '--polcy', 'p.yaml', '--env', 'production'], 'hotfix: unknown option "--polcy" for hotfix plan rollback; did you mean "--policy"?\nRun "hotfix plan rollback --help" for usage.\n'],
+    [['status', '--policy', 'p.yaml', '--enviroment', 'x'], 'hotfix: unknown option "--enviroment" for hotfix status\nRun "hotfix status --help" for usage.\n'],
+    [['status', '--policy', 'p.yaml', '--evn', 'x'], 'hotfix: unknown option "--evn" for hotfix status; did you mean "--env"?\nRun "hotfix status --help" for usage.\n'],
+    [['stauts'], 'hotfix: unknown command "stauts"; did you mean "status"?\nRun "hotfix --help" for usage.\n'],
+    [['plan', 'rollbak'], 'hotfix: unknown command "rollbak" for hotfix plan; did you mean "rollback"?\nRun "hotfix plan --help" for usage.\n'],
+    [['plan', 'revert'], 'hotfix: unknown command "revert" for hotfix plan; its commands are rollback, hotfix\nRun "hotfix plan --help" for usage.\n'],
+    [['apply'], 'hotfix: hotfix apply needs <plan.json>\nRun "hotfix apply --help" for usage.\n'],
+    [['show', '--format', 'json'], 'hotfix: hotfix show needs <plan.json>\nRun "hotfix show --help" for usage.\n'],
+    [['lint', '--color', 'nevr'], 'hotfix: --color takes auto, always, never, not "nevr"; did you mean "never"?\nRun "hotfix --help" for usage.\n'],
+    [['lint', '--color'], 'hotfix: --color needs a value: auto, always, never\nRun "hotfix --help" for usage.\n'],
+  ];
+  for (const [args, stderr] of cases) {
+    const r = runCli(args);
+    assert.is(r.code, 64, `${args.join(' ')}: ${r.stderr}`);
+    assert.is(r.stderr, stderr);
+    assert.is(r.stdout, '');
+  }
+});
+
+/** The built CLI run with its output to pipes, in the repository (its example policies lint clean, in green). */
+function lintPolicies(args: readonly string[], env: Record<string, string> = {}) {
+  return runCli(['lint', ...args, 'policies/'], { env });
+}
+
+test('colour: plain text to a pipe; --color always, FORCE_COLOR and NO_COLOR as documented', () => {
+  const plain = lintPolicies([]);
+  assert.is(plain.code, 0);
+  assert.match(plain.stdout, /0 errors/);
+  assert.not.ok(plain.stdout.includes('\u001b') || plain.stderr.includes('\u001b'), JSON.stringify(plain.stdout));
+  const cases: Array<[string[], Record<string, string>, boolean]> = [
+    [['--color', 'always'], {}, true],
+    [['--color=always'], {}, true],
+    [['--color', 'never'], {}, false],
+    [['--color', 'auto'], {}, false],
+    [[], { NO_COLOR: '1' }, false],
+    [['--color', 'always'], { NO_COLOR: '1' }, true],
+    [[], { FORCE_COLOR: '1' }, true],
+    [[], { FORCE_COLOR: '' }, true],
+    [[], { FORCE_COLOR: '0' }, false],
+    [[], { FORCE_COLOR: 'false' }, false],
+    [[], { FORCE_COLOR: '1', NO_COLOR: '1' }, true],
+    [['--color', 'never'], { FORCE_COLOR: '1' }, false],
+    [['--color', 'always'], { TERM: 'dumb' }, true],
+  ];
+  for (const [args, env, coloured] of cases) {
+    const r = lintPolicies(args, env);
+    assert.is(r.code, 0);
+    assert.is(r.stdout.includes(`${ESC}32m`), coloured, `${args.join(' ')} ${JSON.stringify(env)}: ${JSON.stringify(r.stdout)}`);
+    assert.is(r.stdout.replace(/\u001b\[[0-9;]*m/g, ''), plain.stdout, 'the same text, coloured or not');
+  }
+  // --color is every command's, wherever it stands, and colours the help too.
+  assert.ok(runCli(['--color', 'always', 'plan', 'rollback', '--help']).stdout.includes(ESC));
+  assert.not.ok(runCli(['plan', 'rollback', '--help']).stdout.includes('\u001b'));
+});
+
+/** The CLI on a real terminal (a pseudo-terminal from util-linux script): what a person at a shell sees. */
+function onTerminal(args: readonly string[], env: Record<string, string>): string {
+  const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: HANG_GUARD_MS, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TERM: 'xterm', ...env } });
+  assert.is(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+test('colour on a terminal by default, none with NO_COLOR, TERM=dumb or --color never', () => {
+  assert.ok(onTerminal(['lint', 'policies/'], {}).includes(`${ESC}32m`));
+  assert.not.ok(onTerminal(['lint', 'policies/'], { NO_COLOR: '1' }).includes('\u001b'));
+  assert.not.ok(onTerminal(['lint', 'policies/'], { TERM: 'dumb' }).includes('\u001b'));
+  assert.not.ok(onTerminal(['lint', '--color', 'never', 'policies/'], {}).includes('\u001b'));
+});
+
+test.run();
