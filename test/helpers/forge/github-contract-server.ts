@@ -109,17 +109,18 @@ export async function startGitHubContractServer(options: { token: string }): Pro
       requests.push({ operation: `${req.method} ${path}`, status: 404 });
       return send(res, 404, notFound());
     }
-    const answer = (status: number, data?: unknown, headers: Record<string, string> = {}) => {
+    const answer = (status: number, data?: unknown, headers: Record<string, string> = {}, refusal = false) => {
       requests.push({ operation: op.operationId, status });
-      const problem = responseProblem(op, status, data);
-      if (problem && status < 500 && status !== 401) violations.push(`${op.operationId}: the contract server's own ${problem}`);
+      // GitHub answers an invalid request 422 whether or not the operation documents it; the violation is recorded already.
+      const problem = refusal ? undefined : responseProblem(op, status, data);
+      if (problem) violations.push(`${op.operationId}: the contract server's own ${problem}`);
       send(res, status, data, headers);
     };
     if (troubled(op.operationId, res)) return;
     const problems = requestProblems(op, url.searchParams, body);
     if (problems.length > 0) {
       violations.push(`${op.method} ${op.template} (${op.operationId}): ${problems.join('; ')}`);
-      return answer(422, { message: `Invalid request.\n\n${problems.join('\n')}`, documentation_url: docs(op), status: '422' });
+      return answer(422, { message: `Invalid request.\n\n${problems.join('\n')}`, documentation_url: docs(op), status: '422' }, {}, true);
     }
     const p = op.pathParams;
     if (p.owner !== OWNER || p.repo !== REPO) return answer(404, notFound(op));
@@ -141,14 +142,14 @@ export async function startGitHubContractServer(options: { token: string }): Pro
       case 'issues/create-comment': {
         if (!pulls.has(Number(p.issue_number))) return answer(404, notFound(op));
         const text = (body as { body: string }).body;
-        if (tooLong(text)) return answer(422, tooLongError(op));
+        if (tooLong(text)) return answer(422, tooLongError(op, violations));
         return answer(201, issueComment(addComment(Number(p.issue_number), text, ACTIONS_BOT)));
       }
       case 'issues/update-comment': {
         const c = comments.find((x) => x.id === Number(p.comment_id));
         if (!c) return answer(404, notFound(op));
         const text = (body as { body: string }).body;
-        if (tooLong(text)) return answer(422, tooLongError(op));
+        if (tooLong(text)) return answer(422, tooLongError(op, violations));
         c.body = text;
         c.updatedAt = now();
         return answer(200, issueComment(c));
@@ -273,7 +274,8 @@ function tooLong(text: string): boolean {
   return [...text].length > LIMIT;
 }
 
-function tooLongError(op: Operation) {
+function tooLongError(op: Operation, violations: string[]) {
+  violations.push(`${op.operationId}: the body is longer than GitHub takes (${LIMIT} characters)`);
   return { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: `Body is too long (maximum is ${LIMIT} characters)` }], documentation_url: docs(op), status: '422' };
 }
 
