@@ -17,8 +17,11 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 const work = tempDir('hotfix-package-');
 const userconfig = join(work, 'npmrc');
 writeFileSync(userconfig, '');
-/** npm as on a machine with no registry: an empty cache, offline, nothing from the user's config. */
-const npmEnv = { ...process.env, npm_config_cache: join(work, 'npm-cache'), npm_config_userconfig: userconfig, npm_config_offline: 'true', npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
+/**
+ * npm as on a machine with no registry: an empty cache, offline, nothing from the user's
+ * config; and no FORCE_COLOR from the test runner, which would reach hotfix through npx.
+ */
+const npmEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', npm_config_cache: join(work, 'npm-cache'), npm_config_userconfig: userconfig, npm_config_offline: 'true', npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
 
 interface Run {
   readonly code: number | null;
@@ -165,7 +168,7 @@ test('npx runs the tarball without installing it anywhere else', async () => {
   copyFileSync(s.policyFile, join(project, 'api-js.yaml'));
   const r = run('npx', ['--yes', `./${packed!.filename}`, 'lint', 'api-js.yaml'], project);
   assert.is(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /^1 policy in 1 file: 0 errors/m);
+  assert.match(r.stdout, /^1 policy in 1 file: 0 errors/m, r.stdout + r.stderr);
 });
 
 test.run();
