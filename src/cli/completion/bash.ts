@@ -1,7 +1,8 @@
 import { COLOR_CHOICES } from '../color-choice.js';
 import type { CompletedCommand } from './command-tree.js';
 import { caseArms, valueFunctions } from './case-functions.js';
-import { LIST_ENVS, optionNames, quoted } from './shell-words.js';
+import { LIST_ENVS, optionNames } from './shell-words.js';
+import { shellWord } from '../../plan/shell-word.js';
 
 /** A bash completion function for hotfix: `source <(hotfix completion bash)`. */
 export function bashScript(commands: readonly CompletedCommand[]): string {
@@ -12,13 +13,13 @@ export function bashScript(commands: readonly CompletedCommand[]): string {
 # The words that can follow the command path $1.
 _hotfix_words() {
   case $1 in
-${caseArms(commands, (c) => (c.words.length > 0 ? `echo ${quoted(c.words.map((w) => w.word).join(' '))}` : undefined))}
+${caseArms(commands, (c) => (c.words.length > 0 ? `echo ${shellWord(c.words.map((w) => w.word).join(' '))}` : undefined))}
   esac
 }
 
 _hotfix_options() {
   case $1 in
-${caseArms(commands, (c) => `echo ${quoted(optionNames(c).join(' '))}`)}
+${caseArms(commands, (c) => `echo ${shellWord(optionNames(c).join(' '))}`)}
   esac
 }
 
@@ -53,7 +54,7 @@ _hotfix() {
       [[ $policy == '~/'* ]] && policy=$HOME/\${policy#'~/'}
       [[ -n $policy ]] && mapfile -t COMPREPLY < <(compgen -W "$("\${COMP_WORDS[0]}" ${LIST_ENVS} "$policy" 2>/dev/null)" -- "$cur")
       return ;;
-    color) mapfile -t COMPREPLY < <(compgen -W ${quoted(COLOR_CHOICES.join(' '))} -- "$cur"); return ;;
+    color) mapfile -t COMPREPLY < <(compgen -W ${shellWord(COLOR_CHOICES.join(' '))} -- "$cur"); return ;;
     other) return ;;
   esac
   if [[ $cur == -* && -z $helping ]]; then mapfile -t COMPREPLY < <(compgen -W "$(_hotfix_options "$at")" -- "$cur"); return; fi

@@ -1,5 +1,6 @@
 import type { CompletedCommand } from './command-tree.js';
-import { quoted, valuedOptions } from './shell-words.js';
+import { valuedOptions } from './shell-words.js';
+import { shellWord } from '../../plan/shell-word.js';
 
 /**
  * Shell functions of the command path `$1` that bash and zsh read alike: the command tree
@@ -8,7 +9,7 @@ import { quoted, valuedOptions } from './shell-words.js';
 export function caseArms(commands: readonly CompletedCommand[], body: (command: CompletedCommand) => string | undefined): string {
   return commands.flatMap((c) => {
     const text = body(c);
-    return text === undefined ? [] : [`    ${quoted(c.at)}) ${text} ;;`];
+    return text === undefined ? [] : [`    ${shellWord(c.at)}) ${text} ;;`];
   }).join('\n');
 }
 
@@ -27,7 +28,7 @@ ${caseArms(commands, (c) => {
 # The positional argument of command path $1: files, or the words it may be.
 _hotfix_positional() {
   case $1 in
-${caseArms(commands, (c) => (c.positional === undefined ? undefined : `echo ${c.positional === 'files' ? 'files' : quoted(c.positional.join(' '))}`))}
+${caseArms(commands, (c) => (c.positional === undefined ? undefined : `echo ${c.positional === 'files' ? 'files' : shellWord(c.positional.join(' '))}`))}
   esac
 }`;
 }

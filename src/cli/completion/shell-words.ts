@@ -1,13 +1,5 @@
 import type { CompletedCommand, CompletedOption } from './command-tree.js';
 
-/**
- * A word as every supported shell reads it inside single quotes (bash, zsh, fish): a quote
- * closes, is escaped, and opens again.
- */
-export function quoted(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The options of a command that take a value, with what each value is. */
 export function valuedOptions(command: CompletedCommand): Array<{ readonly name: string; readonly value: NonNullable<CompletedOption['value']> }> {
   return command.options.flatMap((o) => (o.value === undefined ? [] : o.names.map((name) => ({ name, value: o.value! }))));
