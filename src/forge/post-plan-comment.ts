@@ -28,8 +28,9 @@ export async function postPlanComment(forge: PlanCommentForge, content: CommentC
     if (step.kind === 'create') urls.set(step.part, (await forge.createComment(step.body)).url);
     if (step.kind === 'update') await forge.updateComment(step.comment.id, step.body);
     if (step.kind === 'retire') {
-      await forge.updateComment(step.comment.id, step.body);
+      // Hidden first: one marked retired is never looked at again, so it must not stay in view.
       await forge.minimizeComment(step.comment.nodeId);
+      await forge.updateComment(step.comment.id, step.body);
     }
     counts[step.kind === 'create' ? 'created' : step.kind === 'update' ? 'updated' : 'retired']++;
   }

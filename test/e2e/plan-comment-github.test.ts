@@ -129,9 +129,17 @@ test('bad input: no token, no such pull request, a wrong token, a file that is n
     writeFileSync(join(s.root, 'other.json'), JSON.stringify({ hello: 'world' }));
     const other = await comment(server, s.root, ['other.json', '--pr', PR]);
     assert.match(other.stderr, /other\.json is neither a plan .*\[HF508\]/);
+    writeFileSync(join(s.root, 'warnings-only.json'), JSON.stringify({ formatVersion: '1.0', tool: { name: 'hotfix', version: '0.1.0' }, summary: { errors: 0, warnings: 0 }, diagnostics: [] }));
+    const empty = await comment(server, s.root, ['warnings-only.json', '--pr', PR, '--kind', 'rollback', '--policy-name', 'api-js', '--env', 'production']);
+    assert.match(empty.stderr, /warnings-only\.json is neither a plan .* nor the findings of a refused plan with an error among them.*\[HF508\]/);
+    server.openPullRequest(43, 'Roll back web in production');
+    server.trouble({ operation: 'issues/create-comment', times: 1, answer: 'forbidden' });
+    const readOnly = await comment(server, s.root, ['plan.json', '--pr', 'octo-org/deploy#43']);
+    assert.is(readOnly.code, 1);
+    assert.match(readOnly.stderr, /^error {2}GitHub refused the token when hotfix tried to post a comment on octo-org\/deploy#43 \(403: Resource not accessible by integration\): give it write access to pull request comments \(in GitHub Actions: permissions: pull-requests: write\).*\[HF505\]\n$/);
     const badPr = await comment(server, s.root, ['plan.json', '--pr', 'octo-org/deploy!42']);
     assert.is(badPr.code, 64);
-    clean(noToken, otherVar, viaOther, noPr, wrongToken, other, badPr);
+    clean(noToken, otherVar, viaOther, noPr, wrongToken, other, empty, readOnly, badPr);
   }));
 
 test('server errors and rate limits: retried a bounded number of times, then one coded line', () =>

@@ -83,6 +83,16 @@ test('against the contract server: parts posted, then a shorter plan updates par
     // Retired parts are not taken up again: a long plan once more posts new parts.
     const again = await postPlanComment(forge, content(PLAN_A, 120, 3));
     assert.equal([again.created, again.updated, again.retired], [again.parts - 1, 1, 0]);
+    // A token that may not hide comments is told so.
+    server.trouble({ operation: 'graphql', times: 1, answer: 'forbidden' });
+    const refused = await postPlanComment(forge, content(PLAN_B, 1, 3)).then(() => 'posted', (e: Error) => e.message);
+    assert.match(refused, /GitHub refused the token when hotfix tried to hide comment \S+ as outdated on octo-org\/deploy#7 \(GraphQL: Resource not accessible by integration\).*\[HF505\]/);
+    // Run again with the permission: every surplus part ends hidden, none only marked.
+    const fixed = await postPlanComment(forge, content(PLAN_B, 1, 3));
+    assert.is(fixed.retired, again.parts - 1);
+    const bot = server.comments.filter((c) => c.author === 'github-actions[bot]');
+    assert.ok(bot.slice(1).every((c) => c.minimized === 'OUTDATED'));
+    assert.ok(bot.filter((c) => c.minimized === undefined).length === 1);
     assert.equal(server.violations, []);
   } finally {
     await server.close();

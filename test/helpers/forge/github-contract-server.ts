@@ -30,7 +30,8 @@ export interface StoredComment {
 export interface Trouble {
   readonly operation?: string;
   times: number;
-  readonly answer: 'server-error' | 'rate-limit' | 'secondary-rate-limit';
+  /** `forbidden`: what a token without the permission gets (GITHUB_TOKEN with `pull-requests: read`). */
+  readonly answer: 'server-error' | 'rate-limit' | 'secondary-rate-limit' | 'forbidden';
   /** For rate limits: seconds until the limit resets, as the headers say. */
   readonly resetSeconds?: number;
 }
@@ -187,8 +188,10 @@ export async function startGitHubContractServer(options: { token: string }): Pro
     if (!t) return false;
     t.times--;
     const reset = String(Math.floor(clockNow() / 1000) + (t.resetSeconds ?? 1));
-    requests.push({ operation, status: t.answer === 'server-error' ? 502 : 403 });
+    requests.push({ operation, status: t.answer === 'server-error' ? 502 : operation === 'graphql' ? 200 : 403 });
     if (t.answer === 'server-error') send(res, 502, { message: 'Server Error' });
+    else if (t.answer === 'forbidden' && operation === 'graphql') send(res, 200, { data: { minimizeComment: null }, errors: [{ type: 'FORBIDDEN', path: ['minimizeComment'], locations: [{ line: 1, column: 20 }], message: 'Resource not accessible by integration' }] });
+    else if (t.answer === 'forbidden') send(res, 403, { message: 'Resource not accessible by integration', documentation_url: `https://docs.github.com/rest/${operation.split('/')[0]}`, status: '403' });
     else if (t.answer === 'rate-limit') send(res, 403, { message: 'API rate limit exceeded for installation ID 1234567.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: '403' }, { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': reset, 'x-ratelimit-resource': 'core' });
     else send(res, 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits', status: '403' }, { 'retry-after': String(t.resetSeconds ?? 1) });
     return true;
