@@ -32,7 +32,7 @@ export class CommentCommand extends HotfixCommand {
   file = Option.String({ name: 'plan.json' });
 
   protected async run(): Promise<number> {
-    const [{ parsePullRequestRef }, { readCommentInput }, content, { gitHubForge }, { postPlanComment }, { shellWord }, { HotfixError }, { diagnostic }] = await Promise.all([
+    const [{ parsePullRequestRef }, { readCommentInput }, { planCommentContent, refusalCommentContent }, { gitHubForge }, { postPlanComment }, { shellWord }, { HotfixError }, { diagnostic }] = await Promise.all([
       import('../forge/pull-request-ref.js'),
       import('../forge/read-comment-input.js'),
       import('../forge/plan-comment-content.js'),
@@ -52,16 +52,17 @@ export class CommentCommand extends HotfixCommand {
     let posting;
     if (input.kind === 'plan') {
       if (refusalKey.some((v) => v !== undefined)) throw new UsageError('--kind, --policy-name and --env are for the findings of a refused plan; a plan names its own');
-      posting = content.planCommentContent(input.plan, `hotfix apply --expect-id ${input.plan.id} ${shellWord(this.file)}`);
+      posting = planCommentContent(input.plan, `hotfix apply --expect-id ${input.plan.id} ${shellWord(this.file)}`);
     } else {
       const [kind, policy, environment] = refusalKey;
       if (kind === undefined || policy === undefined || environment === undefined) throw new UsageError(`${this.file} holds the findings of a refused plan: say which plan's comment they take the place of with --kind, --policy-name and --env`);
-      posting = content.refusalCommentContent({ kind, policy: checkLine('--policy-name', policy), environment: checkLine('--env', environment) }, input.diagnostics);
+      posting = refusalCommentContent({ kind, policy: checkLine('--policy-name', policy), environment: checkLine('--env', environment) }, input.diagnostics);
     }
     const token = this.context.env[this.tokenEnv];
     if (token === undefined || token.trim() === '') throw new HotfixError([diagnostic('HF501', `no GitHub token: ${this.tokenEnv} is ${token === undefined ? 'not set' : 'empty'}; set it (in GitHub Actions: GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}) or name another variable with --token-env`)]);
-    const secondMs = Number(this.context.env.HOTFIX_TEST_FORGE_SECOND_MS ?? 1000);
-    const forge = gitHubForge(pr, { token: token.trim(), apiUrl, secondMs });
+    // Tests shrink the waits the plugins compute (a retry after 1 s, 4 s; a rate limit's reset) to milliseconds.
+    const testSecond = /^[1-9][0-9]{0,3}$/.exec(this.context.env.HOTFIX_TEST_FORGE_SECOND_MS ?? '')?.[0];
+    const forge = gitHubForge(pr, { token: token.trim(), apiUrl, ...(testSecond !== undefined ? { secondMs: Number(testSecond) } : {}) });
     const posted = await postPlanComment(forge, posting);
     const changes = [`${posted.created} posted`, `${posted.updated} updated`, `${posted.retired} hidden as outdated`].join(', ');
     this.context.stdout.write(`${posted.parts === 1 ? 'Plan comment' : `Plan comment in ${posted.parts} parts`} on ${forge.where} (${changes}): ${posted.url}\n`);
