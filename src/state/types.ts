@@ -124,8 +124,12 @@ export interface AnnotatedObject {
   readonly containers: Readonly<Record<string, string>>;
   /** Argo CD Application: spec.source (or the first of spec.sources). */
   readonly source?: { readonly repoURL?: string; readonly path?: string; readonly targetRevision?: string };
-  /** Argo CD Image Updater ImageUpdater: spec, as plain data. */
+  /** Argo CD Image Updater ImageUpdater, Argo CD ApplicationSet: spec, as plain data. */
   readonly spec?: unknown;
+  /** An Application an ApplicationSet makes (file and document are the set's): its template, not this object, is what git holds. */
+  readonly madeBy?: { readonly name: string; readonly namespace?: string };
+  /** An ApplicationSet whose Applications cannot be known from the repository: why. */
+  readonly unexpanded?: string;
 }
 
 /** A kustomization file and what it combines. */

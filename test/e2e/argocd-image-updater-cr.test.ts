@@ -125,14 +125,16 @@ test('a write-back file whose Helm parameter sets the tag over the rolled-back v
   assert.is(revert!.changes[0]!.path, HELM_VALUES);
 });
 
-test('Applications an ApplicationSet makes are not in the repository: the ImageUpdater that names the image is a warning that says which and where (HF352)', async () => {
+test('Applications an ApplicationSet makes (a list generator) are read from its template: the ImageUpdater ref that names production is pinned as for a written Application', async () => {
   const r = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { applicationSet: true });
   const { plan: p } = plan(r, 'checkout');
-  assert.equal(codes(p), ['HF352']);
-  assert.match(p.diagnostics[0]!.message, /^ImageUpdater argocd\/checkout \(argocd\/image-updaters\/checkout\.yaml\) updates ghcr\.io\/example\/checkout for Applications named checkout-\*, checkout-production, none of which is in this repository/);
-  assert.match(p.diagnostics[0]!.message, /restrict that image's commonUpdateSettings\.allowTags to regexp:\^main-f01225d\$ in its applicationRef/);
-  assert.equal(commits(p).map((c) => c.purpose), ['revert'], 'which ref serves production is not known: nothing is pinned');
-  assert.equal(status(r, 'checkout').map((a) => [a.engine, a.name]), [['argocd-image-updater', 'ImageUpdater argocd/checkout for Applications checkout-*, checkout-production (not in the repository)']]);
+  assert.equal(codes(p), []);
+  const [, pin] = applied(r, p);
+  const before = yamlAt(r, 'main', CR_FILE);
+  const after = yamlAt(r, pin!.commit, CR_FILE);
+  assert.equal(allowedTags(after, 'checkout-production', 'checkout', NEWER), [CR_TAGS[1]]);
+  assert.equal(after.spec.applicationRefs[0], before.spec.applicationRefs[0], 'the checkout-* ref serves the set\'s staging Application, not production');
+  assert.equal(status(r, 'checkout').map((a) => [a.engine, a.name]), [['argocd-image-updater', 'ImageUpdater argocd/checkout image checkout']]);
 });
 
 test('Applications are looked for only where an ImageUpdater is: one more git grep then, none without', async () => {

@@ -25,7 +25,9 @@ type Updater =
   | { readonly kind: 'application'; readonly object: AnnotatedObject; readonly entry: ListedImage; readonly entries: readonly ListedImage[]; readonly active: boolean }
   | ({ readonly kind: 'image-updater' } & ImageEntry)
   | { readonly kind: 'outside'; readonly app: string; readonly file: string }
-  | { readonly kind: 'unresolved'; readonly object: AnnotatedObject; readonly patterns: readonly string[] };
+  | { readonly kind: 'unresolved'; readonly object: AnnotatedObject; readonly patterns: readonly string[] }
+  /** An ApplicationSet whose template lists the image (or a templated image) but whose Applications cannot be known here. */
+  | { readonly kind: 'unexpanded-set'; readonly object: AnnotatedObject; readonly why: string };
 
 /**
  * The Applications (image-list annotation) and ImageUpdater resources that update this
@@ -58,6 +60,11 @@ export function imageUpdaters(input: AutomationInput): Updater[] {
     const patterns = appNames.length === 0 ? patternsNaming(object, names) : [];
     if (entries.length === 0 && patterns.length > 0) out.push({ kind: 'unresolved', object, patterns });
   }
+  for (const object of input.scan.annotated.filter((o) => o.kind === 'ApplicationSet' && o.unexpanded !== undefined)) {
+    const listed = templateImageList(object);
+    if (listed !== undefined && (listed.includes('{{') || imageList(listed).some((e) => names.has(e.name))) && !(wanted && ref(object) !== wanted))
+      out.push({ kind: 'unexpanded-set', object, why: object.unexpanded! });
+  }
   const covered = new Set([...apps.map((a) => a.name), ...out.flatMap((u) => (u.kind === 'image-updater' ? u.apps : []))]);
   for (const file of writeBacks) {
     const app = appOfWriteBack(file).name;
@@ -72,13 +79,15 @@ export function findImageUpdaters(input: AutomationInput): FoundAutomation[] {
       ? { engine: 'argocd-image-updater', name: `Application ${u.app} (not in the repository)`, file: u.file, writesBack: true, active: true }
       : u.kind === 'unresolved'
       ? { engine: 'argocd-image-updater', name: `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name} for Applications ${u.patterns.join(', ')} (not in the repository)`, file: u.object.file, writesBack: true, active: true }
-      : { engine: 'argocd-image-updater', name: `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name}${u.kind === 'image-updater' ? ` image ${u.alias}` : ''}`, file: u.object.file, writesBack: true, active: u.active },
+      : u.kind === 'unexpanded-set'
+      ? { engine: 'argocd-image-updater', name: `ApplicationSet ${u.object.namespace ?? 'argocd'}/${u.object.name} (its Applications unknown: ${u.why})`, file: u.object.file, writesBack: true, active: true }
+      : { engine: 'argocd-image-updater', name: `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name}${madeBy(u.object)}${u.kind === 'image-updater' ? ` image ${u.alias}` : ''}`, file: u.object.file, writesBack: true, active: u.active },
   );
 }
 
 /** Restricts the image to the rollback tag (pin) or takes it off image-list (suspend), in git; else warns (HF351, HF352). */
 export function counterImageUpdaters(input: AutomationInput, targetTag: string | undefined): Counter {
-  const updaters = imageUpdaters(input).filter((u) => u.kind === 'outside' || u.kind === 'unresolved' || u.active);
+  const updaters = imageUpdaters(input).filter((u) => u.kind === 'outside' || u.kind === 'unresolved' || u.kind === 'unexpanded-set' || u.active);
   // Whatever engine the policy names, a write-back file that overrides the image decides what runs.
   const diagnostics = overridingWriteBacks(input, targetTag);
   const patches: GuardPatch[] = [];
@@ -97,9 +106,18 @@ export function counterImageUpdaters(input: AutomationInput, targetTag: string |
       );
       continue;
     }
-    const where = `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name} (${u.object.file})`;
+    if (u.kind === 'unexpanded-set') {
+      diagnostics.push(applicationSetFinding(input, u.object, `may make Applications whose image-list updates ${input.image}; which it makes cannot be read here (${u.why})`, allow));
+      continue;
+    }
+    const where = `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name}${madeBy(u.object)} (${u.object.file})`;
     const method = u.kind === 'application' ? (u.object.annotations[`${PREFIX}/write-back-method`] ?? 'argocd') : u.method;
     const file = input.files[u.object.file];
+    if (onRollback !== 'warn' && u.kind === 'application' && u.object.madeBy) {
+      const set = { ...u.object, kind: 'ApplicationSet', name: u.object.madeBy.name, ...(u.object.madeBy.namespace !== undefined ? { namespace: u.object.madeBy.namespace } : {}) };
+      diagnostics.push(applicationSetFinding(input, set, `makes Application ${u.object.name}, whose image-list updates ${input.image} (write-back ${method}) and will write the newer tag back`, allow));
+      continue;
+    }
     if (onRollback === 'warn' || !file || (onRollback === 'pin' && allow === undefined)) {
       diagnostics.push(diagnostic('HF351', `Argo CD Image Updater updates ${input.image} through ${where} (write-back ${method}) and will write the newer tag back; set automation.onRollback to pin (allow only the rollback tag) or suspend (stop updating it)`));
       continue;
@@ -190,6 +208,29 @@ function imageList(value: string): ListedImage[] {
 /** Annotation keys cannot hold `/`: the updater reads an alias's `/` as `_`. */
 function aliasKey(entry: ListedImage): string {
   return (entry.alias ?? entry.name).replace(/\//g, '_');
+}
+
+/**
+ * HF366: hotfix edits no ApplicationSet template, since every Application it makes reads
+ * the same annotations (a templated image-list would not even say which entry to change).
+ */
+function applicationSetFinding(input: AutomationInput, set: AnnotatedObject, what: string, allow: string | undefined) {
+  return diagnostic(
+    'HF366',
+    `ApplicationSet ${set.namespace ?? 'argocd'}/${set.name} (${set.file}) ${what}; hotfix does not edit an ApplicationSet's template, which every Application it makes shares. Before the rollback merges, restrict that Application's alias to ${allow ?? 'regexp:^<tag>$'} (allow-tags) through the template, or move its image to an ImageUpdater resource, whose applicationRefs a plan can pin`,
+  );
+}
+
+/** ` (made by ApplicationSet ns/name)` for an Application an ApplicationSet makes. */
+function madeBy(o: AnnotatedObject): string {
+  return o.madeBy ? ` (made by ApplicationSet ${o.madeBy.namespace ?? 'argocd'}/${o.madeBy.name})` : '';
+}
+
+/** The image-list annotation of an ApplicationSet's template, as written (maybe templated). */
+function templateImageList(set: AnnotatedObject): string | undefined {
+  const template = (set.spec as { template?: { metadata?: { annotations?: Record<string, unknown> } } } | undefined)?.template;
+  const value = template?.metadata?.annotations?.[`${PREFIX}/image-list`];
+  return typeof value === 'string' ? value : undefined;
 }
 
 function appName(app: AnnotatedObject): AppName {

@@ -3,6 +3,7 @@ import type { AnnotatedObject, AutomationScan, KustomizationFile, KustomizePatch
 import type { CatFileBatch } from './cat-file.js';
 import { git } from './run-git.js';
 import { argoApplications } from './argo-applications.js';
+import { expandApplicationSet } from './application-sets.js';
 import { automationLines, type AutomationLines } from './automation-lines.js';
 import { candidateValues, textThroughLastMatch, yamlValues } from './scan-flux.js';
 
@@ -56,11 +57,23 @@ export async function scanAutomation(repo: string, rev: string, blobs: CatFileBa
   }
   return {
     markers,
-    annotated,
+    annotated: withApplicationSetApps(annotated, paths),
     kustomizations,
     writeBackFiles: paths.filter((p) => /^\.argocd-source(-.+)?\.ya?ml$/.test(posix.basename(p))),
     botFiles: paths.filter((p) => BOT_FILES.has(p)),
   };
+}
+
+/** ApplicationSets stand with the Applications they make, or say why those cannot be known here. */
+function withApplicationSetApps(annotated: readonly AnnotatedObject[], paths: readonly string[]): AnnotatedObject[] {
+  const sets = annotated.filter((o) => o.kind === 'ApplicationSet' && o.apiVersion.startsWith('argoproj.io/'));
+  if (sets.length === 0) return [...annotated];
+  const dirs = [...new Set(paths.flatMap((p) => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))))];
+  return annotated.flatMap((o) => {
+    if (!sets.includes(o)) return [o];
+    const { apps, unexpanded } = expandApplicationSet(o, dirs);
+    return [unexpanded === undefined ? o : { ...o, unexpanded }, ...apps];
+  });
 }
 
 async function treePaths(repo: string, rev: string): Promise<string[]> {
@@ -93,7 +106,7 @@ export function annotatedObjectsIn(file: string, text: string, documents: RegExp
       ...(value.kind === 'Application' ? { labels: stringsOf(meta.labels) } : {}),
       containers: containersOf(value.kind, spec),
       ...(source ? { source: pick(source, ['repoURL', 'path', 'targetRevision']) } : {}),
-      ...(value.kind === 'ImageUpdater' ? { spec } : {}),
+      ...(value.kind === 'ImageUpdater' || value.kind === 'ApplicationSet' ? { spec } : {}),
     });
   }
   return out;
