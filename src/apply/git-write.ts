@@ -7,6 +7,7 @@ import type { PushAction } from '../plan/push-target.js';
 import { git } from '../state/git/run-git.js';
 import { scratchDir } from '../state/scratch-dir.js';
 import { fileSystemError } from './file-system-error.js';
+import { parsePushRejection, pushRejection } from './push-rejection.js';
 
 /**
  * Every write apply makes to a repository: objects into the object store, refs moved by
@@ -94,15 +95,12 @@ export async function push(repo: string, action: PushAction, signal?: AbortSigna
   const args = ['push', ...PUSH_FLAGS, ...(action.runHooks ? [] : ['--no-verify']), '--end-of-options', action.url, ...action.refs.map((r) => `${r.sha}:${r.ref}`)];
   const result = await git(repo, args, { okCodes: [1, 128], config: PUSH_CONFIG, runHooks: action.runHooks, network: true, ...(signal ? { signal } : {}) });
   if (result.code === 0) return;
-  // --porcelain prints one line per ref: "!<TAB>src:dst<TAB>[rejected] (why)".
-  const reasons = result.stdout.split('\n').filter((l) => l.startsWith('!')).map((l) => l.split('\t').slice(1).join(' '));
-  const why = reasons.length > 0 ? reasons.join('; ') : result.stdout.trim().split('\n').pop() || 'the remote could not be reached';
-  throw new HotfixError([diagnostic('HF408', `push to ${action.remote} was rejected: ${why}. The local branch is in place; push it to ${action.url} by hand once the remote accepts it.`)]);
+  throw new HotfixError([diagnostic('HF408', await pushRejection(repo, action, parsePushRejection(result.stdout, result.stderr)))]);
 }
 
 /** Where the remote's refs are now, for exactly the refs named (ls-remote matches by tail). */
-export async function remoteRefs(repo: string, action: PushAction): Promise<Map<string, string> | undefined> {
-  const result = await git(repo, ['ls-remote', '--end-of-options', action.url, ...action.refs.map((r) => r.ref)], { okCodes: [1, 128], network: true });
+export async function remoteRefs(repo: string, url: string, refs: readonly string[]): Promise<Map<string, string> | undefined> {
+  const result = await git(repo, ['ls-remote', '--end-of-options', url, ...refs], { okCodes: [1, 128], network: true });
   if (result.code !== 0) return undefined;
   return new Map(result.stdout.split('\n').filter(Boolean).map((line) => [line.split('\t')[1]!, line.split('\t')[0]!]));
 }

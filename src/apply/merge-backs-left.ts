@@ -9,8 +9,10 @@ export interface MergeBackLeft {
   readonly repo: string;
   readonly into: string;
   readonly id: string;
-  /** The plan's commands for the person, valid shell as printed. */
+  /** The plan's commands for the person, valid shell as printed (none for a pull request). */
   readonly commands: readonly string[];
+  /** With git.via pull-request: the branch apply pushed, which a person merges into `into` by a pull request. */
+  readonly pullRequest?: string;
   /** Undefined when the branch does not exist. */
   readonly containment?: Containment;
 }
@@ -22,17 +24,30 @@ export interface MergeBackLeft {
  */
 export async function mergeBacksLeft(plan: Plan, repos: Facts['repos']): Promise<MergeBackLeft[]> {
   const out: MergeBackLeft[] = [];
-  for (const action of plan.actions) {
-    if (action.kind !== 'manual' || !action.mergeBack) continue;
-    const { into, base, head } = action.mergeBack;
-    const path = repoPath(repos, action.repo);
-    const push = plan.actions.find((a) => a.kind === 'push' && a.repo === action.repo);
+  for (const left of leftToPeople(plan)) {
+    const { repo, into, base, head } = left;
+    const path = repoPath(repos, repo);
+    const push = plan.actions.find((a) => a.kind === 'push' && a.repo === repo);
     // Where the plan pushes, the branch the team shares is the remote's: the person may merge in any clone.
     const sha = push?.kind === 'push' ? await remoteBranch(path, push.url, into) : await resolveCommit(path, `refs/heads/${into}`);
     const containment = sha ? containmentOf(await readContainment(path, base, head, [{ name: into, sha }]))[0] : undefined;
-    out.push({ repo: action.repo, into, id: action.id, commands: action.commands, ...(containment ? { containment } : {}) });
+    out.push({ repo, into, id: left.id, commands: left.commands, ...(left.pullRequest ? { pullRequest: left.pullRequest } : {}), ...(containment ? { containment } : {}) });
   }
   return out;
+}
+
+/**
+ * The merge-backs a person finishes: one the plan leaves to them (it conflicts), and one apply
+ * pushed to a branch of its own (git.via pull-request), whose pull request someone must merge.
+ * Both are done only when the branch holds the hotfix (base..head). Pure.
+ */
+function leftToPeople(plan: Plan): Array<{ repo: string; into: string; base: string; head: string; id: string; commands: readonly string[]; pullRequest?: string }> {
+  return plan.actions.flatMap((action) => {
+    if (action.kind === 'manual' && action.mergeBack) return [{ repo: action.repo, ...action.mergeBack, id: action.id, commands: action.commands }];
+    if (action.kind !== 'open-pull-request' || !plan.deployed.appCommit) return [];
+    const merge = plan.actions.find((a) => a.kind === 'merge' && a.repo === action.repo && a.into === action.head);
+    return merge?.kind === 'merge' ? [{ repo: action.repo, into: action.base, base: plan.deployed.appCommit.sha, head: merge.parents[1], id: action.id, commands: [], pullRequest: action.head }] : [];
+  });
 }
 
 /** The remote's branch, its commits fetched (no ref written) when this repository lacks them. */

@@ -22,6 +22,7 @@ export function planContradictions(plan: Plan): Diagnostic[] {
   for (const action of plan.actions) out.push(...objectProblems(action));
   out.push(...refChainProblems(plan));
   out.push(...overrideProblems(plan));
+  out.push(...pullRequestProblems(plan));
   const policy = plan.preconditions.find((p) => p.kind === 'policy');
   if (policy?.kind === 'policy' && policy.file !== plan.policy.file) out.push(`it names the policy ${plan.policy.file} but checks ${policy.file}`);
   return out.map((message) => diagnostic('HF415', `the plan contradicts itself: ${message}; make and review it again`));
@@ -41,6 +42,24 @@ function overrideProblems(plan: Plan): string[] {
     const carried = overrideTrailersIn(action.message);
     if (carried.join('\n') !== expected.join('\n'))
       out.push(`${action.id}: its message ends with ${carried.length > 0 ? carried.join('; ') : 'no Hotfix-Override trailer'}, but the plan ${expected.length > 0 ? `lifts ${expected.join('; ')}` : 'lifts no rule'}`);
+  }
+  return out;
+}
+
+/**
+ * A pull request the plan lists must be one apply makes possible: its branch is one the plan
+ * pushes, into a branch the plan checks, titled as a commit the plan makes on that branch.
+ */
+function pullRequestProblems(plan: Plan): string[] {
+  const out: string[] = [];
+  for (const pr of plan.actions) {
+    if (pr.kind !== 'open-pull-request') continue;
+    const pushed = plan.actions.some((a) => a.kind === 'push' && a.repo === pr.repo && a.refs.some((r) => r.ref === `refs/heads/${pr.head}`));
+    if (!pushed) out.push(`${pr.id}: it asks for a pull request from ${pr.head}, which the plan does not push`);
+    if (!plan.preconditions.some((p) => p.kind === 'ref' && p.repo === pr.repo && p.ref === `refs/heads/${pr.base}` && p.sha !== null)) out.push(`${pr.id}: it asks for a pull request into ${pr.base}, a branch the plan does not check`);
+    const onHead = (a: Action) => ((a.kind === 'commit' || a.kind === 'cherry-pick') && a.repo === pr.repo && a.branch === pr.head) || (a.kind === 'merge' && a.repo === pr.repo && a.into === pr.head);
+    const subjects = plan.actions.flatMap((a) => (onHead(a) && 'message' in a ? [a.message.split('\n')[0]] : []));
+    if (!subjects.includes(pr.title)) out.push(`${pr.id}: its title "${pr.title}" is not the subject of a commit the plan makes on ${pr.head}`);
   }
   return out;
 }

@@ -15,9 +15,10 @@ import { refValue, repoPath, type Facts } from './verify-preconditions.js';
  */
 export async function journalContradictions(plan: Plan, done: ReadonlySet<string>, repos: Facts['repos'], checkedOut: ReadonlyMap<string, string>): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
+  const review = reviewBranches(plan);
   for (const [index, action] of plan.actions.entries()) {
     if (!done.has(action.id)) continue;
-    const problem = action.kind === 'push' ? await pushMissing(action, repos) : await refMissing(plan.actions, index, repos, checkedOut);
+    const problem = action.kind === 'push' ? await pushMissing(action, repos, review) : await refMissing(plan.actions, index, repos, checkedOut, review);
     if (problem) out.push(diagnostic('HF414', `the journal of this plan records ${action.id} as done, but ${problem}; then make the plan again${plan.request.kind === 'hotfix' ? AFTER_HOTFIX : ''}`));
   }
   return out;
@@ -26,11 +27,20 @@ export async function journalContradictions(plan: Plan, done: ReadonlySet<string
 // What a re-plan does with the hotfix branch and tag an apply made: the way out of a moved ref.
 const AFTER_HOTFIX = ': plan hotfix adopts the hotfix branch and tag where they still match (cut from the deployed commit, the same picks by patch-id) and plans only the steps left';
 
-async function refMissing(actions: readonly Action[], index: number, repos: Facts['repos'], checkedOut: ReadonlyMap<string, string>): Promise<string | undefined> {
+/**
+ * The branches the plan pushes for a pull request: once it is merged, the forge deletes the
+ * branch (GitHub's "automatically delete head branches") and so may the person, locally.
+ */
+function reviewBranches(plan: Plan): Set<string> {
+  return new Set(plan.actions.flatMap((a) => (a.kind === 'open-pull-request' ? [refKey(a.repo, `refs/heads/${a.head}`)] : [])));
+}
+
+async function refMissing(actions: readonly Action[], index: number, repos: Facts['repos'], checkedOut: ReadonlyMap<string, string>, review: ReadonlySet<string>): Promise<string | undefined> {
   const effect = refEffect(actions[index]!);
   if (!effect) return undefined; // gates and steps for a person leave nothing to check
   const repo = repoPath(repos, effect.repo);
   const now = await refValue(repo, effect.ref);
+  if (now === undefined && review.has(refKey(effect.repo, effect.ref))) return undefined;
   if (isDone(actions, index, now)) return undefined;
   if (effect.ref.startsWith('refs/heads/') && (await contains(repo, now, effect.to))) return undefined;
   // A branch checked out in a work tree moves only on the remote (the push checks that).
@@ -41,12 +51,13 @@ async function refMissing(actions: readonly Action[], index: number, repos: Fact
   return `${effect.repo}: ${effect.ref} is missing, not at ${effect.to.slice(0, 7)}; it was deleted since: see what was done last with ${git} reflog --date=iso -n 20${kept}`;
 }
 
-async function pushMissing(action: Extract<Action, { kind: 'push' }>, repos: Facts['repos']): Promise<string | undefined> {
+async function pushMissing(action: Extract<Action, { kind: 'push' }>, repos: Facts['repos'], review: ReadonlySet<string>): Promise<string | undefined> {
   const repo = repoPath(repos, action.repo);
-  const remote = await remoteRefs(repo, action);
+  const remote = await remoteRefs(repo, action.url, action.refs.map((r) => r.ref));
   if (!remote) return `${action.remote} could not be asked whether it holds ${action.refs.map((r) => r.ref).join(', ')} (git ls-remote failed); retry once it answers`;
   for (const { ref, sha } of action.refs) {
     const now = remote.get(ref);
+    if (now === undefined && review.has(refKey(action.repo, ref))) continue;
     if (now === sha || (ref.startsWith('refs/heads/') && (await contains(repo, now, sha)))) continue;
     const git = `git -C ${shellWord(repo)}`;
     return now

@@ -10,6 +10,7 @@ import { resolveRevisions, verifyRevision } from '../state/git/resolve-revisions
 import { VERSION } from '../version.js';
 import { refEffect, refKey } from './ref-effects.js';
 import { pushUrls, rewrittenTo } from '../state/git/push-remote.js';
+import { remoteRefs } from './git-write.js';
 
 export interface Facts {
   /** Where each repository is on this machine: the plan's bindings, or --repo overrides. */
@@ -146,9 +147,22 @@ async function check(plan: Plan, p: Exclude<Precondition, { kind: 'ref' | 'blob'
       }
       return urls.length === 0 ? `${p.repo}: remote ${p.remote} is not configured any more; the plan pushes to ${p.url}` : `${p.repo}: remote ${p.remote} now pushes to ${urls.join(', ')}, not ${p.url} as the plan shows`;
     }
+    case 'remote-ref':
+      return remoteRefProblem(plan, p, repoPath(facts.repos, p.repo));
     case 'tool':
       return p.version === VERSION ? undefined : `the plan was made by hotfix ${p.version}; this is ${VERSION}`;
   }
+}
+
+/** A branch on the remote is where the plan found it, or at the value the plan's own push gives it (an earlier apply got that far). */
+async function remoteRefProblem(plan: Plan, p: Extract<Precondition, { kind: 'remote-ref' }>, repo: string): Promise<string | undefined> {
+  const remote = await remoteRefs(repo, p.url, [p.ref]);
+  if (!remote) return `${p.repo}: ${p.url} could not be asked where ${p.ref} is (git ls-remote failed); retry once it answers`;
+  const now = remote.get(p.ref) ?? null;
+  const pushed = plan.actions.some((a) => a.kind === 'push' && a.repo === p.repo && a.url === p.url && a.refs.some((r) => r.ref === p.ref && r.sha === now));
+  if (now === p.sha || pushed) return undefined;
+  if (p.sha === null) return `${p.repo}: ${p.ref} exists on ${p.url} now (at ${now!.slice(0, 7)}); the plan pushes it there as a new branch for review`;
+  return `${p.repo}: ${p.ref} on ${p.url} moved from ${p.sha.slice(0, 7)} to ${now === null ? '(deleted)' : now.slice(0, 7)}`;
 }
 
 /** What a ref points at: a commit, or an annotated tag object for tags. */

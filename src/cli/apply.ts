@@ -104,17 +104,21 @@ export class ApplyCommand extends HotfixCommand {
       this.context.stdout.write('\nDry run: every precondition holds; nothing was changed.\n');
       return EXIT.ok;
     }
+    const { deployPending, pullRequestLines } = await import('../render/pull-requests-text.js');
+    const prs = pullRequestLines(plan);
+    if (prs.length > 0) this.context.stdout.write(`\n${prs.join('\n')}\n`);
     // A merge-back left to a person is part of the hotfix: until its branch holds the fix, it can regress.
     const left = await (await import('../apply/merge-backs-left.js')).mergeBacksLeft(plan, repos);
     for (const m of left) if (m.containment?.contained) this.context.stdout.write(`done: ${m.into} holds every change of the hotfix (${describeHolding(m.containment)})\n`);
     const pending = left.filter((m) => !m.containment?.contained);
     if (pending.length > 0) {
       // Every run shows the commands again: a rerun skips the actions, and so their next: lines.
-      for (const m of pending) this.context.stdout.write(`left to you: merge the hotfix into ${m.into}:\n    ${m.commands.join(' && ')}\n`);
+      for (const m of pending) this.context.stdout.write(m.pullRequest ? `left to you: merge the pull request ${m.pullRequest} → ${m.into} (${m.repo})\n` : `left to you: merge the hotfix into ${m.into}:\n    ${m.commands.join(' && ')}\n`);
       this.context.stdout.write(`\nApply incomplete: ${pending.map((m) => m.into).join(', ')} ${pending.length === 1 ? 'does' : 'do'} not hold the hotfix yet (${plan.id})\n`);
       throw new HotfixError(pending.map((m) => diagnostic('HF430', pendingMessage(m))), EXIT.mergeBackLeft);
     }
-    this.context.stdout.write(outcome === 'already complete' ? `\nNothing to do: this plan was applied completely before (${plan.id}).\n` : `\nApply complete: ${plan.id}\n`);
+    const deploy = deployPending(plan);
+    this.context.stdout.write(outcome === 'already complete' ? `\nNothing to do: this plan was applied completely before (${plan.id}).\n` : `\nApply complete: ${plan.id}${deploy ? `; ${deploy}` : ''}\n`);
     return EXIT.ok;
   }
 
@@ -144,5 +148,6 @@ function pendingMessage(m: MergeBackLeft): string {
   const again = 'then run hotfix apply again on the same plan to confirm';
   if (!m.containment) return `merge-back into ${m.into} is left to you and ${m.into} does not exist in ${m.repo}; create it from the mainline and merge the hotfix into it, ${again}`;
   const missing = m.containment.commits.filter((k) => k.heldBy === undefined);
+  if (m.pullRequest) return `merge-back into ${m.into} is the pull request ${m.pullRequest} → ${m.into}, and ${m.into} (${m.containment.sha.slice(0, 7)}) does not hold ${missing.map((k) => `${k.sha.slice(0, 7)} "${k.subject}"`).join(', ')} yet: open and merge it (or merge, cherry-pick or squash the hotfix into ${m.into} your way), ${again}`;
   return `merge-back into ${m.into} is left to you and ${m.into} (${m.containment.sha.slice(0, 7)}) does not hold ${missing.map((k) => `${k.sha.slice(0, 7)} "${k.subject}"`).join(', ')} yet: run the commands printed under left to you (or merge, cherry-pick or squash it your way), ${again}`;
 }

@@ -16,7 +16,7 @@
 export const STEERING_BEYOND_C0 = '\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 
 /** Keys whose values are multi-line text. */
-const MULTI_LINE = new Set(['message', 'before', 'after', 'diff']);
+const MULTI_LINE = new Set(['message', 'before', 'after', 'diff', 'body']);
 
 const IN_LINE = new RegExp(`[\\x00-\\x08\\x0a-\\x1f${STEERING_BEYOND_C0}]`);
 const IN_TEXT = new RegExp(`[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f${STEERING_BEYOND_C0}]|\\r(?!\\n)`);

@@ -35,6 +35,8 @@ export type Precondition =
   | { readonly kind: 'blob'; readonly repo: string; readonly commit: string; readonly path: string; readonly blob: string }
   /** The remote a push goes to still resolves to the URL the plan shows (and apply pushes to). */
   | { readonly kind: 'remote'; readonly repo: string; readonly remote: string; readonly url: string }
+  /** A branch on the remote at `url` (git ls-remote): null, absent, as a branch the plan pushes for review must be. */
+  | { readonly kind: 'remote-ref'; readonly repo: string; readonly url: string; readonly ref: string; readonly sha: string | null }
   | { readonly kind: 'running-image'; readonly environment: string; readonly image: string; readonly digest?: string }
   | { readonly kind: 'policy'; readonly file: string; readonly sha256: string }
   | { readonly kind: 'tool'; readonly version: string };
@@ -118,7 +120,13 @@ export type Action =
    * names the branch and the hotfix (base..head), so apply can tell when the person has done it.
    */
   | { readonly id: string; readonly kind: 'manual'; readonly repo: string; readonly title: string; readonly commands: readonly string[]; readonly mergeBack?: { readonly into: string; readonly base: string; readonly head: string } }
-  | { readonly id: string; readonly kind: 'open-pull-request'; readonly repo: string; readonly head: string; readonly base: string; readonly title: string };
+  /**
+   * A pull request for a person to open once apply has pushed `head`: the rollback branch, or
+   * (git.via pull-request) a hotfix's deploy or merge-back commit on a branch of its own.
+   * Until it is merged, `base` does not have the change. Its title is the subject of a commit
+   * the plan makes on `head`; its body is the plan's words for the reviewer.
+   */
+  | { readonly id: string; readonly kind: 'open-pull-request'; readonly repo: string; readonly head: string; readonly base: string; readonly title: string; readonly body?: string };
 
 export interface DeployedSummary {
   readonly environment: string;

@@ -13,6 +13,8 @@ export const TEMPLATE_PLACEHOLDERS = {
   hotfixBranch: ['sha', 'sha7', 'date', 'version', 'env', 'reason'],
   rollbackBranch: ['sha7', 'date', 'env'],
   baselineBranch: ['sha7', 'date', 'env'],
+  // {branch}: the branch the pull request goes into.
+  reviewBranch: ['sha', 'sha7', 'date', 'version', 'env', 'reason', 'branch'],
 } as const satisfies Record<string, readonly (Placeholder | 'shaN')[]>;
 
 export type TemplateKind = keyof typeof TEMPLATE_PLACEHOLDERS;

@@ -44,9 +44,12 @@ export interface ConfigLocation {
   readonly file: string;
   readonly locator: Locator;
   readonly digest: 'keep' | 'update' | 'drop';
+  /** How a hotfix's deploy commit reaches the branch, when not as git.via says. */
+  readonly via?: Via;
   readonly render?: string;
 }
 
+export type Via = 'push' | 'pull-request';
 /** Exactly one key is set (the schema enforces it). */
 export interface Locator {
   readonly kustomizeImage?: string;
@@ -87,6 +90,10 @@ export interface GitSpec {
   readonly remote: string;
   readonly push: boolean;
   readonly allowHooks: boolean;
+  readonly via: Via;
+  /** Templates of the branches a deploy commit and a merge-back go to with via pull-request. */
+  readonly deployBranch: string;
+  readonly mergeBackBranch: string;
   readonly author?: { readonly name: string; readonly email: string };
 }
 

@@ -56,6 +56,8 @@ function preconditionText(p: Precondition): string {
       return `hotfix is version ${p.version}`;
     case 'remote':
       return `${p.repo} remote ${p.remote} pushes to ${p.url}`;
+    case 'remote-ref':
+      return `${p.repo} ${p.ref} on ${p.url} ${p.sha === null ? 'does not exist' : `is ${p.sha}`}`;
     default:
       return `${(p as { kind: string }).kind}: ${JSON.stringify(p)}`;
   }
@@ -63,9 +65,11 @@ function preconditionText(p: Precondition): string {
 
 /**
  * What an action carries besides its diff: the structured edits (RFC 6902) that apply
- * replays to make that diff, and the render check the plan made. Pure.
+ * replays to make that diff, and the render check the plan made; a pull request's body. Pure.
  */
 export function actionDetails(action: Action): string[] {
+  // A pull request's body is what its reviewer reads first: shown whole, as it is.
+  if (action.kind === 'open-pull-request') return action.body === undefined ? [] : action.body.replace(/\n$/, '').split('\n');
   if (action.kind !== 'commit') return [];
   const out: string[] = [];
   for (const change of action.changes)

@@ -78,6 +78,8 @@ export interface ClusterState {
 export interface PushRemote {
   readonly name: string;
   readonly urls: readonly string[];
+  /** The branches the remote has (git ls-remote --heads), read where the policy pushes commits for review to branches of their own. */
+  readonly branches?: readonly string[];
 }
 
 /** A Flux object found in the config repository. */

@@ -17,10 +17,14 @@ export interface GatedHotfix {
   readonly meetGate: () => Promise<void>;
 }
 
-/** A hotfix plan saved for apply, on a scenario whose deployed image is in the registry. */
-export async function gatedHotfix(registryHost: string, seed: number): Promise<GatedHotfix> {
+/**
+ * A hotfix plan saved for apply, on a scenario whose deployed image is in the registry;
+ * `prepare` changes the scenario (its policy, its remotes) before the plan is made.
+ */
+export async function gatedHotfix(registryHost: string, seed: number, prepare?: (s: AppScenario) => Promise<void>): Promise<GatedHotfix> {
   const s = await buildAppScenario(tempDir(), registryHost, { seed });
   await pushImage(registryHost, { name: 'team/shop-api', tag: s.deployed.tag, labels: { [REVISION]: s.deployed.commit } });
+  await prepare?.(s);
   const planFile = join(s.root, 'plan.json');
   const planned = await runCliAsync(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--out', planFile], { cwd: s.root });
   assert.is(planned.code, 0, planned.stderr);

@@ -15,6 +15,8 @@ import { decideRevision } from './decide-revision.js';
 import { adoptEarlier } from './adopt-earlier.js';
 import { baselineActions } from './baseline-actions.js';
 import { hotfixRuleFindings } from './hotfix-checks.js';
+import { pullRequest, ReviewBranches, reviewBranchPreconditions, type ReviewRepo } from './review-branches.js';
+import { deployVia, mergeBackVia } from '../../policy/via.js';
 import { pushAction, pushTarget, remotePreconditions, type PushTarget } from '../push-target.js';
 import { newRefNameProblem, newRefPreconditions } from '../new-ref-name.js';
 import { planAuthor } from '../plan-author.js';
@@ -124,10 +126,16 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     return { diagnostics: [diagnostic('HF340', `${env.config.file} pins ${location.current.name} by digest; the hotfix image's digest is not known before CI builds it`)] };
   // An earlier apply of this hotfix got as far as the deploy: what is left are the merge-backs.
   const deployedBefore = adopted !== undefined && location.current.tag === imageTag;
+  // Protected branches (git.via pull-request): the deploy and each merge-back go to a branch of their own, for review.
+  const review = new ReviewBranches(policy, adopted ? { ...values, date: adopted.date } : values, hotfixBranch);
+  const configRepo: ReviewRepo = { repoName: state.config.repoName, remotes: state.config.remotes, refs: state.config.refs, ...(state.config.pushRemote ? { pushRemote: state.config.pushRemote } : {}) };
+  const deployBranch = deployedBefore || deployVia(policy, env) === 'push' ? state.config.branch : review.name('deployBranch', state.config.branch, configRepo, configPush);
+  if (typeof deployBranch === 'object') return { diagnostics: [deployBranch] };
+  const reviewed: Precondition[] = [];
   const deploy = deployedBefore ? undefined : buildCommit({
     id: 'deploy-hotfix',
     repo: state.config.repoName,
-    branch: state.config.branch,
+    branch: deployBranch,
     purpose: 'deploy-hotfix',
     parent: state.config.head,
     trees: state.config.file.trees,
@@ -139,8 +147,14 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     author: committer,
     ...renderField(env, hotfixImage),
   });
+  const deployPr = deploy && deployBranch !== state.config.branch;
+  if (deployPr) actions.push({ id: 'deploy-branch', kind: 'create-branch', repo: state.config.repoName, branch: deployBranch, from: state.config.head });
   if (deploy) actions.push(deploy.action);
-  if (deploy && configPush) actions.push(pushAction('push-config', state.config.repoName, configPush, [{ ref: `refs/heads/${state.config.branch}`, sha: deploy.action.commit }]));
+  if (deploy && configPush) actions.push(pushAction('push-config', state.config.repoName, configPush, [{ ref: `refs/heads/${deployBranch}`, sha: deploy.action.commit }]));
+  if (deployPr && configPush) {
+    reviewed.push(...reviewBranchPreconditions(state.config.repoName, deployBranch, configPush));
+    actions.push(pullRequest('pull-request-deploy', state.config.repoName, deployBranch, state.config.branch, deploy.action.message, `Merging this deploys the hotfix image ${hotfixImage} to ${env.name} (${env.config.file}); until it is merged, ${env.name} runs ${state.deployed.image}.\nhotfix apply pushes this commit after its gate: ${hotfixImage} exists with ${policy.spec.app.revisionLabel}=${head}${(rules.requiredChecks ?? []).length > 0 ? `, and ${rules.requiredChecks!.join(', ')} passed` : ''}.\n`));
+  }
 
   const merged: Array<{ ref: string; sha: string }> = [];
   const preconditions: Precondition[] = [
@@ -149,22 +163,32 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     { kind: 'ref', repo: state.config.repoName, ref: `refs/heads/${state.config.branch}`, sha: state.config.head },
     { kind: 'blob', repo: state.config.repoName, commit: state.config.head, path: state.config.file.path, blob: state.config.file.blob },
     ...(baseline ? baseline.preconditions : []),
+    ...reviewed,
   ];
+  const appRepo: ReviewRepo = { repoName: state.app.repoName, remotes: state.app.remotes, refs: state.app.refs, ...(state.app.pushRemote ? { pushRemote: state.app.pushRemote } : {}) };
+  const mergePrs: Action[] = [];
   for (const m of state.merges) {
     if (adopted?.mergedInto.includes(m.branch)) continue;
     if (!m.head || !m.base || !m.tree) return { diagnostics: [diagnostic('HF202', `merge-back branch ${m.branch} does not exist in ${state.app.repoName}`)] };
     preconditions.push({ kind: 'ref', repo: state.app.repoName, ref: `refs/heads/${m.branch}`, sha: m.head });
+    const into = mergeBackVia(policy) === 'push' ? m.branch : review.name('mergeBackBranch', m.branch, appRepo, appPush);
+    if (typeof into === 'object') return { diagnostics: [into] };
     if (m.conflicts.length > 0) {
       warnings.push(diagnostic('HF335', `merging ${hotfixBranch} back into ${m.branch} conflicts in ${m.conflicts.join(', ')}; apply leaves that merge to you`));
-      actions.push(manualMergeBack(state.app.repoName, m.branch, hotfixBranch, m.conflicts, appPush, { base: base.sha, head }));
+      actions.push(manualMergeBack(state.app.repoName, { into: m.branch, via: into }, hotfixBranch, m.conflicts, appPush, { base: base.sha, head }));
       continue;
     }
     const message = withTrailers(`Merge branch '${hotfixBranch}' into ${m.branch}\n`, trailers);
     const commit = commitObject({ tree: m.tree, parents: [m.head, head], author: committer, committer, message });
-    actions.push({ id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into: m.branch, from: hotfixBranch, parents: [m.head, head], base: m.base, tree: m.tree, commit: commit.id, message, author: committer });
-    merged.push({ ref: `refs/heads/${m.branch}`, sha: commit.id });
+    if (into !== m.branch) actions.push({ id: `merge-${m.branch}-branch`, kind: 'create-branch', repo: state.app.repoName, branch: into, from: m.head });
+    actions.push({ id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into, from: hotfixBranch, parents: [m.head, head], base: m.base, tree: m.tree, commit: commit.id, message, author: committer });
+    merged.push({ ref: `refs/heads/${into}`, sha: commit.id });
+    if (into !== m.branch && appPush) {
+      preconditions.push(...reviewBranchPreconditions(state.app.repoName, into, appPush));
+      mergePrs.push(pullRequest(`pull-request-merge-${m.branch}`, state.app.repoName, into, m.branch, message, `Merging this brings the hotfix ${hotfixBranch} (${state.picks.map((p) => p.commit!.sha.slice(0, 7)).join(', ')}) into ${m.branch}, so the fix ${env.name} runs cannot regress; until it is merged, hotfix apply exits 4 (HF430).\n`));
+    }
   }
-  if (appPush && merged.length > 0) actions.push(pushAction('push-merges', state.app.repoName, appPush, merged));
+  if (appPush && merged.length > 0) actions.push(pushAction('push-merges', state.app.repoName, appPush, merged), ...mergePrs);
 
   preconditions.push(...remotePreconditions(actions), ...closingPreconditions(env.name, state.cluster, context));
 
@@ -190,6 +214,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
       ...(deployedBefore ? [`${env.config.file} on ${state.config.branch} deploys ${hotfixImage} already (an earlier apply of this hotfix got that far), so this plan does not deploy it again; apply checks that the branch is still where it was.`] : []),
       `CI builds ${hotfixImage} from ${hotfixBranch}; apply waits at the gate until it exists with ${policy.spec.app.revisionLabel}=${head}${(rules.requiredChecks ?? []).length > 0 ? ` and ${rules.requiredChecks!.join(', ')} passed` : ''}.`,
       ...(baseline ? [baseline.note] : []),
+      ...reviewNote(actions, env.name),
       `Reason: ${request.reason}. Watch ${env.name} closely after the deploy.`,
     ],
   });
@@ -208,17 +233,29 @@ function existingTag(tag: string, repo: string, versioned: boolean): Diagnostic 
  * work in any clone, from the remote's branches. The hotfix (base..head) is named so that
  * apply can see when the branch holds it.
  */
-function manualMergeBack(repo: string, into: string, hotfixBranch: string, conflicts: readonly string[], push: PushTarget | undefined, hotfix: { base: string; head: string }): Action {
+function manualMergeBack(repo: string, { into, via }: { into: string; via: string }, hotfixBranch: string, conflicts: readonly string[], push: PushTarget | undefined, hotfix: { base: string; head: string }): Action {
   const remote = push ? shellWord(push.remote) : undefined;
+  // With git.via pull-request the merge goes to a branch of its own, from the remote's branch, for a pull request.
+  const onto = (name: string) => (via === into ? [`git switch ${shellWord(into)}`, `git merge --ff-only ${shellWord(`${name}/${into}`)}`] : [`git switch --create ${shellWord(via)} ${shellWord(`${name}/${into}`)}`]);
   const commands = push
-    ? [`git fetch ${remote}`, `git switch ${shellWord(into)}`, `git merge --ff-only ${shellWord(`${push.remote}/${into}`)}`, `git merge --no-ff --no-commit ${shellWord(`${push.remote}/${hotfixBranch}`)}`, 'git commit --no-edit', `git push ${remote} ${shellWord(`refs/heads/${into}`)}`]
+    ? [`git fetch ${remote}`, ...onto(push.remote), `git merge --no-ff --no-commit ${shellWord(`${push.remote}/${hotfixBranch}`)}`, 'git commit --no-edit', `git push ${remote} ${shellWord(`refs/heads/${via}`)}`]
     : [`git switch ${shellWord(into)}`, `git merge --no-ff --no-commit ${shellWord(hotfixBranch)}`, 'git commit --no-edit'];
   return {
     id: `merge-${into}`,
     kind: 'manual',
     repo,
-    title: `merge ${hotfixBranch} into ${into} (the merge stops at conflicts in ${conflicts.join(', ')}: resolve them, git add them, and run the commands again from git commit)`,
+    title: `merge ${hotfixBranch} into ${into}${via === into ? '' : ` by a pull request from ${via}`} (the merge stops at conflicts in ${conflicts.join(', ')}: resolve them, git add them, and run the commands again from git commit${via === into ? '' : `; then open a pull request from ${via} into ${into}`})`,
     commands,
     mergeBack: { into, ...hotfix },
   };
+}
+
+/** What a deploy means when it is a pull request, and that apply opens and merges none of them. */
+function reviewNote(actions: readonly Action[], environment: string): string[] {
+  const prs = actions.filter((a): a is Extract<Action, { kind: 'open-pull-request' }> => a.kind === 'open-pull-request');
+  if (prs.length === 0) return [];
+  const deploy = prs.find((a) => a.id === 'pull-request-deploy');
+  return [
+    `Protected branches (git.via pull-request): apply pushes ${prs.map((a) => a.head).join(', ')} for review and opens and merges no pull request. ${deploy ? `${environment} is deployed once the pull request ${deploy.head} → ${deploy.base} is merged, not when apply ends. ` : ''}Open these pull requests after apply: ${prs.map((a) => `${a.head} → ${a.base}`).join(', ')}.`,
+  ];
 }

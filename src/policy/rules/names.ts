@@ -25,6 +25,8 @@ export const nameRules: Rule = (context) => {
     out.push(...checkTemplate(context, hotfix.branch, 'hotfixBranch', ['spec', 'hotfix', 'branch'], { ...hotfixNames, refs: 'heads' }));
     if (hotfix.tag !== undefined) out.push(...checkTemplate(context, hotfix.tag, 'hotfixBranch', ['spec', 'hotfix', 'tag'], { ...hotfixNames, refs: 'tags' }));
   }
+  // Checked for placeholders and syntax only: {branch} takes any branch name, so plan checks each name it renders.
+  if (policy.spec.git) for (const key of ['deployBranch', 'mergeBackBranch'] as const) out.push(...checkTemplate(context, policy.spec.git[key], 'reviewBranch', ['spec', 'git', key]));
   if (rollback) out.push(...checkTemplate(context, rollback.branch, 'rollbackBranch', ['spec', 'rollback', 'branch'], { ...names, refs: 'heads' }));
   environments.forEach((env, i) => {
     if (env.baseline) out.push(...checkTemplate(context, env.baseline.branch, 'baselineBranch', ['spec', 'environments', i, 'baseline', 'branch'], { ...names, envs: [env.name], refs: 'heads' }));
@@ -54,6 +56,7 @@ const TEMPLATE_PROBLEMS: Record<TemplateKind, (template: string) => readonly Pro
   hotfixBranch: memoize((template) => templateProblems(template, 'hotfixBranch')),
   rollbackBranch: memoize((template) => templateProblems(template, 'rollbackBranch')),
   baselineBranch: memoize((template) => templateProblems(template, 'baselineBranch')),
+  reviewBranch: memoize((template) => templateProblems(template, 'reviewBranch')),
 };
 
 /** What is wrong with a template of this kind: unknown placeholders, or names it can never make valid. */

@@ -1,6 +1,7 @@
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import type { Policy } from '../../policy/types.js';
+import { reviewsAnything } from '../../policy/via.js';
 import type { PushRemote } from '../types.js';
 import { git } from './run-git.js';
 
@@ -40,5 +41,16 @@ export async function readPushRemote(repo: string, policy: Policy): Promise<Push
   const again = urls.length === 1 ? await rewrittenTo(repo, urls[0]!) : [];
   if (again.length > 0)
     throw new HotfixError([diagnostic('HF226', `${repo}: remote ${remote} pushes to ${urls[0]}, which the url.<base>.insteadOf or pushInsteadOf rules of git's config rewrite again to ${again.join(', ')} when it is pushed to; hotfix pushes exactly to the URL it shows`)]);
-  return { name: remote, urls };
+  // A branch pushed for review must be new on the remote as well: the plan checks it there.
+  const branches = urls.length === 1 && reviewsAnything(policy) ? await remoteBranches(repo, urls[0]!) : undefined;
+  return { name: remote, urls, ...(branches ? { branches } : {}) };
+}
+
+/** The remote's branch names, by their short name. */
+async function remoteBranches(repo: string, url: string): Promise<string[]> {
+  const { stdout } = await git(repo, ['ls-remote', '--heads', '--end-of-options', url], { network: true });
+  return stdout.split('\n').flatMap((line) => {
+    const ref = line.split('\t')[1];
+    return ref?.startsWith('refs/heads/') ? [ref.slice('refs/heads/'.length)] : [];
+  });
 }

@@ -92,6 +92,8 @@ export interface GitOptions {
 export interface GitResult {
   readonly code: number;
   readonly stdout: string;
+  /** What git printed on stderr: a push's `remote:` lines are the remote's own words. */
+  readonly stderr: string;
 }
 
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
@@ -154,7 +156,7 @@ export function git(repo: string, args: readonly string[], options: GitOptions =
       if (notStarted !== undefined) return reject(notStarted);
       if (stopped !== undefined) return reject(new HotfixError([diagnostic(stopped.code, `git ${subcommand} was stopped in ${repo}: ${stopped.why}`)]));
       const out = Buffer.concat(stdout).toString('utf8');
-      if (code === 0 || options.okCodes?.includes(code)) return resolve({ code, stdout: out });
+      if (code === 0 || options.okCodes?.includes(code)) return resolve({ code, stdout: out, stderr: Buffer.concat(stderr).toString('utf8') });
       const what = Buffer.concat(stderr).toString('utf8').trim().split('\n').pop() || `exit code ${code}`;
       reject(new HotfixError([diagnostic('HF204', `git ${subcommand} failed in ${repo}: ${what}`)]));
     }

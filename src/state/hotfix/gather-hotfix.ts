@@ -10,6 +10,7 @@ import { boundRepo } from '../git/bound-repo.js';
 import { readPushRemote } from '../git/push-remote.js';
 import { changedFiles, commitInfo, commitMessage, isAncestor, listBranches, listRemotes, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
 import { localRefNames } from '../git/local-ref-names.js';
+import { deployVia } from '../../policy/via.js';
 import type { ClusterState, CommitInfo, FileAtRevision, PushRemote, LocalRefNames } from '../types.js';
 import { findBaseline, type BaselineState } from './find-baseline.js';
 import { imageRevisionAnswers, type LabelReader } from './image-revision.js';
@@ -46,7 +47,7 @@ export interface HotfixState {
    */
   readonly steps: readonly { readonly pick: string; readonly tree: string; readonly conflicts: readonly string[]; readonly empty: boolean; readonly diff: string }[];
   readonly merges: readonly MergeBackState[];
-  readonly config: { readonly repoName: string; readonly repoPath: string; readonly branch: string; readonly head: string; readonly file: FileAtRevision; readonly remotes: readonly string[]; readonly pushRemote?: PushRemote };
+  readonly config: { readonly repoName: string; readonly repoPath: string; readonly branch: string; readonly head: string; readonly file: FileAtRevision; readonly refs: LocalRefNames; readonly remotes: readonly string[]; readonly pushRemote?: PushRemote };
   readonly cluster?: ClusterState;
   /** The baseline environment's config of the running version's time, when one takes a baseline for the target. */
   readonly baseline?: BaselineState;
@@ -89,7 +90,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
       ? { image: cluster.image, source: 'cluster' as const, ...(cluster.digest ? { digest: cluster.digest } : {}) }
       : { image: formatImageRef(findImage(config.text, env.config.locator, app.image).current), source: 'config' as const };
 
-  const [tags, branches, appRemotes, configRemotes, appRemote, configRemote] = await Promise.all([listTags(appPath), listBranches(appPath), listRemotes(appPath), listRemotes(configPath), readPushRemote(appPath, policy), readPushRemote(configPath, policy)]);
+  const [tags, branches, appRemotes, configRemotes, appRemote, configRemote, configRefs] = await Promise.all([listTags(appPath), listBranches(appPath), listRemotes(appPath), listRemotes(configPath), readPushRemote(appPath, policy), readPushRemote(configPath, policy), configRefNames(configPath, policy, env)]);
   const revision = await imageRevisionAnswers(policy, appPath, deployed.image, request.readLabels, tags);
   const baseSha = request.decide(revision);
   const base = baseSha ? await commitInfo(appPath, baseSha) : undefined;
@@ -141,7 +142,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
     picks,
     steps,
     merges,
-    config: { repoName: env.config.repo, repoPath: configPath, branch: env.config.branch, head: configHead, file: config, remotes: configRemotes, ...(configRemote ? { pushRemote: configRemote } : {}) },
+    config: { repoName: env.config.repo, repoPath: configPath, branch: env.config.branch, head: configHead, file: config, refs: configRefs, remotes: configRemotes, ...(configRemote ? { pushRemote: configRemote } : {}) },
     ...(cluster ? { cluster } : {}),
     ...(earlier ? { earlier } : {}),
   };
@@ -158,6 +159,11 @@ async function mergeBack(repo: string, simulator: MergeSimulator, branch: string
   if (!base) return { branch, head, conflicts: [] };
   const result = await simulator.merge(base, await simulator.treeOf(head), hotfixTree);
   return { branch, head, base, tree: result.tree, conflicts: result.conflicts };
+}
+
+/** The config repository's names, which only a deploy branch made for review needs (none are read otherwise). */
+async function configRefNames(repo: string, policy: Policy, env: Environment): Promise<LocalRefNames> {
+  return deployVia(policy, env) === 'pull-request' ? localRefNames(repo) : { branches: [], tags: [] };
 }
 
 async function baselineFor(repos: HotfixStateRequest['repos'], target: Environment, base: Environment, image: string): Promise<BaselineState> {

@@ -1,0 +1,33 @@
+import type { Action, Plan } from '../plan/types.js';
+
+type PullRequest = Extract<Action, { kind: 'open-pull-request' }>;
+
+/**
+ * What apply leaves for people to open when it ends: every pull request of the plan, one a
+ * line, with what merging it does. Apply opens none (a forge API call comes later), so the
+ * list is its last word. Pure.
+ */
+export function pullRequestLines(plan: Plan): string[] {
+  const prs = plan.actions.filter((a): a is PullRequest => a.kind === 'open-pull-request');
+  if (prs.length === 0) return [];
+  return ['Open these pull requests (apply opens and merges none):', ...prs.map((pr) => `  ${pr.repo}: ${pr.head} → ${pr.base}  "${pr.title}"${meaning(plan, pr)}`)];
+}
+
+/** When the deploy is a pull request: the environment runs the hotfix only once it is merged. */
+export function deployPending(plan: Plan): string | undefined {
+  const pr = deployPullRequest(plan);
+  return pr && `${plan.deployed.environment} is deployed once the pull request ${pr.head} → ${pr.base} is merged, not yet`;
+}
+
+function meaning(plan: Plan, pr: PullRequest): string {
+  if (pr === deployPullRequest(plan)) return ` (merging it deploys ${plan.target.image} to ${plan.deployed.environment})`;
+  if (plan.actions.some((a) => a.kind === 'merge' && a.repo === pr.repo && a.into === pr.head)) return ` (merging it merges the hotfix back into ${pr.base})`;
+  return '';
+}
+
+/** The pull request whose branch holds the hotfix's deploy commit. */
+function deployPullRequest(plan: Plan): PullRequest | undefined {
+  const deploy = plan.actions.find((a) => a.kind === 'commit' && a.purpose === 'deploy-hotfix');
+  if (deploy?.kind !== 'commit') return undefined;
+  return plan.actions.find((a): a is PullRequest => a.kind === 'open-pull-request' && a.repo === deploy.repo && a.head === deploy.branch);
+}
