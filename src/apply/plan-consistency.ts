@@ -3,6 +3,7 @@ import { commitObject, tagObject } from '../plan/git-objects.js';
 import type { Action, Plan } from '../plan/types.js';
 import { refEffect, refKey } from './ref-effects.js';
 import { overrideTrailers, overrideTrailersIn } from '../plan/commit-trailers.js';
+import { reasonTrailerProblems } from '../plan/commit-trailers.js';
 
 /**
  * What a reviewer reads must be what apply does, and a plan file is untrusted: anyone who
@@ -22,6 +23,7 @@ export function planContradictions(plan: Plan): Diagnostic[] {
   for (const action of plan.actions) out.push(...objectProblems(action));
   out.push(...refChainProblems(plan));
   out.push(...overrideProblems(plan));
+  out.push(...reasonTrailerProblems(plan));
   out.push(...pullRequestProblems(plan));
   const policy = plan.preconditions.find((p) => p.kind === 'policy');
   if (policy?.kind === 'policy' && policy.file !== plan.policy.file) out.push(`it names the policy ${plan.policy.file} but checks ${policy.file}`);

@@ -102,6 +102,8 @@ export interface HotfixSpec {
   readonly base: 'deployed';
   readonly branch: string;
   readonly tag?: string;
+  /** The tag CI gives the image of the hotfix branch; `app.tagFormat` when absent. */
+  readonly imageTag?: string;
   readonly maxCommits: number;
   readonly maxChangedFiles?: number;
   readonly requiredChecks?: readonly string[];

@@ -104,7 +104,7 @@ const POLICY = (rollback: string, hotfix: string) => `apiVersion: hotfix.dev/v1a
 kind: HotfixPolicy
 metadata: { name: svc }
 spec:
-  app: { repo: app, image: registry.example.com/team/svc }
+  app: { repo: app, image: registry.example.com/team/svc, tagFormat: "sha-{sha7}" }
   environments:
     - { name: production, config: { repo: deploy, branch: prd, file: k.yaml, locator: { kustomizeImage: registry.example.com/team/svc } } }
   rollback: { maxAge: 30d, ${rollback} }

@@ -1,8 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { findImage } from '../../patch/find-image.js';
 import { setImageOps } from '../../patch/set-image.js';
-import { knownOnlyAfterBuild } from '../../policy/placeholder-words.js';
-import { imageTagProblem, placeholdersOf, renderTemplate, type TemplateValues } from '../../policy/template.js';
+import { placeholdersOf, renderTemplate, type TemplateValues } from '../../policy/template.js';
 import type { Policy } from '../../policy/types.js';
 import type { HotfixState } from '../../state/hotfix/gather-hotfix.js';
 import { buildCommit } from '../build-commit.js';
@@ -14,6 +13,8 @@ import { type Action, type HotfixRequest, type PlanContext, type PlanOutcome, ty
 import { decideRevision } from './decide-revision.js';
 import { adoptEarlier } from './adopt-earlier.js';
 import { baselineActions } from './baseline-actions.js';
+import { hotfixImageTag } from './hotfix-image.js';
+import { deployedVersionTaken, versionPatternFindings } from './hotfix-version.js';
 import { hotfixRuleFindings } from './hotfix-checks.js';
 import { pullRequest, ReviewBranches, reviewBranchPreconditions, type ReviewRepo } from './review-branches.js';
 import { deployVia, mergeBackVia } from '../../policy/via.js';
@@ -22,7 +23,7 @@ import { newRefNameProblem, newRefPreconditions } from '../new-ref-name.js';
 import { planAuthor } from '../plan-author.js';
 import { shellWord } from '../shell-word.js';
 import { liftOverrides } from '../overrides.js';
-import { overrideTrailers, withTrailers } from '../commit-trailers.js';
+import { hotfixTrailers, withTrailers } from '../commit-trailers.js';
 
 /**
  * (Policy, State, Request) → Plan for a hotfix from the deployed artifact (seed 000): a
@@ -40,8 +41,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const decision = decideRevision(state.revision);
   if ('errors' in decision) errors.push(...decision.errors);
   if (errors.length > 0 || 'errors' in decision || !state.base) return { diagnostics: [...errors, ...ruled.findings.filter((d) => d.severity !== 'error')] };
-  const warnings: Diagnostic[] = [...ruled.findings, ...decision.notChecked.map((a) => diagnostic('HF338', `${a.source} not checked: ${a.unavailable}`))];
-  const trailers = overrideTrailers(ruled.overrides);
+  const warnings: Diagnostic[] = [...ruled.findings, ...decision.notChecked.map((a) => diagnostic('HF338', `${a.source} not checked: ${a.unavailable}`)), ...versionPatternFindings(policy, request.version)];
+  const trailers = hotfixTrailers(request.reason, ruled.overrides);
 
   const base = state.base;
   const date = context.now.slice(0, 10).replace(/-/g, '');
@@ -56,7 +57,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     if (versionless(template)) return diagnostic('HF341', `${what} "${template}" uses {version}: pass --version, or tag the deployed commit with a release tag`);
     const rendered = renderTemplate(template, adopted ? { ...values, date: adopted.date } : values);
     const problem = newRefNameProblem(rendered, kind, what, policy, state.app);
-    if (problem?.code === 'HF312' && kind === 'tags') return existingTag(rendered, state.app.repoName, placeholdersOf(template).includes('version'));
+    if (problem?.code === 'HF312' && kind === 'tags')
+      return !request.version && version && placeholdersOf(template).includes('version') ? deployedVersionTaken(template, rendered, version, state.app.repoName) : existingTag(rendered, state.app.repoName, placeholdersOf(template).includes('version'));
     if (problem) return problem;
     return rendered;
   };
@@ -95,20 +97,9 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const [appPush, configPush] = targets as Array<PushTarget | undefined>;
   if (appPush) actions.push(pushAction('push-hotfix', state.app.repoName, appPush, appRefs));
 
-  // The hotfix image is a new build: {version} there is the hotfix's own version (--version),
-  // never the deployed one, or production's config would point at the image it runs.
-  if (!request.version && placeholdersOf(policy.spec.app.tagFormat).includes('version'))
-    return { diagnostics: [diagnostic('HF341', `app.tagFormat "${policy.spec.app.tagFormat}" needs the hotfix's own version for its image: pass --version${version ? ` (the deployed one is ${version})` : ''}`)] };
-  const afterBuild = knownOnlyAfterBuild(placeholdersOf(policy.spec.app.tagFormat));
-  if (afterBuild.length > 0)
-    return {
-      diagnostics: [
-        diagnostic('HF370', `app.tagFormat "${policy.spec.app.tagFormat}" has ${afterBuild.join(' and ')}, known only once CI has built the hotfix image, so this plan cannot name the commit that deploys it (the commit holds the tag); have CI also push a tag made only of what is known before the build ({branch}, {sha}, {shaN}, {version}) and make that the tagFormat`),
-      ],
-    };
-  const imageTag = renderTemplate(policy.spec.app.tagFormat, { ...values, sha: head, sha7: head.slice(0, 7), branch: hotfixBranch.replace(/\//g, '-') });
-  const tagProblem = imageTagProblem(imageTag);
-  if (tagProblem) return { diagnostics: [diagnostic('HF210', `the hotfix image tag "${imageTag}" is not valid: ${tagProblem}`)] };
+  const built = hotfixImageTag(policy, { values, head, branch: hotfixBranch, ...(request.version !== undefined ? { version: request.version } : {}), ...(version !== undefined ? { deployedVersion: version } : {}) });
+  if ('code' in built) return { diagnostics: [built] };
+  const imageTag = built.tag;
   const hotfixImage = `${policy.spec.app.image}:${imageTag}`;
   if (hotfixImage === state.deployed.image) return { diagnostics: [diagnostic('HF341', `the hotfix image would be ${hotfixImage}, the image deployed now; give the hotfix its own --version`)] };
 

@@ -24,6 +24,7 @@ export const nameRules: Rule = (context) => {
     const hotfixNames = { ...names, reasons: hotfix.reasons };
     out.push(...checkTemplate(context, hotfix.branch, 'hotfixBranch', ['spec', 'hotfix', 'branch'], { ...hotfixNames, refs: 'heads' }));
     if (hotfix.tag !== undefined) out.push(...checkTemplate(context, hotfix.tag, 'hotfixBranch', ['spec', 'hotfix', 'tag'], { ...hotfixNames, refs: 'tags' }));
+    if (hotfix.imageTag !== undefined) out.push(...checkTemplate(context, hotfix.imageTag, 'tagFormat', ['spec', 'hotfix', 'imageTag']));
   }
   // Checked for placeholders and syntax only: {branch} takes any branch name, so plan checks each name it renders.
   if (policy.spec.git) for (const key of ['deployBranch', 'mergeBackBranch'] as const) out.push(...checkTemplate(context, policy.spec.git[key], 'reviewBranch', ['spec', 'git', key]));

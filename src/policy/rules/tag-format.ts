@@ -36,7 +36,7 @@ export function tagFormatFindings(policy: Policy, report: RuleContext['report'])
     out.push(report('HF150', `tagFormat "${app.tagFormat}" has no {sha}, {sha7} or other {shaN}: a tag read back names no commit, so status cannot say which commit an environment runs; add the commit id CI builds from, as in {branch}-{sha8}-{timestamp}`, at));
 
   const afterBuild = knownOnlyAfterBuild(names);
-  if (afterBuild.length > 0 && policy.spec.hotfix)
+  if (afterBuild.length > 0 && policy.spec.hotfix && policy.spec.hotfix.imageTag === undefined)
     out.push(
       report(
         'HF151',

@@ -1,0 +1,38 @@
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { hotfixImageTagTemplate, mainlinePrefix } from '../hotfix-image-tag.js';
+import { knownOnlyAfterBuild } from '../placeholder-words.js';
+import { allowsPlaceholder, placeholdersOf } from '../template.js';
+import type { Rule } from './rule.js';
+
+/**
+ * The image a hotfix's gate waits for must be one CI builds from the hotfix branch: a tag
+ * known before the build (the plan's deploy commit holds it), and not one CI gives only
+ * mainline builds. Its placeholders and characters are checked with the other templates
+ * (names.ts).
+ */
+export const hotfixImageTagRules: Rule = ({ policy, report }) => {
+  const { hotfix, app } = policy.spec;
+  if (!hotfix) return [];
+  const { template, field } = hotfixImageTagTemplate(policy);
+  const names = placeholdersOf(template);
+  // An unknown placeholder (HF121) says nothing yet of what the tag can be.
+  if (!names.every((name) => allowsPlaceholder('tagFormat', name))) return [];
+  const out: Diagnostic[] = [];
+  const afterBuild = knownOnlyAfterBuild(names);
+  // app.tagFormat's own finding is HF151: it also serves to read tags back.
+  if (field === 'hotfix.imageTag' && afterBuild.length > 0)
+    out.push(report('HF147', `hotfix.imageTag "${template}" has ${afterBuild.join(' and ')}, known only once CI has built the image, but a hotfix plan names the commit that deploys it, which holds the tag, so every hotfix plan would be refused (HF370); use a tag CI also pushes made only of {branch}, {sha}, {shaN}, {date} and {version}`, ['spec', 'hotfix', 'imageTag']));
+
+  const prefix = mainlinePrefix(template, app.mainline);
+  if (prefix !== undefined) {
+    out.push(
+      report(
+        'HF146',
+        `a hotfix's gate would wait for ${app.image}:${template} of the hotfix head (${field}${field === 'app.tagFormat' ? ', as there is no hotfix.imageTag' : ''}), a tag starting with the mainline's name "${prefix}", which CI gives builds of ${app.mainline}; it tags a build of the hotfix branch with that branch (docker/metadata-action's type=sha,prefix={{branch}}- writes it, "/" as "-", before the commit), so that image is never built and apply waits at the gate for good; set hotfix.imageTag to the tag CI gives hotfix branch builds, such as "{branch}-{sha7}"`,
+        field === 'app.tagFormat' ? ['spec', 'hotfix'] : ['spec', 'hotfix', 'imageTag'],
+        field === 'app.tagFormat' ? 'key' : 'value',
+      ),
+    );
+  }
+  return out;
+};
