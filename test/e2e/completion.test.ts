@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,9 +15,11 @@ import { tempDir } from '../helpers/temp-dir.js';
 const home = tempDir();
 const bin = join(home, 'bin');
 mkdirSync(bin);
-writeFileSync(join(bin, 'hotfix'), `#!/bin/sh\nexec '${process.execPath}' '${CLI}' "$@"\n`);
+// Counts its runs: completing costs no hotfix process but for --env.
+writeFileSync(join(bin, 'hotfix'), `#!/bin/sh\necho "$*" >> '${join(home, 'runs')}'\nexec '${process.execPath}' '${CLI}' "$@"\n`);
 chmodSync(join(bin, 'hotfix'), 0o755);
 const env = { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: home };
+const runs = () => (existsSync(join(home, 'runs')) ? readFileSync(join(home, 'runs'), 'utf8').split('\n').filter(Boolean) : []);
 
 /**
  * Where the user completes: a checkout with a policy shaped like the repository's
@@ -84,6 +86,7 @@ test('bash: commands, subcommands, options, files and values', () => {
   // A value that is not completed stays the user's: no option names, no files.
   assert.equal(bash(['plan', 'hotfix', '--reason', '']), []);
   assert.equal(bash(['plan', 'hotfix', '--version', '']), []);
+  assert.equal(runs(), [], 'the tree is in the script: no hotfix process');
 });
 
 test('bash: --env completes the environments the policy on the line declares, wherever --policy stands', () => {
@@ -93,6 +96,7 @@ test('bash: --env completes the environments the policy on the line declares, wh
   assert.equal(bash(['status', '--policy', '=', 'policies/billing.yaml', '--env', '=', 's']), ['staging']);
   assert.equal(bash(['status', '--policy', '=', 'policies/bi']), ['policies/billing.yaml']);
   assert.equal(bash(['status', '--env', '']), [], 'no policy on the line: nothing to offer');
+  assert.equal(runs(), Array(3).fill('completion --list-envs policies/billing.yaml'), 'one hotfix process for each --env completed, none without a policy');
 });
 
 test('the helper reads only that file, lists only names an environment may have, and refuses what is no policy file', () => {
