@@ -44,7 +44,7 @@ export function makeLocate(doc: Document, lineCounter: LineCounter): Locate {
   };
 }
 
-function keyText(key: unknown): string | undefined {
+export function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
   // A collection as a key: toJS names it by its flow YAML, `[ a, b ]`, and so does this.
   if (isMap(key) || isSeq(key)) {

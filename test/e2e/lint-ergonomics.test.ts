@@ -1,8 +1,37 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writePlatformRepo } from '../../fixtures/platform-repo-layout.js';
-import { hasStackTrace, runCli } from '../helpers/run-cli.js';
+import { hasStackTrace, ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
+
+const WEB = readFileSync(join(ROOT, 'policies', 'web-hotfix.yaml'), 'utf8');
+
+/** The 1-based number of the line `pattern` matches in `text`. */
+function lineOf(text: string, pattern: RegExp): number {
+  const index = text.split('\n').findIndex((line) => pattern.test(line));
+  assert.ok(index >= 0, `no line matches ${pattern}`);
+  return index + 1;
+}
+
+/** `text` with the lines matching `pattern` indented `by` more spaces (fewer when negative), as a slip of the editor would. */
+function shift(text: string, pattern: RegExp, by: number): string {
+  return text
+    .split('\n')
+    .map((line) => (pattern.test(line) ? (by > 0 ? ' '.repeat(by) + line : line.slice(-by)) : line))
+    .join('\n');
+}
+
+/** Lints one policy text from a file of its own, as text. */
+function lint(text: string): { code: number | null; findings: string[] } {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'web.yaml'), text);
+  const r = runCli(['lint', 'web.yaml'], { cwd });
+  assert.is(r.stderr, '');
+  assert.not.ok(hasStackTrace(r.stdout));
+  return { code: r.code, findings: r.stdout.trim().split('\n').slice(0, -1) };
+}
 
 test('--require-policy: a CI path that holds no policy fails with HF138, where it passed with nothing checked', () => {
   const cwd = tempDir();
@@ -48,6 +77,64 @@ test('--require-policy: a mistyped path is HF100 and HF138, in every format, one
 
   const sarif = JSON.parse(runCli(['lint', '--require-policy', '--format', 'sarif', 'apps'], { cwd }).stdout);
   assert.equal(sarif.runs[0].results.map((r: { ruleId: string; level: string }) => `${r.ruleId} ${r.level}`), ['HF138 error']);
+});
+
+test('a list item one space off is one finding at the item, naming the column of its siblings', () => {
+  const item = lineOf(WEB, /^ {4}- name: staging$/);
+  const first = lineOf(WEB, /^ {4}- name: dev$/);
+  for (const by of [1, -1]) {
+    const { code, findings } = lint(shift(WEB, /^ {4}- name: staging$/, by));
+    assert.is(code, 1);
+    assert.equal(findings, [
+      `web.yaml:${item}:${5 + by}  error  line ${item} is indented ${4 + by} spaces, but the other items of its list are indented 4 (line ${first}); the entries of one block start in the same column  [HF102]`,
+    ]);
+  }
+});
+
+test('a mapping key one or two spaces off, inside a nested block, is one finding at the key', () => {
+  const key = lineOf(WEB, /^ {8}branch: main$/);
+  const sibling = lineOf(WEB, /^ {8}repo: deploy$/);
+  for (const by of [1, 2, -1]) {
+    const { findings } = lint(shift(WEB, /^ {8}branch: main$/, by));
+    assert.is(findings.length, 1, findings.join('\n'));
+    assert.match(findings[0]!, new RegExp(`^web\\.yaml:${key}:${9 + by}  error  line ${key} is indented ${8 + by} spaces, .*\\(line ${sibling}\\).*\\[HF102\\]$`));
+  }
+});
+
+test('a block whose first keys slipped a space is one finding for the block, not one per line', () => {
+  // reasons, base and branch at 3 spaces; tag and the rest at 4: yaml reports each line after them.
+  const text = shift(WEB, /^ {4}(reasons|base|branch): /, -1);
+  const { code, findings } = lint(text);
+  assert.is(code, 1);
+  assert.is(findings.length, 1, findings.join('\n'));
+  const branch = lineOf(text, /^ {3}branch: /);
+  const tag = lineOf(text, /^ {4}tag: /);
+  const last = lineOf(text, /^ {4}mergeBack: /);
+  assert.is(findings[0], `web.yaml:${tag}:5  error  lines ${tag}–${last} are indented 4 spaces, but the other keys of their mapping are indented 3 (line ${branch}); the entries of one block start in the same column  [HF102]`);
+});
+
+test('tabs: one finding for a tab-indented line, one for a file indented with tabs', () => {
+  const one = shift(WEB, /^ {4}maxCommits: /, -4).replace(/^maxCommits: /m, '\tmaxCommits: ');
+  const line = lineOf(one, /^\tmaxCommits/);
+  assert.equal(lint(one).findings, [`web.yaml:${line}:1  error  line ${line} is indented with tabs; YAML indents with spaces only (set the editor to insert spaces)  [HF102]`]);
+
+  const tabbed = WEB.replace(/^((?: {2})+)/gm, (spaces) => '\t'.repeat(spaces.length / 2));
+  const { code, findings } = lint(tabbed);
+  assert.is(code, 1);
+  assert.is(findings.length, 1, findings.join('\n'));
+  const count = tabbed.split('\n').filter((l) => l.startsWith('\t')).length;
+  assert.match(findings[0]!, new RegExp(`^web\\.yaml:\\d+:1  error  ${count} lines \\(\\d+ to \\d+\\) are indented with tabs; YAML indents with spaces only`));
+});
+
+test('a duplicate key names the key, where it is, and the line it was first given on', () => {
+  const first = lineOf(WEB, /^ {4}maxCommits: /);
+  const text = WEB.replace(/^( {4}mergeBack: .*)$/m, '$1\n    maxCommits: 3');
+  const again = lineOf(text, /^ {4}maxCommits: 3$/);
+  assert.equal(lint(text).findings, [`web.yaml:${again}:5  error  spec.hotfix has the key "maxCommits" twice: first on line ${first}, again here  [HF103]`]);
+
+  const inList = WEB.replace(/^( {6}order: 2)$/m, '$1\n      order: 4');
+  const order = lineOf(WEB, /^ {6}order: 2$/);
+  assert.equal(lint(inList).findings, [`web.yaml:${order + 1}:7  error  spec.environments[1] has the key "order" twice: first on line ${order}, again here  [HF103]`]);
 });
 
 test.run();
