@@ -1,6 +1,6 @@
 // What the reviewer sees is what apply does. Take real plans (a GitOps rollback, a hotfix with
-// a merge-back and a tag, a hotfix tested on a prd/nop baseline), change any one field and
-// re-seal the id as an attacker who can edit the file would. For every case, either the plan
+// a merge-back and a tag, the same sent by pull requests, a hotfix tested on a prd/nop
+// baseline), change any one field and re-seal the id as an attacker who can edit the file would. For every case, either the plan
 // is refused before anything is written (by the checks show and apply share, or by apply's
 // preconditions and rehearsal), or what show prints, as text and as markdown, differs from
 // the original's. A plan that shows the same and would be applied is a failure.
@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildPrdNopScenario } from '../../fixtures/prd-nop-scenario.js';
+import { withGitSettings } from '../../fixtures/protected-remote.js';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import { verifyPlan } from '../../src/apply/read-plan.js';
 import { HotfixError } from '../../src/diagnostics/errors.js';
@@ -79,6 +80,9 @@ async function setUp(): Promise<void> {
 
   const hotfix = await gatedHotfix(registry.host, 7);
   subjects.push(subject('hotfix', JSON.parse(readFileSync(hotfix.planFile, 'utf8')) as Plan, dirname(hotfix.planFile)));
+  // Protected branches: the deploy and the merge-backs on branches of their own, with the pull requests to open.
+  const reviewed = await gatedHotfix(registry.host, 8, (s) => withGitSettings(s.policyFile, { via: 'pull-request' }));
+  subjects.push(subject('hotfix by pull request', JSON.parse(readFileSync(reviewed.planFile, 'utf8')) as Plan, dirname(reviewed.planFile)));
 
   const s = await buildPrdNopScenario(tempDir(), registry.host, {});
   await pushImage(registry.host, { name: 'billing/service', tag: '1.4.0', labels: { 'org.opencontainers.image.revision': s.deployed.commit } });
