@@ -1,9 +1,9 @@
 // What the reviewer sees is what apply does. Take real plans (a GitOps rollback, a hotfix with
 // a merge-back and a tag, the same sent by pull requests, a hotfix tested on a prd/nop
-// baseline), change any one field and re-seal the id as an attacker who can edit the file would. For every case, either the plan
-// is refused before anything is written (by the checks show and apply share, or by apply's
-// preconditions and rehearsal), or what show prints, as text and as markdown, differs from
-// the original's. A plan that shows the same and would be applied is a failure.
+// baseline), change any one field and re-seal the id as an attacker who can edit the file
+// would. For every case, either the plan is refused before anything is written (by the checks
+// show and apply share, or by apply's preconditions and rehearsal), or what show prints, as
+// text and as markdown, differs from the original's. A plan that shows the same and would be applied is a failure.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import fc from 'fast-check';
