@@ -78,7 +78,11 @@ export function forgeError(error: unknown, what: string, where: string): HotfixE
   if (status === 404) return fail('HF502', `GitHub has no pull request ${where} that this token can see (404 when trying to ${what}): check --pr, and that the token can read ${where.split('#')[0]}`);
   if (status === 401) return fail('HF505', `GitHub refused the token (401: ${said}) when hotfix tried to ${what} on ${where}: the token is wrong or expired; give a valid one`);
   if (status === 403 || e.errors?.some((x) => x.type === 'FORBIDDEN')) return fail('HF505', `GitHub refused the token when hotfix tried to ${what} on ${where} (${status || 'GraphQL'}: ${said}): give it write access to pull request comments (in GitHub Actions: permissions: pull-requests: write)`);
-  if (status >= 500 || status === 0) return fail('HF503', `GitHub failed when hotfix tried to ${what} on ${where}${status ? ` (${status}: ${said}, after ${RETRIES} retries)` : `: ${said}`}; run the command again later: it finds its comments again and goes on`);
+  const again = 'run the command again later: it finds its comments again and goes on';
+  if (e.errors !== undefined) return fail('HF503', `GitHub's GraphQL API failed when hotfix tried to ${what} on ${where} (${e.errors[0]?.type ?? 'error'}: ${said}); ${again}`);
+  // A request that got no answer at all (a refused connection, DNS, TLS) is an error of status 500 without a response.
+  if (e.response === undefined) return fail('HF503', `GitHub could not be reached when hotfix tried to ${what} on ${where} (${said}, after ${RETRIES} retries); ${again}`);
+  if (status >= 500) return fail('HF503', `GitHub failed when hotfix tried to ${what} on ${where} (${status}: ${said}, after ${RETRIES} retries); ${again}`);
   return fail('HF509', `GitHub refused what hotfix sent to ${what} on ${where} (${status}: ${said}); please report it, with this line`);
 }
 

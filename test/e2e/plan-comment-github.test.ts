@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -23,6 +24,15 @@ function clean(...results: readonly CliResult[]): void {
     assert.not.ok(`${r.stdout}${r.stderr}`.includes(TOKEN), 'the token was printed');
     assert.not.ok(hasStackTrace(r.stderr), r.stderr);
   }
+}
+
+/** A port nothing listens on (fetch refuses the well-known unsafe ones, such as 9, before trying). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 async function withServer(run: (server: ContractServer) => Promise<void>): Promise<void> {
@@ -137,9 +147,18 @@ test('bad input: no token, no such pull request, a wrong token, a file that is n
     const readOnly = await comment(server, s.root, ['plan.json', '--pr', 'octo-org/deploy#43']);
     assert.is(readOnly.code, 1);
     assert.match(readOnly.stderr, /^error {2}GitHub refused the token when hotfix tried to post a comment on octo-org\/deploy#43 \(403: Resource not accessible by integration\): give it write access to pull request comments \(in GitHub Actions: permissions: pull-requests: write\).*\[HF505\]\n$/);
+    // --api-url wins over GITHUB_API_URL; a closed port is HF503 after the bounded retries.
+    const closed = `http://127.0.0.1:${await closedPort()}/api/v3`;
+    const byOption = await comment(server, s.root, ['plan.json', '--pr', PR, '--api-url', server.apiUrl], { GITHUB_API_URL: closed });
+    assert.is(byOption.code, 0, byOption.stderr);
+    const unreachable = await comment(server, s.root, ['plan.json', '--pr', PR], { GITHUB_API_URL: closed });
+    assert.is(unreachable.code, 1);
+    assert.match(unreachable.stderr, /^error {2}GitHub could not be reached when hotfix tried to read the pull request on octo-org\/deploy#42 \(connect ECONNREFUSED 127\.0\.0\.1:\d+, after 2 retries\).*\[HF503\]\n$/);
+    const badUrl = await comment(server, s.root, ['plan.json', '--pr', PR, '--api-url', 'api.github.com']);
+    assert.is(badUrl.code, 64);
     const badPr = await comment(server, s.root, ['plan.json', '--pr', 'octo-org/deploy!42']);
     assert.is(badPr.code, 64);
-    clean(noToken, otherVar, viaOther, noPr, wrongToken, other, empty, readOnly, badPr);
+    clean(noToken, otherVar, viaOther, noPr, wrongToken, other, empty, readOnly, byOption, unreachable, badUrl, badPr);
   }));
 
 test('server errors and rate limits: retried a bounded number of times, then one coded line', () =>
