@@ -28,7 +28,8 @@ export function parseFailure(error: unknown, argv: readonly string[], cli: Cli<H
 function plainWords(message: string, names: readonly string[], help: string | undefined, cli: Cli<HotfixContext>, argv: readonly string[]): string {
   const unknown = /^Unsupported option name \("(.*)"\)\.$/.exec(message)?.[1];
   if (unknown !== undefined) {
-    const options = cli.definitions().filter((d) => help === undefined || d.path === help).flatMap((d) => d.options.flatMap((o) => o.definition.split(' ')[0]!.split(',')));
+    // Before a command, only the command line's own options are meant.
+    const options = help === undefined ? ['--help', '--version'] : cli.definitions().filter((d) => d.path === help).flatMap((d) => d.options.flatMap((o) => o.definition.split(' ')[0]!.split(',')));
     return `unknown option ${quote(unknown)}${help !== undefined ? ` for ${help}` : ''}${didYouMean(unknown, [...new Set(options)])}`;
   }
   if (message === 'Not enough positional arguments.' && help !== undefined) {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HANG_GUARD_MS } from '../helpers/hang-guard.js';
+import { shellWord } from '../../src/plan/shell-word.js';
 import { CLI, ROOT, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ESC = '\u001b[';
 
@@ -78,6 +80,8 @@ test('mistakes get one line naming what was meant, and exit 64', () => {
     [['show', '--format', 'json'], 'hotfix: hotfix show needs <plan.json>\nRun "hotfix show --help" for usage.\n'],
     [['lint', '--color', 'nevr'], 'hotfix: --color takes auto, always, never, not "nevr"; did you mean "never"?\nRun "hotfix --help" for usage.\n'],
     [['lint', '--color'], 'hotfix: --color needs a value: auto, always, never\nRun "hotfix --help" for usage.\n'],
+    [['--hepl'], 'hotfix: unknown option "--hepl"; did you mean "--help"?\nRun "hotfix --help" for usage.\n'],
+    [['--debug'], 'hotfix: unknown option "--debug"\nRun "hotfix --help" for usage.\n'],
   ];
   for (const [args, stderr] of cases) {
     const r = runCli(args);
@@ -123,19 +127,37 @@ test('colour: plain text to a pipe; --color always, FORCE_COLOR and NO_COLOR as 
   assert.not.ok(runCli(['plan', 'rollback', '--help']).stdout.includes('\u001b'));
 });
 
-/** The CLI on a real terminal (a pseudo-terminal from util-linux script): what a person at a shell sees. */
-function onTerminal(args: readonly string[], env: Record<string, string>): string {
-  const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+/**
+ * The CLI on a real terminal (a pseudo-terminal from util-linux script): what a person at a
+ * shell sees. With `stderrTo`, its stderr goes to that file instead.
+ */
+function onTerminal(args: readonly string[], env: Record<string, string>, stderrTo?: string): { status: number | null; stdout: string } {
+  const command = [process.execPath, CLI, ...args].map(shellWord).join(' ') + (stderrTo !== undefined ? ` 2>${shellWord(stderrTo)}` : '');
   const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: HANG_GUARD_MS, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TERM: 'xterm', ...env } });
-  assert.is(r.status, 0, r.stderr);
-  return r.stdout;
+  return { status: r.status, stdout: r.stdout };
 }
 
 test('colour on a terminal by default, none with NO_COLOR, TERM=dumb or --color never', () => {
-  assert.ok(onTerminal(['lint', 'policies/'], {}).includes(`${ESC}32m`));
-  assert.not.ok(onTerminal(['lint', 'policies/'], { NO_COLOR: '1' }).includes('\u001b'));
-  assert.not.ok(onTerminal(['lint', 'policies/'], { TERM: 'dumb' }).includes('\u001b'));
-  assert.not.ok(onTerminal(['lint', '--color', 'never', 'policies/'], {}).includes('\u001b'));
+  const lint = (args: readonly string[], env: Record<string, string>) => {
+    const r = onTerminal(['lint', ...args, 'policies/'], env);
+    assert.is(r.status, 0);
+    return r.stdout;
+  };
+  assert.ok(lint([], {}).includes(`${ESC}32m`));
+  assert.not.ok(lint([], { NO_COLOR: '1' }).includes('\u001b'));
+  assert.not.ok(lint([], { TERM: 'dumb' }).includes('\u001b'));
+  assert.not.ok(lint(['--color', 'never'], {}).includes('\u001b'));
+});
+
+test('hotfix alone: the command list on stderr (exit 64), coloured as stderr is, not as the terminal stdout is', () => {
+  const log = join(tempDir(), 'stderr.log');
+  for (const [args, coloured] of [[[], false], [['--color', 'always'], true]] as const) {
+    const r = onTerminal(args, {}, log);
+    assert.is(r.status, 64);
+    const text = readFileSync(log, 'utf8');
+    assert.match(text.replace(/\u001b\[[0-9;]*m/g, ''), /^ {2}hotfix plan rollback --policy FILE --env NAME \[options\]/m);
+    assert.is(text.includes('\u001b'), coloured, text.slice(0, 200));
+  }
 });
 
 test.run();
