@@ -98,7 +98,7 @@ test('clipanion\'s messages, made plain: a missing required option, an unknown c
   const cases: Array<[string[], string]> = [
     [['status'], 'hotfix: the required option --policy is missing\nRun "hotfix status --help" for usage.\n'],
     [['plan', 'hotfix', '--policy', 'p.yaml'], 'hotfix: the required options --env, --reason are missing\nRun "hotfix plan hotfix --help" for usage.\n'],
-    [['bogus'], 'hotfix: unknown command "bogus"; the commands are lint, plan, show, apply, status, check, completion\nRun "hotfix --help" for usage.\n'],
+    [['bogus'], 'hotfix: unknown command "bogus"; the commands are lint, plan, show, comment, apply, status, check, completion\nRun "hotfix --help" for usage.\n'],
     [['lint', '--max-warnings', '-1'], 'hotfix: Invalid value for --max-warnings: expected to be at least 0 (got -1)\nRun "hotfix lint --help" for usage.\n'],
     [['apply', '--wait', '-5s', 'plan.json'], 'hotfix: --wait takes a duration such as 30s, 20m or 1h, not "-5s"\n'],
     // A long option after one that needs a value is a forgotten value, not the value.
