@@ -1,4 +1,4 @@
-import { Builtins, Cli, Command, UsageError, type CommandClass } from 'clipanion';
+import { Builtins, Cli, UsageError, type CommandClass } from 'clipanion';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { fsErrorWords } from '../diagnostics/fs-error-words.js';
 import { didYouMean } from '../policy/did-you-mean.js';
@@ -40,19 +40,11 @@ async function commandsFor(first: string | undefined): Promise<HotfixCommandClas
   return (await Promise.all(groups.map((load) => load()))).flat();
 }
 
-/** `hotfix` alone: the command list, as a usage error. */
-class NoCommand extends Command<HotfixContext> {
-  async execute(): Promise<number> {
-    this.context.stderr.write(this.cli.usage(null));
-    return EXIT.usage;
-  }
-}
-
 export async function buildCli(context: HotfixContext, first?: string): Promise<HotfixCli> {
   // The stream carries the colour choice already (TerminalOutput.isTTY).
   const enableColors = Boolean((context.stdout as { isTTY?: boolean }).isTTY);
   const cli = new HotfixCli({ binaryLabel: 'hotfix', binaryName: 'hotfix', binaryVersion: VERSION, enableColors });
-  for (const command of [Builtins.HelpCommand, Builtins.VersionCommand, NoCommand, ...(await commandsFor(first))]) cli.register(command);
+  for (const command of [Builtins.HelpCommand, Builtins.VersionCommand, ...(await commandsFor(first))]) cli.register(command);
   return cli;
 }
 
@@ -73,7 +65,12 @@ export async function main(argv: readonly string[], context: HotfixContext): Pro
     return usageError(context, `unknown command ${quote(first)}${hint || `; the commands are ${commands.join(', ')}`}`, 'hotfix --help');
   }
   const cli = await buildCli(context, first);
-  const group = first === undefined || first.startsWith('-') ? undefined : groupCall(cli, first, args, context);
+  if (first === undefined) {
+    // `hotfix` alone: the command list, as a usage error, coloured as stderr is.
+    context.stderr.write(cli.usage(null, { colored: Boolean((context.stderr as { isTTY?: boolean }).isTTY) }));
+    return EXIT.usage;
+  }
+  const group = first.startsWith('-') ? undefined : groupCall(cli, first, args, context);
   if (group !== undefined) return group;
   let command;
   for (;;) {
