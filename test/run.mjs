@@ -1,7 +1,10 @@
 // Runs the test files whose path under test/ matches a pattern (a regex; every *.test.ts by
-// default), each in its own uvu process (TypeScript through tsx), at most two at a time, and
-// ends with the line CI reads: `N passed, N failed`. Exits non-zero when anything failed or
-// no test ran. How long each file took is printed for information; nothing asserts on it.
+// default) in uvu (TypeScript through tsx), at most two processes at a time, and ends with
+// the line CI reads: `N passed, N failed`. An end-to-end file runs in a process of its own;
+// unit files share one per batch (test/run-files.mjs), since starting tsx costs more CPU than
+// most of them. Each file's output, counts and CPU are still reported apart. Exits non-zero
+// when anything failed or no test ran. How long each file took is printed for information;
+// nothing asserts on it.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -11,16 +14,25 @@ import { parse } from 'uvu/parse';
 import { ensureTools } from './ensure-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// uvu's package exports do not include its CLI script, so name the file directly.
-const uvu = join(root, 'node_modules', 'uvu', 'bin.js');
+const filesRunner = join(root, 'test', 'run-files.mjs');
 const pattern = process.argv[2] ?? '\\.test\\.ts$';
 /**
  * Files run at once. Each is mostly one busy process (the test, or the CLI it waits for);
  * two keep two cores busy, and more would only take time from whatever else runs here.
  */
 const LANES = Math.min(2, availableParallelism());
-/** A file still running after this is hung: killed and failed, so the suite always ends. */
+/** A process still running after this is hung: killed and failed, so the suite always ends. */
 const FILE_HANG_GUARD_MS = 30 * 60_000;
+/**
+ * Files run in one process, one after another: pure and small, they cost less than the
+ * ~0.7 s CPU of starting tsx each. End-to-end files keep a process each: most start servers
+ * or change the environment, and cost so much more that the start-up hardly counts.
+ */
+const SHARES_A_PROCESS = /^unit\//;
+/** Files per shared process: enough that start-up is a small part, few enough that batches balance over the lanes. */
+const BATCH_SIZE = 8;
+/** What run-files.mjs prints after each file, with the file's figures as JSON. */
+const FILE_DONE = '##hotfix-test-file-done##';
 const cache = join(root, 'node_modules', '.cache', 'hotfix-tests');
 const durationsFile = join(cache, 'durations.json');
 
@@ -33,13 +45,17 @@ const cli = privateBuild();
 reapedCpuSeconds(); // what ensureTools started is no file's
 const { suites } = await parse('test', pattern, { cwd: root });
 const durations = readDurations();
-// Longest first (as last measured; new files count as long), so no long file starts last.
-const lanes = Math.min(LANES, suites.length);
-const queue = suites.map((s) => s.name).sort((a, b) => (durations[b] ?? Infinity) - (durations[a] ?? Infinity) || a.localeCompare(b));
+const names = suites.map((s) => s.name).sort((a, b) => a.localeCompare(b));
+const shared = names.filter((name) => SHARES_A_PROCESS.test(name));
+const jobs = [...names.filter((name) => !SHARES_A_PROCESS.test(name)).map((name) => [name]), ...Array.from({ length: Math.ceil(shared.length / BATCH_SIZE) }, (_, i) => shared.slice(i * BATCH_SIZE, (i + 1) * BATCH_SIZE))];
+// Longest first (as last measured; new files count as long), so no long job starts last.
+const expected = (job) => job.reduce((sum, name) => sum + (durations[name] ?? Infinity), 0);
+const lanes = Math.min(LANES, jobs.length);
+const queue = jobs.sort((a, b) => expected(b) - expected(a) || a[0].localeCompare(b[0]));
 const results = [];
 await Promise.all(
   Array.from({ length: lanes }, async () => {
-    for (let name = queue.shift(); name !== undefined; name = queue.shift()) results.push(await runFile(name));
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) results.push(...(await runJob(job)));
   }),
 );
 rmSync(dirname(cli), { recursive: true, force: true });
@@ -73,32 +89,58 @@ function isRunning(pid) {
   }
 }
 
-/** One file in its own uvu process, its output kept apart and printed whole when it ends. */
-function runFile(name) {
+/**
+ * Files in one uvu process, one after another; each file's output is printed whole, with its
+ * counts, when the process ends. Should the process die (or hang) in a file, that file fails
+ * with what it printed, and the files after it, not run, run again each in a process of its own.
+ */
+async function runJob(job) {
   const started = performance.now();
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const env = { ...withoutForceColor(process.env), NO_COLOR: '1', HOTFIX_TEST_CLI: cli, HOTFIX_TEST_LANES: String(lanes) };
-  const child = spawn(process.execPath, ['--import', 'tsx', uvu, 'test', `^${escaped}$`], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const env = { ...withoutForceColor(process.env), NO_COLOR: '1', HOTFIX_TEST_CLI: cli, HOTFIX_TEST_LANES: String(lanes), HOTFIX_TEST_FILE_DONE: FILE_DONE };
+  const child = spawn(process.execPath, ['--import', 'tsx', filesRunner, ...job], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   let hung = false;
   const timer = setTimeout(() => (hung = child.kill('SIGKILL')), FILE_HANG_GUARD_MS);
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const seconds = (performance.now() - started) / 1000;
-      const cpu = reapedCpuSeconds();
-      const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
-      const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
-      const skipped = Number(/Skipped:\s+(\d+)/.exec(output)?.[1] ?? 0);
-      // uvu's Total leaves skipped tests out. A crash before the summary counts as a failure, never as a pass.
-      const failed = total - passed + (code !== 0 && total === passed ? 1 : 0);
-      if (hung) output += `\n${name} hung: killed after ${FILE_HANG_GUARD_MS / 60_000} minutes\n`;
-      process.stdout.write(`${output}\n── ${name}: ${passed} passed, ${failed} failed, ${seconds.toFixed(1)} s${cpu === undefined ? '' : `, ${cpu.toFixed(1)} s CPU`}\n\n`);
-      resolve({ name, passed, failed, skipped, seconds, cpu });
-    });
-  });
+  const [code, signal] = await new Promise((resolve) => child.on('close', (...end) => resolve(end)));
+  clearTimeout(timer);
+  const cpu = reapedCpuSeconds();
+
+  const files = [];
+  const done = new RegExp(`^${FILE_DONE} (.*)\n`, 'gm');
+  let from = 0;
+  for (const m of output.matchAll(done)) {
+    files.push({ ...JSON.parse(m[1]), text: output.slice(from, m.index) });
+    from = m.index + m[0].length;
+  }
+  const rest = output.slice(from) + (hung ? `\n${job[files.length] ?? job.at(-1)} hung: killed after ${FILE_HANG_GUARD_MS / 60_000} minutes\n` : '');
+  const left = job.slice(files.length);
+  // run-files.mjs exits 1 when a file failed: only a signal, or an exit it did not choose, is a crash.
+  const crashed = signal !== null || (code !== 0 && !files.some((f) => /Passed:\s+(\d+)/.exec(f.text)?.[1] !== /Total:\s+(\d+)/.exec(f.text)?.[1]));
+  const seconds = (performance.now() - started) / 1000;
+  const sum = (key) => files.reduce((n, f) => n + (f[key] ?? 0), 0);
+  if (left.length > 0) files.push({ name: left[0], text: rest, seconds: seconds - sum('seconds'), ...(cpu !== undefined && { cpu: cpu - sum('cpu') }), crashed: true });
+  else {
+    files.at(-1).text += rest;
+    files.at(-1).crashed = crashed;
+    // The process's start-up is counted with its first file, as when a file runs alone.
+    if (cpu !== undefined) files[0].cpu = cpu - sum('cpu') + files[0].cpu;
+  }
+  const results = files.map(report);
+  for (const name of left.slice(1)) results.push(...(await runJob([name])));
+  return results;
+}
+
+/** One file's output and the line after it; its counts as uvu printed them. */
+function report({ name, text, seconds, cpu, crashed }) {
+  const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? 0);
+  const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? 0);
+  const skipped = Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0);
+  // uvu's Total leaves skipped tests out. A crash before the summary counts as a failure, never as a pass.
+  const failed = total - passed + (crashed && total === passed ? 1 : 0);
+  process.stdout.write(`${text}\n── ${name}: ${passed} passed, ${failed} failed, ${seconds.toFixed(1)} s${cpu === undefined ? '' : `, ${cpu.toFixed(1)} s CPU`}\n\n`);
+  return { name, passed, failed, skipped, seconds, cpu };
 }
 
 /** The summary: the slowest files (information for whoever makes the suite faster), then the line CI reads. */
