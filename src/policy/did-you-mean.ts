@@ -14,9 +14,35 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return bestDistance <= allowed ? best : undefined;
 }
 
-export function didYouMean(word: string, candidates: readonly string[]): string {
-  const match = closest(word, candidates);
+export function didYouMean(word: string, candidates: readonly string[], find: typeof closest = closest): string {
+  const match = find(word, candidates);
   return match === undefined ? '' : `; did you mean "${match}"?`;
+}
+
+/**
+ * The declared name a word most likely means: a near spelling, or else the one name it is
+ * a short form of, or that is a short form of it. Teams name environments both ways, and
+ * the short forms drop letters rather than mistype them: "prod" and "prd" for "production",
+ * "stg" and "stage" for "staging", "dev" for "development".
+ */
+export function closestName(word: string, names: readonly string[]): string | undefined {
+  const near = closest(word, names);
+  if (near !== undefined) return near;
+  const forms = names.filter((name) => shortFormOf(word, name) || shortFormOf(name, word));
+  return forms.length === 1 ? forms[0] : undefined;
+}
+
+/** `short` keeps the first letter of `long` and then only letters of it, in order ("stg"), or all of it but its ending ("stage"). */
+function shortFormOf(short: string, long: string): boolean {
+  const a = short.toLowerCase();
+  const b = long.toLowerCase();
+  if (a.length < 3 || a.length >= b.length || a[0] !== b[0]) return false;
+  let prefix = 0;
+  while (prefix < a.length && a[prefix] === b[prefix]) prefix++;
+  if (prefix >= 4 && prefix >= a.length - 1) return true;
+  let at = 0;
+  for (const c of b) if (c === a[at]) at++;
+  return at === a.length;
 }
 
 /**

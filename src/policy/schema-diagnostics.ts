@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 // The lean copy the build compiles (no descriptions): titles and properties are all this needs.
 import schema from './generated/validate-policy.schema.json' with { type: 'json' };
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean } from './did-you-mean.js';
+import { closestName, didYouMean } from './did-you-mean.js';
 import { formatPath, type Locate, type PathSegment } from './data-path.js';
 
 type SchemaNode = {
@@ -39,9 +39,25 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], data: unknown,
       case 'const':
         return diagnostic('HF113', `${where} must be "${String(params.allowedValue)}", not ${describe(value)}`, { file, range: locate(path) });
       default:
-        return diagnostic('HF114', `${where} ${boundsMessage(error, value, parent)}`, { file, range: locate(path) });
+        return diagnostic('HF114', `${where} ${boundsMessage(error, value, parent)}${environmentHint(error, path, value, data)}`, { file, range: locate(path) });
     }
   });
+}
+
+const ENVIRONMENT_NAME = (schema as { definitions: Record<string, SchemaNode> }).definitions.environmentName!.title;
+
+/**
+ * "Did you mean" for a reference to an environment that is not even a valid name
+ * (`bypass: [Staging]`): the rules that name undeclared environments run only on data the
+ * schema accepts, so this is where such a reference gets its hint.
+ */
+function environmentHint(error: ErrorObject, path: readonly PathSegment[], value: unknown, data: unknown): string {
+  if (error.keyword !== 'pattern' || typeof value !== 'string' || schemaAt(path)?.title !== ENVIRONMENT_NAME) return '';
+  const declaring = path.length === 4 && path[1] === 'environments' && path[3] === 'name';
+  if (declaring) return '';
+  const environments = valueAt(data, ['spec', 'environments']);
+  const names = Array.isArray(environments) ? environments.map((e) => (e as { name?: unknown } | null)?.name).filter((n): n is string => typeof n === 'string') : [];
+  return didYouMean(value, names, closestName);
 }
 
 function boundsMessage(error: ErrorObject, value: unknown, parent: SchemaNode | undefined): string {

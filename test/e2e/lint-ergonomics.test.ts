@@ -137,4 +137,25 @@ test('a duplicate key names the key, where it is, and the line it was first give
   assert.equal(lint(inList).findings, [`web.yaml:${order + 1}:7  error  spec.environments[1] has the key "order" twice: first on line ${order}, again here  [HF103]`]);
 });
 
+test('an undeclared environment gets "did you mean": misspelt, in a short form, or not even a valid name', () => {
+  const bypass = lineOf(WEB, /^ {4}bypass: \[dev, staging\]$/);
+  const cases: Array<[string, string]> = [
+    ['stagin', 'error  environment "stagin" is not declared in spec.environments; did you mean "staging"?  [HF120]'],
+    ['stage', 'error  environment "stage" is not declared in spec.environments; did you mean "staging"?  [HF120]'],
+    ['stg', 'error  environment "stg" is not declared in spec.environments; did you mean "staging"?  [HF120]'],
+    ['Staging', 'error  spec.hotfix.bypass[1] "Staging" is not a valid environment name (lower-case letters, digits and dashes); did you mean "staging"?  [HF114]'],
+    ['qa', 'error  environment "qa" is not declared in spec.environments  [HF120]'],
+  ];
+  for (const [name, finding] of cases) {
+    const { code, findings } = lint(WEB.replace('bypass: [dev, staging]', `bypass: [dev, ${name}]`));
+    assert.is(code, 1);
+    assert.equal(findings, [`web.yaml:${bypass}:19  ${finding}`], name);
+  }
+
+  // OpenShift-style names: the policy says prd, a reviewer wrote what the branch stands for.
+  const billing = readFileSync(join(ROOT, 'policies', 'billing-prd-nop.yaml'), 'utf8').replace(/^( {4}- name: )production$/m, '$1prd');
+  const baseline = lineOf(billing, /^ {6}baselineFor: production$/);
+  assert.equal(lint(billing).findings, [`web.yaml:${baseline}:20  error  environment "production" is not declared in spec.environments; did you mean "prd"?  [HF120]`]);
+});
+
 test.run();

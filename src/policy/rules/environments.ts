@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { didYouMean } from '../did-you-mean.js';
+import { closestName, didYouMean } from '../did-you-mean.js';
 import type { Rule } from './rule.js';
 
 /** Environment names: unique, every reference declared, baselines well formed, something left to deploy to. */
@@ -16,7 +16,7 @@ export const environmentRules: Rule = ({ policy, report }) => {
     else out.push(report('HF128', `environment "${env.name}" is declared twice (first at spec.environments[${first}])`, ['spec', 'environments', i, 'name']));
   });
 
-  const undeclared = (name: string) => `environment "${name}" is not declared in spec.environments${didYouMean(name, names)}`;
+  const undeclared = (name: string) => `environment "${name}" is not declared in spec.environments${didYouMean(name, names, closestName)}`;
 
   environments.forEach((env, i) => {
     if (env.baselineFor === undefined) {
