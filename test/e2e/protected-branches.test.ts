@@ -1,14 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppScenario } from '../../fixtures/app-scenario.js';
 import { mergePullRequest, protectBranches, withGitSettings } from '../../fixtures/protected-remote.js';
 import { isolatedGitEnv } from '../../fixtures/git.js';
+import { buildReleaseBranchScenario, RELEASE_BRANCH } from '../../fixtures/release-branch-scenario.js';
 import type { Action, Plan } from '../../src/plan/types.js';
 import { gatedHotfix, type GatedHotfix } from '../helpers/gated-hotfix.js';
+import { pushImage, REVISION } from '../helpers/push-image.js';
 import { gitOut, refs } from '../helpers/rollback-scenario.js';
 import { hasStackTrace, runCliAsync } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { registryForFile } from '../helpers/test-registry.js';
 
 // Branches protected as GitHub protects them: a pre-receive hook in the bare remotes refuses
@@ -172,6 +176,52 @@ test('git.via pull-request refuses what cannot be reviewed: a branch for review 
   const unpushed = await runCliAsync(planArgs(g), { cwd: s.root });
   assert.is(unpushed.code, 1);
   assert.match(unpushed.stderr, /the policy does not push \(git\.push is false\); set git\.push: true\s+\[HF365\]/, unpushed.stderr);
+});
+
+test('a merge-back that conflicts, by pull request: the printed commands push the resolved merge to its own branch, which the protected remote takes; done once its pull request is merged', async () => {
+  const s = await buildReleaseBranchScenario(tempDir(), registry.host, 44);
+  await pushImage(registry.host, { name: 'team/shop-api', tag: s.deployed.tag, labels: { [REVISION]: s.deployed.commit } });
+  await withGitSettings(s.policyFile, { via: 'pull-request' });
+  await protectBranches(s.appRemote, ['main', 'dev', RELEASE_BRANCH]);
+  await protectBranches(s.configRemote, ['main']);
+  const file = join(s.root, 'plan.json');
+  const planned = await runCliAsync(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', ...s.fixes.flatMap((f) => ['--pick', f.commit]), '--out', file], { cwd: s.root });
+  assert.is(planned.code, 0, planned.stderr);
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+  const hotfixBranch = (plan.actions[0] as { branch: string }).branch;
+  const review = `${hotfixBranch}-merge-${RELEASE_BRANCH}`;
+  const manual = plan.actions.find((a) => a.kind === 'manual') as Extract<Action, { kind: 'manual' }>;
+  assert.equal(manual.commands, ["git fetch 'origin'", `git switch --create '${review}' 'origin/${RELEASE_BRANCH}'`, `git merge --no-ff --no-commit 'origin/${hotfixBranch}'`, 'git commit --no-edit', `git push 'origin' 'refs/heads/${review}'`]);
+  assert.ok(manual.title.includes(`then open a pull request from ${review} into ${RELEASE_BRANCH}`), manual.title);
+
+  const head = plan.actions.filter((a) => a.kind === 'cherry-pick').map((a) => (a as { commit: string }).commit).pop()!;
+  await pushImage(registry.host, { name: 'team/shop-api', tag: plan.target.image.split(':').pop()!, labels: { [REVISION]: head } });
+  const apply = () => runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'smoke', file], { cwd: s.root });
+  const first = await apply();
+  assert.is(first.code, 4, first.stderr);
+  assert.ok(first.stdout.includes(`left to you: merge the hotfix into ${RELEASE_BRANCH}:\n    ${manual.commands.join(' && ')}\n`), first.stdout);
+
+  // The person pastes the commands in a clone: they stop at the conflict; resolved, the rest pushes the review branch.
+  const clone = join(tempDir(), 'app');
+  gitOut(s.root, ['clone', '--quiet', s.appRemote, clone]);
+  const person = { ...isolatedGitEnv(), GIT_AUTHOR_NAME: 'Pat Person', GIT_AUTHOR_EMAIL: 'pat@example.com', GIT_COMMITTER_NAME: 'Pat Person', GIT_COMMITTER_EMAIL: 'pat@example.com' };
+  const sh = (line: string) => spawnSync('sh', ['-c', line], { cwd: clone, encoding: 'utf8', env: person });
+  const commands = manual.commands.join(' && ');
+  assert.is(sh(commands).status, 1, 'the merge stops at the conflict');
+  const released = gitOut(clone, ['show', `origin/${RELEASE_BRANCH}:src/payment.js`]);
+  writeFileSync(join(clone, 'src/payment.js'), released.replace('Math.floor(order.totalCents', 'Math.round(order.totalCents'));
+  gitOut(clone, ['add', 'src/payment.js']);
+  const releaseBefore = remoteRef(s.appRemote, `refs/heads/${RELEASE_BRANCH}`);
+  const rest = sh(commands.slice(commands.indexOf('git commit')));
+  assert.is(rest.status, 0, rest.stderr);
+  assert.is(remoteRef(s.appRemote, `refs/heads/${RELEASE_BRANCH}`), releaseBefore, 'the protected branch did not move');
+  assert.ok(remoteRef(s.appRemote, `refs/heads/${review}`), 'the review branch is on the remote');
+  assert.is((await apply()).code, 4, 'not merged yet');
+
+  await mergePullRequest(s.appRemote, { number: 11, head: review, base: RELEASE_BRANCH, title: `Merge branch '${hotfixBranch}' into ${RELEASE_BRANCH}` });
+  const done = await apply();
+  assert.is(done.code, 0, done.stderr);
+  assert.match(done.stdout, /done: release\/1\.5 holds every change of the hotfix \([0-9a-f]{7} by merge, [0-9a-f]{7} by merge\)/);
 });
 
 test.run();
