@@ -16,6 +16,8 @@ export interface PushRejection {
 /** The remote's lines kept, each cut to this length: enough for any protection message. */
 const REMOTE_LINES = 20;
 const REMOTE_LINE_CHARS = 300;
+/** The remote's progress, which says nothing about why it refused. */
+const PROGRESS = /^(Resolving deltas|Counting objects|Compressing objects|Enumerating objects|Total \d)/;
 
 /**
  * Reads `git push --porcelain`: one stdout line per ref (`!<TAB>src:dst<TAB>[rejected] (why)`
@@ -34,7 +36,7 @@ export function parsePushRejection(stdout: string, stderr: string): PushRejectio
     .split('\n')
     .filter((line) => line.startsWith('remote:'))
     .map((line) => line.slice('remote:'.length).replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/[\x00-\x1f\x7f]/g, '').trim())
-    .filter(Boolean)
+    .filter((line) => line !== '' && !PROGRESS.test(line))
     .slice(0, REMOTE_LINES)
     .map((line) => (line.length > REMOTE_LINE_CHARS ? `${line.slice(0, REMOTE_LINE_CHARS)}…` : line));
   const last = `${stderr}\n${stdout}`.trim().split('\n').filter((l) => !l.startsWith('remote:')).pop()?.trim();
