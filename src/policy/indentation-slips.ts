@@ -266,7 +266,7 @@ function lineStart(content: string, indent: number, carry: Carry): LineStart {
     entries.push({ col, kind: 'map' });
     let v = valueAt;
     while (content[v] === ' ') v++;
-    if (v >= content.length || content[v] === '#' || /^([&!][^\s]*\s*)+(#.*)?$/.test(content.slice(v))) return { entries, opens: true, blockScalar: false };
+    if (v >= content.length || content[v] === '#' || /^[&!]\S*(\s+[&!]\S*)*\s*(#.*)?$/.test(content.slice(v))) return { entries, opens: true, blockScalar: false };
     // `- key: value` on one line: a `- ` after the key would be a new item of a compact list, which yaml refuses anyway.
     return { entries, opens: false, blockScalar: value(content, v, carry) };
   }
@@ -310,8 +310,10 @@ function value(content: string, from: number, carry: Carry): boolean {
 
 /** Follows quotes and flow brackets through text, up to a comment. */
 function scan(text: string, from: number, carry: Carry): void {
+  // The last character outside whitespace: a quote opens a scalar only where a value can start.
+  let before = '';
   for (let i = from; i < text.length; i++) {
-    const c = text[i];
+    const c = text[i]!;
     if (carry.quote === '"') {
       if (c === '\\') i++;
       else if (c === '"') carry.quote = undefined;
@@ -319,8 +321,9 @@ function scan(text: string, from: number, carry: Carry): void {
       if (c === "'" && text[i + 1] === "'") i++;
       else if (c === "'") carry.quote = undefined;
     } else if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t')) return;
-    else if ((c === '"' || c === "'") && /^$|[[{,:\s]$/.test(text.slice(0, i).trimEnd().slice(-1) || '')) carry.quote = c;
+    else if ((c === '"' || c === "'") && (before === '' || '[{,:'.includes(before))) carry.quote = c;
     else if (c === '[' || c === '{') carry.flowDepth++;
     else if ((c === ']' || c === '}') && carry.flowDepth > 0) carry.flowDepth--;
+    if (c !== ' ' && c !== '\t') before = c;
   }
 }

@@ -81,4 +81,14 @@ test('a slip in a Kubernetes manifest (not a policy): the same one finding', () 
   assert.equal(slips[0]!.range.start, { line: 7, col: 6 });
 });
 
+test('hostile lines, hundreds of kilobytes of anchors, tags, quotes or brackets, are read in one pass and the slip after them found', () => {
+  // Nested repetition in a pattern, or a look back over the line for each quote, would make these take hours; read once they take milliseconds.
+  const values = ['&'.repeat(200_000) + 'x y', '& '.repeat(100_000) + 'x', `[${"'a', ".repeat(40_000)}]`, `{${'"k": "v", '.repeat(30_000)}}`, '!'.repeat(100_000) + ' &a x'];
+  for (const value of values) {
+    const slips = indentationSlips(`spec:\n  hotfix: ${value}\n   base: deployed\n`);
+    assert.is(slips.length, 1, value.slice(0, 20));
+    assert.is(slips[0]!.range.start.line, 3);
+  }
+});
+
 test.run();
