@@ -50,13 +50,17 @@ function overrideProblems(plan: Plan): string[] {
 
 /**
  * A pull request the plan lists must be one apply makes possible: its branch is one the plan
- * pushes, into a branch the plan checks, titled as a commit the plan makes on that branch.
+ * pushes (or, where the plan pushes nothing of that repository, as a rollback with no push
+ * remote, one it makes for the person to push), into a branch the plan checks, titled as a
+ * commit the plan makes on that branch.
  */
 function pullRequestProblems(plan: Plan): string[] {
   const out: string[] = [];
   for (const pr of plan.actions) {
     if (pr.kind !== 'open-pull-request') continue;
-    const pushed = plan.actions.some((a) => a.kind === 'push' && a.repo === pr.repo && a.refs.some((r) => r.ref === `refs/heads/${pr.head}`));
+    const pushes = plan.actions.filter((a): a is Extract<Action, { kind: 'push' }> => a.kind === 'push' && a.repo === pr.repo);
+    const made = plan.actions.some((a) => a.kind === 'create-branch' && a.repo === pr.repo && a.branch === pr.head);
+    const pushed = pushes.length === 0 ? made : pushes.some((a) => a.refs.some((r) => r.ref === `refs/heads/${pr.head}`));
     if (!pushed) out.push(`${pr.id}: it asks for a pull request from ${pr.head}, which the plan does not push`);
     if (!plan.preconditions.some((p) => p.kind === 'ref' && p.repo === pr.repo && p.ref === `refs/heads/${pr.base}` && p.sha !== null)) out.push(`${pr.id}: it asks for a pull request into ${pr.base}, a branch the plan does not check`);
     const onHead = (a: Action) => ((a.kind === 'commit' || a.kind === 'cherry-pick') && a.repo === pr.repo && a.branch === pr.head) || (a.kind === 'merge' && a.repo === pr.repo && a.into === pr.head);
