@@ -3,11 +3,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildGitopsScenario } from '../../fixtures/gitops-scenario.js';
+import { buildGitopsScenario, type GitopsScenario } from '../../fixtures/gitops-scenario.js';
 import { armRepository, commitAttributes, type HostileVariant, INFO_ATTRIBUTES, neutraliseAttributes } from '../../fixtures/hostile-attributes.js';
-import { buildPrdNopScenario } from '../../fixtures/prd-nop-scenario.js';
+import { buildPrdNopScenario, type PrdNopScenario } from '../../fixtures/prd-nop-scenario.js';
 import { sha256Mirror } from '../../fixtures/sha256-mirror.js';
 import type { Plan } from '../../src/plan/types.js';
+import { copiedScenario } from '../helpers/copied-scenario.js';
 import { pushImage, REVISION } from '../helpers/push-image.js';
 import { ROOT, runCliAsync } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -80,8 +81,17 @@ async function planShowApply(root: string, repos: Record<string, string>, remote
   };
 }
 
+// Every test starts from one of two worlds, each built once and copied for each test.
+let gitops: Promise<GitopsScenario> | undefined;
+let prdNop: Promise<PrdNopScenario> | undefined;
+
+async function gitopsCopy(): Promise<GitopsScenario> {
+  gitops ??= buildGitopsScenario(tempDir());
+  return copiedScenario(await gitops, [['configRepo', 'remote']]);
+}
+
 async function rollback(setup: Setup): Promise<Outcome> {
-  const s = await buildGitopsScenario(tempDir());
+  const s = await gitopsCopy();
   const markers = await prepare(s.root, [s.configRepo], setup);
   return planShowApply(
     s.root,
@@ -95,8 +105,11 @@ async function rollback(setup: Setup): Promise<Outcome> {
 
 /** A hotfix of billing (seed 002): a cherry-pick, the config branch from nop's baseline, a merge-back into main. */
 async function hotfix(setup: Setup): Promise<Outcome> {
-  const s = await buildPrdNopScenario(tempDir(), registry.host);
-  await pushImage(registry.host, { name: 'billing/service', tag: '1.4.0', labels: { [REVISION]: s.deployed.commit } });
+  prdNop ??= buildPrdNopScenario(tempDir(), registry.host).then(async (built) => {
+    await pushImage(registry.host, { name: 'billing/service', tag: '1.4.0', labels: { [REVISION]: built.deployed.commit } });
+    return built;
+  });
+  const s = copiedScenario(await prdNop, [['appRepo', 'appRemote'], ['configRepo', 'configRemote']]);
   const markers = await prepare(s.root, [s.appRepo, s.configRepo], setup);
   return planShowApply(
     s.root,
@@ -181,7 +194,7 @@ for (const variant of Object.keys(INFO_ATTRIBUTES) as HostileVariant[]) {
 }
 
 test('git itself, run in these repositories, runs their programs and counts no line of a changed file: the runs above have something to resist', async () => {
-  const s = await buildGitopsScenario(tempDir());
+  const s = await gitopsCopy();
   await commitAttributes(s.configRepo);
   const deploy = s.apiJs.deployingCommit;
   for (const variant of Object.keys(INFO_ATTRIBUTES) as HostileVariant[]) {
@@ -196,7 +209,7 @@ test('git itself, run in these repositories, runs their programs and counts no l
 });
 
 test('a repository that names objects by SHA-256 is refused by plan and apply before anything is read or written', async () => {
-  const s = await buildGitopsScenario(tempDir());
+  const s = await gitopsCopy();
   const mirror = join(s.root, 'deploy256');
   const head = await sha256Mirror(s.remote, join(s.root, 'deploy256.git'), mirror);
   assert.match(head, /^[0-9a-f]{64}$/, 'the mirror is SHA-256');

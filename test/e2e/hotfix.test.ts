@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildAppScenario, type AppScenario, type AppScenarioOptions } from '../../fixtures/app-scenario.js';
 import type { Plan } from '../../src/plan/types.js';
+import { copiedScenario } from '../helpers/copied-scenario.js';
 import { pushImage, REVISION } from '../helpers/push-image.js';
 import { runCliAsync, startCli, type CliResult } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -15,10 +16,17 @@ const registry = registryForFile(test);
 const git = (repo: string, ...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } }).trim();
 
 /** A scenario whose deployed image is in the registry, labelled with its commit (as CI pushes it). */
-async function scenario(options: AppScenarioOptions = {}, label?: string): Promise<AppScenario> {
+async function scenario(options: AppScenarioOptions = {}): Promise<AppScenario> {
   const s = await buildAppScenario(tempDir(), registry.host, options);
-  await pushImage(registry.host, { name: 'team/shop-api', tag: s.deployed.tag, labels: { [REVISION]: label ?? s.deployed.commit } });
+  await pushImage(registry.host, { name: 'team/shop-api', tag: s.deployed.tag, labels: { [REVISION]: s.deployed.commit } });
   return s;
+}
+
+let defaults: Promise<AppScenario> | undefined;
+/** The scenario with no options, built (and its image pushed) once; each test writes to a copy of its own. */
+async function defaultScenario(): Promise<AppScenario> {
+  defaults ??= scenario();
+  return copiedScenario(await defaults, [['appRepo', 'appRemote'], ['configRepo', 'configRemote']]);
 }
 
 async function plan(s: AppScenario, picks: string[], extra: string[] = []): Promise<CliResult & { plan?: Plan; file: string }> {
@@ -35,7 +43,7 @@ const apply = (s: AppScenario, file: string, extra: string[] = []) => runCliAsyn
 const actions = <K extends Plan['actions'][number]['kind']>(p: Plan, kind: K) => p.actions.filter((a) => a.kind === kind) as Array<Extract<Plan['actions'][number], { kind: K }>>;
 
 test('the whole hotfix: label decides, picks land with the planned ids, the gate waits for CI, config and merges follow', async () => {
-  const s = await scenario();
+  const s = await defaultScenario();
   const fixes = s.fixes.map((f) => f.commit);
   const planned = await plan(s, fixes);
   assert.is(planned.code, 0, planned.stderr);
@@ -96,7 +104,7 @@ test('the whole hotfix: label decides, picks land with the planned ids, the gate
 });
 
 test('without a registry the tag decides, and the plan says which check it could not make', async () => {
-  const s = await scenario();
+  const s = await defaultScenario();
   const r = await plan(s, [s.fixes[0]!.commit], ['--no-registry']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.plan!.deployed.appCommit!.decidedBy, /^tag main-/);
@@ -107,9 +115,7 @@ test('without a registry the tag decides, and the plan says which check it could
 });
 
 test('sources that disagree, or name a commit the repo lacks, refuse the plan', async () => {
-  const other = await scenario({}, undefined);
-  const olderRelease = git(other.appRepo, 'rev-parse', 'v1.3.0^{commit}');
-  const disagreeing = await scenario({ seed: 2 }, olderRelease.length === 40 ? undefined : undefined);
+  const disagreeing = await scenario({ seed: 2 });
   await pushImage(registry.host, { name: 'team/shop-api', tag: disagreeing.deployed.tag, labels: { [REVISION]: git(disagreeing.appRepo, 'rev-parse', 'v1.3.0^{commit}') } });
   const r = await plan(disagreeing, [disagreeing.fixes[0]!.commit]);
   assert.is(r.code, 1);
@@ -146,7 +152,7 @@ test('policy rules: reason, too many commits, not on the mainline, a conflicting
 });
 
 test('a pick whose change is there already (the deployed commit itself, or the same fix twice) is refused (HF347), not planned as an empty commit', async () => {
-  const s = await scenario();
+  const s = await defaultScenario();
   const fix = s.fixes[0]!.commit;
   const deployed = await plan(s, [s.deployed.commit]);
   assert.is(deployed.code, 1);
@@ -158,7 +164,7 @@ test('a pick whose change is there already (the deployed commit itself, or the s
 });
 
 test('a picked commit whose message could steer the terminal is refused by plan (HF348), as show and apply would refuse the plan; nothing is saved', async () => {
-  const s = await scenario();
+  const s = await defaultScenario();
   writeFileSync(join(s.appRepo, 'escape.txt'), 'x\n');
   git(s.appRepo, 'add', 'escape.txt');
   git(s.appRepo, '-c', 'user.name=a', '-c', 'user.email=a@a', 'commit', '-q', '-m', 'fix \x1b[2Jhidden');
