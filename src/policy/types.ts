@@ -49,7 +49,9 @@ export interface ConfigLocation {
   readonly render?: string;
 }
 
+/** `pull-request`: the commit goes to a branch of its own, for review, instead of to a protected branch. */
 export type Via = 'push' | 'pull-request';
+
 /** Exactly one key is set (the schema enforces it). */
 export interface Locator {
   readonly kustomizeImage?: string;
