@@ -5,7 +5,6 @@ import type { EnvironmentStatus } from '../plan/environment-status.js';
 import type { Policy } from '../policy/types.js';
 import { HotfixCommand } from './hotfix-command.js';
 import { prepareLocators } from './prepare-locators.js';
-import { quote } from './plan/option-values.js';
 import { parseRepoBindings } from './repo-bindings.js';
 import { EXIT } from './report-failure.js';
 
@@ -32,18 +31,16 @@ export class StatusCommand extends HotfixCommand {
 
   protected async run(): Promise<number> {
     if (this.clusterState !== undefined && this.noCluster) throw new UsageError('--cluster-state and --no-cluster cannot be used together');
-    const [{ loadPolicy }, { gatherEnvironmentFacts }, { environmentStatus }, { HotfixError }, { diagnostic }] = await Promise.all([
+    const [{ loadPolicy }, { gatherEnvironmentFacts }, { environmentStatus }, { chosenEnvironment }] = await Promise.all([
       import('../policy/load-policy.js'),
       import('../state/gather-status.js'),
       import('../plan/environment-status.js'),
-      import('../diagnostics/errors.js'),
-      import('../diagnostics/diagnostic.js'),
+      import('./chosen-environment.js'),
     ]);
     const repos = parseRepoBindings(this.repoBindings, this.context.cwd);
     const { policy } = await loadPolicy(this.policyPath, this.context.cwd);
     await prepareLocators(policy);
-    const envs = policy.spec.environments.filter((e) => this.environment === undefined || e.name === this.environment);
-    if (envs.length === 0) throw new HotfixError([diagnostic('HF302', `environment ${quote(this.environment ?? '')} is not declared in ${this.policyPath}`)]);
+    const envs = this.environment === undefined ? policy.spec.environments : [chosenEnvironment(policy, this.environment, this.policyPath)];
     const cluster = this.noCluster ? 'none' : this.clusterState !== undefined ? { file: resolve(this.context.cwd, this.clusterState) } : 'live';
 
     // Whether what runs is in the mainline and every merge-back branch needs the app repository: shown when it is bound.

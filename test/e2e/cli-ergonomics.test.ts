@@ -96,6 +96,23 @@ function lintPolicies(args: readonly string[], env: Record<string, string> = {})
   return runCli(['lint', ...args, 'policies/'], { env });
 }
 
+test('--env naming no environment of the policy: every command says what it has and what was likely meant (HF302)', () => {
+  const policy = join(ROOT, 'policies', 'web-hotfix.yaml');
+  const has = 'is not declared in policies/web-hotfix.yaml (it has dev, staging, production)';
+  const cases: Array<[string[], string]> = [
+    [['status', '--policy', 'policies/web-hotfix.yaml', '--env', 'prod', '--no-cluster'], `environment "prod" ${has}; did you mean "production"?`],
+    [['plan', 'hotfix', '--policy', 'policies/web-hotfix.yaml', '--env', 'prodution', '--pick', 'abc1234', '--reason', 'r'], `environment "prodution" ${has}; did you mean "production"?`],
+    [['plan', 'rollback', '--policy', 'policies/web-hotfix.yaml', '--env', 'stg', '--reason', 'r'], `environment "stg" ${has}; did you mean "staging"?`],
+    [['check', 'release', '--policy', 'policies/web-hotfix.yaml', '--env', 'qa', '--image', 'registry.example.com/shop/web:1.0.0'], `environment "qa" ${has}`],
+  ];
+  assert.ok(readFileSync(policy, 'utf8').includes('- name: production'));
+  for (const [args, message] of cases) {
+    const r = runCli(args, { cwd: ROOT });
+    assert.is(r.code, 1, args.join(' '));
+    assert.is(r.stderr, `error  ${message}  [HF302]\n`, args.join(' '));
+  }
+});
+
 test('colour: plain text to a pipe; --color always, FORCE_COLOR and NO_COLOR as documented', () => {
   const plain = lintPolicies([]);
   assert.is(plain.code, 0);

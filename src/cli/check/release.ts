@@ -35,7 +35,7 @@ export class CheckReleaseCommand extends HotfixCommand {
 
   protected async run(): Promise<number> {
     if (this.clusterState !== undefined && this.noCluster) throw new UsageError('--cluster-state and --no-cluster cannot be used together');
-    const [{ loadPolicy }, { gatherEnvironmentFacts }, { runningHotfixRequest }, { gatherRunningHotfix, imageCommit }, { hotfixContainment }, { releaseFindings }, { HotfixError }, { diagnostic }, { parseImageRef }] = await Promise.all([
+    const [{ loadPolicy }, { gatherEnvironmentFacts }, { runningHotfixRequest }, { gatherRunningHotfix, imageCommit }, { hotfixContainment }, { releaseFindings }, { HotfixError }, { diagnostic }, { parseImageRef }, { chosenEnvironment }] = await Promise.all([
       import('../../policy/load-policy.js'),
       import('../../state/gather-status.js'),
       import('../running-hotfix-request.js'),
@@ -45,12 +45,12 @@ export class CheckReleaseCommand extends HotfixCommand {
       import('../../diagnostics/errors.js'),
       import('../../diagnostics/diagnostic.js'),
       import('../../patch/image-ref.js'),
+      import('../chosen-environment.js'),
     ]);
     const repos = parseRepoBindings(this.repoBindings, this.context.cwd);
     const { policy } = await loadPolicy(this.policyPath, this.context.cwd);
     await prepareLocators(policy);
-    const env = policy.spec.environments.find((e) => e.name === this.environment);
-    if (!env) throw new HotfixError([diagnostic('HF302', `environment ${quote(this.environment)} is not declared in ${this.policyPath}`)]);
+    const env = chosenEnvironment(policy, this.environment, this.policyPath);
     const release = parseImageRef(this.image);
     if (release.name !== policy.spec.app.image || release.tag === undefined) throw new UsageError(`--image must be ${policy.spec.app.image}:TAG, the policy's app image with a tag, not ${quote(this.image)}`);
 

@@ -6,6 +6,7 @@ import * as t from 'typanion';
 import { HotfixError } from '../../diagnostics/errors.js';
 import type { PolicyRenderSpec } from '../../plan/render-spec.js';
 import type { Plan } from '../../plan/types.js';
+import { chosenEnvironment } from '../chosen-environment.js';
 import { HotfixCommand } from '../hotfix-command.js';
 import { parseRepoBindings } from '../repo-bindings.js';
 import { PLAN_FORMATS, renderPlan } from '../render-plan.js';
@@ -13,7 +14,7 @@ import { EXIT } from '../report-failure.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { fsErrorWords } from '../../diagnostics/fs-error-words.js';
 import type { Environment, Policy } from '../../policy/types.js';
-import { checkLine, isFilePath, quote } from './option-values.js';
+import { checkLine, isFilePath } from './option-values.js';
 import type { ClusterSource } from '../../state/cluster/read-cluster.js';
 
 /** Options every `hotfix plan …` command shares, and what they do with the result. */
@@ -37,9 +38,7 @@ export abstract class PlanCommand extends HotfixCommand {
 
   /** The policy's environment that --env names. */
   protected chosenEnvironment(policy: Policy): Environment {
-    const env = policy.spec.environments.find((e) => e.name === this.environment);
-    if (!env) throw new HotfixError([diagnostic('HF302', `environment ${quote(this.environment)} is not declared in ${this.policyPath} (it has ${policy.spec.environments.map((e) => e.name).join(', ')})`)]);
-    return env;
+    return chosenEnvironment(policy, this.environment, this.policyPath);
   }
 
   protected repos(): Record<string, string> {
