@@ -14,7 +14,8 @@ export type LabelReader = (image: string) => Promise<Readonly<Record<string, str
  */
 export async function imageRevisionAnswers(policy: Policy, appPath: string, image: string, readLabels: LabelReader | undefined, tags?: readonly TagRef[]): Promise<RevisionAnswer[]> {
   const labels = await labelsOrReason(policy, image, readLabels);
-  return revisionAnswers({ app: policy.spec.app, image, labels, tags: tags ?? (await listTags(appPath)), resolve: (name) => resolveCommit(appPath, name) });
+  const hotfixTag = policy.spec.hotfix?.imageTag;
+  return revisionAnswers({ app: policy.spec.app, ...(hotfixTag !== undefined ? { hotfixTag } : {}), image, labels, tags: tags ?? (await listTags(appPath)), resolve: (name) => resolveCommit(appPath, name) });
 }
 
 /** Labels, or why they could not be read: a registry that cannot be asked is a finding, not a failure. */

@@ -21,6 +21,8 @@ export interface RevisionAnswer {
 
 export interface RevisionFacts {
   readonly app: AppSpec;
+  /** hotfix.imageTag: the tags CI gives builds of a hotfix branch, read back where app.tagFormat does not fit. */
+  readonly hotfixTag?: string;
   readonly image: string;
   /** The image's config labels, or why they could not be read. */
   readonly labels: Readonly<Record<string, string>> | { readonly unavailable: string };
@@ -44,6 +46,10 @@ export async function revisionAnswers(facts: RevisionFacts): Promise<RevisionAns
   };
   const ref = parseImageRef(facts.image);
   const tag = ref.tag ?? '';
+  // A hotfix build runs under hotfix.imageTag's form, a mainline build under tagFormat's.
+  const formats = [facts.app.tagFormat, ...(facts.hotfixTag !== undefined ? [facts.hotfixTag] : [])];
+  const tagValues = formats.map((format) => matchTemplate(format, tag)).find((values) => commitIn(values) !== undefined || values?.version !== undefined);
+  const described = formats.map((f) => `"${f}"`).join(' or ');
   const out: RevisionAnswer[] = [];
   for (const source of facts.app.revisionFrom) {
     if (source === 'label') {
@@ -55,11 +61,11 @@ export async function revisionAnswers(facts: RevisionFacts): Promise<RevisionAns
       if (!value) out.push({ source, detail: `label ${facts.app.revisionLabel}`, unavailable: `${formatImageRef(ref)} has no ${facts.app.revisionLabel} label` });
       else out.push(await named(source, `label ${facts.app.revisionLabel}=${value}`, value));
     } else if (source === 'tag') {
-      const sha = commitIn(matchTemplate(facts.app.tagFormat, tag));
-      if (!sha) out.push({ source, detail: `tag ${tag}`, unavailable: `tag "${tag}" does not match tagFormat "${facts.app.tagFormat}" with a commit in it` });
+      const sha = commitIn(tagValues);
+      if (!sha) out.push({ source, detail: `tag ${tag}`, unavailable: `tag "${tag}" does not match ${facts.hotfixTag !== undefined ? 'tagFormat or hotfix.imageTag' : 'tagFormat'} ${described} with a commit in it` });
       else out.push(await named(source, `tag ${tag}`, sha));
     } else {
-      const version = matchTemplate(facts.app.tagFormat, tag)?.version ?? tag;
+      const version = tagValues?.version ?? tag;
       const match = facts.tags.find((t) => versionOf(t.name) === version);
       if (!match) out.push({ source, detail: 'git tag', unavailable: `no git tag matching ${facts.app.gitTagPattern ?? '(no gitTagPattern)'} has version "${version}"` });
       else out.push({ source, detail: `git tag ${match.name}`, commit: match.commit, version });
