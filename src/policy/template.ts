@@ -10,11 +10,11 @@ export type ShaPrefix = `sha${number}`;
 /** `shaN` in a list of allowed placeholders stands for every `{sha4}` … `{sha40}`. */
 export const TEMPLATE_PLACEHOLDERS = {
   tagFormat: ['sha', 'shaN', 'branch', 'date', 'datetime', 'timestamp', 'build', 'version'],
-  hotfixBranch: ['sha', 'sha7', 'date', 'version', 'env', 'reason'],
-  rollbackBranch: ['sha7', 'date', 'env'],
-  baselineBranch: ['sha7', 'date', 'env'],
+  hotfixBranch: ['sha', 'sha7', 'shaN', 'date', 'version', 'env', 'reason'],
+  rollbackBranch: ['sha7', 'shaN', 'date', 'env'],
+  baselineBranch: ['sha7', 'shaN', 'date', 'env'],
   // {branch}: the branch the pull request goes into.
-  reviewBranch: ['sha', 'sha7', 'date', 'version', 'env', 'reason', 'branch'],
+  reviewBranch: ['sha', 'sha7', 'shaN', 'date', 'version', 'env', 'reason', 'branch'],
 } as const satisfies Record<string, readonly (Placeholder | 'shaN')[]>;
 
 export type TemplateKind = keyof typeof TEMPLATE_PLACEHOLDERS;

@@ -108,6 +108,22 @@ test('names that only come near: a 250-byte last part, "originals/", "HEADS-UP" 
   }
 });
 
+test('{shaN} in branch and tag templates: GitLab\'s 8-character short sha lints and names the rollback branch and the hotfix branch and tag', () => {
+  const rollback = policyWith(gitopsPolicy, '  rollback:\n', '  rollback:\n    branch: "rollback/{env}-{sha8}"\n');
+  assert.is(lint(rollback.file).code, 0, lint(rollback.file).stdout);
+  const r = planRollback(gitops, ['--reason', 'r'], { policy: rollback.file });
+  const created = r.plan?.actions.find((a) => a.kind === 'create-branch');
+  assert.ok(created?.kind === 'create-branch', r.stderr);
+  const deploying = r.plan!.deployed.deployingCommit!.sha;
+  assert.is(created.branch, `rollback/production-${deploying.slice(0, 8)}`);
+
+  const hotfix = policyWith(readFileSync(policyWith(appPolicy, 'branch: "hotfix/{date}-{sha7}"', 'branch: "hotfix/{sha12}"').file, 'utf8'), 'tag: "hotfix-{date}-{sha7}"', 'tag: "hotfix-{sha10}"');
+  assert.is(runCli(['lint', hotfix.file], { cwd: gitops.root }).code, 0);
+  const h = hotfixPlan(hotfix.file);
+  assert.ok(h.saved, h.stderr);
+  assert.ok(h.stdout.includes(`hotfix/${app.deployed.commit.slice(0, 12)}`) && h.stdout.includes(`hotfix-${app.deployed.commit.slice(0, 10)}`), h.stdout);
+});
+
 test('plan rollback: a branch starting with a remote the repository has (the policy does not name it) is HF349', () => {
   const { file } = policyWith(gitopsPolicy, '  rollback:\n', '  rollback:\n    branch: "mirror/{env}-{sha7}"\n');
   assert.is(lint(file).code, 0, 'lint cannot know the repository\'s remotes');

@@ -35,7 +35,7 @@ export function baselineActions(policy: Policy, state: BaselineState, remotes: r
     diagnostics.push(diagnostic('HF345', `no baseline config: ${why}; the hotfix is tested against today's ${state.environment} config`));
   }
   const at = state.baseline?.sha ?? state.head;
-  const branch = renderTemplate(rules.branch, { env: state.environment, date, sha7: at.slice(0, 7) });
+  const branch = renderTemplate(rules.branch, { env: state.environment, date, sha: at, sha7: at.slice(0, 7) });
   const problem = newRefNameProblem(branch, 'heads', 'baseline branch', policy, { repoName: env.config.repo, remotes, refs: state.refs });
   if (problem) return { errors: [problem] };
 

@@ -51,7 +51,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   const guard = automationGuard(env, image, state, targetTag);
   diagnostics.push(...guard.diagnostics);
 
-  const branch = renderTemplate(rules.branch, { env: env.name, sha7: current.commit.sha.slice(0, 7), date: context.now.slice(0, 10).replace(/-/g, '') });
+  const branch = renderTemplate(rules.branch, { env: env.name, sha: current.commit.sha, sha7: current.commit.sha.slice(0, 7), date: context.now.slice(0, 10).replace(/-/g, '') });
   const problem = newRefNameProblem(branch, 'heads', 'rollback branch', policy, state);
   if (problem) return refuse(problem);
 
