@@ -25,13 +25,13 @@ export class StatusCommand extends HotfixCommand {
   clusterState = Option.String('--cluster-state', { description: 'Read the cluster from this file (kubectl get … -o json output) instead of running kubectl' });
   noCluster = Option.Boolean('--no-cluster', false, { description: 'Do not read the cluster' });
   format = Option.String('--format', 'text', { description: `Output format: ${FORMATS.join(', ')}`, validator: t.isEnum(FORMATS) });
-  detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when an environment runs a hotfix change the mainline or a merge-back branch lacks' });
+  detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when an environment drifts from its config, rolls out unhealthy, or runs a hotfix change the mainline or a merge-back branch lacks; 1 when the cluster could not be read' });
   noRegistry = Option.Boolean('--no-registry', false, { description: 'Do not ask the registry for the running image\'s labels' });
   dockerConfig = Option.String('--docker-config', { description: 'The docker config.json with registry credentials' });
 
   protected async run(): Promise<number> {
     if (this.clusterState !== undefined && this.noCluster) throw new UsageError('--cluster-state and --no-cluster cannot be used together');
-    const [{ loadPolicy }, { gatherEnvironmentFacts }, { environmentStatus }, { chosenEnvironment }] = await Promise.all([
+    const [{ loadPolicy }, { gatherEnvironmentFacts }, { environmentStatus, statusVerdict }, { chosenEnvironment }] = await Promise.all([
       import('../policy/load-policy.js'),
       import('../state/gather-status.js'),
       import('../plan/environment-status.js'),
@@ -55,7 +55,9 @@ export class StatusCommand extends HotfixCommand {
       const [{ renderStatusText }, { styleFor }] = await Promise.all([import('../render/status-text.js'), import('../render/style.js')]);
       this.context.stdout.write(renderStatusText(policy.metadata.name, statuses, styleFor(this.context.stdout, this.context.env)));
     }
-    return this.detailedExitcode && statuses.some((s) => s.hotfix !== undefined && s.hotfix.changes.length > 0 && !s.hotfix.contained) ? EXIT.changes : EXIT.ok;
+    if (!this.detailedExitcode) return EXIT.ok;
+    const verdict = statusVerdict(statuses);
+    return verdict === 'unreadable' ? EXIT.failure : verdict === 'attention' ? EXIT.changes : EXIT.ok;
   }
 
   private async hotfixReader(policy: Policy, repos: Readonly<Record<string, string>>) {

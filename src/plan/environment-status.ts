@@ -2,6 +2,7 @@ import { parseImageRef } from '../patch/image-ref.js';
 import { commitIn, matchTemplate } from '../policy/template.js';
 import type { Environment, Policy } from '../policy/types.js';
 import type { EnvironmentFacts } from '../state/gather-status.js';
+import type { ClusterState } from '../state/types.js';
 import { automationFound } from './automation/guard.js';
 import type { FoundAutomation } from './automation/engine.js';
 import { describeHealth } from './rollback/cluster-checks.js';
@@ -13,7 +14,7 @@ export interface EnvironmentStatus {
   readonly declared: string;
   /** The app commit the declared tag names, when the tag format tells. */
   readonly commit?: { readonly sha: string; readonly source: 'tag' };
-  readonly running?: { readonly image: string; readonly digest?: string; readonly source: 'kubectl' | 'file'; readonly health: string; readonly healthy: boolean };
+  readonly running?: { readonly image: string; readonly digest?: string; readonly source: 'kubectl' | 'file'; readonly health: string; readonly healthy: boolean; readonly rollout: Rollout };
   readonly runningError?: string;
   /** null when the cluster was not read. */
   readonly drift: boolean | null;
@@ -21,6 +22,28 @@ export interface EnvironmentStatus {
   readonly automation: readonly FoundAutomation[];
   /** The hotfix changes it runs and whether the mainline and each merge-back branch hold them (with the app repository bound). */
   readonly hotfix?: HotfixContainment;
+}
+
+/** The workload's rollout as numbers, for machines: what `health` says in words. */
+export interface Rollout {
+  readonly desired?: number;
+  readonly updated?: number;
+  readonly ready?: number;
+  readonly available?: number;
+  readonly generation?: number;
+  readonly observedGeneration?: number;
+}
+
+/**
+ * What `status --detailed-exitcode` answers, as `terraform plan -detailed-exitcode` does:
+ * `unreadable` when the cluster was asked and could not be read, `attention` when an
+ * environment drifts from its config, rolls out unhealthy, or runs a hotfix change the
+ * mainline or a merge-back branch lacks, else `ok`.
+ */
+export function statusVerdict(statuses: readonly EnvironmentStatus[]): 'ok' | 'attention' | 'unreadable' {
+  if (statuses.some((s) => s.runningError !== undefined)) return 'unreadable';
+  const attention = (s: EnvironmentStatus) => s.drift === true || s.running?.healthy === false || (s.hotfix !== undefined && s.hotfix.changes.length > 0 && !s.hotfix.contained);
+  return statuses.some(attention) ? 'attention' : 'ok';
 }
 
 /** Pure: what one environment's facts mean. */
@@ -43,6 +66,7 @@ export function environmentStatus(policy: Policy, env: Environment, facts: Envir
             source: cluster.source,
             health: describeHealth(cluster),
             healthy: (h?.observedGeneration ?? 0) >= (h?.generation ?? 0) && (h?.available ?? 0) >= (h?.replicas ?? 0) && (h?.updated ?? 0) >= (h?.replicas ?? 0),
+            rollout: rolloutOf(cluster.health),
           },
         }
       : {}),
@@ -50,4 +74,9 @@ export function environmentStatus(policy: Policy, env: Environment, facts: Envir
     drift: running ? running.name !== declared.name || running.tag !== declared.tag : null,
     automation: automationFound(env, policy.spec.app.image, { config: { path: env.config.file, text: facts.configText }, flux: facts.flux, automation: facts.automation }),
   };
+}
+
+function rolloutOf(h: ClusterState['health'] | undefined): Rollout {
+  const fields = { desired: h?.replicas, updated: h?.updated, ready: h?.ready, available: h?.available, generation: h?.generation, observedGeneration: h?.observedGeneration };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }

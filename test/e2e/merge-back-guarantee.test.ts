@@ -125,6 +125,9 @@ test('status shows the hotfix production runs as not contained in release/1.5 (e
   const a = await appliedHotfix(2);
   assert.is(a.first.code, 4, a.first.stderr);
   const cluster = clusterRunsHotfix(a);
+  // The config checkout has main checked out, so apply moved only the remote's: bring it up
+  // to what production runs, or status also (rightly) reports drift, which exits 2 as well.
+  git(a.s.configRepo, 'pull', '--ff-only', '--quiet');
 
   const before = await runCliAsync([...statusArgs(a, cluster), '--format', 'json'], { cwd: a.s.root });
   assert.is(before.code, 2, before.stderr);
