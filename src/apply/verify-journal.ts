@@ -28,10 +28,13 @@ export async function journalContradictions(plan: Plan, done: ReadonlySet<string
 const AFTER_HOTFIX = ': plan hotfix adopts the hotfix branch and tag where they still match (cut from the deployed commit, the same picks by patch-id) and plans only the steps left';
 
 /**
- * The branches the plan pushes for a pull request: once it is merged, the forge deletes the
- * branch (GitHub's "automatically delete head branches") and so may the person, locally.
+ * The branches a hotfix plan pushes for a pull request (git.via pull-request): once one is
+ * merged, the forge deletes the branch (GitHub's "automatically delete head branches") and
+ * so may the person, locally, while apply has merge-backs to confirm. A rollback has nothing
+ * left to do after its pull request, so its branch gone is still a contradiction.
  */
 function reviewBranches(plan: Plan): Set<string> {
+  if (plan.request.kind !== 'hotfix') return new Set();
   return new Set(plan.actions.flatMap((a) => (a.kind === 'open-pull-request' ? [refKey(a.repo, `refs/heads/${a.head}`)] : [])));
 }
 
