@@ -99,7 +99,7 @@ export class ApplyCommand extends HotfixCommand {
       breakLock: this.breakLock,
       checkpoint: killSwitch(this.context.env.HOTFIX_TEST_KILL_AT, this.context.env.HOTFIX_TEST_KILL_SIGNAL),
       ...(waitMs !== undefined ? { waitMs, pollMs: Math.min(10_000, Math.max(500, waitMs / 10)) } : {}),
-    }).finally(() => interruption?.dispose());
+    }).finally(() => interruption?.finish());
     if (this.dryRun) {
       this.context.stdout.write('\nDry run: every precondition holds; nothing was changed.\n');
       return EXIT.ok;
