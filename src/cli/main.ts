@@ -1,3 +1,4 @@
+import { fsErrorWords } from '../diagnostics/fs-error-words.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -10,5 +11,15 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v' || argv[0]
   process.stdout.on('error', () => undefined);
   process.stdout.write(`${VERSION}\n`);
 } else {
-  process.exitCode = await (await import('./run-cli.js')).runCli(argv);
+  let runCli: ((argv: readonly string[]) => Promise<number>) | undefined;
+  try {
+    ({ runCli } = await import('./run-cli.js'));
+  } catch (error) {
+    // The CLI's own code could not be read (out of file descriptors, a damaged install): nothing
+    // that reports failures is loaded yet, so this one line is written here, as they write it.
+    const file = (error as NodeJS.ErrnoException).path ?? 'hotfix\'s own code';
+    process.stderr.write(`error  could not load ${file}: ${fsErrorWords(error)}  [HF224]\n`);
+    process.exitCode = 1;
+  }
+  if (runCli) process.exitCode = await runCli(argv);
 }
