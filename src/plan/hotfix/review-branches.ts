@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { unknownPlaceholder } from '../../policy/placeholder-words.js';
 import { allowsPlaceholder, placeholdersOf, renderTemplate, type TemplateValues } from '../../policy/template.js';
 import type { Policy } from '../../policy/types.js';
 import type { PushRemote } from '../../state/types.js';
@@ -33,7 +34,7 @@ export class ReviewBranches {
     const what = `git.${key} "${template}"`;
     if (!push) return diagnostic('HF365', `git.via pull-request pushes the commit for ${target} to a branch of its own for review, and the policy does not push (git.push is false); set git.push: true`);
     const unknown = placeholdersOf(template).filter((p) => !allowsPlaceholder('reviewBranch', p));
-    if (unknown.length > 0) return diagnostic('HF365', `${what} uses ${unknown.map((p) => `{${p}}`).join(', ')}, which a branch for review does not have; it may use {sha} {sha7} {date} {version} {env} {reason} {branch}`);
+    if (unknown.length > 0) return diagnostic('HF365', `git.${key}: ${unknownPlaceholder(unknown[0]!, template, 'reviewBranch')}`);
     if (placeholdersOf(template).includes('version') && this.values.version === undefined) return diagnostic('HF341', `${what} uses {version}: pass --version, or tag the deployed commit with a release tag`);
     const name = renderTemplate(template, { ...this.values, branch: target });
     if (this.taken.has(name))
