@@ -6,7 +6,7 @@ import type { RunningHotfixRequest } from '../state/hotfix/running-hotfix.js';
  * How status and check release read the commit behind an image: the plan's way (the
  * policy's revisionFrom, the registry's labels unless --no-registry, the same decision).
  */
-export async function runningHotfixRequest(policy: Policy, repos: Readonly<Record<string, string>>, options: { readonly noRegistry: boolean; readonly dockerConfig?: string | undefined; readonly cwd: string }): Promise<RunningHotfixRequest> {
+export async function runningHotfixRequest(policy: Policy, repos: Readonly<Record<string, string>>, options: { readonly noRegistry: boolean; readonly dockerConfig?: string | undefined; readonly cwd: string; readonly repo?: (name: string) => Promise<string> }): Promise<RunningHotfixRequest> {
   const [{ boundRepo }, { decideRevision }, { readImage }, { parseImageRef }] = await Promise.all([
     import('../state/git/bound-repo.js'),
     import('../plan/hotfix/decide-revision.js'),
@@ -16,7 +16,8 @@ export async function runningHotfixRequest(policy: Policy, repos: Readonly<Recor
   const registry = options.dockerConfig !== undefined ? { dockerConfig: resolve(options.cwd, options.dockerConfig) } : {};
   return {
     policy,
-    appPath: await boundRepo(repos, policy.spec.app.repo),
+    // A fleet's status checks each repository once for all its policies (options.repo).
+    appPath: await (options.repo ?? ((name: string) => boundRepo(repos, name)))(policy.spec.app.repo),
     readLabels: options.noRegistry ? undefined : async (image) => (await readImage(parseImageRef(image), registry))?.labels,
     decide: (answers) => {
       const decision = decideRevision(answers);

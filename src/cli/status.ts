@@ -1,10 +1,12 @@
 import { Command, Option, UsageError } from 'clipanion';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as t from 'typanion';
 import type { EnvironmentStatus } from '../plan/environment-status.js';
-import type { Policy } from '../policy/types.js';
+import type { FleetService } from '../plan/fleet-status.js';
+import type { Environment, Policy } from '../policy/types.js';
+import type { ClusterSource } from '../state/cluster/read-cluster.js';
 import { HotfixCommand } from './hotfix-command.js';
-import { prepareLocators } from './prepare-locators.js';
 import { parseRepoBindings } from './repo-bindings.js';
 import { EXIT } from './report-failure.js';
 
@@ -15,59 +17,84 @@ export class StatusCommand extends HotfixCommand {
 
   static override usage = Command.Usage({
     description: 'show what each environment declares and runs',
-    details: 'Per environment: the image the config declares, the image the cluster runs (tag, digest), the app commit behind it where the tag tells, drift, rollout health, and whether image automation is active for it.',
-    examples: [['Status of production from a saved kubectl output', '$0 status --policy policies/api-js.yaml --env production --repo deploy=../deploy --cluster-state cluster.json']],
+    details: `
+      Per environment: the image the config declares, the image the cluster runs (tag, digest), the app commit behind it where the tag tells, drift, rollout health, whether image automation is active for it, and (with the app repository bound) whether a hotfix it runs is merged back.
+
+      \`--policy\` takes one policy file, or a directory of policies (a monorepo's, found as \`hotfix lint DIR\` finds them): then every service and environment is one row of a table, ordered by service and then environment. Each repository is read once however many policies name it, and the cluster once per context and namespace (one \`kubectl get deployments.apps,…,pods\` there, at most four at once). A policy that fails to load, or an environment that cannot be read, is a row saying why, with its code.
+
+      Exit status with \`--detailed-exitcode\`: 0 when everything shown is aligned and healthy, 2 when an environment drifts from its config, rolls out unhealthy, or runs a hotfix change the mainline or a merge-back branch lacks, 1 when anything could not be read (a policy, a config, the cluster).
+    `,
+    examples: [
+      ['Status of production from a saved kubectl output', '$0 status --policy policies/api-js.yaml --env production --repo deploy=../deploy --cluster-state cluster.json'],
+      ['Every service of a monorepo, from the live cluster, for a script', '$0 status --policy services/ --repo deploy=../gitops --repo app=. --detailed-exitcode'],
+      ['Production of every service, as JSON', '$0 status --policy services/ --env production --repo deploy=../gitops --format json'],
+    ],
   });
 
-  policyPath = Option.String('--policy', { required: true, description: 'The policy file' });
+  policyPath = Option.String('--policy', { required: true, description: 'The policy file, or a directory of policies' });
   environment = Option.String('--env', { description: 'Only this environment' });
   repoBindings = Option.Array('--repo', [], { description: 'Bind a repository name the policy uses to a path: NAME=PATH (repeatable)' });
   clusterState = Option.String('--cluster-state', { description: 'Read the cluster from this file (kubectl get … -o json output) instead of running kubectl' });
   noCluster = Option.Boolean('--no-cluster', false, { description: 'Do not read the cluster' });
   format = Option.String('--format', 'text', { description: `Output format: ${FORMATS.join(', ')}`, validator: t.isEnum(FORMATS) });
-  detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when an environment drifts from its config, rolls out unhealthy, or runs a hotfix change the mainline or a merge-back branch lacks; 1 when the cluster could not be read' });
+  detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when an environment drifts from its config, rolls out unhealthy, or runs a hotfix change the mainline or a merge-back branch lacks; 1 when anything could not be read' });
   noRegistry = Option.Boolean('--no-registry', false, { description: 'Do not ask the registry for the running image\'s labels' });
   dockerConfig = Option.String('--docker-config', { description: 'The docker config.json with registry credentials' });
 
   protected async run(): Promise<number> {
     if (this.clusterState !== undefined && this.noCluster) throw new UsageError('--cluster-state and --no-cluster cannot be used together');
-    const [{ loadPolicy }, { gatherEnvironmentFacts }, { environmentStatus, statusVerdict }, { chosenEnvironment }] = await Promise.all([
-      import('../policy/load-policy.js'),
-      import('../state/gather-status.js'),
-      import('../plan/environment-status.js'),
-      import('./chosen-environment.js'),
-    ]);
+    const [{ gatherFleetStatus }, { fleetVerdict }] = await Promise.all([import('./fleet-status.js'), import('../plan/fleet-status.js')]);
     const repos = parseRepoBindings(this.repoBindings, this.context.cwd);
-    const { policy } = await loadPolicy(this.policyPath, this.context.cwd);
-    await prepareLocators(policy);
-    const envs = this.environment === undefined ? policy.spec.environments : [chosenEnvironment(policy, this.environment, this.policyPath)];
-    const cluster = this.noCluster ? 'none' : this.clusterState !== undefined ? { file: resolve(this.context.cwd, this.clusterState) } : 'live';
-
-    // Whether what runs is in the mainline and every merge-back branch needs the app repository: shown when it is bound.
-    const hotfixes = Object.hasOwn(repos, policy.spec.app.repo) ? await this.hotfixReader(policy, repos) : undefined;
-    const statuses: EnvironmentStatus[] = [];
-    for (const env of envs) {
-      const status = environmentStatus(policy, env, await gatherEnvironmentFacts(env, policy.spec.app.image, repos, cluster));
-      statuses.push(hotfixes ? { ...status, hotfix: await hotfixes(status.running?.image ?? status.declared) } : status);
-    }
-    if (this.format === 'json') this.context.stdout.write(JSON.stringify({ formatVersion: '1.0', policy: policy.metadata.name, environments: statuses }, null, 2) + '\n');
-    else {
-      const [{ renderStatusText }, { styleFor }] = await Promise.all([import('../render/status-text.js'), import('../render/style.js')]);
-      this.context.stdout.write(renderStatusText(policy.metadata.name, statuses, styleFor(this.context.stdout, this.context.env)));
-    }
+    const cluster: ClusterSource = this.noCluster ? 'none' : this.clusterState !== undefined ? { file: resolve(this.context.cwd, this.clusterState) } : 'live';
+    const fleet = isDirectory(resolve(this.context.cwd, this.policyPath));
+    const { policies, unreadable, environments } = fleet ? await this.loadFleet() : await this.loadOne();
+    const gathered = await gatherFleetStatus({ policies, environments, repos, cluster, noRegistry: this.noRegistry, dockerConfig: this.dockerConfig, cwd: this.context.cwd });
+    const services: FleetService[] = [...gathered, ...unreadable.map((d) => ({ file: d.file ?? this.policyPath, environments: [], unreadable: d }))];
+    if (fleet) this.context.stdout.write(await this.renderFleet(services));
+    else this.context.stdout.write(await this.renderOne(services[0]!));
     if (!this.detailedExitcode) return EXIT.ok;
-    const verdict = statusVerdict(statuses);
+    const verdict = fleetVerdict(services);
     return verdict === 'unreadable' ? EXIT.failure : verdict === 'attention' ? EXIT.changes : EXIT.ok;
   }
 
-  private async hotfixReader(policy: Policy, repos: Readonly<Record<string, string>>) {
-    const [{ runningHotfixRequest }, { gatherRunningHotfix }, { hotfixContainment, mergeBackBranches }] = await Promise.all([
-      import('./running-hotfix-request.js'),
-      import('../state/hotfix/running-hotfix.js'),
-      import('../plan/hotfix/hotfix-containment.js'),
-    ]);
-    const request = await runningHotfixRequest(policy, repos, { noRegistry: this.noRegistry, dockerConfig: this.dockerConfig, cwd: this.context.cwd });
-    const targets = mergeBackBranches(policy).map((branch) => ({ branch }));
-    return async (image: string) => hotfixContainment(await gatherRunningHotfix(request, image, targets));
+  /** One file: any lint error refuses it, as a plan would. */
+  private async loadOne() {
+    const [{ loadPolicy }, { chosenEnvironment }] = await Promise.all([import('../policy/load-policy.js'), import('./chosen-environment.js')]);
+    const { policy, file } = await loadPolicy(this.policyPath, this.context.cwd);
+    const chosen = this.environment === undefined ? policy.spec.environments : [chosenEnvironment(policy, this.environment, this.policyPath)];
+    return { policies: [{ file, policy }], unreadable: [], environments: () => chosen };
+  }
+
+  /** A directory: each file that fails to load is a row of its own. */
+  private async loadFleet() {
+    const [{ loadPolicies }, { fleetEnvironments }] = await Promise.all([import('../policy/load-policies.js'), import('./fleet-environments.js')]);
+    const loaded = await loadPolicies([this.policyPath], this.context.cwd);
+    const environments: (policy: Policy) => readonly Environment[] = fleetEnvironments(loaded, this.policyPath, this.environment);
+    return { ...loaded, environments };
+  }
+
+  private async renderOne(service: FleetService): Promise<string> {
+    const { isUnreadable } = await import('../plan/fleet-status.js');
+    // One policy's status is what it always was: an environment that cannot be read refuses the run, as a plan would.
+    const refused = service.environments.filter(isUnreadable);
+    if (refused.length > 0) throw new (await import('../diagnostics/errors.js')).HotfixError(refused.map((e) => e.unreadable));
+    const statuses = service.environments as readonly EnvironmentStatus[];
+    if (this.format === 'json') return JSON.stringify({ formatVersion: '1.0', policy: service.name, environments: statuses }, null, 2) + '\n';
+    const [{ renderStatusText }, { styleFor }] = await Promise.all([import('../render/status-text.js'), import('../render/style.js')]);
+    return renderStatusText(service.name!, statuses, styleFor(this.context.stdout, this.context.env));
+  }
+
+  private async renderFleet(services: readonly FleetService[]): Promise<string> {
+    if (this.format === 'json') return JSON.stringify({ formatVersion: '1.0', services }, null, 2) + '\n';
+    const [{ renderFleetTable }, { styleFor }] = await Promise.all([import('../render/fleet-status-table.js'), import('../render/style.js')]);
+    return renderFleetTable(services, styleFor(this.context.stdout, this.context.env));
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // loadPolicy says why the path cannot be read
   }
 }

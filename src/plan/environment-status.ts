@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { parseImageRef } from '../patch/image-ref.js';
 import { commitIn, matchTemplate } from '../policy/template.js';
 import type { Environment, Policy } from '../policy/types.js';
@@ -16,6 +17,8 @@ export interface EnvironmentStatus {
   readonly commit?: { readonly sha: string; readonly source: 'tag' };
   readonly running?: { readonly image: string; readonly digest?: string; readonly source: 'kubectl' | 'file'; readonly health: string; readonly healthy: boolean; readonly rollout: Rollout };
   readonly runningError?: string;
+  /** The code of runningError's finding (HF205 unreadable, HF206 no such workload). */
+  readonly runningErrorCode?: DiagnosticCode;
   /** null when the cluster was not read. */
   readonly drift: boolean | null;
   /** Every engine found that writes this environment's config or proposes changes to it. */
@@ -42,8 +45,16 @@ export interface Rollout {
  */
 export function statusVerdict(statuses: readonly EnvironmentStatus[]): 'ok' | 'attention' | 'unreadable' {
   if (statuses.some((s) => s.runningError !== undefined)) return 'unreadable';
-  const attention = (s: EnvironmentStatus) => s.drift === true || s.running?.healthy === false || (s.hotfix !== undefined && s.hotfix.changes.length > 0 && !s.hotfix.contained);
-  return statuses.some(attention) ? 'attention' : 'ok';
+  return statuses.some((s) => attentionOf(s).length > 0) ? 'attention' : 'ok';
+}
+
+/** What in one environment asks for a person's attention; empty when nothing does. */
+export function attentionOf(s: EnvironmentStatus): Array<'drift' | 'unhealthy' | 'hotfix not merged back'> {
+  return [
+    ...(s.drift === true ? (['drift'] as const) : []),
+    ...(s.running?.healthy === false ? (['unhealthy'] as const) : []),
+    ...(s.hotfix !== undefined && s.hotfix.changes.length > 0 && !s.hotfix.contained ? (['hotfix not merged back'] as const) : []),
+  ];
 }
 
 /** Pure: what one environment's facts mean. */
@@ -70,7 +81,7 @@ export function environmentStatus(policy: Policy, env: Environment, facts: Envir
           },
         }
       : {}),
-    ...(facts.clusterError ? { runningError: facts.clusterError } : {}),
+    ...(facts.clusterError ? { runningError: facts.clusterError, ...(facts.clusterErrorCode ? { runningErrorCode: facts.clusterErrorCode } : {}) } : {}),
     drift: running ? running.name !== declared.name || running.tag !== declared.tag : null,
     automation: automationFound(env, policy.spec.app.image, { config: { path: env.config.file, text: facts.configText }, flux: facts.flux, automation: facts.automation }),
   };

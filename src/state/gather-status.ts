@@ -2,14 +2,12 @@ import { findImage } from '../patch/find-image.js';
 import { formatImageRef } from '../patch/image-ref.js';
 import type { Environment } from '../policy/types.js';
 import { readClusterFor, type ClusterSource } from './cluster/read-cluster.js';
-import { CatFileBatch } from './git/cat-file.js';
-import { boundRepo } from './git/bound-repo.js';
-import { readFileAt, resolveCommit } from './git/read.js';
-import { fluxObjectsAt } from './git/scan-flux.js';
+import { readFileAt } from './git/read.js';
 import type { AutomationScan, ClusterState, FluxObject } from './types.js';
-import { scanAutomation } from './git/scan-automation.js';
-import { automationLines } from './git/automation-lines.js';
 import { diagnostic } from '../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+import type { WorkloadReader } from './cluster/namespace-reads.js';
+import { SharedRepoReads } from './status/shared-repo-reads.js';
 import { HotfixError } from '../diagnostics/errors.js';
 
 export interface EnvironmentFacts {
@@ -17,8 +15,9 @@ export interface EnvironmentFacts {
   readonly head: string;
   readonly declared: string;
   readonly cluster?: ClusterState;
-  /** Why the cluster could not be read, when it could not. */
+  /** Why the cluster could not be read, when it could not, and the code of that why. */
   readonly clusterError?: string;
+  readonly clusterErrorCode?: DiagnosticCode;
   readonly flux: readonly FluxObject[];
   readonly automation: AutomationScan;
   /** The config file's text at head. */
@@ -27,28 +26,32 @@ export interface EnvironmentFacts {
 
 /** Reads what one environment declares and runs. Read-only. */
 export async function gatherEnvironmentFacts(env: Environment, image: string, repos: Readonly<Record<string, string>>, cluster: ClusterSource): Promise<EnvironmentFacts> {
-  const repo = await boundRepo(repos, env.config.repo);
-  const head = await resolveCommit(repo, `refs/heads/${env.config.branch}`);
-  if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${repo})`)]);
-  const blobs = new CatFileBatch(repo);
+  const reads = new SharedRepoReads(repos);
   try {
-    const config = await readFileAt(repo, head, env.config.file, blobs);
-    const declared = formatImageRef(findImage(config.text, env.config.locator, image).current);
-    const lines = automationLines(repo, head);
-    const [flux, automation] = await Promise.all([lines.then(({ kinds }) => fluxObjectsAt(repo, head, blobs, kinds)), scanAutomation(repo, head, blobs, lines)]);
-    const running = await readClusterOrReason(env, cluster);
-    return { environment: env.name, head, declared, flux, automation, configText: config.text, ...running };
+    return await readEnvironmentFacts(env, image, reads, (ref) => readClusterFor(ref, cluster));
   } finally {
-    blobs.close();
+    reads.close();
   }
 }
 
+/** The same with reads shared among environments: a fleet's status reads each repository and namespace once. */
+export async function readEnvironmentFacts(env: Environment, image: string, reads: SharedRepoReads, workload: WorkloadReader): Promise<EnvironmentFacts> {
+  const repo = await reads.repo(env.config.repo);
+  const head = await reads.head(repo, env.config.branch);
+  if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${repo})`)]);
+  const config = await readFileAt(repo, head, env.config.file, reads.blobs(repo));
+  const declared = formatImageRef(findImage(config.text, env.config.locator, image).current);
+  const [{ flux, automation }, running] = await Promise.all([reads.automationAt(repo, head), readClusterOrReason(env, workload)]);
+  return { environment: env.name, head, declared, flux, automation, configText: config.text, ...running };
+}
+
 /** Status shows what it can: an unreadable cluster is reported, not fatal. */
-async function readClusterOrReason(env: Environment, source: ClusterSource): Promise<{ cluster?: ClusterState; clusterError?: string }> {
+async function readClusterOrReason(env: Environment, workload: WorkloadReader): Promise<Pick<EnvironmentFacts, 'cluster' | 'clusterError' | 'clusterErrorCode'>> {
   try {
-    const cluster = await readClusterFor(env.cluster, source);
+    const cluster = await workload(env.cluster);
     return cluster ? { cluster } : {};
   } catch (error) {
-    return { clusterError: error instanceof HotfixError ? error.diagnostics.map((d) => d.message).join('; ') : String(error) };
+    if (!(error instanceof HotfixError)) return { clusterError: String(error), clusterErrorCode: 'HF205' };
+    return { clusterError: error.diagnostics.map((d) => d.message).join('; '), clusterErrorCode: error.diagnostics[0]!.code };
   }
 }

@@ -6,6 +6,7 @@ import { fsErrorWords } from '../../diagnostics/fs-error-words.js';
 import type { ClusterRef } from '../../policy/types.js';
 import { startFailure } from '../start-failure.js';
 import type { ClusterState } from '../types.js';
+import { programOnPath } from '../program-path.js';
 
 /**
  * Bounds each kubectl run as a whole (its own --request-timeout covers only API requests,
@@ -30,6 +31,11 @@ export async function readClusterFor(ref: ClusterRef | undefined, source: Cluste
 
 /** The running image and rollout health, from a `kubectl get … -o json` file. */
 export async function readClusterFile(file: string, ref: ClusterRef): Promise<ClusterState> {
+  return clusterStateFrom(await readClusterJson(file), ref, 'file');
+}
+
+/** A `kubectl get … -o json` file, parsed; what it holds is checked where it is used. */
+export async function readClusterJson(file: string): Promise<unknown> {
   const cannot = (why: string) => unreadable(`cannot read --cluster-state ${file}: ${why}`);
   // A FIFO would block the read forever and a device never end: only a regular file is read.
   const info = await stat(file).catch((e: NodeJS.ErrnoException) => {
@@ -40,16 +46,21 @@ export async function readClusterFile(file: string, ref: ClusterRef): Promise<Cl
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw cannot(fsErrorWords(e));
   });
-  return clusterStateFrom(parseJson(text, `--cluster-state ${file}`), ref, 'file');
+  return parseJson(text, `--cluster-state ${file}`);
 }
 
 /** The same, live through kubectl with the policy's context and namespace. */
 export async function readClusterLive(ref: ClusterRef, kubectl = 'kubectl'): Promise<ClusterState> {
-  const base = [...(ref.context ? ['--context', ref.context] : []), '--namespace', ref.namespace, '--request-timeout', '10s'];
-  const workload = parseJson(await run(kubectl, [...base, 'get', ref.workload, '-o', 'json'], `get ${ref.workload}`), 'kubectl output');
+  const workload = await kubectlGet(ref, [ref.workload], kubectl);
   const selector = Object.entries(selectorOf(isObject(workload) ? workload : {})).map(([k, v]) => `${k}=${v}`).join(',');
-  const pods = selector ? parseJson(await run(kubectl, [...base, 'get', 'pods', '-l', selector, '-o', 'json'], `get pods -l ${selector}`), 'kubectl output') : undefined;
+  const pods = selector ? await kubectlGet(ref, ['pods', '-l', selector], kubectl) : undefined;
   return clusterStateFrom({ kind: 'List', items: [workload, ...list(field(pods, 'items'))] }, ref, 'kubectl');
+}
+
+/** `kubectl get WHAT -o json` in the context and namespace of `ref`, parsed. */
+export async function kubectlGet(ref: Pick<ClusterRef, 'context' | 'namespace'>, what: readonly string[], kubectl = 'kubectl'): Promise<unknown> {
+  const base = [...(ref.context ? ['--context', ref.context] : []), '--namespace', ref.namespace, '--request-timeout', '10s'];
+  return parseJson(await run(kubectl, [...base, 'get', ...what, '-o', 'json'], `get ${what.join(' ')}`), 'kubectl output');
 }
 
 /** Pure: picks the workload and its pods out of kubectl JSON (one object or a List). */
@@ -136,7 +147,7 @@ function count(value: unknown): number | undefined {
 function run(command: string, args: string[], what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const timeout = kubectlTimeoutMs();
-    execFile(command, args, { timeout, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(programOnPath(command), args, { timeout, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
       if ((error as NodeJS.ErrnoException).syscall?.startsWith('spawn')) return reject(startFailure(error, command, { purpose: 'read the cluster; or give --cluster-state FILE' }));
       const why = (error as { killed?: boolean }).killed ? `timed out after ${timeout / 1000}s` : stderr.trim().split('\n').pop() || error.message;

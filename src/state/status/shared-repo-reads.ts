@@ -1,0 +1,68 @@
+import { automationLines } from '../git/automation-lines.js';
+import { boundRepo } from '../git/bound-repo.js';
+import { CatFileBatch } from '../git/cat-file.js';
+import { resolveCommit } from '../git/read.js';
+import { scanAutomation } from '../git/scan-automation.js';
+import { fluxObjectsAt } from '../git/scan-flux.js';
+import type { AutomationScan, FluxObject } from '../types.js';
+
+/** What image automation the config repository holds at one commit. */
+export interface AutomationAt {
+  readonly flux: readonly FluxObject[];
+  readonly automation: AutomationScan;
+}
+
+/**
+ * What status reads of the repositories, each thing once per run however many policies and
+ * environments name it: a fleet's policies share one config repository, and each would
+ * otherwise check it, resolve its branches, and grep and list its whole tree again. Keyed
+ * by path, so two names bound to one checkout are one repository. A failed read is kept
+ * too: every environment it concerns says the same why.
+ */
+export class SharedRepoReads {
+  private readonly checked = new Map<string, Promise<string>>();
+  private readonly heads = new Map<string, Promise<string | undefined>>();
+  private readonly batches = new Map<string, CatFileBatch>();
+  private readonly scans = new Map<string, Promise<AutomationAt>>();
+
+  constructor(private readonly repos: Readonly<Record<string, string>>) {}
+
+  /** The path bound to `name`, checked once per path (boundRepo: HF200, HF201, HF227). */
+  repo(name: string): Promise<string> {
+    const path = Object.hasOwn(this.repos, name) ? this.repos[name]! : undefined;
+    if (path === undefined) return boundRepo(this.repos, name);
+    return remembered(this.checked, path, () => boundRepo(this.repos, name));
+  }
+
+  /** The commit `refs/heads/BRANCH` names, or undefined. */
+  head(path: string, branch: string): Promise<string | undefined> {
+    return remembered(this.heads, `${path}\0${branch}`, () => resolveCommit(path, `refs/heads/${branch}`));
+  }
+
+  /** One object reader per repository, for every file any environment reads there. */
+  blobs(path: string): CatFileBatch {
+    let batch = this.batches.get(path);
+    if (!batch) this.batches.set(path, (batch = new CatFileBatch(path)));
+    return batch;
+  }
+
+  automationAt(path: string, head: string): Promise<AutomationAt> {
+    return remembered(this.scans, `${path}\0${head}`, async () => {
+      const blobs = this.blobs(path);
+      const lines = automationLines(path, head);
+      const [flux, automation] = await Promise.all([lines.then(({ kinds }) => fluxObjectsAt(path, head, blobs, kinds)), scanAutomation(path, head, blobs, lines)]);
+      return { flux, automation };
+    });
+  }
+
+  close(): void {
+    for (const batch of this.batches.values()) batch.close();
+    this.batches.clear();
+  }
+}
+
+function remembered<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let answer = cache.get(key);
+  if (!answer) cache.set(key, (answer = read()));
+  return answer;
+}
