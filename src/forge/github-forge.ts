@@ -4,6 +4,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import { VERSION } from '../version.js';
+import { GITHUB_COMMENT_LIMIT } from './comment-parts.js';
 import type { ForgeComment, PlanCommentForge } from './forge-comments.js';
 import { pullRequestName, type PullRequestRef } from './pull-request-ref.js';
 
@@ -39,16 +40,20 @@ export function gitHubForge(pr: PullRequestRef, access: GitHubAccess): PlanComme
   const repo = { owner: pr.owner, repo: pr.repo };
   const call = <T>(what: string, request: () => Promise<T>) => request().catch((error: unknown) => Promise.reject(forgeError(error, what, where)));
   const comment = (c: { id: number; node_id: string; body?: string; html_url: string }): ForgeComment => ({ id: c.id, nodeId: c.node_id, body: c.body ?? '', url: c.html_url });
+  const update = (id: number, body: string) => call(`update comment ${id}`, () => octokit.rest.issues.updateComment({ ...repo, comment_id: id, body })).then(() => undefined);
   return {
     where,
+    commentLimit: GITHUB_COMMENT_LIMIT,
+    retiredAs: 'hidden as outdated',
     checkPullRequest: () => call('read the pull request', () => octokit.rest.pulls.get({ ...repo, pull_number: pr.number })).then(() => undefined),
     listComments: () => call('list its comments', () => octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: pr.number, per_page: 100 })).then((all) => all.map(comment)),
     createComment: (body) => call('post a comment', () => octokit.rest.issues.createComment({ ...repo, issue_number: pr.number, body })).then((r) => comment(r.data)),
-    updateComment: (id, body) => call(`update comment ${id}`, () => octokit.rest.issues.updateComment({ ...repo, comment_id: id, body })).then(() => undefined),
-    minimizeComment: (nodeId) =>
-      call(`hide comment ${nodeId} as outdated`, () =>
-        octokit.graphql('mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) { minimizedComment { isMinimized } } }', { id: nodeId }),
-      ).then(() => undefined),
+    updateComment: update,
+    // Hidden first: one marked retired is never looked at again, so it must not stay in view.
+    retireComment: (c, retired) =>
+      call(`hide comment ${c.nodeId} as outdated`, () =>
+        octokit.graphql('mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) { minimizedComment { isMinimized } } }', { id: c.nodeId }),
+      ).then(() => update(c.id, retired)),
   };
 }
 

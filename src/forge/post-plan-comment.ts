@@ -19,7 +19,7 @@ export interface PostedComment {
  */
 export async function postPlanComment(forge: PlanCommentForge, content: CommentContent): Promise<PostedComment> {
   await forge.checkPullRequest();
-  const bodies = commentBodies(content);
+  const bodies = commentBodies(content, forge.commentLimit);
   const { steps, problems, partOne } = reconcileComments(content.key, bodies, await forge.listComments());
   if (problems.length > 0) throw new HotfixError(problems);
   const counts = { created: 0, updated: 0, retired: 0 };
@@ -27,11 +27,8 @@ export async function postPlanComment(forge: PlanCommentForge, content: CommentC
   for (const step of steps) {
     if (step.kind === 'create') urls.set(step.part, (await forge.createComment(step.body)).url);
     if (step.kind === 'update') await forge.updateComment(step.comment.id, step.body);
-    if (step.kind === 'retire') {
-      // Hidden first: one marked retired is never looked at again, so it must not stay in view.
-      await forge.minimizeComment(step.comment.nodeId);
-      await forge.updateComment(step.comment.id, step.body);
-    }
+    // Retired last, once part 1 is where it will stay.
+    if (step.kind === 'retire') await forge.retireComment(step.comment, step.body, urls.get(1) ?? partOne?.url ?? forge.where);
     counts[step.kind === 'create' ? 'created' : step.kind === 'update' ? 'updated' : 'retired']++;
   }
   return { url: urls.get(1) ?? partOne?.url ?? forge.where, parts: bodies.length, ...counts };

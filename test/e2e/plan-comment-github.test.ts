@@ -156,7 +156,7 @@ test('bad input: no token, no such pull request, a wrong token, a file that is n
     assert.match(unreachable.stderr, /^error {2}GitHub could not be reached when hotfix tried to read the pull request on octo-org\/deploy#42 \(connect ECONNREFUSED 127\.0\.0\.1:\d+, after 2 retries\).*\[HF503\]\n$/);
     const badUrl = await comment(server, s.root, ['plan.json', '--pr', PR, '--api-url', 'api.github.com']);
     assert.is(badUrl.code, 64);
-    const badPr = await comment(server, s.root, ['plan.json', '--pr', 'octo-org/deploy!42']);
+    const badPr = await comment(server, s.root, ['plan.json', '--pr', 'octo-org/deploy@42']);
     assert.is(badPr.code, 64);
     clean(noToken, otherVar, viaOther, noPr, wrongToken, other, empty, readOnly, byOption, unreachable, badUrl, badPr);
   }));

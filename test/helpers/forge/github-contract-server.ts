@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './request-body.js';
 import { answerGraphql } from './graphql-contract.js';
 import { documentedExample, findOperation, requestProblems, responseProblem, type Operation } from './openapi-contract.js';
 
@@ -294,13 +295,4 @@ function send(res: ServerResponse, status: number, data?: unknown, headers: Reco
   const text = data === undefined ? '' : JSON.stringify(data);
   res.writeHead(status, { ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}), 'x-github-api-version-selected': '2022-11-28', 'x-github-media-type': 'github.v3; format=json', ...headers });
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -1,0 +1,201 @@
+import AjvModule from 'ajv';
+
+/**
+ * The GitLab REST endpoints hotfix uses, written down from GitLab's own descriptions, so the
+ * contract server can refuse what GitLab would refuse and check what it answers itself:
+ *
+ * - operations, parameter names and types: GitLab's OpenAPI v2 document
+ *   (doc/api/openapi/openapi_v2.yaml in gitlab-org/gitlab; operationIds below are its);
+ * - bodies and limits: https://docs.gitlab.com/api/notes/#merge-requests ("Limited to
+ *   1,000,000 characters"), https://docs.gitlab.com/api/merge_requests/#get-single-mr;
+ * - the `:id` of a project as a number or its URL-encoded path (`group%2Fsub%2Fproject`):
+ *   https://docs.gitlab.com/api/rest/#namespaced-paths;
+ * - pagination (`page`, `per_page` at most 100, Link and x-* headers):
+ *   https://docs.gitlab.com/api/rest/#pagination;
+ * - what a CI/CD job token may call (GET of a merge request and of its notes, no write):
+ *   https://docs.gitlab.com/ci/jobs/ci_job_token/#job-token-access.
+ *
+ * The OpenAPI v2 document types every response field as a string (grape-swagger's
+ * entities); the response shapes here follow the JSON examples of the REST pages instead.
+ */
+
+export interface GitLabOperation {
+  readonly operationId: string;
+  readonly method: 'GET' | 'POST' | 'PUT';
+  /** Path segments after /api/v4; `{name}` is a parameter. */
+  readonly path: readonly string[];
+  readonly pathParams: Record<string, Schema>;
+  readonly query: Record<string, Schema>;
+  readonly body?: Schema;
+  /** The schema of its 200/201 answer. */
+  readonly response: Schema;
+  readonly jobTokenAllowed: boolean;
+}
+
+type Schema = Record<string, unknown>;
+
+export const NOTE_LIMIT = 1_000_000;
+
+const projectId: Schema = { type: 'string', pattern: '^([1-9][0-9]*|[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)+)$' };
+const integer: Schema = { type: 'integer', minimum: 1 };
+const user: Schema = {
+  type: 'object',
+  required: ['id', 'username', 'name', 'state', 'avatar_url', 'web_url'],
+  properties: { id: { type: 'integer' }, username: { type: 'string' }, name: { type: 'string' }, state: { enum: ['active', 'blocked', 'deactivated'] }, avatar_url: { type: ['string', 'null'] }, web_url: { type: 'string' } },
+};
+const timestamp: Schema = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' };
+const note: Schema = {
+  type: 'object',
+  required: ['id', 'body', 'author', 'created_at', 'updated_at', 'system', 'noteable_id', 'noteable_type', 'project_id', 'noteable_iid', 'resolvable', 'confidential', 'internal'],
+  properties: {
+    id: { type: 'integer' },
+    type: { type: ['string', 'null'] },
+    body: { type: 'string', maxLength: NOTE_LIMIT },
+    author: user,
+    created_at: timestamp,
+    updated_at: timestamp,
+    system: { type: 'boolean' },
+    noteable_id: { type: 'integer' },
+    noteable_type: { const: 'MergeRequest' },
+    project_id: { type: 'integer' },
+    noteable_iid: { type: 'integer' },
+    resolvable: { type: 'boolean' },
+    confidential: { type: 'boolean' },
+    internal: { type: 'boolean' },
+  },
+};
+const mergeRequest: Schema = {
+  type: 'object',
+  required: ['id', 'iid', 'project_id', 'title', 'state', 'created_at', 'updated_at', 'source_branch', 'target_branch', 'author', 'sha', 'web_url', 'references'],
+  properties: {
+    id: { type: 'integer' },
+    iid: { type: 'integer' },
+    project_id: { type: 'integer' },
+    title: { type: 'string' },
+    state: { enum: ['opened', 'closed', 'locked', 'merged'] },
+    created_at: timestamp,
+    updated_at: timestamp,
+    source_branch: { type: 'string' },
+    target_branch: { type: 'string' },
+    author: user,
+    sha: { type: 'string', pattern: '^[0-9a-f]{40}$' },
+    web_url: { type: 'string', pattern: '^https?://[^/]+/.+/-/merge_requests/[1-9][0-9]*$' },
+    references: { type: 'object', required: ['short', 'relative', 'full'], properties: { short: { type: 'string' }, relative: { type: 'string' }, full: { type: 'string' } } },
+  },
+};
+const mrPath = ['projects', '{id}', 'merge_requests'];
+
+export const OPERATIONS: readonly GitLabOperation[] = [
+  {
+    operationId: 'getApiV4ProjectsIdMergeRequestsMergeRequestIid',
+    method: 'GET',
+    path: [...mrPath, '{merge_request_iid}'],
+    pathParams: { id: projectId, merge_request_iid: integer },
+    query: { render_html: { type: 'boolean' }, include_diverged_commits_count: { type: 'boolean' }, include_rebase_in_progress: { type: 'boolean' } },
+    response: mergeRequest,
+    jobTokenAllowed: true,
+  },
+  {
+    operationId: 'getApiV4ProjectsIdMergeRequestsNoteableIdNotes',
+    method: 'GET',
+    path: [...mrPath, '{noteable_id}', 'notes'],
+    pathParams: { id: projectId, noteable_id: integer },
+    query: { order_by: { enum: ['created_at', 'updated_at'] }, sort: { enum: ['asc', 'desc'] }, activity_filter: { enum: ['all_notes', 'only_comments', 'only_activity'] }, page: integer, per_page: { type: 'integer', minimum: 1, maximum: 100 } },
+    response: { type: 'array', items: note },
+    jobTokenAllowed: true,
+  },
+  {
+    operationId: 'postApiV4ProjectsIdMergeRequestsNoteableIdNotes',
+    method: 'POST',
+    path: [...mrPath, '{noteable_id}', 'notes'],
+    pathParams: { id: projectId, noteable_id: integer },
+    query: {},
+    body: { type: 'object', required: ['body'], additionalProperties: false, properties: { body: { type: 'string', minLength: 1 }, internal: { type: 'boolean' }, created_at: { type: 'string' }, merge_request_diff_head_sha: { type: 'string' } } },
+    response: note,
+    jobTokenAllowed: false,
+  },
+  {
+    operationId: 'putApiV4ProjectsIdMergeRequestsNoteableIdNotesNoteId',
+    method: 'PUT',
+    path: [...mrPath, '{noteable_id}', 'notes', '{note_id}'],
+    pathParams: { id: projectId, noteable_id: integer, note_id: integer },
+    query: {},
+    body: { type: 'object', required: ['body'], additionalProperties: false, properties: { body: { type: 'string', minLength: 1 }, confidential: { type: 'boolean' } } },
+    response: note,
+    jobTokenAllowed: false,
+  },
+];
+
+// ajv is CommonJS: under NodeNext its class is the default export's `default`.
+const Ajv = (AjvModule as unknown as { default: typeof AjvModule }).default ?? AjvModule;
+const ajv = new (Ajv as unknown as new (options: object) => InstanceType<typeof AjvModule.default>)({ strict: false, allErrors: false, logger: false });
+
+export interface MatchedOperation {
+  readonly op: GitLabOperation;
+  /** Decoded, as GitLab reads them. */
+  readonly pathParams: Record<string, string>;
+}
+
+/** The operation a raw path (still percent-encoded, as sent) is for; a project path sent with bare `/` matches none, as on GitLab. */
+export function matchOperation(method: string, rawPath: string): MatchedOperation | undefined {
+  const segments = rawPath.split('/');
+  for (const op of OPERATIONS) {
+    if (op.method !== method || op.path.length !== segments.length) continue;
+    if (!op.path.every((p, i) => p.startsWith('{') || p === segments[i])) continue;
+    const pathParams = Object.fromEntries(op.path.flatMap((p, i) => (p.startsWith('{') ? [[p.slice(1, -1), safeDecode(segments[i]!)]] : [])));
+    return { op, pathParams };
+  }
+  return undefined;
+}
+
+/** What GitLab would refuse in the request's parameters and JSON body; empty when nothing. */
+export function requestProblems(matched: MatchedOperation, query: URLSearchParams, body: unknown): string[] {
+  const { op, pathParams } = matched;
+  const problems: string[] = [];
+  for (const [name, schema] of Object.entries(op.pathParams)) {
+    const problem = schemaProblem(coerced(pathParams[name]!, schema), schema);
+    if (problem) problems.push(`path parameter ${name}=${JSON.stringify(pathParams[name])}: ${problem}`);
+  }
+  for (const [name, value] of query) {
+    const schema = op.query[name];
+    if (!schema) problems.push(`query parameter ${name} is not one GitLab documents for ${op.operationId}`);
+    else {
+      const problem = schemaProblem(coerced(value, schema), schema);
+      if (problem) problems.push(`query parameter ${name}=${JSON.stringify(value)}: ${problem}`);
+    }
+  }
+  if (op.body) {
+    const problem = schemaProblem(body, op.body);
+    if (problem) problems.push(`body: ${problem}`);
+  } else if (body !== undefined) problems.push('a body, where the operation takes none');
+  return problems;
+}
+
+export function responseProblem(op: GitLabOperation, data: unknown): string | undefined {
+  const problem = schemaProblem(data, op.response);
+  return problem && `answer to ${op.operationId}: ${problem}`;
+}
+
+const compiled = new Map<Schema, ReturnType<typeof ajv.compile>>();
+
+function schemaProblem(value: unknown, schema: Schema): string | undefined {
+  let validate = compiled.get(schema);
+  if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
+  if (validate(value)) return undefined;
+  const e = validate.errors?.[0];
+  return `${e?.instancePath || '(root)'} ${e?.message ?? 'is invalid'}`;
+}
+
+function coerced(value: string, schema: Schema): unknown {
+  if (schema.type === 'integer') return /^-?[0-9]+$/.test(value) ? Number(value) : value;
+  if (schema.type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
+  return value;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
