@@ -6,6 +6,7 @@ import { commitCommand, runFastImport } from '../fixtures/fast-import.js';
 import { git } from '../fixtures/git.js';
 import { buildGitopsScenario, type GitopsScenario } from '../fixtures/gitops-scenario.js';
 import { buildRealShapedHistory, type RealShapedHistory } from '../fixtures/real-shaped-history.js';
+import { buildFleetScenario } from '../fixtures/fleet-scenario.js';
 
 /** Generated repositories live here between runs (built with git fast-import once). */
 export const CACHE = join(dirname(fileURLToPath(import.meta.url)), '.cache');
@@ -103,5 +104,21 @@ export function policies(): Promise<{ dir: string }> {
     const template = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'policies', 'web-hotfix.yaml'), 'utf8');
     for (let i = 0; i < 1000; i++) writeFileSync(join(dir, `p${String(i).padStart(4, '0')}.yaml`), template.replace('name: web', `name: web-${i}`));
     return { dir };
+  });
+}
+
+/** A monorepo fleet (fixtures/fleet-scenario.ts): its policies, its config repository, and its production's objects in a JSON file. */
+export interface Fleet {
+  readonly policiesDir: string;
+  readonly configRepo: string;
+  readonly objectsFile: string;
+}
+
+export function fleet(services: number, namespaces: number): Promise<Fleet> {
+  return cached(`fleet-${services}-${namespaces}`, async (dir) => {
+    const s = await buildFleetScenario(dir, { services, namespaces });
+    const objectsFile = join(dir, 'objects.json');
+    writeFileSync(objectsFile, JSON.stringify(s.clusterObjects()));
+    return { policiesDir: s.policiesDir, configRepo: s.configRepo, objectsFile };
   });
 }

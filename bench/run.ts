@@ -1,13 +1,15 @@
-// `npm run bench`: start-up, lint throughput, plan cost on long histories, peak memory.
+// `npm run bench`: start-up, lint throughput, plan cost on long histories, a fleet's status, peak memory.
 // Each case runs side by side with its baseline in this one process; ratios of medians
 // are the results (absolute times move with the machine). `--json` prints JSON instead.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { cpSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GitopsScenario } from '../fixtures/gitops-scenario.js';
 import { sideBySide, type Measured, type Step } from './measure.js';
-import { appRepo, bigFileRepos, policies, realShapedRepo, rollbackRepo } from './repos.js';
+import { appRepo, bigFileRepos, fleet, policies, realShapedRepo, rollbackRepo, type Fleet } from './repos.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = privateBuild();
@@ -117,6 +119,26 @@ if (wanted('rollback plan, 16 MiB file in the config repo')) {
   const repos = await bigFileRepos();
   const plan = (s: GitopsScenario): Step => [node, CLI, 'plan', 'rollback', '--policy', s.policyFile, '--env', 'production', '--repo', `deploy=${s.configRepo}`, '--no-cluster', '--reason', 'bench', '--format', 'json'];
   record('rollback plan, 16 MiB file in the config repo', ['without the file', 'with the file'], sideBySide([plan(repos.without)], [plan(repos.with)], ROOT, 7), 1.2);
+}
+
+// 6. Status of a fleet: 200 services in 20 namespaces, against one service, both read live
+// through kubectl from the harness's fake API server. The fleet reads its config repository
+// once and lists each namespace once (4 kubectl at a time); the one service lists its namespace.
+const FLEET = 'status of 200 services in 20 namespaces';
+if (wanted(FLEET)) {
+  const [many, one] = [await fleet(200, 20), await fleet(1, 1)];
+  // The one service (checkout, in team-a) is the same Deployment in both fleets: one server serves both.
+  const server = spawn(node, [...process.execArgv, join(ROOT, 'bench', 'kube-api-process.ts'), many.objectsFile], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: server.stdout! }), 'line')) as [string];
+  const saved = { ...process.env };
+  Object.assign(process.env, JSON.parse(line) as Record<string, string>);
+  try {
+    const status = (f: Fleet): Step => [node, CLI, 'status', '--policy', f.policiesDir, '--repo', `gitops=${f.configRepo}`, '--no-registry'];
+    record(FLEET, ['status of 1 service', 'status of 200 services'], sideBySide([status(one)], [status(many)], ROOT, 5), 3);
+  } finally {
+    process.env = saved;
+    server.stdin!.end();
+  }
 }
 
 const version = execFileSync(node, [CLI, '--version'], { encoding: 'utf8' }).trim();

@@ -39,7 +39,7 @@ export async function readEnvironmentFacts(env: Environment, image: string, read
   const repo = await reads.repo(env.config.repo);
   const head = await reads.head(repo, env.config.branch);
   if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${repo})`)]);
-  const config = await readFileAt(repo, head, env.config.file, reads.blobs(repo));
+  const config = await readFileAt(repo, head, env.config.file, reads.objects(repo));
   const declared = formatImageRef(findImage(config.text, env.config.locator, image).current);
   const [{ flux, automation }, running] = await Promise.all([reads.automationAt(repo, head), readClusterOrReason(env, workload)]);
   return { environment: env.name, head, declared, flux, automation, configText: config.text, ...running };

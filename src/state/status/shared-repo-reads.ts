@@ -1,7 +1,7 @@
 import { automationLines } from '../git/automation-lines.js';
 import { boundRepo } from '../git/bound-repo.js';
 import { CatFileBatch } from '../git/cat-file.js';
-import { resolveCommit } from '../git/read.js';
+import { resolveCommit, type ObjectReader } from '../git/read.js';
 import { scanAutomation } from '../git/scan-automation.js';
 import { fluxObjectsAt } from '../git/scan-flux.js';
 import type { AutomationScan, FluxObject } from '../types.js';
@@ -24,6 +24,7 @@ export class SharedRepoReads {
   private readonly heads = new Map<string, Promise<string | undefined>>();
   private readonly batches = new Map<string, CatFileBatch>();
   private readonly scans = new Map<string, Promise<AutomationAt>>();
+  private readonly trees = new Map<string, Promise<Buffer | undefined>>();
 
   constructor(private readonly repos: Readonly<Record<string, string>>) {}
 
@@ -44,6 +45,20 @@ export class SharedRepoReads {
     let batch = this.batches.get(path);
     if (!batch) this.batches.set(path, (batch = new CatFileBatch(path)));
     return batch;
+  }
+
+  /**
+   * The same reader, keeping the trees it read: the config files of a fleet's environments
+   * sit side by side (`apps/<service>/overlays/<env>`), and each would read `apps` with its
+   * hundreds of entries again.
+   */
+  objects(path: string): ObjectReader {
+    const blobs = this.blobs(path);
+    return {
+      read: (object) => blobs.read(object),
+      readRaw: (object) => blobs.readRaw(object),
+      readTree: (object) => remembered(this.trees, `${path}\0${object}`, () => blobs.readTree(object)),
+    };
   }
 
   automationAt(path: string, head: string): Promise<AutomationAt> {
