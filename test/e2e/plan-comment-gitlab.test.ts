@@ -13,6 +13,7 @@ import { hasStackTrace, runCliAsync, type CliResult } from '../helpers/run-cli.j
 /** A project access token, as GitLab prints them (glpat-), and a CI/CD job token (glcbt-). */
 const TOKEN = 'glpat-16C0ntractT0kenNeverPrinted';
 const JOB_TOKEN = 'glcbt-64_JobT0kenNeverPrinted0000';
+const READ_API_TOKEN = 'glpat-ReadApiOnlyT0kenNeverPrinted';
 /** A project two groups deep, as GitOps config repos often are (group/subgroup/project). */
 const PROJECT = 'platform/delivery/api-js-config';
 const MR = `${PROJECT}!7`;
@@ -25,7 +26,7 @@ function comment(server: GitLabContractServer, cwd: string, args: readonly strin
 /** Every output of every run: no token in it, nothing failed with a stack. */
 function clean(...results: readonly CliResult[]): void {
   for (const r of results) {
-    for (const secret of [TOKEN, JOB_TOKEN]) assert.not.ok(`${r.stdout}${r.stderr}`.includes(secret), 'a token was printed');
+    for (const secret of [TOKEN, JOB_TOKEN, READ_API_TOKEN]) assert.not.ok(`${r.stdout}${r.stderr}`.includes(secret), 'a token was printed');
     assert.not.ok(hasStackTrace(r.stderr), r.stderr);
   }
 }
@@ -43,7 +44,7 @@ function savePlan(s: GitopsScenario, name: string, reason: string): Plan {
 }
 
 async function withServer(run: (server: GitLabContractServer, s: GitopsScenario) => Promise<void>, options: { noteLimit?: number } = {}): Promise<void> {
-  const server = await startGitLabContractServer({ project: PROJECT, token: TOKEN, jobToken: JOB_TOKEN, ...options });
+  const server = await startGitLabContractServer({ project: PROJECT, token: TOKEN, jobToken: JOB_TOKEN, readApiToken: READ_API_TOKEN, ...options });
   server.openMergeRequest(7, 'Roll back api-js in production');
   try {
     await run(server, await shared());
@@ -195,7 +196,7 @@ test('a refused plan takes the place of the plan note with its findings, in the 
     clean(posted);
   }));
 
-test('bad input: no token, no such merge request, a wrong token, a job token that may read but not write a note', () =>
+test('bad input: no token, no such merge request, a wrong token, a read_api token, a job token that may read but not write a note', () =>
   withServer(async (server, s) => {
     savePlan(s, 'plan.json', 'x');
     const noToken = await comment(server, s.root, ['plan.json', '--pr', MR], { GITLAB_TOKEN: '' });
@@ -211,6 +212,10 @@ test('bad input: no token, no such merge request, a wrong token, a job token tha
     const wrong = await comment(server, s.root, ['plan.json', '--pr', MR], { GITLAB_TOKEN: 'glpat-wrong' });
     assert.match(wrong.stderr, /^error {2}GitLab refused the token in GITLAB_TOKEN \(401: 401 Unauthorized\) when hotfix tried to read the merge request on platform\/delivery\/api-js-config!7: it is wrong, expired or revoked.*\[HF505\]\n$/);
     assert.not.ok(wrong.stderr.includes('glpat-wrong'));
+    server.openMergeRequest(10, 'Roll back api-js in staging');
+    const readOnly = await comment(server, s.root, ['plan.json', '--pr', `${PROJECT}!10`], { GITLAB_TOKEN: READ_API_TOKEN });
+    assert.is(readOnly.code, 1);
+    assert.match(readOnly.stderr, /^error {2}GitLab refused the token in GITLAB_TOKEN when hotfix tried to post a note on platform\/delivery\/api-js-config!10 \(403: insufficient_scope\): give it the api scope \(read_api cannot write notes\).*\[HF505\]\n$/);
 
     // In a GitLab CI job without GITLAB_TOKEN: the job token reads the merge request and its notes, then the write is refused.
     server.openMergeRequest(9, 'Roll back web in production');
@@ -224,7 +229,7 @@ test('bad input: no token, no such merge request, a wrong token, a job token tha
       ['postApiV4ProjectsIdMergeRequestsNoteableIdNotes', 401],
     ]);
     assert.is(server.notes.length, before, 'nothing written');
-    clean(noToken, otherVar, noMr, noProject, wrong, job);
+    clean(noToken, otherVar, noMr, noProject, wrong, readOnly, job);
   }));
 
 test('server errors and rate limits: retried twice, waiting what Retry-After asks, then one coded line', () =>

@@ -38,7 +38,7 @@ export interface GitLabContractServer {
   readonly url: string;
   readonly violations: string[];
   /** Every request answered, in order: the operation (or method and path), the status, the token header used. */
-  readonly requests: Array<{ readonly operation: string; readonly status: number; readonly auth: 'private' | 'job' | 'none'; readonly path?: string; readonly query?: string }>;
+  readonly requests: Array<{ readonly operation: string; readonly status: number; readonly auth: Auth; readonly path?: string; readonly query?: string }>;
   readonly notes: StoredNote[];
   openMergeRequest(iid: number, title: string): void;
   /** A comment by a person, as the web UI makes it. */
@@ -58,6 +58,8 @@ export interface GitLabContractOptions {
   readonly project: string;
   readonly token: string;
   readonly jobToken?: string;
+  /** An access token with the read_api scope only: it reads, and GitLab refuses its writes (403 insufficient_scope). */
+  readonly readApiToken?: string;
   /** The note limit the server enforces: GitLab's, or what a test lowered the CLI's to. */
   readonly noteLimit?: number;
 }
@@ -67,6 +69,8 @@ const BOT = 'project_4211_bot_3f9c0d52e1a7b8c4';
 /** The person whose push started the pipeline, whom a job token acts as. */
 const PIPELINE_USER = 'mhoffmann';
 const PROJECT_ID = 4211;
+
+type Auth = 'private' | 'read_api' | 'job' | 'none';
 
 export async function startGitLabContractServer(options: GitLabContractOptions): Promise<GitLabContractServer> {
   const limit = options.noteLimit ?? NOTE_LIMIT;
@@ -99,7 +103,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
     const [rawPath, rawQuery = ''] = raw.split('?', 2) as [string, string?];
     const query = new URLSearchParams(rawQuery);
     const text = await readBody(req);
-    const auth = req.headers['private-token'] === options.token ? 'private' : options.jobToken !== undefined && req.headers['job-token'] === options.jobToken ? 'job' : 'none';
+    const auth = authOf(req);
     if (!rawPath.startsWith('/api/v4/')) {
       violations.push(`${req.method} ${rawPath}: not under /api/v4, where GitLab serves its REST API`);
       requests.push({ operation: `${req.method} ${rawPath}`, status: 404, auth });
@@ -122,6 +126,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
     };
     // Authentication comes first on GitLab: a job token where none is allowed is no user at all.
     if (auth === 'none' || (auth === 'job' && !op.jobTokenAllowed)) return answer(401, { message: '401 Unauthorized' });
+    if (auth === 'read_api' && op.method !== 'GET') return answer(403, { error: 'insufficient_scope', error_description: 'The request requires higher privileges than provided by the access token.', scope: 'api' });
     if (troubled(op, res, auth)) return;
     let body: unknown;
     try {
@@ -165,6 +170,12 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
     }
   }
 
+  function authOf(req: IncomingMessage): Auth {
+    const token = req.headers['private-token'];
+    if (token !== undefined) return token === options.token ? 'private' : token === options.readApiToken ? 'read_api' : 'none';
+    return options.jobToken !== undefined && req.headers['job-token'] === options.jobToken ? 'job' : 'none';
+  }
+
   function listNotes(iid: number, rawPath: string, query: URLSearchParams, answer: (status: number, data: unknown, headers?: Record<string, string>) => void): void {
     const order = query.get('order_by') === 'updated_at' ? 'updatedAt' : 'createdAt';
     const all = notes.filter((n) => n.mr === iid).sort((a, b) => a[order].localeCompare(b[order]) || a.id - b.id);
@@ -199,7 +210,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
   }
 
   /** Answers with the first trouble that matches, if any. */
-  function troubled(op: GitLabOperation, res: ServerResponse, auth: 'private' | 'job'): boolean {
+  function troubled(op: GitLabOperation, res: ServerResponse, auth: Auth): boolean {
     const t = troubles.find((x) => x.times > 0 && (x.operation === undefined || x.operation === op.operationId));
     if (!t) return false;
     t.times--;
