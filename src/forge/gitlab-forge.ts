@@ -25,6 +25,7 @@ export interface GitLabAccess {
 interface NoteData {
   readonly id: number;
   readonly body: string;
+  readonly author?: { readonly username?: string };
 }
 
 /**
@@ -44,9 +45,14 @@ export function gitLabForge(mr: MergeRequestRef, access: GitLabAccess): PlanComm
   const where = mergeRequestName(mr);
   // Notes carry no address of their own: GitLab links one as the merge request's page and #note_ID.
   let page = '';
-  const call = <T>(what: string, request: () => Promise<T>) => request().catch((error: unknown) => Promise.reject(gitLabError(error, what, where, access.token)));
-  const note = (n: NoteData): ForgeComment => ({ id: n.id, body: n.body ?? '', url: `${page}#note_${n.id}` });
-  const update = (id: number, body: string) => call(`update note ${id}`, () => notes.edit(mr.project, mr.iid, id, { body })).then(() => undefined);
+  // Who posted each note: GitLab lets only a note's author edit it.
+  const authors = new Map<number, string>();
+  const call = <T>(what: string, request: () => Promise<T>, author?: string) => request().catch((error: unknown) => Promise.reject(gitLabError(error, what, where, access.token, author)));
+  const note = (n: NoteData): ForgeComment => {
+    if (n.author?.username) authors.set(n.id, n.author.username);
+    return { id: n.id, body: n.body ?? '', url: `${page}#note_${n.id}` };
+  };
+  const update = (id: number, body: string) => call(`update note ${id}`, () => notes.edit(mr.project, mr.iid, id, { body }), authors.get(id)).then(() => undefined);
   return {
     where,
     commentLimit: access.noteLimit ?? GITLAB_NOTE_LIMIT,
@@ -72,7 +78,7 @@ interface GitbeakerFailure {
  * One coded line for what went wrong, in words a person acts on. Only GitLab's message and
  * status are quoted: the request (and so the token) never is.
  */
-export function gitLabError(error: unknown, what: string, where: string, token: GitLabAccess['token']): HotfixError {
+export function gitLabError(error: unknown, what: string, where: string, token: GitLabAccess['token'], noteAuthor?: string): HotfixError {
   const e = (error ?? {}) as GitbeakerFailure;
   const response = e.cause?.response;
   const fail = (code: Parameters<typeof diagnostic>[0], message: string) => new HotfixError([diagnostic(code, message)]);
@@ -92,6 +98,8 @@ export function gitLabError(error: unknown, what: string, where: string, token: 
   if (token.kind === 'job' && (status === 401 || status === 403))
     return fail('HF510', `GitLab refused the CI/CD job token in ${token.from} when hotfix tried to ${what} on ${where} (${status}: ${said}): a job token may read a merge request and its notes, never write a note; set GITLAB_TOKEN to a project access token with the api scope (a masked CI/CD variable)`);
   if (status === 401) return fail('HF505', `GitLab refused the token in ${token.from} (401: ${said}) when hotfix tried to ${what} on ${where}: it is wrong, expired or revoked; give a valid one`);
+  if (status === 403 && noteAuthor !== undefined && said !== 'insufficient_scope')
+    return fail('HF505', `GitLab refused the token in ${token.from} to ${what} on ${where} (403: ${said}): GitLab lets only a note's author edit it, and @${noteAuthor} posted that one (a token made since for another bot user?): delete that note, then run hotfix comment again, which posts a new one`);
   if (status === 403) return fail('HF505', `GitLab refused the token in ${token.from} when hotfix tried to ${what} on ${where} (403: ${said}): give it the api scope (read_api cannot write notes), and its user a role that may comment on the merge request`);
   if (status >= 500) return fail('HF503', `GitLab failed when hotfix tried to ${what} on ${where} (${status}: ${said}, after ${GITLAB_RETRIES} retries); ${again}`);
   return fail('HF509', `GitLab refused what hotfix sent to ${what} on ${where} (${status}: ${said}); please report it, with this line`);

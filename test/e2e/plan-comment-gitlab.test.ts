@@ -262,6 +262,21 @@ test('server errors and rate limits: retried twice, waiting what Retry-After ask
     clean(recovered, down, limited);
   }));
 
+test("a plan note posted by another user (the bot of an earlier project access token) cannot be edited by this token: HF505 says whose it is and what to do", () =>
+  withServer(async (server, s) => {
+    savePlan(s, 'plan.json', 'x');
+    server.openMergeRequest(9, 'Roll back web in production');
+    await comment(server, s.root, ['plan.json', '--pr', `${PROJECT}!9`]);
+    // The same key's note on !7, by a bot user this token is not.
+    const theirs = server.personNote(7, ours(server)[0]!.body, 'project_4211_bot_0ld5e7a1');
+    savePlan(s, 'next.json', 'y');
+    const refused = await comment(server, s.root, ['next.json', '--pr', MR]);
+    assert.is(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`^error {2}GitLab refused the token in GITLAB_TOKEN to update note ${theirs.id} on platform/delivery/api-js-config!7 \\(403: 403 Forbidden\\): GitLab lets only a note's author edit it, and @project_4211_bot_0ld5e7a1 posted that one .*: delete that note, then run hotfix comment again, which posts a new one.*\\[HF505\\]\\n$`));
+    assert.is(theirs.body, ours(server)[0]!.body, 'left as it was');
+    clean(refused);
+  }));
+
 test('a plan note edited by a person stops the command before anything is written (HF506)', () =>
   withServer(async (server, s) => {
     savePlan(s, 'plan.json', 'x');
