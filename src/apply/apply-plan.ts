@@ -11,6 +11,9 @@ import { checkedOutBranches } from '../state/git/busy-branches.js';
 import { rehearse } from './rehearse.js';
 import { runAction } from './run-action.js';
 import { journalContradictions } from './verify-journal.js';
+import { journalled, nextStep, rederivation, rederiveIfMoved, withRederived } from './moved-branches.js';
+import { pushMoving } from './push-moved.js';
+import { rederivedBranch, type RederivableAction } from '../plan/rederive-rule.js';
 import { refValue, repoPath, verifyPreconditions, type Facts } from './verify-preconditions.js';
 
 export type GateAction = Extract<Action, { kind: 'gate' }>;
@@ -68,8 +71,10 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
     await assertRepository(repos.at(-1)!, name);
   }
   const journal = await Journal.open(repos[0]!, plan.id);
+  // The plan as earlier applies of it carried it out: a commit made again on a moved branch is that commit.
+  const carried = await journalled(plan, journal, options.facts.repos);
   const checkedOut = await checkedOutRefs(plan, options.facts.repos);
-  const contradicted = await journalContradictions(plan, journal.done, options.facts.repos, checkedOut);
+  const contradicted = await journalContradictions(carried, journal.done, options.facts.repos, checkedOut);
   if (contradicted.length > 0) throw new HotfixError(contradicted);
   if (plan.actions.every((a) => journal.done.has(a.id))) {
     if (!options.dryRun) await RepoLocks.clearAbandoned(repos);
@@ -78,25 +83,61 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
 
   const locks = options.dryRun ? undefined : await RepoLocks.acquire(repos, plan.id, options.breakLock ?? false);
   try {
-    const failures = await verifyPreconditions(plan, options.facts, plannedRefValues(plan.actions));
-    failures.push(...unpushedCheckedOut(plan, checkedOut));
+    const current = await onMovedBranches(plan, carried, journal.done, options);
+    const failures = await verifyPreconditions(current, options.facts, refValuesOf(current));
+    failures.push(...unpushedCheckedOut(current, checkedOut));
     if (failures.length > 0) throw new HotfixError(failures);
     // The whole plan, carried out first where nothing real is written: no half-applied plan.
-    await rehearse(plan, options.facts.repos, journal.done, options.signal);
-    await runActions(plan, journal, checkedOut, options);
+    await rehearse(current, options.facts.repos, journal.done, options.signal);
+    await runActions(plan, current, journal, checkedOut, options);
     return 'complete';
   } finally {
     await locks?.release();
   }
 }
 
+/**
+ * Each action still to do whose branch moved since the plan (before this run, or during an
+ * earlier run's gate) is made again on the new head, where the plan allows it; HF417 before
+ * anything is written where it does not.
+ */
+async function onMovedBranches(sealed: Plan, carried: Plan, done: ReadonlySet<string>, options: ApplyOptions): Promise<Plan> {
+  let current = carried;
+  for (const [index, action] of carried.actions.entries()) {
+    if (done.has(action.id)) continue;
+    const again = await rederiveIfMoved(sealed, current, index, options.facts.repos, nextStep(sealed, false));
+    if (!again) continue;
+    current = withRederived(current, again);
+    options.log(`${options.dryRun ? 'would re-derive' : 're-derived'}: ${rederivedLine(sealed, again)}`);
+  }
+  return current;
+}
+
+function rederivedLine(sealed: Plan, again: RederivableAction): string {
+  const planned = sealed.actions.find((a) => a.id === again.id) as RederivableAction;
+  const onto = again.kind === 'commit' ? again.parent : again.parents[0];
+  return `${rederivedBranch(again)} moved to ${onto.slice(0, 7)} since the plan, so ${again.id} is ${again.commit.slice(0, 7)} on it instead of ${planned.commit.slice(0, 7)} (the same change, by the plan's rule)`;
+}
+
+/** The values the plan's refs may hold: what its actions give them, and the heads its commits were made again on. */
+function refValuesOf(current: Plan): Map<string, Set<string>> {
+  const values = plannedRefValues(current.actions);
+  for (const action of current.actions) {
+    const effect = (action.kind === 'commit' || action.kind === 'merge') && action.rederive ? refEffect(action) : undefined;
+    if (effect?.from) values.get(refKey(effect.repo, effect.ref))?.add(effect.from);
+  }
+  return values;
+}
+
 /** The actions the journal does not call done, in order, each recorded once finished. */
-async function runActions(plan: Plan, journal: Journal, checkedOut: ReadonlyMap<string, string>, options: ApplyOptions): Promise<void> {
+async function runActions(sealed: Plan, carried: Plan, journal: Journal, checkedOut: ReadonlyMap<string, string>, options: ApplyOptions): Promise<void> {
   const at = (name: string) => {
     options.checkpoint?.(name);
     options.signal?.throwIfAborted();
   };
-  for (const [index, action] of plan.actions.entries()) {
+  let plan = carried;
+  for (const index of plan.actions.keys()) {
+    let action = plan.actions[index]!;
     if (journal.done.has(action.id)) {
       // A gate an earlier run passed may hold no more (the image re-pushed with another
       // revision, the tag deleted): what comes after it relies on it now, not then.
@@ -109,10 +150,22 @@ async function runActions(plan: Plan, journal: Journal, checkedOut: ReadonlyMap<
     }
     at(`${action.id}:start`);
     if (action.kind === 'gate') await passGate(action, options);
-    else if (!(await alreadyDone(plan.actions, index, options.facts.repos))) {
+    else if (action.kind === 'push') {
+      plan = await pushMoving(sealed, plan, action, { repos: options.facts.repos, journal, checkedOut, log: options.log, ...(options.signal ? { signal: options.signal } : {}) });
+      at(`${action.id}:pushed`);
+    } else if (!(await alreadyDone(plan.actions, index, options.facts.repos))) {
+      // Moved while apply waited at the gate: made again on the new head, or refused before it is written.
+      const again = await rederiveIfMoved(sealed, plan, index, options.facts.repos, nextStep(sealed, true));
+      if (again) {
+        plan = withRederived(plan, again);
+        options.log(`re-derived: ${rederivedLine(sealed, again)}`);
+      }
+      action = plan.actions[index] as Exclude<Action, { kind: 'push' | 'gate' }>;
+      if ((action.kind === 'commit' || action.kind === 'merge') && action.commit !== (sealed.actions[index] as RederivableAction).commit) await journal.rederive(rederivation(sealed, action));
       const effect = refEffect(action);
       const worktree = effect && checkedOut.get(refKey(effect.repo, effect.ref));
-      await runAction(action, options.facts.repos, { moveRef: worktree === undefined, checkpoint: (point) => at(`${action.id}:${point}`), ...(options.signal ? { signal: options.signal } : {}) });
+      const id = action.id;
+      await runAction(action, options.facts.repos, { moveRef: worktree === undefined, checkpoint: (point) => at(`${id}:${point}`) });
       if (worktree !== undefined) options.log(`note: ${effect!.ref.replace(/^refs\/heads\//, '')} is checked out in ${worktree}, so only the remote moves (the push below); run git pull there afterwards`);
     }
     await journal.finish(action.id);

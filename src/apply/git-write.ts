@@ -4,10 +4,11 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { GitObject } from '../plan/git-objects.js';
 import type { PushAction } from '../plan/push-target.js';
+import { resolveCommit } from '../state/git/read.js';
 import { git } from '../state/git/run-git.js';
 import { scratchDir } from '../state/scratch-dir.js';
 import { fileSystemError } from './file-system-error.js';
-import { parsePushRejection, pushRejection } from './push-rejection.js';
+import { parsePushRejection, type PushRejection } from './push-rejection.js';
 
 /**
  * Every write apply makes to a repository: objects into the object store, refs moved by
@@ -90,12 +91,14 @@ export async function updateRefs(repo: string, updates: readonly RefUpdate[]): P
 const PUSH_CONFIG = ['push.followTags=false', 'push.recurseSubmodules=no', 'push.pushOption=', 'push.gpgSign=false', 'push.negotiate=false', 'submodule.recurse=false'];
 const PUSH_FLAGS = ['--atomic', '--porcelain', '--no-follow-tags', '--recurse-submodules=no', '--no-signed'];
 
-/** Pushes exactly the action's refs (never forced) to the URL the plan shows. */
-export async function push(repo: string, action: PushAction, signal?: AbortSignal): Promise<void> {
+/**
+ * Pushes exactly the action's refs (never forced) to the URL the plan shows. Returns what
+ * the remote refused (pushRejection words it), or undefined when it took every ref.
+ */
+export async function tryPush(repo: string, action: PushAction, signal?: AbortSignal): Promise<PushRejection | undefined> {
   const args = ['push', ...PUSH_FLAGS, ...(action.runHooks ? [] : ['--no-verify']), '--end-of-options', action.url, ...action.refs.map((r) => `${r.sha}:${r.ref}`)];
   const result = await git(repo, args, { okCodes: [1, 128], config: PUSH_CONFIG, runHooks: action.runHooks, network: true, ...(signal ? { signal } : {}) });
-  if (result.code === 0) return;
-  throw new HotfixError([diagnostic('HF408', await pushRejection(repo, action, parsePushRejection(result.stdout, result.stderr)))]);
+  return result.code === 0 ? undefined : parsePushRejection(result.stdout, result.stderr);
 }
 
 /** Where the remote's refs are now, for exactly the refs named (ls-remote matches by tail). */
@@ -103,4 +106,13 @@ export async function remoteRefs(repo: string, url: string, refs: readonly strin
   const result = await git(repo, ['ls-remote', '--end-of-options', url, ...refs], { okCodes: [1, 128], network: true });
   if (result.code !== 0) return undefined;
   return new Map(result.stdout.split('\n').filter(Boolean).map((line) => [line.split('\t')[1]!, line.split('\t')[0]!]));
+}
+
+/** The remote's branch, its commits fetched (no ref written) when this repository lacks them. */
+export async function fetchRemoteBranch(repo: string, url: string, branch: string): Promise<string | undefined> {
+  const ref = `refs/heads/${branch}`;
+  const { stdout } = await git(repo, ['ls-remote', '--', url, ref], { network: true });
+  const sha = stdout.split('\n').map((l) => l.split('\t')).find(([, name]) => name === ref)?.[0];
+  if (sha && !(await resolveCommit(repo, sha))) await git(repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', url, ref], { network: true });
+  return sha;
 }

@@ -8,10 +8,19 @@ import { fileSystemError } from './file-system-error.js';
  * repository (never in the work tree), so a second `hotfix apply` of the same plan goes on
  * where the first stopped.
  */
+/** A commit apply made again on a moved branch head instead of the planned one (rederive.ts). */
+export interface Rederivation {
+  readonly action: string;
+  readonly planned: string;
+  readonly applied: string;
+  readonly onto: string;
+}
+
 export class Journal {
   private constructor(
     private readonly file: string,
     private readonly finished: Set<string>,
+    private readonly remade: Map<string, Rederivation>,
   ) {}
 
   static async open(repo: string, planId: string): Promise<Journal> {
@@ -23,27 +32,48 @@ export class Journal {
     // lock reports) is a fresh start; one that cannot be read must not pass for one.
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? undefined : fileSystemError(error, 'read the journal', file)));
     const saved = text === undefined ? { done: [] } : parseJournal(text);
-    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []));
+    const remade = Array.isArray(saved.rederived) ? saved.rederived.filter(isRederivation) : [];
+    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])));
   }
 
   get done(): ReadonlySet<string> {
     return this.finished;
   }
 
+  /** The commits made again on a moved branch, by action id: apply checks each by making it again. */
+  get rederived(): ReadonlyMap<string, Rederivation> {
+    return this.remade;
+  }
+
   async finish(actionId: string): Promise<void> {
     this.finished.add(actionId);
+    await this.save('record the finished action in the journal');
+  }
+
+  /** Recorded before the commit is written, so a rerun after a crash knows which commit is the action's. */
+  async rederive(record: Rederivation): Promise<void> {
+    this.remade.set(record.action, record);
+    await this.save('record the re-derived commit in the journal');
+  }
+
+  private async save(what: string): Promise<void> {
     try {
       await mkdir(dirname(this.file), { recursive: true });
       // Write then rename: a crash leaves the old journal or the new one, never half of one.
-      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished] }) + '\n');
+      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished], ...(this.remade.size > 0 ? { rederived: [...this.remade.values()] } : {}) }) + '\n');
       await rename(`${this.file}.tmp`, this.file);
     } catch (error) {
-      fileSystemError(error, 'record the finished action in the journal', this.file);
+      fileSystemError(error, what, this.file);
     }
   }
 }
 
-function parseJournal(text: string): { done?: unknown } {
+function isRederivation(value: unknown): value is Rederivation {
+  const r = value as Record<string, unknown> | null;
+  return typeof r === 'object' && r !== null && typeof r.action === 'string' && ['planned', 'applied', 'onto'].every((key) => typeof r[key] === 'string' && /^[0-9a-f]{40}$/.test(r[key]));
+}
+
+function parseJournal(text: string): { done?: unknown; rederived?: unknown } {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null ? value : { done: [] };

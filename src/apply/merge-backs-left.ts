@@ -1,8 +1,8 @@
 import { containmentOf, type Containment } from '../plan/hotfix/contains-hotfix.js';
 import type { Plan } from '../plan/types.js';
 import { resolveCommit } from '../state/git/read.js';
-import { git } from '../state/git/run-git.js';
 import { readContainment } from '../state/hotfix/hotfix-changes.js';
+import { fetchRemoteBranch } from './git-write.js';
 import { repoPath, type Facts } from './verify-preconditions.js';
 
 export interface MergeBackLeft {
@@ -29,7 +29,7 @@ export async function mergeBacksLeft(plan: Plan, repos: Facts['repos']): Promise
     const path = repoPath(repos, repo);
     const push = plan.actions.find((a) => a.kind === 'push' && a.repo === repo);
     // Where the plan pushes, the branch the team shares is the remote's: the person may merge in any clone.
-    const sha = push?.kind === 'push' ? await remoteBranch(path, push.url, into) : await resolveCommit(path, `refs/heads/${into}`);
+    const sha = push?.kind === 'push' ? await fetchRemoteBranch(path, push.url, into) : await resolveCommit(path, `refs/heads/${into}`);
     const containment = sha ? containmentOf(await readContainment(path, base, head, [{ name: into, sha }]))[0] : undefined;
     out.push({ repo, into, id: left.id, commands: left.commands, ...(left.pullRequest ? { pullRequest: left.pullRequest } : {}), ...(containment ? { containment } : {}) });
   }
@@ -48,13 +48,4 @@ function leftToPeople(plan: Plan): Array<{ repo: string; into: string; base: str
     const merge = plan.actions.find((a) => a.kind === 'merge' && a.repo === action.repo && a.into === action.head);
     return merge?.kind === 'merge' ? [{ repo: action.repo, into: action.base, base: plan.deployed.appCommit.sha, head: merge.parents[1], id: action.id, commands: [], pullRequest: action.head }] : [];
   });
-}
-
-/** The remote's branch, its commits fetched (no ref written) when this repository lacks them. */
-async function remoteBranch(repo: string, url: string, branch: string): Promise<string | undefined> {
-  const ref = `refs/heads/${branch}`;
-  const { stdout } = await git(repo, ['ls-remote', '--', url, ref], { network: true });
-  const sha = stdout.split('\n').map((l) => l.split('\t')).find(([, name]) => name === ref)?.[0];
-  if (sha && !(await resolveCommit(repo, sha))) await git(repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', url, ref], { network: true });
-  return sha;
 }

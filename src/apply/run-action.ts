@@ -7,16 +7,16 @@ import { CatFileBatch } from '../state/git/cat-file.js';
 import { MergeSimulator } from '../state/git/merge-simulation.js';
 import { changedFiles, mergeBase, readFileAt } from '../state/git/read.js';
 import { firstDifference } from './first-difference.js';
-import { push, updateRefs, writeObjects } from './git-write.js';
+import { updateRefs, writeObjects } from './git-write.js';
 import { refEffect } from './ref-effects.js';
 import { repoPath } from './verify-preconditions.js';
 
 /**
  * Carries out one action. Every object is recomputed here and must get the planned id.
  * With `moveRef: false` (a branch checked out in a work tree) the objects are written but
- * the local branch stays; the plan's push moves the remote.
+ * the local branch stays; the plan's push moves the remote. Pushes are push-moved.ts's.
  */
-export async function runAction(action: Action, repos: Readonly<Record<string, string>>, options: { moveRef: boolean; checkpoint?: (point: string) => void; signal?: AbortSignal } = { moveRef: true }): Promise<void> {
+export async function runAction(action: Exclude<Action, { kind: 'push' }>, repos: Readonly<Record<string, string>>, options: { moveRef: boolean; checkpoint?: (point: string) => void } = { moveRef: true }): Promise<void> {
   const at = options.checkpoint ?? (() => undefined);
   switch (action.kind) {
     case 'create-branch':
@@ -32,10 +32,6 @@ export async function runAction(action: Action, repos: Readonly<Record<string, s
       at('ref');
       return;
     }
-    case 'push':
-      await push(repoPath(repos, action.repo), action, options.signal);
-      at('pushed');
-      return;
     case 'gate':
     case 'open-pull-request':
     case 'manual':

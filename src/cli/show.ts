@@ -10,7 +10,7 @@ export class ShowCommand extends HotfixCommand {
   static override usage = Command.Usage({
     category: 'Plans',
     description: 'render a saved plan',
-    details: 'Reads a plan written by `hotfix plan … --out FILE`, checks it is intact (schema and id), and prints it.',
+    details: 'Reads a plan written by `hotfix plan … --out FILE`, checks it is intact (schema and id), and prints it. Where an apply of it made a commit again on a branch that had moved (the plan stays sealed), the journal of that apply says so and show prints it after the plan (text and markdown).',
     examples: [['Post a saved plan as a PR comment', '$0 show plan.json --format markdown']],
   });
 
@@ -21,6 +21,13 @@ export class ShowCommand extends HotfixCommand {
     const { readPlanFile } = await import('../apply/read-plan.js');
     const plan = await readPlanFile(this.file, this.context.cwd);
     this.context.stdout.write(await renderPlan(plan, this.format, this.context));
+    // The plan is sealed; what apply made otherwise (a commit made again on a moved branch) is in its journal.
+    const applied = this.format === 'json' ? [] : await (await import('../apply/applied-notes.js')).rederivedNotes(plan, this.context.cwd);
+    if (applied.length > 0) {
+      const { codeBlock } = await import('../render/markdown-literal.js');
+      const lines = applied.map((line) => `${line}\n`).join('');
+      this.context.stdout.write(this.format === 'markdown' ? ['', '#### Applied', '', ...codeBlock(lines, 'text'), ''].join('\n') : `\nApplied, from the journal of this plan:\n${applied.map((line) => `  ${line}\n`).join('')}`);
+    }
     return EXIT.ok;
   }
 }

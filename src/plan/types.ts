@@ -50,6 +50,16 @@ export interface FileChange {
   readonly diff: string;
 }
 
+/**
+ * A commit of the plan on a shared branch (the config branch, a merge-back branch) that
+ * others may move while apply waits at the gate: apply makes it again on the new head only
+ * when the reviewed change comes out identical there, and says why in `reason`.
+ */
+export interface Rederive {
+  readonly when: 'if-branch-moves';
+  readonly reason: string;
+}
+
 export type Action =
   | { readonly id: string; readonly kind: 'create-branch'; readonly repo: string; readonly branch: string; readonly from: string }
   | {
@@ -68,6 +78,8 @@ export type Action =
       readonly reverts?: string;
       /** The kustomize render that must show the intended image after this commit. */
       readonly render?: RenderSpec;
+      /** Set when apply may make this commit again on a moved branch head (rederive-rule.ts); otherwise its id is exact. */
+      readonly rederive?: Rederive;
     }
   | {
       readonly id: string;
@@ -103,6 +115,8 @@ export type Action =
       readonly commit: string;
       readonly message: string;
       readonly author: Person;
+      /** Set when apply may make this merge again on a moved head of `into` (rederive-rule.ts); otherwise its id is exact. */
+      readonly rederive?: Rederive;
     }
   | {
       readonly id: string;

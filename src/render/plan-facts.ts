@@ -20,6 +20,7 @@ export function planFacts(plan: Plan): Array<[string, string]> {
     const b = plan.baseline;
     rows.push(['baseline', `${b.environment} for ${b.forEnvironment}, matched by ${b.match}; ${b.forEnvironment}'s running version was deployed by ${b.targetDeploying.sha} (${b.targetDeploying.date})${b.commit ? `; config commit ${b.commit.sha}` : ''}`]);
   }
+  rows.push(...idsRow(plan));
   for (const p of plan.preconditions) rows.push(['checks', preconditionText(p)]);
   rows.push(['made', `by ${plan.tool.name} ${plan.tool.version} at ${plan.createdAt} from policy ${plan.policy.name} (${plan.policy.file}); plan format ${plan.formatVersion}`]);
   return rows;
@@ -70,6 +71,7 @@ function preconditionText(p: Precondition): string {
 export function actionDetails(action: Action): string[] {
   // A pull request's body is what its reviewer reads first: shown whole, as it is.
   if (action.kind === 'open-pull-request') return action.body === undefined ? [] : action.body.replace(/\n$/, '').split('\n');
+  if (action.kind === 'merge') return rederiveDetail(action);
   if (action.kind !== 'commit') return [];
   const out: string[] = [];
   for (const change of action.changes)
@@ -78,5 +80,18 @@ export function actionDetails(action: Action): string[] {
     const where = action.render.workload !== undefined ? `in ${action.render.workload} container ${action.render.container}` : `in every container that runs ${parseImageRef(action.render.image).name}`;
     out.push(`render check: kubectl kustomize ${action.render.dir || '.'} must run ${action.render.image} ${where}`);
   }
-  return out;
+  return [...out, ...rederiveDetail(action)];
+}
+
+function rederiveDetail(action: Extract<Action, { kind: 'commit' | 'merge' }>): string[] {
+  return action.rederive ? [`id ${action.commit.slice(0, 7)} is exact unless its branch moves (${action.rederive.when}): ${action.rederive.reason}`] : [];
+}
+
+/** Which object ids of the plan are exact and which apply may make again on a moved branch; a plan without the latter has exact ids only. */
+function idsRow(plan: Plan): Array<[string, string]> {
+  const made = plan.actions.filter((a) => a.kind === 'commit' || a.kind === 'cherry-pick' || a.kind === 'merge' || a.kind === 'tag');
+  const moving = made.filter((a) => 'rederive' in a && a.rederive !== undefined).map((a) => a.id);
+  if (moving.length === 0) return [];
+  const exact = made.filter((a) => !moving.includes(a.id)).map((a) => a.id);
+  return [['ids', `exact: ${exact.join(', ') || 'none'}; re-derived only if their branch moves: ${moving.join(', ')}`]];
 }

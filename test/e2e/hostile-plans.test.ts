@@ -55,6 +55,8 @@ const RESEALED: Array<[string, (p: Record<string, any>) => void, RegExp, string[
   ['a policy file that is a device', (p) => (p.policy.file = p.preconditions.find((c: { kind: string }) => c.kind === 'policy').file = '/dev/zero'), /\/dev\/zero is gone or is not a regular file.*\[HF404\]/],
   ['a policy file that is a device, cluster not read', (p) => (p.policy.file = p.preconditions.find((c: { kind: string }) => c.kind === 'policy').file = '/dev/zero'), /\/dev\/zero is gone or is not a regular file.*\[HF404\]/, ['--no-cluster']],
   ['a branch head that moved', (p) => (p.preconditions[0].sha = '0'.repeat(40)), /\[HF404\]/],
+  // Only a hotfix's deploy and merge-backs may be made again on a moved branch.
+  ['a rollback commit that claims it may be made again on a moved branch', (p) => (p.actions[commit].rederive = { when: 'if-branch-moves', reason: 'trust me' }), /it may be re-derived, which only a hotfix's deploy commit and merge-backs may.*\[HF415\]/],
 ];
 RESEALED.forEach(([label, edit, expect, cluster = ['--cluster-state', s.clusterStateFile]], i) => {
   const path = copyWorld(s.root, [{ clone: s.configRepo, remote: s.remote }]);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppScenario } from '../../fixtures/app-scenario.js';
+import { fluxBumpsWorker, teammateReleases } from '../../fixtures/moved-branch-commits.js';
 import { sealPlan } from '../../src/plan/plan-id.js';
 import type { Plan, PlanBody } from '../../src/plan/types.js';
 import { gatedHotfix } from '../helpers/gated-hotfix.js';
@@ -13,7 +14,8 @@ import { hasStackTrace, runCliAsync, type CliResult } from '../helpers/run-cli.j
 import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
 
 // An incident: apply made the hotfix branch and tag and waits at the gate while CI builds;
-// meanwhile a bot commits to the config branch, so the plan no longer applies (HF404). The
+// meanwhile someone commits to the config branch on the line the deploy patches, so the plan
+// no longer applies (HF417; a change elsewhere apply makes again, hotfix-moved-branches). The
 // re-plan adopts what the first apply made, when it is the same hotfix, and says so.
 
 let registry: TestRegistry;
@@ -33,19 +35,6 @@ async function replan(s: AppScenario, picks: readonly string[], extra: string[] 
   return r.code === 0 ? { ...r, file, plan: JSON.parse(readFileSync(file, 'utf8')) as Plan } : { ...r, file };
 }
 
-/**
- * What Flux's image automation does while apply waits: it bumps another image (a marker line,
- * as the image automation guide writes them) and commits as the guide's `fluxcdbot`, with the
- * message its `{{range .Updated.Images}}{{println .}}{{end}}` template gives.
- */
-function botCommit(s: AppScenario): void {
-  const image = 'registry.example.com/team/shop-worker:main-4f2c9e1';
-  const manifest = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop-worker\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          image: ${image} # {"$imagepolicy": "flux-system:shop-worker"}\n`;
-  writeFileSync(join(s.configRepo, 'overlays', 'production', 'worker.yaml'), manifest);
-  gitOut(s.configRepo, ['add', 'overlays/production/worker.yaml']);
-  gitOut(s.configRepo, ['-c', 'user.name=fluxcdbot', '-c', 'user.email=fluxcdbot@users.noreply.github.com', 'commit', '--quiet', '-m', `${image}\n`]);
-}
-
 const branchOf = (plan: Plan) => (plan.actions.find((a) => a.kind === 'create-branch') as { branch: string }).branch;
 const tagOf = (plan: Plan) => (plan.actions.find((a) => a.kind === 'tag') as { tag: string }).tag;
 
@@ -63,10 +52,11 @@ async function interrupted(seed: number) {
 
 test('re-planned after a bot moved the config branch: the branch and tag the stopped apply made are adopted, and the new plan finishes the hotfix', async () => {
   const { s, first, args, branch, tag, tip } = await interrupted(31);
-  botCommit(s);
+  // A teammate releases another build on the line the deploy patches: the plan cannot be made again there.
+  await teammateReleases(s.configRepo, 'overlays/production/kustomization.yaml', 'main-0c0ffee');
   const stale = await runCliAsync(args, { cwd: s.root });
   assert.is(stale.code, 1);
-  assert.match(stale.stderr, /HF404/);
+  assert.match(stale.stderr, /HF417/);
 
   const again = await replan(s, [s.fixes[0]!.commit]);
   assert.is(again.code, 0, again.stderr);
@@ -97,7 +87,7 @@ test('re-planned after a bot moved the config branch: the branch and tag the sto
   assert.is(gitOut(s.appRemote, ['rev-parse', `refs/heads/${branch}`]).trim(), tip);
   assert.is(gitOut(s.appRemote, ['rev-parse', 'refs/heads/main^2']).trim(), tip, 'main merges the adopted tip');
   assert.match(gitOut(s.configRemote, ['show', 'main:overlays/production/kustomization.yaml']), new RegExp(`newTag: ${plan.target.image.split(':').pop()}`));
-  assert.is(gitOut(s.configRemote, ['log', '-1', '--format=%an', 'main~1']).trim(), 'fluxcdbot', 'the deploy sits on the bot\'s commit');
+  assert.is(gitOut(s.configRemote, ['log', '-1', '--format=%an', 'main~1']).trim(), 'Dana Weiss', 'the deploy sits on the teammate\'s commit');
 });
 
 /** The plan with `change` applied and its id sealed again, as an attacker who can edit the file would. */
@@ -109,7 +99,7 @@ function resealed(plan: Plan, change: (body: Record<string, unknown>) => void): 
 
 test('an adopted plan edited and re-sealed: a tip other than the branch\'s, an unchecked branch, a moved tag are refused before any write', async () => {
   const { s, args, branch, tag, tip } = await interrupted(39);
-  botCommit(s);
+  await fluxBumpsWorker(s.configRepo);
   const again = await replan(s, [s.fixes[0]!.commit]);
   assert.is(again.code, 0, again.stderr);
   const plan = again.plan!;
@@ -208,7 +198,7 @@ test('an apply killed right after it made the branch, re-planned once a bot move
   assert.is(killed.signal, 'SIGKILL', killed.stderr);
   const branch = branchOf(first);
   assert.is(gitOut(s.appRepo, ['rev-parse', `refs/heads/${branch}`]).trim(), s.deployed.commit);
-  botCommit(s);
+  await fluxBumpsWorker(s.configRepo);
   const again = await replan(s, [s.fixes[0]!.commit]);
   assert.is(again.code, 0, again.stderr);
   const plan = again.plan!;
@@ -230,7 +220,7 @@ test('an apply killed after it pushed the deploy, re-planned after a bot commit:
   assert.is(killed.signal, 'SIGKILL', killed.stderr);
   // main is checked out in the config clone, so apply moved only the remote: pull it, as a person would.
   gitOut(s.configRepo, ['pull', '--quiet', '--ff-only']);
-  botCommit(s);
+  await fluxBumpsWorker(s.configRepo);
   const again = await replan(s, [s.fixes[0]!.commit]);
   assert.is(again.code, 0, again.stderr);
   const plan = again.plan!;

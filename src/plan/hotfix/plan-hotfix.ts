@@ -24,6 +24,7 @@ import { planAuthor } from '../plan-author.js';
 import { shellWord } from '../shell-word.js';
 import { liftOverrides } from '../overrides.js';
 import { hotfixTrailers, withTrailers } from '../commit-trailers.js';
+import { rederiveFor } from '../rederive-rule.js';
 
 /**
  * (Policy, State, Request) → Plan for a hotfix from the deployed artifact (seed 000): a
@@ -140,7 +141,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   });
   const deployPr = deploy && deployBranch !== state.config.branch;
   if (deployPr) actions.push({ id: 'deploy-branch', kind: 'create-branch', repo: state.config.repoName, branch: deployBranch, from: state.config.head });
-  if (deploy) actions.push(deploy.action);
+  // Straight onto the shared branch, which may move during the gate; a review branch is the plan's own.
+  if (deploy) actions.push(deployPr ? deploy.action : { ...deploy.action, rederive: rederiveFor(deploy.action) });
   if (deploy && configPush) actions.push(pushAction('push-config', state.config.repoName, configPush, [{ ref: `refs/heads/${deployBranch}`, sha: deploy.action.commit }]));
   if (deployPr && configPush) {
     reviewed.push(...reviewBranchPreconditions(state.config.repoName, deployBranch, configPush));
@@ -172,7 +174,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     const message = withTrailers(`Merge branch '${hotfixBranch}' into ${m.branch}\n`, trailers);
     const commit = commitObject({ tree: m.tree, parents: [m.head, head], author: committer, committer, message });
     if (into !== m.branch) actions.push({ id: `merge-${m.branch}-branch`, kind: 'create-branch', repo: state.app.repoName, branch: into, from: m.head });
-    actions.push({ id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into, from: hotfixBranch, parents: [m.head, head], base: m.base, tree: m.tree, commit: commit.id, message, author: committer });
+    const merge: Extract<Action, { kind: 'merge' }> = { id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into, from: hotfixBranch, parents: [m.head, head], base: m.base, tree: m.tree, commit: commit.id, message, author: committer };
+    actions.push(into === m.branch ? { ...merge, rederive: rederiveFor(merge) } : merge);
     merged.push({ ref: `refs/heads/${into}`, sha: commit.id });
     if (into !== m.branch && appPush) {
       preconditions.push(...reviewBranchPreconditions(state.app.repoName, into, appPush));

@@ -1,0 +1,78 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { HotfixError } from '../diagnostics/errors.js';
+import { rederivedBranch, type RederivableAction } from '../plan/rederive-rule.js';
+import type { Action, Plan } from '../plan/types.js';
+import type { Journal, Rederivation } from './journal.js';
+import { rederive } from './rederive.js';
+import { isDone, refEffect } from './ref-effects.js';
+import { replanCommand } from './replan-command.js';
+import { refValue, repoPath, type Facts } from './verify-preconditions.js';
+
+/**
+ * A shared branch the plan writes (the config branch, a merge-back branch) that moved since
+ * the plan: its commit is made again on the new head when the plan allows it and the reviewed
+ * change comes out identical there, or apply refuses before writing that commit.
+ */
+
+const isRederivable = (action: Action): action is RederivableAction => (action.kind === 'commit' || action.kind === 'merge') && action.rederive !== undefined;
+
+/** The plan with `action` in place of the one of its id, and every push of the old commit pushing the new one. Pure. */
+export function withRederived(plan: Plan, action: RederivableAction): Plan {
+  const old = plan.actions.find((a) => a.id === action.id) as RederivableAction;
+  const actions = plan.actions.map((a) => (a.id === action.id ? action : a.kind === 'push' ? { ...a, refs: a.refs.map((r) => (r.sha === old.commit ? { ...r, sha: action.commit } : r)) } : a));
+  return { ...plan, actions };
+}
+
+/** What the journal records for a re-derived action of `current`, against the sealed plan. Pure. */
+export function rederivation(sealed: Plan, action: RederivableAction): Rederivation {
+  const planned = sealed.actions.find((a) => a.id === action.id) as RederivableAction;
+  return { action: action.id, planned: planned.commit, applied: action.commit, onto: action.kind === 'commit' ? action.parent : action.parents[0] };
+}
+
+/**
+ * The plan as an earlier apply of it carried it out: each commit the journal records as made
+ * again on a moved head is made again here, and must come out as recorded (HF414 if not).
+ */
+export async function journalled(plan: Plan, journal: Journal, repos: Facts['repos']): Promise<Plan> {
+  let current = plan;
+  for (const record of journal.rederived.values()) {
+    const sealed = plan.actions.find((a) => a.id === record.action);
+    const again = sealed && isRederivable(sealed) && sealed.commit === record.planned ? await rederive(sealed, repoPath(repos, sealed.repo), record.onto) : undefined;
+    if (!again || 'problem' in again || again.commit !== record.applied)
+      throw new HotfixError([diagnostic('HF414', `the journal of this plan records ${record.action} as made again as ${record.applied.slice(0, 7)} on ${record.onto.slice(0, 7)}, but ${again && 'problem' in again ? again.problem : `that gives ${again ? again.commit.slice(0, 7) : 'no commit of this plan'}`}; make the plan again`)]);
+    current = withRederived(current, again);
+  }
+  return current;
+}
+
+/**
+ * Before the action at `index` runs: where its branch is now. At the value the action starts
+ * from, or past it by this plan's own actions, nothing changes (undefined); moved by someone
+ * else, the action made again on the new head, or HF417 when the plan does not allow it or
+ * the change would not come out as reviewed.
+ */
+export async function rederiveIfMoved(sealed: Plan, current: Plan, index: number, repos: Facts['repos'], next: string): Promise<RederivableAction | undefined> {
+  const action = current.actions[index]!;
+  if (!isRederivable(action)) return undefined;
+  const effect = refEffect(action)!;
+  const repo = repoPath(repos, action.repo);
+  const now = await refValue(repo, effect.ref);
+  // A branch deleted since is the preconditions' to report.
+  if (now === undefined || now === effect.from || isDone(current.actions, index, now)) return undefined;
+  return rederiveOnto(sealed, action.id, repo, now, next);
+}
+
+/** The sealed action of this id made again on `onto`, or HF417 saying why it cannot be and what to run. */
+export async function rederiveOnto(sealed: Plan, id: string, repo: string, onto: string, next: string): Promise<RederivableAction> {
+  const planned = sealed.actions.find((a) => a.id === id) as RederivableAction;
+  const again = await rederive(planned, repo, onto);
+  if (!('problem' in again)) return again;
+  throw new HotfixError([diagnostic('HF417', `${again.problem}; so ${id} (${planned.commit.slice(0, 7)} on ${rederivedBranch(planned)}) cannot be made again as reviewed. ${next}`)]);
+}
+
+/** What to do after a refusal: re-plan from today's heads, adopting what apply already made. */
+export function nextStep(plan: Plan, written: boolean): string {
+  const replan = replanCommand(plan);
+  const state = written ? 'Nothing was written for it; what apply finished before it is in place (its journal says which). ' : 'Nothing was written. ';
+  return `${state}${replan ? `Plan what is left from the heads of now (it adopts the hotfix branch and tag), review it and apply it: ${replan}` : 'Make and review the plan again'}`;
+}

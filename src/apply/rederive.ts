@@ -1,0 +1,99 @@
+import { HotfixError } from '../diagnostics/errors.js';
+import { buildCommit, type CommitAction } from '../plan/build-commit.js';
+import { commitObject } from '../plan/git-objects.js';
+import { rederivedBranch, type RederivableAction } from '../plan/rederive-rule.js';
+import { CatFileBatch } from '../state/git/cat-file.js';
+import { MergeSimulator } from '../state/git/merge-simulation.js';
+import { isAncestor, mergeBase, readFileAt } from '../state/git/read.js';
+import { git } from '../state/git/run-git.js';
+
+type MergeAction = Extract<RederivableAction, { kind: 'merge' }>;
+
+/** The commits `git log --oneline` lists of a moved branch, at most this many. */
+const MOVED_SHOWN = 10;
+
+/**
+ * The reviewed action made again on `onto`, the head its branch moved to, when the change
+ * comes out identical there (the rule rederive-rule.ts states in the plan); otherwise why
+ * not, naming the commits that moved the branch. Always from the sealed action, so a
+ * re-derivation never builds on another. Writes nothing to the repository.
+ */
+export async function rederive(sealed: RederivableAction, repo: string, onto: string): Promise<RederivableAction | { problem: string }> {
+  const planned = sealed.kind === 'commit' ? sealed.parent : sealed.parents[0];
+  const was = `${sealed.repo}: ${rederivedBranch(sealed)}, planned at ${planned.slice(0, 7)},`;
+  if (!(await isAncestor(repo, planned, onto))) return { problem: `${was} was rewritten: its head ${onto.slice(0, 7)} does not descend from ${planned.slice(0, 7)}` };
+  const again = sealed.kind === 'commit' ? await commitProblem(sealed, repo, onto) : await mergeProblem(sealed, repo, onto);
+  if (typeof again === 'string') return { problem: `${was} moved to ${onto.slice(0, 7)} by ${await movedBy(repo, planned, onto)}, and ${again}` };
+  return again;
+}
+
+/** The commits that moved a branch, as `git log --oneline` names them, at most MOVED_SHOWN. */
+async function movedBy(repo: string, from: string, to: string): Promise<string> {
+  const { stdout } = await git(repo, ['log', '--format=%h %s', `--max-count=${MOVED_SHOWN + 1}`, '--end-of-options', `${from}..${to}`]);
+  const lines = stdout.split('\n').filter(Boolean).map((line) => line.replace(/[\x00-\x1f\x7f]/g, ''));
+  const shown = lines.slice(0, MOVED_SHOWN).map((l) => `${l.slice(0, l.indexOf(' '))} "${l.slice(l.indexOf(' ') + 1)}"`);
+  return `${shown.join(', ')}${lines.length > MOVED_SHOWN ? ', and more' : ''} (git log --oneline ${from.slice(0, 12)}..${to.slice(0, 12)})`;
+}
+
+/**
+ * The deploy commit again: the same patches on the file as it is at `onto`. The diff must
+ * be the reviewed one line for line, hunk headers included; only its `index` line, which
+ * names the blobs, may differ, and does only when the file changed elsewhere.
+ */
+async function commitProblem(sealed: CommitAction, repo: string, onto: string): Promise<CommitAction | string> {
+  const blobs = new CatFileBatch(repo);
+  try {
+    const files = [];
+    let trees = {};
+    for (const change of sealed.changes) {
+      const file = await readFileAt(repo, onto, change.path, blobs).catch((error: unknown) => {
+        if (error instanceof HotfixError) return undefined;
+        throw error;
+      });
+      if (!file) return `${change.path} is gone there`;
+      trees = { ...file.trees, ...trees };
+      files.push({ path: change.path, text: file.text, patches: change.patches });
+    }
+    let built;
+    try {
+      built = buildCommit({ id: sealed.id, repo: sealed.repo, branch: sealed.branch, purpose: sealed.purpose, parent: onto, trees, files, message: sealed.message, author: sealed.author, ...(sealed.render ? { render: sealed.render } : {}) });
+    } catch (error) {
+      if (!(error instanceof HotfixError)) throw error;
+      return `the plan's edit no longer applies to ${sealed.changes.map((c) => c.path).join(', ')} there (the value it replaces changed)`;
+    }
+    const differing = sealed.changes.filter((change, i) => withoutIndex(change.diff) !== withoutIndex(built.action.changes[i]!.diff)).map((c) => c.path);
+    if (differing.length > 0) return `${differing.join(', ')} changed at or near the lines the plan patches, so the diff would not be the reviewed one`;
+    return { ...built.action, ...(sealed.rederive ? { rederive: sealed.rederive } : {}) };
+  } finally {
+    blobs.close();
+  }
+}
+
+const withoutIndex = (diff: string) => diff.replace(/^index [^\n]*\n/m, '');
+
+/** The merge-back again on `onto`: still clean, and bringing in exactly what it brought in at `parents[0]`. */
+async function mergeProblem(sealed: MergeAction, repo: string, onto: string): Promise<MergeAction | string> {
+  const tip = sealed.parents[1];
+  const [planned, now] = [await commitsBetween(repo, sealed.parents[0], tip), await commitsBetween(repo, onto, tip)];
+  if (planned.join('\n') !== now.join('\n')) {
+    const gone = planned.filter((c) => !now.includes(c));
+    return `the merge of ${sealed.from} there would bring in ${now.length} commit${now.length === 1 ? '' : 's'}, not the ${planned.length} it brings in as planned${gone.length > 0 ? ` (${gone.map((c) => c.slice(0, 7)).join(', ')} ${gone.length === 1 ? 'is' : 'are'} there already)` : ''}`;
+  }
+  const base = await mergeBase(repo, onto, tip);
+  if (!base) return `${sealed.from} and the new head have no common commit`;
+  const simulator = await MergeSimulator.open(repo, 'temporary');
+  try {
+    const result = await simulator.merge(base, await simulator.treeOf(onto), await simulator.treeOf(tip));
+    if (result.conflicts.length > 0) return `merging ${sealed.from} there conflicts in ${result.conflicts.join(', ')}`;
+    const commit = commitObject({ tree: result.tree, parents: [onto, tip], author: sealed.author, committer: sealed.author, message: sealed.message });
+    return { ...sealed, parents: [onto, tip], base, tree: result.tree, commit: commit.id };
+  } finally {
+    await simulator.close();
+  }
+}
+
+/** `git rev-list from..to`, sorted: which commits a merge of `to` into `from` brings in. */
+async function commitsBetween(repo: string, from: string, to: string): Promise<string[]> {
+  const { stdout } = await git(repo, ['rev-list', '--end-of-options', `${from}..${to}`]);
+  return stdout.split('\n').filter(Boolean).sort();
+}

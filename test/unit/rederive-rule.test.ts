@@ -1,0 +1,46 @@
+// Which commits a plan may mark as made again on a moved branch (issue 15 §1), and that the
+// words a reviewer reads are the rule's own. Pure: plans built in memory.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { rederiveFor, rederiveProblems } from '../../src/plan/rederive-rule.js';
+import type { Action, Plan } from '../../src/plan/types.js';
+
+const sha = (c: string) => c.repeat(40);
+const person = { name: 'hotfix', email: 'hotfix@example.com', date: '2026-12-03T07:00:00Z' };
+const deploy: Extract<Action, { kind: 'commit' }> = {
+  id: 'deploy-hotfix', kind: 'commit', repo: 'deploy', branch: 'main', purpose: 'deploy-hotfix', parent: sha('a'), commit: sha('b'), tree: sha('c'),
+  message: 'Deploy hotfix\n', author: person, committer: person,
+  changes: [{ path: 'overlays/production/kustomization.yaml', before: sha('d'), after: sha('e'), patches: [], diff: '' }],
+};
+const merge: Extract<Action, { kind: 'merge' }> = { id: 'merge-main', kind: 'merge', repo: 'app', into: 'main', from: 'hotfix/x', parents: [sha('1'), sha('2')], base: sha('3'), tree: sha('4'), commit: sha('5'), message: 'Merge\n', author: person };
+
+function planOf(kind: 'hotfix' | 'rollback', actions: readonly Action[]): Plan {
+  const preconditions = [
+    { kind: 'ref' as const, repo: 'deploy', ref: 'refs/heads/main', sha: sha('a') },
+    { kind: 'ref' as const, repo: 'app', ref: 'refs/heads/main', sha: sha('1') },
+  ];
+  return { request: kind === 'hotfix' ? { kind, environment: 'production', reason: 'payment', picks: [] } : { kind, environment: 'production', allowDrift: false }, preconditions, actions } as unknown as Plan;
+}
+
+test('a hotfix\'s deploy and merge-back on branches the plan finds, with the rule\'s words: no problem', () => {
+  assert.equal(rederiveProblems(planOf('hotfix', [{ ...deploy, rederive: rederiveFor(deploy) }, { ...merge, rederive: rederiveFor(merge) }])), []);
+  assert.match(rederiveFor(deploy).reason, /only where overlays\/production\/kustomization\.yaml gives the same diff there/);
+  assert.match(rederiveFor(merge).reason, /only where it is still clean and brings in exactly the commits of hotfix\/x/);
+});
+
+test('claimed where it does not hold: a rollback, another purpose, a branch the plan creates or does not check, other words', () => {
+  const cases: Array<[string, Plan, RegExp]> = [
+    ['a rollback', planOf('rollback', [{ ...deploy, purpose: 'revert', rederive: rederiveFor(deploy) }]), /deploy-hotfix: it may be re-derived, which only a hotfix's deploy commit and merge-backs may/],
+    ['a baseline config commit', planOf('hotfix', [{ ...deploy, purpose: 'baseline-config', rederive: rederiveFor(deploy) }]), /which only a hotfix's deploy commit/],
+    ['a branch the plan creates', planOf('hotfix', [{ id: 'b', kind: 'create-branch', repo: 'app', branch: 'main-merge', from: sha('1') }, { ...merge, into: 'main-merge', rederive: rederiveFor({ ...merge, into: 'main-merge' }) }]), /merge-main: it may be re-derived if main-merge moves, a branch the plan does not find existing/],
+    ['a branch the plan does not check', planOf('hotfix', [{ ...deploy, branch: 'prd', rederive: rederiveFor({ ...deploy, branch: 'prd' }) }]), /if prd moves, a branch the plan does not find existing/],
+    ['other words', planOf('hotfix', [{ ...merge, rederive: { when: 'if-branch-moves', reason: 'anything goes' } }]), /merge-main: its rule for a moved main is not the one apply follows/],
+  ];
+  for (const [label, plan, expected] of cases) {
+    const problems = rederiveProblems(plan);
+    assert.is(problems.length, 1, `${label}: ${problems.join('; ')}`);
+    assert.match(problems[0]!, expected, label);
+  }
+});
+
+test.run();
