@@ -28,27 +28,29 @@ test('a rollback plan and its apply start a bounded number of git processes', as
   const planned = countedCli(s, planArgs(s, file));
   assert.is(planned.code, 0, planned.stderr);
   // One rev-parse for every fact of the repository (is it one, at its top, shallow, its git
-  // directory, its object format); the branch head; two object readers; the automation
+  // directory, its object format); the revision resolver (the branch head, every ref after
+  // it); two object readers; the automation
   // grep and ls-tree; refs; the remote (list, push URL, rewrite check); the history walk;
   // the deploying commit's files; the render check's commit, read-tree, attributes files and
   // checkout-index.
-  assert.ok(planned.git.length <= 16, `plan rollback started ${planned.git.length} git processes:\n${planned.git.join('\n')}`);
+  assert.ok(planned.git.length <= 15, `plan rollback started ${planned.git.length} git processes:\n${planned.git.join('\n')}`);
   for (const alone of ['rev-parse --git-common-dir', 'rev-parse --show-object-format']) assert.is(count(planned.git, alone), 0, `${alone} is asked with the repository check`);
 
   const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
   assert.equal(plan.actions.map((a) => a.kind), ['create-branch', 'commit', 'commit', 'push', 'open-pull-request']);
   const applied = countedCli(s, applyArgs(s, file));
   assert.is(applied.code, 0, applied.stderr);
-  // Checks: the object format, the repository facts, worktrees, checked-out refs, one batch of
-  // preconditions (and a rev-parse for the tag the plan's branch name reserves, which the
-  // batch reads as missing), the remote twice, the symbolic-ref check. Rehearsal: init, one
-  // batch of refs; per config commit one object reader and three hash-object (blobs, trees,
-  // commit), per action one update-ref. Real run: the same plus a ref read per action, the push.
-  assert.ok(applied.git.length <= 37, `apply started ${applied.git.length} git processes:\n${applied.git.join('\n')}`);
+  // Checks: the object format, the repository facts, worktrees, checked-out refs, the revision
+  // resolver that answers every ref read from here on (and a rev-parse for the tag the plan's
+  // branch name reserves, which it reads as missing), the remote twice, the symbolic-ref
+  // check. Rehearsal: init; per config commit one object reader and three hash-object
+  // (blobs, trees, commit), per action one update-ref. Real run: the same, the push.
+  assert.ok(applied.git.length <= 33, `apply started ${applied.git.length} git processes:\n${applied.git.join('\n')}`);
   assert.is(count(applied.git, 'hash-object'), 12, 'one hash-object per object type of each config commit, rehearsed and real');
   assert.is(count(applied.git, 'hash-object -t blob -w --no-filters --stdin-paths'), 4);
   assert.is(count(applied.git, 'rev-parse --git-common-dir'), 0, 'the git directory is read with the repository check');
-  assert.is(count(applied.git, 'cat-file --batch-check'), 2, 'the preconditions and the rehearsal\'s refs, one batch each');
+  assert.is(count(applied.git, 'cat-file --batch-check'), 1, 'one running resolver answers the preconditions, the rehearsal\'s refs and every ref read after an action');
+  assert.is(count(applied.git, 'rev-parse --verify'), 1, 'only the tag the resolver reads as missing is asked of rev-parse');
   // What it wrote is what the plan named.
   const tip = (plan.actions.filter((a) => a.kind === 'commit').pop() as { commit: string; branch: string });
   assert.is(gitOut(s.remote, ['rev-parse', `refs/heads/${tip.branch}`]).trim(), tip.commit);

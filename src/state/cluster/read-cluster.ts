@@ -12,13 +12,13 @@ import { programOnPath } from '../program-path.js';
  * Bounds each kubectl run as a whole (its own --request-timeout covers only API requests,
  * not an auth plugin or a wrapper that hangs); HOTFIX_KUBECTL_TIMEOUT_MS overrides it.
  */
-function kubectlTimeoutMs(): number {
+export function kubectlTimeoutMs(): number {
   const given = Number(process.env.HOTFIX_KUBECTL_TIMEOUT_MS);
   return Number.isInteger(given) && given > 0 ? given : 15_000;
 }
 
 /** As much as kubectl's output is let fill (maxBuffer below). */
-const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 /** Where the cluster is read from: a saved kubectl output, kubectl itself, or not at all. */
 export type ClusterSource = { readonly file: string } | 'live' | 'none';
@@ -156,7 +156,7 @@ function run(command: string, args: string[], what: string): Promise<string> {
   });
 }
 
-function parseJson(text: string, what: string): unknown {
+export function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -164,6 +164,6 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-function unreadable(message: string): HotfixError {
+export function unreadable(message: string): HotfixError {
   return new HotfixError([diagnostic('HF205', message)]);
 }

@@ -5,6 +5,7 @@ import { trackGit } from './running-git.js';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { startFailure } from '../start-failure.js';
+import { programOnPath } from '../program-path.js';
 
 /**
  * Past a streamed object's last needed byte, more than this is not read through: the
@@ -35,7 +36,7 @@ export class CatFileBatch {
       this.failure ??= error;
       for (const w of this.waiting.splice(0)) w.reject(this.failure);
     };
-    const child = spawn('git', gitArgs(['cat-file', '--batch']), { cwd: this.repo, env: gitEnv() });
+    const child = spawn(programOnPath('git'), gitArgs(['cat-file', '--batch']), { cwd: this.repo, env: gitEnv() });
     this.child = child;
     // Ended by a signal, it exits; the reads still waiting then fail below.
     const untrack = trackGit(() => child.kill());

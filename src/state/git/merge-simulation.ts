@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { scratchDir } from '../scratch-dir.js';
 import { commonGitDir } from './read.js';
 import { objectView } from './object-view.js';
+import { closeResolver, resolveByBatch } from './revision-resolver.js';
 import { git } from './run-git.js';
 import { treeDiff } from './tree-diff.js';
 
@@ -35,6 +36,14 @@ const SYNTHETIC = {
  * `repository` storage so the merged trees it commits exist there.
  */
 export class MergeSimulator {
+  /**
+   * Side commits made and trees read, by what they were made or read from: a plan or apply
+   * merges the same hotfix tree into several branches (and apply rehearses first), and each
+   * git started costs more than the lookup. Both are facts of this simulator's store.
+   */
+  private readonly sides = new Map<string, Promise<string>>();
+  private readonly trees = new Map<string, Promise<string>>();
+
   private constructor(
     private readonly repo: string,
     private readonly env: Readonly<Record<string, string>>,
@@ -53,7 +62,7 @@ export class MergeSimulator {
 
   /** Merges `theirs` into `ours` as if their common ancestor were `base` (a commit). */
   async merge(base: string, ours: string, theirs: string): Promise<MergeResult> {
-    const side = async (tree: string) => (await git(this.repo, ['commit-tree', tree, '-p', base, '-m', 'hotfix merge side'], { env: this.env })).stdout.trim();
+    const side = (tree: string) => remembered(this.sides, `${base} ${tree}`, async () => (await git(this.repo, ['commit-tree', tree, '-p', base, '-m', 'hotfix merge side'], { env: this.env })).stdout.trim());
     const [oursCommit, theirsCommit] = [await side(ours), await side(theirs)];
     const { code, stdout } = await git(this.repo, ['merge-tree', '--write-tree', '--name-only', '-z', '--no-messages', oursCommit, theirsCommit], { env: this.env, okCodes: [1] });
     const [tree, ...conflicts] = stdout.split('\0').filter(Boolean);
@@ -66,11 +75,23 @@ export class MergeSimulator {
   }
 
   /** The tree a commit points at. */
-  async treeOf(commit: string): Promise<string> {
-    return (await git(this.repo, ['rev-parse', '--verify', '--end-of-options', `${commit}^{tree}`], { env: this.env })).stdout.trim();
+  treeOf(commit: string): Promise<string> {
+    // rev-parse where the resolver finds no tree: its failure is the one to report.
+    return remembered(this.trees, commit, async () => (await resolveByBatch(this.repo, `${commit}^{tree}`, this.env))?.id ?? (await git(this.repo, ['rev-parse', '--verify', '--end-of-options', `${commit}^{tree}`], { env: this.env })).stdout.trim());
   }
 
   async close(): Promise<void> {
+    closeResolver(this.repo, this.env);
     await rm(this.scratch, { recursive: true, force: true });
   }
+}
+
+/** `make()`'s promise, made once per key; a failure is not kept, so a retry asks again. */
+function remembered(known: Map<string, Promise<string>>, key: string, make: () => Promise<string>): Promise<string> {
+  const cached = known.get(key);
+  if (cached) return cached;
+  const made = make();
+  known.set(key, made);
+  made.catch(() => known.delete(key));
+  return made;
 }

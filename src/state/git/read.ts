@@ -13,6 +13,7 @@ import { git, gitArgs, gitEnv } from './run-git.js';
 import { trackGit } from './running-git.js';
 import { objectView } from './object-view.js';
 import { scratchDir } from '../scratch-dir.js';
+import { programOnPath } from '../program-path.js';
 
 /** Small named read-only git queries. Every ref and path reaching here was validated by the caller. */
 
@@ -202,7 +203,7 @@ async function* streamLog(repo: string, args: readonly string[]): AsyncGenerator
 async function* streamRecords(repo: string, args: readonly string[], separator: '\n' | '\0'): AsyncGenerator<string> {
   let child: ChildProcess;
   try {
-    child = spawn('git', gitArgs(['log', ...args]), { cwd: repo, env: gitEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+    child = spawn(programOnPath('git'), gitArgs(['log', ...args]), { cwd: repo, env: gitEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
   } catch (error) {
     throw startFailure(error, 'git', { cwd: repo });
   }

@@ -3,6 +3,7 @@ import { HotfixError } from '../../diagnostics/errors.js';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { startFailure } from '../start-failure.js';
 import { trackGit } from './running-git.js';
+import { programOnPath } from '../program-path.js';
 
 /**
  * The only variables of the caller's environment git sees: what finding programs, the
@@ -111,7 +112,7 @@ export function git(repo: string, args: readonly string[], options: GitOptions =
     // Out of file descriptors, Node starts no git and gives it no pipes (null streams): its 'error' says why.
     let child: ChildProcess;
     try {
-      child = spawn('git', gitArgs(args, options), { cwd: repo, env: gitEnv(options.env), detached: network, stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(programOnPath('git'), gitArgs(args, options), { cwd: repo, env: gitEnv(options.env), detached: network, stdio: ['pipe', 'pipe', 'pipe'] });
     } catch (error) {
       // A working directory that is a file fails here, not with an 'error' event.
       return reject(startFailure(error, 'git', { cwd: repo }));

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { startFailure } from '../start-failure.js';
+import { programOnPath } from '../program-path.js';
 
 /** Rendering reads only local files; a remote base would be fetched, and must not hang planning. */
 const KUSTOMIZE_TIMEOUT_MS = 60_000;
@@ -14,7 +15,7 @@ const KUSTOMIZE_TIMEOUT_MS = 60_000;
 export function kustomize(kubectl: string, root: string, renderDir: string, context: string): Promise<string> {
   return new Promise((resolve, reject) => {
     // `./` keeps a directory named like an option from being read as one.
-    execFile(kubectl, ['kustomize', `./${renderDir}`], { cwd: root, timeout: KUSTOMIZE_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(programOnPath(kubectl), ['kustomize', `./${renderDir}`], { cwd: root, timeout: KUSTOMIZE_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
       if ((error as NodeJS.ErrnoException).syscall?.startsWith('spawn')) return reject(startFailure(error, kubectl, { cwd: root, purpose: `render ${renderDir || '.'} (${context})` }));
       const why = (error as { killed?: boolean }).killed ? `timed out after ${KUSTOMIZE_TIMEOUT_MS / 1000}s` : withoutRoot(kubectlSays(stderr) || error.message, root);
