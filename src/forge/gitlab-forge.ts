@@ -18,7 +18,7 @@ export interface GitLabAccess {
   readonly host: string;
   /** Milliseconds per second of a wait (1000); tests make it small. */
   readonly secondMs?: number;
-  /** Characters a note may hold: GITLAB_NOTE_LIMIT, lowered by tests so a plan splits without a megabyte of it. */
+  /** Characters a note may hold: GITLAB_NOTE_LIMIT, lowered (never raised) by tests so a plan splits without a megabyte of it. */
   readonly noteLimit?: number;
 }
 
@@ -55,7 +55,7 @@ export function gitLabForge(mr: MergeRequestRef, access: GitLabAccess): PlanComm
   const update = (id: number, body: string) => call(`update note ${id}`, () => notes.edit(mr.project, mr.iid, id, { body }), authors.get(id)).then(() => undefined);
   return {
     where,
-    commentLimit: access.noteLimit ?? GITLAB_NOTE_LIMIT,
+    commentLimit: Math.min(access.noteLimit ?? GITLAB_NOTE_LIMIT, GITLAB_NOTE_LIMIT),
     retiredAs: 'edited down as outdated',
     checkPullRequest: () =>
       call('read the merge request', () => mergeRequests.show(mr.project, mr.iid)).then((found) => {
