@@ -52,6 +52,7 @@ export async function gatherFleetStatus(request: FleetRequest): Promise<FleetSer
     return fleetOrder(services);
   } finally {
     reads.close();
+    await workload.close();
   }
 }
 

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseImageRef } from '../patch/image-ref.js';
 import { attentionOf, type EnvironmentStatus } from '../plan/environment-status.js';
 import { fleetCounts, isUnreadable, type FleetService } from '../plan/fleet-status.js';
+import { printable } from './printable.js';
 import type { Style } from './style.js';
 
 type Tone = 'plain' | 'good' | 'warn' | 'bad' | 'dim';
@@ -16,7 +17,7 @@ const HEADER = ['SERVICE', 'ENV', 'DECLARED', 'RUNNING', 'DRIFT', 'ROLLOUT', 'AU
 
 /**
  * A fleet's status as one table for people: a row per service and environment, columns
- * aligned (padded before styling, so colour never shifts them), rows that could not be
+ * aligned (measured as the terminal shows the text, padded outside the colour), rows that could not be
  * read saying why in one line with the finding's code. JSON has the same facts as fields.
  */
 export function renderFleetTable(services: readonly FleetService[], style: Style): string {
@@ -28,10 +29,11 @@ export function renderFleetTable(services: readonly FleetService[], style: Style
       if (env.runningError !== undefined) return { lead: [...lead, { text: shortImage(env.declared) }], finding: { code: env.runningErrorCode ?? 'HF205', severity: 'error', message: env.runningError } };
       return { cells: [...lead, ...environmentCells(env)] };
     });
-  });
+  }).map(asShown);
   // A policy that did not load puts its file:line:col where the service goes, without widening that column.
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => ('cells' in r ? r.cells : r.lead.length > 1 ? r.lead : [])[i]?.text.length ?? 0)));
-  const paint = (cell: Cell, width: number) => tone(style, cell.tone ?? 'plain')(cell.text.padEnd(width));
+  // Padded outside the colour, so a line's end trims.
+  const paint = (cell: Cell, width: number) => tone(style, cell.tone ?? 'plain')(cell.text) + ' '.repeat(Math.max(0, width - cell.text.length));
   const line = (cells: readonly Cell[]) => cells.map((c, i) => paint(c, widths[i]!)).join('  ').trimEnd();
   const out = [style.bold(HEADER.map((h, i) => h.padEnd(widths[i]!)).join('  ').trimEnd())];
   for (const row of rows) {
@@ -40,6 +42,12 @@ export function renderFleetTable(services: readonly FleetService[], style: Style
   }
   out.push('', summary(services), '');
   return out.join('\n');
+}
+
+/** Cells as the terminal will show them (printable), so widths are measured on that: an escape in a tag is four characters there. */
+function asShown(row: Row): Row {
+  const shown = (cells: readonly Cell[]) => cells.map((c) => ({ ...c, text: printable(c.text) }));
+  return 'cells' in row ? { cells: shown(row.cells) } : { lead: shown(row.lead), finding: row.finding };
 }
 
 function environmentCells(env: EnvironmentStatus): Cell[] {

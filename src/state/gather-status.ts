@@ -28,7 +28,7 @@ export interface EnvironmentFacts {
 export async function gatherEnvironmentFacts(env: Environment, image: string, repos: Readonly<Record<string, string>>, cluster: ClusterSource): Promise<EnvironmentFacts> {
   const reads = new SharedRepoReads(repos);
   try {
-    return await readEnvironmentFacts(env, image, reads, (ref) => readClusterFor(ref, cluster));
+    return await readEnvironmentFacts(env, image, reads, { read: (ref) => readClusterFor(ref, cluster), close: async () => undefined });
   } finally {
     reads.close();
   }
@@ -48,7 +48,7 @@ export async function readEnvironmentFacts(env: Environment, image: string, read
 /** Status shows what it can: an unreadable cluster is reported, not fatal. */
 async function readClusterOrReason(env: Environment, workload: WorkloadReader): Promise<Pick<EnvironmentFacts, 'cluster' | 'clusterError' | 'clusterErrorCode'>> {
   try {
-    const cluster = await workload(env.cluster);
+    const cluster = await workload.read(env.cluster);
     return cluster ? { cluster } : {};
   } catch (error) {
     if (!(error instanceof HotfixError)) return { clusterError: String(error), clusterErrorCode: 'HF205' };

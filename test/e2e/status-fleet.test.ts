@@ -38,11 +38,11 @@ async function status(args: readonly string[], edit: Readonly<Record<string, Par
 
 const lists = (requests: readonly string[], resource: string) => requests.filter((r) => new RegExp(`^GET /(api|apis/apps)/v1/namespaces/[^/]+/${resource}(\\?|$)`).test(r));
 
-test('12 services in 3 namespaces: one kubectl and one list of Deployments per namespace, each repository read once, one table in service then environment order', async () => {
+test('12 services in 3 namespaces: one kubectl for the context, one list of Deployments and one of Pods per namespace, each repository read once, one table in service then environment order', async () => {
   const r = await status(['--detailed-exitcode']);
   // payments runs a hotfix build main lacks: exit 2, and nothing else needs attention.
   assert.is(r.code, 2, r.stderr + r.stdout);
-  assert.is(r.kubectl.length, 3, r.kubectl.join('\n'));
+  assert.equal(r.kubectl.map((line) => line.replace(/=\S+$/, '=…')), ['--context prod proxy --unix-socket=…'], 'one kubectl proxy, the lists made through it');
   assert.equal(lists(r.requests, 'deployments').map((q) => q.split('/')[5]).sort(), ['team-a', 'team-b', 'team-c']);
   assert.is(lists(r.requests, 'pods').length, 3);
   assert.is(r.requests.filter((q) => /\/deployments\/[^/?]+/.test(q)).length, 0, 'no get of a single workload');
@@ -98,7 +98,9 @@ test('what cannot be read is a row with its code, the rest is still shown, and -
   }
   mkdirSync(join(dir, 'legacy'));
   writeFileSync(join(dir, 'legacy', 'hotfix.yaml'), 'apiVersion: hotfix.dev/v1alpha1\nkind: HotfixPolicy\nmetadata:\n  name: legacy\nspec:\n  app:\n    repo: app\n    image: ghcr.io/acme/legacy\n    tagFormat: "main-{sha7}"\n  environments:\n    - name: production\n      config: { repo: gitops, branch: main, file: apps/legacy/kustomization.yaml, locator: { kustomizeImage: ghcr.io/acme/legacy } }\n      clusterr: {}\n');
-  // checkout's Deployment is gone from the cluster; catalog drifts.
+  // accounts names a context the kubeconfig lacks; checkout's Deployment is gone from the cluster; catalog drifts.
+  const accounts = join(dir, 'accounts', 'hotfix.yaml');
+  writeFileSync(accounts, (await import('node:fs')).readFileSync(accounts, 'utf8').replace('context: prod,', 'context: prod-eu,'));
   const r = await status(['--env', 'production', '--detailed-exitcode'], { checkout: { workload: 'deployment/checkout-old' }, catalog: { image: 'ghcr.io/acme/catalog:main-0000000' } }, dir);
   assert.is(r.code, 1, r.stderr + r.stdout);
   const line = (start: string) => r.stdout.split('\n').find((l) => l.startsWith(start)) ?? '';
@@ -106,8 +108,9 @@ test('what cannot be read is a row with its code, the rest is still shown, and -
   assert.match(line('checkout'), /HF206 deployment\/checkout is not in the cluster state \(namespace team-a\)/);
   assert.match(line(join(dir, 'legacy', 'hotfix.yaml')), /^\S+legacy\/hotfix\.yaml:\d+:\d+ +HF1\d\d .*clusterr/, r.stdout);
   assert.match(line('catalog'), /DRIFT/);
-  assert.match(line('accounts'), /2\/2 available/);
-  assert.equal(r.stdout.split('\n').filter((l) => / HF\d{3} /.test(l)).length, 3, 'one line each');
+  assert.match(line('accounts'), /HF205 kubectl proxy failed: error: context "prod-eu" does not exist/);
+  assert.match(line('search'), /2\/2 available/);
+  assert.equal(r.stdout.split('\n').filter((l) => / HF\d{3} /.test(l)).length, 4, 'one line each');
   assert.is(r.stderr, '');
 });
 

@@ -4,6 +4,7 @@ import { CatFileBatch } from '../git/cat-file.js';
 import { resolveCommit, type ObjectReader } from '../git/read.js';
 import { scanAutomation } from '../git/scan-automation.js';
 import { fluxObjectsAt } from '../git/scan-flux.js';
+import { remembered } from '../remembered.js';
 import type { AutomationScan, FluxObject } from '../types.js';
 
 /** What image automation the config repository holds at one commit. */
@@ -74,10 +75,4 @@ export class SharedRepoReads {
     for (const batch of this.batches.values()) batch.close();
     this.batches.clear();
   }
-}
-
-function remembered<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
-  let answer = cache.get(key);
-  if (!answer) cache.set(key, (answer = read()));
-  return answer;
 }
