@@ -123,7 +123,7 @@ if (wanted('rollback plan, 16 MiB file in the config repo')) {
 
 // 6. Status of a fleet: 200 services in 20 namespaces, against one service, both read live
 // through kubectl from the harness's fake API server. The fleet reads its config repository
-// once and lists each namespace once (4 kubectl at a time); the one service lists its namespace.
+// once and lists each namespace once through one kubectl proxy; the one service its namespace.
 const FLEET = 'status of 200 services in 20 namespaces';
 if (wanted(FLEET)) {
   const [many, one] = [await fleet(200, 20), await fleet(1, 1)];

@@ -20,7 +20,7 @@ export class StatusCommand extends HotfixCommand {
     details: `
       Per environment: the image the config declares, the image the cluster runs (tag, digest), the app commit behind it where the tag tells, drift, rollout health, whether image automation is active for it, and (with the app repository bound) whether a hotfix it runs is merged back.
 
-      \`--policy\` takes one policy file, or a directory of policies (a monorepo's, found as \`hotfix lint DIR\` finds them): then every service and environment is one row of a table, ordered by service and then environment. Each repository is read once however many policies name it, and the cluster once per context and namespace (one \`kubectl get deployments.apps,…,pods\` there, at most four at once). A policy that fails to load, or an environment that cannot be read, is a row saying why, with its code.
+      \`--policy\` takes one policy file, or a directory of policies (a monorepo's, found as \`hotfix lint DIR\` finds them): then every service and environment is one row of a table, ordered by service and then environment. Each repository is read once however many policies name it, and the cluster once per context and namespace (one \`kubectl proxy\` per context, and through it a list of each workload kind and of pods per namespace, four at a time). A policy that fails to load, or an environment that cannot be read, is a row saying why, with its code.
 
       Exit status with \`--detailed-exitcode\`: 0 when everything shown is aligned and healthy, 2 when an environment drifts from its config, rolls out unhealthy, or runs a hotfix change the mainline or a merge-back branch lacks, 1 when anything could not be read (a policy, a config, the cluster).
     `,
