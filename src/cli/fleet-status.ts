@@ -74,7 +74,7 @@ function oneFinding(diagnostics: readonly Diagnostic[]): Diagnostic {
 }
 
 async function hotfixReader(policy: Policy, request: FleetRequest, reads: SharedRepoReads) {
-  const running = await runningHotfixRequest(policy, request.repos, { noRegistry: request.noRegistry, dockerConfig: request.dockerConfig, cwd: request.cwd, repo: (name) => reads.repo(name) });
+  const running = await runningHotfixRequest(policy, request.repos, { noRegistry: request.noRegistry, dockerConfig: request.dockerConfig, cwd: request.cwd, repo: (name) => reads.repo(name), tags: (path) => reads.tags(path) });
   const targets = mergeBackBranches(policy).map((branch) => ({ branch }));
   return async (image: string) => hotfixContainment(await gatherRunningHotfix(running, image, targets));
 }

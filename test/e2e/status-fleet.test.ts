@@ -53,6 +53,7 @@ test('12 services in 3 namespaces: one kubectl for the context, one list of Depl
   assert.is(count('ls-tree -r'), 1);
   assert.is(count('rev-parse --is-shallow-repository'), 2, 'the repository check, once per repository');
   assert.is(r.git.filter((line) => line === 'cat-file --batch').length, 1, 'one object reader, in the config repository');
+  assert.is(r.git.filter((line) => line.startsWith('for-each-ref') && line.endsWith(' refs/tags')).length, 1, 'the app repository\'s tags listed once for 24 images');
 
   const lines = r.stdout.trimEnd().split('\n');
   const header = lines[0]!;

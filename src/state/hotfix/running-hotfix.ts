@@ -1,5 +1,5 @@
 import type { Policy } from '../../policy/types.js';
-import { resolveCommit } from '../git/read.js';
+import { resolveCommit, type TagRef } from '../git/read.js';
 import { hotfixBase, readContainment, type ContainmentFacts } from './hotfix-changes.js';
 import { imageRevisionAnswers, type LabelReader } from './image-revision.js';
 import type { RevisionAnswer } from './revision-answers.js';
@@ -27,11 +27,13 @@ export interface RunningHotfixRequest {
   readonly readLabels: LabelReader | undefined;
   /** The commit the answers decide (decideRevision), or undefined. */
   readonly decide: (answers: readonly RevisionAnswer[]) => string | undefined;
+  /** The app repository's tags, where they are read once for many images (a fleet's status); else each image lists them. */
+  readonly tags?: () => Promise<readonly TagRef[]>;
 }
 
 /** The commit an image was built from, read the way a hotfix plan reads the deployed one. */
 export async function imageCommit(request: RunningHotfixRequest, image: string): Promise<ImageCommit> {
-  const answers = await imageRevisionAnswers(request.policy, request.appPath, image, request.readLabels);
+  const answers = await imageRevisionAnswers(request.policy, request.appPath, image, request.readLabels, await request.tags?.());
   const commit = request.decide(answers);
   return { image, answers, ...(commit ? { commit } : {}) };
 }

@@ -1,7 +1,7 @@
 import { automationLines } from '../git/automation-lines.js';
 import { boundRepo } from '../git/bound-repo.js';
 import { CatFileBatch } from '../git/cat-file.js';
-import { resolveCommit, type ObjectReader } from '../git/read.js';
+import { listTags, resolveCommit, type ObjectReader, type TagRef } from '../git/read.js';
 import { scanAutomation } from '../git/scan-automation.js';
 import { fluxObjectsAt } from '../git/scan-flux.js';
 import { remembered } from '../remembered.js';
@@ -26,6 +26,7 @@ export class SharedRepoReads {
   private readonly batches = new Map<string, CatFileBatch>();
   private readonly scans = new Map<string, Promise<AutomationAt>>();
   private readonly trees = new Map<string, Promise<Buffer | undefined>>();
+  private readonly tagLists = new Map<string, Promise<readonly TagRef[]>>();
 
   constructor(private readonly repos: Readonly<Record<string, string>>) {}
 
@@ -34,6 +35,11 @@ export class SharedRepoReads {
     const path = Object.hasOwn(this.repos, name) ? this.repos[name]! : undefined;
     if (path === undefined) return boundRepo(this.repos, name);
     return remembered(this.checked, path, () => boundRepo(this.repos, name));
+  }
+
+  /** The repository's tags, for reading image revisions back (revisionFrom: gitTag, tags naming commits). */
+  tags(path: string): Promise<readonly TagRef[]> {
+    return remembered(this.tagLists, path, () => listTags(path));
   }
 
   /** The commit `refs/heads/BRANCH` names, or undefined. */
