@@ -6,6 +6,9 @@ import { CatFileBatch } from '../state/git/cat-file.js';
 import { MergeSimulator } from '../state/git/merge-simulation.js';
 import { isAncestor, mergeBase, readFileAt } from '../state/git/read.js';
 import { git } from '../state/git/run-git.js';
+import { renderCheck } from '../state/render/render-check.js';
+import type { RenderSpec } from '../plan/render-spec.js';
+import { parseImageRef } from '../patch/image-ref.js';
 
 type MergeAction = Extract<RederivableAction, { kind: 'merge' }>;
 
@@ -63,6 +66,8 @@ async function commitProblem(sealed: CommitAction, repo: string, onto: string): 
     }
     const differing = sealed.changes.filter((change, i) => withoutIndex(change.diff) !== withoutIndex(built.action.changes[i]!.diff)).map((c) => c.path);
     if (differing.length > 0) return `${differing.join(', ')} changed at or near the lines the plan patches, so the diff would not be the reviewed one`;
+    const rendered = sealed.render ? await renderProblem(sealed.render, repo, onto, built.texts) : undefined;
+    if (rendered) return rendered;
     return { ...built.action, ...(sealed.rederive ? { rederive: sealed.rederive } : {}) };
   } finally {
     blobs.close();
@@ -70,6 +75,24 @@ async function commitProblem(sealed: CommitAction, repo: string, onto: string): 
 }
 
 const withoutIndex = (diff: string) => diff.replace(/^index [^\n]*\n/m, '');
+
+/**
+ * The same diff can deploy something else on the new head: another file there (a base that
+ * renames the image, a patch that pins it) may win over it. The plan's render check, run
+ * again on the new head with the patched files, must still find the hotfix image running.
+ */
+async function renderProblem(render: RenderSpec, repo: string, onto: string, texts: Readonly<Record<string, string>>): Promise<string | undefined> {
+  const named = render.workload !== undefined && render.container !== undefined ? { workload: render.workload, container: render.container } : {};
+  const files = Object.entries(texts).map(([path, text]) => ({ path, text }));
+  const result = await renderCheck({ repo, commit: onto, files, renderDir: render.dir, image: render.image, ...named }).catch((error: unknown) => {
+    if (error instanceof HotfixError) return error.diagnostics[0]?.message ?? 'kubectl kustomize failed';
+    throw error;
+  });
+  const dir = render.dir || '.';
+  if (typeof result === 'string') return `the plan's render check of ${dir} could not be made there (${result})`;
+  if (result.ok) return undefined;
+  return `kubectl kustomize ${dir} there would run ${result.image ?? `no container of ${parseImageRef(render.image).name}`}${result.winner ? ` (set in ${result.winner})` : ''}, not ${render.image}`;
+}
 
 /** The merge-back again on `onto`: still clean, and bringing in exactly what it brought in at `parents[0]`. */
 async function mergeProblem(sealed: MergeAction, repo: string, onto: string): Promise<MergeAction | string> {

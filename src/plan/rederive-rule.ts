@@ -13,7 +13,7 @@ export function rederiveFor(action: RederivableAction): Rederive {
   const branch = rederivedBranch(action);
   const reason =
     action.kind === 'commit'
-      ? `${branch} may move while apply waits at the gate (a bot's or a teammate's commit): apply then makes this commit again on the new head, with the same message, only where ${action.changes.map((c) => c.path).join(', ')} gives the same diff there (the file unchanged, or the same lines at the same place), and prints and journals the new id; otherwise it refuses before writing it`
+      ? `${branch} may move while apply waits at the gate (a bot's or a teammate's commit): apply then makes this commit again on the new head, with the same message, only where ${action.changes.map((c) => c.path).join(', ')} gives the same diff there (the file unchanged, or the same lines at the same place)${action.render ? ` and kubectl kustomize ${action.render.dir || '.'} still runs ${action.render.image}` : ''}, and prints and journals the new id; otherwise it refuses before writing it`
       : `${branch} may move while apply waits at the gate: apply then makes this merge again on the new head, with the same message, only where it is still clean and brings in exactly the commits of ${action.from} it brings in now, and prints and journals the new id; otherwise it refuses before writing it`;
   return { when: 'if-branch-moves', reason };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isolatedGitEnv } from '../../fixtures/git.js';
-import { fluxBumpsWorker, landsOnNextPush, teammateDocuments, teammateReleases, teammateRoundsHalfEven } from '../../fixtures/moved-branch-commits.js';
+import { fluxBumpsWorker, landsOnNextPush, teammateDocuments, teammateMovesImage, teammateReleases, teammateRoundsHalfEven } from '../../fixtures/moved-branch-commits.js';
 import type { Action, Plan } from '../../src/plan/types.js';
 import { gatedHotfix, type GatedHotfix } from '../helpers/gated-hotfix.js';
 import { gitOut, refs } from '../helpers/rollback-scenario.js';
@@ -119,6 +119,22 @@ test('a teammate releases another build on the very line the deploy patches duri
   assert.ok(replanIn(line), line);
   assert.equal([refs(s.configRemote), refs(s.appRemote), refs(s.configRepo), refs(s.appRepo)], before, 'nothing written, nothing pushed');
   assert.is(journalOf(g, plan).rederived, undefined);
+});
+
+test('the base moves the service to a new image repository during the gate: the same diff would deploy nothing, so the render check refuses it (HF417)', async () => {
+  const g = await stoppedAtGate(67);
+  const { s, plan } = g;
+  const deploy = actionOf<Commit>(plan, 'deploy-hotfix');
+  assert.ok(deploy.render, 'the plan has a render check');
+  const moved = await teammateMovesImage(s.configRepo, s.image, `${s.image}-api`);
+  await g.meetGate();
+  const before = [refs(s.configRemote), refs(s.appRemote)];
+  const r = await runCliAsync(g.args, { cwd: s.root });
+  assert.is(r.code, 1, r.stdout);
+  const line = r.stderr.split('\n').find((l) => l.includes('[HF417]')) ?? '';
+  assert.ok(line.includes(`moved to ${short(moved)} by ${short(moved)} "Move shop-api to ${s.image}-api"`), r.stderr);
+  assert.ok(line.includes(`kubectl kustomize overlays/production there would run ${s.image}-api`), line);
+  assert.equal([refs(s.configRemote), refs(s.appRemote)], before, 'nothing pushed');
 });
 
 test('a teammate commits to main during the gate: the merge-back is made again on the new head, still clean and bringing in exactly the hotfix', async () => {
