@@ -35,9 +35,8 @@ const CONTAINMENT_AT_ONCE = 4;
  */
 export async function gatherFleetStatus(request: FleetRequest): Promise<FleetService[]> {
   const chosen = request.policies.map((p) => ({ ...p, environments: request.environments(p.policy) })).filter((p) => p.environments.length > 0);
-  const refs = chosen.flatMap((p) => p.environments.flatMap((e) => (e.cluster ? [e.cluster] : [])));
   const reads = new SharedRepoReads(request.repos);
-  const workload = namespaceReads(refs, request.cluster);
+  const workload = namespaceReads(request.cluster);
   const containment = boundedWork(CONTAINMENT_AT_ONCE);
   try {
     for (const { policy } of chosen) await prepareLocators(policy);

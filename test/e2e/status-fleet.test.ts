@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -95,13 +95,15 @@ test('what cannot be read is a row with its code, the rest is still shown, and -
   const dir = tempDir('hotfix-fleet-policies-');
   for (const x of s.services.slice(0, 6)) {
     mkdirSync(join(dir, x.name));
-    writeFileSync(join(dir, x.name, 'hotfix.yaml'), (await import('node:fs')).readFileSync(join(s.policiesDir, x.name, 'hotfix.yaml'), 'utf8').replace(x.name === 'cart' ? 'branch: main, file: apps/cart/overlays/production' : '\0', 'branch: release, file: apps/cart/overlays/production'));
+    writeFileSync(join(dir, x.name, 'hotfix.yaml'), readFileSync(join(s.policiesDir, x.name, 'hotfix.yaml'), 'utf8').replace(x.name === 'cart' ? 'branch: main, file: apps/cart/overlays/production' : '\0', 'branch: release, file: apps/cart/overlays/production'));
   }
   mkdirSync(join(dir, 'legacy'));
   writeFileSync(join(dir, 'legacy', 'hotfix.yaml'), 'apiVersion: hotfix.dev/v1alpha1\nkind: HotfixPolicy\nmetadata:\n  name: legacy\nspec:\n  app:\n    repo: app\n    image: ghcr.io/acme/legacy\n    tagFormat: "main-{sha7}"\n  environments:\n    - name: production\n      config: { repo: gitops, branch: main, file: apps/legacy/kustomization.yaml, locator: { kustomizeImage: ghcr.io/acme/legacy } }\n      clusterr: {}\n');
-  // accounts names a context the kubeconfig lacks; checkout's Deployment is gone from the cluster; catalog drifts.
-  const accounts = join(dir, 'accounts', 'hotfix.yaml');
-  writeFileSync(accounts, (await import('node:fs')).readFileSync(accounts, 'utf8').replace('context: prod,', 'context: prod-eu,'));
+  // accounts names a context the kubeconfig lacks; search an OpenShift DeploymentConfig, a kind
+  // this cluster does not serve; checkout's Deployment is gone from the cluster; catalog drifts.
+  const edit = (name: string, from: string, to: string) => writeFileSync(join(dir, name, 'hotfix.yaml'), readFileSync(join(dir, name, 'hotfix.yaml'), 'utf8').replace(from, to));
+  edit('accounts', 'context: prod,', 'context: prod-eu,');
+  edit('search', 'workload: deployment/search', 'workload: deploymentconfig/search');
   const r = await status(['--env', 'production', '--detailed-exitcode'], { checkout: { workload: 'deployment/checkout-old' }, catalog: { image: 'ghcr.io/acme/catalog:main-0000000' } }, dir);
   assert.is(r.code, 1, r.stderr + r.stdout);
   const line = (start: string) => r.stdout.split('\n').find((l) => l.startsWith(start)) ?? '';
@@ -110,8 +112,9 @@ test('what cannot be read is a row with its code, the rest is still shown, and -
   assert.match(line(join(dir, 'legacy', 'hotfix.yaml')), /^\S+legacy\/hotfix\.yaml:\d+:\d+ +HF1\d\d .*clusterr/, r.stdout);
   assert.match(line('catalog'), /DRIFT/);
   assert.match(line('accounts'), /HF205 kubectl proxy failed: error: context "prod-eu" does not exist/);
-  assert.match(line('search'), /2\/2 available/);
-  assert.equal(r.stdout.split('\n').filter((l) => / HF\d{3} /.test(l)).length, 4, 'one line each');
+  assert.match(line('search'), /HF205 kubectl proxy: GET \/apis\/apps\.openshift\.io\/v1\/namespaces\/team-b\/deploymentconfigs failed: the server could not find the requested resource \(HTTP 404\)/);
+  assert.match(line('payments'), /hotfix-\w+ +none +2\/2 available/, 'the Deployments of search\'s namespace are read all the same');
+  assert.equal(r.stdout.split('\n').filter((l) => / HF\d{3} /.test(l)).length, 5, 'one line each');
   assert.is(r.stderr, '');
 });
 

@@ -7,7 +7,7 @@ import { renderFleetTable } from '../../src/render/fleet-status-table.js';
 import { printable } from '../../src/render/printable.js';
 import { styleFor } from '../../src/render/style.js';
 import { boundedWork } from '../../src/state/bounded-work.js';
-import { namespaceLists } from '../../src/state/cluster/namespace-reads.js';
+import { listPaths } from '../../src/state/cluster/namespace-reads.js';
 
 test('boundedWork runs at most N at once, a finished job handing its slot to the next waiting one', async () => {
   const limit = boundedWork(3);
@@ -36,22 +36,12 @@ test('boundedWork runs at most N at once, a finished job handing its slot to the
   assert.is(most, 3);
 });
 
-test('namespaceLists: one set of lists per (context, namespace), the kinds named there, pods last', () => {
-  const ref = (context: string | undefined, namespace: string, workload: string) => ({ ...(context ? { context } : {}), namespace, workload, container: 'app' });
-  const lists = namespaceLists([
-    ref('prod', 'team-a', 'deployment/checkout'),
-    ref('prod', 'team-a', 'deployment/cart'),
-    ref('prod', 'team-b', 'statefulset/queue'),
-    ref('prod', 'team-b', 'deployment/search'),
-    ref('prod-eu', 'team-a', 'deployment/checkout'),
-    ref(undefined, 'team-a', 'daemonset/agent'),
-  ]);
-  assert.equal(lists, [
-    { context: 'prod', namespace: 'team-a', paths: ['/apis/apps/v1/namespaces/team-a/deployments', '/api/v1/namespaces/team-a/pods'] },
-    { context: 'prod', namespace: 'team-b', paths: ['/apis/apps/v1/namespaces/team-b/deployments', '/apis/apps/v1/namespaces/team-b/statefulsets', '/api/v1/namespaces/team-b/pods'] },
-    { context: 'prod-eu', namespace: 'team-a', paths: ['/apis/apps/v1/namespaces/team-a/deployments', '/api/v1/namespaces/team-a/pods'] },
-    { namespace: 'team-a', paths: ['/apis/apps/v1/namespaces/team-a/daemonsets', '/api/v1/namespaces/team-a/pods'] },
-  ]);
+test('listPaths: the list of the workload\'s kind in its namespace, and the namespace\'s pods', () => {
+  const ref = (namespace: string, workload: string) => ({ context: 'prod', namespace, workload, container: 'app' });
+  assert.equal(listPaths(ref('team-a', 'deployment/checkout')), { workloads: '/apis/apps/v1/namespaces/team-a/deployments', pods: '/api/v1/namespaces/team-a/pods' });
+  assert.equal(listPaths(ref('team-b', 'statefulset/queue')), { workloads: '/apis/apps/v1/namespaces/team-b/statefulsets', pods: '/api/v1/namespaces/team-b/pods' });
+  assert.equal(listPaths(ref('team-b', 'daemonset/agent')).workloads, '/apis/apps/v1/namespaces/team-b/daemonsets');
+  assert.equal(listPaths(ref('shop', 'deploymentconfig/api')).workloads, '/apis/apps.openshift.io/v1/namespaces/shop/deploymentconfigs');
 });
 
 const healthy = (name: string, tag: string, extra: Partial<EnvironmentStatus> = {}): EnvironmentStatus => ({

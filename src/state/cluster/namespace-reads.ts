@@ -23,59 +23,45 @@ const API: Readonly<Record<string, { readonly prefix: string; readonly plural: s
   deploymentconfig: { prefix: '/apis/apps.openshift.io/v1', plural: 'deploymentconfigs' },
 };
 
-/** What one (context, namespace) is read by: a list of each workload kind named there, and of the pods (their digests), last. */
-export interface NamespaceList {
-  readonly context?: string;
-  readonly namespace: string;
-  /** API paths to GET. */
-  readonly paths: readonly string[];
-}
-
-/** Pure: the lists that cover `refs`, one set per (context, namespace), in the order first named. */
-export function namespaceLists(refs: readonly ClusterRef[]): NamespaceList[] {
-  const lists = new Map<string, { context?: string; namespace: string; kinds: Set<string> }>();
-  for (const ref of refs) {
-    const key = namespaceKey(ref);
-    const list = lists.get(key) ?? { ...(ref.context ? { context: ref.context } : {}), namespace: ref.namespace, kinds: new Set<string>() };
-    list.kinds.add(ref.workload.split('/')[0]!.toLowerCase());
-    lists.set(key, list);
-  }
-  return [...lists.values()].map(({ kinds, ...where }) => {
-    const ns = `/namespaces/${encodeURIComponent(where.namespace)}`;
-    // The schema names the kinds there are; another would only be a workload not found (HF206).
-    const paths = [...kinds].sort().flatMap((kind) => (API[kind] ? [`${API[kind].prefix}${ns}/${API[kind].plural}`] : []));
-    return { ...where, paths: [...paths, `/api/v1${ns}/pods`] };
-  });
+/** The API paths that hold a workload and its pods: the list of its kind in its namespace, and the namespace's pods (their digests). */
+export function listPaths(ref: ClusterRef): { readonly workloads?: string; readonly pods: string } {
+  const ns = `/namespaces/${encodeURIComponent(ref.namespace)}`;
+  const api = API[ref.workload.split('/')[0]!.toLowerCase()];
+  // The schema names the kinds there are; another would only be a workload not found (HF206).
+  return { ...(api ? { workloads: `${api.prefix}${ns}/${api.plural}` } : {}), pods: `/api/v1${ns}/pods` };
 }
 
 /**
  * Reads the workloads of many environments as few times as their places allow: live, one
  * `kubectl proxy` per context and, through it, one list of each workload kind and one of
  * pods per namespace, at most four lists at once, instead of a kubectl get of each workload
- * and its pods; from a file, the file once. A namespace is read when a workload in it first
- * is, and every workload there is picked out of what it holds (clusterStateFrom). A read
- * that fails fails every workload it covers, each with the same why.
+ * and its pods; from a file, the file once. A list is asked for when a workload first needs
+ * it, and every workload there is picked out of what it holds (clusterStateFrom). A list
+ * that fails (a kind the cluster does not serve, a namespace the user may not list) fails
+ * the workloads it covers, each with the same why, and no others.
  */
-export function namespaceReads(refs: readonly ClusterRef[], source: ClusterSource, kubectl = 'kubectl'): WorkloadReader {
+export function namespaceReads(source: ClusterSource, kubectl = 'kubectl'): WorkloadReader {
   if (source === 'none') return { read: async () => undefined, close: async () => undefined };
   if (source !== 'live') {
     let file: Promise<unknown> | undefined;
     return { read: async (ref) => (ref ? clusterStateFrom(inNamespace(await (file ??= readClusterJson(source.file)), ref.namespace), ref, 'file') : undefined), close: async () => undefined };
   }
   const bounded = boundedWork(LISTS_AT_ONCE);
-  const lists = new Map(namespaceLists(refs).map((list) => [namespaceKey(list), list]));
   const proxies = new Map<string, Promise<KubectlProxy>>();
-  const read = new Map<string, Promise<unknown>>();
+  const lists = new Map<string, Promise<unknown[]>>();
   const proxyFor = (context: string | undefined) => remembered(proxies, context ?? '', () => KubectlProxy.start(context, kubectl));
-  const listOf = (ref: ClusterRef) =>
-    remembered(read, namespaceKey(ref), async () => {
-      const list = lists.get(namespaceKey(ref)) ?? namespaceLists([ref])[0]!;
-      const proxy = await proxyFor(ref.context);
-      const answers = await Promise.all(list.paths.map((path) => bounded(() => proxy.get(path, `GET ${path}`))));
-      return { kind: 'List', items: answers.flatMap(itemsWithKind) };
+  const list = (context: string | undefined, path: string) =>
+    remembered(lists, `${context ?? ''}\0${path}`, async () => {
+      const proxy = await proxyFor(context);
+      return itemsWithKind(await bounded(() => proxy.get(path, `GET ${path}`)));
     });
   return {
-    read: async (ref) => (ref ? clusterStateFrom(await listOf(ref), ref, 'kubectl') : undefined),
+    read: async (ref) => {
+      if (!ref) return undefined;
+      const { workloads, pods } = listPaths(ref);
+      const items = await Promise.all([...(workloads ? [list(ref.context, workloads)] : []), list(ref.context, pods)]);
+      return clusterStateFrom({ kind: 'List', items: items.flat() }, ref, 'kubectl');
+    },
     close: async () => {
       const started = await Promise.allSettled(proxies.values());
       await Promise.all(started.map((p) => (p.status === 'fulfilled' ? p.value.close() : undefined)));
@@ -89,10 +75,6 @@ function itemsWithKind(list: unknown): unknown[] {
   if (!Array.isArray(items)) return [];
   const itemKind = typeof kind === 'string' ? kind.replace(/List$/, '') : undefined;
   return items.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) && itemKind !== undefined ? { kind: itemKind, ...item } : item));
-}
-
-function namespaceKey(ref: Pick<ClusterRef, 'context' | 'namespace'>): string {
-  return `${ref.context ?? ''}\0${ref.namespace}`;
 }
 
 /**
