@@ -101,6 +101,27 @@ test('Flux pushes to the config branch while apply waits at the gate: the push i
   assert.match(done.stdout, /Nothing to do: this plan was applied completely before/);
 });
 
+test('killed after the deploy was made again, and again after its push: each rerun takes the journalled commit and the last one finishes', async () => {
+  const g = await stoppedAtGate(68);
+  const { s, plan } = g;
+  const deploy = actionOf<Commit>(plan, 'deploy-hotfix');
+  // Flux's commit is in the checkout apply runs in (pulled), so apply sees the branch moved before it writes.
+  const bump = await fluxBumpsWorker(s.configRepo);
+  gitOut(s.configRepo, ['push', '--quiet', 'origin', 'main']);
+  await g.meetGate();
+  for (const point of ['deploy-hotfix:objects', 'push-config:pushed']) {
+    const killed = await runCliAsync(g.args, { cwd: s.root, env: { HOTFIX_TEST_KILL_AT: point } });
+    assert.is(killed.signal, 'SIGKILL', `${point}: ${killed.stdout}${killed.stderr}`);
+  }
+  const applied = (journalOf(g, plan).rederived as Array<{ applied: string }> | undefined)?.[0]?.applied ?? '';
+  assert.equal(journalOf(g, plan).rederived, [{ action: 'deploy-hotfix', planned: deploy.commit, applied, onto: bump }]);
+  const r = await runCliAsync(g.args, { cwd: s.root });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.is(rev(s.configRemote, 'refs/heads/main'), applied);
+  assert.is(rev(s.configRemote, `${applied}^`), bump);
+  assert.is(gitOut(s.configRemote, ['-c', 'core.abbrev=7', 'diff', bump, applied]), deploy.changes.map((c) => c.diff).join(''));
+});
+
 test('a teammate releases another build on the very line the deploy patches during the gate: refused before any write (HF417), naming the commit and the file', async () => {
   const g = await stoppedAtGate(62);
   const { s, plan } = g;
