@@ -24,13 +24,13 @@ function assertOneLine(r: CliResult, code: number, pattern: RegExp): void {
   assert.match(r.stderr, pattern);
 }
 
-test('--policy names a regular file: a directory is refused at once, never walked (HF100)', async () => {
+// status takes a directory too (a fleet: test/e2e/status-fleet.test.ts); a plan needs one policy.
+test('--policy of a plan names a regular file: a directory is refused at once, never walked (HF100)', async () => {
   const s = await gitops();
   const one = join(s.root, 'one-policy');
   mkdirSync(one, { recursive: true });
   copyFileSync(s.policyFile, join(one, 'policy.yaml'));
   const cases: Array<[string[], string]> = [
-    [['status', '--policy', one, '--repo', `deploy=${s.configRepo}`, '--no-cluster'], 'it is a directory'],
     [rollback(s, ['--policy', one]), 'it is a directory'],
     [['plan', 'hotfix', '--policy', s.root, '--env', 'production', '--reason', 'r', '--no-cluster'], 'it is a directory'],
     [['status', '--policy', join(s.root, 'nope.yaml'), '--no-cluster'], 'no such file or directory'],

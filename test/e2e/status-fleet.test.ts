@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildFleetScenario, type FleetScenario } from '../../fixtures/fleet-scenario.js';
@@ -36,6 +36,18 @@ async function status(args: readonly string[], edit: Readonly<Record<string, Par
   }
 }
 
+/** The processes whose command line holds `text`. */
+function runningWith(text: string): string[] {
+  const cmdline = (pid: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return ''; // ended meanwhile
+    }
+  };
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p) && cmdline(p).includes(text));
+}
+
 const lists = (requests: readonly string[], resource: string) => requests.filter((r) => new RegExp(`^GET /(api|apis/apps)/v1/namespaces/[^/]+/${resource}(\\?|$)`).test(r));
 
 test('12 services in 3 namespaces: one kubectl for the context, one list of Deployments and one of Pods per namespace, each repository read once, one table in service then environment order', async () => {
@@ -43,6 +55,10 @@ test('12 services in 3 namespaces: one kubectl for the context, one list of Depl
   // payments runs a hotfix build main lacks: exit 2, and nothing else needs attention.
   assert.is(r.code, 2, r.stderr + r.stdout);
   assert.equal(r.kubectl.map((line) => line.replace(/=\S+$/, '=…')), ['--context prod proxy --unix-socket=…'], 'one kubectl proxy, the lists made through it');
+  // The proxy is gone with its socket's directory once status has exited.
+  const socket = r.kubectl[0]!.split('=').pop()!;
+  assert.is(existsSync(dirname(socket)), false);
+  assert.is(runningWith(socket).length, 0, 'no kubectl proxy left running');
   assert.equal(lists(r.requests, 'deployments').map((q) => q.split('/')[5]).sort(), ['team-a', 'team-b', 'team-c']);
   assert.is(lists(r.requests, 'pods').length, 3);
   assert.is(r.requests.filter((q) => /\/deployments\/[^/?]+/.test(q)).length, 0, 'no get of a single workload');
