@@ -145,4 +145,19 @@ test('--env naming no environment of the fleet, and a directory without a policy
   assert.is(empty.kubectl.length, 0);
 });
 
+test('--cluster-state of `kubectl get deployments,pods -A -o json`: each workload is looked for in its own namespace, the file read once', async () => {
+  const checkout = s.services.find((x) => x.name === 'checkout')!;
+  // Another team's Deployment of the same name, running another tag, in the same file.
+  const imposter = s.clusterObjects({ checkout: { namespace: 'team-z', image: `${checkout.image}:main-0000000` } }).filter((o) => o.metadata.namespace === 'team-z');
+  const file = join(tempDir('hotfix-fleet-state-'), 'all-namespaces.json');
+  writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: [...imposter, ...s.clusterObjects()] }));
+  const r = await status(['--cluster-state', file, '--env', 'production', '--format', 'json', '--detailed-exitcode']);
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.kubectl.length, 0);
+  const env = JSON.parse(r.stdout).services.find((x: any) => x.name === 'checkout').environments[0];
+  assert.is(env.running.image, `${checkout.image}:${checkout.tags.production}`);
+  assert.is(env.running.source, 'file');
+  assert.is(env.drift, false);
+});
+
 test.run();
