@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
+import { gateChecksText } from '../plan/hotfix/gate-checks.js';
 import type { Action, Plan } from '../plan/types.js';
+import type { GateAnswer } from './gate-answer.js';
 import { Journal } from './journal.js';
 import { planNameProblems } from './plan-names.js';
 import { RepoLocks } from './lock.js';
@@ -17,6 +19,7 @@ import { rederivedBranch, type RederivableAction } from '../plan/rederive-rule.j
 import { refValue, repoPath, verifyPreconditions, type Facts } from './verify-preconditions.js';
 
 export type GateAction = Extract<Action, { kind: 'gate' }>;
+export type { GateAnswer } from './gate-answer.js';
 
 export interface ApplyOptions {
   readonly facts: Facts;
@@ -24,8 +27,8 @@ export interface ApplyOptions {
   readonly log: (line: string) => void;
   /** Check everything, write nothing. */
   readonly dryRun: boolean;
-  /** What a gate still waits for, or undefined when it is met. */
-  readonly checkGate: (gate: GateAction) => Promise<string | undefined>;
+  /** What a gate still waits for, or that it is met (undefined: met, nothing attested). */
+  readonly checkGate: (gate: GateAction) => Promise<GateAnswer | undefined>;
   /**
    * Poll an unmet gate this long (ms) instead of stopping at once. The time counts from when
    * apply reaches the gate: the checks before it take what they take on a busy runner.
@@ -141,7 +144,7 @@ async function runActions(sealed: Plan, carried: Plan, journal: Journal, checked
     if (journal.done.has(action.id)) {
       // A gate an earlier run passed may hold no more (the image re-pushed with another
       // revision, the tag deleted): what comes after it relies on it now, not then.
-      if (action.kind === 'gate' && !options.dryRun && plan.actions.slice(index + 1).some((a) => !journal.done.has(a.id))) await passGate(action, options);
+      if (action.kind === 'gate' && !options.dryRun && plan.actions.slice(index + 1).some((a) => !journal.done.has(a.id))) await passGate(action, journal, options);
       continue;
     }
     if (options.dryRun) {
@@ -149,7 +152,7 @@ async function runActions(sealed: Plan, carried: Plan, journal: Journal, checked
       continue;
     }
     at(`${action.id}:start`);
-    if (action.kind === 'gate') await passGate(action, options);
+    if (action.kind === 'gate') await passGate(action, journal, options);
     else if (action.kind === 'push') {
       plan = await pushMoving(sealed, plan, action, { repos: options.facts.repos, journal, checkedOut, log: options.log, ...(options.signal ? { signal: options.signal } : {}) });
       at(`${action.id}:pushed`);
@@ -203,14 +206,21 @@ async function alreadyDone(actions: readonly Action[], index: number, repos: Fac
   return effect !== undefined && isDone(actions, index, await refValue(repoPath(repos, effect.repo), effect.ref));
 }
 
-async function passGate(gate: GateAction, options: ApplyOptions): Promise<void> {
+async function passGate(gate: GateAction, journal: Journal, options: ApplyOptions): Promise<void> {
   const deadline = options.waitMs === undefined ? undefined : Date.now() + options.waitMs;
   for (;;) {
-    const waiting = await options.checkGate(gate);
-    if (waiting === undefined) return;
+    const answer = await options.checkGate(gate);
+    if (answer === undefined || answer.kind === 'met') {
+      // Before anything the gate guards is written: a deploy never happens on an attestation the journal lacks.
+      if (answer?.attested) {
+        await journal.attest({ action: gate.id, ...answer.attested, at: new Date().toISOString() });
+        options.log(`attested: ${answer.attested.checks.join(', ')} by ${answer.attested.by} (--check), recorded in the journal`);
+      }
+      return;
+    }
     if (deadline === undefined || Date.now() >= deadline)
-      throw new HotfixError([diagnostic('HF410', `stopped at the gate: ${waiting}. Run hotfix apply again on the same plan once it is met; it goes on from here`)], 3);
-    options.log(`waiting: ${waiting}`);
+      throw new HotfixError([diagnostic(answer.code, `stopped at the gate: ${answer.why}. Run hotfix apply again on the same plan once it is met; it goes on from here`)], 3);
+    options.log(`waiting: ${answer.why}`);
     await sleep(options.pollMs ?? 10_000, undefined, options.signal ? { signal: options.signal } : {});
   }
 }
@@ -228,7 +238,7 @@ function describe(action: Action): string {
     case 'merge':
       return `merge ${action.from} into ${action.into} as ${action.commit.slice(0, 7)}`;
     case 'gate':
-      return `gate: ${action.image} exists with ${action.label}=${action.revision.slice(0, 7)}${action.checks.length > 0 ? `, checks ${action.checks.join(', ')} passed` : ''}`;
+      return `gate: ${action.image} exists with ${action.label}=${action.revision.slice(0, 7)}${action.checks.length > 0 ? `; ${gateChecksText(action)}` : ''}`;
     case 'push':
       return `push ${action.refs.map((r) => r.ref.replace(/^refs\/(heads|tags)\//, '')).join(', ')} to ${action.remote} (${action.url})`;
     case 'open-pull-request':

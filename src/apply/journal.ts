@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { commonGitDir } from '../state/git/read.js';
 import { fileSystemError } from './file-system-error.js';
+import type { Attestation } from './gate-answer.js';
 
 /**
  * Which actions of a plan are finished, kept in the git directory of the plan's first
@@ -21,6 +22,7 @@ export class Journal {
     private readonly file: string,
     private readonly finished: Set<string>,
     private readonly remade: Map<string, Rederivation>,
+    private readonly attestations: Attestation[],
   ) {}
 
   static async open(repo: string, planId: string): Promise<Journal> {
@@ -33,7 +35,8 @@ export class Journal {
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? undefined : fileSystemError(error, 'read the journal', file)));
     const saved = text === undefined ? { done: [] } : parseJournal(text);
     const remade = Array.isArray(saved.rederived) ? saved.rederived.filter(isRederivation) : [];
-    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])));
+    const attested = Array.isArray(saved.attested) ? saved.attested.filter(isAttestation) : [];
+    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])), attested);
   }
 
   get done(): ReadonlySet<string> {
@@ -56,11 +59,21 @@ export class Journal {
     await this.save('record the re-derived commit in the journal');
   }
 
+  /** Who stood in for which required checks with --check, each time a gate passed on it. */
+  get attested(): readonly Attestation[] {
+    return this.attestations;
+  }
+
+  async attest(record: Attestation): Promise<void> {
+    this.attestations.push(record);
+    await this.save('record the attested checks in the journal');
+  }
+
   private async save(what: string): Promise<void> {
     try {
       await mkdir(dirname(this.file), { recursive: true });
       // Write then rename: a crash leaves the old journal or the new one, never half of one.
-      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished], ...(this.remade.size > 0 ? { rederived: [...this.remade.values()] } : {}) }) + '\n');
+      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished], ...(this.remade.size > 0 ? { rederived: [...this.remade.values()] } : {}), ...(this.attestations.length > 0 ? { attested: this.attestations } : {}) }) + '\n');
       await rename(`${this.file}.tmp`, this.file);
     } catch (error) {
       fileSystemError(error, what, this.file);
@@ -68,12 +81,17 @@ export class Journal {
   }
 }
 
+function isAttestation(value: unknown): value is Attestation {
+  const a = value as Record<string, unknown> | null;
+  return typeof a === 'object' && a !== null && ['action', 'by', 'at'].every((key) => typeof a[key] === 'string') && Array.isArray(a.checks) && a.checks.every((c) => typeof c === 'string');
+}
+
 function isRederivation(value: unknown): value is Rederivation {
   const r = value as Record<string, unknown> | null;
   return typeof r === 'object' && r !== null && typeof r.action === 'string' && ['planned', 'applied', 'onto'].every((key) => typeof r[key] === 'string' && /^[0-9a-f]{40}$/.test(r[key]));
 }
 
-function parseJournal(text: string): { done?: unknown; rederived?: unknown } {
+function parseJournal(text: string): { done?: unknown; rederived?: unknown; attested?: unknown } {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null ? value : { done: [] };

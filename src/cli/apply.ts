@@ -7,6 +7,9 @@ import { renderPlan } from './render-plan.js';
 import type { Containment } from '../plan/hotfix/contains-hotfix.js';
 import type { MergeBackLeft } from '../apply/merge-backs-left.js';
 import { EXIT } from './report-failure.js';
+import type { GateAction } from '../apply/apply-plan.js';
+import type { Plan } from '../plan/types.js';
+import { attester } from './attester.js';
 
 /** `30s`, `20m`, `1h` → milliseconds. */
 function parseDuration(text: string): number {
@@ -26,7 +29,7 @@ export class ApplyCommand extends HotfixCommand {
     details: `
       Checks that the plan is intact (schema, and a body that matches its id) and that every fact it relies on still holds (branch heads, file contents, the running image, the policy, the tool version), then carries out its actions in order. Before the first real write, the whole plan is rehearsed in throwaway repositories that borrow the real objects: every commit, diff, picked tree and merge base must come out as the plan shows it (HF416), so a plan that would fail halfway, or write something other than what was reviewed, writes nothing. Commits are recomputed again as they are written and must get the ids the plan names. Refs move by compare-and-swap; pushes are atomic. The working tree, index and stash of your checkout are never touched.
 
-      A hotfix plan has a gate: the image CI builds from the hotfix branch must exist with the right revision label, and the required checks must be reported passed (\`--check NAME\`). Apply stops there with exit code 3 and says what it waits for; running it again on the same plan goes on from there. \`--wait 20m\` polls instead.
+      A hotfix plan has a gate: the image CI builds from the hotfix branch must exist with the right revision label, and the required checks must be done. Where the policy has \`hotfix.checks\`, they are read for the hotfix head from GitHub (check runs and commit statuses; token from GITHUB_TOKEN or \`--token-env\`, API from GITHUB_API_URL or \`--api-url\`) or GitLab (jobs and commit statuses; GITLAB_TOKEN, else CI_JOB_TOKEN; the instance from CI_SERVER_URL or \`--forge-url\`), and only a latest report of success counts. \`--check NAME\` attests a check by hand: recorded in the journal with who ran apply, and refused (HF423) where the policy says \`checks.manual: refuse\`. Apply stops at an unmet gate with exit code 3 and says what it waits for, each check with its state; running it again on the same plan goes on from there. \`--wait 20m\` polls instead.
 
       A merge-back the plan leaves to a person (it conflicts) is part of the hotfix: until its branch holds every hotfix change (merged, cherry-picked or squashed: by patch-id), apply exits 4 with HF430 instead of saying complete. Do the merge (the plan's commands are valid shell), then run apply again on the same plan to confirm.
 
@@ -47,17 +50,20 @@ export class ApplyCommand extends HotfixCommand {
   policyFile = Option.String('--policy', { description: 'The policy file the plan was made from, if not at the plan\'s path from here (its sha256 must match)' });
   clusterState = Option.String('--cluster-state', { description: 'Check the running image against this kubectl JSON file instead of running kubectl' });
   noCluster = Option.Boolean('--no-cluster', false, { description: 'Do not check the running image' });
-  checks = Option.Array('--check', [], { description: 'A required check CI reported passed (repeatable), for the plan\'s gate' });
+  checks = Option.Array('--check', [], { description: 'Attest that a required check passed (repeatable), recorded in the journal with who ran apply; refused where the policy says checks.manual: refuse' });
   wait = Option.String('--wait', { description: 'Wait at a gate up to this long (e.g. 30s, 20m) instead of stopping at once' });
   breakLock = Option.Boolean('--break-lock', false, { description: 'Take over a repository lock left by an apply whose process is gone' });
   dockerConfig = Option.String('--docker-config', { description: 'The docker config.json with registry credentials (default: $DOCKER_CONFIG or ~/.docker)' });
+  tokenEnv = Option.String('--token-env', { description: 'The environment variable that holds the token the gate reads checks with (default: GITHUB_TOKEN; GitLab: GITLAB_TOKEN, else CI_JOB_TOKEN)' });
+  apiUrl = Option.String('--api-url', { description: 'The GitHub API the gate reads checks from (default: $GITHUB_API_URL, else https://api.github.com)' });
+  forgeUrl = Option.String('--forge-url', { description: 'The GitLab instance the gate reads checks from (default: $CI_SERVER_URL, else https://gitlab.com)' });
   expectId = Option.String('--expect-id', { description: 'Refuse any plan whose id is not this one (sha256:…), the id that was reviewed and approved' });
   file = Option.String({ name: 'plan.json' });
 
   protected async run(): Promise<number> {
     if (this.clusterState !== undefined && this.noCluster) throw new UsageError('--cluster-state and --no-cluster cannot be used together');
     const waitMs = this.wait === undefined ? undefined : parseDuration(this.wait);
-    const [{ readPlanFile }, { applyPlan }, { gateWaitsFor }, { killSwitch }, { stopOnSignals }, { HotfixError }, { diagnostic }] = await Promise.all([
+    const [{ readPlanFile }, { applyPlan }, { checkGate }, { killSwitch }, { stopOnSignals }, { HotfixError }, { diagnostic }] = await Promise.all([
       import('../apply/read-plan.js'),
       import('../apply/apply-plan.js'),
       import('../apply/check-gate.js'),
@@ -70,6 +76,8 @@ export class ApplyCommand extends HotfixCommand {
     const loaded = await readPlanFile(this.file, this.context.cwd);
     // Approval is of an id: any other plan, even an intact newer one, is not what was approved.
     if (this.expectId !== undefined && loaded.id !== this.expectId) throw new HotfixError([diagnostic('HF500', `${this.file} is plan ${loaded.id}, not the expected ${this.expectId}; nothing was written: apply the plan that was approved, or review this one and pass its id`)]);
+    const gate = loaded.actions.find((a): a is GateAction => a.kind === 'gate');
+    const reports = gate ? await this.gateReads(gate, resolve(this.context.cwd, this.policyFile ?? loaded.policy.file), loaded) : undefined;
     if (loaded.actions.some((a) => a.kind === 'commit' && a.changes.some((c) => /\.[mc]?ts$/.test(c.path)))) await (await import('../patch/typescript/load.js')).loadTypeScriptSupport();
     const plan = this.noCluster ? { ...loaded, preconditions: loaded.preconditions.filter((p) => p.kind !== 'running-image') } : loaded;
     if (this.noCluster && plan.preconditions.length !== loaded.preconditions.length) this.context.stderr.write('hotfix: warning: --no-cluster: the running image is not checked\n');
@@ -86,7 +94,6 @@ export class ApplyCommand extends HotfixCommand {
       if (!(await this.confirm())) throw new HotfixError([diagnostic('HF409', 'apply declined; nothing was changed')]);
     }
 
-    const passed = new Set(this.checks);
     const registry = { ...(this.dockerConfig !== undefined ? { dockerConfig: resolve(this.context.cwd, this.dockerConfig) } : {}) };
     // A dry run holds no lock and writes nothing: a signal may end it the usual way.
     const interruption = this.dryRun ? undefined : stopOnSignals((signal, exitCode) => new HotfixError([diagnostic('HF413', `apply stopped by ${signal}; its locks are released and what it finished is recorded: run hotfix apply again on the same plan to go on`)], exitCode));
@@ -95,7 +102,7 @@ export class ApplyCommand extends HotfixCommand {
       ...(interruption ? { signal: interruption.signal } : {}),
       log: (line) => this.context.stdout.write(`${line}\n`),
       facts: { repos, policyFile, cluster: (environment) => this.readCluster(policyFile, environment) },
-      checkGate: (gate) => gateWaitsFor(gate, passed, registry),
+      checkGate: (g) => checkGate(g, { registry, attested: new Set(this.checks), attester: attester(this.context.env), ...(reports ? { reports } : {}) }),
       breakLock: this.breakLock,
       checkpoint: killSwitch(this.context.env.HOTFIX_TEST_KILL_AT, this.context.env.HOTFIX_TEST_KILL_SIGNAL),
       ...(waitMs !== undefined ? { waitMs, pollMs: Math.min(10_000, Math.max(500, waitMs / 10)) } : {}),
@@ -120,6 +127,30 @@ export class ApplyCommand extends HotfixCommand {
     const deploy = deployPending(plan);
     this.context.stdout.write(outcome === 'already complete' ? `\nNothing to do: this plan was applied completely before (${plan.id}).\n` : `\nApply complete: ${plan.id}${deploy ? `; ${deploy}` : ''}\n`);
     return EXIT.ok;
+  }
+
+  /**
+   * Before anything is written: the gate must be the policy's (HF424), `--check` must name
+   * its checks and be allowed (HF423), and where it reads checks from a forge, the token
+   * must be there (HF501). Returns how the gate reads the forge's reports, if it does.
+   */
+  private async gateReads(gate: GateAction, policyFile: string, plan: Plan) {
+    const [{ loadPolicy }, { gatePolicyProblem }, { HotfixError }, { diagnostic }] = await Promise.all([import('../policy/load-policy.js'), import('../apply/gate-policy.js'), import('../diagnostics/errors.js'), import('../diagnostics/diagnostic.js')]);
+    const sealed = plan.preconditions.find((p) => p.kind === 'policy');
+    // Another policy than the plan's is its precondition's to refuse, in its words.
+    const policy = await loadPolicy(policyFile, this.context.cwd).catch(() => undefined);
+    const problem = policy && sealed?.kind === 'policy' && policy.sha256 === sealed.sha256 ? gatePolicyProblem(gate, policy.policy.spec.hotfix) : undefined;
+    if (problem) throw new HotfixError([problem]);
+    const unknown = this.checks.filter((c) => !gate.checks.includes(c));
+    if (unknown.length > 0) throw new UsageError(`--check ${unknown.join(', ')}: not a required check of this plan's gate (${gate.checks.length > 0 ? gate.checks.join(', ') : 'it has none'})`);
+    const from = gate.checksFrom;
+    if (from?.manual === 'refuse' && this.checks.length > 0)
+      throw new HotfixError([diagnostic('HF423', `--check ${this.checks.join(', ')} refused: the policy says hotfix.checks.manual: refuse, so ${gate.checks.join(', ')} count only as ${from.forge === 'github' ? 'GitHub' : 'GitLab'} ${from.repository} reports them on ${gate.revision.slice(0, 7)}; nothing was written: run apply without --check`)]);
+    if (!from || gate.checks.length === 0) return undefined;
+    const access = { tokenEnv: this.tokenEnv, apiUrl: this.apiUrl, forgeUrl: this.forgeUrl };
+    const { checksReader } = await import('./checks-reader.js');
+    const read = await checksReader(from.forge, access, this.context.env);
+    return (g: GateAction) => read(g.checksFrom!, g.revision);
   }
 
   private async confirm(): Promise<boolean> {

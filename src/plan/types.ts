@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DocumentPatch } from '../patch/patch-yaml.js';
+import type { ChecksSource } from '../policy/types.js';
 import type { Person } from '../state/types.js';
 import type { PolicyRenderSpec, RenderSpec } from './render-spec.js';
 
@@ -126,6 +127,8 @@ export type Action =
       readonly label: string;
       readonly revision: string;
       readonly checks: readonly string[];
+      /** Where apply reads `checks` for `revision`; absent, only `apply --check NAME` reports them. */
+      readonly checksFrom?: ChecksSource;
     }
   /** Pushes exactly `refs` to `url`, the push URL `remote` resolved to when the plan was made. */
   | { readonly id: string; readonly kind: 'push'; readonly repo: string; readonly remote: string; readonly url: string; readonly refs: readonly { readonly ref: string; readonly sha: string }[]; readonly runHooks: boolean }

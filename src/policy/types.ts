@@ -109,11 +109,23 @@ export interface HotfixSpec {
   readonly maxCommits: number;
   readonly maxChangedFiles?: number;
   readonly requiredChecks?: readonly string[];
+  readonly checks?: ChecksSource;
   readonly bypass?: readonly string[];
   readonly release?: string;
   readonly mergeBack?: readonly string[];
   /** Codes of this section's rules `--override` may lift (src/policy/overridable-rules.ts). */
   readonly overridable?: readonly string[];
+}
+
+/** Where apply reads the required checks of the hotfix head (schema: hotfix.checks). */
+export interface ChecksSource {
+  readonly forge: 'github' | 'gitlab';
+  /** `OWNER/REPO` on GitHub; the project's full path on GitLab. */
+  readonly repository: string;
+  /** GitHub: only check runs of this GitHub App count. */
+  readonly appId?: number;
+  /** Whether `apply --check NAME` may stand in for a check, as a recorded attestation. */
+  readonly manual: 'allow' | 'refuse';
 }
 
 export interface RollbackSpec {

@@ -21,6 +21,7 @@ import { renderPlanText } from '../../src/render/plan-text.js';
 import { styleFor } from '../../src/render/style.js';
 import { VERSION } from '../../src/version.js';
 import type { ClusterState } from '../../src/state/types.js';
+import { withChecksSource } from '../helpers/checks-policy.js';
 import { gatedHotfix } from '../helpers/gated-hotfix.js';
 import { mutate, planNodes, planStrings, type Mutation } from '../helpers/plan-mutations.js';
 import { pushImage } from '../helpers/push-image.js';
@@ -83,6 +84,9 @@ async function setUp(): Promise<void> {
   // Protected branches: the deploy and the merge-backs on branches of their own, with the pull requests to open.
   const reviewed = await gatedHotfix(registry.host, 8, (s) => withGitSettings(s.policyFile, { via: 'pull-request' }));
   subjects.push(subject('hotfix by pull request', JSON.parse(readFileSync(reviewed.planFile, 'utf8')) as Plan, dirname(reviewed.planFile)));
+  // The gate reads its checks from GitHub: where, which app, and whether --check may stand in are all shown.
+  const checked = await gatedHotfix(registry.host, 9, (s) => withChecksSource(s.policyFile, { forge: 'github', repository: 'octo-org/shop-api', appId: 15368, manual: 'refuse' }));
+  subjects.push(subject('hotfix reading checks from GitHub', JSON.parse(readFileSync(checked.planFile, 'utf8')) as Plan, dirname(checked.planFile)));
 
   const s = await buildPrdNopScenario(tempDir(), registry.host, {});
   await pushImage(registry.host, { name: 'billing/service', tag: '1.4.0', labels: { 'org.opencontainers.image.revision': s.deployed.commit } });

@@ -16,6 +16,7 @@ import { baselineActions } from './baseline-actions.js';
 import { hotfixImageTag } from './hotfix-image.js';
 import { deployedVersionTaken, versionPatternFindings } from './hotfix-version.js';
 import { hotfixRuleFindings } from './hotfix-checks.js';
+import { gateChecks } from './gate-checks.js';
 import { pullRequest, ReviewBranches, reviewBranchPreconditions, type ReviewRepo } from './review-branches.js';
 import { deployVia, mergeBackVia } from '../../policy/via.js';
 import { pushAction, pushTarget, remotePreconditions, type PushTarget } from '../push-target.js';
@@ -111,7 +112,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     actions.push(...baseline.actions);
     warnings.push(...baseline.diagnostics);
   }
-  actions.push({ id: 'gate', kind: 'gate', image: hotfixImage, label: policy.spec.app.revisionLabel, revision: head, checks: rules.requiredChecks ?? [] });
+  actions.push({ id: 'gate', kind: 'gate', image: hotfixImage, label: policy.spec.app.revisionLabel, revision: head, ...gateChecks(rules) });
 
   const location = findImage(state.config.file.text, env.config.locator, policy.spec.app.image);
   if (location.current.digest !== undefined && env.config.digest !== 'drop')

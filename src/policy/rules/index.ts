@@ -1,4 +1,5 @@
 import { automationRules } from './automation.js';
+import { checksSourceRules } from './checks-source.js';
 import { configLocationRules } from './config-locations.js';
 import { environmentRules } from './environments.js';
 import { gitAuthorRules } from './git-author.js';
@@ -9,4 +10,4 @@ import { overridableRules } from './overridable.js';
 import { revisionSourceRules } from './revision-sources.js';
 import type { Rule } from './rule.js';
 
-export const RULES: readonly Rule[] = [environmentRules, nameRules, revisionSourceRules, configLocationRules, automationRules, mergeBackRules, gitAuthorRules, overridableRules, hotfixImageTagRules];
+export const RULES: readonly Rule[] = [environmentRules, nameRules, revisionSourceRules, configLocationRules, automationRules, mergeBackRules, gitAuthorRules, overridableRules, hotfixImageTagRules, checksSourceRules];

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { readBody } from './request-body.js';
 import { answerGraphql } from './graphql-contract.js';
+import { CHECK_OPERATIONS, gitHubChecks, type GitHubChecks } from './github-checks-state.js';
 import { documentedExample, findOperation, requestProblems, responseProblem, type Operation } from './openapi-contract.js';
 
 /**
@@ -50,6 +51,8 @@ export interface ContractServer {
   /** An edit in the web UI: GitHub stores CRLF line ends then. */
   personEdit(id: number, body: string): void;
   trouble(t: Trouble): void;
+  /** Check runs and commit statuses of the repositories given as `checksOf`. */
+  readonly checks: GitHubChecks;
   close(): Promise<void>;
 }
 
@@ -59,7 +62,7 @@ const OWNER = 'octo-org';
 const REPO = 'deploy';
 const LIMIT = 65_536;
 
-export async function startGitHubContractServer(options: { token: string }): Promise<ContractServer> {
+export async function startGitHubContractServer(options: { token: string; checksOf?: readonly string[] }): Promise<ContractServer> {
   const violations: string[] = [];
   const requests: Array<{ operation: string; status: number }> = [];
   const comments: StoredComment[] = [];
@@ -68,6 +71,7 @@ export async function startGitHubContractServer(options: { token: string }): Pro
   let nextId = 1_900_000_000;
   let clock = Date.parse('2026-12-01T10:00:00Z');
   const now = () => new Date((clock += 1000)).toISOString().replace(/\.\d+Z$/, 'Z');
+  const checks = gitHubChecks(options.checksOf ?? [], now);
 
   const addComment = (issue: number, body: string, author: string): StoredComment => {
     const id = nextId++;
@@ -125,6 +129,11 @@ export async function startGitHubContractServer(options: { token: string }): Pro
       return answer(422, { message: `Invalid request.\n\n${problems.join('\n')}`, documentation_url: docs(op), status: '422' }, {}, true);
     }
     const p = op.pathParams;
+    if (CHECK_OPERATIONS.has(op.operationId)) {
+      const read = checks.answer(op, url.searchParams, `http://${req.headers.host}/api/v3${path}`);
+      // GitHub answers 404 for a repository the token cannot see, though these operations document only 200.
+      return read ? answer(200, read.data, read.headers) : answer(404, notFound(op), {}, true);
+    }
     if (p.owner !== OWNER || p.repo !== REPO) return answer(404, notFound(op));
     switch (op.operationId) {
       case 'pulls/get': {
@@ -238,6 +247,7 @@ export async function startGitHubContractServer(options: { token: string }): Pro
       c.updatedAt = now();
     },
     trouble: (t) => void troubles.push(t),
+    checks: checks.state,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,0 +1,80 @@
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { VERSION } from '../version.js';
+
+/** Tries after the first, for a server error (retry plugin) and for a rate limit (throttling plugin) alike. */
+export const GITHUB_RETRIES = 2;
+/** A rate limit that asks for a longer wait than this fails at once, with its reset time. */
+const MAX_WAIT_SECONDS = 60;
+
+export interface GitHubAccess {
+  readonly token: string;
+  /** https://api.github.com, or a GitHub Enterprise Server's https://HOST/api/v3. */
+  readonly apiUrl: string;
+  /** Milliseconds per second of a wait the plugins compute (1000); tests make it small. */
+  readonly secondMs?: number;
+}
+
+const HotfixOctokit = Octokit.plugin(retry, throttling);
+export type GitHubClient = InstanceType<typeof HotfixOctokit>;
+
+/** The one way hotfix talks to GitHub: its token, its API address, bounded retries of server errors and rate limits, and no log of its own. */
+export function gitHubClient(access: GitHubAccess): GitHubClient {
+  const secondMs = access.secondMs ?? 1000;
+  const wantRetry = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < GITHUB_RETRIES && retryAfter <= MAX_WAIT_SECONDS;
+  const quiet = () => undefined;
+  return new HotfixOctokit({
+    auth: access.token,
+    baseUrl: access.apiUrl.replace(/\/+$/, ''),
+    userAgent: `hotfix/${VERSION}`,
+    // Octokit's own warnings would reach stderr around the command's one line.
+    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+    retry: { retries: GITHUB_RETRIES, retryAfterBaseValue: secondMs },
+    throttle: { onRateLimit: wantRetry, onSecondaryRateLimit: wantRetry, retryAfterBaseValue: secondMs, fallbackSecondaryRateRetryAfter: MAX_WAIT_SECONDS },
+  });
+}
+
+interface OctokitFailure {
+  readonly status?: number;
+  readonly message?: string;
+  readonly response?: { readonly headers?: Record<string, string | undefined>; readonly data?: unknown };
+  readonly errors?: ReadonlyArray<{ readonly type?: string; readonly message?: string }>;
+}
+
+/** What an Octokit error says, in the parts a message is made of: never the request, so never the token. */
+export interface GitHubFailure {
+  readonly status: number;
+  /** GitHub's own words, one line. */
+  readonly said: string;
+  /** When a rate limit resets: `at <time>`, `in N s`, or `later`; undefined when it is no rate limit. */
+  readonly rateLimitResets?: string;
+  /** No answer at all (refused connection, DNS, TLS). */
+  readonly unanswered: boolean;
+  /** GraphQL errors' first type, when GraphQL answered with errors. */
+  readonly graphqlType?: string;
+  readonly forbidden: boolean;
+}
+
+export function gitHubFailure(error: unknown): GitHubFailure {
+  const e = (error ?? {}) as OctokitFailure;
+  const said = firstLine(e.errors?.[0]?.message ?? (e.response?.data as { message?: string } | undefined)?.message ?? e.message ?? String(error));
+  const status = e.status ?? 0;
+  const headers = e.response?.headers ?? {};
+  const rateLimited = status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(said))) || e.errors?.some((x) => x.type === 'RATE_LIMITED');
+  const reset = Number(headers['x-ratelimit-reset']);
+  const resets = Number.isFinite(reset) && reset > 0 ? `at ${new Date(reset * 1000).toISOString()}` : headers['retry-after'] !== undefined ? `in ${headers['retry-after']} s` : 'later';
+  return {
+    status,
+    said,
+    ...(rateLimited ? { rateLimitResets: resets } : {}),
+    // A request that got no answer at all is an error of status 500 without a response.
+    unanswered: e.errors === undefined && e.response === undefined,
+    ...(e.errors !== undefined ? { graphqlType: e.errors[0]?.type ?? 'error' } : {}),
+    forbidden: status === 403 || e.errors?.some((x) => x.type === 'FORBIDDEN') === true,
+  };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim().slice(0, 300);
+}
