@@ -92,37 +92,41 @@ test('an updater writing through the Argo CD API (no writeBackConfig): suspend l
   assert.equal(codes(plan(pinned, 'checkout').plan), []);
 });
 
-test('a write-back file that sets the image over the rolled-back kustomization is a warning in the plan, its text and its markdown (HF356)', async () => {
-  const r = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { staleOverride: OVERRIDE_FILE });
-  const { plan: p, stdout } = plan(r, 'checkout');
-  assert.equal(codes(p), ['HF356']);
-  const message = p.diagnostics[0]!.message;
-  assert.ok(message.startsWith(`${OVERRIDE_FILE} sets ${CR_IMAGE} to ${CR_IMAGE}:${CR_TAGS[0]} (kustomize.images of an Argo CD write-back file)`), message);
-  assert.match(message, /until that entry is removed or set to main-f01225d\. Edit /);
-  assert.ok(stdout.includes('HF356'), stdout);
-  const file = join(r.root, 'stale.json');
-  writeFileSync(file, JSON.stringify(p));
-  const markdown = runCli(['show', file, '--format', 'markdown'], { cwd: r.root });
-  assert.is(markdown.code, 0, markdown.stderr);
-  assert.ok(markdown.stdout.includes('HF356') && markdown.stdout.includes('.argocd-source-checkout-production.yaml'), markdown.stdout);
-  // The counter-measure is still carried: the pin is one commit, the warning another matter.
-  assert.equal(commits(p).map((c) => c.purpose), ['revert', 'pin-policy']);
-
-  const generic = 'apps/checkout/overlays/production/.argocd-source.yaml';
-  const shared = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { staleOverride: generic });
-  const { plan: q } = plan(shared, 'checkout');
-  assert.equal(codes(q), ['HF356'], 'the file every Application of the directory reads counts too, and names no Application');
-  assert.ok(q.diagnostics[0]!.message.startsWith(`${generic} sets ${CR_IMAGE}`), q.diagnostics[0]!.message);
+test('a write-back file that sets the image over the rolled-back kustomization is rolled back in the same commit: what Argo CD renders is the rollback tag', async () => {
+  for (const override of [OVERRIDE_FILE, 'apps/checkout/overlays/production/.argocd-source.yaml']) {
+    const r = await imageUpdaterCrRepo(tempDir(), '      automation: { onRollback: pin }\n', { staleOverride: override });
+    const { plan: p, stdout } = plan(r, 'checkout');
+    assert.equal(codes(p), [], override);
+    assert.equal(commits(p).map((c) => c.purpose), ['revert', 'pin-policy']);
+    const [revert] = applied(r, p);
+    assert.equal(revert!.changes.map((c) => c.path), [override, OVERLAY], 'in git\'s order of paths');
+    // What Argo CD renders: the kustomization's tag, then the write-back file's entry set over it (kustomize edit set image).
+    const rolledBack = (yamlAt(r, revert!.commit, OVERLAY).images as Array<{ newTag: string }>)[0]!.newTag;
+    assert.is.not(rolledBack, (yamlAt(r, 'main', OVERLAY).images as Array<{ newTag: string }>)[0]!.newTag);
+    assert.equal(yamlAt(r, 'main', override).kustomize.images, [`${CR_IMAGE}:${CR_TAGS[0]}`], 'the fixture\'s file sets another tag');
+    assert.equal(yamlAt(r, revert!.commit, override).kustomize.images, [`${CR_IMAGE}:${rolledBack}`]);
+    assert.match(revert!.message, new RegExp(`Also set, so that the rollback is what runs:\n${override.replace(/[.]/g, '\\.')}: kustomize\\.images `));
+    assert.ok(stdout.includes(`${override}`), stdout);
+    const file = join(r.root, 'override.json');
+    writeFileSync(file, JSON.stringify(p));
+    const markdown = runCli(['show', file, '--format', 'markdown'], { cwd: r.root });
+    assert.is(markdown.code, 0, markdown.stderr);
+    assert.ok(markdown.stdout.includes(`+++ b/${override}`) && markdown.stdout.includes(`+  - ${CR_IMAGE}:${rolledBack}`), markdown.stdout);
+  }
 });
 
-test('a write-back file whose Helm parameter sets the tag over the rolled-back values file is HF356 too, beside the ImageUpdater\'s HF351', async () => {
+test('a write-back file whose Helm parameter sets the tag over the rolled-back values file has that parameter rolled back too, beside the ImageUpdater\'s HF351', async () => {
   const r = await helmOverrideRepo(tempDir());
   const { plan: p } = plan(r, 'checkout');
-  assert.equal(codes(p), ['HF356', 'HF351']);
-  assert.ok(p.diagnostics[0]!.message.startsWith(`${HELM_OVERRIDE} sets ${CR_IMAGE} to ${CR_TAGS[0]} (helm.parameters image.tag of an Argo CD write-back file), and Argo CD applies it over ${HELM_VALUES}`), p.diagnostics[0]!.message);
-  assert.is(p.diagnostics[0]!.file, HELM_OVERRIDE);
-  const [revert] = commits(p);
-  assert.is(revert!.changes[0]!.path, HELM_VALUES);
+  assert.equal(codes(p), ['HF351']);
+  const [revert] = applied(r, p);
+  assert.equal(revert!.changes.map((c) => c.path), [HELM_OVERRIDE, HELM_VALUES]);
+  const tag = yamlAt(r, revert!.commit, HELM_VALUES).image.tag as string;
+  assert.is.not(tag, CR_TAGS[0]);
+  const parameters = (commit: string) => yamlAt(r, commit, HELM_OVERRIDE).helm.parameters as Array<{ name: string; value: string; forcestring?: boolean }>;
+  assert.equal(parameters('main').find((q) => q.name === 'image.tag')!.value, CR_TAGS[0]);
+  // Argo CD sets the parameters over the values file (--set): the image.tag entry must say the rollback tag; the rest stays as the updater wrote it.
+  assert.equal(parameters(revert!.commit), parameters('main').map((q) => (q.name === 'image.tag' ? { ...q, value: tag } : q)));
 });
 
 test('Applications an ApplicationSet makes (a list generator) are read from its template: the ImageUpdater ref that names production is pinned as for a written Application', async () => {

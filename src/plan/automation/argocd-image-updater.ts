@@ -89,7 +89,7 @@ export function findImageUpdaters(input: AutomationInput): FoundAutomation[] {
 export function counterImageUpdaters(input: AutomationInput, targetTag: string | undefined): Counter {
   const updaters = imageUpdaters(input).filter((u) => u.kind === 'outside' || u.kind === 'unresolved' || u.kind === 'unexpanded-set' || u.active);
   // Whatever engine the policy names, a write-back file that overrides the image decides what runs.
-  const diagnostics = overridingWriteBacks(input, targetTag);
+  const { diagnostics, edits: rollbackEdits } = overridingWriteBacks(input, targetTag);
   const patches: GuardPatch[] = [];
   const { onRollback } = input.setting;
   const allow = targetTag === undefined ? undefined : `regexp:${exactly(targetTag)}`;
@@ -139,7 +139,7 @@ export function counterImageUpdaters(input: AutomationInput, targetTag: string |
       );
     }
   }
-  return { ...NO_COUNTER, diagnostics, patches };
+  return { ...NO_COUNTER, diagnostics, patches, rollbackEdits };
 }
 
 function applicationEdit(u: Extract<Updater, { kind: 'application' }>, onRollback: 'suspend' | 'pin', allow: string): { purpose: GuardPatch['purpose']; ops: PatchOp[]; title: string; undo: string } {

@@ -43,14 +43,27 @@ export interface GuardPatch {
   readonly render?: Omit<PolicyRenderSpec, 'actionId'>;
 }
 
+/**
+ * An edit that belongs to the rollback commit itself, not to a counter-measure: without it
+ * the rollback changes nothing that runs (a write-back file Argo CD renders over the
+ * rolled-back file).
+ */
+export interface RollbackEdit {
+  readonly file: string;
+  readonly patches: readonly DocumentPatch[];
+  /** A line of the rollback commit's message: what the edit sets and why. */
+  readonly says: string;
+}
+
 export interface Counter {
   readonly diagnostics: Diagnostic[];
   readonly patches: GuardPatch[];
   /** Said in the plan's notes (a counter-measure's blast radius). */
   readonly notes: string[];
+  readonly rollbackEdits: RollbackEdit[];
 }
 
-export const NO_COUNTER: Counter = { diagnostics: [], patches: [], notes: [] };
+export const NO_COUNTER: Counter = { diagnostics: [], patches: [], notes: [], rollbackEdits: [] };
 
 /** The fields of the config file that hold the image; none where the locator finds none (the plan reports that elsewhere). */
 export function imageFields(input: AutomationInput): readonly ImageField[] {

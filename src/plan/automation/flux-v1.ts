@@ -88,7 +88,7 @@ export function counterFluxV1(input: AutomationInput, targetTag: string | undefi
       patches: [{ document: edit.doc.document, ops: edit.ops }],
       message: `${edit.title}\n\nFlux v1 would release the newer ${input.image} tag straight back after the rollback (${a.prefix}/automated${a.filter ? `, tag filter ${a.filter.value}` : ''}).\nThis is what ${edit.command} commits.\n${edit.undo}`,
     }));
-  return { diagnostics, patches, notes: [] };
+  return { ...NO_COUNTER, diagnostics, patches };
 }
 
 interface Edit {

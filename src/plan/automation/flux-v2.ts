@@ -70,7 +70,7 @@ function suspend(input: AutomationInput, active: FluxObject[], ours: Set<string>
       message: `Suspend image automation ${fluxRef(o)}\n\nIt would push the newer ${input.image} tag straight back after the rollback.\n${radius}\nResume it (spec.suspend: false) once a fixed image is released.`,
     };
   });
-  return { diagnostics: [], patches, notes };
+  return { ...NO_COUNTER, patches, notes };
 }
 
 function pin(input: AutomationInput, marked: string[], names: string, tag: string): Counter {
@@ -96,8 +96,7 @@ function pin(input: AutomationInput, marked: string[], names: string, tag: strin
   const via = patches.length > 0 ? `\nkubectl kustomize ${effective.dirs!.join(', ')} renders it from ${files.join(' and ')}; the pin is written where each field wins.` : '';
   const render = patches.length > 0 ? { dirs: effective.dirs!, namespace: ref.split('/')[0]!, name: policy.name, selection: result.selection } : undefined;
   return {
-    diagnostics: [],
-    notes: [],
+    ...NO_COUNTER,
     patches: files.map((file) => ({
       file,
       purpose: 'pin-policy' as const,

@@ -38,6 +38,7 @@ export function automationGuard(env: Environment, image: string, state: Rollback
     diagnostics: counters.flatMap((c) => c.diagnostics),
     patches: byFile(counters.flatMap((c) => c.patches)),
     notes: counters.flatMap((c) => c.notes),
+    rollbackEdits: counters.flatMap((c) => c.rollbackEdits),
   };
 }
 

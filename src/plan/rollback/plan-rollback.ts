@@ -59,10 +59,13 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   if ('code' in author) return refuse(author);
   const reason = request.reason?.trim();
   const deploying = current.commit;
+  // What Argo CD renders over the config file (a write-back file) is rolled back in the same commit.
+  const alsoEdited = guard.rollbackEdits.flatMap((edit) => (state.fluxFiles[edit.file] ? [{ edit, file: state.fluxFiles[edit.file]! }] : []));
+  const also = alsoEdited.length > 0 ? `\nAlso set, so that the rollback is what runs:\n${alsoEdited.map(({ edit }) => edit.says).join('\n')}\n` : '';
   const message = withTrailers(
     change.method === 'revert'
-      ? `Revert "${withoutSkipCi(deploying.subject)}"\n\nThis reverts commit ${deploying.sha}.\n${change.diagnostics.some((d) => d.code === 'HF309') ? `Only the ${image} change is reverted.\n` : ''}${reason ? `\nReason: ${reason}\n` : ''}`
-      : `Roll back ${image} to ${targetTag ?? change.target} in ${env.name}\n\n${current.image} was deployed by ${deploying.sha}.\n${reason ? `\nReason: ${reason}\n` : ''}`,
+      ? `Revert "${withoutSkipCi(deploying.subject)}"\n\nThis reverts commit ${deploying.sha}.\n${change.diagnostics.some((d) => d.code === 'HF309') ? `Only the ${image} change is reverted.\n` : ''}${also}${reason ? `\nReason: ${reason}\n` : ''}`
+      : `Roll back ${image} to ${targetTag ?? change.target} in ${env.name}\n\n${current.image} was deployed by ${deploying.sha}.\n${also}${reason ? `\nReason: ${reason}\n` : ''}`,
     trailers,
   );
 
@@ -73,8 +76,9 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
     branch,
     purpose: change.method,
     parent: state.head,
-    trees: state.config.trees,
-    files: [{ path: state.config.path, text: state.config.text, patches: change.patches }],
+    trees: alsoEdited.reduce((trees, { file }) => ({ ...file.trees, ...trees }), state.config.trees),
+    // In git's order of paths, as `git show` and the pull request list the files.
+    files: [{ path: state.config.path, text: state.config.text, patches: change.patches }, ...alsoEdited.map(({ edit, file }) => ({ path: file.path, text: file.text, patches: edit.patches }))].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path))),
     message,
     author,
     ...(change.method === 'revert' ? { reverts: deploying.sha } : {}),
@@ -91,6 +95,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
     { kind: 'ref', repo: state.repoName, ref: `refs/heads/${state.branch}`, sha: state.head },
     ...newRefPreconditions(state.repoName, `refs/heads/${branch}`),
     { kind: 'blob', repo: state.repoName, commit: state.head, path: state.config.path, blob: state.config.blob },
+    ...alsoEdited.map(({ file }): Precondition => ({ kind: 'blob', repo: state.repoName, commit: state.head, path: file.path, blob: file.blob })),
   ];
   for (const [i, patch] of guard.patches.entries()) {
     const file = state.fluxFiles[patch.file];
