@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { scratchDir } from '../scratch-dir.js';
 import { commonGitDir } from './read.js';
 import { objectView } from './object-view.js';
+import { remembered } from '../remembered.js';
 import { closeResolver, resolveByBatch } from './revision-resolver.js';
 import { git } from './run-git.js';
 import { treeDiff } from './tree-diff.js';
@@ -86,12 +87,3 @@ export class MergeSimulator {
   }
 }
 
-/** `make()`'s promise, made once per key; a failure is not kept, so a retry asks again. */
-function remembered(known: Map<string, Promise<string>>, key: string, make: () => Promise<string>): Promise<string> {
-  const cached = known.get(key);
-  if (cached) return cached;
-  const made = make();
-  known.set(key, made);
-  made.catch(() => known.delete(key));
-  return made;
-}
