@@ -35,7 +35,7 @@ export function gitLabChecksReader(access: Omit<GitLabAccess, 'noteLimit'>): (so
     try {
       statuses = (await commits.allStatuses(source.repository, sha, { perPage: 100 } as object)) as unknown as StatusData[];
     } catch (error) {
-      throw gitLabChecksError(error, source.repository, sha, access.token.from);
+      throw gitLabChecksError(error, source.repository, sha, access.token);
     }
     return statuses.map((s) => ({ name: s.name, source: 'job', state: s.status, success: s.status === 'success', at: s.finished_at ?? s.started_at ?? s.created_at, id: s.id }));
   };
@@ -48,7 +48,8 @@ interface GitbeakerFailure {
 }
 
 /** HF513 when the token or the project is wrong (fix, then run again), HF514 when GitLab failed (run again later). Never the request, so never the token. */
-function gitLabChecksError(error: unknown, project: string, sha: string, tokenFrom: string): HotfixError {
+function gitLabChecksError(error: unknown, project: string, sha: string, token: GitLabAccess['token']): HotfixError {
+  const tokenFrom = token.from;
   const e = (error ?? {}) as GitbeakerFailure;
   const response = e.cause?.response;
   const what = `the jobs and statuses of ${sha.slice(0, 7)} in ${project}`;
@@ -58,6 +59,8 @@ function gitLabChecksError(error: unknown, project: string, sha: string, tokenFr
   const status = response.status;
   const said = firstLine(e.cause?.description || response.statusText || String(status));
   if (status === 429) return fail('HF514', `GitLab rate-limited the token in ${tokenFrom} while apply read ${what} (429: ${said})`);
+  if (token.kind === 'job' && (status === 401 || status === 403))
+    return fail('HF513', `GitLab refused the CI/CD job token in ${tokenFrom} when apply read ${what} (${status}: ${said}): a job token may not read commit statuses; set GITLAB_TOKEN to a project access token with the read_api scope (a masked CI/CD variable)`);
   if (status === 401) return fail('HF513', `GitLab refused the token in ${tokenFrom} (401: ${said}) when apply read ${what}: it is wrong, expired or revoked; give a valid one`);
   if (status === 403) return fail('HF513', `GitLab refused the token in ${tokenFrom} when apply read ${what} (403: ${said}): give it the read_api scope and a role that may read the project's pipelines`);
   // GitLab answers 404, not 403, for a project the token's user may not see.

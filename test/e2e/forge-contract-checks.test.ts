@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startGitHubContractServer } from '../helpers/forge/github-contract-server.js';
+import { startGitLabContractServer } from '../helpers/forge/gitlab-contract-server.js';
 
 const TOKEN = 'ghs_contractCheck';
 const SHA = 'c9af118d1e4e2b7f0a3c5d6e7f8091a2b3c4d5e6';
@@ -28,6 +29,29 @@ test('checks reads GitHub would refuse are refused and recorded; valid ones answ
     const statuses = (await (await get(`/repos/octo-org/shop-api/commits/${SHA}/statuses?per_page=1`)).json()) as Array<{ state: string }>;
     assert.equal(statuses.map((s) => s.state), ['success']);
     assert.is((await get(`/repos/octo-org/other/commits/${SHA}/statuses`)).status, 404);
+    assert.equal(server.violations, []);
+  } finally {
+    await server.close();
+  }
+});
+
+test('GitLab: a statuses read GitLab would refuse is refused and recorded; retried jobs are listed only with all=true', async () => {
+  const server = await startGitLabContractServer({ project: 'acme/payments/shop-api', token: 'glpat-contract', jobToken: 'glcbt-contract' });
+  const get = (path: string, header: Record<string, string> = { 'private-token': 'glpat-contract' }) => fetch(`${server.url}/api/v4/projects/acme%2Fpayments%2Fshop-api/repository/commits/${SHA}/statuses${path}`, { headers: header });
+  try {
+    assert.is((await get('?per_page=500')).status, 400);
+    assert.is((await get('?sort=newest')).status, 400);
+    assert.is((await get('?state=success')).status, 400);
+    assert.equal(server.violations.length, 3);
+    server.violations.length = 0;
+    assert.is((await get('', { 'job-token': 'glcbt-contract' })).status, 401, 'not on the job token\'s access list');
+    const failed = server.checks.job(SHA, 'unit', 'failed', { pipeline: 9 });
+    server.checks.retry(failed, 'success');
+    server.checks.job(SHA, 'smoke', 'running');
+    const latest = (await (await get('')).json()) as Array<{ name: string; status: string }>;
+    assert.equal(latest.map((j) => [j.name, j.status]), [['unit', 'success'], ['smoke', 'running']]);
+    const all = (await (await get('?all=true')).json()) as Array<{ name: string; status: string }>;
+    assert.equal(all.map((j) => [j.name, j.status]), [['unit', 'failed'], ['unit', 'success'], ['smoke', 'running']]);
     assert.equal(server.violations, []);
   } finally {
     await server.close();

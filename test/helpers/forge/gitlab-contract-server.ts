@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from './request-body.js';
+import { gitLabChecks, type GitLabChecks } from './gitlab-checks-state.js';
 import { matchOperation, NOTE_LIMIT, requestProblems, responseProblem, type GitLabOperation } from './gitlab-contract.js';
 
 /**
@@ -48,6 +49,8 @@ export interface GitLabContractServer {
   /** An edit in the web UI. */
   personEdit(id: number, body: string): void;
   trouble(t: GitLabTrouble): void;
+  /** The CI jobs and commit statuses of the project's commits. */
+  readonly checks: GitLabChecks;
   /** Every trouble still pending is dropped. */
   calm(): void;
   close(): Promise<void>;
@@ -71,6 +74,7 @@ const PIPELINE_USER = 'mhoffmann';
 const PROJECT_ID = 4211;
 
 type Auth = 'private' | 'read_api' | 'job' | 'none';
+type Answer = (status: number, data: unknown, headers?: Record<string, string>) => void;
 
 export async function startGitLabContractServer(options: GitLabContractOptions): Promise<GitLabContractServer> {
   const limit = options.noteLimit ?? NOTE_LIMIT;
@@ -97,6 +101,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const checks = gitLabChecks(now, (username) => user(username), url, options.project);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = req.url ?? '/';
@@ -143,6 +148,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
       return answer(400, { error: problems[0] });
     }
     if (pathParams.id !== options.project && pathParams.id !== String(PROJECT_ID)) return answer(404, { message: '404 Project Not Found' });
+    if (op.operationId === 'getApiV4ProjectsIdRepositoryCommitsShaStatuses') return paged(checks.statuses(pathParams.sha!, query), rawPath, query, answer);
     const iid = Number(pathParams.merge_request_iid ?? pathParams.noteable_id);
     const title = mergeRequests.get(iid);
     if (title === undefined) return answer(404, { message: '404 Not found' });
@@ -176,10 +182,15 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
     return options.jobToken !== undefined && req.headers['job-token'] === options.jobToken ? 'job' : 'none';
   }
 
-  function listNotes(iid: number, rawPath: string, query: URLSearchParams, answer: (status: number, data: unknown, headers?: Record<string, string>) => void): void {
+  function listNotes(iid: number, rawPath: string, query: URLSearchParams, answer: Answer): void {
     const order = query.get('order_by') === 'updated_at' ? 'updatedAt' : 'createdAt';
     const all = notes.filter((n) => n.mr === iid).sort((a, b) => a[order].localeCompare(b[order]) || a.id - b.id);
     if (query.get('sort') !== 'asc') all.reverse();
+    paged(all.map(noteJson), rawPath, query, answer);
+  }
+
+  /** One page of a list, with the Link and x-* headers GitLab sends. */
+  function paged(all: readonly unknown[], rawPath: string, query: URLSearchParams, answer: Answer): void {
     // GitLab takes at most 100 a page whatever per_page asks.
     const perPage = Math.min(100, Number(query.get('per_page') ?? 20));
     const page = Number(query.get('page') ?? 1);
@@ -191,7 +202,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
       return `<${url}${rawPath}?${q}>; rel="${rel}"`;
     };
     const links = [...(page > 1 ? [link(page - 1, 'prev')] : []), ...(page < pages ? [link(page + 1, 'next')] : []), link(1, 'first'), link(pages, 'last')];
-    answer(200, all.slice((page - 1) * perPage, page * perPage).map(noteJson), {
+    answer(200, all.slice((page - 1) * perPage, page * perPage), {
       link: links.join(', '),
       'x-page': String(page),
       'x-per-page': String(perPage),
@@ -275,6 +286,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
       n.updatedAt = now();
     },
     trouble: (t) => void troubles.push(t),
+    checks: checks.state,
     calm: () => void troubles.splice(0),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

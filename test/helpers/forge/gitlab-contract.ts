@@ -84,6 +84,31 @@ const mergeRequest: Schema = {
   },
 };
 const mrPath = ['projects', '{id}', 'merge_requests'];
+/**
+ * A commit status: a CI job of one of the commit's pipelines, or a status posted from
+ * outside (https://docs.gitlab.com/api/commits/#list-the-statuses-of-a-commit, its example
+ * answer; statuses as Ci::HasStatus names them).
+ */
+const commitStatus: Schema = {
+  type: 'object',
+  required: ['id', 'sha', 'ref', 'status', 'name', 'target_url', 'description', 'created_at', 'started_at', 'finished_at', 'allow_failure', 'author'],
+  properties: {
+    id: { type: 'integer' },
+    sha: { type: 'string', pattern: '^[0-9a-f]{40}$' },
+    ref: { type: ['string', 'null'] },
+    status: { enum: ['created', 'waiting_for_resource', 'preparing', 'pending', 'running', 'success', 'failed', 'canceled', 'skipped', 'manual', 'scheduled'] },
+    name: { type: 'string' },
+    target_url: { type: ['string', 'null'] },
+    description: { type: ['string', 'null'] },
+    created_at: timestamp,
+    started_at: { anyOf: [timestamp, { type: 'null' }] },
+    finished_at: { anyOf: [timestamp, { type: 'null' }] },
+    allow_failure: { type: 'boolean' },
+    coverage: { type: ['number', 'null'] },
+    pipeline_id: { type: 'integer' },
+    author: user,
+  },
+};
 
 export const OPERATIONS: readonly GitLabOperation[] = [
   {
@@ -122,6 +147,18 @@ export const OPERATIONS: readonly GitLabOperation[] = [
     query: {},
     body: { type: 'object', required: ['body'], additionalProperties: false, properties: { body: { type: 'string', minLength: 1 }, confidential: { type: 'boolean' } } },
     response: note,
+    jobTokenAllowed: false,
+  },
+  {
+    // `ref` is documented as defaulting to the default branch, but GitLab filters by it only
+    // when given (lib/api/commit_statuses.rb); without `all`, retried jobs are left out.
+    // pipeline_id, order_by and sort: GitLab 17.8. Not on the CI/CD job token's access list.
+    operationId: 'getApiV4ProjectsIdRepositoryCommitsShaStatuses',
+    method: 'GET',
+    path: ['projects', '{id}', 'repository', 'commits', '{sha}', 'statuses'],
+    pathParams: { id: projectId, sha: { type: 'string', minLength: 1 } },
+    query: { ref: { type: 'string' }, stage: { type: 'string' }, name: { type: 'string' }, pipeline_id: integer, order_by: { enum: ['id', 'pipeline_id'] }, sort: { enum: ['asc', 'desc'] }, all: { type: 'boolean' }, page: integer, per_page: { type: 'integer', minimum: 1, maximum: 100 } },
+    response: { type: 'array', items: commitStatus },
     jobTokenAllowed: false,
   },
 ];
