@@ -1,13 +1,23 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const OWN_RSS = join(dirname(fileURLToPath(import.meta.url)), 'own-rss.cjs');
 
 export interface Sample {
   readonly ms: number;
+  /** The peak of the process tree (GNU time): a git the command ran counts. */
   readonly rssKb: number;
+  /** The peak of the node processes alone (own-rss.cjs); 0 when no node ran. */
+  readonly nodeRssKb: number;
 }
 
 export interface Measured {
   readonly medianMs: number;
   readonly peakRssKb: number;
+  readonly peakNodeRssKb: number;
 }
 
 /**
@@ -15,19 +25,29 @@ export interface Measured {
  * succeed: a benchmark of a failing command measures nothing.
  */
 export function runOnce(command: readonly string[], cwd: string): Sample {
+  const scratch = mkdtempSync(join(tmpdir(), 'hotfix-bench-rss-'));
+  const rssFile = join(scratch, 'rss');
+  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${OWN_RSS}`.trim(), HOTFIX_BENCH_RSS_FILE: rssFile };
   const start = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', ...command], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', ...command], { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  let nodeRssKb = 0;
+  try {
+    nodeRssKb = Math.max(0, ...readFileSync(rssFile, 'utf8').split('\n').filter(Boolean).map(Number));
+  } catch {
+    // no node ran (a git step)
+  }
+  rmSync(scratch, { recursive: true, force: true });
   if (result.status !== 0) throw new Error(`${command.join(' ')} failed (${result.status}): ${result.stderr.slice(-500)}`);
   const rssKb = Number(result.stderr.trim().split('\n').pop());
-  return { ms, rssKb };
+  return { ms, rssKb, nodeRssKb };
 }
 
 export type Step = readonly string[];
 
 /** Several commands run one after the other count as one sample (a person's sequence of git commands). */
 function runSteps(steps: readonly Step[], cwd: string): Sample {
-  return steps.map((s) => runOnce(s, cwd)).reduce((a, b) => ({ ms: a.ms + b.ms, rssKb: Math.max(a.rssKb, b.rssKb) }));
+  return steps.map((s) => runOnce(s, cwd)).reduce((a, b) => ({ ms: a.ms + b.ms, rssKb: Math.max(a.rssKb, b.rssKb), nodeRssKb: Math.max(a.nodeRssKb, b.nodeRssKb) }));
 }
 
 /**
@@ -48,5 +68,5 @@ export function sideBySide(baseline: readonly Step[], subject: readonly Step[], 
 
 function summarise(samples: readonly Sample[]): Measured {
   const sorted = samples.map((x) => x.ms).sort((a, b) => a - b);
-  return { medianMs: sorted[sorted.length >> 1]!, peakRssKb: Math.max(...samples.map((x) => x.rssKb)) };
+  return { medianMs: sorted[sorted.length >> 1]!, peakRssKb: Math.max(...samples.map((x) => x.rssKb)), peakNodeRssKb: Math.max(...samples.map((x) => x.nodeRssKb)) };
 }

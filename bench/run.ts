@@ -25,6 +25,8 @@ interface Result {
   readonly ratio: number;
   readonly target: string;
   readonly peakRssMb: number;
+  /** hotfix's own process (node), the figure the memory target is for: a git it runs is the git's. */
+  readonly nodeRssMb: number;
   /** Null for a row that is only information. */
   readonly ok: boolean | null;
 }
@@ -33,7 +35,7 @@ const results: Result[] = [];
 /** A case with no `maxRatio` is for information only (it explains another case's figure). */
 function record(name: string, labels: [string, string], m: { baseline: Measured; subject: Measured }, maxRatio: number | undefined, extra: { maxMs?: number } = {}): void {
   const ratio = m.subject.medianMs / m.baseline.medianMs;
-  const ok = maxRatio === undefined ? null : (ratio <= maxRatio && (extra.maxMs === undefined || m.subject.medianMs <= extra.maxMs) && m.subject.peakRssKb <= RSS_LIMIT_KB);
+  const ok = maxRatio === undefined ? null : (ratio <= maxRatio && (extra.maxMs === undefined || m.subject.medianMs <= extra.maxMs) && m.subject.peakNodeRssKb <= RSS_LIMIT_KB);
   results.push({
     name,
     baseline: labels[0],
@@ -43,6 +45,7 @@ function record(name: string, labels: [string, string], m: { baseline: Measured;
     ratio: round(ratio, 2),
     target: maxRatio === undefined ? 'information' : `≤${maxRatio}x${extra.maxMs ? `, <${extra.maxMs} ms` : ''}, <150 MB`,
     peakRssMb: round(m.subject.peakRssKb / 1024, 1),
+    nodeRssMb: round(m.subject.peakNodeRssKb / 1024, 1),
     ok,
   });
   if (!json) process.stderr.write(`  ${name}: ${round(ratio, 2)}x\n`);
@@ -144,7 +147,7 @@ if (wanted(FLEET)) {
 const version = execFileSync(node, [CLI, '--version'], { encoding: 'utf8' }).trim();
 if (json) process.stdout.write(JSON.stringify({ tool: `hotfix ${version}`, node: process.version, results }, null, 2) + '\n');
 else {
-  const rows = [['case', 'baseline', 'ms', 'subject', 'ms', 'ratio', 'target', 'peak RSS', ''], ...results.map((r) => [r.name, r.baseline, String(r.baselineMs), r.subject, String(r.subjectMs), `${r.ratio}x`, r.target, `${r.peakRssMb} MB`, r.ok === null ? '' : r.ok ? 'ok' : 'MISSED'])];
+  const rows = [['case', 'baseline', 'ms', 'subject', 'ms', 'ratio', 'target', 'peak RSS hotfix (with git)', ''], ...results.map((r) => [r.name, r.baseline, String(r.baselineMs), r.subject, String(r.subjectMs), `${r.ratio}x`, r.target, `${r.nodeRssMb} MB (${r.peakRssMb} MB)`, r.ok === null ? '' : r.ok ? 'ok' : 'MISSED'])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) process.stdout.write(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
 }
