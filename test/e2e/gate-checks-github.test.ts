@@ -11,7 +11,7 @@ import { withChecksSource } from '../helpers/checks-policy.js';
 import { startGitHubContractServer, type ContractServer } from '../helpers/forge/github-contract-server.js';
 import { gatedHotfix, type GatedHotfix } from '../helpers/gated-hotfix.js';
 import { git } from '../../fixtures/git.js';
-import { hasStackTrace, runCliAsync, type CliResult } from '../helpers/run-cli.js';
+import { hasStackTrace, runCliAsync, startCli, type CliResult } from '../helpers/run-cli.js';
 import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
 
 const TOKEN = 'ghs_16GateCh3cksT0kenThatMustNeverBePrinted';
@@ -37,19 +37,21 @@ test.after.each(() => {
   assert.equal(server.violations, [], 'requests or answers outside GitHub\'s API description');
 });
 
-async function hotfix(checks: { appId?: number; manual?: 'allow' | 'refuse' } = {}): Promise<GatedHotfix & { head: string; apply: (extra?: readonly string[], env?: Record<string, string>) => Promise<CliResult> }> {
+const ENV = () => ({ GITHUB_TOKEN: TOKEN, GITHUB_API_URL: server.apiUrl, HOTFIX_TEST_FORGE_SECOND_MS: '1' });
+
+async function hotfix(checks: { appId?: number; manual?: 'allow' | 'refuse' } = {}): Promise<GatedHotfix & { head: string; base: readonly string[]; apply: (extra?: readonly string[], env?: Record<string, string>) => Promise<CliResult> }> {
   const h = await gatedHotfix(registry.host, seed++, (s) => withChecksSource(s.policyFile, { forge: 'github', repository: APP_REPO, ...checks }));
   const plan = JSON.parse(readFileSync(h.planFile, 'utf8')) as Plan;
   const gate = plan.actions.find((a) => a.kind === 'gate')!;
   const base = h.args.filter((a, i) => a !== '--check' && h.args[i - 1] !== '--check');
   const apply = async (extra: readonly string[] = [], env: Record<string, string> = {}) => {
-    const r = await runCliAsync([...base.slice(0, -1), ...extra, base.at(-1)!], { cwd: h.s.root, env: { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: server.apiUrl, HOTFIX_TEST_FORGE_SECOND_MS: '1', ...env } });
+    const r = await runCliAsync([...base.slice(0, -1), ...extra, base.at(-1)!], { cwd: h.s.root, env: { ...ENV(), ...env } });
     outputs.push(r);
     assert.not.ok(`${r.stdout}${r.stderr}`.includes(TOKEN), 'the token was printed');
     assert.not.ok(hasStackTrace(r.stderr), r.stderr);
     return r;
   };
-  return { ...h, head: (gate as { revision: string }).revision, apply };
+  return { ...h, head: (gate as { revision: string }).revision, base, apply };
 }
 
 /** Branches of the app repository: what apply wrote there, if anything. */
@@ -122,13 +124,32 @@ test('pinned to an app id, a check run of another app and a commit status do not
   server.checks.run(APP_REPO, h.head, 'unit', { appId: 8_123_456, status: 'completed', conclusion: 'success' });
   server.checks.status(APP_REPO, h.head, 'unit', 'success');
   server.checks.run(APP_REPO, h.head, 'smoke', { status: 'completed', conclusion: 'success' });
+  // More runs than one page holds: smoke's is on the second page of newest first.
+  for (let i = 0; i < 120; i++) server.checks.run(APP_REPO, h.head, `e2e-shard-${i}`, { status: 'completed', conclusion: 'success' });
+  const asked = server.requests.length;
   const other = await h.apply();
   assert.is(other.code, 3, other.stderr);
   assert.match(other.stderr, /unit missing/);
   assert.not.match(other.stderr, /smoke/);
+  // Two pages of app 15368's check runs, and no commit status asked for: a pinned app ignores them.
+  assert.equal(server.requests.slice(asked).map((r) => r.operation), ['checks/list-for-ref', 'checks/list-for-ref']);
   server.checks.run(APP_REPO, h.head, 'unit', { appId: ACTIONS, status: 'completed', conclusion: 'success' });
   const done = await h.apply();
   assert.is(done.code, 0, done.stderr);
+});
+
+test('apply --wait polls the forge: it goes on once the run it waits for completes', async () => {
+  const h = await hotfix();
+  await h.meetGate();
+  const unit = server.checks.run(APP_REPO, h.head, 'unit', { status: 'in_progress' });
+  server.checks.status(APP_REPO, h.head, 'smoke', 'success');
+  const waiting = startCli([...h.base.slice(0, -1), '--wait', '30s', h.base.at(-1)!], { cwd: h.s.root, env: ENV() });
+  await waiting.printed(/^waiting: checks not done on [0-9a-f]{7} in GitHub octo-org\/shop-api: unit in_progress \(check run\)/m);
+  server.checks.update(unit, 'completed', 'success');
+  const r = await waiting.result;
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Apply complete/);
+  assert.not.ok(`${r.stdout}${r.stderr}`.includes(TOKEN), 'the token was printed');
 });
 
 test('manual: refuse refuses --check before anything is written', async () => {
