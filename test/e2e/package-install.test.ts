@@ -2,7 +2,7 @@
 // npm into a temp prefix (and a project, and through npx), and the installed `hotfix` run
 // from directories that are not the repository. npm runs offline with an empty cache, so
 // an install that needed anything from the registry fails here.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { test } from 'uvu';
@@ -12,6 +12,8 @@ import { HANG_GUARD_MS } from '../helpers/hang-guard.js';
 import { gitOut, scenario } from '../helpers/rollback-scenario.js';
 import { hasStackTrace, ROOT } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { startGitHubContractServer } from '../helpers/forge/github-contract-server.js';
+import { startGitLabContractServer } from '../helpers/forge/gitlab-contract-server.js';
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; bin: Record<string, string> };
 const work = tempDir('hotfix-package-');
@@ -55,6 +57,20 @@ const userPath = [join(prefix, 'bin'), dirname(process.execPath), process.env.PA
 /** The installed `hotfix`, by name, as a user in `cwd` types it. */
 function hotfix(args: readonly string[], cwd: string): Run {
   return run('hotfix', args, cwd, { PATH: userPath, HOME: process.env.HOME ?? '', NO_COLOR: '1' });
+}
+
+/** The same, without blocking this process: for loopback servers that live in it. */
+function hotfixAsync(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn('hotfix', args, { cwd, env: { PATH: userPath, HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 2 * HANG_GUARD_MS);
+    child.on('error', fail);
+    child.on('close', (code) => (clearTimeout(timer), done({ code, stdout, stderr })));
+  });
 }
 
 test('the tarball holds the bundled CLI, the schemas and the docs, and nothing of the source tree', () => {
@@ -156,6 +172,43 @@ test('a project installs the tarball; the README\'s $schema line names a schema 
   const r = run(join(project, 'node_modules', '.bin', 'hotfix'), ['lint', 'policies'], project, { PATH: userPath, NO_COLOR: '1' });
   assert.is(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^1 policy in 1 file/m);
+});
+
+test('the installed hotfix posts the plan comment on GitHub and on GitLab: both forge clients are in the bundle', async () => {
+  const s = await scenario();
+  const file = join(s.root, 'plan.json');
+  const planned = hotfix(['plan', 'rollback', '--policy', s.policyFile, '--env', 'production', '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'checkout returns 500', '--out', file], s.root);
+  assert.is(planned.code, 0, planned.stderr);
+  const github = await startGitHubContractServer({ token: 'ghs_InstalledPackageT0ken' });
+  const gitlab = await startGitLabContractServer({ project: 'platform/deploy', token: 'glpat-InstalledPackageT0ken' });
+  try {
+    github.openPullRequest(42, 'Roll back api-js');
+    gitlab.openMergeRequest(7, 'Roll back api-js');
+    const onGitHub = await hotfixAsync(['comment', 'plan.json', '--pr', 'octo-org/deploy#42'], s.root, { GITHUB_TOKEN: 'ghs_InstalledPackageT0ken', GITHUB_API_URL: github.apiUrl });
+    assert.is(onGitHub.code, 0, onGitHub.stderr);
+    const onGitLab = await hotfixAsync(['comment', 'plan.json', '--pr', 'platform/deploy!7'], s.root, { GITLAB_TOKEN: 'glpat-InstalledPackageT0ken', CI_SERVER_URL: gitlab.url });
+    assert.is(onGitLab.code, 0, onGitLab.stderr);
+    assert.is(github.comments.length, 1);
+    assert.is(gitlab.notes.filter((n) => !n.system).length, 1);
+    assert.equal([...github.violations, ...gitlab.violations], []);
+  } finally {
+    await github.close();
+    await gitlab.close();
+  }
+});
+
+test('the installed hotfix gives the status of a directory of policies and a completion script', async () => {
+  const s = await scenario();
+  const dir = join(s.root, 'fleet-policies');
+  mkdirSync(dir);
+  copyFileSync(s.policyFile, join(dir, 'api-js.yaml'));
+  const status = hotfix(['status', '--policy', dir, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--format', 'json'], s.root);
+  assert.ok(status.code === 0 || status.code === 2, status.stderr);
+  const services = (JSON.parse(status.stdout) as { services: Array<{ name: string }> }).services;
+  assert.equal(services.map((x) => x.name), ['api-js']);
+  const completion = hotfix(['completion', 'bash'], s.root);
+  assert.is(completion.code, 0, completion.stderr);
+  assert.match(completion.stdout, /complete -F \S+ hotfix/);
 });
 
 test('npx runs the tarball without installing it anywhere else', async () => {
