@@ -8,12 +8,33 @@ import { Journal } from './journal.js';
  * none when the plan's first repository or its journal is not on this machine.
  */
 export async function rederivedNotes(plan: Plan, cwd: string): Promise<string[]> {
-  const first = plan.actions.find((a) => 'repo' in a);
-  const path = first && 'repo' in first && Object.hasOwn(plan.repos, first.repo) ? plan.repos[first.repo] : undefined;
-  if (path === undefined) return [];
-  const journal = await Journal.open(resolve(cwd, path), plan.id).catch(() => undefined);
+  const journal = await journalOf(plan, cwd);
   const ids = new Set(plan.actions.map((a) => a.id));
   return [...(journal?.rederived.values() ?? [])]
     .filter((r) => ids.has(r.action))
     .map((r) => `${r.action} was applied as ${r.applied} on ${r.onto}, not as the planned ${r.planned}: its branch had moved since the plan (the same change, by the plan's rule)`);
+}
+
+/**
+ * The required checks a person attested with `apply --check` where the gate passed on them,
+ * who and when, from the journal. Only the gate's own check names are shown, and the
+ * attester in the characters a login has: the journal is a file anyone on the machine may edit.
+ */
+export async function attestedNotes(plan: Plan, cwd: string): Promise<string[]> {
+  const journal = await journalOf(plan, cwd);
+  return (journal?.attested ?? []).flatMap((a) => {
+    const gate = plan.actions.find((g) => g.id === a.action && g.kind === 'gate');
+    const checks = gate?.kind === 'gate' ? a.checks.filter((c) => gate.checks.includes(c)) : [];
+    if (checks.length === 0) return [];
+    const at = Number.isNaN(Date.parse(a.at)) ? 'at an unknown time' : `at ${new Date(a.at).toISOString()}`;
+    return [`${a.action} passed on ${checks.join(', ')} attested by ${a.by.replace(/[^\w.@[\]() -]/g, '?')} (--check) ${at}, not read from CI`];
+  });
+}
+
+/** The journal of an apply of this plan; undefined when its first repository or journal is not on this machine. */
+async function journalOf(plan: Plan, cwd: string): Promise<Journal | undefined> {
+  const first = plan.actions.find((a) => 'repo' in a);
+  const path = first && 'repo' in first && Object.hasOwn(plan.repos, first.repo) ? plan.repos[first.repo] : undefined;
+  if (path === undefined) return undefined;
+  return Journal.open(resolve(cwd, path), plan.id).catch(() => undefined);
 }

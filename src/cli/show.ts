@@ -10,7 +10,7 @@ export class ShowCommand extends HotfixCommand {
   static override usage = Command.Usage({
     category: 'Plans',
     description: 'render a saved plan',
-    details: 'Reads a plan written by `hotfix plan … --out FILE`, checks it is intact (schema and id), and prints it. Where an apply of it made a commit again on a branch that had moved (the plan stays sealed), the journal of that apply says so and show prints it after the plan (text and markdown).',
+    details: 'Reads a plan written by `hotfix plan … --out FILE`, checks it is intact (schema and id), and prints it. Where an apply of it made a commit again on a branch that had moved (the plan stays sealed), or passed its gate on a check a person attested with `apply --check`, the journal of that apply says so and show prints it after the plan (text and markdown).',
     examples: [['Post a saved plan as a PR comment', '$0 show plan.json --format markdown']],
   });
 
@@ -22,7 +22,8 @@ export class ShowCommand extends HotfixCommand {
     const plan = await readPlanFile(this.file, this.context.cwd);
     this.context.stdout.write(await renderPlan(plan, this.format, this.context));
     // The plan is sealed; what apply made otherwise (a commit made again on a moved branch) is in its journal.
-    const applied = this.format === 'json' ? [] : await (await import('../apply/applied-notes.js')).rederivedNotes(plan, this.context.cwd);
+    const notes = this.format === 'json' ? undefined : await import('../apply/applied-notes.js');
+    const applied = notes ? [...(await notes.rederivedNotes(plan, this.context.cwd)), ...(await notes.attestedNotes(plan, this.context.cwd))] : [];
     if (applied.length > 0) {
       const { codeBlock } = await import('../render/markdown-literal.js');
       const lines = applied.map((line) => `${line}\n`).join('');

@@ -173,6 +173,14 @@ test('manual: allow takes --check as an attestation: printed, and recorded in th
   const dir = join(resolve(h.s.appRepo, (await git(h.s.appRepo, ['rev-parse', '--git-common-dir'])).trim()), 'hotfix', 'journal');
   const journal = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')) as { attested?: Array<{ action: string; checks: string[]; by: string }> };
   assert.equal(journal.attested?.map(({ action, checks, by }) => ({ action, checks, by })), [{ action: 'gate', checks: ['unit'], by: 'mona (GITHUB_ACTOR)' }]);
+  const shown = await runCliAsync(['show', h.planFile], { cwd: h.s.root });
+  assert.match(shown.stdout, /^Applied, from the journal of this plan:\n {2}gate passed on unit attested by mona \(GITHUB_ACTOR\) \(--check\) at \d{4}-\d\d-\d\dT[\d:.]+Z, not read from CI$/m);
+  // The journal is a file on this machine: what show prints of it is only the gate's check names and a login's characters.
+  const file = join(dir, readdirSync(dir)[0]!);
+  writeFileSync(file, JSON.stringify({ ...journal, attested: [{ action: 'gate', checks: ['unit', 'deploy-anyway'], by: 'mona\u001b[2J\n<b>', at: 'yesterday' }] }));
+  const hostile = await runCliAsync(['show', '--format', 'markdown', h.planFile], { cwd: h.s.root });
+  assert.ok(hostile.stdout.includes('gate passed on unit attested by mona?[2J??b? (--check) at an unknown time, not read from CI'), hostile.stdout);
+  assert.not.match(hostile.stdout, /deploy-anyway|\u001b/);
 });
 
 test('no token: refused before anything is written; a token GitHub refuses or a failing GitHub stops at the gate with its own code', async () => {
