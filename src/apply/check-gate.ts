@@ -49,7 +49,8 @@ async function checksWaitFor(gate: GateAction, sources: GateSources): Promise<{ 
   if (notDone.length === 0) return undefined;
   const states = notDone.map((c) => {
     const r = latest.get(c);
-    return r ? `${c} ${r.state} (${r.source})` : `${c} missing (no check run, status or job of that name)`;
+    // The state is the forge's word: only a word's characters reach the terminal.
+    return r ? `${c} ${r.state.replace(/[^\w-]/g, '?')} (${r.source})` : `${c} missing (no check run, status or job of that name)`;
   });
   const from = gate.checksFrom;
   const manual = from.manual === 'allow' ? '; a person may attest one with --check NAME, which is recorded' : '';

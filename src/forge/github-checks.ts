@@ -13,6 +13,22 @@ export function gitHubChecksReader(access: GitHubAccess): (source: ChecksSource,
   };
 }
 
+/**
+ * Pages read of each list at most: 2,000 check runs (GitHub keeps 1,000 of one name in a
+ * suite) and 2,000 statuses (GitHub takes 1,000 per context and commit). A required check
+ * beyond them reads as missing, so a forge that never stops paging cannot hold the gate open.
+ */
+const MAX_PAGES = 20;
+
+/** Octokit's paginate map function that stops after `max` pages. */
+function pagesUpTo<T>(max: number): (response: { data: T[] }, done: () => void) => T[] {
+  let pages = 0;
+  return (response, done) => {
+    if (++pages >= max) done();
+    return response.data;
+  };
+}
+
 interface GitHubChecksQuery {
   readonly owner: string;
   readonly repo: string;
@@ -27,7 +43,7 @@ interface GitHubChecksQuery {
  */
 async function readGitHubChecks(octokit: GitHubClient, q: GitHubChecksQuery): Promise<CheckReport[]> {
   const repo = { owner: q.owner, repo: q.repo, ref: q.sha, per_page: 100 };
-  const runs = await octokit.paginate(octokit.rest.checks.listForRef, { ...repo, filter: 'latest', ...(q.appId !== undefined ? { app_id: q.appId } : {}) });
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, { ...repo, filter: 'latest', ...(q.appId !== undefined ? { app_id: q.appId } : {}) }, pagesUpTo(MAX_PAGES));
   const reports: CheckReport[] = runs
     .filter((r) => q.appId === undefined || r.app?.id === q.appId)
     .map((r) => ({
@@ -39,7 +55,7 @@ async function readGitHubChecks(octokit: GitHubClient, q: GitHubChecksQuery): Pr
       id: r.id,
     }));
   if (q.appId !== undefined) return reports;
-  const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, repo);
+  const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, repo, pagesUpTo(MAX_PAGES));
   return [...reports, ...statuses.map((s): CheckReport => ({ name: s.context, source: 'status', state: s.state, success: s.state === 'success', at: s.updated_at, id: s.id }))];
 }
 

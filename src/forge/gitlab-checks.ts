@@ -33,7 +33,8 @@ export function gitLabChecksReader(access: Omit<GitLabAccess, 'noteLimit'>): (so
   return async (source, sha) => {
     let statuses: StatusData[];
     try {
-      statuses = (await commits.allStatuses(source.repository, sha, { perPage: 100 } as object)) as unknown as StatusData[];
+      // At most 2,000 statuses: a check beyond them reads as missing, and a forge that never stops paging cannot hold the gate open.
+      statuses = (await commits.allStatuses(source.repository, sha, { perPage: 100, maxPages: 20 } as object)) as unknown as StatusData[];
     } catch (error) {
       throw gitLabChecksError(error, source.repository, sha, access.token);
     }
