@@ -78,8 +78,8 @@ export interface ClusterState {
 export interface PushRemote {
   readonly name: string;
   readonly urls: readonly string[];
-  /** The branches the remote has (git ls-remote --heads), read where the policy pushes commits for review to branches of their own. */
-  readonly branches?: readonly string[];
+  /** The branches the remote has and their tips (git ls-remote --heads), read where the policy pushes commits for review to branches of their own. */
+  readonly branches?: Readonly<Record<string, string>>;
 }
 
 /** A Flux object found in the config repository. */

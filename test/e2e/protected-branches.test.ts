@@ -169,7 +169,8 @@ test('git.via pull-request refuses what cannot be reviewed: a branch for review 
 
   const again = await runCliAsync(planArgs(g), { cwd: s.root });
   assert.is(again.code, 1);
-  assert.ok(again.stderr.includes(`the branch for review ${branch} (git.deployBranch "hotfix/{sha7}-deploy-{env}", for main) exists on origin (${s.configRemote}) already`), again.stderr);
+  // Not a commit of this hotfix: main's head, pushed under that name.
+  assert.ok(again.stderr.includes(`the branch for review ${branch} (git.deployBranch "hotfix/{sha7}-deploy-{env}", for main) exists in deploy on origin (${s.configRemote}) already and does not hold the commit this plan pushes there: its tip `), again.stderr);
   assert.match(again.stderr, /\[HF364\]/);
 
   await withGitSettings(s.policyFile, { push: false });

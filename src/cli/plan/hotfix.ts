@@ -65,6 +65,7 @@ export class PlanHotfixCommand extends PlanCommand {
       state,
       { kind: 'hotfix', environment: env.name, reason: this.reason, picks: this.picks, ...(this.version !== undefined ? { version: this.version } : {}), ...(this.deployed !== undefined ? { deployed: this.deployed } : {}), ...overrides },
       { now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), toolVersion: VERSION, policyHash: loaded.sha256, ...this.planPaths(loaded.file, repos) },
+      loaded.warnings,
     );
     return this.finish(outcome, repos);
   }

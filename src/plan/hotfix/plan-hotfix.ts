@@ -26,13 +26,17 @@ import { shellWord } from '../shell-word.js';
 import { liftOverrides } from '../overrides.js';
 import { hotfixTrailers, withTrailers } from '../commit-trailers.js';
 import { rederiveFor } from '../rederive-rule.js';
+import { hotfixPolicyWarnings } from './policy-warnings.js';
+import { adoptedReviewNote, reviewTipProblem, type ReviewCommit } from './review-tip-match.js';
+import type { Person } from '../../state/types.js';
+import type { Trees } from '../git-objects.js';
 
 /**
  * (Policy, State, Request) → Plan for a hotfix from the deployed artifact (seed 000): a
  * branch at the commit production's image was built from, the picks, a tag, a gate until
  * CI's image of the branch exists, production's config pointed at it, and merges back. Pure.
  */
-export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRequest, context: PlanContext): PlanOutcome {
+export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRequest, context: PlanContext, policyLint: readonly Diagnostic[] = []): PlanOutcome {
   const env = policy.spec.environments.find((e) => e.name === request.environment);
   if (!env) return { diagnostics: [diagnostic('HF302', `environment "${request.environment}" is not declared in the policy`)] };
   const rules = policy.spec.hotfix;
@@ -43,7 +47,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const decision = decideRevision(state.revision);
   if ('errors' in decision) errors.push(...decision.errors);
   if (errors.length > 0 || 'errors' in decision || !state.base) return { diagnostics: [...errors, ...ruled.findings.filter((d) => d.severity !== 'error')] };
-  const warnings: Diagnostic[] = [...ruled.findings, ...decision.notChecked.map((a) => diagnostic('HF338', `${a.source} not checked: ${a.unavailable}`)), ...versionPatternFindings(policy, request.version)];
+  const warnings: Diagnostic[] = [...hotfixPolicyWarnings(policyLint), ...ruled.findings, ...decision.notChecked.map((a) => diagnostic('HF338', `${a.source} not checked: ${a.unavailable}`)), ...versionPatternFindings(policy, request.version)];
   const trailers = hotfixTrailers(request.reason, ruled.overrides);
 
   const base = state.base;
@@ -121,27 +125,53 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const deployedBefore = adopted !== undefined && location.current.tag === imageTag;
   // Protected branches (git.via pull-request): the deploy and each merge-back go to a branch of their own, for review.
   const review = new ReviewBranches(policy, adopted ? { ...values, date: adopted.date } : values, hotfixBranch);
-  const configRepo: ReviewRepo = { repoName: state.config.repoName, remotes: state.config.remotes, refs: state.config.refs, ...(state.config.pushRemote ? { pushRemote: state.config.pushRemote } : {}) };
+  const configRepo: ReviewRepo = { repoName: state.config.repoName, remotes: state.config.remotes, refs: state.config.refs, ...(state.config.pushRemote ? { pushRemote: state.config.pushRemote } : {}), madeBefore: (state.reviewTips?.config ?? []).map((t) => t.branch) };
   const deployBranch = deployedBefore || deployVia(policy, env) === 'push' ? state.config.branch : review.name('deployBranch', state.config.branch, configRepo, configPush);
   if (typeof deployBranch === 'object') return { diagnostics: [deployBranch] };
   const reviewed: Precondition[] = [];
-  const deploy = deployedBefore ? undefined : buildCommit({
-    id: 'deploy-hotfix',
-    repo: state.config.repoName,
-    branch: deployBranch,
-    purpose: 'deploy-hotfix',
-    parent: state.config.head,
-    trees: state.config.file.trees,
-    files: [{ path: state.config.file.path, text: state.config.file.text, patches: setImageOps(location, { name: location.current.name, tag: imageTag }, 'drop') }],
-    message: withTrailers(
-      `Deploy hotfix ${hotfixImage} to ${env.name}\n\nHotfix branch ${hotfixBranch} (${head.slice(0, 7)}) from the deployed commit ${base.sha.slice(0, 7)}, picking ${state.picks.map((p) => p.commit!.sha.slice(0, 7)).join(', ')}.\n${(rules.bypass ?? []).length > 0 ? `Bypasses ${rules.bypass!.join(', ')}.\n` : ''}Reason: ${request.reason}\n`,
-      trailers,
-    ),
-    author: committer,
-    ...renderField(env, hotfixImage),
-  });
+  const deployMessage = withTrailers(
+    `Deploy hotfix ${hotfixImage} to ${env.name}\n\nHotfix branch ${hotfixBranch} (${head.slice(0, 7)}) from the deployed commit ${base.sha.slice(0, 7)}, picking ${state.picks.map((p) => p.commit!.sha.slice(0, 7)).join(', ')}.\n${(rules.bypass ?? []).length > 0 ? `Bypasses ${rules.bypass!.join(', ')}.\n` : ''}Reason: ${request.reason}\n`,
+    trailers,
+  );
+  const makeDeploy = (parent: string, trees: Trees, author: Person) =>
+    buildCommit({
+      id: 'deploy-hotfix',
+      repo: state.config.repoName,
+      branch: deployBranch,
+      purpose: 'deploy-hotfix',
+      parent,
+      trees,
+      files: [{ path: state.config.file.path, text: state.config.file.text, patches: setImageOps(location, { name: location.current.name, tag: imageTag }, 'drop') }],
+      message: deployMessage,
+      author,
+      ...renderField(env, hotfixImage),
+    });
+  const notes: string[] = [];
+  // A branch for review an interrupted apply made: taken as made when it holds this very commit.
+  const deployTip = deployedBefore || deployBranch === state.config.branch ? undefined : state.reviewTips?.config.find((t) => t.branch === deployBranch);
+  if (deployTip) {
+    const planned: ReviewCommit = {
+      what: `git.deployBranch "${policy.spec.git!.deployBranch}"`,
+      branch: deployBranch,
+      target: state.config.branch,
+      targetHead: state.config.head,
+      message: deployMessage,
+      others: [],
+      repoName: state.config.repoName,
+      ...(configPush ? { push: configPush } : {}),
+      remake: (c) =>
+        c.file?.blob === state.config.file.blob
+          ? makeDeploy(c.parents[0]!, c.file.trees, c.author).action.commit
+          : { why: `${state.config.file.path} changed on ${state.config.branch} since ${c.parents[0]!.slice(0, 7)}, where its tip ${c.sha.slice(0, 7)} is made, so the same patch there is not the change this plan reviews` },
+    };
+    const problem = reviewTipProblem(deployTip, planned);
+    if (problem) return { diagnostics: [problem] };
+    notes.push(adoptedReviewNote(deployTip, planned));
+  }
+  const deployOn = deployTip?.commit;
+  const deploy = deployedBefore ? undefined : deployOn ? makeDeploy(deployOn.parents[0]!, deployOn.file!.trees, deployOn.author) : makeDeploy(state.config.head, state.config.file.trees, committer);
   const deployPr = deploy && deployBranch !== state.config.branch;
-  if (deployPr) actions.push({ id: 'deploy-branch', kind: 'create-branch', repo: state.config.repoName, branch: deployBranch, from: state.config.head });
+  if (deployPr) actions.push({ id: 'deploy-branch', kind: 'create-branch', repo: state.config.repoName, branch: deployBranch, from: deploy.action.parent });
   // Straight onto the shared branch, which may move during the gate; a review branch is the plan's own.
   if (deploy) actions.push(deployPr ? deploy.action : { ...deploy.action, rederive: rederiveFor(deploy.action) });
   if (deploy && configPush) actions.push(pushAction('push-config', state.config.repoName, configPush, [{ ref: `refs/heads/${deployBranch}`, sha: deploy.action.commit }]));
@@ -159,7 +189,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     ...(baseline ? baseline.preconditions : []),
     ...reviewed,
   ];
-  const appRepo: ReviewRepo = { repoName: state.app.repoName, remotes: state.app.remotes, refs: state.app.refs, ...(state.app.pushRemote ? { pushRemote: state.app.pushRemote } : {}) };
+  const appRepo: ReviewRepo = { repoName: state.app.repoName, remotes: state.app.remotes, refs: state.app.refs, ...(state.app.pushRemote ? { pushRemote: state.app.pushRemote } : {}), madeBefore: (state.reviewTips?.app ?? []).map((t) => t.branch) };
   const mergePrs: Action[] = [];
   for (const m of state.merges) {
     if (adopted?.mergedInto.includes(m.branch)) continue;
@@ -173,9 +203,33 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
       continue;
     }
     const message = withTrailers(`Merge branch '${hotfixBranch}' into ${m.branch}\n`, trailers);
-    const commit = commitObject({ tree: m.tree, parents: [m.head, head], author: committer, committer, message });
-    if (into !== m.branch) actions.push({ id: `merge-${m.branch}-branch`, kind: 'create-branch', repo: state.app.repoName, branch: into, from: m.head });
-    const merge: Extract<Action, { kind: 'merge' }> = { id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into, from: hotfixBranch, parents: [m.head, head], base: m.base, tree: m.tree, commit: commit.id, message, author: committer };
+    type Made = { parents: [string, string]; base: string; tree: string; author: Person };
+    let made: Made = { parents: [m.head, head], base: m.base, tree: m.tree, author: committer };
+    const tip = into === m.branch ? undefined : state.reviewTips?.app.find((t) => t.branch === into);
+    if (tip) {
+      const remade = (c: NonNullable<typeof tip.commit>): Made => ({ parents: [c.parents[0]!, head], base: c.mergeBase ?? m.base!, tree: c.parents[0] === m.head ? m.tree! : c.tree, author: c.author });
+      const planned: ReviewCommit = {
+        what: `git.mergeBackBranch "${policy.spec.git!.mergeBackBranch}"`,
+        branch: into,
+        target: m.branch,
+        targetHead: m.head,
+        message,
+        others: [head],
+        repoName: state.app.repoName,
+        ...(appPush ? { push: appPush } : {}),
+        remake: (c) => {
+          const again = remade(c);
+          return commitObject({ tree: again.tree, parents: again.parents, author: again.author, committer: again.author, message }).id;
+        },
+      };
+      const problem = reviewTipProblem(tip, planned);
+      if (problem) return { diagnostics: [problem] };
+      notes.push(adoptedReviewNote(tip, planned));
+      made = remade(tip.commit!);
+    }
+    const commit = commitObject({ tree: made.tree, parents: made.parents, author: made.author, committer: made.author, message });
+    if (into !== m.branch) actions.push({ id: `merge-${m.branch}-branch`, kind: 'create-branch', repo: state.app.repoName, branch: into, from: made.parents[0]! });
+    const merge: Extract<Action, { kind: 'merge' }> = { id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into, from: hotfixBranch, parents: made.parents, base: made.base, tree: made.tree, commit: commit.id, message, author: made.author };
     actions.push(into === m.branch ? { ...merge, rederive: rederiveFor(merge) } : merge);
     merged.push({ ref: `refs/heads/${into}`, sha: commit.id });
     if (into !== m.branch && appPush) {
@@ -209,6 +263,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
       ...(deployedBefore ? [`${env.config.file} on ${state.config.branch} deploys ${hotfixImage} already (an earlier apply of this hotfix got that far), so this plan does not deploy it again; apply checks that the branch is still where it was.`] : []),
       `CI builds ${hotfixImage} from ${hotfixBranch}; apply waits at the gate until it exists with ${policy.spec.app.revisionLabel}=${head}${(rules.requiredChecks ?? []).length > 0 ? ` and ${rules.requiredChecks!.join(', ')} passed` : ''}.`,
       ...(baseline ? [baseline.note] : []),
+      ...notes,
       ...reviewNote(actions, env.name),
       `Reason: ${request.reason}. Watch ${env.name} closely after the deploy.`,
     ],

@@ -10,6 +10,8 @@ import type { Action, Precondition } from '../types.js';
 /** A repository a branch for review is made in: its local names, and the remote's branches. */
 export interface ReviewRepo extends RefNameContext {
   readonly pushRemote?: PushRemote;
+  /** Branches for review an earlier apply made (here or on the remote): the planner adopts each or says how it differs. */
+  readonly madeBefore?: readonly string[];
 }
 
 /**
@@ -39,9 +41,10 @@ export class ReviewBranches {
     const name = renderTemplate(template, { ...this.values, branch: target });
     if (this.taken.has(name))
       return diagnostic('HF365', `${what} gives ${name} for ${target}, a name this plan gives another branch in ${repo.repoName}; put {branch} in git.mergeBackBranch, {env} in git.deployBranch`);
-    const problem = newRefNameProblem(name, 'heads', `branch for review ${what}`, this.policy, repo);
+    const before = repo.madeBefore?.includes(name) ?? false;
+    const problem = newRefNameProblem(name, 'heads', `branch for review ${what}`, this.policy, before ? { ...repo, refs: { ...repo.refs, branches: repo.refs.branches.filter((b) => b !== name) } } : repo);
     if (problem) return problem;
-    if (repo.pushRemote?.branches?.includes(name))
+    if (!before && repo.pushRemote?.branches && Object.hasOwn(repo.pushRemote.branches, name))
       return diagnostic('HF364', `the branch for review ${name} (${what}, for ${target}) exists on ${push.remote} (${push.url}) already; look at it with git ls-remote ${push.url} refs/heads/${name}, delete it if an abandoned attempt made it, or change the template`);
     this.taken.add(name);
     return name;

@@ -46,11 +46,13 @@ export async function readPushRemote(repo: string, policy: Policy): Promise<Push
   return { name: remote, urls, ...(branches ? { branches } : {}) };
 }
 
-/** The remote's branch names, by their short name. */
-async function remoteBranches(repo: string, url: string): Promise<string[]> {
+/** The remote's branches, by their short name, and their tips. */
+async function remoteBranches(repo: string, url: string): Promise<Record<string, string>> {
   const { stdout } = await git(repo, ['ls-remote', '--heads', '--end-of-options', url], { network: true });
-  return stdout.split('\n').flatMap((line) => {
-    const ref = line.split('\t')[1];
-    return ref?.startsWith('refs/heads/') ? [ref.slice('refs/heads/'.length)] : [];
-  });
+  return Object.fromEntries(
+    stdout.split('\n').flatMap((line) => {
+      const [sha, ref] = line.split('\t');
+      return sha && ref?.startsWith('refs/heads/') ? [[ref.slice('refs/heads/'.length), sha]] : [];
+    }),
+  );
 }

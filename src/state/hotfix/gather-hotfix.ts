@@ -10,12 +10,13 @@ import { boundRepo } from '../git/bound-repo.js';
 import { readPushRemote } from '../git/push-remote.js';
 import { changedFiles, commitInfo, commitMessage, isAncestor, listBranches, listRemotes, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
 import { localRefNames } from '../git/local-ref-names.js';
-import { deployVia } from '../../policy/via.js';
+import { deployVia, mergeBackVia } from '../../policy/via.js';
 import type { ClusterState, CommitInfo, FileAtRevision, PushRemote, LocalRefNames } from '../types.js';
 import { findBaseline, type BaselineState } from './find-baseline.js';
 import { imageRevisionAnswers, type LabelReader } from './image-revision.js';
 import type { RevisionAnswer } from './revision-answers.js';
 import { readEarlierHotfixes, type EarlierHotfixes } from './earlier-hotfix.js';
+import { readReviewTips, type ReviewTip } from './review-tips.js';
 
 export interface PickState {
   readonly input: string;
@@ -53,6 +54,8 @@ export interface HotfixState {
   readonly baseline?: BaselineState;
   /** Branches named like a hotfix of the deployed commit, made before (an earlier or interrupted apply), when the picks apply cleanly. */
   readonly earlier?: EarlierHotfixes;
+  /** Branches named like the ones this hotfix pushes for review, made before (git.via pull-request). */
+  readonly reviewTips?: { readonly config: readonly ReviewTip[]; readonly app: readonly ReviewTip[] };
 }
 
 export interface HotfixStateRequest {
@@ -130,6 +133,15 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
     }
   }
 
+  const git = policy.spec.git;
+  const reviewTips =
+    base && git
+      ? {
+          config: deployVia(policy, env) === 'pull-request' ? await readReviewTips(configPath, git.deployBranch, { sha: base.sha, env: env.name }, configRefs.branches, configRemote?.branches ?? {}, { [env.config.branch]: configHead }, env.config.file) : [],
+          app: mergeBackVia(policy) === 'pull-request' ? await readReviewTips(appPath, git.mergeBackBranch, { sha: base.sha, env: env.name }, branches, appRemote?.branches ?? {}, Object.fromEntries(merges.flatMap((m) => (m.head ? [[m.branch, m.head]] : [])))) : [],
+        }
+      : undefined;
+
   const baseEnv = policy.spec.environments.find((e) => e.baselineFor === env.name);
   const baseline = baseEnv ? await baselineFor(request.repos, env, baseEnv, app.image) : undefined;
 
@@ -145,6 +157,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
     config: { repoName: env.config.repo, repoPath: configPath, branch: env.config.branch, head: configHead, file: config, refs: configRefs, remotes: configRemotes, ...(configRemote ? { pushRemote: configRemote } : {}) },
     ...(cluster ? { cluster } : {}),
     ...(earlier ? { earlier } : {}),
+    ...(reviewTips ? { reviewTips } : {}),
   };
 }
 
