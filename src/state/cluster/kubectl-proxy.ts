@@ -9,6 +9,17 @@ import { startFailure } from '../start-failure.js';
 import { kubectlTimeoutMs, MAX_OUTPUT_BYTES, parseJson, unreadable } from './read-cluster.js';
 
 /**
+ * kubectl proxy run so that it ends with hotfix however hotfix ends: a kill -9 runs no
+ * handler, and a proxy left behind would go on serving the user's credentials on its
+ * socket. The shell holds the read end of a pipe from hotfix, which the kernel closes when
+ * hotfix exits; reading end of file there, it ends kubectl. A SIGTERM or SIGINT to the
+ * shell ends kubectl too, and the shell exits as kubectl does (`wait`), so a proxy that
+ * fails at start is seen failing. Background commands of a non-interactive shell read
+ * /dev/null unless told otherwise, hence fd 3.
+ */
+const WATCHED = 'exec 3<&0; "$@" & pid=$!; trap \'kill $pid 2>/dev/null\' TERM INT HUP; (read _ <&3; kill $pid 2>/dev/null) & wait $pid; code=$?; wait $pid 2>/dev/null; exit $code';
+
+/**
  * One `kubectl proxy` for a context, listening on a unix socket in a directory only this
  * user can enter, and the API's GETs made through it. A fleet's status lists two resources
  * in each of many namespaces: a kubectl process per list costs about 0.2 s of processor
@@ -28,7 +39,9 @@ export class KubectlProxy {
   static async start(context: string | undefined, kubectl = 'kubectl'): Promise<KubectlProxy> {
     const dir = await scratchDir('hotfix-kube-', 'the kubectl proxy socket', 'HF224');
     const socket = join(dir, 'api.sock');
-    const child = spawn(programOnPath(kubectl), [...(context ? ['--context', context] : []), 'proxy', `--unix-socket=${socket}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', WATCHED, 'sh', programOnPath(kubectl), ...(context ? ['--context', context] : []), 'proxy', `--unix-socket=${socket}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its end of the pipe is the watch: nothing is ever written to it.
+    child.stdin?.on('error', () => undefined);
     const forget = trackGit(() => child.kill());
     child.on('exit', forget);
     const proxy = new KubectlProxy(child, dir, socket, forget);
@@ -68,6 +81,7 @@ export class KubectlProxy {
   }
 
   async close(): Promise<void> {
+    this.child.stdin?.end();
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
     this.forget();
     await rm(this.dir, { recursive: true, force: true });
