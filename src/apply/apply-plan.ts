@@ -5,6 +5,7 @@ import { gateChecksText } from '../plan/hotfix/gate-checks.js';
 import type { Action, Plan } from '../plan/types.js';
 import type { GateAnswer } from './gate-answer.js';
 import { Journal } from './journal.js';
+import type { ApprovalRecord } from './approval-record.js';
 import { planNameProblems } from './plan-names.js';
 import { RepoLocks } from './lock.js';
 import { isDone, plannedRefValues, refEffect, refKey } from './ref-effects.js';
@@ -47,6 +48,8 @@ export interface ApplyOptions {
    * throws the signal's reason. Stopping there is safe because a kill at any checkpoint is.
    */
   readonly signal?: AbortSignal;
+  /** What `apply --pr` found on the pull request, kept in the journal. */
+  readonly approval?: ApprovalRecord;
 }
 
 /**
@@ -92,6 +95,8 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
     if (failures.length > 0) throw new HotfixError(failures);
     // The whole plan, carried out first where nothing real is written: no half-applied plan.
     await rehearse(current, options.facts.repos, journal.done, options.signal);
+    // Recorded once every check has passed, before the first action writes.
+    if (options.approval && !options.dryRun) await journal.approve(options.approval);
     await runActions(plan, current, journal, checkedOut, options);
     return 'complete';
   } finally {

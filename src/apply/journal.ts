@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { commonGitDir } from '../state/git/read.js';
 import { fileSystemError } from './file-system-error.js';
 import type { Attestation } from './gate-answer.js';
+import { isApprovalRecord, type ApprovalRecord } from './approval-record.js';
 
 /**
  * Which actions of a plan are finished, kept in the git directory of the plan's first
@@ -23,6 +24,7 @@ export class Journal {
     private readonly finished: Set<string>,
     private readonly remade: Map<string, Rederivation>,
     private readonly attestations: Attestation[],
+    private readonly approvals: ApprovalRecord[],
   ) {}
 
   static async open(repo: string, planId: string): Promise<Journal> {
@@ -36,7 +38,8 @@ export class Journal {
     const saved = text === undefined ? { done: [] } : parseJournal(text);
     const remade = Array.isArray(saved.rederived) ? saved.rederived.filter(isRederivation) : [];
     const attested = Array.isArray(saved.attested) ? saved.attested.filter(isAttestation) : [];
-    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])), attested);
+    const approved = Array.isArray(saved.approved) ? saved.approved.filter(isApprovalRecord) : [];
+    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])), attested, approved);
   }
 
   get done(): ReadonlySet<string> {
@@ -69,11 +72,21 @@ export class Journal {
     await this.save('record the attested checks in the journal');
   }
 
+  /** Who approved the plan on its pull request, each time apply --pr found it approved. */
+  get approved(): readonly ApprovalRecord[] {
+    return this.approvals;
+  }
+
+  async approve(record: ApprovalRecord): Promise<void> {
+    this.approvals.push(record);
+    await this.save('record the approval in the journal');
+  }
+
   private async save(what: string): Promise<void> {
     try {
       await mkdir(dirname(this.file), { recursive: true });
       // Write then rename: a crash leaves the old journal or the new one, never half of one.
-      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished], ...(this.remade.size > 0 ? { rederived: [...this.remade.values()] } : {}), ...(this.attestations.length > 0 ? { attested: this.attestations } : {}) }) + '\n');
+      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished], ...(this.remade.size > 0 ? { rederived: [...this.remade.values()] } : {}), ...(this.attestations.length > 0 ? { attested: this.attestations } : {}), ...(this.approvals.length > 0 ? { approved: this.approvals } : {}) }) + '\n');
       await rename(`${this.file}.tmp`, this.file);
     } catch (error) {
       fileSystemError(error, what, this.file);
@@ -91,7 +104,7 @@ function isRederivation(value: unknown): value is Rederivation {
   return typeof r === 'object' && r !== null && typeof r.action === 'string' && ['planned', 'applied', 'onto'].every((key) => typeof r[key] === 'string' && /^[0-9a-f]{40}$/.test(r[key]));
 }
 
-function parseJournal(text: string): { done?: unknown; rederived?: unknown; attested?: unknown } {
+function parseJournal(text: string): { done?: unknown; rederived?: unknown; attested?: unknown; approved?: unknown } {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null ? value : { done: [] };

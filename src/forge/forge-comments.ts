@@ -5,6 +5,9 @@ export interface ForgeComment {
   readonly nodeId?: string;
   readonly body: string;
   readonly url: string;
+  /** Who wrote it and when it last changed: apply's approval check reads these (GitHub). */
+  readonly author?: string;
+  readonly updatedAt?: string;
 }
 
 /** What posting a plan comment needs of a forge: the effects behind one small interface. */

@@ -7,12 +7,13 @@ import { pullRequestName, type PullRequestRef } from './pull-request-ref.js';
 
 export type { GitHubAccess } from './github-client.js';
 
-export function gitHubForge(pr: PullRequestRef, access: GitHubAccess): PlanCommentForge {
+/** `permission`: what a refused token lacks for the calls made, as the message asks for it. */
+export function gitHubForge(pr: PullRequestRef, access: GitHubAccess, permission?: string): PlanCommentForge {
   const octokit = gitHubClient(access);
   const where = pullRequestName(pr);
   const repo = { owner: pr.owner, repo: pr.repo };
-  const call = <T>(what: string, request: () => Promise<T>) => request().catch((error: unknown) => Promise.reject(forgeError(error, what, where)));
-  const comment = (c: { id: number; node_id: string; body?: string; html_url: string }): ForgeComment => ({ id: c.id, nodeId: c.node_id, body: c.body ?? '', url: c.html_url });
+  const call = <T>(what: string, request: () => Promise<T>) => request().catch((error: unknown) => Promise.reject(forgeError(error, what, where, permission)));
+  const comment = (c: { id: number; node_id: string; body?: string; html_url: string; user: { login: string } | null; updated_at: string }): ForgeComment => ({ id: c.id, nodeId: c.node_id, body: c.body ?? '', url: c.html_url, author: c.user?.login ?? '', updatedAt: c.updated_at });
   const update = (id: number, body: string) => call(`update comment ${id}`, () => octokit.rest.issues.updateComment({ ...repo, comment_id: id, body })).then(() => undefined);
   return {
     where,
@@ -34,13 +35,13 @@ export function gitHubForge(pr: PullRequestRef, access: GitHubAccess): PlanComme
  * One coded line for what went wrong, in words a person acts on. Only GitHub's message
  * and status are quoted: the request (and so the token) never is.
  */
-export function forgeError(error: unknown, what: string, where: string): HotfixError {
+export function forgeError(error: unknown, what: string, where: string, permission = 'write access to pull request comments (in GitHub Actions: permissions: pull-requests: write)'): HotfixError {
   const { status, said, rateLimitResets, unanswered, graphqlType, forbidden } = gitHubFailure(error);
   const fail = (code: Parameters<typeof diagnostic>[0], message: string) => new HotfixError([diagnostic(code, message)]);
   if (rateLimitResets !== undefined) return fail('HF504', `GitHub rate-limited the token while hotfix tried to ${what} on ${where} (${status}: ${said}); the limit resets ${rateLimitResets}: run the command again then`);
   if (status === 404) return fail('HF502', `GitHub has no pull request ${where} that this token can see (404 when trying to ${what}): check --pr, and that the token can read ${where.split('#')[0]}`);
   if (status === 401) return fail('HF505', `GitHub refused the token (401: ${said}) when hotfix tried to ${what} on ${where}: the token is wrong or expired; give a valid one`);
-  if (forbidden) return fail('HF505', `GitHub refused the token when hotfix tried to ${what} on ${where} (${status || 'GraphQL'}: ${said}): give it write access to pull request comments (in GitHub Actions: permissions: pull-requests: write)`);
+  if (forbidden) return fail('HF505', `GitHub refused the token when hotfix tried to ${what} on ${where} (${status || 'GraphQL'}: ${said}): give it ${permission}`);
   const again = 'run the command again later: it finds its comments again and goes on';
   if (graphqlType !== undefined) return fail('HF503', `GitHub's GraphQL API failed when hotfix tried to ${what} on ${where} (${graphqlType}: ${said}); ${again}`);
   if (unanswered) return fail('HF503', `GitHub could not be reached when hotfix tried to ${what} on ${where} (${said}, after ${GITHUB_RETRIES} retries); ${again}`);

@@ -5,7 +5,7 @@ import type { Person } from '../state/types.js';
 import type { PolicyRenderSpec, RenderSpec } from './render-spec.js';
 
 /** Major bumps are rejected by apply; minor bumps only add fields, which apply ignores. */
-export const PLAN_FORMAT_VERSION = '1.2';
+export const PLAN_FORMAT_VERSION = '1.3';
 
 export interface RollbackRequest {
   readonly kind: 'rollback';
@@ -186,6 +186,11 @@ export interface PlanBody {
   /** Format 1.2: present only when the plan lifts rules; every commit it makes carries a Hotfix-Override trailer for each. */
   readonly overrides?: readonly Override[];
   readonly tool: { readonly name: 'hotfix'; readonly version: string };
+  /**
+   * Format 1.3: the approving reviews `apply --pr` requires of the pull request that carries
+   * the plan comment (the policy's rollback.approvals or hotfix.approvals, 0 for none).
+   */
+  readonly approvals?: number;
   readonly createdAt: string;
   readonly policy: { readonly name: string; readonly file: string };
   readonly request: PlanRequest;

@@ -108,6 +108,8 @@ export interface HotfixSpec {
   readonly imageTag?: string;
   readonly maxCommits: number;
   readonly maxChangedFiles?: number;
+  /** Approving reviews `apply --pr` requires of the plan's pull request. */
+  readonly approvals: number;
   readonly requiredChecks?: readonly string[];
   readonly checks?: ChecksSource;
   readonly bypass?: readonly string[];

@@ -4,6 +4,7 @@ import { actionDetails, planFacts } from './plan-facts.js';
 import { codeBlock, codeSpan, escapedText, htmlText, mermaidText, tableCell } from './markdown-literal.js';
 import { actionDiffs, describeActions, headerRows, planLine, planTitle } from './plan-summary.js';
 import { overrideBanner } from './plan-overrides.js';
+import { approvalText } from './plan-approval.js';
 
 /** Diffs longer than this are folded in <details>, so a PR comment stays readable. */
 const FOLD_LINES = 12;
@@ -35,7 +36,8 @@ export function renderPlanMarkdown(plan: Plan): string {
   // Everything else apply acts on, folded: what was asked, where, and what it checks first.
   const facts = planFacts(plan).map(([label, value]) => `${label}: ${value}\n`).join('');
   out.push('', '<details><summary>Plan details</summary>', '', ...codeBlock(facts, 'text'), '', '</details>');
-  out.push('', `**${planLine(lines)}**`, '', `Plan id: ${escapedText(plan.id)}`, '');
+  const approval = approvalText(plan, codeSpan);
+  out.push('', `**${planLine(lines)}**`, '', ...(approval ? [approval, ''] : []), `Plan id: ${escapedText(plan.id)}`, '');
   return out.join('\n');
 }
 

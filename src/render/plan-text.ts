@@ -4,6 +4,7 @@ import { actionDetails, planFacts } from './plan-facts.js';
 import { actionDiffs, describeActions, headerRows, planLine, planTitle, type Marker } from './plan-summary.js';
 import type { Style } from './style.js';
 import { overrideBanner } from './plan-overrides.js';
+import { approvalText } from './plan-approval.js';
 
 /** The terminal rendering, in terraform's shape: header, one block per action, warnings, totals. */
 export function renderPlanText(plan: Plan, style: Style): string {
@@ -34,7 +35,8 @@ export function renderPlanText(plan: Plan, style: Style): string {
   const facts = planFacts(plan);
   const factWidth = Math.max(...facts.map(([label]) => label.length));
   out.push('', 'Plan details:', ...facts.map(([label, value]) => `  ${label.padEnd(factWidth)}  ${value}`));
-  out.push('', style.bold(planLine(lines)), `Plan id: ${plan.id}`);
+  const approval = approvalText(plan);
+  out.push('', style.bold(planLine(lines)), ...(approval ? [approval] : []), `Plan id: ${plan.id}`);
   return out.join('\n') + '\n';
 }
 

@@ -118,6 +118,7 @@ function filled(line: string): string {
   return line
     .replace(/\$\{\{\s*inputs\.plan-id\s*\}\}/g, `sha256:${'a'.repeat(64)}`)
     .replace(/\$\{\{\s*github\.repository\s*\}\}#\$\{\{\s*github\.event\.issue\.number\s*\}\}/g, 'octo-org/deploy#7')
+    .replace(/\$\{\{\s*github\.repository\s*\}\}#\$\{\{\s*inputs\.pr\s*\}\}/g, 'octo-org/deploy#7')
     .replace(/\$\{\{\s*steps\.command\.outputs\.kind\s*\}\}/g, 'rollback')
     .replace(/\$\{\{\s*steps\.command\.outputs\.env\s*\}\}/g, 'production')
     .replace(/\$\{\{\s*env\.HOTFIX_POLICY_NAME\s*\}\}/g, 'shop-api');

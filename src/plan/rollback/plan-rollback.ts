@@ -117,7 +117,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   preconditions.push(...remotePreconditions(actions), ...closingPreconditions(env.name, state.cluster, context));
 
   const plan = sealPlan({
-    ...planFrame(policy, context, decided.overrides),
+    ...planFrame(policy, context, decided.overrides, 'rollback'),
     request: { ...request, ...(reason ? { reason } : {}) },
     deployed: {
       environment: env.name,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readBody } from './request-body.js';
 import { answerGraphql } from './graphql-contract.js';
 import { CHECK_OPERATIONS, gitHubChecks, type GitHubChecks } from './github-checks-state.js';
+import { gitHubPullRequests, type GitHubPullRequests } from './github-pull-requests-state.js';
 import { documentedExample, findOperation, requestProblems, responseProblem, type Operation } from './openapi-contract.js';
 
 /**
@@ -45,7 +46,10 @@ export interface ContractServer {
   /** Every request answered: method, operation and status, in order. */
   readonly requests: Array<{ readonly operation: string; readonly status: number }>;
   readonly comments: StoredComment[];
-  openPullRequest(number: number, title: string): void;
+  /** A pull request opened by `author` (octo-dev unless said). */
+  openPullRequest(number: number, title: string, author?: string): void;
+  /** Heads, pushes and reviews of the pull requests. */
+  readonly pulls: GitHubPullRequests;
   /** A comment by a person (not the token's user), as the web UI makes it. */
   personComment(issue: number, body: string, login?: string): StoredComment;
   /** An edit in the web UI: GitHub stores CRLF line ends then. */
@@ -62,16 +66,22 @@ const OWNER = 'octo-org';
 const REPO = 'deploy';
 const LIMIT = 65_536;
 
-export async function startGitHubContractServer(options: { token: string; checksOf?: readonly string[] }): Promise<ContractServer> {
+/**
+ * `tokenUser`: the token is this user's (a personal access token: GET /user names it, and
+ * its comments are by it); without it the token is GITHUB_TOKEN, an app token whose
+ * comments are github-actions[bot]'s and which GET /user refuses, as GitHub does.
+ */
+export async function startGitHubContractServer(options: { token: string; checksOf?: readonly string[]; tokenUser?: string }): Promise<ContractServer> {
   const violations: string[] = [];
   const requests: Array<{ operation: string; status: number }> = [];
   const comments: StoredComment[] = [];
-  const pulls = new Map<number, string>();
   const troubles: Trouble[] = [];
   let nextId = 1_900_000_000;
   let clock = Date.parse('2026-12-01T10:00:00Z');
   const now = () => new Date((clock += 1000)).toISOString().replace(/\.\d+Z$/, 'Z');
   const checks = gitHubChecks(options.checksOf ?? [], now);
+  const pulls = gitHubPullRequests(OWNER, REPO, now, user);
+  const tokenUser = options.tokenUser ?? ACTIONS_BOT;
 
   const addComment = (issue: number, body: string, author: string): StoredComment => {
     const id = nextId++;
@@ -134,27 +144,26 @@ export async function startGitHubContractServer(options: { token: string; checks
       // GitHub answers 404 for a repository the token cannot see, though these operations document only 200.
       return read ? answer(200, read.data, read.headers) : answer(404, notFound(op), {}, true);
     }
+    if (op.operationId === 'users/get-authenticated') {
+      if (options.tokenUser === undefined) return answer(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user', status: '403' }, {}, true);
+      const shown = documentedExample('GET', '/user', 200) as Record<string, unknown>;
+      return answer(200, { ...shown, ...user(tokenUser), name: tokenUser, email: null, bio: null, company: null });
+    }
     if (p.owner !== OWNER || p.repo !== REPO) return answer(404, notFound(op));
     switch (op.operationId) {
-      case 'pulls/get': {
-        const title = pulls.get(Number(p.pull_number));
-        return title === undefined ? answer(404, notFound(op)) : answer(200, pullRequest(Number(p.pull_number), title));
-      }
-      case 'issues/list-comments': {
-        if (!pulls.has(Number(p.issue_number))) return answer(404, notFound(op));
-        const all = comments.filter((c) => c.issue === Number(p.issue_number));
-        const perPage = Number(url.searchParams.get('per_page') ?? 30);
-        const page = Number(url.searchParams.get('page') ?? 1);
-        const last = Math.max(1, Math.ceil(all.length / perPage));
-        const link = (n: number, rel: string) => `<${`http://${req.headers.host}/api/v3${path}?per_page=${perPage}&page=${n}`}>; rel="${rel}"`;
-        const links = page < last ? [link(page + 1, 'next'), link(last, 'last')] : [];
-        return answer(200, all.slice((page - 1) * perPage, page * perPage).map(issueComment), links.length > 0 ? { link: links.join(', ') } : {});
-      }
+      case 'pulls/get':
+        return pulls.state.has(Number(p.pull_number)) ? answer(200, pulls.pullRequest(Number(p.pull_number))) : answer(404, notFound(op));
+      case 'pulls/list-reviews':
+        if (!pulls.state.has(Number(p.pull_number))) return answer(404, notFound(op));
+        return answer(...paged(pulls.listReviews(Number(p.pull_number)), url.searchParams, `http://${req.headers.host}/api/v3${path}`));
+      case 'issues/list-comments':
+        if (!pulls.state.has(Number(p.issue_number))) return answer(404, notFound(op));
+        return answer(...paged(comments.filter((c) => c.issue === Number(p.issue_number)).map(issueComment), url.searchParams, `http://${req.headers.host}/api/v3${path}`));
       case 'issues/create-comment': {
-        if (!pulls.has(Number(p.issue_number))) return answer(404, notFound(op));
+        if (!pulls.state.has(Number(p.issue_number))) return answer(404, notFound(op));
         const text = (body as { body: string }).body;
         if (tooLong(text)) return answer(422, tooLongError(op, violations));
-        return answer(201, issueComment(addComment(Number(p.issue_number), text, ACTIONS_BOT)));
+        return answer(201, issueComment(addComment(Number(p.issue_number), text, tokenUser)));
       }
       case 'issues/update-comment': {
         const c = comments.find((x) => x.id === Number(p.comment_id));
@@ -224,14 +233,8 @@ export async function startGitHubContractServer(options: { token: string; checks
       user: user(c.author),
       created_at: c.createdAt,
       updated_at: c.updatedAt,
-      author_association: c.author === ACTIONS_BOT ? 'NONE' : 'MEMBER',
+      author_association: c.author === tokenUser ? 'NONE' : 'MEMBER',
     };
-  }
-
-  function pullRequest(number: number, title: string) {
-    const shown = documentedExample('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', 200) as Record<string, unknown>;
-    // GitHub's own example lists a team without its required `type`; a pull request with no review requests is as real.
-    return { ...shown, number, title, state: 'open', html_url: `${html}/pull/${number}`, url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${number}`, requested_teams: [], requested_reviewers: [] };
   }
 
   return {
@@ -239,7 +242,8 @@ export async function startGitHubContractServer(options: { token: string; checks
     violations,
     requests,
     comments,
-    openPullRequest: (number, title) => void pulls.set(number, title),
+    openPullRequest: (number, title, author) => pulls.state.open(number, title, author),
+    pulls: pulls.state,
     personComment: (issue, body, login = 'octocat') => addComment(issue, body, login),
     personEdit: (id, body) => {
       const c = comments.find((x) => x.id === id)!;
@@ -254,7 +258,8 @@ export async function startGitHubContractServer(options: { token: string; checks
 
 function user(login: string) {
   const bot = login === ACTIONS_BOT;
-  const id = bot ? 41898282 : 583231;
+  // Each person an id of their own, as a reviewer and an author must not look alike.
+  const id = bot ? 41898282 : 583231 + [...login].reduce((sum, ch) => sum * 31 + ch.charCodeAt(0), 0) % 1_000_000;
   const api = `https://api.github.com/users/${encodeURIComponent(login)}`;
   return {
     login,
@@ -277,6 +282,16 @@ function user(login: string) {
     user_view_type: 'public',
     site_admin: false,
   };
+}
+
+/** One page of a list, with the Link header GitHub sends while more pages follow. */
+function paged(all: readonly unknown[], query: URLSearchParams, self: string): [number, unknown[], Record<string, string>] {
+  const perPage = Number(query.get('per_page') ?? 30);
+  const page = Number(query.get('page') ?? 1);
+  const last = Math.max(1, Math.ceil(all.length / perPage));
+  const link = (n: number, rel: string) => `<${self}?per_page=${perPage}&page=${n}>; rel="${rel}"`;
+  const links = page < last ? [link(page + 1, 'next'), link(last, 'last')] : [];
+  return [200, all.slice((page - 1) * perPage, page * perPage), links.length > 0 ? { link: links.join(', ') } : {}];
 }
 
 function clockNow(): number {

@@ -1,0 +1,57 @@
+import { UsageError } from 'clipanion';
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { HotfixError } from '../diagnostics/errors.js';
+import type { ApprovalRecord } from '../apply/approval-record.js';
+import type { Plan } from '../plan/types.js';
+import { gitHubAccess, type ForgeAccessOptions } from './forge-access.js';
+import { quote } from './plan/option-values.js';
+
+export interface ApprovalOptions extends ForgeAccessOptions {
+  /** `--pr`: the pull request the plan comment is on. */
+  readonly pr: string;
+  /** `--commenter`: the account hotfix comment posts as, where the token cannot say. */
+  readonly commenter: string | undefined;
+  readonly policyFile: string;
+  readonly cwd: string;
+}
+
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
+
+/**
+ * Before apply writes anything: the pull request carries the plan comment of exactly this
+ * plan and enough approvals of its current head after that comment (judge-approval.ts).
+ * Returns what the journal records; throws one coded line when it is not so.
+ */
+export async function checkApproval(plan: Plan, options: ApprovalOptions, env: Record<string, string | undefined>): Promise<ApprovalRecord> {
+  const [{ parsePullRequestRef }, { parseMergeRequestRef }] = await Promise.all([import('../forge/pull-request-ref.js'), import('../forge/merge-request-ref.js')]);
+  const pr = parsePullRequestRef(options.pr);
+  if (!pr && parseMergeRequestRef(options.pr)) throw new UsageError(`--pr ${quote(options.pr)} is a GitLab merge request: apply does not check GitLab approvals yet; leave out --pr and protect the apply job instead (a protected environment with approvers)`);
+  if (!pr) throw new UsageError(`--pr ${quote(options.pr)} names no pull request: give owner/repo#N or https://HOST/owner/repo/pull/N`);
+  if (options.commenter !== undefined && !LOGIN.test(options.commenter)) throw new UsageError(`--commenter ${quote(options.commenter)} is not a GitHub login (an app's is its slug and [bot])`);
+  const required = await requiredOf(plan, options);
+  const access = gitHubAccess(options, env);
+  const [{ readGitHubApproval }, { judgeApproval }, { keyOfPlan }] = await Promise.all([import('../forge/github-approval.js'), import('../forge/judge-approval.js'), import('../forge/plan-comment-content.js')]);
+  // GITHUB_TOKEN of a workflow posts as github-actions[bot], and GitHub will not tell it so.
+  const actionsToken = env.GITHUB_ACTIONS === 'true' && (options.tokenEnv ?? 'GITHUB_TOKEN') === 'GITHUB_TOKEN';
+  const facts = await readGitHubApproval(pr, access, { planId: plan.id, key: keyOfPlan(plan), required, actionsToken, ...(options.commenter !== undefined ? { commenter: options.commenter } : {}) });
+  if (facts === 'commenter-unknown') throw new UsageError(`the token is a GitHub App's, which GitHub does not tell its own login: pass --commenter with the account hotfix comment posts as (APP-SLUG[bot])`);
+  const judged = judgeApproval(facts);
+  if ('code' in judged) throw new HotfixError([judged]);
+  return { pullRequest: facts.where, approvers: judged.approvers, required, head: judged.head, comment: judged.comment, at: new Date().toISOString() };
+}
+
+/**
+ * The policy's number once its hash is the plan's, which must be the number the plan
+ * states (HF517). Another policy is its precondition's to refuse, before any write: until
+ * then the plan's number (1 for a plan older than format 1.3) stands.
+ */
+async function requiredOf(plan: Plan, options: ApprovalOptions): Promise<number> {
+  const [{ loadPolicy }, { requiredApprovals }] = await Promise.all([import('../policy/load-policy.js'), import('../plan/plan-frame.js')]);
+  const sealed = plan.preconditions.find((p) => p.kind === 'policy');
+  const policy = await loadPolicy(options.policyFile, options.cwd).catch(() => undefined);
+  if (!policy || sealed?.kind !== 'policy' || policy.sha256 !== sealed.sha256) return plan.approvals ?? 1;
+  const wanted = requiredApprovals(policy.policy, plan.request.kind);
+  if (plan.approvals !== undefined && plan.approvals !== wanted)
+    throw new HotfixError([diagnostic('HF517', `the plan says it needs ${plan.approvals} approving review${plan.approvals === 1 ? '' : 's'}, but its policy says ${plan.request.kind}.approvals: ${wanted}; nothing was written: make, post and review the plan again from the policy`)]);
+  return wanted;
+}

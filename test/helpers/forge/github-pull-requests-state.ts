@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { documentedExample } from './openapi-contract.js';
+
+/**
+ * The pull requests a loopback GitHub holds: who opened each, its head (a push moves it), and
+ * its reviews as GitHub keeps them: each submitted review keeps the commit it was made on
+ * (`commit_id`), its time and state; dismissing an approval turns that review's state to
+ * DISMISSED, as PUT .../reviews/{id}/dismissals does. Shapes start from GitHub's documented
+ * examples; the contract server checks every answer against the OpenAPI description.
+ */
+export interface GitHubPullRequests {
+  open(number: number, title: string, author?: string): void;
+  has(number: number): boolean;
+  /** A push to the pull request's branch: a new head. Returns it. */
+  push(number: number): string;
+  head(number: number): string;
+  /** A submitted review, of the current head unless `commitId` says which. Returns its id. */
+  review(number: number, login: string, state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED', commitId?: string): number;
+  dismiss(reviewId: number): void;
+}
+
+interface StoredPull {
+  readonly title: string;
+  readonly author: string;
+  head: string;
+}
+
+interface StoredReview {
+  readonly id: number;
+  readonly pull: number;
+  readonly login: string;
+  state: string;
+  readonly commitId: string;
+  readonly submittedAt: string;
+}
+
+export function gitHubPullRequests(owner: string, repo: string, now: () => string, user: (login: string) => Record<string, unknown>) {
+  const pulls = new Map<number, StoredPull>();
+  const reviews: StoredReview[] = [];
+  let pushes = 0;
+  let nextReview = 2_300_000_000;
+  const sha = () => createHash('sha1').update(`push ${++pushes}`).digest('hex');
+  const html = `https://github.com/${owner}/${repo}`;
+  const api = `https://api.github.com/repos/${owner}/${repo}`;
+
+  const state: GitHubPullRequests = {
+    open: (number, title, author = 'octo-dev') => void pulls.set(number, { title, author, head: sha() }),
+    has: (number) => pulls.has(number),
+    push: (number) => (pulls.get(number)!.head = sha()),
+    head: (number) => pulls.get(number)!.head,
+    review(number, login, s, commitId) {
+      const id = nextReview++;
+      reviews.push({ id, pull: number, login, state: s, commitId: commitId ?? pulls.get(number)!.head, submittedAt: now() });
+      return id;
+    },
+    dismiss: (id) => void (reviews.find((r) => r.id === id)!.state = 'DISMISSED'),
+  };
+
+  function pullRequest(number: number) {
+    const p = pulls.get(number)!;
+    const shown = documentedExample('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', 200) as Record<string, unknown> & { head: Record<string, unknown> };
+    // GitHub's own example lists a team without its required `type`; a pull request with no review requests is as real.
+    return { ...shown, number, title: p.title, state: 'open', user: user(p.author), head: { ...shown.head, sha: p.head }, html_url: `${html}/pull/${number}`, url: `${api}/pulls/${number}`, requested_teams: [], requested_reviewers: [] };
+  }
+
+  /** GET .../pulls/{n}/reviews lists oldest first, as GitHub does. */
+  function listReviews(number: number): unknown[] {
+    const shown = documentedExample('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}', 200) as Record<string, unknown>;
+    return reviews
+      .filter((r) => r.pull === number)
+      .map((r) => ({
+        ...shown,
+        id: r.id,
+        node_id: `PRR_kwDO${Buffer.from(`v${r.id}`).toString('base64url')}`,
+        user: user(r.login),
+        body: r.state === 'APPROVED' ? 'LGTM' : r.state === 'CHANGES_REQUESTED' ? 'Not this plan: the image automation is not suspended.' : 'Looked at the diff.',
+        state: r.state,
+        html_url: `${html}/pull/${number}#pullrequestreview-${r.id}`,
+        pull_request_url: `${api}/pulls/${number}`,
+        _links: { html: { href: `${html}/pull/${number}#pullrequestreview-${r.id}` }, pull_request: { href: `${api}/pulls/${number}` } },
+        submitted_at: r.submittedAt,
+        commit_id: r.commitId,
+        author_association: r.login === pulls.get(number)!.author ? 'OWNER' : 'MEMBER',
+      }));
+  }
+
+  return { state, pullRequest, listReviews };
+}
