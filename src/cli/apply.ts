@@ -131,8 +131,8 @@ export class ApplyCommand extends HotfixCommand {
       this.context.stdout.write(`\nApply incomplete: ${pending.map((m) => m.into).join(', ')} ${pending.length === 1 ? 'does' : 'do'} not hold the hotfix yet (${plan.id})\n`);
       throw new HotfixError(pending.map((m) => diagnostic('HF430', pendingMessage(m))), EXIT.mergeBackLeft);
     }
-    const deploy = deployPending(plan);
-    this.context.stdout.write(outcome === 'already complete' ? `\nNothing to do: this plan was applied completely before (${plan.id}).\n` : `\nApply complete: ${plan.id}${deploy ? `; ${deploy}` : ''}\n`);
+    const deploy = deployPending(plan, await (await import('../apply/deploy-merged.js')).deployMerged(plan, repos));
+    this.context.stdout.write(outcome === 'already complete' ? `\nNothing to do: this plan was applied completely before (${plan.id})${deploy ? `; ${deploy}` : ''}.\n` : `\nApply complete: ${plan.id}${deploy ? `; ${deploy}` : ''}\n`);
     return EXIT.ok;
   }
 

@@ -13,10 +13,16 @@ export function pullRequestLines(plan: Plan): string[] {
   return ['Open these pull requests (apply opens and merges none):', ...prs.map((pr) => `  ${pr.repo}: ${pr.head} → ${pr.base}  "${pr.title}"${meaning(plan, pr)}`)];
 }
 
-/** When the deploy is a pull request: the environment runs the hotfix only once it is merged. */
-export function deployPending(plan: Plan): string | undefined {
+/**
+ * When the deploy is a pull request: the environment runs the hotfix only once it is merged,
+ * which `merged` says (the config branch holds the deploy's change by patch-id).
+ */
+export function deployPending(plan: Plan, merged?: boolean): string | undefined {
   const pr = deployPullRequest(plan);
-  return pr && `${plan.deployed.environment} is deployed once the pull request ${pr.head} → ${pr.base} is merged, not yet`;
+  if (!pr) return undefined;
+  return merged
+    ? `the deploy pull request ${pr.head} → ${pr.base} is merged (${pr.base} holds the deploy's change, by patch-id), so ${plan.deployed.environment} is deployed once its GitOps tool syncs ${pr.base}`
+    : `the deploy pull request ${pr.head} → ${pr.base} is still open (unmerged: ${pr.base} does not hold the deploy's change, by patch-id): ${plan.deployed.environment} is deployed once it is merged, not yet`;
 }
 
 function meaning(plan: Plan, pr: PullRequest): string {

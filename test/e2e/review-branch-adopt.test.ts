@@ -56,8 +56,18 @@ test('re-planned after the review branches were pushed: the plan makes those ver
   // main and dev hold the fix already (it was picked from main), so no merge-back is left to wait for.
   assert.is(applied.code, 0, applied.stderr + applied.stdout);
   assert.not.ok(hasStackTrace(applied.stderr), applied.stderr);
-  assert.match(applied.stdout, /production is deployed once the pull request .* is merged, not yet/);
+  assert.ok(applied.stdout.includes(`Apply complete: ${plan.id}; the deploy pull request ${deployBranch} → main is still open (unmerged: main does not hold the deploy's change, by patch-id): production is deployed once it is merged, not yet`), applied.stdout);
   assert.equal({ app: refs(s.appRemote), deploy: refs(s.configRemote) }, pushed, 'the remotes hold what the first apply pushed, nothing more');
+
+  // Someone squash-merges the deploy pull request (GitHub's "Squash and merge": one new commit on main, the branch deleted): a rerun says it is merged.
+  const deploy = plan.actions.find((a) => a.id === 'deploy-hotfix') as Extract<Action, { kind: 'commit' }>;
+  const main = gitOut(s.configRemote, ['rev-parse', 'refs/heads/main']).trim();
+  const squashed = gitOut(s.configRemote, ['-c', 'user.name=GitHub', '-c', 'user.email=noreply@github.com', 'commit-tree', `${deploy.commit}^{tree}`, '-p', main, '-m', `${deploy.message.split('\n')[0]} (#7)`]).trim();
+  gitOut(s.configRemote, ['update-ref', 'refs/heads/main', squashed, main]);
+  gitOut(s.configRemote, ['update-ref', '-d', `refs/heads/${deployBranch}`]);
+  const rerun = await runCliAsync([...g.args.slice(0, -1), file], { cwd: s.root });
+  assert.is(rerun.code, 0, rerun.stderr + rerun.stdout);
+  assert.ok(rerun.stdout.includes(`Nothing to do: this plan was applied completely before (${plan.id}); the deploy pull request ${deployBranch} → main is merged (main holds the deploy's change, by patch-id), so production is deployed once its GitOps tool syncs main.`), rerun.stdout);
 });
 
 test('a review branch that holds something else is refused (HF364): what differs, and the commands that look and clean up', async () => {
