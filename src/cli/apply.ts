@@ -35,11 +35,14 @@ export class ApplyCommand extends HotfixCommand {
 
       Ctrl-C (SIGINT) or SIGTERM stops it at the next safe point, with exit code 130 or 143: its locks are released and what it finished is recorded, so running it again goes on from there. Before it skips an action its journal records as done, it checks the result is still in place (HF414).
 
+      With \`--pr owner/repo#N\` (GitHub), before anything is written it checks that the pull request's plan comment shows exactly this plan (written by the account \`hotfix comment\` posts as, unedited, not replaced by a newer plan: HF515), and that the policy's number of approvals (rollback.approvals, hotfix.approvals) were given by people other than the pull request's author, after that comment last changed and on the pull request's current head (HF516). The approvers are printed and recorded in the journal. GitLab approvals are not checked yet.
+
       On a terminal it asks for confirmation; elsewhere pass \`--auto-approve\`.
     `,
     examples: [
       ['Apply after review', '$0 apply plan.json'],
       ['Apply from CI', '$0 apply --auto-approve plan.json'],
+      ['Apply the plan a pull request approved', '$0 apply --auto-approve --expect-id sha256:… --pr octo-org/deploy#42 plan.json'],
       ['Check everything, change nothing', '$0 apply --dry-run plan.json'],
     ],
   });

@@ -11,7 +11,7 @@ export class CommentCommand extends HotfixCommand {
     category: 'Plans',
     description: 'post a saved plan (or a refusal) as the plan comment of a GitHub pull request or GitLab merge request',
     details: `
-      Posts the plan as \`show --format markdown\` renders it, with its id and the command that applies exactly it (\`hotfix apply --expect-id …\`), as one comment per pull request, policy, environment and kind (on GitLab: a merge request note). The comment is found again by a hidden marker and updated in place by every new plan; a plan too long for one comment (GitHub takes 65,536 characters, GitLab 1,000,000) is posted in numbered parts, part 1 keeping the header, the warnings, the summary line and the plan id. Parts left over from a longer plan, and any other comment of the same key, are hidden as outdated on GitHub; on GitLab, which cannot hide a note, they are edited down to a line that links the current one.
+      Posts the plan as \`show --format markdown\` renders it, with its id and the command that applies exactly it (\`hotfix apply --expect-id …\`, on GitHub with \`--pr\`, which checks the pull request's approvals first), as one comment per pull request, policy, environment and kind (on GitLab: a merge request note). The comment is found again by a hidden marker and updated in place by every new plan; a plan too long for one comment (GitHub takes 65,536 characters, GitLab 1,000,000) is posted in numbered parts, part 1 keeping the header, the warnings, the summary line and the plan id. Parts left over from a longer plan, and any other comment of the same key, are hidden as outdated on GitHub; on GitLab, which cannot hide a note, they are edited down to a line that links the current one.
 
       A refused plan posts its findings in the same place, so reviewers never take an older plan for the current one: save what \`hotfix plan … --format json\` prints when it refuses, and pass that file with \`--kind\`, \`--policy-name\` and \`--env\`.
 
@@ -34,20 +34,24 @@ export class CommentCommand extends HotfixCommand {
   file = Option.String({ name: 'plan.json' });
 
   protected async run(): Promise<number> {
-    const [{ readCommentInput }, { planCommentContent, refusalCommentContent }, { postPlanComment }, { shellWord }, { commentForge }] = await Promise.all([
+    const [{ readCommentInput }, { planCommentContent, refusalCommentContent }, { postPlanComment }, { shellWord }, { commentForge }, { parsePullRequestRef, pullRequestName }] = await Promise.all([
       import('../forge/read-comment-input.js'),
       import('../forge/plan-comment-content.js'),
       import('../forge/post-plan-comment.js'),
       import('../plan/shell-word.js'),
       import('./comment-forge.js'),
+      import('../forge/pull-request-ref.js'),
     ]);
+    const github = parsePullRequestRef(this.pr);
     const forge = await commentForge({ pr: this.pr, tokenEnv: this.tokenEnv, apiUrl: this.apiUrl, forgeUrl: this.forgeUrl }, this.context.env);
     const refusalKey = [this.kind, this.policyName, this.environment];
     const input = await readCommentInput(this.file, this.context.cwd);
     let posting;
     if (input.kind === 'plan') {
       if (refusalKey.some((v) => v !== undefined)) throw new UsageError('--kind, --policy-name and --env are for the findings of a refused plan; a plan names its own');
-      posting = planCommentContent(input.plan, `hotfix apply --expect-id ${input.plan.id} ${shellWord(this.file)}`);
+      // On GitHub the command also checks the approvals given here (apply --pr); GitLab's are not checked yet.
+      const approvedOn = github ? ` --pr ${shellWord(pullRequestName(github))}` : '';
+      posting = planCommentContent(input.plan, `hotfix apply --expect-id ${input.plan.id} ${shellWord(this.file)}${approvedOn}`);
     } else {
       const [kind, policy, environment] = refusalKey;
       if (kind === undefined || policy === undefined || environment === undefined) throw new UsageError(`${this.file} holds the findings of a refused plan: say which plan's comment they take the place of with --kind, --policy-name and --env`);

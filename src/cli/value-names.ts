@@ -26,6 +26,7 @@ export const VALUE_NAMES: Readonly<Record<string, { readonly name: string; reado
   '--max-warnings': { name: 'N', kind: 'other' },
   '--expect-id': { name: 'ID', kind: 'other' },
   '--pr': { name: 'OWNER/REPO#N|GROUP/PROJECT!N', kind: 'other' },
+  '--commenter': { name: 'LOGIN', kind: 'other' },
   '--token-env': { name: 'VARIABLE', kind: 'other' },
   '--api-url': { name: 'URL', kind: 'other' },
   '--forge-url': { name: 'URL', kind: 'other' },

@@ -77,6 +77,7 @@ test('approved by one reviewer after the comment, on the head: apply proceeds, a
     const markdown = runCli(['show', 'plan.json', '--format', 'markdown'], { cwd: s.root });
     assert.ok(markdown.stdout.includes(`\n\nApproval: ${rule} \`hotfix apply --pr\` checks this before it writes.\n\nPlan id: ${plan.id}\n`), markdown.stdout.slice(-800));
     assert.ok(server.comments[0]!.body.includes(`Approval: ${rule}`), 'the plan comment says it');
+    assert.ok(server.comments[0]!.body.includes(`hotfix apply --expect-id ${plan.id} 'plan.json' --pr 'octo-org/deploy#42'\n`), 'the command in the comment checks the approvals');
     server.pulls.review(42, 'alice', 'COMMENTED');
     server.pulls.review(42, 'alice', 'APPROVED');
     const since = server.requests.length;
