@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gatePolicyProblem } from '../../src/apply/gate-policy.js';
+import { attester } from '../../src/cli/attester.js';
 import { latestByName, type CheckReport } from '../../src/forge/check-reports.js';
 import { gateChecks, gateChecksText } from '../../src/plan/hotfix/gate-checks.js';
 import { parseDocuments } from '../../src/policy/parse-documents.js';
@@ -109,6 +110,14 @@ test('HF424: a gate that differs from the policy in its checks or where it reads
     assert.is(gatePolicyProblem(edited, hotfix)?.code, 'HF424', JSON.stringify(edited));
   assert.match(gatePolicyProblem(gate, hotfix)!.message, /^the plan's gate waits for checks passed: unit, smoke \(reported with --check\), but its policy says checks unit, smoke read from GitHub octo-org\/shop-api for c9af118 \(manual attestation refused\)/);
   assert.is(gatePolicyProblem({ ...gate, checks: [] }, undefined), undefined);
+});
+
+test('who attests: the CI user who started the run, in a login\'s characters, else the OS user', () => {
+  assert.is(attester({ GITHUB_ACTOR: 'mona', GITLAB_USER_LOGIN: 'ignored' }), 'mona (GITHUB_ACTOR)');
+  assert.is(attester({ GITLAB_USER_LOGIN: 'mhoffmann' }), 'mhoffmann (GITLAB_USER_LOGIN)');
+  assert.is(attester({ GITHUB_ACTOR: 'dependabot[bot]' }), 'dependabot[bot] (GITHUB_ACTOR)');
+  assert.is(attester({ GITHUB_ACTOR: 'x\u001b]8;;http://e\u0007y' }), 'x?]8??http???e?y (GITHUB_ACTOR)');
+  assert.match(attester({ GITHUB_ACTOR: '  ' }), / \(OS user\)$|^an unnamed OS user$/);
 });
 
 test.run();
