@@ -242,7 +242,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   preconditions.push(...remotePreconditions(actions), ...closingPreconditions(env.name, state.cluster, context));
 
   const plan = sealPlan({
-    ...planFrame(policy, context, ruled.overrides),
+    ...planFrame(policy, context, ruled.overrides, 'hotfix'),
     request,
     deployed: {
       environment: env.name,
