@@ -1,5 +1,6 @@
 import type { Policy } from '../../policy/types.js';
-import { resolveCommit, type TagRef } from '../git/read.js';
+import { branchTip } from '../git/branch-tip.js';
+import type { TagRef } from '../git/read.js';
 import { hotfixBase, readContainment, type ContainmentFacts } from './hotfix-changes.js';
 import { imageRevisionAnswers, type LabelReader } from './image-revision.js';
 import type { RevisionAnswer } from './revision-answers.js';
@@ -46,15 +47,18 @@ export async function gatherRunningHotfix(request: RunningHotfixRequest, running
   const running = await imageCommit(request, runningImage);
   if (!running.commit) return { running, missing: [] };
   const { appPath, policy } = request;
+  const remote = policy.spec.git?.remote ?? 'origin';
   const found: Array<{ name: string; sha: string }> = [];
   const missing: string[] = [];
   for (const t of targets) {
     const name = 'branch' in t ? t.branch : t.image;
-    const sha = 'branch' in t ? await resolveCommit(appPath, `refs/heads/${t.branch}`) : t.commit;
+    const sha = 'branch' in t ? (await branchTip(appPath, t.branch, remote))?.sha : t.commit;
     if (sha) found.push({ name, sha });
     else missing.push(name);
   }
-  const base = await hotfixBase(appPath, running.commit, `refs/heads/${policy.spec.app.mainline}`);
+  const mainline = await branchTip(appPath, policy.spec.app.mainline, remote);
+  if (!mainline) return { running, missing: [...missing, policy.spec.app.mainline] };
+  const base = await hotfixBase(appPath, running.commit, mainline.ref);
   if (base === undefined) return { running, missing, unrelated: true };
   return { running, facts: await readContainment(appPath, base, running.commit, found), missing };
 }
