@@ -22,8 +22,8 @@ export interface ApprovalQuery {
 /**
  * Everything the approval check judges, read from the pull request at once: its head and
  * author, its comments (every page) and its reviews (every page), and who the token is.
- * Rejects with the forge's coded error (HF502-HF505) or, when the token's account cannot be
- * told, with `commenterUnknown`.
+ * Rejects with the forge's coded error (HF502-HF505); `commenter-unknown` when the token is
+ * an app's outside GitHub Actions and no --commenter says whose comments are hotfix's.
  */
 export async function readGitHubApproval(pr: PullRequestRef, access: GitHubAccess, query: ApprovalQuery): Promise<ApprovalFacts | 'commenter-unknown'> {
   const octokit = gitHubClient(access);

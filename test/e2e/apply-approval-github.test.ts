@@ -218,7 +218,7 @@ test('the plan travels as the run artifact: changed on the way, re-sealed, or ov
     assert.match((await refused(server, s, 'resealed.json', 'HF515')).stderr, new RegExp(`shows plan ${plan.id} \\(https://github\\.com\\S+\\), not plan sha256:[0-9a-f]{64}:`));
     gitOut(s.configRepo, ['-c', 'user.name=Flux', '-c', 'user.email=flux@example.com', 'commit', '--allow-empty', '-q', '-m', 'Auto-release while the plan travelled']);
     const moved = await apply(server, s, 'plan.json', expect);
-    assert.is(moved.code, 1, moved.stdout);
+    assert.is(moved.code, 1, `${moved.stdout}\n${moved.stderr}`);
     assert.match(moved.stderr, /\[HF404\]/);
     gitOut(s.configRepo, ['reset', '-q', '--hard', 'HEAD~1']);
     const intact = await apply(server, s, 'plan.json', expect);
@@ -246,6 +246,13 @@ test('bad input: an app token outside GitHub Actions, --commenter without --pr, 
     const missing = await runCliAsync(['apply', '--auto-approve', '--pr', 'octo-org/deploy#7', 'plan.json'], { cwd: s.root, env: forgeEnv(server) });
     assert.is(missing.code, 1);
     assert.match(missing.stderr, /^error {2}GitHub has no pull request octo-org\/deploy#7 that this token can see .*\[HF502\]\n$/);
+    // A token without pull-requests: read, and a GitHub that keeps failing: one coded line each, nothing written.
+    server.trouble({ operation: 'pulls/list-reviews', times: 1, answer: 'forbidden' });
+    const forbidden = await refused(server, s, 'plan.json', 'HF505');
+    assert.match(forbidden.stderr, /GitHub refused the token when hotfix tried to list its reviews on octo-org\/deploy#42 \(403: Resource not accessible by integration\): give it read access to the pull request, its comments and reviews \(in GitHub Actions: permissions: pull-requests: read\)/);
+    server.trouble({ operation: 'issues/list-comments', times: 3, answer: 'server-error' });
+    const failing = await refused(server, s, 'plan.json', 'HF503');
+    assert.match(failing.stderr, /GitHub failed when hotfix tried to list its comments on octo-org\/deploy#42 \(502: Server Error, after 2 retries\)/);
     clean(outside, named, lone, gitlab, missing);
     assert.not.equal(refs(s.configRepo), before, 'the one approved run applied');
     assert.ok(gitOut(s.configRepo, ['branch', '--list', 'rollback/*']).trim() !== '');
