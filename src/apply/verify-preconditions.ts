@@ -7,6 +7,7 @@ import type { Plan, Precondition } from '../plan/types.js';
 import type { ClusterState } from '../state/types.js';
 import { git } from '../state/git/run-git.js';
 import { resolveRevisions, verifyRevision } from '../state/git/resolve-revisions.js';
+import { isAncestor } from '../state/git/read.js';
 import { VERSION } from '../version.js';
 import { refEffect, refKey } from './ref-effects.js';
 import { pushUrls, rewrittenTo } from '../state/git/push-remote.js';
@@ -36,7 +37,7 @@ export async function verifyPreconditions(plan: Plan, facts: Facts, planned: Rea
   for (const precondition of ordered) {
     if (precondition.kind === 'running-image' && policyDiffers) continue;
     const problem =
-      precondition.kind === 'ref' ? checkRef(precondition, found.get(revisionKey(precondition)) ?? null, planned)
+      precondition.kind === 'ref' ? await refProblem(plan, precondition, found.get(revisionKey(precondition)) ?? null, planned, facts)
       : precondition.kind === 'blob' ? checkBlob(precondition, found.get(revisionKey(precondition)) ?? null)
       : await check(plan, precondition, facts);
     if (problem) failures.push(diagnostic('HF404', problem));
@@ -108,6 +109,22 @@ async function symbolicRefs(plan: Plan, facts: Facts): Promise<Diagnostic[]> {
 async function symbolicTarget(repo: string, ref: string): Promise<string | undefined> {
   const result = await git(repo, ['symbolic-ref', '--quiet', '--', ref], { okCodes: [1, 128] });
   return result.code === 0 ? result.stdout.trim() : undefined;
+}
+
+/**
+ * A ref's problem, where a hotfix pull request's base may have moved on (git.via pull-request): the
+ * plan only pushes a branch for review into it, which the forge merges onto whatever head the
+ * base has then, so a base the plan never writes may be any descendant of what it found.
+ */
+async function refProblem(plan: Plan, p: Extract<Precondition, { kind: 'ref' }>, now: string | null, planned: ReadonlyMap<string, ReadonlySet<string>>, facts: Facts): Promise<string | undefined> {
+  const problem = checkRef(p, now, planned);
+  if (!problem || now === null || p.sha === null) return problem;
+  // A rollback's revert may be wrong or empty on a moved base: only a hotfix's pull requests take this.
+  const base = plan.request.kind === 'hotfix' && plan.actions.some((a) => a.kind === 'open-pull-request' && a.repo === p.repo && `refs/heads/${a.base}` === p.ref);
+  const written = plan.actions.some((a) => refEffect(a)?.repo === p.repo && refEffect(a)?.ref === p.ref);
+  if (!base || written) return problem;
+  // A sealed id that names no commit here (an edited plan) is the ref's problem, as without this rule.
+  return (await isAncestor(repoPath(facts.repos, p.repo), p.sha, now).catch(() => false)) ? undefined : problem;
 }
 
 /** A ref is where the plan found it, or at a value the plan's own actions give it. */

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { protectBranches, withGitSettings } from '../../fixtures/protected-remote.js';
+import { spawnSync } from 'node:child_process';
+import { isolatedGitEnv } from '../../fixtures/git.js';
+import { fluxBumpsWorker } from '../../fixtures/moved-branch-commits.js';
+import { mergePullRequest, protectBranches, withGitSettings } from '../../fixtures/protected-remote.js';
 import type { Action, Plan } from '../../src/plan/types.js';
 import { gatedHotfix, type GatedHotfix } from '../helpers/gated-hotfix.js';
 import { gitOut, refs } from '../helpers/rollback-scenario.js';
@@ -92,6 +95,28 @@ test('a review branch that holds something else is refused (HF364): what differs
   assert.ok(line, again.stderr);
   assert.ok(line.includes(`the branch for review ${deploy.branch} (git.deployBranch "hotfix/{date}-{sha7}-deploy-{env}", for main) exists in deploy on origin (${s.configRemote}) already and does not hold the commit this plan pushes there: its tip ${amended.slice(0, 7)} says "Deploy the hotfix (amended)" where this plan's commit says "${deploy.message.split('\n')[0]}"`), line);
   assert.ok(line.includes(`delete it with git branch -D '${deploy.branch}' && git push 'origin' ':refs/heads/${deploy.branch}' and plan again`), line);
+});
+
+test('the deploy pull request\'s base moves during the gate (Flux pushes to main, the checkout pulls it): apply still pushes the reviewed commit for review, and says the pull request is open', async () => {
+  const g = await reviewed(53);
+  const { s } = g;
+  const plan = planOf(g.planFile);
+  const deploy = plan.actions.find((a) => a.id === 'deploy-hotfix') as Extract<Action, { kind: 'commit' }>;
+  const flux = join(s.root, 'flux');
+  spawnSync('git', ['clone', '--quiet', s.configRemote, flux], { env: isolatedGitEnv() });
+  // main is protected: Flux pushes to a branch of its own (ImageUpdateAutomation spec.git.push.branch), and a teammate merges its pull request.
+  const bump = await fluxBumpsWorker(flux);
+  gitOut(flux, ['push', '--quiet', 'origin', 'HEAD:refs/heads/flux-image-updates']);
+  const merged = await mergePullRequest(s.configRemote, { number: 5, head: 'flux-image-updates', base: 'main', title: 'Update worker image' });
+  assert.is(gitOut(s.configRemote, ['rev-parse', `${merged}^2`]).trim(), bump);
+  gitOut(s.configRepo, ['pull', '--quiet', '--ff-only', 'origin', 'main']);
+  await g.meetGate();
+  const r = await runCliAsync(g.args, { cwd: s.root });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.not.ok(hasStackTrace(r.stderr), r.stderr);
+  assert.is(gitOut(s.configRemote, ['rev-parse', `refs/heads/${deploy.branch}`]).trim(), deploy.commit, 'the reviewed commit, on the base the plan showed');
+  assert.is(gitOut(s.configRemote, ['rev-parse', 'refs/heads/main']).trim(), merged, 'main is where the forge merged Flux\'s pull request, untouched by apply');
+  assert.ok(r.stdout.includes(`the deploy pull request ${deploy.branch} → main is still open (unmerged`), r.stdout);
 });
 
 test.run();
