@@ -60,7 +60,7 @@ export class ApplyCommand extends HotfixCommand {
   tokenEnv = Option.String('--token-env', { description: 'The environment variable that holds the token the gate reads checks with (default: GITHUB_TOKEN; GitLab: GITLAB_TOKEN, else CI_JOB_TOKEN)' });
   apiUrl = Option.String('--api-url', { description: 'The GitHub API the gate reads checks from (default: $GITHUB_API_URL, else https://api.github.com)' });
   forgeUrl = Option.String('--forge-url', { description: 'The GitLab instance the gate reads checks from (default: $CI_SERVER_URL, else https://gitlab.com)' });
-  pr = Option.String('--pr', { description: 'Check before writing that this GitHub pull request (owner/repo#N or its URL) carries the plan comment of exactly this plan and the approvals the policy requires, given after that comment on its current head' });
+  pr = Option.String('--pr', { description: 'Check before writing that this GitHub pull request (owner/repo#N or its URL) carries the plan comment of exactly this plan and the approvals the policy requires, given after that comment on its current head (default in GitHub Actions: the pull request of a pull_request, pull_request_review or issue_comment event)' });
   commenter = Option.String('--commenter', { description: 'With --pr: the account hotfix comment posts as, where the token cannot tell (a GitHub App\'s: APP-SLUG[bot]); default: the token\'s own login, github-actions[bot] for GITHUB_TOKEN in GitHub Actions' });
   expectId = Option.String('--expect-id', { description: 'Refuse any plan whose id is not this one (sha256:…), the id that was reviewed and approved' });
   file = Option.String({ name: 'plan.json' });
@@ -81,9 +81,10 @@ export class ApplyCommand extends HotfixCommand {
     const loaded = await readPlanFile(this.file, this.context.cwd);
     // Approval is of an id: any other plan, even an intact newer one, is not what was approved.
     if (this.expectId !== undefined && loaded.id !== this.expectId) throw new HotfixError([diagnostic('HF500', `${this.file} is plan ${loaded.id}, not the expected ${this.expectId}; nothing was written: apply the plan that was approved, or review this one and pass its id`)]);
-    if (this.commenter !== undefined && this.pr === undefined) throw new UsageError('--commenter goes with --pr: it says who posts the plan comment apply looks for');
     // Approval is checked on the forge before anything is read or written locally: an unapproved plan goes no further.
-    const approval = this.pr === undefined ? undefined : await (await import('./approval-check.js')).checkApproval(loaded, { pr: this.pr, commenter: this.commenter, tokenEnv: this.tokenEnv, apiUrl: this.apiUrl, forgeUrl: this.forgeUrl, policyFile: resolve(this.context.cwd, this.policyFile ?? loaded.policy.file), cwd: this.context.cwd }, this.context.env);
+    const pr = this.pr ?? (await (await import('./event-pull-request.js')).eventPullRequest(this.context.env));
+    if (this.commenter !== undefined && pr === undefined) throw new UsageError('--commenter goes with --pr: it says who posts the plan comment apply looks for');
+    const approval = pr === undefined ? undefined : await (await import('./approval-check.js')).checkApproval(loaded, { pr, commenter: this.commenter, tokenEnv: this.tokenEnv, apiUrl: this.apiUrl, forgeUrl: this.forgeUrl, policyFile: resolve(this.context.cwd, this.policyFile ?? loaded.policy.file), cwd: this.context.cwd }, this.context.env);
     if (approval) this.context.stdout.write(`approved: ${approval.pullRequest} by ${approval.approvers.length > 0 ? approval.approvers.join(', ') : 'no one'} (${approval.required} required) at ${approval.head.slice(0, 7)}, after the plan comment ${approval.comment}; recorded in the journal\n`);
     const gate = loaded.actions.find((a): a is GateAction => a.kind === 'gate');
     const reports = gate ? await this.gateReads(gate, resolve(this.context.cwd, this.policyFile ?? loaded.policy.file), loaded) : undefined;

@@ -226,6 +226,27 @@ test('the plan travels as the run artifact: changed on the way, re-sealed, or ov
     clean(moved, intact);
   }));
 
+test('in GitHub Actions, the pull request of an issue_comment event is checked without --pr', () =>
+  withServer(async (server, s) => {
+    saved(s, 'plan.json', 'checkout returns 500');
+    await comment(server, s, 'plan.json');
+    // The payload of a comment on a pull request, in the fields GitHub documents for issue_comment.
+    const event = join(s.root, 'event.json');
+    writeFileSync(event, JSON.stringify({ action: 'created', issue: { number: 42, pull_request: { url: 'https://api.github.com/repos/octo-org/deploy/pulls/42', html_url: 'https://github.com/octo-org/deploy/pull/42' } }, comment: { body: '/hotfix apply' } }));
+    const env = forgeEnv(server, { GITHUB_EVENT_NAME: 'issue_comment', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'octo-org/deploy' });
+    const run = () => runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, 'plan.json'], { cwd: s.root, env });
+    const before = refs(s.configRepo);
+    const unapproved = await run();
+    assert.is(unapproved.code, 1);
+    assert.match(unapproved.stderr, /needs 1 approving review on octo-org\/deploy#42 and has none.*\[HF516\]\n$/);
+    assert.is(refs(s.configRepo), before);
+    server.pulls.review(42, 'alice', 'APPROVED');
+    const approved = await run();
+    assert.is(approved.code, 0, approved.stderr);
+    assert.match(approved.stdout, /^approved: octo-org\/deploy#42 by alice/m);
+    clean(unapproved, approved);
+  }));
+
 test('bad input: an app token outside GitHub Actions, --commenter without --pr, a GitLab merge request, a pull request that does not exist', () =>
   withServer(async (server, s) => {
     saved(s, 'plan.json', 'checkout returns 500');
