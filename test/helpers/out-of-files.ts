@@ -5,7 +5,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { HotfixError } from '../../src/diagnostics/errors.js';
 import { CatFileBatch } from '../../src/state/git/cat-file.js';
-import { firstParentHistory } from '../../src/state/git/read.js';
+import { firstParentHistory } from '../../src/state/git/commit-log.js';
 import { git } from '../../src/state/git/run-git.js';
 
 const [operation, repo] = process.argv.slice(2) as [string, string];

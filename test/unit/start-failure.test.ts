@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { git as fixtureGit, initRepo } from '../../fixtures/git.js';
 import { CatFileBatch } from '../../src/state/git/cat-file.js';
-import { firstParentHistory } from '../../src/state/git/read.js';
+import { firstParentHistory } from '../../src/state/git/commit-log.js';
 import { git } from '../../src/state/git/run-git.js';
 import { hotfixRejection } from '../helpers/hotfix-failure.js';
 import { ROOT } from '../helpers/run-cli.js';

@@ -7,7 +7,8 @@ import { parseImageRef } from '../../patch/image-ref.js';
 import type { DeclaredRevision } from '../declared-revision.js';
 import type { Deployment, HistoryWalkEnd } from '../types.js';
 import { everWritten, fileBeginning } from './ever-written.js';
-import { commonGitDir, firstParentHistory, isShallow, mergedHistory, type CommitWithBody } from './read.js';
+import { firstParentHistory, mergedHistory, type CommitWithBody } from './commit-log.js';
+import { commonGitDir, isShallow } from './read.js';
 import { namesCommit, rolledBackCommits } from './rolled-back-commits.js';
 
 export interface DeploymentWalk {

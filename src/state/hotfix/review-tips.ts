@@ -1,6 +1,7 @@
 import { commitIn, matchTemplate } from '../../policy/template.js';
 import { CatFileBatch } from '../git/cat-file.js';
-import { commitInfo, isAncestor, mergeBase, readFileAt } from '../git/read.js';
+import { commitInfo } from '../git/commit-log.js';
+import { isAncestor, mergeBase, readFileAt } from '../git/read.js';
 import type { FileAtRevision, Person } from '../types.js';
 import { git } from '../git/run-git.js';
 
