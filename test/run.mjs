@@ -31,6 +31,8 @@ const FILE_HANG_GUARD_MS = 30 * 60_000;
 const SHARES_A_PROCESS = /^unit\//;
 /** Files per shared process: enough that start-up is a small part, few enough that batches balance over the lanes. */
 const BATCH_SIZE = 8;
+/** The CLI's own reason (src/cli/main.ts) holds for the tests' fetch of the registry too. */
+const V8_FLAGS = ['--liftoff-only'];
 /** What run-files.mjs prints after each file, with the file's figures as JSON. */
 const FILE_DONE = '##hotfix-test-file-done##';
 const cache = join(root, 'node_modules', '.cache', 'hotfix-tests');
@@ -97,7 +99,7 @@ function isRunning(pid) {
 async function runJob(job) {
   const started = performance.now();
   const env = { ...withoutForceColor(process.env), NO_COLOR: '1', HOTFIX_TEST_CLI: cli, HOTFIX_TEST_LANES: String(lanes), HOTFIX_TEST_FILE_DONE: FILE_DONE };
-  const child = spawn(process.execPath, ['--import', 'tsx', filesRunner, ...job], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [...V8_FLAGS, '--import', 'tsx', filesRunner, ...job], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
