@@ -129,7 +129,12 @@ export interface AnnotatedObject {
   /** Argo CD Image Updater ImageUpdater, Argo CD ApplicationSet: spec, as plain data. */
   readonly spec?: unknown;
   /** An Application an ApplicationSet makes (file and document are the set's): its template, not this object, is what git holds. */
-  readonly madeBy?: { readonly name: string; readonly namespace?: string };
+  readonly madeBy?: {
+    readonly name: string;
+    readonly namespace?: string;
+    /** Made once per cluster secret a clusters generator selects (its selector, as written): the references to cluster values stay as written. */
+    readonly perCluster?: string;
+  };
   /** An ApplicationSet whose Applications cannot be known from the repository: why. */
   readonly unexpanded?: string;
 }

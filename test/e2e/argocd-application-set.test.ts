@@ -26,13 +26,28 @@ test('without onRollback the Application the set makes is the usual warning (HF3
   assert.match(p.diagnostics[0]!.message, /through Application argocd\/checkout-production \(made by ApplicationSet argocd\/production\) \(argocd\/applicationsets\/production\.yaml\) \(write-back git\)/);
 });
 
-test('a clusters generator, which only the cluster can expand: the set that lists the image is HF366 saying why', async () => {
+const SECRETS = 'argocd.argoproj.io/secret-type=cluster,environment=production';
+const CHECK = `Its clusters generator makes {{name}}-checkout once per Argo CD cluster secret labelled ${SECRETS}, which only the cluster holds; those Applications live in namespace argocd of the cluster Argo CD runs in: see which exist with kubectl get secrets -n argocd -l '${SECRETS}' and kubectl get applications.argoproj.io -n argocd`;
+
+test('a clusters generator, whose clusters only the cluster knows: its template renders the rolled-back overlay, so its Applications are found, with where they live and what to check (HF366)', async () => {
   const r = await applicationSetRepo(tempDir(), '      automation: { onRollback: suspend }\n', 'clusters');
   const { plan: p } = plan(r, 'checkout');
   assert.equal(codes(p), ['HF366']);
-  assert.ok(p.diagnostics[0]!.message.startsWith(`ApplicationSet argocd/production (${SET_FILE}) may make Applications whose image-list updates ghcr.io/example/checkout; which it makes cannot be read here (its clusters generator)`), p.diagnostics[0]!.message);
+  const message = p.diagnostics[0]!.message;
+  assert.ok(message.startsWith(`ApplicationSet argocd/production (${SET_FILE}) makes Application {{name}}-checkout for each cluster it selects, whose image-list updates ghcr.io/example/checkout (write-back git) and will write the newer tag back`), message);
+  assert.ok(message.endsWith(CHECK), message);
   assert.equal(commits(p).map((c) => c.purpose), ['revert']);
-  assert.equal(status(r, 'checkout').map((a) => a.name), ['ApplicationSet argocd/production (its Applications unknown: its clusters generator)']);
+  assert.equal(status(r, 'checkout').map((a) => a.name), [`Application argocd/{{name}}-checkout (made by ApplicationSet argocd/production for each cluster secret ${SECRETS})`]);
+});
+
+test('a matrix of git directories and clusters: the Application of the rolled-back overlay, per production cluster, and not the other service (HF351 without onRollback)', async () => {
+  const r = await applicationSetRepo(tempDir(), '', 'matrix-clusters');
+  const { plan: p } = plan(r, 'checkout');
+  assert.equal(codes(p), ['HF351']);
+  const message = p.diagnostics[0]!.message;
+  assert.match(message, /through Application argocd\/checkout-\{\{name\}\} \(made by ApplicationSet argocd\/production for each cluster secret argocd\.argoproj\.io\/secret-type=cluster,environment=production\) \(argocd\/applicationsets\/production\.yaml\) \(write-back git\)/);
+  assert.ok(message.endsWith(CHECK.replace('{{name}}-checkout once', 'checkout-{{name}} once')), message);
+  assert.equal(status(r, 'checkout').map((a) => a.name), [`Application argocd/checkout-{{name}} (made by ApplicationSet argocd/production for each cluster secret ${SECRETS})`], 'search-{{name}} renders another overlay');
 });
 
 test.run();

@@ -101,7 +101,7 @@ spec:
   assert.equal(list.apps.map((a) => [a.name, a.source?.path]), [['engineering-dev-checkout', 'apps/checkout/overlays/staging'], ['engineering-prod-checkout', 'apps/checkout/overlays/production']]);
 });
 
-test('what cannot be read here says why: a clusters generator, a matrix, a template function', () => {
+test('what cannot be read here says why: an SCM provider generator, inside a matrix too, a template function', () => {
   const body = (generators: string, name = "'{{name}}-checkout'") => `apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
 metadata: { name: fleet, namespace: argocd }
@@ -114,10 +114,97 @@ ${generators}
     spec:
       source: { repoURL: https://github.com/example/deploy.git, path: apps/checkout/overlays/production }
 `;
-  assert.equal(expandApplicationSet(set(body('    - clusters: { selector: { matchLabels: { env: prod } } }')), DIRS), { apps: [], unexpanded: 'its clusters generator' });
-  assert.equal(expandApplicationSet(set(body('    - matrix: { generators: [] }')), DIRS), { apps: [], unexpanded: 'its matrix generator' });
+  const scm = '{ scmProvider: { github: { organization: example } } }';
+  assert.equal(expandApplicationSet(set(body(`    - ${scm}`)), DIRS), { apps: [], unexpanded: 'its scmProvider generator' });
+  assert.equal(expandApplicationSet(set(body(`    - matrix: { generators: [ { list: { elements: [ { name: a } ] } }, ${scm} ] }`)), DIRS), { apps: [], unexpanded: "its matrix generator's its scmProvider generator" });
   const fn = expandApplicationSet(set(body('    - list: { elements: [ { env: production } ] }', `'{{ default "checkout" .name }}'`)), DIRS);
   assert.equal(fn, { apps: [], unexpanded: 'its template reference {{ default "checkout" .name }}' });
+});
+
+// Generators-Matrix.md's "Git Directory generator + Cluster generator" and Generators-Cluster.md:
+// a cluster's name, server and labels come from its secret, so they stay as written.
+test('clusters: one Application per selected cluster secret, its values kept as written; a matrix with git directories renders each directory', () => {
+  const { apps, unexpanded } = expandApplicationSet(
+    set(`apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: cluster-addons, namespace: argocd }
+spec:
+  goTemplate: true
+  goTemplateOptions: ["missingkey=error"]
+  generators:
+    - matrix:
+        generators:
+          - git: { repoURL: https://github.com/example/deploy.git, revision: HEAD, directories: [ { path: apps/checkout/overlays/* } ] }
+          - clusters:
+              selector:
+                matchLabels: { environment: production }
+                matchExpressions:
+                  - { key: region, operator: In, values: [eu-west-1, us-east-1] }
+              values: { revision: stable }
+  template:
+    metadata:
+      name: '{{.path.basename}}-{{.name}}'
+    spec:
+      project: '{{index .metadata.labels "team"}}'
+      source: { repoURL: https://github.com/example/deploy.git, targetRevision: '{{.values.revision}}', path: '{{.path.path}}' }
+      destination: { server: '{{.server}}', namespace: checkout }
+`),
+    DIRS,
+  );
+  assert.is(unexpanded, undefined);
+  const selector = 'argocd.argoproj.io/secret-type=cluster,environment=production,region in (eu-west-1,us-east-1)';
+  assert.equal(
+    apps.map((a) => [a.name, a.source?.path, a.source?.targetRevision, a.madeBy]),
+    [
+      ['production-{{.name}}', 'apps/checkout/overlays/production', 'stable', { name: 'cluster-addons', namespace: 'argocd', perCluster: selector }],
+      ['staging-{{.name}}', 'apps/checkout/overlays/staging', 'stable', { name: 'cluster-addons', namespace: 'argocd', perCluster: selector }],
+    ],
+  );
+});
+
+// Generators-Merge.md: a base generator, overrides matched by mergeKeys, the last one winning.
+test('merge: list sets take the values of the later sets with the same merge keys; over clusters each override is a possible Application', () => {
+  const merge = (base: string) =>
+    expandApplicationSet(
+      set(`apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: checkout, namespace: argocd }
+spec:
+  generators:
+    - merge:
+        mergeKeys: [server]
+        generators:
+${base}
+          - list:
+              elements:
+                - { server: https://2.4.6.8, overlay: production }
+                - { server: https://9.9.9.9, overlay: legacy }
+          - list:
+              elements:
+                - { server: https://2.4.6.8, overlay: staging }
+  template:
+    metadata: { name: 'checkout-{{overlay}}' }
+    spec:
+      source: { repoURL: https://github.com/example/deploy.git, path: 'apps/checkout/overlays/{{overlay}}' }
+`),
+      DIRS,
+    );
+  const listed = merge(`          - list:
+              elements:
+                - { server: https://1.2.3.4, overlay: base }
+                - { server: https://2.4.6.8, overlay: base }`);
+  assert.equal(listed.apps.map((a) => a.source?.path), ['apps/checkout/overlays/base', 'apps/checkout/overlays/staging']);
+  // A cluster of server 2.4.6.8 takes production, then staging; one of 9.9.9.9 legacy; any other, no overlay.
+  const clusters = merge(`          - clusters: {}`);
+  assert.equal(
+    clusters.apps.map((a) => [a.name, a.madeBy?.perCluster]),
+    [
+      ['checkout-{{overlay}}', 'argocd.argoproj.io/secret-type=cluster'],
+      ['checkout-staging', 'argocd.argoproj.io/secret-type=cluster'],
+      ['checkout-legacy', 'argocd.argoproj.io/secret-type=cluster'],
+    ],
+    'staging, reached two ways, is one Application',
+  );
 });
 
 test.run();

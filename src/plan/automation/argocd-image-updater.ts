@@ -115,11 +115,11 @@ export function counterImageUpdaters(input: AutomationInput, targetTag: string |
     const file = input.files[u.object.file];
     if (onRollback !== 'warn' && u.kind === 'application' && u.object.madeBy) {
       const set = { ...u.object, kind: 'ApplicationSet', name: u.object.madeBy.name, ...(u.object.madeBy.namespace !== undefined ? { namespace: u.object.madeBy.namespace } : {}) };
-      diagnostics.push(applicationSetFinding(input, set, `makes Application ${u.object.name}, whose image-list updates ${input.image} (write-back ${method}) and will write the newer tag back`, allow));
+      diagnostics.push(applicationSetFinding(input, set, `makes Application ${u.object.name}${u.object.madeBy.perCluster ? ' for each cluster it selects' : ''}, whose image-list updates ${input.image} (write-back ${method}) and will write the newer tag back`, allow, perClusterCheck(u.object)));
       continue;
     }
     if (onRollback === 'warn' || !file || (onRollback === 'pin' && allow === undefined)) {
-      diagnostics.push(diagnostic('HF351', `Argo CD Image Updater updates ${input.image} through ${where} (write-back ${method}) and will write the newer tag back; set automation.onRollback to pin (allow only the rollback tag) or suspend (stop updating it)`));
+      diagnostics.push(diagnostic('HF351', `Argo CD Image Updater updates ${input.image} through ${where} (write-back ${method}) and will write the newer tag back; set automation.onRollback to pin (allow only the rollback tag) or suspend (stop updating it)${perClusterCheck(u.object)}`));
       continue;
     }
     const edit = u.kind === 'application' ? applicationEdit(u, onRollback, allow!) : imageUpdaterEdit(u, onRollback, allow!, alsoServed(u, input));
@@ -183,14 +183,19 @@ function imageUpdaterEdit(u: Extract<Updater, { kind: 'image-updater' }>, onRoll
   };
 }
 
-/** Whether the Application renders the config file: its source path holds it or builds it with kustomize. */
+/**
+ * Whether the Application renders the config file: its source path holds it or builds it
+ * with kustomize. A path that names a cluster's value (`clusters/{{name}}`), made per
+ * cluster, may be any directory in that place.
+ */
 function renders(app: AnnotatedObject, input: AutomationInput): boolean {
   const path = app.source?.path;
   if (path === undefined) return false;
   const dir = posix.normalize(path).replace(/^\.\/?/, '').replace(/\/$/, '');
-  if (dir === '' || dir === '.' || input.config.path.startsWith(`${dir}/`)) return true;
-  const k = input.scan.kustomizations.find((f) => posix.dirname(f.file) === dir);
-  return k !== undefined && combinedFiles(k.file, input.scan.kustomizations).has(input.config.path);
+  const pattern = new RegExp(`^${dir.split(/\{\{.*?\}\}/s).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+  const ancestors = posix.dirname(input.config.path).split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+  if (dir === '' || dir === '.' || ancestors.some((a) => pattern.test(a))) return true;
+  return input.scan.kustomizations.some((k) => pattern.test(posix.dirname(k.file)) && combinedFiles(k.file, input.scan.kustomizations).has(input.config.path));
 }
 
 function imageList(value: string): ListedImage[] {
@@ -214,16 +219,29 @@ function aliasKey(entry: ListedImage): string {
  * HF366: hotfix edits no ApplicationSet template, since every Application it makes reads
  * the same annotations (a templated image-list would not even say which entry to change).
  */
-function applicationSetFinding(input: AutomationInput, set: AnnotatedObject, what: string, allow: string | undefined) {
+function applicationSetFinding(input: AutomationInput, set: AnnotatedObject, what: string, allow: string | undefined, check = '') {
   return diagnostic(
     'HF366',
-    `ApplicationSet ${set.namespace ?? 'argocd'}/${set.name} (${set.file}) ${what}; hotfix does not edit an ApplicationSet's template, which every Application it makes shares. Before the rollback merges, restrict that Application's alias to ${allow ?? 'regexp:^<tag>$'} (allow-tags) through the template, or move its image to an ImageUpdater resource, whose applicationRefs a plan can pin`,
+    `ApplicationSet ${set.namespace ?? 'argocd'}/${set.name} (${set.file}) ${what}; hotfix does not edit an ApplicationSet's template, which every Application it makes shares. Before the rollback merges, restrict that Application's alias to ${allow ?? 'regexp:^<tag>$'} (allow-tags) through the template, or move its image to an ImageUpdater resource, whose applicationRefs a plan can pin${check}`,
   );
 }
 
-/** ` (made by ApplicationSet ns/name)` for an Application an ApplicationSet makes. */
+/** ` (made by ApplicationSet ns/name)` for an Application an ApplicationSet makes, and for which clusters. */
 function madeBy(o: AnnotatedObject): string {
-  return o.madeBy ? ` (made by ApplicationSet ${o.madeBy.namespace ?? 'argocd'}/${o.madeBy.name})` : '';
+  if (!o.madeBy) return '';
+  const clusters = o.madeBy.perCluster === undefined ? '' : ` for each cluster secret ${o.madeBy.perCluster}`;
+  return ` (made by ApplicationSet ${o.madeBy.namespace ?? 'argocd'}/${o.madeBy.name}${clusters})`;
+}
+
+/**
+ * Where an Application made per cluster lives and how to see which exist: its name and
+ * count come from Argo CD's cluster secrets, which only the cluster holds.
+ */
+function perClusterCheck(o: AnnotatedObject): string {
+  const selector = o.madeBy?.perCluster;
+  if (selector === undefined) return '';
+  const ns = o.namespace ?? 'argocd';
+  return `. Its clusters generator makes ${o.name} once per Argo CD cluster secret labelled ${selector}, which only the cluster holds; those Applications live in namespace ${ns} of the cluster Argo CD runs in: see which exist with kubectl get secrets -n ${o.madeBy!.namespace ?? 'argocd'} -l '${selector}' and kubectl get applications.argoproj.io -n ${ns}`;
 }
 
 /** The image-list annotation of an ApplicationSet's template, as written (maybe templated). */

@@ -3,13 +3,16 @@ import type { AnnotatedObject } from '../types.js';
 
 /**
  * The Applications an Argo CD ApplicationSet makes, as far as the repository says: its list
- * generators, and git directory generators over this repository's tree (the generator's
+ * generators, git directory generators over this repository's tree (the generator's
  * repoURL is taken to be this repository: the set is kept here and its template renders a
- * path here). Templates are read the two ways the controller does: fasttemplate
- * (`{{path.basename}}`, `{{env}}`) and, with `goTemplate: true`, plain references
- * (`{{ .path.path }}`, `{{index .path.segments 1}}`). Anything else (other generators,
- * template functions) cannot be followed here: the set is returned with `unexpanded`
- * saying why. Pure; `dirs` is every directory of the tree.
+ * path here), and matrix and merge generators of those. A clusters generator's values
+ * (name, server, the secret's labels) live in cluster secrets: its Applications are made
+ * once per selected cluster, their references to those values kept as written, and
+ * `madeBy.perCluster` says which secrets. Templates are read the two ways the controller
+ * does: fasttemplate (`{{path.basename}}`, `{{env}}`) and, with `goTemplate: true`, plain
+ * references (`{{ .path.path }}`, `{{index .path.segments 1}}`). Anything else (other
+ * generators, template functions) cannot be followed here: the set is returned with
+ * `unexpanded` saying why. Pure; `dirs` is every directory of the tree.
  */
 export function expandApplicationSet(set: AnnotatedObject, dirs: readonly string[]): { readonly apps: readonly AnnotatedObject[]; readonly unexpanded?: string } {
   const spec = isMap(set.spec) ? set.spec : {};
@@ -23,7 +26,10 @@ export function expandApplicationSet(set: AnnotatedObject, dirs: readonly string
     params.push(...found);
   }
   try {
-    return { apps: params.map((p) => application(set, template, (text) => render(text, p, go))) };
+    const apps = params.map((p) => application(set, template, p, (text) => render(text, p, go)));
+    // A merge over clusters may give the same Application more than once: it is one Application.
+    const seen = new Set<string>();
+    return { apps: apps.filter((a) => !seen.has(`${a.name}\0${a.source?.path}`) && !!seen.add(`${a.name}\0${a.source?.path}`)) };
   } catch (error) {
     if (error instanceof Unreadable) return { apps: [], unexpanded: error.message };
     throw error;
@@ -36,6 +42,9 @@ const isMap = (v: unknown): v is Data => typeof v === 'object' && v !== null && 
 
 class Unreadable extends Error {}
 
+/** The key of a parameter set a clusters generator gives: its value is the cluster secrets' label selector. */
+const PER_CLUSTER = '\0clusters';
+
 /** One generator's parameter sets, keyed as the template names them; a string says why they cannot be known here. */
 function paramsOf(generator: unknown, dirs: readonly string[], go: boolean): Params[] | string {
   if (!isMap(generator)) return 'a generator that is not a mapping';
@@ -46,6 +55,19 @@ function paramsOf(generator: unknown, dirs: readonly string[], go: boolean): Par
     const elements: unknown[] = body.elements;
     return elements.every(isMap) ? elements.map((e) => flat(e, go ? '.' : '')) : 'a list generator whose elements are not mappings';
   }
+  if (kind === 'clusters' && isMap(body)) return [{ [PER_CLUSTER]: clusterSelector(body.selector), ...(isMap(body.values) ? flat(body.values, go ? '.values.' : 'values.') : {}) }];
+  if (kind === 'matrix' && isMap(body) && Array.isArray(body.generators) && body.generators.length === 2) {
+    const [a, b] = body.generators.map((g: unknown) => paramsOf(g, dirs, go));
+    if (typeof a === 'string' || typeof b === 'string') return `its matrix generator's ${typeof a === 'string' ? a : b}`;
+    return a!.flatMap((x) => b!.map((y) => joined(x, y)));
+  }
+  if (kind === 'merge' && isMap(body) && Array.isArray(body.generators) && body.generators.length > 0 && Array.isArray(body.mergeKeys)) {
+    const all = body.generators.map((g: unknown) => paramsOf(g, dirs, go));
+    const unread = all.find((p): p is string => typeof p === 'string');
+    if (unread !== undefined) return `its merge generator's ${unread}`;
+    const keys = body.mergeKeys.filter((k: unknown): k is string => typeof k === 'string').map((k: string) => (go ? `.${k}` : k));
+    return (all as Params[][]).slice(1).reduce((base, overrides) => merged(base, overrides, keys), all[0] as Params[]);
+  }
   if (kind === 'git' && isMap(body) && Array.isArray(body.directories) && body.files === undefined) {
     const rules = body.directories.filter(isMap);
     const include = rules.filter((r) => r.exclude !== true && typeof r.path === 'string').map((r) => matcher(r.path));
@@ -54,6 +76,42 @@ function paramsOf(generator: unknown, dirs: readonly string[], go: boolean): Par
     return dirs.filter((d) => !posix.basename(d).startsWith('.') && include.some((m) => m(d)) && !exclude.some((m) => m(d))).map((d) => pathParams(d, go));
   }
   return `its ${kind} generator`;
+}
+
+/** A matrix's combination of two parameter sets; two clusters generators' selectors both hold. */
+function joined(a: Params, b: Params): Params {
+  const clusters = [a[PER_CLUSTER], b[PER_CLUSTER]].filter((c) => c !== undefined);
+  return { ...a, ...b, ...(clusters.length > 0 ? { [PER_CLUSTER]: clusters.join(',') } : {}) };
+}
+
+/**
+ * The merge generator: each base set takes the values of the later sets whose merge keys
+ * equal its own, the last one winning; sets matching no base set are dropped. Where the
+ * base set's key is a cluster's value, unknown here, any override may match it: each is
+ * one Application it may make, besides the base set alone.
+ */
+function merged(base: readonly Params[], overrides: readonly Params[], keys: readonly string[]): Params[] {
+  return base.flatMap((b) => {
+    if (b[PER_CLUSTER] !== undefined && keys.some((k) => b[k] === undefined)) return [b, ...overrides.map((o) => ({ ...b, ...o, [PER_CLUSTER]: b[PER_CLUSTER]! }))];
+    const match = overrides.filter((o) => keys.every((k) => o[k] !== undefined && o[k] === b[k])).at(-1);
+    return [match ? { ...b, ...match } : b];
+  });
+}
+
+/**
+ * The label selector of the cluster secrets a clusters generator reads, as kubectl -l takes
+ * it: matchLabels, and matchExpressions in set-based form.
+ */
+function clusterSelector(selector: unknown): string {
+  const terms = ['argocd.argoproj.io/secret-type=cluster'];
+  if (isMap(selector) && isMap(selector.matchLabels)) for (const [k, v] of Object.entries(selector.matchLabels)) terms.push(`${k}=${String(v)}`);
+  const expressions: unknown[] = isMap(selector) && Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  for (const e of expressions.filter(isMap)) {
+    const values = Array.isArray(e.values) ? e.values.map(String).join(',') : '';
+    const op = String(e.operator);
+    terms.push(op === 'Exists' ? String(e.key) : op === 'DoesNotExist' ? `!${String(e.key)}` : `${String(e.key)} ${op === 'NotIn' ? 'notin' : 'in'} (${values})`);
+  }
+  return terms.join(',');
 }
 
 /** The parameters the git directory generator gives a directory, under both template syntaxes' names. */
@@ -117,13 +175,15 @@ function render(text: string, params: Params, go: boolean): string {
     const index = go ? /^index\s+(\.[\w.]+)\s+(\d+)$/.exec(ref) : null;
     const key = index ? `${index[1]}.${index[2]}` : ref;
     const value = params[key];
+    // A cluster's values are read per cluster by the controller: the reference stays for a person to read.
+    if (value === undefined && params[PER_CLUSTER] !== undefined) return whole;
     if (value === undefined) throw new Unreadable(`its template reference ${whole}`);
     return value;
   });
 }
 
 /** The Application one parameter set makes: the template's metadata and source, rendered. */
-function application(set: AnnotatedObject, template: Data, render: (text: string) => string): AnnotatedObject {
+function application(set: AnnotatedObject, template: Data, params: Params, render: (text: string) => string): AnnotatedObject {
   const meta = isMap(template.metadata) ? template.metadata : {};
   const spec = isMap(template.spec) ? template.spec : {};
   const strings = (v: unknown) => Object.fromEntries(Object.entries(isMap(v) ? v : {}).filter((e): e is [string, string] => typeof e[1] === 'string').map(([k, v]) => [render(k), render(v)]));
@@ -140,6 +200,6 @@ function application(set: AnnotatedObject, template: Data, render: (text: string
     labels: strings(meta.labels),
     containers: {},
     ...(source ? { source: strings(Object.fromEntries(['repoURL', 'path', 'targetRevision'].filter((k) => typeof source[k] === 'string').map((k) => [k, source[k]]))) } : {}),
-    madeBy: { name: set.name, ...(set.namespace !== undefined ? { namespace: set.namespace } : {}) },
+    madeBy: { name: set.name, ...(set.namespace !== undefined ? { namespace: set.namespace } : {}), ...(params[PER_CLUSTER] !== undefined ? { perCluster: params[PER_CLUSTER] } : {}) },
   };
 }
