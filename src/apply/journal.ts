@@ -4,6 +4,7 @@ import { commonGitDir } from '../state/git/read.js';
 import { fileSystemError } from './file-system-error.js';
 import type { Attestation } from './gate-answer.js';
 import { isApprovalRecord, type ApprovalRecord } from './approval-record.js';
+import { isReviewRequestRecord, type ReviewRequestRecord } from './review-request-record.js';
 
 /**
  * Which actions of a plan are finished, kept in the git directory of the plan's first
@@ -25,6 +26,7 @@ export class Journal {
     private readonly remade: Map<string, Rederivation>,
     private readonly attestations: Attestation[],
     private readonly approvals: ApprovalRecord[],
+    private readonly opened: ReviewRequestRecord[],
   ) {}
 
   static async open(repo: string, planId: string): Promise<Journal> {
@@ -39,7 +41,8 @@ export class Journal {
     const remade = Array.isArray(saved.rederived) ? saved.rederived.filter(isRederivation) : [];
     const attested = Array.isArray(saved.attested) ? saved.attested.filter(isAttestation) : [];
     const approved = Array.isArray(saved.approved) ? saved.approved.filter(isApprovalRecord) : [];
-    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])), attested, approved);
+    const reviewRequests = Array.isArray(saved.reviewRequests) ? saved.reviewRequests.filter(isReviewRequestRecord) : [];
+    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])), attested, approved, reviewRequests);
   }
 
   get done(): ReadonlySet<string> {
@@ -82,11 +85,23 @@ export class Journal {
     await this.save('record the approval in the journal');
   }
 
+  /** The pull requests apply opened for the branches it pushed, one per action, the latest finding of each. */
+  get reviewRequests(): readonly ReviewRequestRecord[] {
+    return this.opened;
+  }
+
+  async recordReviewRequest(record: ReviewRequestRecord): Promise<void> {
+    const at = this.opened.findIndex((r) => r.action === record.action);
+    if (at < 0) this.opened.push(record);
+    else this.opened[at] = record;
+    await this.save('record the pull request in the journal');
+  }
+
   private async save(what: string): Promise<void> {
     try {
       await mkdir(dirname(this.file), { recursive: true });
       // Write then rename: a crash leaves the old journal or the new one, never half of one.
-      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished], ...(this.remade.size > 0 ? { rederived: [...this.remade.values()] } : {}), ...(this.attestations.length > 0 ? { attested: this.attestations } : {}), ...(this.approvals.length > 0 ? { approved: this.approvals } : {}) }) + '\n');
+      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished], ...(this.remade.size > 0 ? { rederived: [...this.remade.values()] } : {}), ...(this.attestations.length > 0 ? { attested: this.attestations } : {}), ...(this.approvals.length > 0 ? { approved: this.approvals } : {}), ...(this.opened.length > 0 ? { reviewRequests: this.opened } : {}) }) + '\n');
       await rename(`${this.file}.tmp`, this.file);
     } catch (error) {
       fileSystemError(error, what, this.file);
@@ -104,7 +119,7 @@ function isRederivation(value: unknown): value is Rederivation {
   return typeof r === 'object' && r !== null && typeof r.action === 'string' && ['planned', 'applied', 'onto'].every((key) => typeof r[key] === 'string' && /^[0-9a-f]{40}$/.test(r[key]));
 }
 
-function parseJournal(text: string): { done?: unknown; rederived?: unknown; attested?: unknown; approved?: unknown } {
+function parseJournal(text: string): { done?: unknown; rederived?: unknown; attested?: unknown; approved?: unknown; reviewRequests?: unknown } {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null ? value : { done: [] };

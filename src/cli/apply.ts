@@ -10,6 +10,7 @@ import { EXIT } from './report-failure.js';
 import type { GateAction } from '../apply/apply-plan.js';
 import type { Plan } from '../plan/types.js';
 import { attester } from './attester.js';
+import type { ApprovalRecord } from '../apply/approval-record.js';
 
 /** `30s`, `20m`, `1h` → milliseconds. */
 function parseDuration(text: string): number {
@@ -37,6 +38,8 @@ export class ApplyCommand extends HotfixCommand {
 
       With \`--pr owner/repo#N\` (GitHub), before anything is written it checks that the pull request's plan comment shows exactly this plan (written by the account \`hotfix comment\` posts as, unedited, not replaced by a newer plan: HF515), and that the policy's number of approvals (rollback.approvals, hotfix.approvals) were given by people other than the pull request's author, after that comment last changed and on the pull request's current head (HF516). The approvers are printed and recorded in the journal. GitLab approvals are not checked yet.
 
+      With \`--open-prs\`, each branch the plan pushes for review gets its pull request (GitLab: merge request) once it is pushed, on the repository its push URL names (or \`--forge-repo NAME=OWNER/REPO\`; the forge: \`--api-url\` GitHub, \`--forge-url\` GitLab, else the URL's host): found again by its head branch and updated, else created, with the plan as its body, the labels hotfix and the plan's kind, and reviewers from metadata.owners. Each is printed and journalled, and \`hotfix status\` shows it. A forge that fails keeps the push: HF518 says which pull request is missing, why, and how to open it by hand (exit code 1); running apply again opens it.
+
       On a terminal it asks for confirmation; elsewhere pass \`--auto-approve\`.
     `,
     examples: [
@@ -44,6 +47,7 @@ export class ApplyCommand extends HotfixCommand {
       ['Apply from CI', '$0 apply --auto-approve plan.json'],
       ['Apply the plan a pull request approved', '$0 apply --auto-approve --expect-id sha256:… --pr octo-org/deploy#42 plan.json'],
       ['Check everything, change nothing', '$0 apply --dry-run plan.json'],
+      ['Apply, then open the pull requests of the branches it pushes', '$0 apply --auto-approve --open-prs plan.json'],
     ],
   });
 
@@ -63,6 +67,8 @@ export class ApplyCommand extends HotfixCommand {
   pr = Option.String('--pr', { description: 'Check before writing that this GitHub pull request (owner/repo#N or its URL) carries the plan comment of exactly this plan and the approvals the policy requires, given after that comment on its current head (default in GitHub Actions: the pull request of a pull_request, pull_request_review or issue_comment event)' });
   commenter = Option.String('--commenter', { description: 'With --pr: the account hotfix comment posts as, where the token cannot tell (a GitHub App\'s: APP-SLUG[bot]); default: the token\'s own login, github-actions[bot] for GITHUB_TOKEN in GitHub Actions' });
   expectId = Option.String('--expect-id', { description: 'Refuse any plan whose id is not this one (sha256:…), the id that was reviewed and approved' });
+  openPrs = Option.Boolean('--open-prs', false, { description: 'Open (or find open and update) a pull request (GitLab: merge request) for each branch the plan pushes for review, on the forge its push URL names: title, body (the plan), labels, reviewers from metadata.owners' });
+  forgeRepos = Option.Array('--forge-repo', [], { description: 'With --open-prs: the forge repository of a repository the plan names, where its push URL does not tell: NAME=OWNER/REPO (GitLab: NAME=GROUP/PROJECT)' });
   file = Option.String({ name: 'plan.json' });
 
   protected async run(): Promise<number> {
@@ -88,6 +94,7 @@ export class ApplyCommand extends HotfixCommand {
     if (approval) this.context.stdout.write(`approved: ${approval.pullRequest} by ${approval.approvers.length > 0 ? approval.approvers.join(', ') : 'no one'} (${approval.required} required) at ${approval.head.slice(0, 7)}, after the plan comment ${approval.comment}; recorded in the journal\n`);
     const gate = loaded.actions.find((a): a is GateAction => a.kind === 'gate');
     const reports = gate ? await this.gateReads(gate, resolve(this.context.cwd, this.policyFile ?? loaded.policy.file), loaded) : undefined;
+    const reviewRequests = await this.reviewRequests(loaded);
     if (loaded.actions.some((a) => a.kind === 'commit' && a.changes.some((c) => /\.[mc]?ts$/.test(c.path)))) await (await import('../patch/typescript/load.js')).loadTypeScriptSupport();
     const plan = this.noCluster ? { ...loaded, preconditions: loaded.preconditions.filter((p) => p.kind !== 'running-image') } : loaded;
     if (this.noCluster && plan.preconditions.length !== loaded.preconditions.length) this.context.stderr.write('hotfix: warning: --no-cluster: the running image is not checked\n');
@@ -123,7 +130,8 @@ export class ApplyCommand extends HotfixCommand {
       return EXIT.ok;
     }
     const { deployPending, pullRequestLines } = await import('../render/pull-requests-text.js');
-    const prs = pullRequestLines(plan);
+    const prs = reviewRequests ? [] : pullRequestLines(plan);
+    const notOpened = reviewRequests ? await reviewRequests.open(plan, repos, approval) : [];
     if (prs.length > 0) this.context.stdout.write(`\n${prs.join('\n')}\n`);
     // A merge-back left to a person is part of the hotfix: until its branch holds the fix, it can regress.
     const left = await (await import('../apply/merge-backs-left.js')).mergeBacksLeft(plan, repos);
@@ -133,10 +141,13 @@ export class ApplyCommand extends HotfixCommand {
       // Every run shows the commands again: a rerun skips the actions, and so their next: lines.
       for (const m of pending) this.context.stdout.write(m.pullRequest ? `left to you: merge the pull request ${m.pullRequest} → ${m.into} (${m.repo})\n` : `left to you: merge the hotfix into ${m.into}:\n    ${m.commands.join(' && ')}\n`);
       this.context.stdout.write(`\nApply incomplete: ${pending.map((m) => m.into).join(', ')} ${pending.length === 1 ? 'does' : 'do'} not hold the hotfix yet (${plan.id})\n`);
-      throw new HotfixError(pending.map((m) => diagnostic('HF430', pendingMessage(m))), EXIT.mergeBackLeft);
+      throw new HotfixError([...notOpened, ...pending.map((m) => diagnostic('HF430', pendingMessage(m)))], EXIT.mergeBackLeft);
     }
     const deploy = deployPending(plan, await (await import('../apply/deploy-merged.js')).deployMerged(plan, repos));
     this.context.stdout.write(outcome === 'already complete' ? `\nNothing to do: this plan was applied completely before (${plan.id})${deploy ? `; ${deploy}` : ''}.\n` : `\nApply complete: ${plan.id}${deploy ? `; ${deploy}` : ''}\n`);
+    // The git side is done and kept; a pull request the forge would not open is the run's one failure.
+    if (notOpened.some((d) => d.severity === 'error')) throw new HotfixError(notOpened);
+    for (const d of notOpened) this.context.stderr.write(`hotfix: warning: ${d.message} [${d.code}]\n`);
     return EXIT.ok;
   }
 
@@ -162,6 +173,26 @@ export class ApplyCommand extends HotfixCommand {
     const { checksReader } = await import('./checks-reader.js');
     const read = await checksReader(from.forge, access, this.context.env);
     return (g: GateAction) => read(g.checksFrom!, g.revision);
+  }
+
+  /**
+   * With --open-prs, where each pull request goes and the token, checked before anything is
+   * written (HF519, HF501); returns what opens them once the branches are pushed.
+   */
+  private async reviewRequests(plan: Plan) {
+    if (!this.openPrs) {
+      if (this.forgeRepos.length > 0) throw new UsageError('--forge-repo goes with --open-prs: it says where the pull requests apply opens go');
+      return undefined;
+    }
+    const [{ reviewRequestTargets, parseForgeRepos }, { openReviewRequests }, { loadPolicy }] = await Promise.all([import('./review-request-targets.js'), import('../apply/open-review-requests.js'), import('../policy/load-policy.js')]);
+    const targets = await reviewRequestTargets(plan, parseForgeRepos(this.forgeRepos), { tokenEnv: this.tokenEnv, apiUrl: this.apiUrl, forgeUrl: this.forgeUrl }, this.context.env);
+    const unpushed = plan.actions.filter((a) => a.kind === 'open-pull-request' && !targets.some((t) => t.action.id === a.id));
+    for (const a of unpushed) if (a.kind === 'open-pull-request') this.context.stderr.write(`hotfix: warning: --open-prs: the plan does not push ${a.head} (git.push: false), so apply opens no pull request for it: push it and open it into ${a.base} yourself\n`);
+    // The plan's own policy (its sha256 is a precondition): a policy that does not load asks for no reviewers.
+    const policy = await loadPolicy(resolve(this.context.cwd, this.policyFile ?? plan.policy.file), this.context.cwd).catch(() => undefined);
+    const owners = policy?.policy.metadata.owners ?? [];
+    const log = (line: string) => this.context.stdout.write(`${line}\n`);
+    return { open: (applied: Plan, repos: Record<string, string>, approval?: ApprovalRecord) => openReviewRequests(applied, targets, { repos, owners, log, ...(approval ? { approval } : {}) }) };
   }
 
   private async confirm(): Promise<boolean> {

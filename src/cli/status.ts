@@ -51,7 +51,7 @@ export class StatusCommand extends HotfixCommand {
     const gathered = await gatherFleetStatus({ policies, environments, repos, cluster, noRegistry: this.noRegistry, dockerConfig: this.dockerConfig, cwd: this.context.cwd });
     const services: FleetService[] = [...gathered, ...unreadable.map((d) => ({ file: d.file ?? this.policyPath, environments: [], unreadable: d }))];
     if (fleet) this.context.stdout.write(await this.renderFleet(services));
-    else this.context.stdout.write(await this.renderOne(services[0]!));
+    else this.context.stdout.write(await this.renderOne(services[0]!, repos));
     if (!this.detailedExitcode) return EXIT.ok;
     const verdict = fleetVerdict(services);
     return verdict === 'unreadable' ? EXIT.failure : verdict === 'attention' ? EXIT.changes : EXIT.ok;
@@ -73,15 +73,18 @@ export class StatusCommand extends HotfixCommand {
     return { ...loaded, environments };
   }
 
-  private async renderOne(service: FleetService): Promise<string> {
+  private async renderOne(service: FleetService, repos: Record<string, string>): Promise<string> {
     const { isUnreadable } = await import('../plan/fleet-status.js');
     // One policy's status is what it always was: an environment that cannot be read refuses the run, as a plan would.
     const refused = service.environments.filter(isUnreadable);
     if (refused.length > 0) throw new (await import('../diagnostics/errors.js')).HotfixError(refused.map((e) => e.unreadable));
     const statuses = service.environments as readonly EnvironmentStatus[];
-    if (this.format === 'json') return JSON.stringify({ formatVersion: '1.0', policy: service.name, environments: statuses }, null, 2) + '\n';
+    const { statusReviewRequests, reviewRequestLines } = await import('./status-review-requests.js');
+    const pullRequests = await statusReviewRequests(repos, service.name!, this.environment);
+    if (this.format === 'json') return JSON.stringify({ formatVersion: '1.0', policy: service.name, environments: statuses, ...(pullRequests.length > 0 ? { pullRequests } : {}) }, null, 2) + '\n';
     const [{ renderStatusText }, { styleFor }] = await Promise.all([import('../render/status-text.js'), import('../render/style.js')]);
-    return renderStatusText(service.name!, statuses, styleFor(this.context.stdout, this.context.env));
+    const opened = reviewRequestLines(pullRequests);
+    return renderStatusText(service.name!, statuses, styleFor(this.context.stdout, this.context.env)) + (opened.length > 0 ? `${opened.join('\n')}\n` : '');
   }
 
   private async renderFleet(services: readonly FleetService[]): Promise<string> {

@@ -30,6 +30,7 @@ export const VALUE_NAMES: Readonly<Record<string, { readonly name: string; reado
   '--token-env': { name: 'VARIABLE', kind: 'other' },
   '--api-url': { name: 'URL', kind: 'other' },
   '--forge-url': { name: 'URL', kind: 'other' },
+  '--forge-repo': { name: 'NAME=OWNER/REPO', kind: 'other' },
   '--kind': { name: 'KIND', kind: 'other' },
   '--policy-name': { name: 'NAME', kind: 'other' },
   '--color': { name: 'WHEN', kind: 'color' },

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from './request-body.js';
@@ -48,13 +49,18 @@ export interface ContractServer {
   readonly comments: StoredComment[];
   /** A pull request opened by `author` (octo-dev unless said). */
   openPullRequest(number: number, title: string, author?: string): void;
-  /** Heads, pushes and reviews of the pull requests. */
+  /** Heads, pushes and reviews of the pull requests; those made through the API with their branches, labels and reviewers. */
   readonly pulls: GitHubPullRequests;
   /** A comment by a person (not the token's user), as the web UI makes it. */
   personComment(issue: number, body: string, login?: string): StoredComment;
   /** An edit in the web UI: GitHub stores CRLF line ends then. */
   personEdit(id: number, body: string): void;
   trouble(t: Trouble): void;
+  /**
+   * The next `times` creates of a pull request lose a race: another job opens the same head's
+   * pull request just before, so GitHub answers 422 "A pull request already exists".
+   */
+  raceCreates(times: number): void;
   /** Check runs and commit statuses of the repositories given as `checksOf`. */
   readonly checks: GitHubChecks;
   close(): Promise<void>;
@@ -66,22 +72,40 @@ const OWNER = 'octo-org';
 const REPO = 'deploy';
 const LIMIT = 65_536;
 
+export interface GitHubContractOptions {
+  readonly token: string;
+  readonly checksOf?: readonly string[];
+  readonly tokenUser?: string;
+  /** The bare repository octo-org/deploy is: a pull request's head and base must be branches of it, as on GitHub. */
+  readonly remote?: string;
+  /** Who may be asked to review (people with access to the repository), and the org's teams, by slug. */
+  readonly collaborators?: readonly string[];
+  readonly teams?: readonly string[];
+}
+
 /**
  * `tokenUser`: the token is this user's (a personal access token: GET /user names it, and
  * its comments are by it); without it the token is GITHUB_TOKEN, an app token whose
  * comments are github-actions[bot]'s and which GET /user refuses, as GitHub does.
  */
-export async function startGitHubContractServer(options: { token: string; checksOf?: readonly string[]; tokenUser?: string }): Promise<ContractServer> {
+export async function startGitHubContractServer(options: GitHubContractOptions): Promise<ContractServer> {
   const violations: string[] = [];
   const requests: Array<{ operation: string; status: number }> = [];
   const comments: StoredComment[] = [];
   const troubles: Trouble[] = [];
+  let races = 0;
   let nextId = 1_900_000_000;
   let clock = Date.parse('2026-12-01T10:00:00Z');
   const now = () => new Date((clock += 1000)).toISOString().replace(/\.\d+Z$/, 'Z');
   const checks = gitHubChecks(options.checksOf ?? [], now);
   const pulls = gitHubPullRequests(OWNER, REPO, now, user);
   const tokenUser = options.tokenUser ?? ACTIONS_BOT;
+  /** A branch's head in the remote, if it has the branch; without a remote every branch exists. */
+  const branchSha = (branch: string): string | undefined => {
+    if (options.remote === undefined) return '0'.repeat(40);
+    const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: options.remote, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+  };
 
   const addComment = (issue: number, body: string, author: string): StoredComment => {
     const id = nextId++;
@@ -164,6 +188,61 @@ export async function startGitHubContractServer(options: { token: string; checks
         const text = (body as { body: string }).body;
         if (tooLong(text)) return answer(422, tooLongError(op, violations));
         return answer(201, issueComment(addComment(Number(p.issue_number), text, tokenUser)));
+      }
+      case 'pulls/list': {
+        const head = url.searchParams.get('head');
+        const state = url.searchParams.get('state') ?? 'open';
+        // `head` filters by user:ref-name; GitHub ignores a value in any other form and lists them all.
+        const ref = head?.startsWith(`${OWNER}:`) ? head.slice(OWNER.length + 1) : undefined;
+        const listed = [...pulls.pulls.values()].filter((x) => (ref === undefined || x.headRef === ref) && (state === 'all' || x.state === state));
+        return answer(...paged(listed.map((x) => pulls.pullRequestSimple(x.number)), url.searchParams, `http://${req.headers.host}/api/v3${path}`));
+      }
+      case 'pulls/create': {
+        const b = body as { title?: string; head: string; base: string; body?: string };
+        const invalid = (field: string) => answer(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field, code: 'invalid' }], documentation_url: docs(op), status: '422' });
+        const headSha = branchSha(b.head);
+        if (headSha === undefined) return invalid('head');
+        if (branchSha(b.base) === undefined) return invalid('base');
+        if (races > 0) {
+          races--;
+          pulls.create({ title: b.title ?? '', headRef: b.head, head: headSha, base: b.base, author: tokenUser });
+        }
+        if (pulls.state.from(b.head).some((x) => x.state === 'open'))
+          return answer(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${OWNER}:${b.head}.` }], documentation_url: docs(op), status: '422' });
+        if (b.body !== undefined && tooLong(b.body)) return answer(422, tooLongError(op, violations, 'PullRequest'));
+        const made = pulls.create({ title: b.title ?? '', headRef: b.head, head: headSha, base: b.base, ...(b.body !== undefined ? { body: b.body } : {}), author: tokenUser });
+        return answer(201, pulls.pullRequest(made.number), { location: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${made.number}` });
+      }
+      case 'pulls/update': {
+        const x = pulls.pulls.get(Number(p.pull_number));
+        if (!x) return answer(404, notFound(op));
+        const b = body as { title?: string; body?: string; base?: string; state?: 'open' | 'closed' };
+        if (b.body !== undefined && tooLong(b.body)) return answer(422, tooLongError(op, violations, 'PullRequest'));
+        if (b.base !== undefined && branchSha(b.base) === undefined) return answer(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'base', code: 'invalid' }], documentation_url: docs(op), status: '422' });
+        Object.assign(x, { ...(b.title !== undefined ? { title: b.title } : {}), ...(b.body !== undefined ? { body: b.body } : {}), ...(b.base !== undefined ? { base: b.base } : {}), ...(b.state !== undefined ? { state: b.state } : {}) });
+        return answer(200, pulls.pullRequest(x.number));
+      }
+      case 'issues/add-labels': {
+        const x = pulls.pulls.get(Number(p.issue_number));
+        if (!x) return answer(404, notFound(op));
+        const b = body as { labels?: Array<string | { name: string }> } | string[];
+        const names = (Array.isArray(b) ? b : b.labels ?? []).map((l) => (typeof l === 'string' ? l : l.name));
+        for (const n of names) if (!x.labels.includes(n)) x.labels.push(n);
+        return answer(200, x.labels.map(pulls.label));
+      }
+      case 'pulls/request-reviewers': {
+        const x = pulls.pulls.get(Number(p.pull_number));
+        if (!x) return answer(404, notFound(op));
+        const b = body as { reviewers?: string[]; team_reviewers?: string[] };
+        const people = b.reviewers ?? [];
+        const teams = b.team_reviewers ?? [];
+        // The description documents this 422 without a body; GitHub sends its message in one.
+        if (people.includes(x.author)) return answer(422, { message: 'Review cannot be requested from pull request author.', documentation_url: docs(op), status: '422' }, {}, true);
+        if (people.some((u) => !(options.collaborators ?? []).includes(u)) || teams.some((t) => !(options.teams ?? []).includes(t)))
+          return answer(422, { message: `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${OWNER}/${REPO} repository.`, documentation_url: docs(op), status: '422' }, {}, true);
+        for (const u of people) if (!x.reviewers.includes(u)) x.reviewers.push(u);
+        for (const t of teams) if (!x.teams.includes(t)) x.teams.push(t);
+        return answer(201, pulls.pullRequestSimple(x.number));
       }
       case 'issues/update-comment': {
         const c = comments.find((x) => x.id === Number(p.comment_id));
@@ -251,6 +330,7 @@ export async function startGitHubContractServer(options: { token: string; checks
       c.updatedAt = now();
     },
     trouble: (t) => void troubles.push(t),
+    raceCreates: (times) => void (races = times),
     checks: checks.state,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -303,9 +383,9 @@ function tooLong(text: string): boolean {
   return [...text].length > LIMIT;
 }
 
-function tooLongError(op: Operation, violations: string[]) {
+function tooLongError(op: Operation, violations: string[], resource = 'IssueComment') {
   violations.push(`${op.operationId}: the body is longer than GitHub takes (${LIMIT} characters)`);
-  return { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: `Body is too long (maximum is ${LIMIT} characters)` }], documentation_url: docs(op), status: '422' };
+  return { message: 'Validation Failed', errors: [{ resource, code: 'unprocessable', field: 'data', message: `Body is too long (maximum is ${LIMIT} characters)` }], documentation_url: docs(op), status: '422' };
 }
 
 function notFound(op?: Operation) {

@@ -17,12 +17,23 @@ export interface GitHubPullRequests {
   /** A submitted review, of the current head unless `commitId` says which. Returns its id. */
   review(number: number, login: string, state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED', commitId?: string): number;
   dismiss(reviewId: number): void;
+  /** The pull requests from a head branch (opened through the API, or by `open` with `from`), open ones first. */
+  from(branch: string): readonly StoredPull[];
 }
 
-interface StoredPull {
-  readonly title: string;
+/** A pull request as GitHub keeps it; the branch fields only for those made through the API (or `open` with `from`). */
+export interface StoredPull {
+  readonly number: number;
+  title: string;
   readonly author: string;
   head: string;
+  headRef?: string;
+  base?: string;
+  body?: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  reviewers: string[];
+  teams: string[];
 }
 
 interface StoredReview {
@@ -44,7 +55,7 @@ export function gitHubPullRequests(owner: string, repo: string, now: () => strin
   const api = `https://api.github.com/repos/${owner}/${repo}`;
 
   const state: GitHubPullRequests = {
-    open: (number, title, author = 'octo-dev') => void pulls.set(number, { title, author, head: sha() }),
+    open: (number, title, author = 'octo-dev') => void pulls.set(number, { number, title, author, head: sha(), state: 'open', labels: [], reviewers: [], teams: [] }),
     has: (number) => pulls.has(number),
     push: (number) => (pulls.get(number)!.head = sha()),
     head: (number) => pulls.get(number)!.head,
@@ -54,13 +65,47 @@ export function gitHubPullRequests(owner: string, repo: string, now: () => strin
       return id;
     },
     dismiss: (id) => void (reviews.find((r) => r.id === id)!.state = 'DISMISSED'),
+    from: (branch) => [...pulls.values()].filter((p) => p.headRef === branch).sort((a, b) => (a.state === b.state ? a.number - b.number : a.state === 'open' ? -1 : 1)),
   };
+
+  /** POST .../pulls: a new number after every pull request and issue so far, as GitHub counts them together. */
+  function create(fields: { title: string; headRef: string; head: string; base: string; body?: string; author: string }): StoredPull {
+    const number = Math.max(0, ...pulls.keys()) + 1;
+    const p: StoredPull = { number, title: fields.title, author: fields.author, head: fields.head, headRef: fields.headRef, base: fields.base, ...(fields.body !== undefined ? { body: fields.body } : {}), state: 'open', labels: [], reviewers: [], teams: [] };
+    pulls.set(number, p);
+    return p;
+  }
 
   function pullRequest(number: number) {
     const p = pulls.get(number)!;
     const shown = documentedExample('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', 200) as Record<string, unknown> & { head: Record<string, unknown> };
     // GitHub's own example lists a team without its required `type`; a pull request with no review requests is as real.
-    return { ...shown, number, title: p.title, state: 'open', user: user(p.author), head: { ...shown.head, sha: p.head }, html_url: `${html}/pull/${number}`, url: `${api}/pulls/${number}`, requested_teams: [], requested_reviewers: [] };
+    return { ...shown, ...branchFields(p, shown), number, title: p.title, state: p.state, user: user(p.author), html_url: `${html}/pull/${number}`, url: `${api}/pulls/${number}`, requested_teams: p.teams.map(team), requested_reviewers: p.reviewers.map(user) };
+  }
+
+  /** An entry of GET .../pulls, GitHub's pull-request-simple. */
+  function pullRequestSimple(number: number) {
+    const p = pulls.get(number)!;
+    const shown = (documentedExample('GET', '/repos/{owner}/{repo}/pulls', 200) as unknown as Array<Record<string, unknown> & { head: Record<string, unknown> }>)[0]!;
+    return { ...shown, ...branchFields(p, shown), number, title: p.title, state: p.state, user: user(p.author), html_url: `${html}/pull/${number}`, url: `${api}/pulls/${number}`, requested_teams: p.teams.map(team), requested_reviewers: p.reviewers.map(user), labels: p.labels.map(label) };
+  }
+
+  function branchFields(p: StoredPull, shown: { head: Record<string, unknown>; base?: unknown; body?: unknown }) {
+    const base = shown.base as Record<string, unknown>;
+    return {
+      head: { ...shown.head, sha: p.head, ...(p.headRef !== undefined ? { ref: p.headRef, label: `${owner}:${p.headRef}` } : {}) },
+      base: { ...base, ...(p.base !== undefined ? { ref: p.base, label: `${owner}:${p.base}` } : {}) },
+      body: p.body ?? (shown.body as string | null),
+    };
+  }
+
+  function label(name: string) {
+    const shown = (documentedExample('GET', '/repos/{owner}/{repo}/labels/{name}', 200) as Record<string, unknown>);
+    return { ...shown, name, url: `${api}/labels/${encodeURIComponent(name)}`, default: false };
+  }
+
+  function team(slug: string) {
+    return { id: 1, node_id: 'MDQ6VGVhbTE=', url: `https://api.github.com/teams/1`, html_url: `https://github.com/orgs/${owner}/teams/${slug}`, name: slug, slug, description: null, privacy: 'closed', notification_setting: 'notifications_enabled', permission: 'pull', members_url: `https://api.github.com/teams/1/members{/member}`, repositories_url: 'https://api.github.com/teams/1/repos', parent: null, type: 'organization' };
   }
 
   /** GET .../pulls/{n}/reviews lists oldest first, as GitHub does. */
@@ -84,5 +129,5 @@ export function gitHubPullRequests(owner: string, repo: string, now: () => strin
       }));
   }
 
-  return { state, pullRequest, listReviews };
+  return { state, pulls, create, pullRequest, pullRequestSimple, label, listReviews };
 }

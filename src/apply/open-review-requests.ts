@@ -1,0 +1,63 @@
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { reviewRequestContent, type PullRequestAction } from '../forge/review-request-content.js';
+import type { ReviewRequestForge } from '../forge/review-requests.js';
+import type { Plan } from '../plan/types.js';
+import type { ApprovalRecord } from './approval-record.js';
+import { Journal } from './journal.js';
+import type { ReviewRequestRecord } from './review-request-record.js';
+import { repoPath } from './verify-preconditions.js';
+
+/** Where one pull request of the plan goes: chosen before apply writes anything. */
+export interface ReviewRequestTarget {
+  readonly action: PullRequestAction;
+  readonly forge: 'github' | 'gitlab';
+  readonly repository: string;
+  readonly client: ReviewRequestForge;
+  /** The forge's words for a failed call, one line (never the request, so never the token). */
+  readonly said: (error: unknown) => string;
+}
+
+export interface OpenReviewRequestsOptions {
+  readonly repos: Readonly<Record<string, string>>;
+  /** The policy's metadata.owners: the reviewers asked for. */
+  readonly owners: readonly string[];
+  readonly approval?: ApprovalRecord;
+  readonly log: (line: string) => void;
+  readonly now?: () => Date;
+}
+
+/** The pull requests of the plan whose head branch one of its pushes sends: those apply can open, once the push is done. */
+export function pushedForReview(plan: Plan): PullRequestAction[] {
+  const pushed = new Set(plan.actions.flatMap((a) => (a.kind === 'push' ? a.refs.map((r) => `${a.repo}\0${r.ref}`) : [])));
+  return plan.actions.filter((a): a is PullRequestAction => a.kind === 'open-pull-request' && pushed.has(`${a.repo}\0refs/heads/${a.head}`));
+}
+
+/**
+ * Opens (or finds open and updates) the pull request of each target, after apply pushed its
+ * branch: each is printed and journalled as it is made, so a rerun finds the same ones. A
+ * forge that fails loses nothing: the branch stays pushed, and the returned finding (HF518)
+ * says which pull request is missing, the forge's words, and how to open it by hand.
+ */
+export async function openReviewRequests(plan: Plan, targets: readonly ReviewRequestTarget[], options: OpenReviewRequestsOptions): Promise<Diagnostic[]> {
+  if (targets.length === 0) return [];
+  const first = plan.actions.find((a) => 'repo' in a) as { repo: string } | undefined;
+  const journal = await Journal.open(repoPath(options.repos, first!.repo), plan.id);
+  const failures: Diagnostic[] = [];
+  for (const target of targets) {
+    const { action, client } = target;
+    const content = reviewRequestContent(plan, action, options.owners, client.bodyLimit, options.approval);
+    let opened;
+    try {
+      opened = await client.ensure(content);
+    } catch (error) {
+      const hand = client.byHand(content);
+      failures.push(diagnostic('HF518', `${action.head} is pushed, but its pull request into ${action.base} could not be opened on ${client.where} (${target.said(error)}); open it by hand at ${hand.url} or with: ${hand.command}; or run hotfix apply again on the same plan, which finds the branch pushed and opens it`));
+      continue;
+    }
+    const record: ReviewRequestRecord = { action: action.id, forge: target.forge, repository: target.repository, number: opened.number, url: opened.url, head: action.head, base: action.base, kind: plan.request.kind, policy: plan.policy.name, environment: plan.request.environment, plan: plan.id, at: (options.now ?? (() => new Date()))().toISOString() };
+    await journal.recordReviewRequest(record);
+    options.log(`pull request ${opened.outcome}: ${opened.url} (${action.head} → ${action.base}), recorded in the journal`);
+    if (opened.reviewersNotRequested !== undefined) failures.push(diagnostic('HF520', `${opened.url} is open, but ${client.where} refused the reviewers ${options.owners.join(', ')} from metadata.owners (${opened.reviewersNotRequested}); ask for reviews on it by hand, and name people by login and teams as org/team in metadata.owners`));
+  }
+  return failures;
+}
