@@ -1,9 +1,11 @@
 import { MergeRequests } from '@gitbeaker/rest';
 import { shellWord } from '../plan/shell-word.js';
-import { GITLAB_NOTE_LIMIT, type GitLabAccess } from './gitlab-forge.js';
+import type { GitLabAccess } from './gitlab-forge.js';
 import { gitLabRequester } from './gitlab-requester.js';
 import type { OpenedReviewRequest, ReviewRequestContent, ReviewRequestForge } from './review-requests.js';
 
+/** GitLab refuses a longer description ("Limited to 1,048,576 characters", docs.gitlab.com/api/merge_requests). */
+const GITLAB_DESCRIPTION_LIMIT = 1_048_576;
 /** A whole call, its retries included. */
 const CALL_TIMEOUT_MS = 120_000;
 
@@ -33,7 +35,7 @@ export function gitLabMergeRequests(path: string, access: Omit<GitLabAccess, 'no
     (await mergeRequests.edit(path, mr.iid, { title: c.title, description: described(c), targetBranch: c.base, addLabels: c.labels.join(',') })) as unknown as MergeRequestData;
   return {
     where: `GitLab ${path}`,
-    bodyLimit: GITLAB_NOTE_LIMIT - 1000,
+    bodyLimit: GITLAB_DESCRIPTION_LIMIT,
     async ensure(c): Promise<OpenedReviewRequest> {
       const open = await found(c.head);
       if (open) return opened(await update(open, c), 'updated');

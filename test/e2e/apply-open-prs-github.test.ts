@@ -66,7 +66,7 @@ test('a rollback apply opens one pull request: title, body with the plan, labels
     const r = await apply(server, s);
     assert.is(r.code, 0, `${r.stdout}\n${r.stderr}`);
     clean(r);
-    assert.is(gitOut(s.remote, ['rev-parse', `refs/heads/${pr.head}`]).trim(), (plan.actions.find((a) => a.kind === 'push') as { refs: Array<{ sha: string }> }).refs[0]!.sha, 'the branch is pushed');
+    assert.is(gitOut(s.remote, ['rev-parse', `refs/heads/${pr.head}`]).trim(), plan.actions.find((a): a is Extract<Action, { kind: 'push' }> => a.kind === 'push')!.refs[0]!.sha, 'the branch is pushed');
     const opened = server.pulls.from(pr.head);
     assert.is(opened.length, 1);
     const [p] = opened;

@@ -24,6 +24,17 @@ export interface StoredNote {
   updatedAt: string;
 }
 
+/** A merge request; the branches, description and labels as the API set them (`openMergeRequest` gives fixed ones). */
+export interface StoredMergeRequest {
+  readonly iid: number;
+  title: string;
+  readonly source: string;
+  target: string;
+  description: string;
+  labels: string[];
+  state: 'opened' | 'closed' | 'merged';
+}
+
 /** Hostile answers for the next `times` requests of `operation` (an operationId; any when absent). */
 export interface GitLabTrouble {
   readonly operation?: string;
@@ -42,6 +53,8 @@ export interface GitLabContractServer {
   readonly requests: Array<{ readonly operation: string; readonly status: number; readonly auth: Auth; readonly path?: string; readonly query?: string }>;
   readonly notes: StoredNote[];
   openMergeRequest(iid: number, title: string): void;
+  /** The merge requests from a source branch, as the API made or found them. */
+  mergeRequestsFrom(branch: string): readonly StoredMergeRequest[];
   /** A comment by a person, as the web UI makes it. */
   personNote(mr: number, body: string, username?: string): StoredNote;
   /** What GitLab itself posts ("added 1 commit"). */
@@ -81,7 +94,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
   const violations: string[] = [];
   const requests: GitLabContractServer['requests'] = [];
   const notes: StoredNote[] = [];
-  const mergeRequests = new Map<number, string>();
+  const mergeRequests = new Map<number, StoredMergeRequest>();
   const troubles: GitLabTrouble[] = [];
   let nextId = 1_850_000_000;
   let clock = Date.parse('2026-12-01T10:00:00Z');
@@ -149,12 +162,32 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
     }
     if (pathParams.id !== options.project && pathParams.id !== String(PROJECT_ID)) return answer(404, { message: '404 Project Not Found' });
     if (op.operationId === 'getApiV4ProjectsIdRepositoryCommitsShaStatuses') return paged(checks.statuses(pathParams.sha!, query), rawPath, query, answer);
+    if (op.operationId === 'getApiV4ProjectsIdMergeRequests') {
+      const state = query.get('state') ?? 'all';
+      const source = query.get('source_branch');
+      const listed = [...mergeRequests.values()].filter((m) => (state === 'all' || m.state === state) && (source === null || m.source === source)).sort((a, b) => b.iid - a.iid);
+      return paged(listed.map(mergeRequestJson), rawPath, query, answer);
+    }
+    if (op.operationId === 'postApiV4ProjectsIdMergeRequests') {
+      const b = body as { source_branch: string; target_branch: string; title: string; description?: string; labels?: string };
+      const open = [...mergeRequests.values()].find((m) => m.source === b.source_branch && m.state === 'opened');
+      if (open) return answer(409, { message: [`Another open merge request already exists for this source branch: !${open.iid}`] });
+      const made: StoredMergeRequest = { iid: Math.max(0, ...mergeRequests.keys()) + 1, title: b.title, source: b.source_branch, target: b.target_branch, description: b.description ?? '', labels: splitLabels(b.labels), state: 'opened' };
+      mergeRequests.set(made.iid, made);
+      return answer(201, mergeRequestJson(made));
+    }
     const iid = Number(pathParams.merge_request_iid ?? pathParams.noteable_id);
-    const title = mergeRequests.get(iid);
-    if (title === undefined) return answer(404, { message: '404 Not found' });
+    const mr = mergeRequests.get(iid);
+    if (mr === undefined) return answer(404, { message: '404 Not found' });
     switch (op.operationId) {
       case 'getApiV4ProjectsIdMergeRequestsMergeRequestIid':
-        return answer(200, mergeRequestJson(iid, title));
+        return answer(200, mergeRequestJson(mr));
+      case 'putApiV4ProjectsIdMergeRequestsMergeRequestIid': {
+        const b = body as { title?: string; description?: string; target_branch?: string; labels?: string; add_labels?: string };
+        Object.assign(mr, { ...(b.title !== undefined ? { title: b.title } : {}), ...(b.description !== undefined ? { description: b.description } : {}), ...(b.target_branch !== undefined ? { target: b.target_branch } : {}), ...(b.labels !== undefined ? { labels: splitLabels(b.labels) } : {}) });
+        for (const l of splitLabels(b.add_labels)) if (!mr.labels.includes(l)) mr.labels.push(l);
+        return answer(200, mergeRequestJson(mr));
+      }
       case 'getApiV4ProjectsIdMergeRequestsNoteableIdNotes':
         return listNotes(iid, rawPath, query, answer);
       case 'postApiV4ProjectsIdMergeRequestsNoteableIdNotes': {
@@ -249,18 +282,20 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
     return { id: n.id, type: null, body: n.body, attachment: null, author: user(n.author), created_at: n.createdAt, updated_at: n.updatedAt, system: n.system, noteable_id: 95_000_000 + n.mr, noteable_type: 'MergeRequest', project_id: PROJECT_ID, resolvable: false, confidential: false, internal: false, imported: false, imported_from: 'none', noteable_iid: n.mr, commands_changes: {} };
   }
 
-  function mergeRequestJson(iid: number, title: string) {
+  function mergeRequestJson(mr: StoredMergeRequest) {
+    const { iid, title } = mr;
     return {
       id: 95_000_000 + iid,
       iid,
       project_id: PROJECT_ID,
       title,
-      description: '',
-      state: 'opened',
+      description: mr.description,
+      labels: mr.labels,
+      state: mr.state,
       created_at: '2026-12-01T09:30:00.000Z',
       updated_at: '2026-12-01T09:58:12.000Z',
-      target_branch: 'prd',
-      source_branch: `rollback/api-js-${iid}`,
+      target_branch: mr.target,
+      source_branch: mr.source,
       author: user(PIPELINE_USER),
       draft: false,
       merge_status: 'can_be_merged',
@@ -277,7 +312,8 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
     violations,
     requests,
     notes,
-    openMergeRequest: (iid, title) => void mergeRequests.set(iid, title),
+    openMergeRequest: (iid, title) => void mergeRequests.set(iid, { iid, title, source: `rollback/api-js-${iid}`, target: 'prd', description: '', labels: [], state: 'opened' }),
+    mergeRequestsFrom: (branch) => [...mergeRequests.values()].filter((m) => m.source === branch),
     personNote: (mr, body, username = 'schen') => addNote(mr, body, username),
     systemNote: (mr, body) => addNote(mr, body, PIPELINE_USER, true),
     personEdit: (id, body) => {
@@ -290,6 +326,11 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
     calm: () => void troubles.splice(0),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** GitLab takes labels as one comma-separated string. */
+function splitLabels(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((l) => l.trim()).filter((l) => l !== '');
 }
 
 function send(res: ServerResponse, status: number, data: unknown, headers: Record<string, string> = {}, type = 'application/json'): void {

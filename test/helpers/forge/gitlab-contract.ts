@@ -8,6 +8,10 @@ import AjvModule from 'ajv';
  *   (doc/api/openapi/openapi_v2.yaml in gitlab-org/gitlab; operationIds below are its);
  * - bodies and limits: https://docs.gitlab.com/api/notes/#merge-requests ("Limited to
  *   1,000,000 characters"), https://docs.gitlab.com/api/merge_requests/#get-single-mr;
+ * - listing, creating and updating merge requests (`source_branch`, `state=opened`; a
+ *   description "Limited to 1,048,576 characters"; `labels` and `add_labels` comma-separated;
+ *   409 when the source branch has an open merge request already):
+ *   https://docs.gitlab.com/api/merge_requests/#list-project-merge-requests, #create-mr, #update-mr;
  * - the `:id` of a project as a number or its URL-encoded path (`group%2Fsub%2Fproject`):
  *   https://docs.gitlab.com/api/rest/#namespaced-paths;
  * - pagination (`page`, `per_page` at most 100, Link and x-* headers):
@@ -35,6 +39,7 @@ export interface GitLabOperation {
 type Schema = Record<string, unknown>;
 
 export const NOTE_LIMIT = 1_000_000;
+export const DESCRIPTION_LIMIT = 1_048_576;
 
 const projectId: Schema = { type: 'string', pattern: '^([1-9][0-9]*|[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)+)$' };
 const integer: Schema = { type: 'integer', minimum: 1 };
@@ -81,7 +86,22 @@ const mergeRequest: Schema = {
     sha: { type: 'string', pattern: '^[0-9a-f]{40}$' },
     web_url: { type: 'string', pattern: '^https?://[^/]+/.+/-/merge_requests/[1-9][0-9]*$' },
     references: { type: 'object', required: ['short', 'relative', 'full'], properties: { short: { type: 'string' }, relative: { type: 'string' }, full: { type: 'string' } } },
+    description: { type: ['string', 'null'], maxLength: DESCRIPTION_LIMIT },
+    labels: { type: 'array', items: { type: 'string' } },
   },
+};
+const csv: Schema = { type: 'string' };
+const mergeRequestFields: Record<string, Schema> = {
+  title: { type: 'string', minLength: 1 },
+  description: { type: 'string', maxLength: DESCRIPTION_LIMIT },
+  labels: csv,
+  assignee_id: integer,
+  assignee_ids: { type: 'array', items: { type: 'integer' } },
+  reviewer_ids: { type: 'array', items: { type: 'integer' } },
+  milestone_id: integer,
+  remove_source_branch: { type: 'boolean' },
+  squash: { type: 'boolean' },
+  allow_collaboration: { type: 'boolean' },
 };
 const mrPath = ['projects', '{id}', 'merge_requests'];
 /**
@@ -111,6 +131,44 @@ const commitStatus: Schema = {
 };
 
 export const OPERATIONS: readonly GitLabOperation[] = [
+  {
+    operationId: 'getApiV4ProjectsIdMergeRequests',
+    method: 'GET',
+    path: mrPath,
+    pathParams: { id: projectId },
+    query: {
+      state: { enum: ['opened', 'closed', 'locked', 'merged', 'all'] },
+      source_branch: { type: 'string' },
+      target_branch: { type: 'string' },
+      order_by: { enum: ['created_at', 'updated_at', 'title', 'merged_at'] },
+      sort: { enum: ['asc', 'desc'] },
+      labels: csv,
+      page: integer,
+      per_page: { type: 'integer', minimum: 1, maximum: 100 },
+    },
+    response: { type: 'array', items: mergeRequest },
+    jobTokenAllowed: false,
+  },
+  {
+    operationId: 'postApiV4ProjectsIdMergeRequests',
+    method: 'POST',
+    path: mrPath,
+    pathParams: { id: projectId },
+    query: {},
+    body: { type: 'object', required: ['source_branch', 'target_branch', 'title'], additionalProperties: false, properties: { ...mergeRequestFields, source_branch: { type: 'string', minLength: 1 }, target_branch: { type: 'string', minLength: 1 }, target_project_id: integer } },
+    response: mergeRequest,
+    jobTokenAllowed: false,
+  },
+  {
+    operationId: 'putApiV4ProjectsIdMergeRequestsMergeRequestIid',
+    method: 'PUT',
+    path: [...mrPath, '{merge_request_iid}'],
+    pathParams: { id: projectId, merge_request_iid: integer },
+    query: {},
+    body: { type: 'object', minProperties: 1, additionalProperties: false, properties: { ...mergeRequestFields, target_branch: { type: 'string', minLength: 1 }, add_labels: csv, remove_labels: csv, state_event: { enum: ['close', 'reopen'] }, discussion_locked: { type: 'boolean' } } },
+    response: mergeRequest,
+    jobTokenAllowed: false,
+  },
   {
     operationId: 'getApiV4ProjectsIdMergeRequestsMergeRequestIid',
     method: 'GET',
