@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { type AppScenario, type AppScenarioOptions, buildAppScenario } from '../../fixtures/app-scenario.js';
 import type { KubeList } from '../../fixtures/cluster-snapshot.js';
-import { configureRepo, git } from '../../fixtures/git.js';
+import { cloneRepo, git } from '../../fixtures/git.js';
 import { counted } from '../helpers/counting-shim.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -40,8 +40,7 @@ async function isAncestor(repo: string, ancestor: string, of: string): Promise<b
 /** A throwaway clone of the app's remote with `at` checked out (detached), to pick and merge in. */
 async function throwaway(s: AppScenario, at: string): Promise<string> {
   const dir = join(tempDir(), 'app');
-  await git(s.root, ['clone', '--quiet', '--shared', s.appRemote, dir]);
-  await configureRepo(dir);
+  await cloneRepo(s.root, s.appRemote, dir, ['--shared']);
   await git(dir, ['checkout', '--quiet', '--detach', at]);
   return dir;
 }
