@@ -51,6 +51,8 @@ export interface ContractServer {
   openPullRequest(number: number, title: string, author?: string): void;
   /** Heads, pushes and reviews of the pull requests; those made through the API with their branches, labels and reviewers. */
   readonly pulls: GitHubPullRequests;
+  /** The pull requests of another repository of octo-org (`moreRepos`). */
+  pullsOf(repo: string): GitHubPullRequests;
   /** A comment by a person (not the token's user), as the web UI makes it. */
   personComment(issue: number, body: string, login?: string): StoredComment;
   /** An edit in the web UI: GitHub stores CRLF line ends then. */
@@ -78,6 +80,8 @@ export interface GitHubContractOptions {
   readonly tokenUser?: string;
   /** The bare repository octo-org/deploy is: a pull request's head and base must be branches of it, as on GitHub. */
   readonly remote?: string;
+  /** More repositories of octo-org, by name, each a bare repository, with pull requests of their own. */
+  readonly moreRepos?: Readonly<Record<string, string>>;
   /** Who may be asked to review (people with access to the repository), and the org's teams, by slug. */
   readonly collaborators?: readonly string[];
   readonly teams?: readonly string[];
@@ -99,11 +103,12 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
   const now = () => new Date((clock += 1000)).toISOString().replace(/\.\d+Z$/, 'Z');
   const checks = gitHubChecks(options.checksOf ?? [], now);
   const pulls = gitHubPullRequests(OWNER, REPO, now, user);
+  const repos = new Map([[REPO, { pulls, remote: options.remote }], ...Object.entries(options.moreRepos ?? {}).map(([name, remote]) => [name, { pulls: gitHubPullRequests(OWNER, name, now, user), remote }] as const)]);
   const tokenUser = options.tokenUser ?? ACTIONS_BOT;
   /** A branch's head in the remote, if it has the branch; without a remote every branch exists. */
-  const branchSha = (branch: string): string | undefined => {
-    if (options.remote === undefined) return '0'.repeat(40);
-    const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: options.remote, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  const branchSha = (remote: string | undefined, branch: string): string | undefined => {
+    if (remote === undefined) return '0'.repeat(40);
+    const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: remote, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
     return r.status === 0 ? r.stdout.trim() : undefined;
   };
 
@@ -173,7 +178,9 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
       const shown = documentedExample('GET', '/user', 200) as Record<string, unknown>;
       return answer(200, { ...shown, ...user(tokenUser), name: tokenUser, email: null, bio: null, company: null });
     }
-    if (p.owner !== OWNER || p.repo !== REPO) return answer(404, notFound(op));
+    if (p.owner !== OWNER || !repos.has(p.repo!)) return answer(404, notFound(op));
+    // The pull requests, and the bare repository, of the repository asked about.
+    const here = repos.get(p.repo!)!;
     switch (op.operationId) {
       case 'pulls/get':
         return pulls.state.has(Number(p.pull_number)) ? answer(200, pulls.pullRequest(Number(p.pull_number))) : answer(404, notFound(op));
@@ -194,44 +201,44 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
         const state = url.searchParams.get('state') ?? 'open';
         // `head` filters by user:ref-name; GitHub ignores a value in any other form and lists them all.
         const ref = head?.startsWith(`${OWNER}:`) ? head.slice(OWNER.length + 1) : undefined;
-        const listed = [...pulls.pulls.values()].filter((x) => (ref === undefined || x.headRef === ref) && (state === 'all' || x.state === state));
-        return answer(...paged(listed.map((x) => pulls.pullRequestSimple(x.number)), url.searchParams, `http://${req.headers.host}/api/v3${path}`));
+        const listed = [...here.pulls.pulls.values()].filter((x) => (ref === undefined || x.headRef === ref) && (state === 'all' || x.state === state));
+        return answer(...paged(listed.map((x) => here.pulls.pullRequestSimple(x.number)), url.searchParams, `http://${req.headers.host}/api/v3${path}`));
       }
       case 'pulls/create': {
         const b = body as { title?: string; head: string; base: string; body?: string };
         const invalid = (field: string) => answer(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field, code: 'invalid' }], documentation_url: docs(op), status: '422' });
-        const headSha = branchSha(b.head);
+        const headSha = branchSha(here.remote, b.head);
         if (headSha === undefined) return invalid('head');
-        if (branchSha(b.base) === undefined) return invalid('base');
+        if (branchSha(here.remote, b.base) === undefined) return invalid('base');
         if (races > 0) {
           races--;
-          pulls.create({ title: b.title ?? '', headRef: b.head, head: headSha, base: b.base, author: tokenUser });
+          here.pulls.create({ title: b.title ?? '', headRef: b.head, head: headSha, base: b.base, author: tokenUser });
         }
-        if (pulls.state.from(b.head).some((x) => x.state === 'open'))
+        if (here.pulls.state.from(b.head).some((x) => x.state === 'open'))
           return answer(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${OWNER}:${b.head}.` }], documentation_url: docs(op), status: '422' });
         if (b.body !== undefined && tooLong(b.body)) return answer(422, tooLongError(op, violations, 'PullRequest'));
-        const made = pulls.create({ title: b.title ?? '', headRef: b.head, head: headSha, base: b.base, ...(b.body !== undefined ? { body: b.body } : {}), author: tokenUser });
-        return answer(201, pulls.pullRequest(made.number), { location: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${made.number}` });
+        const made = here.pulls.create({ title: b.title ?? '', headRef: b.head, head: headSha, base: b.base, ...(b.body !== undefined ? { body: b.body } : {}), author: tokenUser });
+        return answer(201, here.pulls.pullRequest(made.number), { location: `https://api.github.com/repos/${OWNER}/${p.repo}/pulls/${made.number}` });
       }
       case 'pulls/update': {
-        const x = pulls.pulls.get(Number(p.pull_number));
+        const x = here.pulls.pulls.get(Number(p.pull_number));
         if (!x) return answer(404, notFound(op));
         const b = body as { title?: string; body?: string; base?: string; state?: 'open' | 'closed' };
         if (b.body !== undefined && tooLong(b.body)) return answer(422, tooLongError(op, violations, 'PullRequest'));
-        if (b.base !== undefined && branchSha(b.base) === undefined) return answer(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'base', code: 'invalid' }], documentation_url: docs(op), status: '422' });
+        if (b.base !== undefined && branchSha(here.remote, b.base) === undefined) return answer(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'base', code: 'invalid' }], documentation_url: docs(op), status: '422' });
         Object.assign(x, { ...(b.title !== undefined ? { title: b.title } : {}), ...(b.body !== undefined ? { body: b.body } : {}), ...(b.base !== undefined ? { base: b.base } : {}), ...(b.state !== undefined ? { state: b.state } : {}) });
-        return answer(200, pulls.pullRequest(x.number));
+        return answer(200, here.pulls.pullRequest(x.number));
       }
       case 'issues/add-labels': {
-        const x = pulls.pulls.get(Number(p.issue_number));
+        const x = here.pulls.pulls.get(Number(p.issue_number));
         if (!x) return answer(404, notFound(op));
         const b = body as { labels?: Array<string | { name: string }> } | string[];
         const names = (Array.isArray(b) ? b : b.labels ?? []).map((l) => (typeof l === 'string' ? l : l.name));
         for (const n of names) if (!x.labels.includes(n)) x.labels.push(n);
-        return answer(200, x.labels.map(pulls.label));
+        return answer(200, x.labels.map(here.pulls.label));
       }
       case 'pulls/request-reviewers': {
-        const x = pulls.pulls.get(Number(p.pull_number));
+        const x = here.pulls.pulls.get(Number(p.pull_number));
         if (!x) return answer(404, notFound(op));
         const b = body as { reviewers?: string[]; team_reviewers?: string[] };
         const people = b.reviewers ?? [];
@@ -239,10 +246,10 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
         // The description documents this 422 without a body; GitHub sends its message in one.
         if (people.includes(x.author)) return answer(422, { message: 'Review cannot be requested from pull request author.', documentation_url: docs(op), status: '422' }, {}, true);
         if (people.some((u) => !(options.collaborators ?? []).includes(u)) || teams.some((t) => !(options.teams ?? []).includes(t)))
-          return answer(422, { message: `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${OWNER}/${REPO} repository.`, documentation_url: docs(op), status: '422' }, {}, true);
+          return answer(422, { message: `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${OWNER}/${p.repo} repository.`, documentation_url: docs(op), status: '422' }, {}, true);
         for (const u of people) if (!x.reviewers.includes(u)) x.reviewers.push(u);
         for (const t of teams) if (!x.teams.includes(t)) x.teams.push(t);
-        return answer(201, pulls.pullRequestSimple(x.number));
+        return answer(201, here.pulls.pullRequestSimple(x.number));
       }
       case 'issues/update-comment': {
         const c = comments.find((x) => x.id === Number(p.comment_id));
@@ -323,6 +330,7 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
     comments,
     openPullRequest: (number, title, author) => pulls.state.open(number, title, author),
     pulls: pulls.state,
+    pullsOf: (repo) => repos.get(repo)!.pulls.state,
     personComment: (issue, body, login = 'octocat') => addComment(issue, body, login),
     personEdit: (id, body) => {
       const c = comments.find((x) => x.id === id)!;
