@@ -36,7 +36,7 @@ export type Precondition =
   | { readonly kind: 'blob'; readonly repo: string; readonly commit: string; readonly path: string; readonly blob: string }
   /** The remote a push goes to still resolves to the URL the plan shows (and apply pushes to). */
   | { readonly kind: 'remote'; readonly repo: string; readonly remote: string; readonly url: string }
-  /** A branch on the remote at `url` (git ls-remote): null, absent, as a branch the plan pushes for review must be. */
+  /** A branch or tag on the remote at `url` (git ls-remote): null, absent, as a branch the plan pushes for review must be; a tag object for an adopted hotfix tag a fresh clone has not fetched. */
   | { readonly kind: 'remote-ref'; readonly repo: string; readonly url: string; readonly ref: string; readonly sha: string | null }
   | { readonly kind: 'running-image'; readonly environment: string; readonly image: string; readonly digest?: string }
   | { readonly kind: 'policy'; readonly file: string; readonly sha256: string }

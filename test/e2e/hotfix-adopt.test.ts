@@ -186,6 +186,11 @@ test('one pick more on the same day: the branch goes on with it, but its tag mar
   assert.is(refused.code, 1);
   assert.match(refused.stderr, new RegExp(`hotfix tag ${tag} already exists in app, but not at ${tip.slice(0, 7)}, the tip of \\S+ with 1 of the 2 picks, which this plan adopts; .*git tag -d '${tag}'`), refused.stderr);
   gitOut(s.appRepo, ['tag', '-d', tag]);
+  // The stopped apply pushed the tag: deleted here only, it is still on origin, where a new tag object could not be pushed.
+  const remote = await replan(s, [s.fixes[0]!.commit, s.fixes[1]!.commit]);
+  assert.is(remote.code, 1);
+  assert.match(remote.stderr, new RegExp(`hotfix tag ${tag} already exists on origin \\(not in this clone\\), but not at ${tip.slice(0, 7)}.*git push 'origin' --delete 'refs/tags/${tag}' and plan again  \\[HF312\\]`), remote.stderr);
+  gitOut(s.appRepo, ['push', '--quiet', 'origin', '--delete', `refs/tags/${tag}`]);
   const extended = await replan(s, [s.fixes[0]!.commit, s.fixes[1]!.commit]);
   assert.is(extended.code, 0, extended.stderr);
   assert.equal(extended.plan!.actions.filter((a) => a.kind === 'cherry-pick').map((a) => [a.id, (a as { parent: string }).parent]), [['pick-2', tip]]);

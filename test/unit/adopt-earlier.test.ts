@@ -16,6 +16,7 @@ const TREES = ['e'.repeat(40), 'f'.repeat(40)];
 function branch(name: string, over: Partial<EarlierHotfix> = {}): EarlierHotfix {
   return {
     branch: name,
+    ref: `refs/heads/${name}`,
     tip: 'c2'.padEnd(40, '0'),
     tree: TREES[1]!,
     fork: BASE,

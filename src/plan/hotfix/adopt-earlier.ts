@@ -6,10 +6,13 @@ import { shellWord } from '../shell-word.js';
 /** A hotfix branch (and tag) an earlier apply made, taken as this plan's. */
 export interface Adopted {
   readonly branch: string;
+  /** Where it was found: refs/heads/…, or a remote-tracking branch when this clone has no local one (apply creates it). */
+  readonly ref: string;
   readonly tip: string;
   /** The {date} its names were rendered with: the earlier apply's day. */
   readonly date: string;
-  readonly tag?: { readonly name: string; readonly object: string };
+  /** `remoteOnly`: on the push remote, not fetched here, so apply neither pushes nor checks it locally. */
+  readonly tag?: { readonly name: string; readonly object: string; readonly remoteOnly?: true };
   /** How many of the picks it holds: fewer than all when an apply stopped between them. */
   readonly picked: number;
   /** Merge-back branches that already hold its tip. */
@@ -28,6 +31,8 @@ export interface AdoptionInput {
   /** The tree after each pick. */
   readonly trees: readonly string[];
   readonly repo: { readonly repoName: string; readonly tags: readonly string[] };
+  /** The push remote's tags (ls-remote), where a fresh clone may not have fetched the earlier run's. */
+  readonly remote?: { readonly name: string; readonly tags: Readonly<Record<string, { readonly object: string; readonly commit: string }>> };
 }
 
 /**
@@ -49,15 +54,25 @@ export function adoptEarlier(input: AdoptionInput): Adopted | Diagnostic | undef
   const chosen = same[0];
   if (!chosen) {
     const named = ours.find((o) => o.b.branch === today);
-    return named ? diagnostic('HF312', `hotfix branch ${today} already exists in ${input.repo.repoName} and is not this hotfix: ${named.differs}; ${nextSteps(input, named.b.branch)}`) : undefined;
+    if (!named) return undefined;
+    const where = named.b.ref === `refs/heads/${today}` ? `in ${input.repo.repoName}` : `on the push remote (this clone has it as ${named.b.ref.slice('refs/remotes/'.length)})`;
+    return diagnostic('HF312', `hotfix branch ${today} already exists ${where} and is not this hotfix: ${named.differs}; ${nextSteps(input, named.b)}`);
   }
   const { b, date } = chosen;
   const picked = chosen.picked!;
   const tagName = input.tagTemplate === undefined ? undefined : renderTemplate(input.tagTemplate, { ...input.values, date });
   // The tag names the whole hotfix: one at a tip that lacks picks is not this plan's.
-  const tag = picked === input.picks.length ? b.tags.find((t) => t.name === tagName) : undefined;
-  if (tagName !== undefined && !tag && input.repo.tags.includes(tagName))
-    return diagnostic('HF312', `hotfix tag ${tagName} already exists in ${input.repo.repoName}, but not at ${b.tip.slice(0, 7)}, the tip of ${b.branch} with ${picked === input.picks.length ? 'every pick' : `${picked} of the ${input.picks.length} picks`}, which this plan adopts; see where it points with git show --no-patch ${shellWord(tagName)}, and if an abandoned attempt made it, delete it with git tag -d ${shellWord(tagName)} and plan again`);
+  const remoteTag = tagName !== undefined && input.remote && Object.hasOwn(input.remote.tags, tagName) ? input.remote.tags[tagName] : undefined;
+  const tag: Adopted['tag'] =
+    picked !== input.picks.length ? undefined
+    : (b.tags.find((t) => t.name === tagName) ?? (remoteTag?.commit === b.tip && !input.repo.tags.includes(tagName!) ? { name: tagName!, object: remoteTag.object, remoteOnly: true as const } : undefined));
+  if (tagName !== undefined && !tag && (input.repo.tags.includes(tagName) || remoteTag)) {
+    const here = input.repo.tags.includes(tagName);
+    const [where, look, drop] = here
+      ? [`in ${input.repo.repoName}`, `git show --no-patch ${shellWord(tagName)}`, `git tag -d ${shellWord(tagName)}`]
+      : [`on ${input.remote!.name} (not in this clone)`, `git ls-remote ${shellWord(input.remote!.name)} ${shellWord(`refs/tags/${tagName}`)}`, `git push ${shellWord(input.remote!.name)} --delete ${shellWord(`refs/tags/${tagName}`)}`];
+    return diagnostic('HF312', `hotfix tag ${tagName} already exists ${where}, but not at ${b.tip.slice(0, 7)}, the tip of ${b.branch} with ${picked === input.picks.length ? 'every pick' : `${picked} of the ${input.picks.length} picks`}, which this plan adopts; see where it points with ${look}, and if an abandoned attempt made it, delete it with ${drop} and plan again`);
+  }
   const pairs = b.commits!.map((c, i) => `${input.picks[i]!.sha.slice(0, 7)} as ${c.sha.slice(0, 7)}`).join(', ');
   const carries =
     picked === input.picks.length
@@ -66,9 +81,11 @@ export function adoptEarlier(input: AdoptionInput): Adopted | Diagnostic | undef
         ? `holds none of the picks yet, so this plan makes ${input.picks.length === 1 ? 'the pick' : `all ${input.picks.length} picks`} on it`
         : `carries the first ${picked} of the ${input.picks.length} picks, compared by git patch-id --stable (${pairs}), so this plan picks only the rest onto it`;
   const merged = b.mergedInto.length > 0 ? ` ${b.mergedInto.join(' and ')} already ${b.mergedInto.length === 1 ? 'holds' : 'hold'} its tip, so it is not merged into ${b.mergedInto.length === 1 ? 'it' : 'them'} again.` : '';
+  const local = b.ref === `refs/heads/${b.branch}`;
+  const found = local ? '' : ` (this clone has it only as ${b.ref.slice('refs/remotes/'.length)}, so apply creates the local branch there${tag?.remoteOnly ? `; the tag is on the push remote only, checked there` : ''})`;
   const note =
-    `Adopts ${b.branch} at ${b.tip.slice(0, 7)}${tag ? ` and its tag ${tag.name}` : ''}, made before (by an earlier or interrupted apply): it starts at the deployed commit ${input.base.slice(0, 7)} and ${carries}; apply checks that it is still there.${merged}`;
-  return { branch: b.branch, tip: b.tip, date, ...(tag ? { tag } : {}), picked, mergedInto: b.mergedInto, note };
+    `Adopts ${b.branch} at ${b.tip.slice(0, 7)}${tag ? ` and its tag ${tag.name}` : ''}, made before (by an earlier or interrupted apply)${found}: it starts at the deployed commit ${input.base.slice(0, 7)} and ${carries}; apply checks that it is still there.${merged}`;
+  return { branch: b.branch, ref: b.ref, tip: b.tip, date, ...(tag ? { tag } : {}), picked, mergedInto: b.mergedInto, note };
 }
 
 /**
@@ -99,9 +116,14 @@ function match(b: EarlierHotfix, input: AdoptionInput): { readonly picked: numbe
 }
 
 /** The commands for a person: look, then delete an abandoned attempt or keep it under another name. */
-function nextSteps(input: AdoptionInput, branch: string): string {
+function nextSteps(input: AdoptionInput, b: EarlierHotfix): string {
   const tag = input.tagTemplate === undefined ? undefined : renderTemplate(input.tagTemplate, input.values);
   const deleteTag = tag !== undefined && input.repo.tags.includes(tag) ? ` and its tag with git tag -d ${shellWord(tag)}` : '';
   const keep = placeholdersOf(input.branchTemplate).includes('version') ? 'pass another --version' : 'change hotfix.branch';
-  return `compare it with git log --oneline ${input.base.slice(0, 7)}..${shellWord(branch)}; if an abandoned attempt made it, delete it with git branch -D ${shellWord(branch)}${deleteTag} and plan again, or, to keep it, ${keep}`;
+  const local = b.ref === `refs/heads/${b.branch}`;
+  // A remote-tracking branch is deleted where it lives: on the remote, whose next fetch prunes it here.
+  const tracked = b.ref.slice('refs/remotes/'.length);
+  const remote = tracked.slice(0, tracked.length - b.branch.length - 1);
+  const drop = local ? `git branch -D ${shellWord(b.branch)}` : `git push ${shellWord(remote)} --delete ${shellWord(`refs/heads/${b.branch}`)} && git fetch --prune ${shellWord(remote)}`;
+  return `compare it with git log --oneline ${input.base.slice(0, 7)}..${shellWord(local ? b.branch : tracked)}; if an abandoned attempt made it, delete it with ${drop}${deleteTag} and plan again, or, to keep it, ${keep}`;
 }

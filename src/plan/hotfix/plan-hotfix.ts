@@ -56,12 +56,14 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const values: TemplateValues = { sha: base.sha, sha7: base.sha.slice(0, 7), date, env: env.name, reason: request.reason, ...(version ? { version } : {}) };
   const versionless = (template: string) => !version && placeholdersOf(template).includes('version');
   const adopted = state.earlier && ![rules.branch, rules.tag ?? ''].some(versionless)
-    ? adoptEarlier({ earlier: state.earlier, branchTemplate: rules.branch, ...(rules.tag !== undefined ? { tagTemplate: rules.tag } : {}), values, base: base.sha, picks: state.picks.map((p) => p.commit!), trees: state.steps.map((s) => s.tree), repo: { repoName: state.app.repoName, tags: state.app.refs.tags } })
+    ? adoptEarlier({ earlier: state.earlier, branchTemplate: rules.branch, ...(rules.tag !== undefined ? { tagTemplate: rules.tag } : {}), values, base: base.sha, picks: state.picks.map((p) => p.commit!), trees: state.steps.map((s) => s.tree), repo: { repoName: state.app.repoName, tags: state.app.refs.tags }, ...(state.remoteTips && state.app.pushRemote ? { remote: { name: state.app.pushRemote.name, tags: state.remoteTips.tags } } : {}) })
     : undefined;
   if (adopted && 'code' in adopted) return { diagnostics: [adopted] };
   const name = (template: string, what: string, kind: 'heads' | 'tags'): string | Diagnostic => {
     if (versionless(template)) return diagnostic('HF341', `${what} "${template}" uses {version}: pass --version, or tag the deployed commit with a release tag`);
     const rendered = renderTemplate(template, adopted ? { ...values, date: adopted.date } : values);
+    const unfetched = remoteOnly(state, rendered, kind);
+    if (unfetched) return unfetched;
     const problem = newRefNameProblem(rendered, kind, what, policy, state.app);
     if (problem?.code === 'HF312' && kind === 'tags')
       return !request.version && version && placeholdersOf(template).includes('version') ? deployedVersionTaken(template, rendered, version, state.app.repoName) : existingTag(rendered, state.app.repoName, placeholdersOf(template).includes('version'));
@@ -78,7 +80,9 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
 
   const committer = planAuthor(policy, context.now);
   if ('code' in committer) return { diagnostics: [committer] };
-  const actions: Action[] = adopted ? [] : [{ id: 'create-branch', kind: 'create-branch', repo: state.app.repoName, branch: hotfixBranch, from: base.sha }];
+  // An adopted branch this clone has only as a remote-tracking branch is made here from it.
+  const from = !adopted ? base.sha : adopted.ref !== `refs/heads/${hotfixBranch}` ? adopted.tip : undefined;
+  const actions: Action[] = from ? [{ id: 'create-branch', kind: 'create-branch', repo: state.app.repoName, branch: hotfixBranch, from }] : [];
   let head = adopted ? adopted.tip : base.sha;
   state.steps.forEach((step, i) => {
     if (adopted && i < adopted.picked) return;
@@ -90,7 +94,9 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   });
 
   const appRefs = [{ ref: `refs/heads/${hotfixBranch}`, sha: head }];
-  if (adopted?.tag) appRefs.push({ ref: `refs/tags/${adopted.tag.name}`, sha: adopted.tag.object });
+  if (adopted?.tag) {
+    if (!adopted.tag.remoteOnly) appRefs.push({ ref: `refs/tags/${adopted.tag.name}`, sha: adopted.tag.object });
+  }
   else if (typeof tag === 'string') {
     const message = `Hotfix of ${env.name}: ${state.picks.map((p) => p.commit!.subject).join('; ')}\n\nReason: ${request.reason}\n`;
     const object = tagObject({ target: head, name: tag, tagger: committer, message });
@@ -182,8 +188,11 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
 
   const merged: Array<{ ref: string; sha: string }> = [];
   const preconditions: Precondition[] = [
-    ...(adopted ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: `refs/heads/${hotfixBranch}`, sha: adopted.tip }] : newRefPreconditions(state.app.repoName, `refs/heads/${hotfixBranch}`)),
-    ...(adopted?.tag ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: `refs/tags/${adopted.tag.name}`, sha: adopted.tag.object }] : typeof tag === 'string' ? newRefPreconditions(state.app.repoName, `refs/tags/${tag}`) : []),
+    ...(from ? newRefPreconditions(state.app.repoName, `refs/heads/${hotfixBranch}`) : []),
+    ...(adopted ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: adopted.ref, sha: adopted.tip }] : []),
+    ...(adopted?.tag?.remoteOnly && appPush ? [{ kind: 'remote-ref' as const, repo: state.app.repoName, url: appPush.url, ref: `refs/tags/${adopted.tag.name}`, sha: adopted.tag.object }]
+      : adopted?.tag ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: `refs/tags/${adopted.tag.name}`, sha: adopted.tag.object }]
+      : typeof tag === 'string' ? newRefPreconditions(state.app.repoName, `refs/tags/${tag}`) : []),
     { kind: 'ref', repo: state.config.repoName, ref: `refs/heads/${state.config.branch}`, sha: state.config.head },
     { kind: 'blob', repo: state.config.repoName, commit: state.config.head, path: state.config.file.path, blob: state.config.file.blob },
     ...(baseline ? baseline.preconditions : []),
@@ -193,10 +202,16 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const mergePrs: Action[] = [];
   for (const m of state.merges) {
     if (adopted?.mergedInto.includes(m.branch)) continue;
-    if (!m.head || !m.base || !m.tree) return { diagnostics: [diagnostic('HF202', `merge-back branch ${m.branch} does not exist in ${state.app.repoName}`)] };
-    preconditions.push({ kind: 'ref', repo: state.app.repoName, ref: `refs/heads/${m.branch}`, sha: m.head });
+    if (!m.head || !m.base || !m.tree) return { diagnostics: [remoteOnly(state, m.branch, 'heads') ?? diagnostic('HF202', `merge-back branch ${m.branch} does not exist in ${state.app.repoName}`)] };
+    preconditions.push({ kind: 'ref', repo: state.app.repoName, ref: m.ref!, sha: m.head });
     const into = mergeBackVia(policy) === 'push' ? m.branch : review.name('mergeBackBranch', m.branch, appRepo, appPush);
     if (typeof into === 'object') return { diagnostics: [into] };
+    // A fresh clone has the branch only from the remote: apply merges into a local branch it makes there.
+    const tracked = m.ref !== `refs/heads/${m.branch}` && into === m.branch && m.conflicts.length === 0;
+    if (tracked) {
+      preconditions.push(...newRefPreconditions(state.app.repoName, `refs/heads/${m.branch}`));
+      actions.push({ id: `merge-${m.branch}-local`, kind: 'create-branch', repo: state.app.repoName, branch: m.branch, from: m.head });
+    }
     if (m.conflicts.length > 0) {
       warnings.push(diagnostic('HF335', `merging ${hotfixBranch} back into ${m.branch} conflicts in ${m.conflicts.join(', ')}; apply leaves that merge to you`));
       actions.push(manualMergeBack(state.app.repoName, { into: m.branch, via: into }, hotfixBranch, m.conflicts, appPush, { base: base.sha, head }));
@@ -230,7 +245,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     const commit = commitObject({ tree: made.tree, parents: made.parents, author: made.author, committer: made.author, message });
     if (into !== m.branch) actions.push({ id: `merge-${m.branch}-branch`, kind: 'create-branch', repo: state.app.repoName, branch: into, from: made.parents[0]! });
     const merge: Extract<Action, { kind: 'merge' }> = { id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into, from: hotfixBranch, parents: made.parents, base: made.base, tree: made.tree, commit: commit.id, message, author: made.author };
-    actions.push(into === m.branch ? { ...merge, rederive: rederiveFor(merge) } : merge);
+    // A branch the plan makes from origin/… is not re-derived (rederive-rule.ts): a push onto a moved remote branch is refused.
+    actions.push(into === m.branch && !tracked ? { ...merge, rederive: rederiveFor(merge) } : merge);
     merged.push({ ref: `refs/heads/${into}`, sha: commit.id });
     if (into !== m.branch && appPush) {
       preconditions.push(...reviewBranchPreconditions(state.app.repoName, into, appPush));
@@ -269,6 +285,24 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     ],
   });
   return { plan, diagnostics: warnings };
+}
+
+/**
+ * A branch or tag the plan needs or would make that is on the push remote (git ls-remote)
+ * but not in this clone, local or remote-tracking: an earlier run pushed it after the clone
+ * was made, or the clone's refspec or --no-tags left it out. Without its commits it can be
+ * neither adopted nor compared, and pushing over it would be refused: fetch, then plan again.
+ */
+function remoteOnly(state: HotfixState, name: string, kind: 'heads' | 'tags'): Diagnostic | undefined {
+  const remote = state.app.pushRemote;
+  const tips = state.remoteTips;
+  if (!remote || !tips) return undefined;
+  const listed = kind === 'heads' ? tips.branches : tips.tags;
+  const here = kind === 'heads' ? state.app.refs.branches : state.app.refs.tags;
+  if (!Object.hasOwn(listed, name) || here.includes(name)) return undefined;
+  const at = kind === 'heads' ? tips.branches[name]! : tips.tags[name]!.commit;
+  const fetch = kind === 'heads' ? `git fetch ${shellWord(remote.name)}` : `git fetch ${shellWord(remote.name)} tag ${shellWord(name)}`;
+  return diagnostic('HF389', `${kind === 'heads' ? 'branch' : 'tag'} ${name} is on ${remote.name} (${remote.urls[0]}) at ${at.slice(0, 7)}, but this clone of ${state.app.repoName} has not fetched it, so the plan can neither adopt nor compare it: run ${fetch} and plan again`);
 }
 
 /** A tag of the hotfix's name that is not at a branch this plan adopts: what it is, and what to run. */

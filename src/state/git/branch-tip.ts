@@ -1,4 +1,5 @@
 import { resolveCommit } from './read.js';
+import { git } from './run-git.js';
 
 /**
  * A branch's tip and the ref it was read from: the local branch, else the remote-tracking
@@ -13,4 +14,15 @@ export async function branchTip(repo: string, branch: string, remote: string): P
     if (sha) return { sha, ref };
   }
   return undefined;
+}
+
+/**
+ * The remote-tracking branches of `remote` that have no local branch of their name, by
+ * their short name: what a fresh clone holds of the branches an earlier run pushed.
+ */
+export async function trackedOnly(repo: string, remote: string, local: readonly string[]): Promise<string[]> {
+  const { stdout } = await git(repo, ['for-each-ref', '--format=%(refname)', `refs/remotes/${remote}/`]);
+  const prefix = `refs/remotes/${remote}/`;
+  const mine = new Set(local);
+  return stdout.split('\n').filter((ref) => ref.startsWith(prefix) && ref !== `${prefix}HEAD`).map((ref) => ref.slice(prefix.length)).filter((name) => !mine.has(name));
 }

@@ -1,4 +1,5 @@
 import { commitIn, matchTemplate } from '../../policy/template.js';
+import { branchTip } from '../git/branch-tip.js';
 import { git } from '../git/run-git.js';
 import { isAncestor, mergeBase } from '../git/read.js';
 import { patchIds } from './hotfix-changes.js';
@@ -9,6 +10,8 @@ import { patchIds } from './hotfix-changes.js';
  */
 export interface EarlierHotfix {
   readonly branch: string;
+  /** Where it was read: the local branch, or in a fresh clone the push remote's remote-tracking branch. */
+  readonly ref: string;
   readonly tip: string;
   readonly tree: string;
   /** Where it forks from the deployed commit: the deployed commit itself when it was cut there. */
@@ -32,26 +35,26 @@ export interface EarlierHotfixes {
 }
 
 /**
- * The local branches the hotfix branch template could have given this deployed commit on any
+ * The branches (local, else the push remote's remote-tracking ones, as `tracked` names them) the hotfix branch template could have given this deployed commit on any
  * day (its {date} and the values the state cannot know match anything of their form; the
  * commit and the environment must be these), and the patch-ids of the picks, read only when
  * there is such a branch. Read-only.
  */
-export async function readEarlierHotfixes(repo: string, template: string, deployed: { readonly sha: string; readonly env: string }, branches: readonly string[], picks: readonly string[], mergeBacks: readonly string[]): Promise<EarlierHotfixes | undefined> {
-  const named = branches.filter((name) => {
+export async function readEarlierHotfixes(repo: string, template: string, deployed: { readonly sha: string; readonly env: string }, branches: { readonly local: readonly string[]; readonly tracked: readonly string[]; readonly remote: string }, picks: readonly string[], mergeBacks: readonly string[]): Promise<EarlierHotfixes | undefined> {
+  const named = [...branches.local, ...branches.tracked].filter((name) => {
     const values = matchTemplate(template, name);
     const commit = commitIn(values);
     return values !== undefined && (commit === undefined || deployed.sha.startsWith(commit)) && (values.env === undefined || values.env === deployed.env);
   });
   if (named.length === 0) return undefined;
   const read: EarlierHotfix[] = [];
-  for (const branch of named) read.push(await readOne(repo, branch, deployed.sha, mergeBacks));
+  for (const branch of named) read.push(await readOne(repo, branch, branches.local.includes(branch) ? `refs/heads/${branch}` : `refs/remotes/${branches.remote}/${branch}`, deployed.sha, mergeBacks, branches.remote));
   const ids = await patchIds(repo, ['--no-walk=unsorted', ...picks]);
   return { planned: picks.map((p) => ids.get(p)), branches: read };
 }
 
-async function readOne(repo: string, branch: string, deployed: string, mergeBacks: readonly string[]): Promise<EarlierHotfix> {
-  const [tip, tree] = (await git(repo, ['rev-parse', `refs/heads/${branch}^{commit}`, `refs/heads/${branch}^{tree}`])).stdout.split('\n');
+async function readOne(repo: string, branch: string, ref: string, deployed: string, mergeBacks: readonly string[], remote: string): Promise<EarlierHotfix> {
+  const [tip, tree] = (await git(repo, ['rev-parse', `${ref}^{commit}`, `${ref}^{tree}`])).stdout.split('\n');
   const fork = await mergeBase(repo, tip!, deployed);
   const tags = (await git(repo, ['for-each-ref', `--points-at=${tip}`, '--format=%(refname:strip=2)%00%(objectname)', 'refs/tags'])).stdout
     .split('\n')
@@ -61,8 +64,11 @@ async function readOne(repo: string, branch: string, deployed: string, mergeBack
       return { name, object };
     });
   const mergedInto: string[] = [];
-  for (const into of mergeBacks) if (await isAncestor(repo, tip!, `refs/heads/${into}`).catch(() => false)) mergedInto.push(into);
-  const base = { branch, tip: tip!, tree: tree!, ...(fork ? { fork } : {}), tags, mergedInto };
+  for (const into of mergeBacks) {
+    const target = await branchTip(repo, into, remote);
+    if (target && (await isAncestor(repo, tip!, target.sha).catch(() => false))) mergedInto.push(into);
+  }
+  const base = { branch, ref, tip: tip!, tree: tree!, ...(fork ? { fork } : {}), tags, mergedInto };
   if (fork !== deployed) return base;
   const { stdout } = await git(repo, ['log', '--reverse', '--format=%H%x00%P%x00%T%x00%s', `${deployed}..${tip}`, '--']);
   const listed = stdout.split('\n').filter(Boolean).map((line) => line.split('\0') as [string, string, string, string]);

@@ -8,6 +8,8 @@ import { CatFileBatch } from '../git/cat-file.js';
 import { MergeSimulator } from '../git/merge-simulation.js';
 import { boundRepo } from '../git/bound-repo.js';
 import { readPushRemote } from '../git/push-remote.js';
+import { branchTip, trackedOnly } from '../git/branch-tip.js';
+import { readRemoteTips, type RemoteTips } from '../git/remote-tips.js';
 import { commitInfo, commitMessage } from '../git/commit-log.js';
 import { changedFiles, isAncestor, listBranches, listRemotes, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
 import { localRefNames } from '../git/local-ref-names.js';
@@ -30,6 +32,8 @@ export interface MergeBackState {
   readonly branch: string;
   /** Undefined when the branch does not exist. */
   readonly head?: string;
+  /** Where head was read: the local branch, else (a fresh clone) the push remote's remote-tracking branch. */
+  readonly ref?: string;
   readonly base?: string;
   readonly tree?: string;
   readonly conflicts: readonly string[];
@@ -55,6 +59,8 @@ export interface HotfixState {
   readonly baseline?: BaselineState;
   /** Branches named like a hotfix of the deployed commit, made before (an earlier or interrupted apply), when the picks apply cleanly. */
   readonly earlier?: EarlierHotfixes;
+  /** The push remote's branches and tags, when the policy pushes and the remote answered: what a fresh clone may not have fetched. */
+  readonly remoteTips?: RemoteTips;
   /** Branches named like the ones this hotfix pushes for review, made before (git.via pull-request). */
   readonly reviewTips?: { readonly config: readonly ReviewTip[]; readonly app: readonly ReviewTip[] };
 }
@@ -113,6 +119,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
   const steps: HotfixState['steps'][number][] = [];
   const merges: MergeBackState[] = [];
   let earlier: EarlierHotfixes | undefined;
+  const remote = policy.spec.git?.remote ?? 'origin';
   if (base && picks.every((p) => p.commit && p.commit.parents.length === 1)) {
     const simulator = await MergeSimulator.open(appPath, 'temporary');
     try {
@@ -126,14 +133,15 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
       }
       const mergeBacks = [...(policy.spec.hotfix?.release ? [policy.spec.hotfix.release] : []), ...(policy.spec.hotfix?.mergeBack ?? [])];
       if (steps.every((s) => s.conflicts.length === 0)) {
-        for (const branch of mergeBacks) merges.push(await mergeBack(appPath, simulator, branch, base.sha, tree));
-        if (policy.spec.hotfix) earlier = await readEarlierHotfixes(appPath, policy.spec.hotfix.branch, { sha: base.sha, env: env.name }, branches, picks.map((p) => p.commit!.sha), mergeBacks);
+        for (const branch of mergeBacks) merges.push(await mergeBack(appPath, simulator, branch, base.sha, tree, remote));
+        if (policy.spec.hotfix) earlier = await readEarlierHotfixes(appPath, policy.spec.hotfix.branch, { sha: base.sha, env: env.name }, { local: branches, tracked: await trackedOnly(appPath, remote, branches), remote }, picks.map((p) => p.commit!.sha), mergeBacks);
       }
     } finally {
       await simulator.close();
     }
   }
 
+  const remoteTips = base && appRemote?.urls.length === 1 ? await readRemoteTips(appPath, appRemote.urls[0]!) : undefined;
   const git = policy.spec.git;
   const reviewTips =
     base && git
@@ -158,6 +166,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
     config: { repoName: env.config.repo, repoPath: configPath, branch: env.config.branch, head: configHead, file: config, refs: configRefs, remotes: configRemotes, ...(configRemote ? { pushRemote: configRemote } : {}) },
     ...(cluster ? { cluster } : {}),
     ...(earlier ? { earlier } : {}),
+    ...(remoteTips ? { remoteTips } : {}),
     ...(reviewTips ? { reviewTips } : {}),
   };
 }
@@ -166,13 +175,14 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
  * Merging the hotfix head into a branch: the hotfix's history is the deployed commit's
  * plus the picks, so the merge base is the branch's merge base with the deployed commit.
  */
-async function mergeBack(repo: string, simulator: MergeSimulator, branch: string, deployed: string, hotfixTree: string): Promise<MergeBackState> {
-  const head = await resolveCommit(repo, `refs/heads/${branch}`);
-  if (!head) return { branch, conflicts: [] };
+async function mergeBack(repo: string, simulator: MergeSimulator, branch: string, deployed: string, hotfixTree: string, remote: string): Promise<MergeBackState> {
+  const tip = await branchTip(repo, branch, remote);
+  if (!tip) return { branch, conflicts: [] };
+  const { sha: head, ref } = tip;
   const base = await mergeBase(repo, head, deployed);
-  if (!base) return { branch, head, conflicts: [] };
+  if (!base) return { branch, head, ref, conflicts: [] };
   const result = await simulator.merge(base, await simulator.treeOf(head), hotfixTree);
-  return { branch, head, base, tree: result.tree, conflicts: result.conflicts };
+  return { branch, head, ref, base, tree: result.tree, conflicts: result.conflicts };
 }
 
 /** The config repository's names, which only a deploy branch made for review needs (none are read otherwise). */
