@@ -33,11 +33,11 @@ export function reviewRequestContent(plan: Plan, action: PullRequestAction, owne
     '',
   ].join('\n');
   const plan_ = renderPlanMarkdown(plan).replace(/\n+$/, '');
-  return { head: action.head, base: action.base, title: action.title, body: fitted(lead, plan_, plan.id, bodyLimit), labels: reviewRequestLabels(plan), reviewers: owners };
+  return { head: action.head, base: action.base, title: action.title, body: fittedBody(lead, plan_, plan.id, bodyLimit), labels: reviewRequestLabels(plan), reviewers: owners };
 }
 
 /** The lead and as much of the plan as fits, every code block and fold closed, then a line saying where the rest is. */
-function fitted(lead: string, planText: string, id: string, limit: number): string {
+export function fittedBody(lead: string, planText: string, id: string, limit: number): string {
   const whole = `${lead}\n${planText}\n`;
   if ([...whole].length <= limit) return whole;
   const pointer = `\n\n**The plan is cut here**: it is longer than this forge shows in a pull request. \`hotfix show <plan file> --format markdown\` prints all of plan ${id}, as does its plan comment.\n`;

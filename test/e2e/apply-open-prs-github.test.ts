@@ -29,10 +29,10 @@ function saved(s: GitopsScenario): Plan {
   return r.plan!;
 }
 
-function apply(server: ContractServer, s: GitopsScenario, extra: readonly string[] = []): Promise<CliResult> {
+function apply(server: ContractServer, s: GitopsScenario, extra: readonly string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
   return runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--open-prs', '--forge-repo', 'deploy=octo-org/deploy', '--api-url', server.apiUrl, ...extra, 'plan.json'], {
     cwd: s.root,
-    env: { GITHUB_TOKEN: TOKEN, HOTFIX_TEST_FORGE_SECOND_MS: '1' },
+    env: { GITHUB_TOKEN: TOKEN, HOTFIX_TEST_FORGE_SECOND_MS: '1', ...env },
   });
 }
 
@@ -146,6 +146,22 @@ test('a token without pull-requests: write (403): the push is kept, HF518 names 
     assert.is(rerun.code, 0, rerun.stderr);
     assert.is(server.pulls.from(pr.head).length, 1);
     assert.match(rerun.stdout, /pull request created: https:\/\/github\.com\/octo-org\/deploy\/pull\/1 /);
+  }));
+
+test('killed right after the push (kill -9): the rerun finds the branch pushed and opens its pull request, once', () =>
+  withServer(async (server, s) => {
+    const plan = saved(s);
+    const pr = plan.actions.find((a): a is PullRequest => a.kind === 'open-pull-request')!;
+    const killed = await apply(server, s, [], { HOTFIX_TEST_KILL_AT: 'push:pushed' });
+    assert.is(killed.signal, 'SIGKILL');
+    assert.ok(refs(s.remote).includes(`refs/heads/${pr.head} `), 'the push happened before the kill');
+    assert.equal(server.requests, [], 'no pull request before the push is recorded');
+    const rerun = await apply(server, s);
+    assert.is(rerun.code, 0, rerun.stderr);
+    clean(rerun);
+    assert.is(server.pulls.from(pr.head).length, 1);
+    assert.match(rerun.stdout, /pull request created: https:\/\/github\.com\/octo-org\/deploy\/pull\/1 /);
+    assert.is(journal(s, plan).reviewRequests!.length, 1);
   }));
 
 test('reviewers the forge refuses leave the pull request open, with a warning (HF520); a push URL naming no forge is HF519 before anything is written', () =>
