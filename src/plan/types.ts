@@ -4,7 +4,7 @@ import type { ChecksSource } from '../policy/types.js';
 import type { Person } from '../state/types.js';
 import type { PolicyRenderSpec, RenderSpec } from './render-spec.js';
 
-/** Major bumps are rejected by apply; minor bumps only add fields, which apply ignores. */
+/** Major bumps are rejected by apply (HF403); minor bumps only add fields, which older readers ignore (README: Plan format versions says which minor added what). */
 export const PLAN_FORMAT_VERSION = '1.3';
 
 export interface RollbackRequest {
@@ -54,7 +54,8 @@ export interface FileChange {
 /**
  * A commit of the plan on a shared branch (the config branch, a merge-back branch) that
  * others may move while apply waits at the gate: apply makes it again on the new head only
- * when the reviewed change comes out identical there, and says why in `reason`.
+ * when the reviewed change comes out identical there, and says why in `reason`. Format 1.2
+ * (added without a bump: a reader that predates it ignores it and takes the id as exact).
  */
 export interface Rederive {
   readonly when: 'if-branch-moves';
