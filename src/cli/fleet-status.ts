@@ -23,6 +23,11 @@ export interface FleetRequest {
   readonly noRegistry: boolean;
   readonly dockerConfig?: string | undefined;
   readonly cwd: string;
+  /**
+   * Walk each config file's history to the commit that deployed what it declares: one
+   * policy's status shows it; a fleet's table has no place for it and reads hundreds of files.
+   */
+  readonly history?: boolean;
 }
 
 /** Environments whose hotfix containment is read at once: each starts several git processes in the app repository. */
@@ -44,7 +49,7 @@ export async function gatherFleetStatus(request: FleetRequest): Promise<FleetSer
       chosen.map(async ({ file, policy, environments }) => {
         // Whether what runs is in the mainline and every merge-back branch needs the app repository: shown when it is bound.
         const hotfixes = Object.hasOwn(request.repos, policy.spec.app.repo) ? hotfixReader(policy, request, reads) : undefined;
-        const rows = await Promise.all(environments.map((env) => environmentRow(policy, env, reads, workload, hotfixes && ((image) => containment(() => hotfixes.then((read) => read(image)))))));
+        const rows = await Promise.all(environments.map((env) => environmentRow(policy, env, reads, workload, request.history === true, hotfixes && ((image) => containment(() => hotfixes.then((read) => read(image)))))));
         return { name: policy.metadata.name, file, environments: rows };
       }),
     );
@@ -55,9 +60,9 @@ export async function gatherFleetStatus(request: FleetRequest): Promise<FleetSer
   }
 }
 
-async function environmentRow(policy: Policy, env: Environment, reads: SharedRepoReads, workload: WorkloadReader, hotfix: ((image: string) => Promise<EnvironmentStatus['hotfix']>) | undefined): Promise<FleetEnvironment> {
+async function environmentRow(policy: Policy, env: Environment, reads: SharedRepoReads, workload: WorkloadReader, history: boolean, hotfix: ((image: string) => Promise<EnvironmentStatus['hotfix']>) | undefined): Promise<FleetEnvironment> {
   try {
-    const status = environmentStatus(policy, env, await readEnvironmentFacts(env, policy.spec.app.image, reads, workload));
+    const status = environmentStatus(policy, env, await readEnvironmentFacts(env, policy.spec.app.image, reads, workload, { history }));
     return hotfix ? { ...status, hotfix: await hotfix(status.running?.image ?? status.declared) } : status;
   } catch (error) {
     if (!(error instanceof HotfixError)) throw error;

@@ -48,7 +48,7 @@ export class StatusCommand extends HotfixCommand {
     const cluster: ClusterSource = this.noCluster ? 'none' : this.clusterState !== undefined ? { file: resolve(this.context.cwd, this.clusterState) } : 'live';
     const fleet = isDirectory(resolve(this.context.cwd, this.policyPath));
     const { policies, unreadable, environments } = fleet ? await this.loadFleet() : await this.loadOne();
-    const gathered = await gatherFleetStatus({ policies, environments, repos, cluster, noRegistry: this.noRegistry, dockerConfig: this.dockerConfig, cwd: this.context.cwd });
+    const gathered = await gatherFleetStatus({ policies, environments, repos, cluster, noRegistry: this.noRegistry, dockerConfig: this.dockerConfig, cwd: this.context.cwd, history: !fleet });
     const services: FleetService[] = [...gathered, ...unreadable.map((d) => ({ file: d.file ?? this.policyPath, environments: [], unreadable: d }))];
     if (fleet) this.context.stdout.write(await this.renderFleet(services));
     else this.context.stdout.write(await this.renderOne(services[0]!, repos));

@@ -3,7 +3,7 @@ import { parseImageRef } from '../patch/image-ref.js';
 import { commitIn, matchTemplate } from '../policy/template.js';
 import type { Environment, Policy } from '../policy/types.js';
 import type { EnvironmentFacts } from '../state/gather-status.js';
-import type { ClusterState } from '../state/types.js';
+import type { ClusterState, Deployment } from '../state/types.js';
 import { automationFound } from './automation/guard.js';
 import type { FoundAutomation } from './automation/engine.js';
 import { describeHealth } from './rollback/cluster-checks.js';
@@ -23,8 +23,23 @@ export interface EnvironmentStatus {
   readonly drift: boolean | null;
   /** Every engine found that writes this environment's config or proposes changes to it. */
   readonly automation: readonly FoundAutomation[];
+  /** The commit that deployed `declared` (one policy's status; a fleet's leaves it out), or why it is not known. */
+  readonly deployed?: DeployedStatus | { readonly unknown: string };
   /** The hotfix changes it runs and whether the mainline and each merge-back branch hold them (with the app repository bound). */
   readonly hotfix?: HotfixContainment;
+}
+
+/** When and by what commit the declared value reached the config branch. */
+export interface DeployedStatus {
+  /** The commit that set the value (inside a merged pull request, its commit). */
+  readonly commit: string;
+  readonly subject: string;
+  /** When it was deployed: the merge's date where a merge brought it in (what rollback.maxAge measures), else the commit's. */
+  readonly date: string;
+  /** The merge on the branch's first-parent line that brought the commit in, when that is another commit. */
+  readonly landed?: { readonly commit: string; readonly subject: string };
+  /** Commits it says it rolls back (`This reverts commit …`): the environment runs a rollback. */
+  readonly rollsBack?: readonly string[];
 }
 
 /** The workload's rollout as numbers, for machines: what `health` says in words. */
@@ -84,6 +99,17 @@ export function environmentStatus(policy: Policy, env: Environment, facts: Envir
     ...(facts.clusterError ? { runningError: facts.clusterError, ...(facts.clusterErrorCode ? { runningErrorCode: facts.clusterErrorCode } : {}) } : {}),
     drift: running ? running.name !== declared.name || running.tag !== declared.tag : null,
     automation: automationFound(env, policy.spec.app.image, { config: { path: env.config.file, text: facts.configText }, flux: facts.flux, automation: facts.automation }),
+    ...(facts.deployed && { deployed: 'unknown' in facts.deployed ? facts.deployed : deployedStatus(facts.deployed.deployment) }),
+  };
+}
+
+function deployedStatus(d: Deployment): DeployedStatus {
+  return {
+    commit: d.commit.sha,
+    subject: d.commit.subject,
+    date: (d.landed ?? d.commit).committer.date,
+    ...(d.landed && { landed: { commit: d.landed.sha, subject: d.landed.subject } }),
+    ...(d.rollsBack && { rollsBack: d.rollsBack }),
   };
 }
 

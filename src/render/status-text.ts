@@ -8,6 +8,7 @@ export function renderStatusText(policyName: string, environments: readonly Envi
   for (const env of environments) {
     out.push(`${style.bold(env.name)}  ${style.dim(`(${env.config.repo} ${env.config.branch}@${env.config.head.slice(0, 7)}:${env.config.file})`)}`);
     out.push(`  declared    ${env.declared}${env.commit ? `  (app commit ${env.commit.sha} from the tag)` : ''}`);
+    if (env.deployed) out.push(...deployedLines(env.deployed, style));
     if (env.running) out.push(`  running     ${env.running.image}${env.running.digest ? `@${env.running.digest}` : ''}  (${env.running.source === 'file' ? 'state file' : 'kubectl'})`);
     else out.push(`  running     ${env.runningError ? style.red(`unknown: ${env.runningError}`) : style.dim('not read')}`);
     if (env.running) out.push(`  rollout     ${env.running.healthy ? style.green(env.running.health) : style.yellow(env.running.health)}`);
@@ -18,6 +19,15 @@ export function renderStatusText(policyName: string, environments: readonly Envi
     out.push('');
   }
   return out.join('\n');
+}
+
+/** When the declared value was deployed, by which commit (and merge), and whether it is a rollback. */
+function deployedLines(d: NonNullable<EnvironmentStatus['deployed']>, style: Style): string[] {
+  if ('unknown' in d) return [`  deployed    ${style.yellow(`unknown: ${d.unknown}`)}`];
+  const by = d.landed ? `the merge ${d.landed.commit.slice(0, 7)} ${d.landed.subject} (of ${d.commit.slice(0, 7)} ${d.subject})` : `${d.commit.slice(0, 7)} ${d.subject}`;
+  const out = [`  deployed    ${d.date} by ${by}`];
+  if (d.rollsBack) out.push(`  rollback    ${style.yellow(`it rolls back ${d.rollsBack.map((c) => c.slice(0, 7)).join(', ')}`)}`);
+  return out;
 }
 
 /** A bot only opens pull requests, which a person merges: it never undoes a rollback by itself. */

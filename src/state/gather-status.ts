@@ -7,6 +7,7 @@ import type { AutomationScan, ClusterState, FluxObject } from './types.js';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { WorkloadReader } from './cluster/namespace-reads.js';
+import { currentDeployment, type CurrentDeployment } from './status/current-deployment.js';
 import { SharedRepoReads } from './status/shared-repo-reads.js';
 import { HotfixError } from '../diagnostics/errors.js';
 
@@ -22,6 +23,8 @@ export interface EnvironmentFacts {
   readonly automation: AutomationScan;
   /** The config file's text at head. */
   readonly configText: string;
+  /** The commit that deployed `declared`, when the history was asked for (single-policy status). */
+  readonly deployed?: CurrentDeployment;
 }
 
 /** Reads what one environment declares and runs. Read-only. */
@@ -35,14 +38,18 @@ export async function gatherEnvironmentFacts(env: Environment, image: string, re
 }
 
 /** The same with reads shared among environments: a fleet's status reads each repository and namespace once. */
-export async function readEnvironmentFacts(env: Environment, image: string, reads: SharedRepoReads, workload: WorkloadReader): Promise<EnvironmentFacts> {
+export async function readEnvironmentFacts(env: Environment, image: string, reads: SharedRepoReads, workload: WorkloadReader, options: { history?: boolean } = {}): Promise<EnvironmentFacts> {
   const repo = await reads.repo(env.config.repo);
   const head = await reads.head(repo, env.config.branch);
   if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${repo})`)]);
   const config = await readFileAt(repo, head, env.config.file, reads.objects(repo));
   const declared = formatImageRef(findImage(config.text, env.config.locator, image).current);
-  const [{ flux, automation }, running] = await Promise.all([reads.automationAt(repo, head), readClusterOrReason(env, workload)]);
-  return { environment: env.name, head, declared, flux, automation, configText: config.text, ...running };
+  const [{ flux, automation }, running, deployed] = await Promise.all([
+    reads.automationAt(repo, head),
+    readClusterOrReason(env, workload),
+    options.history ? currentDeployment(repo, head, env, image, declared, reads.objects(repo)) : undefined,
+  ]);
+  return { environment: env.name, head, declared, flux, automation, configText: config.text, ...running, ...(deployed && { deployed }) };
 }
 
 /** Status shows what it can: an unreadable cluster is reported, not fatal. */
