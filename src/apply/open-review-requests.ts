@@ -57,7 +57,7 @@ export async function openReviewRequests(plan: Plan, targets: readonly ReviewReq
     const record: ReviewRequestRecord = { action: action.id, forge: target.forge, repository: target.repository, number: opened.number, url: opened.url, head: action.head, base: action.base, kind: plan.request.kind, policy: plan.policy.name, environment: plan.request.environment, plan: plan.id, at: (options.now ?? (() => new Date()))().toISOString() };
     await journal.recordReviewRequest(record);
     options.log(`pull request ${opened.outcome}: ${opened.url} (${action.head} → ${action.base}), recorded in the journal`);
-    if (opened.reviewersNotRequested !== undefined) failures.push(diagnostic('HF520', `${opened.url} is open, but ${client.where} refused the reviewers ${options.owners.join(', ')} from metadata.owners (${opened.reviewersNotRequested}); ask for reviews on it by hand, and name people by login and teams as org/team in metadata.owners`));
+    if (opened.reviewersNotRequested !== undefined) failures.push(diagnostic('HF520', `${opened.url} is open, but not every owner in metadata.owners (${options.owners.join(', ')}) was asked to review it (${client.where}: ${opened.reviewersNotRequested}); ask for reviews on it by hand, and name people by login and teams as org/team in metadata.owners`));
   }
   return failures;
 }

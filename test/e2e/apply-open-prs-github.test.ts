@@ -182,7 +182,7 @@ test('reviewers the forge refuses leave the pull request open, with a warning (H
     clean(r);
     const [p] = server.pulls.from(plan.actions.find((a): a is PullRequest => a.kind === 'open-pull-request')!.head);
     assert.equal([p!.reviewers, p!.teams, p!.labels], [[], [], ['hotfix', 'rollback']]);
-    assert.is(r.stderr, `hotfix: warning: https://github.com/octo-org/deploy/pull/1 is open, but GitHub octo-org/deploy refused the reviewers alice, octo-org/sre from metadata.owners (422: Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the octo-org/deploy repository.); ask for reviews on it by hand, and name people by login and teams as org/team in metadata.owners [HF520]\n`);
+    assert.is(r.stderr, `hotfix: warning: https://github.com/octo-org/deploy/pull/1 is open, but not every owner in metadata.owners (alice, octo-org/sre) was asked to review it (GitHub octo-org/deploy: 422: Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the octo-org/deploy repository.); ask for reviews on it by hand, and name people by login and teams as org/team in metadata.owners [HF520]\n`);
   }, []));
 
 test.run();

@@ -11,7 +11,7 @@ import type { Action, Plan } from '../../src/plan/types.js';
 // merge request on a loopback GitLab that checks every call against the endpoints as
 // GitLab's OpenAPI v2 document and REST pages describe them (gitlab-contract.ts):
 // GET /projects/:id/merge_requests?source_branch=…&state=opened, POST …/merge_requests,
-// PUT …/merge_requests/:iid.
+// PUT …/merge_requests/:iid, and GET /users?username= for the reviewers' ids.
 const TOKEN = 'glpat-16MergeRequestT0kenNeverPrinted';
 const JOB_TOKEN = 'glcbt-64_JobT0kenNeverPrinted0000';
 const PROJECT = 'platform/delivery/api-js-config';
@@ -32,7 +32,7 @@ function clean(...results: readonly CliResult[]): void {
 async function withServer(run: (server: GitLabContractServer, s: GitopsScenario, plan: Plan, pr: PullRequest) => Promise<void>): Promise<void> {
   const s = await scenario();
   const policy = readFileSync(s.policyFile, 'utf8');
-  writeFileSync(s.policyFile, policy.replace(/^metadata:\n {2}name: api-js\n/m, 'metadata:\n  name: api-js\n  owners: [mhoffmann, platform/sre]\n'));
+  writeFileSync(s.policyFile, policy.replace(/^metadata:\n {2}name: api-js\n/m, 'metadata:\n  name: api-js\n  owners: [mhoffmann, jdoe, platform/sre]\n'));
   const r = planRollback(s, ['--reason', 'checkout returns 500']);
   assert.ok(r.plan, r.stderr);
   writeFileSync(join(s.root, 'plan.json'), JSON.stringify(r.plan));
@@ -45,22 +45,25 @@ async function withServer(run: (server: GitLabContractServer, s: GitopsScenario,
   }
 }
 
-test('a rollback apply opens one merge request with the plan, its labels and owners; a rerun finds it by source branch and updates it; status shows it', () =>
+test('a rollback apply opens one merge request with the plan, its labels, the owners that are users as reviewers; a rerun finds it by source branch and updates it; status shows it', () =>
   withServer(async (server, s, plan, pr) => {
     const r = await apply(server, s);
     assert.is(r.code, 0, `${r.stdout}\n${r.stderr}`);
     clean(r);
     const [mr, ...more] = server.mergeRequestsFrom(pr.head);
     assert.is(more.length, 0);
-    assert.equal([mr!.title, mr!.target, mr!.labels, mr!.state], [pr.title, 'main', ['hotfix', 'rollback'], 'opened']);
+    assert.equal([mr!.title, mr!.target, mr!.labels, mr!.reviewers, mr!.state], [pr.title, 'main', ['hotfix', 'rollback'], ['mhoffmann'], 'opened']);
     assert.ok(mr!.description.includes(`It carries out plan ${plan.id}`), mr!.description);
-    assert.ok(mr!.description.endsWith('\nOwners (metadata.owners): @mhoffmann @platform/sre\n'), mr!.description.slice(-200));
+    assert.ok(mr!.description.endsWith('\nOwners (metadata.owners): @mhoffmann @jdoe @platform/sre\n'), mr!.description.slice(-200));
     const url = `${server.url}/${PROJECT}/-/merge_requests/${mr!.iid}`;
     assert.ok(r.stdout.includes(`pull request created: ${url} (${pr.head} → main), recorded in the journal\n`), r.stdout);
+    // jdoe has no account on this instance: the merge request is open, a warning says who was not asked.
+    assert.is(r.stderr, `hotfix: warning: ${url} is open, but not every owner in metadata.owners (mhoffmann, jdoe, platform/sre) was asked to review it (GitLab ${PROJECT}: no user jdoe); ask for reviews on it by hand, and name people by login and teams as org/team in metadata.owners [HF520]\n`);
     const calls = server.requests.map((q) => `${q.operation} ${q.status}`);
-    assert.equal(calls, ['getApiV4ProjectsIdMergeRequests 200', 'postApiV4ProjectsIdMergeRequests 201']);
-    assert.match(server.requests[0]!.query ?? '', /(^|&)source_branch=rollback%2Fproduction-[0-9a-f]{7}(&|$)/);
-    assert.match(server.requests[0]!.query ?? '', /(^|&)state=opened(&|$)/);
+    assert.equal(calls, ['getApiV4Users 200', 'getApiV4Users 200', 'getApiV4ProjectsIdMergeRequests 200', 'postApiV4ProjectsIdMergeRequests 201']);
+    assert.equal(server.requests.slice(0, 2).map((q) => q.query), ['username=mhoffmann', 'username=jdoe']);
+    assert.match(server.requests[2]!.query ?? '', /(^|&)source_branch=rollback%2Fproduction-[0-9a-f]{7}(&|$)/);
+    assert.match(server.requests[2]!.query ?? '', /(^|&)state=opened(&|$)/);
 
     mr!.title = 'Draft: edited by a person';
     const again = await apply(server, s);
@@ -69,7 +72,7 @@ test('a rollback apply opens one merge request with the plan, its labels and own
     assert.ok(again.stdout.includes(`pull request updated: ${url} (${pr.head} → main)`), again.stdout);
     assert.is(server.mergeRequestsFrom(pr.head).length, 1, 'a rerun opened a second merge request');
     assert.is(mr!.title, pr.title);
-    assert.equal(server.requests.slice(calls.length).map((q) => `${q.operation} ${q.status}`), ['getApiV4ProjectsIdMergeRequests 200', 'putApiV4ProjectsIdMergeRequestsMergeRequestIid 200']);
+    assert.equal(server.requests.slice(calls.length).map((q) => `${q.operation} ${q.status}`), ['getApiV4Users 200', 'getApiV4Users 200', 'getApiV4ProjectsIdMergeRequests 200', 'putApiV4ProjectsIdMergeRequestsMergeRequestIid 200']);
 
     const status = runCli(['status', '--policy', s.policyFile, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--no-registry'], { cwd: s.root });
     assert.ok(status.stdout.includes(`\n  production rollback: ${url}  ${pr.head} → main`), status.stdout);

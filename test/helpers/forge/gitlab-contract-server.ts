@@ -32,6 +32,8 @@ export interface StoredMergeRequest {
   target: string;
   description: string;
   labels: string[];
+  /** Usernames, from the reviewer_ids given. */
+  reviewers: string[];
   state: 'opened' | 'closed' | 'merged';
 }
 
@@ -85,6 +87,8 @@ const BOT = 'project_4211_bot_3f9c0d52e1a7b8c4';
 /** The person whose push started the pipeline, whom a job token acts as. */
 const PIPELINE_USER = 'mhoffmann';
 const PROJECT_ID = 4211;
+/** The instance's users: the token's bot, the pipeline's user, a reviewer. */
+const USERS = [BOT, PIPELINE_USER, 'schen'];
 
 type Auth = 'private' | 'read_api' | 'job' | 'none';
 type Answer = (status: number, data: unknown, headers?: Record<string, string>) => void;
@@ -160,6 +164,10 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
       // Grape names the first parameter it refuses.
       return answer(400, { error: problems[0] });
     }
+    if (op.operationId === 'getApiV4Users') {
+      const wanted = query.get('username')?.toLowerCase();
+      return paged(USERS.filter((u) => wanted === undefined || u.toLowerCase() === wanted).map(user), rawPath, query, answer);
+    }
     if (pathParams.id !== options.project && pathParams.id !== String(PROJECT_ID)) return answer(404, { message: '404 Project Not Found' });
     if (op.operationId === 'getApiV4ProjectsIdRepositoryCommitsShaStatuses') return paged(checks.statuses(pathParams.sha!, query), rawPath, query, answer);
     if (op.operationId === 'getApiV4ProjectsIdMergeRequests') {
@@ -169,10 +177,10 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
       return paged(listed.map(mergeRequestJson), rawPath, query, answer);
     }
     if (op.operationId === 'postApiV4ProjectsIdMergeRequests') {
-      const b = body as { source_branch: string; target_branch: string; title: string; description?: string; labels?: string };
+      const b = body as { source_branch: string; target_branch: string; title: string; description?: string; labels?: string; reviewer_ids?: number[] };
       const open = [...mergeRequests.values()].find((m) => m.source === b.source_branch && m.state === 'opened');
       if (open) return answer(409, { message: [`Another open merge request already exists for this source branch: !${open.iid}`] });
-      const made: StoredMergeRequest = { iid: Math.max(0, ...mergeRequests.keys()) + 1, title: b.title, source: b.source_branch, target: b.target_branch, description: b.description ?? '', labels: splitLabels(b.labels), state: 'opened' };
+      const made: StoredMergeRequest = { iid: Math.max(0, ...mergeRequests.keys()) + 1, title: b.title, source: b.source_branch, target: b.target_branch, description: b.description ?? '', labels: splitLabels(b.labels), reviewers: usernames(b.reviewer_ids), state: 'opened' };
       mergeRequests.set(made.iid, made);
       return answer(201, mergeRequestJson(made));
     }
@@ -183,7 +191,8 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
       case 'getApiV4ProjectsIdMergeRequestsMergeRequestIid':
         return answer(200, mergeRequestJson(mr));
       case 'putApiV4ProjectsIdMergeRequestsMergeRequestIid': {
-        const b = body as { title?: string; description?: string; target_branch?: string; labels?: string; add_labels?: string };
+        const b = body as { title?: string; description?: string; target_branch?: string; labels?: string; add_labels?: string; reviewer_ids?: number[] };
+        if (b.reviewer_ids !== undefined) mr.reviewers = usernames(b.reviewer_ids);
         Object.assign(mr, { ...(b.title !== undefined ? { title: b.title } : {}), ...(b.description !== undefined ? { description: b.description } : {}), ...(b.target_branch !== undefined ? { target: b.target_branch } : {}), ...(b.labels !== undefined ? { labels: splitLabels(b.labels) } : {}) });
         for (const l of splitLabels(b.add_labels)) if (!mr.labels.includes(l)) mr.labels.push(l);
         return answer(200, mergeRequestJson(mr));
@@ -273,6 +282,11 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
     return true;
   }
 
+  /** The users an id given as a reviewer is; an id of no user is none, as GitLab drops it. */
+  function usernames(ids: readonly number[] | undefined): string[] {
+    return USERS.filter((u) => (ids ?? []).includes(user(u).id));
+  }
+
   function user(username: string) {
     const id = username === BOT ? 15_511_209 : username === PIPELINE_USER ? 2_241_870 : 3_301_554;
     return { id, username, name: username === BOT ? 'hotfix plan bot' : username, state: 'active', avatar_url: `${url}/uploads/-/system/user/avatar/${id}/avatar.png`, web_url: `${url}/${username}` };
@@ -291,6 +305,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
       title,
       description: mr.description,
       labels: mr.labels,
+      reviewers: mr.reviewers.map(user),
       state: mr.state,
       created_at: '2026-12-01T09:30:00.000Z',
       updated_at: '2026-12-01T09:58:12.000Z',
@@ -312,7 +327,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
     violations,
     requests,
     notes,
-    openMergeRequest: (iid, title) => void mergeRequests.set(iid, { iid, title, source: `rollback/api-js-${iid}`, target: 'prd', description: '', labels: [], state: 'opened' }),
+    openMergeRequest: (iid, title) => void mergeRequests.set(iid, { iid, title, source: `rollback/api-js-${iid}`, target: 'prd', description: '', labels: [], reviewers: [], state: 'opened' }),
     mergeRequestsFrom: (branch) => [...mergeRequests.values()].filter((m) => m.source === branch),
     personNote: (mr, body, username = 'schen') => addNote(mr, body, username),
     systemNote: (mr, body) => addNote(mr, body, PIPELINE_USER, true),

@@ -12,6 +12,8 @@ import AjvModule from 'ajv';
  *   description "Limited to 1,048,576 characters"; `labels` and `add_labels` comma-separated;
  *   409 when the source branch has an open merge request already):
  *   https://docs.gitlab.com/api/merge_requests/#list-project-merge-requests, #create-mr, #update-mr;
+ * - a user by username (`GET /users?username=`, "Username search is case-insensitive"), whose
+ *   id reviewer_ids takes: https://docs.gitlab.com/api/users/#list-users;
  * - the `:id` of a project as a number or its URL-encoded path (`group%2Fsub%2Fproject`):
  *   https://docs.gitlab.com/api/rest/#namespaced-paths;
  * - pagination (`page`, `per_page` at most 100, Link and x-* headers):
@@ -88,6 +90,7 @@ const mergeRequest: Schema = {
     references: { type: 'object', required: ['short', 'relative', 'full'], properties: { short: { type: 'string' }, relative: { type: 'string' }, full: { type: 'string' } } },
     description: { type: ['string', 'null'], maxLength: DESCRIPTION_LIMIT },
     labels: { type: 'array', items: { type: 'string' } },
+    reviewers: { type: 'array', items: user },
   },
 };
 const csv: Schema = { type: 'string' };
@@ -131,6 +134,15 @@ const commitStatus: Schema = {
 };
 
 export const OPERATIONS: readonly GitLabOperation[] = [
+  {
+    operationId: 'getApiV4Users',
+    method: 'GET',
+    path: ['users'],
+    pathParams: {},
+    query: { username: { type: 'string', minLength: 1 }, search: { type: 'string' }, active: { type: 'boolean' }, blocked: { type: 'boolean' }, humans: { type: 'boolean' }, exclude_internal: { type: 'boolean' }, without_project_bots: { type: 'boolean' }, order_by: { enum: ['id', 'name', 'username', 'created_at', 'updated_at'] }, sort: { enum: ['asc', 'desc'] }, page: integer, per_page: { type: 'integer', minimum: 1, maximum: 100 } },
+    response: { type: 'array', items: user },
+    jobTokenAllowed: false,
+  },
   {
     operationId: 'getApiV4ProjectsIdMergeRequests',
     method: 'GET',
