@@ -122,6 +122,26 @@ test('another job opens the same pull request between the list and the create (4
     assert.match(r.stdout, /pull request updated: https:\/\/github\.com\/octo-org\/deploy\/pull\/1 /);
   }));
 
+test('a 422 "A pull request already exists" whose pull request the list does not show yet: the push is kept, HF518 quotes GitHub and gives the command; the rerun updates that one, still one', () =>
+  withServer(async (server, s) => {
+    const plan = saved(s);
+    const pr = plan.actions.find((a): a is PullRequest => a.kind === 'open-pull-request')!;
+    server.raceCreates(1, true);
+    const r = await apply(server, s);
+    assert.is(r.code, 1, `${r.stdout}\n${r.stderr}`);
+    clean(r);
+    assert.match(r.stdout, /Apply complete: sha256:/);
+    assert.ok(refs(s.remote).includes(`refs/heads/${pr.head} `), 'the push was kept');
+    assert.equal(server.requests.map((q) => `${q.operation} ${q.status}`), ['pulls/list 200', 'pulls/create 422', 'pulls/list 200']);
+    assert.ok(r.stderr.startsWith(`error  ${pr.head} is pushed, but its pull request into main could not be opened on GitHub octo-org/deploy (422: Validation Failed: A pull request already exists for octo-org:${pr.head}.); open it by hand at `), r.stderr);
+    assert.match(r.stderr, /or with: gh pr create --repo 'octo-org\/deploy' --base 'main' --head '[^']+' .*\[HF518\]\n$/);
+    server.listAll();
+    const rerun = await apply(server, s);
+    assert.is(rerun.code, 0, rerun.stderr);
+    assert.match(rerun.stdout, /pull request updated: https:\/\/github\.com\/octo-org\/deploy\/pull\/1 /);
+    assert.is(server.pulls.from(pr.head).length, 1);
+  }));
+
 test('a token without pull-requests: write (403): the push is kept, HF518 names the pull request, GitHub\'s words and the command; a rerun opens it', () =>
   withServer(async (server, s) => {
     const plan = saved(s);

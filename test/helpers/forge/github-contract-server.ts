@@ -60,9 +60,11 @@ export interface ContractServer {
   trouble(t: Trouble): void;
   /**
    * The next `times` creates of a pull request lose a race: another job opens the same head's
-   * pull request just before, so GitHub answers 422 "A pull request already exists".
+   * pull request just before, so GitHub answers 422 "A pull request already exists". `unlisted`:
+   * GET .../pulls does not show that pull request yet (lists lag behind a create) until `listAll`.
    */
-  raceCreates(times: number): void;
+  raceCreates(times: number, unlisted?: boolean): void;
+  listAll(): void;
   /** Check runs and commit statuses of the repositories given as `checksOf`. */
   readonly checks: GitHubChecks;
   close(): Promise<void>;
@@ -98,6 +100,7 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
   const comments: StoredComment[] = [];
   const troubles: Trouble[] = [];
   let races = 0;
+  let racesUnlisted = false;
   let nextId = 1_900_000_000;
   let clock = Date.parse('2026-12-01T10:00:00Z');
   const now = () => new Date((clock += 1000)).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -201,7 +204,7 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
         const state = url.searchParams.get('state') ?? 'open';
         // `head` filters by user:ref-name; GitHub ignores a value in any other form and lists them all.
         const ref = head?.startsWith(`${OWNER}:`) ? head.slice(OWNER.length + 1) : undefined;
-        const listed = [...here.pulls.pulls.values()].filter((x) => (ref === undefined || x.headRef === ref) && (state === 'all' || x.state === state));
+        const listed = [...here.pulls.pulls.values()].filter((x) => !x.unlisted && (ref === undefined || x.headRef === ref) && (state === 'all' || x.state === state));
         return answer(...paged(listed.map((x) => here.pulls.pullRequestSimple(x.number)), url.searchParams, `http://${req.headers.host}/api/v3${path}`));
       }
       case 'pulls/create': {
@@ -212,7 +215,7 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
         if (branchSha(here.remote, b.base) === undefined) return invalid('base');
         if (races > 0) {
           races--;
-          here.pulls.create({ title: b.title ?? '', headRef: b.head, head: headSha, base: b.base, author: tokenUser });
+          here.pulls.create({ title: b.title ?? '', headRef: b.head, head: headSha, base: b.base, author: tokenUser }).unlisted = racesUnlisted;
         }
         if (here.pulls.state.from(b.head).some((x) => x.state === 'open'))
           return answer(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${OWNER}:${b.head}.` }], documentation_url: docs(op), status: '422' });
@@ -338,7 +341,13 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
       c.updatedAt = now();
     },
     trouble: (t) => void troubles.push(t),
-    raceCreates: (times) => void (races = times),
+    raceCreates: (times, unlisted = false) => {
+      races = times;
+      racesUnlisted = unlisted;
+    },
+    listAll: () => {
+      for (const { pulls: each } of repos.values()) for (const x of each.pulls.values()) x.unlisted = false;
+    },
     checks: checks.state,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

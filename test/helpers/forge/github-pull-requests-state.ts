@@ -34,6 +34,8 @@ export interface StoredPull {
   labels: string[];
   reviewers: string[];
   teams: string[];
+  /** Not in GET .../pulls yet. */
+  unlisted?: boolean;
 }
 
 interface StoredReview {
