@@ -43,7 +43,7 @@ export function gitHubPullRequests(repository: string, access: GitHubAccess): Re
       return { number: pull.number, url: pull.html_url, outcome, ...(reviewersNotRequested ? { reviewersNotRequested } : {}) };
     },
     byHand: (c) => ({
-      url: `${webUrl(access.apiUrl)}/${repository}/compare/${encodeURIComponent(c.base)}...${encodeURIComponent(c.head)}?expand=1`,
+      url: `${webUrl(access.apiUrl)}/${repository}/compare/${branchPath(c.base)}...${branchPath(c.head)}?expand=1`,
       command: `gh pr create --repo ${shellWord(repository)} --base ${shellWord(c.base)} --head ${shellWord(c.head)} --title ${shellWord(c.title)} --label ${shellWord(c.labels.join(','))}`,
     }),
   };
@@ -73,6 +73,11 @@ export function gitHubSaid(error: unknown): string {
 
 function alreadyExists(error: unknown): boolean {
   return gitHubFailure(error).status === 422 && /already exists/i.test(gitHubSaid(error));
+}
+
+/** A branch in a web address as GitHub writes it: its slashes kept, anything else a URL treats apart escaped. */
+function branchPath(branch: string): string {
+  return branch.split('/').map(encodeURIComponent).join('/');
 }
 
 /** The web address of a GitHub whose API is `apiUrl`: github.com for api.github.com, the host itself for an Enterprise Server's /api/v3. */

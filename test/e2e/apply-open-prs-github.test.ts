@@ -156,7 +156,7 @@ test('a token without pull-requests: write (403): the push is kept, HF518 names 
     assert.match(lines[0]!, /\[HF518\]$/);
     assert.ok(lines[0]!.includes(`${pr.head} is pushed, but its pull request into main could not be opened on GitHub octo-org/deploy (403: Resource not accessible by integration)`), lines[0]);
     const base = server.apiUrl.replace(/\/api\/v3$/, '');
-    assert.ok(lines[0]!.includes(`open it by hand at ${base}/octo-org/deploy/compare/main...${encodeURIComponent(pr.head)}?expand=1`), lines[0]);
+    assert.ok(lines[0]!.includes(`open it by hand at ${base}/octo-org/deploy/compare/main...${pr.head}?expand=1`), lines[0]);
     assert.ok(lines[0]!.includes(`or with: gh pr create --repo 'octo-org/deploy' --base 'main' --head '${pr.head}' --title '${pr.title.replace(/'/g, `'\\''`)}' --label 'hotfix,rollback'`), lines[0]);
     assert.ok(refs(s.remote).includes(`refs/heads/${pr.head} `), 'the push was kept');
     assert.is(server.pulls.from(pr.head).length, 0);
@@ -166,6 +166,21 @@ test('a token without pull-requests: write (403): the push is kept, HF518 names 
     assert.is(rerun.code, 0, rerun.stderr);
     assert.is(server.pulls.from(pr.head).length, 1);
     assert.match(rerun.stdout, /pull request created: https:\/\/github\.com\/octo-org\/deploy\/pull\/1 /);
+  }));
+
+test('the plan reviewed and approved on a pull request (apply --pr): the pull request apply opens says where and by whom', () =>
+  withServer(async (server, s) => {
+    const plan = saved(s);
+    server.openPullRequest(42, 'Roll back api-js in production', 'octo-dev');
+    const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: server.apiUrl, GITHUB_ACTIONS: 'true', HOTFIX_TEST_FORGE_SECOND_MS: '1' };
+    assert.is((await runCliAsync(['comment', 'plan.json', '--pr', 'octo-org/deploy#42'], { cwd: s.root, env })).code, 0);
+    server.pulls.review(42, 'alice', 'APPROVED');
+    const r = await apply(server, s, ['--pr', 'octo-org/deploy#42', '--expect-id', plan.id], { GITHUB_ACTIONS: 'true' });
+    assert.is(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    clean(r);
+    const [opened] = server.pulls.from(plan.actions.find((a): a is PullRequest => a.kind === 'open-pull-request')!.head);
+    assert.is(opened!.number, 43, 'numbered after the pull request that carries the plan comment');
+    assert.ok(opened!.body!.includes(`It carries out plan ${plan.id}, approved on \`octo-org/deploy#42\` by \`alice\` (1 required); the plan as it was reviewed follows.`), opened!.body!.slice(0, 600));
   }));
 
 test('killed right after the push (kill -9): the rerun finds the branch pushed and opens its pull request, once', () =>

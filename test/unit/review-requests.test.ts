@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { remoteRepository } from '../../src/forge/remote-repository.js';
 import { fittedBody } from '../../src/forge/review-request-content.js';
 import { fenceOf } from '../../src/forge/markdown-chunks.js';
+import { reviewRequestTargets } from '../../src/cli/review-request-targets.js';
+import type { Plan } from '../../src/plan/types.js';
 
 // Pure: the forge repository a push URL names (as git takes remote URLs: git-clone(1) "GIT
 // URLS"; GitHub's and GitLab's clone URLs), and a pull request body cut to a forge's limit.
@@ -47,6 +49,44 @@ test('a longer plan is cut under the limit, its code block and fold closed, with
     assert.is(lines.filter((l) => l === '<details>').length, lines.filter((l) => l === '</details>').length, 'a fold left open');
     assert.not.ok(/[\ud800-\udbff]$/m.test(body), 'a surrogate pair cut in two');
   }
+});
+
+/** The two actions the choice reads: the push of the branch, and its pull request. */
+function pushedPlan(url: string): Plan {
+  return {
+    actions: [
+      { id: 'push', kind: 'push', repo: 'deploy', remote: 'origin', url, runHooks: false, refs: [{ ref: 'refs/heads/rollback/production-3f2a9c1', sha: 'a'.repeat(40) }] },
+      { id: 'pull-request', kind: 'open-pull-request', repo: 'deploy', head: 'rollback/production-3f2a9c1', base: 'main', title: 'Revert "chore(api-js): update image to main-3f2a9c1"' },
+    ],
+  } as unknown as Plan;
+}
+
+const none = { tokenEnv: undefined, apiUrl: undefined, forgeUrl: undefined };
+const choices: Array<[string, string, Record<string, string>, [string, string] | string]> = [
+  ['github.com', 'git@github.com:octo-org/deploy.git', { GITHUB_TOKEN: 't' }, ['github', 'octo-org/deploy']],
+  ['gitlab.com', 'https://gitlab.com/platform/delivery/api-js-config.git', { GITLAB_TOKEN: 't' }, ['gitlab', 'platform/delivery/api-js-config']],
+  // In GitLab CI on a self-managed instance: CI_SERVER_URL names the host the checkout came from.
+  ['GitLab CI, self-managed', 'https://gitlab-ci-token:x@gitlab.example.com/platform/deploy.git', { CI_SERVER_URL: 'https://gitlab.example.com', GITLAB_TOKEN: 't' }, ['gitlab', 'platform/deploy']],
+  // In GitHub Actions on an Enterprise Server: GITHUB_SERVER_URL names it.
+  ['GitHub Actions, Enterprise Server', 'https://ghe.example.com/octo-org/deploy', { GITHUB_SERVER_URL: 'https://ghe.example.com', GITHUB_API_URL: 'https://ghe.example.com/api/v3', GITHUB_TOKEN: 't' }, ['github', 'octo-org/deploy']],
+  ['another host', 'https://git.example.com/octo-org/deploy.git', { GITHUB_TOKEN: 't' }, 'HF519'],
+  ['a local path', '/srv/git/deploy.git', { GITHUB_TOKEN: 't' }, 'HF519'],
+  ['no token', 'git@github.com:octo-org/deploy.git', {}, 'HF501'],
+];
+
+for (const [name, url, env, expected] of choices)
+  test(`the forge of a pull request: ${name}`, async () => {
+    const chosen = await reviewRequestTargets(pushedPlan(url), new Map(), none, env).then(
+      (targets) => targets.map((t) => [t.forge, t.repository]),
+      (error: { diagnostics?: Array<{ code: string }> }) => error.diagnostics?.[0]?.code ?? String(error),
+    );
+    assert.equal(chosen, typeof expected === 'string' ? expected : [expected]);
+  });
+
+test('--forge-repo and --api-url name what a push URL cannot', async () => {
+  const targets = await reviewRequestTargets(pushedPlan('/srv/git/deploy.git'), new Map([['deploy', 'octo-org/deploy']]), { ...none, apiUrl: 'https://ghe.example.com/api/v3' }, { GITHUB_TOKEN: 't' });
+  assert.equal(targets.map((t) => [t.forge, t.repository, t.client.where]), [['github', 'octo-org/deploy', 'GitHub octo-org/deploy']]);
+  assert.equal(targets[0]!.client.byHand({ head: 'rollback/production-3f2a9c1', base: 'main', title: "it's", body: '', labels: ['hotfix', 'rollback'], reviewers: [] }).url, 'https://ghe.example.com/octo-org/deploy/compare/main...rollback/production-3f2a9c1?expand=1');
 });
 
 test.run();
