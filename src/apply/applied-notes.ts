@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Plan } from '../plan/types.js';
 import { Journal } from './journal.js';
+import { matchTemplate } from '../policy/template.js';
 
 /**
  * What an apply of this plan made otherwise than the plan names, from its journal: the
@@ -13,6 +14,25 @@ export async function rederivedNotes(plan: Plan, cwd: string): Promise<string[]>
   return [...(journal?.rederived.values() ?? [])]
     .filter((r) => ids.has(r.action))
     .map((r) => `${r.action} was applied as ${r.applied} on ${r.onto}, not as the planned ${r.planned}: its branch had moved since the plan (the same change, by the plan's rule)`);
+}
+
+/**
+ * The tag each gate that decides one took, and the commits made with it instead of the
+ * planned ones. The journal is a file anyone on the machine may edit: a tag is shown only
+ * where it fits the gate's pattern, and ids only as hex.
+ */
+export async function gateTagNotes(plan: Plan, cwd: string): Promise<string[]> {
+  const journal = await journalOf(plan, cwd);
+  return (journal?.gateTags ?? []).flatMap((r) => {
+    const gate = plan.actions.find((g) => g.id === r.action && g.kind === 'gate');
+    if (gate?.kind !== 'gate' || gate.tagAtGate !== r.pattern || matchTemplate(r.pattern, r.tag) === undefined) return [];
+    const made = (r.made ?? []).filter((m) => plan.actions.some((a) => a.id === m.action) && [m.planned, m.applied].every((c) => /^[0-9a-f]{40}$/.test(c)));
+    const others = r.fitting.filter((t) => t !== r.tag && matchTemplate(r.pattern, t) !== undefined);
+    return [
+      `${r.action} took the tag ${r.tag}, the newest that fits ${r.pattern}${others.length > 0 ? ` (also fitting: ${others.join(', ')})` : ''}`,
+      ...made.map((m) => `${m.action} was applied with ${r.tag} as ${m.applied}, not as the planned ${m.planned}: the diff shown, with ${r.pattern} as ${r.tag}`),
+    ];
+  });
 }
 
 /**

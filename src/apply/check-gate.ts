@@ -3,7 +3,9 @@ import { latestByName, type CheckReport } from '../forge/check-reports.js';
 import { parseImageRef } from '../patch/image-ref.js';
 import { readImage, type RegistryOptions } from '../state/registry/read-image.js';
 import type { GateAction } from './apply-plan.js';
-import type { GateAnswer } from './gate-answer.js';
+import type { GateAnswer, GateTag } from './gate-answer.js';
+import { listTags } from '../state/registry/list-tags.js';
+import { fittingTags } from '../plan/tag-at-gate.js';
 
 export interface GateSources {
   readonly registry: RegistryOptions;
@@ -26,11 +28,12 @@ const FORGE_READ_CODES = new Set(['HF513', 'HF514']);
  * lets a person stand in.
  */
 export async function checkGate(gate: GateAction, sources: GateSources): Promise<GateAnswer> {
-  const [image, checks] = await Promise.all([imageWaitsFor(gate, sources.registry), checksWaitFor(gate, sources)]);
+  const [found, checks] = await Promise.all([gate.tagAtGate === undefined ? imageWaitsFor(gate, sources.registry) : tagWaitsFor(gate, gate.tagAtGate, sources.registry), checksWaitFor(gate, sources)]);
+  const image = typeof found === 'string' ? found : undefined;
   const waiting = [...(checks ? [checks.why] : []), ...(image ? [image] : [])];
   if (waiting.length > 0) return { kind: 'waiting', code: checks?.code ?? 'HF410', why: waiting.join('; ') };
   const attested = gate.checks.filter((c) => sources.attested.has(c));
-  return { kind: 'met', ...(attested.length > 0 ? { attested: { checks: attested, by: sources.attester } } : {}) };
+  return { kind: 'met', ...(attested.length > 0 ? { attested: { checks: attested, by: sources.attester } } : {}), ...(typeof found === 'object' ? { tag: found } : {}) };
 }
 
 async function checksWaitFor(gate: GateAction, sources: GateSources): Promise<{ readonly why: string; readonly code?: 'HF513' | 'HF514' } | undefined> {
@@ -57,14 +60,44 @@ async function checksWaitFor(gate: GateAction, sources: GateSources): Promise<{ 
   return { why: `checks not done on ${gate.revision.slice(0, 7)} in ${from.forge === 'github' ? 'GitHub' : 'GitLab'} ${from.repository}: ${states.join(', ')}${manual}` };
 }
 
-async function imageWaitsFor(gate: GateAction, registry: RegistryOptions): Promise<string | undefined> {
+async function imageWaitsFor(gate: GateAction, registry: RegistryOptions, image = gate.image): Promise<string | undefined> {
   let facts;
   try {
-    facts = await readImage(parseImageRef(gate.image), registry);
+    facts = await readImage(parseImageRef(image), registry);
   } catch (error) {
-    return `the registry could not be asked about ${gate.image}: ${error instanceof HotfixError ? error.diagnostics.map((d) => d.message).join('; ') : String(error)}`;
+    return `the registry could not be asked about ${image}: ${registryWords(error)}`;
   }
-  if (!facts) return `${gate.image} is not in the registry yet`;
+  if (!facts) return `${image} is not in the registry yet`;
   const label = facts.labels[gate.label];
-  return label !== gate.revision ? `${gate.image} exists but its ${gate.label} is ${label ?? 'missing'}, not the hotfix head ${gate.revision}` : undefined;
+  return label !== gate.revision ? `${image} exists but its ${gate.label} is ${label ?? 'missing'}, not the hotfix head ${gate.revision}` : undefined;
+}
+
+const registryWords = (error: unknown) => (error instanceof HotfixError ? error.diagnostics.map((d) => d.message).join('; ') : String(error));
+
+/** The newest fitting tags a gate reads the labels of: rebuilds of one commit are few, and a gate never reads a repository's every build. */
+const MAX_LABELS_READ = 10;
+
+/**
+ * A gate whose tag CI completes at build time: the repository's tags (every page of the
+ * list), those that fit the pattern newest first, and the first of them built from the
+ * hotfix head. Several builds of the head (a re-run) fit: the newest is taken.
+ */
+async function tagWaitsFor(gate: GateAction, pattern: string, registry: RegistryOptions): Promise<string | GateTag> {
+  const name = gate.image.slice(0, -pattern.length - 1);
+  let tags;
+  try {
+    tags = await listTags(name, registry);
+  } catch (error) {
+    return `the registry could not list the tags of ${name}: ${registryWords(error)}`;
+  }
+  const fitting = fittingTags(pattern, tags);
+  if (fitting.length === 0) return `no tag of ${name} fits ${pattern} yet (${tags.length} tag${tags.length === 1 ? '' : 's'} listed)`;
+  const why: string[] = [];
+  for (const tag of fitting.slice(0, MAX_LABELS_READ)) {
+    const waits = await imageWaitsFor(gate, registry, `${name}:${tag}`);
+    if (waits === undefined) return { chosen: tag, fitting };
+    why.push(waits);
+  }
+  const more = fitting.length > MAX_LABELS_READ ? ` (the newest ${MAX_LABELS_READ} of ${fitting.length} read)` : '';
+  return `no tag of ${name} that fits ${pattern} is a build of the hotfix head yet${more}: ${why.join('; ')}`;
 }

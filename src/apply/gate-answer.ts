@@ -10,4 +10,10 @@ export interface Attestation {
 /** What a gate check found: still waiting (and why, under which code), or met, with what a person attested. */
 export type GateAnswer =
   | { readonly kind: 'waiting'; readonly code: 'HF410' | 'HF513' | 'HF514'; readonly why: string }
-  | { readonly kind: 'met'; readonly attested?: Omit<Attestation, 'action' | 'at'> };
+  | { readonly kind: 'met'; readonly attested?: Omit<Attestation, 'action' | 'at'>; readonly tag?: GateTag };
+
+/** The tag a gate that decides one took (tag-at-gate.ts), and every tag of the list that fitted, newest first. */
+export interface GateTag {
+  readonly chosen: string;
+  readonly fitting: readonly string[];
+}

@@ -5,6 +5,7 @@ import { fileSystemError } from './file-system-error.js';
 import type { Attestation } from './gate-answer.js';
 import { isApprovalRecord, type ApprovalRecord } from './approval-record.js';
 import { isReviewRequestRecord, type ReviewRequestRecord } from './review-request-record.js';
+import type { GateTagRecord } from './gate-tag.js';
 
 /**
  * Which actions of a plan are finished, kept in the git directory of the plan's first
@@ -27,6 +28,7 @@ export class Journal {
     private readonly attestations: Attestation[],
     private readonly approvals: ApprovalRecord[],
     private readonly opened: ReviewRequestRecord[],
+    private readonly tags: GateTagRecord[],
   ) {}
 
   static async open(repo: string, planId: string): Promise<Journal> {
@@ -42,7 +44,8 @@ export class Journal {
     const attested = Array.isArray(saved.attested) ? saved.attested.filter(isAttestation) : [];
     const approved = Array.isArray(saved.approved) ? saved.approved.filter(isApprovalRecord) : [];
     const reviewRequests = Array.isArray(saved.reviewRequests) ? saved.reviewRequests.filter(isReviewRequestRecord) : [];
-    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])), attested, approved, reviewRequests);
+    const gateTags = Array.isArray(saved.gateTags) ? saved.gateTags.filter(isGateTag) : [];
+    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])), attested, approved, reviewRequests, gateTags);
   }
 
   get done(): ReadonlySet<string> {
@@ -97,11 +100,21 @@ export class Journal {
     await this.save('record the pull request in the journal');
   }
 
+  /** The tags gates decided (tag-at-gate.ts): recorded before the commit that writes one, so a rerun writes the same. */
+  get gateTags(): readonly GateTagRecord[] {
+    return this.tags;
+  }
+
+  async decideTag(record: GateTagRecord): Promise<void> {
+    this.tags.push(record);
+    await this.save('record the tag decided at the gate in the journal');
+  }
+
   private async save(what: string): Promise<void> {
     try {
       await mkdir(dirname(this.file), { recursive: true });
       // Write then rename: a crash leaves the old journal or the new one, never half of one.
-      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished], ...(this.remade.size > 0 ? { rederived: [...this.remade.values()] } : {}), ...(this.attestations.length > 0 ? { attested: this.attestations } : {}), ...(this.approvals.length > 0 ? { approved: this.approvals } : {}), ...(this.opened.length > 0 ? { reviewRequests: this.opened } : {}) }) + '\n');
+      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished], ...(this.remade.size > 0 ? { rederived: [...this.remade.values()] } : {}), ...(this.attestations.length > 0 ? { attested: this.attestations } : {}), ...(this.approvals.length > 0 ? { approved: this.approvals } : {}), ...(this.opened.length > 0 ? { reviewRequests: this.opened } : {}), ...(this.tags.length > 0 ? { gateTags: this.tags } : {}) }) + '\n');
       await rename(`${this.file}.tmp`, this.file);
     } catch (error) {
       fileSystemError(error, what, this.file);
@@ -119,7 +132,13 @@ function isRederivation(value: unknown): value is Rederivation {
   return typeof r === 'object' && r !== null && typeof r.action === 'string' && ['planned', 'applied', 'onto'].every((key) => typeof r[key] === 'string' && /^[0-9a-f]{40}$/.test(r[key]));
 }
 
-function parseJournal(text: string): { done?: unknown; rederived?: unknown; attested?: unknown; approved?: unknown; reviewRequests?: unknown } {
+function isGateTag(value: unknown): value is GateTagRecord {
+  const r = value as Record<string, unknown> | null;
+  const made = (m: unknown) => typeof m === 'object' && m !== null && ['action', 'planned', 'applied'].every((key) => typeof (m as Record<string, unknown>)[key] === 'string');
+  return typeof r === 'object' && r !== null && ['action', 'pattern', 'tag'].every((key) => typeof r[key] === 'string') && Array.isArray(r.fitting) && r.fitting.every((t) => typeof t === 'string') && (r.made === undefined || (Array.isArray(r.made) && r.made.every(made)));
+}
+
+function parseJournal(text: string): { done?: unknown; rederived?: unknown; attested?: unknown; approved?: unknown; reviewRequests?: unknown; gateTags?: unknown } {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null ? value : { done: [] };

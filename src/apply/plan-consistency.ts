@@ -5,6 +5,7 @@ import { refEffect, refKey } from './ref-effects.js';
 import { overrideTrailers, overrideTrailersIn } from '../plan/commit-trailers.js';
 import { reasonTrailerProblems } from '../plan/commit-trailers.js';
 import { rederiveProblems } from '../plan/rederive-rule.js';
+import { tagAtGateProblems } from '../plan/tag-at-gate.js';
 
 /**
  * What a reviewer reads must be what apply does, and a plan file is untrusted: anyone who
@@ -27,6 +28,7 @@ export function planContradictions(plan: Plan): Diagnostic[] {
   out.push(...reasonTrailerProblems(plan));
   out.push(...pullRequestProblems(plan));
   out.push(...rederiveProblems(plan));
+  out.push(...tagAtGateProblems(plan));
   const policy = plan.preconditions.find((p) => p.kind === 'policy');
   if (policy?.kind === 'policy' && policy.file !== plan.policy.file) out.push(`it names the policy ${plan.policy.file} but checks ${policy.file}`);
   return out.map((message) => diagnostic('HF415', `the plan contradicts itself: ${message}; make and review it again`));

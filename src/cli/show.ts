@@ -23,7 +23,7 @@ export class ShowCommand extends HotfixCommand {
     this.context.stdout.write(await renderPlan(plan, this.format, this.context));
     // The plan is sealed; what apply made otherwise (a commit made again on a moved branch) is in its journal.
     const notes = this.format === 'json' ? undefined : await import('../apply/applied-notes.js');
-    const applied = notes ? [...(await notes.rederivedNotes(plan, this.context.cwd)), ...(await notes.attestedNotes(plan, this.context.cwd))] : [];
+    const applied = notes ? [...(await notes.gateTagNotes(plan, this.context.cwd)), ...(await notes.rederivedNotes(plan, this.context.cwd)), ...(await notes.attestedNotes(plan, this.context.cwd))] : [];
     if (applied.length > 0) {
       const { codeBlock } = await import('../render/markdown-literal.js');
       const lines = applied.map((line) => `${line}\n`).join('');

@@ -82,6 +82,8 @@ export type Action =
       readonly render?: RenderSpec;
       /** Set when apply may make this commit again on a moved branch head (rederive-rule.ts); otherwise its id is exact. */
       readonly rederive?: Rederive;
+      /** A deploy commit whose image tag the gate decides (tag-at-gate.ts): the pattern it writes, and the rule apply follows. */
+      readonly tagFromGate?: { readonly gate: string; readonly pattern: string; readonly rule: string };
     }
   | {
       readonly id: string;
@@ -130,6 +132,8 @@ export type Action =
       readonly checks: readonly string[];
       /** Where apply reads `checks` for `revision`; absent, only `apply --check NAME` reports them. */
       readonly checksFrom?: ChecksSource;
+      /** The tag of `image` with what CI fills only at build time left as written (`main-9f0e2d1-{timestamp}`): apply takes the newest registry tag that fits. */
+      readonly tagAtGate?: string;
     }
   /** Pushes exactly `refs` to `url`, the push URL `remote` resolved to when the plan was made. */
   | { readonly id: string; readonly kind: 'push'; readonly repo: string; readonly remote: string; readonly url: string; readonly refs: readonly { readonly ref: string; readonly sha: string }[]; readonly runHooks: boolean }

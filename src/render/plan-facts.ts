@@ -80,7 +80,7 @@ export function actionDetails(action: Action): string[] {
     const where = action.render.workload !== undefined ? `in ${action.render.workload} container ${action.render.container}` : `in every container that runs ${parseImageRef(action.render.image).name}`;
     out.push(`render check: kubectl kustomize ${action.render.dir || '.'} must run ${action.render.image} ${where}`);
   }
-  return [...out, ...rederiveDetail(action)];
+  return [...out, ...rederiveDetail(action), ...(action.tagFromGate ? [action.tagFromGate.rule] : [])];
 }
 
 function rederiveDetail(action: Extract<Action, { kind: 'commit' | 'merge' }>): string[] {
