@@ -16,7 +16,7 @@ import { runAction } from './run-action.js';
 import { journalContradictions } from './verify-journal.js';
 import { journalled, nextStep, rederivation, rederiveIfMoved, withRederived } from './moved-branches.js';
 import { pushMoving } from './push-moved.js';
-import { rederivedBranch, type RederivableAction } from '../plan/rederive-rule.js';
+import { rederivedBranch, reviewBaseOf, type RederivableAction } from '../plan/rederive-rule.js';
 import { refValue, repoPath, verifyPreconditions, type Facts } from './verify-preconditions.js';
 
 export type GateAction = Extract<Action, { kind: 'gate' }>;
@@ -124,7 +124,9 @@ async function onMovedBranches(sealed: Plan, carried: Plan, done: ReadonlySet<st
 function rederivedLine(sealed: Plan, again: RederivableAction): string {
   const planned = sealed.actions.find((a) => a.id === again.id) as RederivableAction;
   const onto = again.kind === 'commit' ? again.parent : again.parents[0];
-  return `${rederivedBranch(again)} moved to ${onto.slice(0, 7)} since the plan, so ${again.id} is ${again.commit.slice(0, 7)} on it instead of ${planned.commit.slice(0, 7)} (the same change, by the plan's rule)`;
+  const base = reviewBaseOf(sealed, again);
+  const moved = base === undefined ? `${rederivedBranch(again)} moved to ${onto.slice(0, 7)} since the plan, so` : `${base} moved to ${onto.slice(0, 7)} since the plan, so the branch for review ${rederivedBranch(again)} is made there and`;
+  return `${moved} ${again.id} is ${again.commit.slice(0, 7)} on it instead of ${planned.commit.slice(0, 7)} (the same change, by the plan's rule)`;
 }
 
 /** The values the plan's refs may hold: what its actions give them, and the heads its commits were made again on. */
@@ -170,6 +172,8 @@ async function runActions(sealed: Plan, carried: Plan, journal: Journal, checked
       }
       action = plan.actions[index] as Exclude<Action, { kind: 'push' | 'gate' }>;
       if ((action.kind === 'commit' || action.kind === 'merge') && action.commit !== (sealed.actions[index] as RederivableAction).commit) await journal.rederive(rederivation(sealed, action));
+      // The commit on a branch for review, made again as its branch is made: journalled now, so a rerun makes the branch there too.
+      if (again && again.id !== action.id) await journal.rederive(rederivation(sealed, again));
       const effect = refEffect(action);
       const worktree = effect && checkedOut.get(refKey(effect.repo, effect.ref));
       const id = action.id;

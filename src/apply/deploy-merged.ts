@@ -2,6 +2,7 @@ import { containmentOf } from '../plan/hotfix/contains-hotfix.js';
 import type { Plan } from '../plan/types.js';
 import { readContainment } from '../state/hotfix/hotfix-changes.js';
 import { fetchRemoteBranch } from './git-write.js';
+import { Journal } from './journal.js';
 import { repoPath, type Facts } from './verify-preconditions.js';
 
 /**
@@ -18,6 +19,9 @@ export async function deployMerged(plan: Plan, repos: Facts['repos']): Promise<b
   const path = repoPath(repos, deploy.repo);
   const sha = await fetchRemoteBranch(path, push.url, plan.deployed.configBranch);
   if (!sha) return false;
-  const [held] = containmentOf(await readContainment(path, deploy.parent, deploy.commit, [{ name: plan.deployed.configBranch, sha }]));
+  // The deploy commit as apply made it: on a moved base, the one its journal records.
+  const journal = await Journal.open(repoPath(repos, plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : []))[0]!), plan.id);
+  const made = journal.rederived.get(deploy.id);
+  const [held] = containmentOf(await readContainment(path, made?.onto ?? deploy.parent, made?.applied ?? deploy.commit, [{ name: plan.deployed.configBranch, sha }]));
   return held?.contained ?? false;
 }

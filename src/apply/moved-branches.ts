@@ -1,6 +1,6 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
-import { rederivedBranch, type RederivableAction } from '../plan/rederive-rule.js';
+import { rederivedBranch, reviewBaseOf, type RederivableAction } from '../plan/rederive-rule.js';
 import type { Action, Plan } from '../plan/types.js';
 import type { Journal, Rederivation } from './journal.js';
 import { rederive } from './rederive.js';
@@ -16,17 +16,28 @@ import { refValue, repoPath, type Facts } from './verify-preconditions.js';
 
 const isRederivable = (action: Action): action is RederivableAction => (action.kind === 'commit' || action.kind === 'merge') && action.rederive !== undefined;
 
-/** The plan with `action` in place of the one of its id, and every push of the old commit pushing the new one. Pure. */
+const parentOf = (action: RederivableAction) => (action.kind === 'commit' ? action.parent : action.parents[0]);
+
+/**
+ * The plan with `action` in place of the one of its id, every push of the old commit pushing
+ * the new one, and a branch made for review at the old parent made at the new one. Pure.
+ */
 export function withRederived(plan: Plan, action: RederivableAction): Plan {
   const old = plan.actions.find((a) => a.id === action.id) as RederivableAction;
-  const actions = plan.actions.map((a) => (a.id === action.id ? action : a.kind === 'push' ? { ...a, refs: a.refs.map((r) => (r.sha === old.commit ? { ...r, sha: action.commit } : r)) } : a));
+  const branch = rederivedBranch(old);
+  const actions = plan.actions.map((a): Action => {
+    if (a.id === action.id) return action;
+    if (a.kind === 'push') return { ...a, refs: a.refs.map((r) => (r.sha === old.commit ? { ...r, sha: action.commit } : r)) };
+    if (a.kind === 'create-branch' && a.repo === old.repo && a.branch === branch && a.from === parentOf(old)) return { ...a, from: parentOf(action) };
+    return a;
+  });
   return { ...plan, actions };
 }
 
 /** What the journal records for a re-derived action of `current`, against the sealed plan. Pure. */
 export function rederivation(sealed: Plan, action: RederivableAction): Rederivation {
   const planned = sealed.actions.find((a) => a.id === action.id) as RederivableAction;
-  return { action: action.id, planned: planned.commit, applied: action.commit, onto: action.kind === 'commit' ? action.parent : action.parents[0] };
+  return { action: action.id, planned: planned.commit, applied: action.commit, onto: parentOf(action) };
 }
 
 /**
@@ -37,7 +48,7 @@ export async function journalled(plan: Plan, journal: Journal, repos: Facts['rep
   let current = plan;
   for (const record of journal.rederived.values()) {
     const sealed = plan.actions.find((a) => a.id === record.action);
-    const again = sealed && isRederivable(sealed) && sealed.commit === record.planned ? await rederive(sealed, repoPath(repos, sealed.repo), record.onto) : undefined;
+    const again = sealed && isRederivable(sealed) && sealed.commit === record.planned ? await rederive(sealed, repoPath(repos, sealed.repo), record.onto, moving(plan, sealed)) : undefined;
     if (!again || 'problem' in again || again.commit !== record.applied)
       throw new HotfixError([diagnostic('HF414', `the journal of this plan records ${record.action} as made again as ${record.applied.slice(0, 7)} on ${record.onto.slice(0, 7)}, but ${again && 'problem' in again ? again.problem : `that gives ${again ? again.commit.slice(0, 7) : 'no commit of this plan'}`}; make the plan again`)]);
     current = withRederived(current, again);
@@ -46,16 +57,29 @@ export async function journalled(plan: Plan, journal: Journal, repos: Facts['rep
 }
 
 /**
- * Before the action at `index` runs: where its branch is now. At the value the action starts
+ * Before the action at `index` runs: where its branch is now (for a branch for review, where
+ * its pull request's base is, while the branch is not made yet). At the value the action starts
  * from, or past it by this plan's own actions, nothing changes (undefined); moved by someone
  * else, the action made again on the new head, or HF417 when the plan does not allow it or
  * the change would not come out as reviewed.
  */
 export async function rederiveIfMoved(sealed: Plan, current: Plan, index: number, repos: Facts['repos'], next: string): Promise<RederivableAction | undefined> {
   const action = current.actions[index]!;
+  // Making a branch for review is where its base is read: the commit on it is made again first, and the branch with it.
+  if (action.kind === 'create-branch') {
+    const on = current.actions.findIndex((a, k) => k > index && isRederivable(a) && a.repo === action.repo && rederivedBranch(a) === action.branch && reviewBaseOf(current, a) !== undefined);
+    return on < 0 ? undefined : rederiveIfMoved(sealed, current, on, repos, next);
+  }
   if (!isRederivable(action)) return undefined;
   const effect = refEffect(action)!;
   const repo = repoPath(repos, action.repo);
+  const base = reviewBaseOf(current, action);
+  if (base !== undefined) {
+    // A branch for review follows its base only until apply has made it: after that the commit goes where the branch is.
+    const [made, head] = [await refValue(repo, effect.ref), await refValue(repo, `refs/heads/${base}`)];
+    if (made !== undefined || head === undefined || head === parentOf(action)) return undefined;
+    return rederiveOnto(sealed, action.id, repo, head, next);
+  }
   const now = await refValue(repo, effect.ref);
   // A branch deleted since is the preconditions' to report.
   if (now === undefined || now === effect.from || isDone(current.actions, index, now)) return undefined;
@@ -65,9 +89,15 @@ export async function rederiveIfMoved(sealed: Plan, current: Plan, index: number
 /** The sealed action of this id made again on `onto`, or HF417 saying why it cannot be and what to run. */
 export async function rederiveOnto(sealed: Plan, id: string, repo: string, onto: string, next: string): Promise<RederivableAction> {
   const planned = sealed.actions.find((a) => a.id === id) as RederivableAction;
-  const again = await rederive(planned, repo, onto);
+  const again = await rederive(planned, repo, onto, moving(sealed, planned));
   if (!('problem' in again)) return again;
   throw new HotfixError([diagnostic('HF417', `${again.problem}; so ${id} (${planned.commit.slice(0, 7)} on ${rederivedBranch(planned)}) cannot be made again as reviewed. ${next}`)]);
+}
+
+/** The branch whose move re-derives an action, as messages name it. */
+function moving(plan: Plan, action: RederivableAction): string {
+  const base = reviewBaseOf(plan, action);
+  return base === undefined ? rederivedBranch(action) : `${base} (the base of the pull request from ${rederivedBranch(action)})`;
 }
 
 /** What to do after a refusal: re-plan from today's heads, adopting what apply already made. */

@@ -18,12 +18,13 @@ const MOVED_SHOWN = 10;
 /**
  * The reviewed action made again on `onto`, the head its branch moved to, when the change
  * comes out identical there (the rule rederive-rule.ts states in the plan); otherwise why
- * not, naming the commits that moved the branch. Always from the sealed action, so a
+ * not, naming the commits that moved the branch (`moving`: how it is named, the base of the
+ * pull request for a branch for review). Always from the sealed action, so a
  * re-derivation never builds on another. Writes nothing to the repository.
  */
-export async function rederive(sealed: RederivableAction, repo: string, onto: string): Promise<RederivableAction | { problem: string }> {
+export async function rederive(sealed: RederivableAction, repo: string, onto: string, moving = rederivedBranch(sealed)): Promise<RederivableAction | { problem: string }> {
   const planned = sealed.kind === 'commit' ? sealed.parent : sealed.parents[0];
-  const was = `${sealed.repo}: ${rederivedBranch(sealed)}, planned at ${planned.slice(0, 7)},`;
+  const was = `${sealed.repo}: ${moving}, planned at ${planned.slice(0, 7)},`;
   if (!(await isAncestor(repo, planned, onto))) return { problem: `${was} was rewritten: its head ${onto.slice(0, 7)} does not descend from ${planned.slice(0, 7)}` };
   const again = sealed.kind === 'commit' ? await commitProblem(sealed, repo, onto) : await mergeProblem(sealed, repo, onto);
   if (typeof again === 'string') return { problem: `${was} moved to ${onto.slice(0, 7)} by ${await movedBy(repo, planned, onto)}, and ${again}` };

@@ -7,32 +7,49 @@ export const rederivedBranch = (action: RederivableAction): string => (action.ki
 
 /**
  * Why a commit's id may change at apply: the words a reviewer reads, which apply holds
- * itself to (src/apply/rederive.ts). One text per kind, so a plan cannot claim another. Pure.
+ * itself to (src/apply/rederive.ts). One text per kind, so a plan cannot claim another. With
+ * `reviewBase` (git.via pull-request), the commit is on a branch the plan makes for review at
+ * the head of the pull request's base, which is what may move. Pure.
  */
-export function rederiveFor(action: RederivableAction): Rederive {
+export function rederiveFor(action: RederivableAction, reviewBase?: string): Rederive {
   const branch = rederivedBranch(action);
-  const reason =
+  const what = action.kind === 'commit' ? 'commit' : 'merge';
+  const moves =
+    reviewBase === undefined
+      ? `${branch} may move while apply waits at the gate${action.kind === 'commit' ? " (a bot's or a teammate's commit)" : ''}: apply then makes this ${what} again on the new head`
+      : `${reviewBase}, the base of the pull request from ${branch}, may move while apply waits at the gate: until apply has made ${branch}, it then makes ${branch} at the new head of ${reviewBase} and this ${what} on it`;
+  const same =
     action.kind === 'commit'
-      ? `${branch} may move while apply waits at the gate (a bot's or a teammate's commit): apply then makes this commit again on the new head, with the same message, only where ${action.changes.map((c) => c.path).join(', ')} gives the same diff there (the file unchanged, or the same lines at the same place)${action.render ? ` and kubectl kustomize ${action.render.dir || '.'} still runs ${action.render.image}` : ''}, and prints and journals the new id; otherwise it refuses before writing it`
-      : `${branch} may move while apply waits at the gate: apply then makes this merge again on the new head, with the same message, only where it is still clean and brings in exactly the commits of ${action.from} it brings in now, and prints and journals the new id; otherwise it refuses before writing it`;
-  return { when: 'if-branch-moves', reason };
+      ? `only where ${action.changes.map((c) => c.path).join(', ')} gives the same diff there (the file unchanged, or the same lines at the same place)${action.render ? ` and kubectl kustomize ${action.render.dir || '.'} still runs ${action.render.image}` : ''}`
+      : `only where it is still clean and brings in exactly the commits of ${action.from} it brings in now`;
+  return { when: 'if-branch-moves', reason: `${moves}, with the same message, ${same}, and prints and journals the new id; otherwise it refuses before writing it` };
+}
+
+/** The base of the pull request the plan opens from the branch this action writes, when it opens one (git.via pull-request). */
+export function reviewBaseOf(plan: Pick<Plan, 'actions'>, action: RederivableAction): string | undefined {
+  const branch = rederivedBranch(action);
+  return plan.actions.find((a): a is Extract<Action, { kind: 'open-pull-request' }> => a.kind === 'open-pull-request' && a.repo === action.repo && a.head === branch)?.base;
 }
 
 /**
  * A plan may mark as re-derivable only a hotfix's deploy commit and its merge-backs, each on
- * an existing branch the plan checks (a branch the plan creates cannot move under it), with
- * the rule's own words. Pure.
+ * an existing branch the plan checks (a branch the plan creates cannot move under it), or on
+ * the branch it makes for review at the head of the pull request's base, which it checks,
+ * with the rule's own words. Pure.
  */
 export function rederiveProblems(plan: Plan): string[] {
   const out: string[] = [];
   for (const action of plan.actions) {
     if (!('rederive' in action) || action.rederive === undefined) continue;
     const branch = rederivedBranch(action);
-    const ref = `refs/heads/${branch}`;
+    const base = reviewBaseOf(plan, action);
+    const checked = (name: string, sha?: string) => plan.preconditions.some((p) => p.kind === 'ref' && p.repo === action.repo && p.ref === `refs/heads/${name}` && p.sha !== null && (sha === undefined || p.sha === sha));
+    const parent = action.kind === 'commit' ? action.parent : action.parents[0];
+    const made = plan.actions.some((a) => a.kind === 'create-branch' && a.repo === action.repo && a.branch === branch);
     if (plan.request.kind !== 'hotfix' || (action.kind === 'commit' && action.purpose !== 'deploy-hotfix')) out.push(`${action.id}: it may be re-derived, which only a hotfix's deploy commit and merge-backs may`);
-    else if (plan.actions.some((a) => a.kind === 'create-branch' && a.repo === action.repo && a.branch === branch) || !plan.preconditions.some((p) => p.kind === 'ref' && p.repo === action.repo && p.ref === ref && p.sha !== null))
-      out.push(`${action.id}: it may be re-derived if ${branch} moves, a branch the plan does not find existing`);
-    else if (JSON.stringify(action.rederive) !== JSON.stringify(rederiveFor(action))) out.push(`${action.id}: its rule for a moved ${branch} is not the one apply follows`);
+    else if (base !== undefined ? !(made && checked(base, parent) && plan.actions.some((a) => a.kind === 'create-branch' && a.repo === action.repo && a.branch === branch && a.from === parent)) : made || !checked(branch))
+      out.push(base !== undefined ? `${action.id}: it may be re-derived if ${base} moves, but ${branch} is not made at the head of ${base} the plan checks` : `${action.id}: it may be re-derived if ${branch} moves, a branch the plan does not find existing`);
+    else if (JSON.stringify(action.rederive) !== JSON.stringify(rederiveFor(action, base))) out.push(`${action.id}: its rule for a moved ${base ?? branch} is not the one apply follows`);
   }
   return out;
 }

@@ -97,7 +97,7 @@ test('a review branch that holds something else is refused (HF364): what differs
   assert.ok(line.includes(`delete it with git branch -D '${deploy.branch}' && git push 'origin' ':refs/heads/${deploy.branch}' and plan again`), line);
 });
 
-test('the deploy pull request\'s base moves during the gate (Flux pushes to main, the checkout pulls it): apply still pushes the reviewed commit for review, and says the pull request is open', async () => {
+test('the deploy pull request\'s base moves during the gate (Flux pushes to main, the checkout pulls it): apply makes the review branch at the new main with the reviewed change, and says the pull request is open', async () => {
   const g = await reviewed(53);
   const { s } = g;
   const plan = planOf(g.planFile);
@@ -114,7 +114,10 @@ test('the deploy pull request\'s base moves during the gate (Flux pushes to main
   const r = await runCliAsync(g.args, { cwd: s.root });
   assert.is(r.code, 0, r.stdout + r.stderr);
   assert.not.ok(hasStackTrace(r.stderr), r.stderr);
-  assert.is(gitOut(s.configRemote, ['rev-parse', `refs/heads/${deploy.branch}`]).trim(), deploy.commit, 'the reviewed commit, on the base the plan showed');
+  // The branch for review follows its base (issue 15 §1): made at the merged main, with the reviewed diff, so the pull request merges without a stale base.
+  const made = gitOut(s.configRemote, ['rev-parse', `refs/heads/${deploy.branch}`]).trim();
+  assert.is(gitOut(s.configRemote, ['rev-parse', `${made}^`]).trim(), merged, 'the review branch starts at the moved main');
+  assert.is(gitOut(s.configRemote, ['-c', 'core.abbrev=7', 'diff', merged, made]), deploy.changes.map((c) => c.diff).join(''), 'the reviewed diff, byte for byte');
   assert.is(gitOut(s.configRemote, ['rev-parse', 'refs/heads/main']).trim(), merged, 'main is where the forge merged Flux\'s pull request, untouched by apply');
   assert.ok(r.stdout.includes(`the deploy pull request ${deploy.branch} → main is still open (unmerged`), r.stdout);
 });

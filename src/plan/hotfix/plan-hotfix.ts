@@ -177,9 +177,11 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const deployOn = deployTip?.commit;
   const deploy = deployedBefore ? undefined : deployOn ? makeDeploy(deployOn.parents[0]!, deployOn.file!.trees, deployOn.author) : makeDeploy(state.config.head, state.config.file.trees, committer);
   const deployPr = deploy && deployBranch !== state.config.branch;
+  // A review branch made before (adopted) holds its commit already; one apply makes follows a moved base.
+  const deployRule = deploy && (!deployPr ? rederiveFor(deploy.action) : deployTip || !configPush ? undefined : rederiveFor(deploy.action, state.config.branch));
   if (deployPr) actions.push({ id: 'deploy-branch', kind: 'create-branch', repo: state.config.repoName, branch: deployBranch, from: deploy.action.parent });
   // Straight onto the shared branch, which may move during the gate; a review branch is the plan's own.
-  if (deploy) actions.push(deployPr ? deploy.action : { ...deploy.action, rederive: rederiveFor(deploy.action) });
+  if (deploy) actions.push(deployRule ? { ...deploy.action, rederive: deployRule } : deploy.action);
   if (deploy && configPush) actions.push(pushAction('push-config', state.config.repoName, configPush, [{ ref: `refs/heads/${deployBranch}`, sha: deploy.action.commit }]));
   if (deployPr && configPush) {
     reviewed.push(...reviewBranchPreconditions(state.config.repoName, deployBranch, configPush));
@@ -246,7 +248,9 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     if (into !== m.branch) actions.push({ id: `merge-${m.branch}-branch`, kind: 'create-branch', repo: state.app.repoName, branch: into, from: made.parents[0]! });
     const merge: Extract<Action, { kind: 'merge' }> = { id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into, from: hotfixBranch, parents: made.parents, base: made.base, tree: made.tree, commit: commit.id, message, author: made.author };
     // A branch the plan makes from origin/… is not re-derived (rederive-rule.ts): a push onto a moved remote branch is refused.
-    actions.push(into === m.branch && !tracked ? { ...merge, rederive: rederiveFor(merge) } : merge);
+    const local = m.ref === `refs/heads/${m.branch}`;
+    const mergeRule = !local ? undefined : into === m.branch ? rederiveFor(merge) : tip || !appPush ? undefined : rederiveFor(merge, m.branch);
+    actions.push(mergeRule ? { ...merge, rederive: mergeRule } : merge);
     merged.push({ ref: `refs/heads/${into}`, sha: commit.id });
     if (into !== m.branch && appPush) {
       preconditions.push(...reviewBranchPreconditions(state.app.repoName, into, appPush));
