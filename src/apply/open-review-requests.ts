@@ -57,6 +57,7 @@ export async function openReviewRequests(plan: Plan, targets: readonly ReviewReq
     const record: ReviewRequestRecord = { action: action.id, forge: target.forge, repository: target.repository, number: opened.number, url: opened.url, head: action.head, base: action.base, kind: plan.request.kind, policy: plan.policy.name, environment: plan.request.environment, plan: plan.id, at: (options.now ?? (() => new Date()))().toISOString() };
     await journal.recordReviewRequest(record);
     options.log(`pull request ${opened.outcome}: ${opened.url} (${action.head} → ${action.base}), recorded in the journal`);
+    if (opened.labelsNotSet !== undefined) failures.push(diagnostic('HF521', `${opened.url} is open (${action.head} → ${action.base}), but its labels ${content.labels.join(', ')} were not set (${client.where}: ${opened.labelsNotSet}); add them by hand (a token needs pull-requests: write or issues: write on GitHub), or run hotfix apply again on the same plan, which finds it open and sets them`));
     if (opened.reviewersNotRequested !== undefined) failures.push(diagnostic('HF520', `${opened.url} is open, but not every owner in metadata.owners (${options.owners.join(', ')}) was asked to review it (${client.where}: ${opened.reviewersNotRequested}); ask for reviews on it by hand, and name people by login and teams as org/team in metadata.owners`));
   }
   return failures;

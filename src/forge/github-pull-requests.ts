@@ -38,15 +38,25 @@ export function gitHubPullRequests(repository: string, access: GitHubAccess): Re
           outcome = 'updated';
         }
       }
-      await octokit.rest.issues.addLabels({ owner, repo, issue_number: pull.number, labels: [...c.labels] });
+      // The pull request exists from here on: what fails after is said as such, never as "not opened".
+      const labelsNotSet = await addLabels(pull.number, c.labels);
       const reviewersNotRequested = await askReviewers(pull.number, c.reviewers);
-      return { number: pull.number, url: pull.html_url, outcome, ...(reviewersNotRequested ? { reviewersNotRequested } : {}) };
+      return { number: pull.number, url: pull.html_url, outcome, ...(reviewersNotRequested ? { reviewersNotRequested } : {}), ...(labelsNotSet ? { labelsNotSet } : {}) };
     },
     byHand: (c) => ({
       url: `${webUrl(access.apiUrl)}/${repository}/compare/${branchPath(c.base)}...${branchPath(c.head)}?expand=1`,
       command: `gh pr create --repo ${shellWord(repository)} --base ${shellWord(c.base)} --head ${shellWord(c.head)} --title ${shellWord(c.title)} --label ${shellWord(c.labels.join(','))}`,
     }),
   };
+
+  async function addLabels(pull: number, labels: readonly string[]): Promise<string | undefined> {
+    try {
+      await octokit.rest.issues.addLabels({ owner, repo, issue_number: pull, labels: [...labels] });
+      return undefined;
+    } catch (error) {
+      return gitHubSaid(error);
+    }
+  }
 
   /** People by login, teams (`org/team`) by slug; a refusal (not a collaborator, no such team) leaves the pull request as it is. */
   async function askReviewers(pull: number, owners: readonly string[]): Promise<string | undefined> {

@@ -21,6 +21,8 @@ export interface OpenedReviewRequest {
   readonly outcome: 'created' | 'updated';
   /** What went wrong asking for reviewers, in the forge's words, when the pull request itself is fine. */
   readonly reviewersNotRequested?: string;
+  /** What went wrong setting its labels, in the forge's words: it is open all the same. */
+  readonly labelsNotSet?: string;
 }
 
 /** What opening review requests needs of a forge: the effects behind one small interface. */

@@ -183,6 +183,30 @@ test('the plan reviewed and approved on a pull request (apply --pr): the pull re
     assert.ok(opened!.body!.includes(`It carries out plan ${plan.id}, approved on \`octo-org/deploy#42\` by \`alice\` (1 required); the plan as it was reviewed follows.`), opened!.body!.slice(0, 600));
   }));
 
+test('labels refused after the create (403): the pull request is said to be open, with its URL and why it has no labels (warning HF521, not HF518); journalled; a rerun sets them', () =>
+  withServer(async (server, s) => {
+    const plan = saved(s);
+    const pr = plan.actions.find((a): a is PullRequest => a.kind === 'open-pull-request')!;
+    server.trouble({ operation: 'issues/add-labels', times: 1, answer: 'forbidden' });
+    const r = await apply(server, s);
+    assert.is(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    clean(r);
+    const [p] = server.pulls.from(pr.head);
+    assert.equal(p!.labels, [], 'GitHub set no label');
+    const url = `https://github.com/octo-org/deploy/pull/${p!.number}`;
+    assert.ok(r.stdout.includes(`pull request created: ${url} (${pr.head} → main), recorded in the journal\n`), r.stdout);
+    assert.is(r.stderr, `hotfix: warning: ${url} is open (${pr.head} → main), but its labels hotfix, rollback were not set (GitHub octo-org/deploy: 403: Resource not accessible by integration); add them by hand (a token needs pull-requests: write or issues: write on GitHub), or run hotfix apply again on the same plan, which finds it open and sets them [HF521]\n`);
+    assert.not.ok(r.stderr.includes('HF518'), 'the pull request was opened: not HF518');
+    assert.equal(journal(s, plan).reviewRequests!.map((x) => x.url), [url]);
+    assert.equal(server.requests.map((q) => `${q.operation} ${q.status}`), ['pulls/list 200', 'pulls/create 201', 'issues/add-labels 403', 'pulls/request-reviewers 201']);
+
+    const rerun = await apply(server, s);
+    assert.is(rerun.code, 0, rerun.stderr);
+    assert.is(rerun.stderr, '');
+    assert.is(server.pulls.from(pr.head).length, 1);
+    assert.equal(p!.labels, ['hotfix', 'rollback']);
+  }));
+
 test('killed right after the push (kill -9): the rerun finds the branch pushed and opens its pull request, once', () =>
   withServer(async (server, s) => {
     const plan = saved(s);
