@@ -3,7 +3,8 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import { gateChecksText } from '../plan/hotfix/gate-checks.js';
 import type { Action, Plan } from '../plan/types.js';
-import type { GateAnswer } from './gate-answer.js';
+import type { GateAnswer, GateTag } from './gate-answer.js';
+import { withGateTag } from './gate-tag.js';
 import { Journal } from './journal.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { planNameProblems } from './plan-names.js';
@@ -77,8 +78,10 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
     await assertRepository(repos.at(-1)!, name);
   }
   const journal = await Journal.open(repos[0]!, plan.id);
+  // A tag an earlier run's gate decided holds for the rest of the plan, as if it had been planned.
+  const sealed = await journalledTags(plan, journal, options.facts.repos);
   // The plan as earlier applies of it carried it out: a commit made again on a moved branch is that commit.
-  const carried = await journalled(plan, journal, options.facts.repos);
+  const carried = await journalled(sealed, journal, options.facts.repos);
   const checkedOut = await checkedOutRefs(plan, options.facts.repos);
   const contradicted = await journalContradictions(carried, journal.done, options.facts.repos, checkedOut);
   if (contradicted.length > 0) throw new HotfixError(contradicted);
@@ -89,7 +92,7 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
 
   const locks = options.dryRun ? undefined : await RepoLocks.acquire(repos, plan.id, options.breakLock ?? false);
   try {
-    const current = await onMovedBranches(plan, carried, journal.done, options);
+    const current = await onMovedBranches(sealed, carried, journal.done, options);
     const failures = await verifyPreconditions(current, options.facts, refValuesOf(current));
     failures.push(...unpushedCheckedOut(current, checkedOut));
     if (failures.length > 0) throw new HotfixError(failures);
@@ -97,7 +100,7 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
     await rehearse(current, options.facts.repos, journal.done, options.signal);
     // Recorded once every check has passed, before the first action writes.
     if (options.approval && !options.dryRun) await journal.approve(options.approval);
-    await runActions(plan, current, journal, checkedOut, options);
+    await runActions(sealed, current, journal, checkedOut, options);
     return 'complete';
   } finally {
     await locks?.release();
@@ -139,8 +142,31 @@ function refValuesOf(current: Plan): Map<string, Set<string>> {
   return values;
 }
 
+async function journalledTags(plan: Plan, journal: Journal, repos: ApplyOptions['facts']['repos']): Promise<Plan> {
+  let sealed = plan;
+  for (const record of journal.gateTags) sealed = (await withGateTag(sealed, record, repos)).plan;
+  return sealed;
+}
+
+/**
+ * The tag a gate took, in the sealed plan and the plan as carried out so far: checked to
+ * give the reviewed change (HF437 otherwise), then journalled before anything is written
+ * with it, so a rerun writes the same commit.
+ */
+async function decideTag(sealed: Plan, carried: Plan, gate: GateAction, tag: GateTag, journal: Journal, options: ApplyOptions): Promise<{ sealed: Plan; carried: Plan }> {
+  const record = { action: gate.id, pattern: gate.tagAtGate!, tag: tag.chosen, fitting: tag.fitting.slice(0, 10) };
+  const decided = await withGateTag(sealed, record, options.facts.repos);
+  const current = await withGateTag(carried, record, options.facts.repos, sealed);
+  await journal.decideTag({ ...record, made: [...decided.remade].map(([action, r]) => ({ action, ...r })) });
+  const others = tag.fitting.filter((t) => t !== tag.chosen);
+  options.log(`tag decided at the gate: ${tag.chosen}, the newest registry tag that fits ${record.pattern} built from ${gate.revision.slice(0, 7)}${others.length > 0 ? ` (also fitting: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''})` : ''}; recorded in the journal`);
+  for (const [id, r] of current.remade) options.log(`${id} is made with it: ${r.applied.slice(0, 7)} instead of the planned ${(decided.remade.get(id) ?? r).planned.slice(0, 7)} (the diff shown, with ${record.pattern} as ${tag.chosen})`);
+  return { sealed: decided.plan, carried: current.plan };
+}
+
 /** The actions the journal does not call done, in order, each recorded once finished. */
-async function runActions(sealed: Plan, carried: Plan, journal: Journal, checkedOut: ReadonlyMap<string, string>, options: ApplyOptions): Promise<void> {
+async function runActions(sealedPlan: Plan, carried: Plan, journal: Journal, checkedOut: ReadonlyMap<string, string>, options: ApplyOptions): Promise<void> {
+  let sealed = sealedPlan;
   const at = (name: string) => {
     options.checkpoint?.(name);
     options.signal?.throwIfAborted();
@@ -159,9 +185,12 @@ async function runActions(sealed: Plan, carried: Plan, journal: Journal, checked
       continue;
     }
     at(`${action.id}:start`);
-    if (action.kind === 'gate') await passGate(action, journal, options);
-    else if (action.kind === 'push') {
-      plan = await pushMoving(sealed, plan, action, { repos: options.facts.repos, journal, checkedOut, log: options.log, ...(options.signal ? { signal: options.signal } : {}) });
+    if (action.kind === 'gate') {
+      const tag = await passGate(action, journal, options);
+      if (action.tagAtGate !== undefined && !tag) throw new HotfixError([diagnostic('HF437', `${action.id} passed without taking a tag that fits ${action.tagAtGate}; nothing was written for what comes after it. Run hotfix apply again`)]);
+      if (tag) ({ sealed, carried: plan } = await decideTag(sealed, plan, action, tag, journal, options));
+    } else if (action.kind === 'push') {
+      plan = await pushMoving(sealed, plan, action, { repos: options.facts.repos, journal, checkedOut, log: options.log, ...(options.signal ? { signal: options.signal } : {}), ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}) });
       at(`${action.id}:pushed`);
     } else if (!(await alreadyDone(plan.actions, index, options.facts.repos))) {
       // Moved while apply waited at the gate: made again on the new head, or refused before it is written.
@@ -215,7 +244,7 @@ async function alreadyDone(actions: readonly Action[], index: number, repos: Fac
   return effect !== undefined && isDone(actions, index, await refValue(repoPath(repos, effect.repo), effect.ref));
 }
 
-async function passGate(gate: GateAction, journal: Journal, options: ApplyOptions): Promise<void> {
+async function passGate(gate: GateAction, journal: Journal, options: ApplyOptions): Promise<GateTag | undefined> {
   const deadline = options.waitMs === undefined ? undefined : Date.now() + options.waitMs;
   for (;;) {
     const answer = await options.checkGate(gate);
@@ -225,7 +254,7 @@ async function passGate(gate: GateAction, journal: Journal, options: ApplyOption
         await journal.attest({ action: gate.id, ...answer.attested, at: new Date().toISOString() });
         options.log(`attested: ${answer.attested.checks.join(', ')} by ${answer.attested.by} (--check), recorded in the journal`);
       }
-      return;
+      return gate.tagAtGate !== undefined ? answer?.tag : undefined;
     }
     if (deadline === undefined || Date.now() >= deadline)
       throw new HotfixError([diagnostic(answer.code, `stopped at the gate: ${answer.why}. Run hotfix apply again on the same plan once it is met; it goes on from here`)], 3);

@@ -1,7 +1,7 @@
 // Image tags as real CI writes them, through the built CLI: Flux's sortable tags
 // (fluxcd.io guide "sortable image tags": ${GITHUB_REF##*/}-${GITHUB_SHA::8}-$(date +%s)),
 // GitLab's 8-character CI_COMMIT_SHORT_SHA, GitHub's ${{ github.sha }}-${{ github.run_number }}.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -28,28 +28,27 @@ const statusOf = async (s: AppScenario) => {
   return (JSON.parse(r.stdout) as { environments: Array<{ name: string; declared: string; commit?: { sha: string } }> }).environments;
 };
 
-test('Flux sortable tags: status and revisionFrom: tag read the commit back; a hotfix plan is refused, saying why', async () => {
+test('Flux sortable tags: status and revisionFrom: tag read the commit back; a hotfix plan leaves {timestamp} to its gate', async () => {
   const s = await buildAppScenario(tempDir(), registry.host, { ci: FLUX_SORTABLE });
   assert.match(s.deployed.tag, /^main-[0-9a-f]{8}-1[0-9]{9}$/);
 
   const lint = await runCliAsync(['lint', s.policyFile], { cwd: s.root });
   assert.is(lint.code, 0, lint.stderr + lint.stdout);
-  assert.match(lint.stdout, /warning  tagFormat .* has \{timestamp\} \(the time CI built the image in Unix seconds.*\[HF151\]/);
+  assert.match(lint.stdout, /warning  tagFormat .* has \{timestamp\} \(the time CI built the image in Unix seconds.*decided at its gate.*\[HF151\]/);
   assert.not.match(lint.stdout, /HF133/);
 
   const production = (await statusOf(s)).find((e) => e.name === 'production')!;
   assert.is(production.declared, `${s.image}:${s.deployed.tag}`);
   assert.is(production.commit?.sha, s.deployed.commit.slice(0, 8));
 
-  // With only revisionFrom: tag and no registry, reaching HF370 means the tag named the
-  // deployed commit (otherwise the plan stops at HF337, no source named it).
+  // With only revisionFrom: tag and no registry, a plan means the tag named the deployed
+  // commit (otherwise the plan stops at HF337, no source named it).
   const file = join(s.root, 'plan.json');
   const r = await runCliAsync(planArgs(s, file, ['--no-registry']), { cwd: s.root });
-  assert.is(r.code, 1, r.stdout);
-  assert.match(r.stderr, /app\.tagFormat "\{branch\}-\{sha8\}-\{timestamp\}" has \{timestamp\} \(.*\), known only once CI has built the hotfix image, so this plan cannot name the commit that deploys it.*\[HF370\]/);
-  assert.not.match(r.stderr, /HF337|at .*\n\s+at /);
-  assert.ok(!existsSync(file), 'no plan is written');
-  assert.is(await git(s.appRepo, ['for-each-ref', 'refs/heads/hotfix']), '');
+  assert.is(r.code, 0, r.stderr);
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+  assert.is(plan.deployed.appCommit?.sha, s.deployed.commit);
+  assert.match((plan.actions.find((a) => a.kind === 'gate') as { tagAtGate?: string }).tagAtGate ?? '', /^hotfix-[0-9]{8}-[0-9a-f]{7}-[0-9a-f]{8}-\{timestamp\}$/);
 });
 
 test('the run number of {sha}-{build} matches any value when status reads a tag back', async () => {

@@ -46,11 +46,14 @@ test('hotfixImageTag: hotfix.imageTag over app.tagFormat, with the hotfix head a
   assert.equal(hotfixImageTag(policy({}, { imageTag: 'hotfix-{sha8}' }), input), { tag: 'hotfix-849c9127' });
   assert.equal(hotfixImageTag(policy({ tagFormat: '{branch}-{sha8}-{timestamp}' }, { imageTag: '{branch}-{sha8}' }), input), { tag: 'hotfix-20261203-f8b82c8-849c9127' });
   assert.equal(hotfixImageTag(policy({}, { imageTag: '{version}' }), { ...input, version: '1.4.1' }), { tag: '1.4.1' });
+  // What CI fills only when it builds stays as written, for the gate to decide.
+  assert.equal(hotfixImageTag(policy({}, { imageTag: '{branch}-{sha8}-{timestamp}' }), input), { tag: 'hotfix-20261203-f8b82c8-849c9127-{timestamp}' });
+  assert.equal(hotfixImageTag(policy({ tagFormat: '{sha}-{build}' }), input), { tag: `${HEAD}-{build}` });
+  assert.equal(hotfixImageTag(policy({ tagFormat: '{datetime}.{sha7}' }), input), { tag: '{datetime}.849c912' });
 
   const refused: Array<[Policy, string, RegExp]> = [
     [policy({}, { imageTag: '{version}' }), 'HF341', /^hotfix\.imageTag "\{version\}" needs the hotfix's own version for its image: pass --version \(the deployed one is 1\.4\.0\)$/],
-    [policy({}, { imageTag: '{branch}-{timestamp}' }), 'HF370', /^hotfix\.imageTag "\{branch\}-\{timestamp\}" has \{timestamp\}.*make that the hotfix\.imageTag$/],
-    [policy({ tagFormat: '{sha}-{build}' }), 'HF370', /^app\.tagFormat "\{sha\}-\{build\}" has \{build\}.*make that the tagFormat, or set hotfix\.imageTag to it$/],
+    [policy({}, { imageTag: `${'x'.repeat(110)}-{sha8}-{timestamp}` }), 'HF210', /^the hotfix image tag "x+-849c9127-\{timestamp\}" is not valid: it is 130 characters long/],
     [policy({}, { imageTag: `${'x'.repeat(120)}-{sha}` }), 'HF210', /is 161 characters long/],
   ];
   for (const [p, code, why] of refused) {

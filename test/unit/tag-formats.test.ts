@@ -127,7 +127,7 @@ test('lint explains the placeholders where tagFormat uses them', async () => {
   assert.equal(await lint(policy('{branch}-{sha8}-{timestamp}')), [], 'no hotfix section: the Flux format is fine');
   const hotfix = await lint(policy('{branch}-{sha8}-{timestamp}') + '  hotfix: { reasons: [security] }\n');
   assert.equal(hotfix.map((d) => d.slice(0, 5)), ['HF151']);
-  assert.match(hotfix[0]!, /\{timestamp\} \(the time CI built the image in Unix seconds.*hotfix plans of this policy are refused \(HF370\)/);
+  assert.match(hotfix[0]!, /\{timestamp\} \(the time CI built the image in Unix seconds.*a hotfix's tag is decided at its gate, where apply takes the newest registry tag that fits/);
   const both = await lint(policy('{sha7}-{datetime}.{build}') + '  hotfix: { reasons: [security] }\n');
   assert.match(both[0]!, /has \{datetime\} \(the time CI built the image, YYYYMMDDHHMMSS, UTC.*\) and \{build\} \(CI's build or run number/);
   const noCommit = await lint(policy('{branch}-{timestamp}', ', revisionFrom: [label]'));

@@ -1,7 +1,8 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { hotfixImageTagTemplate } from '../../policy/hotfix-image-tag.js';
-import { knownOnlyAfterBuild } from '../../policy/placeholder-words.js';
-import { imageTagProblem, placeholdersOf, renderTemplate, type TemplateValues } from '../../policy/template.js';
+import { imageTagProblem, placeholdersOf, renderTemplate, SAMPLE_VALUES } from '../../policy/template.js';
+import type { TemplateValues } from '../../policy/template.js';
+import { decidedAtGate, tagPattern } from '../tag-at-gate.js';
 import type { Policy } from '../../policy/types.js';
 
 export interface HotfixImageInput {
@@ -18,22 +19,17 @@ export interface HotfixImageInput {
  * The tag CI gives its build of the hotfix head (hotfix.imageTag, else app.tagFormat), which
  * the gate waits for and the deploy commit writes. It is a new build: {version} there is the
  * hotfix's own version (--version), never the deployed one, or production's config would
- * point at the image it runs. Pure.
+ * point at the image it runs. Where the template has parts CI fills only when it builds
+ * ({timestamp}, {datetime}, {build}), the tag is a pattern keeping them, which the gate
+ * decides (tag-at-gate.ts). Pure.
  */
 export function hotfixImageTag(policy: Policy, input: HotfixImageInput): { readonly tag: string } | Diagnostic {
   const { template, field } = hotfixImageTagTemplate(policy);
-  const names = placeholdersOf(template);
-  if (input.version === undefined && names.includes('version'))
+  if (input.version === undefined && placeholdersOf(template).includes('version'))
     return diagnostic('HF341', `${field} "${template}" needs the hotfix's own version for its image: pass --version${input.deployedVersion ? ` (the deployed one is ${input.deployedVersion})` : ''}`);
-  const afterBuild = knownOnlyAfterBuild(names);
-  if (afterBuild.length > 0)
-    return diagnostic(
-      'HF370',
-      `${field} "${template}" has ${afterBuild.join(' and ')}, known only once CI has built the hotfix image, so this plan cannot name the commit that deploys it (the commit holds the tag); have CI also push a tag made only of what is known before the build ({branch}, {sha}, {shaN}, {version}) and make that the ${field === 'app.tagFormat' ? 'tagFormat, or set hotfix.imageTag to it' : 'hotfix.imageTag'}`,
-    );
   const { version: _deployed, ...values } = input.values;
   const own = input.version !== undefined ? { version: input.version } : {};
-  const tag = renderTemplate(template, { ...values, ...own, sha: input.head, sha7: input.head.slice(0, 7), branch: input.branch.replace(/\//g, '-') });
-  const problem = imageTagProblem(tag);
+  const tag = tagPattern(template, { ...values, ...own, sha: input.head, sha7: input.head.slice(0, 7), branch: input.branch.replace(/\//g, '-') });
+  const problem = imageTagProblem(decidedAtGate(tag) ? renderTemplate(tag, SAMPLE_VALUES) : tag);
   return problem ? diagnostic('HF210', `the hotfix image tag "${tag}" is not valid: ${problem}`) : { tag };
 }

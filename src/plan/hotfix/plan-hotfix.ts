@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { findImage } from '../../patch/find-image.js';
 import { setImageOps } from '../../patch/set-image.js';
-import { placeholdersOf, renderTemplate, type TemplateValues } from '../../policy/template.js';
+import { matchTemplate, placeholdersOf, renderTemplate, type TemplateValues } from '../../policy/template.js';
 import type { Policy } from '../../policy/types.js';
 import type { HotfixState } from '../../state/hotfix/gather-hotfix.js';
 import { buildCommit } from '../build-commit.js';
@@ -26,6 +26,7 @@ import { shellWord } from '../shell-word.js';
 import { liftOverrides } from '../overrides.js';
 import { hotfixTrailers, withTrailers } from '../commit-trailers.js';
 import { rederiveFor } from '../rederive-rule.js';
+import { decidedAtGate, withTagFromGate } from '../tag-at-gate.js';
 import { hotfixPolicyWarnings } from './policy-warnings.js';
 import { adoptedReviewNote, reviewTipProblem, type ReviewCommit } from './review-tip-match.js';
 import type { Person } from '../../state/types.js';
@@ -112,6 +113,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const built = hotfixImageTag(policy, { values, head, branch: hotfixBranch, ...(request.version !== undefined ? { version: request.version } : {}), ...(version !== undefined ? { deployedVersion: version } : {}) });
   if ('code' in built) return { diagnostics: [built] };
   const imageTag = built.tag;
+  const atGate = decidedAtGate(imageTag);
+  if (atGate && state.baseline) return { diagnostics: [diagnostic('HF370', `the hotfix image tag ${imageTag} is decided at the gate, when CI has built it, but the baseline config branch from ${state.baseline.environment} comes before the gate and needs it; have CI also push a tag made only of what is known before the build ({branch}, {sha}, {shaN}, {version}) and set hotfix.imageTag to it`)] };
   const hotfixImage = `${policy.spec.app.image}:${imageTag}`;
   if (hotfixImage === state.deployed.image) return { diagnostics: [diagnostic('HF341', `the hotfix image would be ${hotfixImage}, the image deployed now; give the hotfix its own --version`)] };
 
@@ -122,13 +125,14 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     actions.push(...baseline.actions);
     warnings.push(...baseline.diagnostics);
   }
-  actions.push({ id: 'gate', kind: 'gate', image: hotfixImage, label: policy.spec.app.revisionLabel, revision: head, ...gateChecks(rules) });
+  const gate: Extract<Action, { kind: 'gate' }> = { id: 'gate', kind: 'gate', image: hotfixImage, label: policy.spec.app.revisionLabel, revision: head, ...gateChecks(rules), ...(atGate ? { tagAtGate: imageTag } : {}) };
+  actions.push(gate);
 
   const location = findImage(state.config.file.text, env.config.locator, policy.spec.app.image);
   if (location.current.digest !== undefined && env.config.digest !== 'drop')
     return { diagnostics: [diagnostic('HF340', `${env.config.file} pins ${location.current.name} by digest; the hotfix image's digest is not known before CI builds it`)] };
   // An earlier apply of this hotfix got as far as the deploy: what is left are the merge-backs.
-  const deployedBefore = adopted !== undefined && location.current.tag === imageTag;
+  const deployedBefore = adopted !== undefined && (location.current.tag === imageTag || (atGate && location.current.tag !== undefined && matchTemplate(imageTag, location.current.tag) !== undefined));
   // Protected branches (git.via pull-request): the deploy and each merge-back go to a branch of their own, for review.
   const review = new ReviewBranches(policy, adopted ? { ...values, date: adopted.date } : values, hotfixBranch);
   const configRepo: ReviewRepo = { repoName: state.config.repoName, remotes: state.config.remotes, refs: state.config.refs, ...(state.config.pushRemote ? { pushRemote: state.config.pushRemote } : {}), madeBefore: (state.reviewTips?.config ?? []).map((t) => t.branch) };
@@ -181,7 +185,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const deployRule = deploy && (!deployPr ? rederiveFor(deploy.action) : deployTip || !configPush ? undefined : rederiveFor(deploy.action, state.config.branch));
   if (deployPr) actions.push({ id: 'deploy-branch', kind: 'create-branch', repo: state.config.repoName, branch: deployBranch, from: deploy.action.parent });
   // Straight onto the shared branch, which may move during the gate; a review branch is the plan's own.
-  if (deploy) actions.push(deployRule ? { ...deploy.action, rederive: deployRule } : deploy.action);
+  if (deploy) actions.push(withTagFromGate(deployRule ? { ...deploy.action, rederive: deployRule } : deploy.action, gate));
   if (deploy && configPush) actions.push(pushAction('push-config', state.config.repoName, configPush, [{ ref: `refs/heads/${deployBranch}`, sha: deploy.action.commit }]));
   if (deployPr && configPush) {
     reviewed.push(...reviewBranchPreconditions(state.config.repoName, deployBranch, configPush));
@@ -281,7 +285,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     notes: [
       ...(adopted ? [adopted.note] : []),
       ...(deployedBefore ? [`${env.config.file} on ${state.config.branch} deploys ${hotfixImage} already (an earlier apply of this hotfix got that far), so this plan does not deploy it again; apply checks that the branch is still where it was.`] : []),
-      `CI builds ${hotfixImage} from ${hotfixBranch}; apply waits at the gate until it exists with ${policy.spec.app.revisionLabel}=${head}${(rules.requiredChecks ?? []).length > 0 ? ` and ${rules.requiredChecks!.join(', ')} passed` : ''}.`,
+      `CI builds ${hotfixImage} from ${hotfixBranch}${atGate ? ` (tag decided at the gate: the newest registry tag that fits ${imageTag})` : ''}; apply waits at the gate until it exists with ${policy.spec.app.revisionLabel}=${head}${(rules.requiredChecks ?? []).length > 0 ? ` and ${rules.requiredChecks!.join(', ')} passed` : ''}.`,
       ...(baseline ? [baseline.note] : []),
       ...notes,
       ...reviewNote(actions, env.name),

@@ -5,9 +5,9 @@ import { allowsPlaceholder, placeholdersOf } from '../template.js';
 import type { Rule } from './rule.js';
 
 /**
- * The image a hotfix's gate waits for must be one CI builds from the hotfix branch: a tag
- * known before the build (the plan's deploy commit holds it), and not one CI gives only
- * mainline builds. Its placeholders and characters are checked with the other templates
+ * The image a hotfix's gate waits for must be one CI builds from the hotfix branch, not one
+ * CI gives only mainline builds; parts of its tag known only after the build are decided
+ * at the gate, which lint says. Its placeholders and characters are checked with the other templates
  * (names.ts).
  */
 export const hotfixImageTagRules: Rule = ({ policy, report }) => {
@@ -21,7 +21,7 @@ export const hotfixImageTagRules: Rule = ({ policy, report }) => {
   const afterBuild = knownOnlyAfterBuild(names);
   // app.tagFormat's own finding is HF151: it also serves to read tags back.
   if (field === 'hotfix.imageTag' && afterBuild.length > 0)
-    out.push(report('HF147', `hotfix.imageTag "${template}" has ${afterBuild.join(' and ')}, known only once CI has built the image, but a hotfix plan names the commit that deploys it, which holds the tag, so every hotfix plan would be refused (HF370); use a tag CI also pushes made only of {branch}, {sha}, {shaN}, {date} and {version}`, ['spec', 'hotfix', 'imageTag']));
+    out.push(report('HF147', `hotfix.imageTag "${template}" has ${afterBuild.join(' and ')}, known only once CI has built the image: the tag is decided at the hotfix's gate, where apply takes the newest registry tag that fits with the rest fixed and makes the deploy commit with it (the plan shows the tag with ${afterBuild.length === 1 ? 'that part' : 'those parts'} as written); a baseline config branch, made before the gate, cannot use it (HF370)`, ['spec', 'hotfix', 'imageTag']));
 
   const prefix = mainlinePrefix(template, app.mainline);
   if (prefix !== undefined) {

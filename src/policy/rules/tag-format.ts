@@ -40,7 +40,7 @@ export function tagFormatFindings(policy: Policy, report: RuleContext['report'])
     out.push(
       report(
         'HF151',
-        `tagFormat "${app.tagFormat}" has ${afterBuild.join(' and ')}, known only once CI has built the image: reading a tag back it matches any value, but a hotfix plan names its deploy commit, which holds the image tag, before CI builds, so hotfix plans of this policy are refused (HF370); have CI also push a tag without ${afterBuild.length === 1 ? 'it' : 'them'} and make that the tagFormat`,
+        `tagFormat "${app.tagFormat}" has ${afterBuild.join(' and ')}, known only once CI has built the image: reading a tag back it matches any value of its form, and a hotfix's tag is decided at its gate, where apply takes the newest registry tag that fits with the rest fixed and makes the deploy commit with it (the plan shows the tag with ${afterBuild.length === 1 ? 'that part' : 'those parts'} as written); a baseline config branch, made before the gate, cannot use it (HF370)`,
         at,
       ),
     );

@@ -1,0 +1,118 @@
+// A hotfix whose image tag CI completes only when it builds: Flux's sortable tags
+// (fluxcd.io image-automation guide, "How to make sortable image tags":
+// ${GITHUB_REF##*/}-${GITHUB_SHA::8}-$(date +%s)) and GitHub's run number
+// (${{ github.sha }}-${{ github.run_number }}). The plan leaves {timestamp} / {build} to the
+// gate; apply lists the registry's tags, takes the newest build of the hotfix head that fits,
+// and deploys exactly the reviewed diff with that tag.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { git } from '../../fixtures/git.js';
+import { buildAppScenario, type AppScenario, type AppScenarioOptions } from '../../fixtures/app-scenario.js';
+import type { Action, Plan } from '../../src/plan/types.js';
+import { pushImage, REVISION } from '../helpers/push-image.js';
+import { runCliAsync } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { registryForFile } from '../helpers/test-registry.js';
+
+const registry = registryForFile(test);
+
+const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+const FLUX_SORTABLE: AppScenarioOptions['ci'] = { tagFormat: '{branch}-{sha8}-{timestamp}', revisionFrom: '[tag]', tag: (sha, built) => `main-${sha.slice(0, 8)}-${unixSeconds(built)}` };
+const RUN_NUMBER: AppScenarioOptions['ci'] = { tagFormat: '{sha7}-{build}', revisionFrom: '[tag]', tag: (sha, built) => `${sha.slice(0, 7)}-${unixSeconds(built) % 997}` };
+
+const planArgs = (s: AppScenario, file: string) => ['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--out', file];
+const applyArgs = (s: AppScenario, file: string) => ['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'smoke', file];
+const KUSTOMIZATION = 'overlays/production/kustomization.yaml';
+
+type Gate = Extract<Action, { kind: 'gate' }>;
+type Commit = Extract<Action, { kind: 'commit' }>;
+
+async function planned(s: AppScenario) {
+  const file = join(s.root, 'plan.json');
+  const r = await runCliAsync(planArgs(s, file), { cwd: s.root });
+  assert.is(r.code, 0, r.stderr);
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+  const head = (plan.actions.filter((a) => a.kind === 'cherry-pick').pop() as { commit: string }).commit;
+  const branch = (plan.actions.find((a) => a.kind === 'create-branch') as { branch: string }).branch;
+  return { file, plan, head, branch, gate: plan.actions.find((a): a is Gate => a.kind === 'gate')!, deploy: plan.actions.find((a): a is Commit => a.kind === 'commit' && a.purpose === 'deploy-hotfix')! };
+}
+
+test('Flux sortable tags: the plan leaves {timestamp} to the gate, which takes the newest build of the hotfix head; the deploy is the reviewed diff with that tag', async () => {
+  const s = await buildAppScenario(tempDir(), registry.host, { ci: FLUX_SORTABLE });
+  const { file, plan, head, branch, gate, deploy } = await planned(s);
+  const pattern = `${branch.replace(/\//g, '-')}-${head.slice(0, 8)}-{timestamp}`;
+  assert.is(gate.tagAtGate, pattern);
+  assert.is(gate.image, `${s.image}:${pattern}`);
+  assert.equal(deploy.tagFromGate?.pattern, pattern);
+  assert.ok(deploy.changes[0]!.diff.includes(`+    newTag: ${pattern}`), deploy.changes[0]!.diff);
+  const shown = await runCliAsync(['show', file], { cwd: s.root });
+  assert.is(shown.code, 0, shown.stderr);
+  assert.ok(shown.stdout.includes(`tag decided at the gate: ${pattern}. CI gives {timestamp} only when it builds`), shown.stdout);
+
+  const waiting = await runCliAsync(applyArgs(s, file), { cwd: s.root });
+  assert.is(waiting.code, 3, waiting.stderr);
+  assert.match(waiting.stderr, /no tag of .*team\/shop-api fits .*-\{timestamp\} yet \(\d+ tags? listed\).*\[HF410\]/);
+
+  // Two builds of the head (CI re-run), a newer one of another commit under the same pattern's
+  // prefix would not fit ({sha8} differs), and a newer tag that fits but carries another revision.
+  const at = (seconds: number) => pattern.replace('{timestamp}', String(seconds));
+  const [older, newer, wrongLabel] = [at(1795358405), at(1795358999), at(1795359500)];
+  await pushImage(registry.host, { name: 'team/shop-api', tag: older, labels: { [REVISION]: head } });
+  await pushImage(registry.host, { name: 'team/shop-api', tag: newer, labels: { [REVISION]: head } });
+  await pushImage(registry.host, { name: 'team/shop-api', tag: wrongLabel, labels: { [REVISION]: s.deployed.commit } });
+  await pushImage(registry.host, { name: 'team/shop-api', tag: `${pattern.replace(/-\{timestamp\}$/, '')}-latest`, labels: { [REVISION]: head } });
+
+  const done = await runCliAsync(applyArgs(s, file), { cwd: s.root });
+  assert.is(done.code, 0, done.stderr);
+  assert.ok(done.stdout.includes(`tag decided at the gate: ${newer}, the newest registry tag that fits ${pattern} built from ${head.slice(0, 7)} (also fitting: ${wrongLabel}, ${older}); recorded in the journal`), done.stdout);
+  const deployed = (await git(s.configRemote, ['rev-parse', 'main'])).trim();
+  assert.match(done.stdout, new RegExp(`deploy-hotfix is made with it: ${deployed.slice(0, 7)} instead of the planned ${deploy.commit.slice(0, 7)}`));
+  assert.is.not(deployed, deploy.commit);
+
+  // The applied diff is the reviewed one with the pattern filled in, and nothing else.
+  const diff = await git(s.configRemote, ['diff', `${deploy.parent}..${deployed}`, '--', KUSTOMIZATION]);
+  const body = (d: string) => d.slice(d.indexOf('@@'));
+  assert.is(body(diff), body(deploy.changes[0]!.diff).replaceAll(pattern, newer));
+  assert.is((await git(s.configRemote, ['log', '-1', '--format=%B', deployed])).trimEnd(), deploy.message.replaceAll(pattern, newer).trimEnd());
+
+  // show prints what the journal recorded; a second apply has nothing to do.
+  const after = await runCliAsync(['show', file], { cwd: s.root });
+  assert.ok(after.stdout.includes(`gate took the tag ${newer}, the newest that fits ${pattern} (also fitting: ${wrongLabel}, ${older})`), after.stdout);
+  assert.ok(after.stdout.includes(`deploy-hotfix was applied with ${newer} as ${deployed}, not as the planned ${deploy.commit}`), after.stdout);
+  const again = await runCliAsync(applyArgs(s, file), { cwd: s.root });
+  assert.is(again.code, 0, again.stderr);
+  assert.is((await git(s.configRemote, ['rev-parse', 'main'])).trim(), deployed);
+});
+
+test('a run number: {sha7}-{build} is decided at the gate too, the highest build number taken', async () => {
+  const s = await buildAppScenario(tempDir(), registry.host, { ci: RUN_NUMBER });
+  const { file, head, gate } = await planned(s);
+  const pattern = `${head.slice(0, 7)}-{build}`;
+  assert.is(gate.tagAtGate, pattern);
+  // Build 10 is newer than build 9, though it sorts first as text.
+  for (const build of ['9', '10']) await pushImage(registry.host, { name: 'team/shop-api', tag: `${head.slice(0, 7)}-${build}`, labels: { [REVISION]: head } });
+  const done = await runCliAsync(applyArgs(s, file), { cwd: s.root });
+  assert.is(done.code, 0, done.stderr);
+  const deployedFile = await git(s.configRemote, ['show', `main:${KUSTOMIZATION}`]);
+  assert.ok(deployedFile.includes(`newTag: ${head.slice(0, 7)}-10`), deployedFile);
+});
+
+test('killed after the gate took its tag: the rerun deploys the journalled tag, not a newer build pushed since', async () => {
+  const s = await buildAppScenario(tempDir(), registry.host, { ci: FLUX_SORTABLE });
+  const { file, gate } = await planned(s);
+  const first = gate.tagAtGate!.replace('{timestamp}', '1795358405');
+  await pushImage(registry.host, { name: 'team/shop-api', tag: first, labels: { [REVISION]: gate.revision } });
+  const killed = await runCliAsync(applyArgs(s, file), { cwd: s.root, env: { HOTFIX_TEST_KILL_AT: 'gate:recorded' } });
+  assert.is(killed.signal, 'SIGKILL', killed.stderr);
+  assert.ok(killed.stdout.includes(`tag decided at the gate: ${first},`), killed.stdout);
+  await pushImage(registry.host, { name: 'team/shop-api', tag: gate.tagAtGate!.replace('{timestamp}', '1795359999'), labels: { [REVISION]: gate.revision } });
+  const rerun = await runCliAsync(applyArgs(s, file), { cwd: s.root });
+  assert.is(rerun.code, 0, rerun.stderr);
+  assert.not.match(rerun.stdout, /tag decided at the gate: \S+-[0-9]{10}, the newest/, 'the gate decides no tag again');
+  const deployedFile = await git(s.configRemote, ['show', `main:${KUSTOMIZATION}`]);
+  assert.ok(deployedFile.includes(`newTag: ${first}`), deployedFile);
+});
+
+test.run();
