@@ -3,6 +3,7 @@ import jsonpatch from 'jsonpatch';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { DocumentPatch } from './patch-yaml.js';
+import { documentChunks, parseAlone } from './yaml-documents-where.js';
 import type { YamlSource } from './yaml-source.js';
 
 /**
@@ -14,20 +15,55 @@ export function crossCheck(original: YamlSource, patched: YamlSource, patches: r
   if (patched.documents.length !== original.documents.length)
     throw checkFailed(`the file has ${patched.documents.length} documents after the edit, ${original.documents.length} before`);
   original.documents.forEach((before, index) => {
-    const after = patched.documents[index]!;
-    const ops = patches.filter((patch) => patch.document === index).flatMap((patch) => patch.ops);
+    const ops = opsOf(patches, index);
     if (ops.length === 0) {
       if (sourceOf(original, index) !== sourceOf(patched, index)) throw checkFailed(`document ${index} changed although no op names it`);
       return;
     }
-    let intended: unknown;
-    try {
-      intended = jsonpatch.apply_patch(before.toJS(), [...ops]);
-    } catch (error) {
-      throw checkFailed(`jsonpatch refused the ops on document ${index}: ${(error as Error).message}`);
-    }
-    if (!isDeepStrictEqual(after.toJS(), intended)) throw checkFailed(`document ${index} does not read as the ops intend`);
+    checkDocument(before.toJS(), patched.documents[index]!.toJS(), ops, index);
   });
+}
+
+/**
+ * The same check of an edited text without parsing it whole (a file of two dozen
+ * HelmReleases where the rollback edits one): split as yaml splits it, every document no op
+ * names keeps its bytes, and each one an op names parses alone and reads as intended. Where
+ * the split is not sure, or a document does not parse alone, `reparse` parses the text
+ * whole and the check is crossCheck's, with its findings.
+ */
+export function crossCheckText(original: YamlSource, text: string, patches: readonly DocumentPatch[], reparse: (text: string) => YamlSource): void {
+  const before = documentChunks(original.text);
+  const after = documentChunks(text);
+  const whole = () => crossCheck(original, reparse(text), patches);
+  if (!before || !after || after.length !== before.length || before.length !== original.documents.length) return whole();
+  // Comments before the first `---` are no document, and no op edits them.
+  if (text.slice(0, after[0]!.start) !== original.text.slice(0, before[0]!.start)) throw checkFailed('the comments before the first document changed');
+  const edited = new Map<number, unknown>();
+  for (const [index, chunk] of after.entries()) {
+    const was = before[index]!;
+    if (opsOf(patches, index).length === 0) {
+      if (text.slice(chunk.start, chunk.end) !== original.text.slice(was.start, was.end)) throw checkFailed(`document ${index} changed although no op names it`);
+      continue;
+    }
+    const doc = parseAlone(text.slice(chunk.start, chunk.end));
+    if (!doc) return whole();
+    edited.set(index, doc.toJS());
+  }
+  for (const [index, value] of edited) checkDocument(original.documents[index]!.toJS(), value, opsOf(patches, index), index);
+}
+
+function opsOf(patches: readonly DocumentPatch[], index: number) {
+  return patches.filter((patch) => patch.document === index).flatMap((patch) => patch.ops);
+}
+
+function checkDocument(before: unknown, after: unknown, ops: readonly DocumentPatch['ops'][number][], index: number): void {
+  let intended: unknown;
+  try {
+    intended = jsonpatch.apply_patch(before, [...ops]);
+  } catch (error) {
+    throw checkFailed(`jsonpatch refused the ops on document ${index}: ${(error as Error).message}`);
+  }
+  if (!isDeepStrictEqual(after, intended)) throw checkFailed(`document ${index} does not read as the ops intend`);
 }
 
 function sourceOf(source: YamlSource, index: number): string {

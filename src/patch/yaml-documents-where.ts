@@ -20,10 +20,8 @@ const ONLY_COMMENTS = /^(?:[ \t]*(?:#.*)?\r?(?:\n|$))*$/;
  * the whole text is parsed as before.
  */
 export function parseYamlDocumentsWhere(text: string, mayHold: (documentText: string) => boolean): YamlSource {
-  const starts = [...text.matchAll(DOCUMENT_START)].map((m) => m.index);
-  if (starts.length === 0 || SPLIT_UNSURE.test(text)) return parseYamlSource(text);
-  const chunks = starts.map((start, i) => ({ start, end: starts[i + 1] ?? text.length }));
-  if (!ONLY_COMMENTS.test(text.slice(0, starts[0]))) chunks.unshift({ start: 0, end: starts[0]! });
+  const chunks = documentChunks(text);
+  if (!chunks) return parseYamlSource(text);
   const documents: Document.Parsed[] = [];
   for (const { start, end } of chunks) {
     const chunk = text.slice(start, end);
@@ -31,13 +29,28 @@ export function parseYamlDocumentsWhere(text: string, mayHold: (documentText: st
       documents.push(emptyDocument());
       continue;
     }
-    const parsed = parseAllDocuments(chunk, { logLevel: 'error' });
-    const [doc, ...more] = Array.isArray(parsed) ? parsed : [];
+    const doc = parseAlone(chunk);
     // What a whole parse refuses (HF211) is left for it to refuse, with its message.
-    if (!doc || more.length > 0 || doc.errors.length > 0 || nestedCollectionKey(doc)) return parseYamlSource(text);
+    if (!doc) return parseYamlSource(text);
     documents.push(shifted(doc, start));
   }
   return { text, documents, lineOf: lineOfOffset(text) };
+}
+
+/** Where each document of a multi-document text lies, as yaml would split it; undefined where a split on `---` lines might not be yaml's. */
+export function documentChunks(text: string): Array<{ readonly start: number; readonly end: number }> | undefined {
+  const starts = [...text.matchAll(DOCUMENT_START)].map((m) => m.index);
+  if (starts.length === 0 || SPLIT_UNSURE.test(text)) return undefined;
+  const chunks = starts.map((start, i) => ({ start, end: starts[i + 1] ?? text.length }));
+  if (!ONLY_COMMENTS.test(text.slice(0, starts[0]))) chunks.unshift({ start: 0, end: starts[0]! });
+  return chunks;
+}
+
+/** One document's text parsed on its own, or undefined where it is not exactly one document a whole parse would accept. */
+export function parseAlone(chunk: string): Document.Parsed | undefined {
+  const parsed = parseAllDocuments(chunk, { logLevel: 'error' });
+  const [doc, ...more] = Array.isArray(parsed) ? parsed : [];
+  return !doc || more.length > 0 || doc.errors.length > 0 || nestedCollectionKey(doc) ? undefined : doc;
 }
 
 /** A document that holds nothing (a bare `new Document(null)` holds a null scalar, which has no range). */

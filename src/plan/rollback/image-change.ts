@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { declaredImage, findImage, type ImageField, type ImageLocation } from '../../patch/find-image.js';
+import { declaredImage, findImage, findImageInRevision, type ImageField, type ImageLocation } from '../../patch/find-image.js';
 import { formatImageRef, parseImageRef } from '../../patch/image-ref.js';
 import type { DocumentPatch } from '../../patch/patch-yaml.js';
 import { imageAfter, setImageOps, shapedAsBefore } from '../../patch/set-image.js';
@@ -38,7 +38,8 @@ export function rollbackImageChange(env: Environment, image: string, state: Roll
         diagnostics.push(diagnostic('HF308', `a later commit changed the line(s) ${deploying.sha.slice(0, 7)} set for ${image}, so the revert would not apply; the plan sets the previous value instead`));
       } else {
         if (state.deploying.parentText !== undefined) {
-          const before = findImage(state.deploying.parentText, locator, image);
+          // Only read, never edited: of a multi-document file only what can hold the image is parsed.
+          const before = findImageInRevision(state.deploying.parentText, locator, image);
           targetImage = formatImageRef(before.current);
           location = shapedAsBefore(head, before);
         }
