@@ -4,6 +4,7 @@ import type { ReviewRequestForge } from '../forge/review-requests.js';
 import type { Plan } from '../plan/types.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { Journal } from './journal.js';
+import { RepoLocks } from './lock.js';
 import type { ReviewRequestRecord } from './review-request-record.js';
 import { repoPath } from './verify-preconditions.js';
 
@@ -37,11 +38,24 @@ export function pushedForReview(plan: Plan): PullRequestAction[] {
  * branch: each is printed and journalled as it is made, so a rerun finds the same ones. A
  * forge that fails loses nothing: the branch stays pushed, and the returned finding (HF518)
  * says which pull request is missing, the forge's words, and how to open it by hand.
+ *
+ * Apply released its locks when its git work ended; they are taken again here, and the
+ * journal read under them, because the journal is rewritten whole: another apply of the plan
+ * writing it meanwhile would lose its records or these, and two applies opening at once
+ * would both find no pull request and create two. A live apply holding them is HF412.
  */
 export async function openReviewRequests(plan: Plan, targets: readonly ReviewRequestTarget[], options: OpenReviewRequestsOptions): Promise<Diagnostic[]> {
   if (targets.length === 0) return [];
-  const first = plan.actions.find((a) => 'repo' in a) as { repo: string } | undefined;
-  const journal = await Journal.open(repoPath(options.repos, first!.repo), plan.id);
+  const repos = [...new Set(plan.actions.flatMap((a) => ('repo' in a ? [repoPath(options.repos, a.repo)] : [])))];
+  const locks = await RepoLocks.acquire(repos, plan.id, false);
+  try {
+    return await openEach(plan, targets, await Journal.open(repos[0]!, plan.id), options);
+  } finally {
+    await locks.release();
+  }
+}
+
+async function openEach(plan: Plan, targets: readonly ReviewRequestTarget[], journal: Journal, options: OpenReviewRequestsOptions): Promise<Diagnostic[]> {
   const failures: Diagnostic[] = [];
   for (const target of targets) {
     const { action, client } = target;

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -205,6 +205,33 @@ test('labels refused after the create (403): the pull request is said to be open
     assert.is(rerun.stderr, '');
     assert.is(server.pulls.from(pr.head).length, 1);
     assert.equal(p!.labels, ['hotfix', 'rollback']);
+  }));
+
+test('a second apply of the plan while the first is opening its pull request (GitHub slow to answer the create): the second meets the lock (HF412) and opens none; the first journals its pull request beside every finished action', () =>
+  withServer(async (server, s) => {
+    const plan = saved(s);
+    const pr = plan.actions.find((a): a is PullRequest => a.kind === 'open-pull-request')!;
+    const hold = server.holdCreate();
+    const first = apply(server, s);
+    await hold.arrived;
+    const second = await apply(server, s);
+    hold.release();
+    const r = await first;
+    assert.is(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    clean(r, second);
+    assert.is(second.code, 1, `${second.stdout}\n${second.stderr}`);
+    assert.match(second.stderr, /^error {2}\S+ is locked by another apply: .*; wait for it to finish {2}\[HF412\]\n$/);
+    assert.equal(server.requests.map((q) => q.operation), ['pulls/list', 'pulls/create', 'issues/add-labels', 'pulls/request-reviewers'], 'the second apply asked GitHub nothing');
+    assert.is(server.pulls.from(pr.head).length, 1);
+    const kept = journal(s, plan);
+    assert.equal([...kept.done].sort(), plan.actions.map((a) => a.id).sort(), 'every finished action is still in the journal');
+    assert.equal(kept.reviewRequests!.map((x) => x.number), [server.pulls.from(pr.head)[0]!.number]);
+    assert.not.ok(existsSync(join(s.configRepo, '.git', 'hotfix', 'apply.lock')), 'the lock was released');
+
+    const third = await apply(server, s);
+    assert.is(third.code, 0, third.stderr);
+    assert.match(third.stdout, /pull request updated: /);
+    assert.is(server.pulls.from(pr.head).length, 1);
   }));
 
 test('killed right after the push (kill -9): the rerun finds the branch pushed and opens its pull request, once', () =>

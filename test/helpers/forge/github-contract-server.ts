@@ -65,6 +65,12 @@ export interface ContractServer {
    */
   raceCreates(times: number, unlisted?: boolean): void;
   listAll(): void;
+  /**
+   * The next create of a pull request waits, unanswered, until `release`: a slow GitHub, so
+   * that a test can run a second apply while the first is in the middle of opening one.
+   * `arrived` settles once the create is waiting.
+   */
+  holdCreate(): { readonly arrived: Promise<void>; release(): void };
   /** Check runs and commit statuses of the repositories given as `checksOf`. */
   readonly checks: GitHubChecks;
   close(): Promise<void>;
@@ -101,6 +107,7 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
   const troubles: Trouble[] = [];
   let races = 0;
   let racesUnlisted = false;
+  let held: { arrive: () => void; released: Promise<void> } | undefined;
   let nextId = 1_900_000_000;
   let clock = Date.parse('2026-12-01T10:00:00Z');
   const now = () => new Date((clock += 1000)).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -208,6 +215,12 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
         return answer(...paged(listed.map((x) => here.pulls.pullRequestSimple(x.number)), url.searchParams, `http://${req.headers.host}/api/v3${path}`));
       }
       case 'pulls/create': {
+        if (held) {
+          const h = held;
+          held = undefined;
+          h.arrive();
+          await h.released;
+        }
         const b = body as { title?: string; head: string; base: string; body?: string };
         const invalid = (field: string) => answer(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field, code: 'invalid' }], documentation_url: docs(op), status: '422' });
         const headSha = branchSha(here.remote, b.head);
@@ -347,6 +360,13 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
     },
     listAll: () => {
       for (const { pulls: each } of repos.values()) for (const x of each.pulls.values()) x.unlisted = false;
+    },
+    holdCreate: () => {
+      let arrive!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      held = { arrive, released: new Promise<void>((resolve) => (release = resolve)) };
+      return { arrived, release };
     },
     checks: checks.state,
     close: () => new Promise((resolve) => server.close(() => resolve())),
