@@ -113,6 +113,15 @@ test('the action passes each line of `args` as one argument and blank lines as n
   assert.is(outputs(r.output)['exit-code'], '0');
 });
 
+test('the apply workflow opens the pull requests of the branches apply pushes (--open-prs), with a token allowed to write pull requests', () => {
+  const workflow = parse(read('ci/github/hotfix-apply.yml')) as { permissions: Record<string, string> };
+  assert.is(workflow.permissions['pull-requests'], 'write');
+  const apply = stepsOf('ci/github/hotfix-apply.yml').find((s) => s.uses?.includes('/hotfix@') && s.with?.args?.trim().startsWith('apply'))!;
+  const args = apply.with!.args!.split('\n').filter(Boolean);
+  assert.ok(args.includes('--open-prs'), args.join(' '));
+  assert.is(args.at(-1), 'plan.json');
+});
+
 /** `${{ … }}` as a run would fill it: sample values of the right shape. */
 function filled(line: string): string {
   return line
