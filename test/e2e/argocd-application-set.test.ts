@@ -50,4 +50,12 @@ test('a matrix of git directories and clusters: the Application of the rolled-ba
   assert.equal(status(r, 'checkout').map((a) => a.name), [`Application argocd/checkout-{{name}} (made by ApplicationSet argocd/production for each cluster secret ${SECRETS})`], 'search-{{name}} renders another overlay');
 });
 
+test('a git file generator: the config.json beside the rolled-back overlay names its Application (HF366 with pin)', async () => {
+  const r = await applicationSetRepo(tempDir(), '      automation: { onRollback: pin }\n', 'git-files');
+  const { plan: p } = plan(r, 'checkout');
+  assert.equal(codes(p), ['HF366']);
+  assert.ok(p.diagnostics[0]!.message.startsWith(`ApplicationSet argocd/production (${SET_FILE}) makes Application checkout-prod-eu, whose image-list updates ghcr.io/example/checkout (write-back git)`), p.diagnostics[0]!.message);
+  assert.equal(status(r, 'checkout').map((a) => a.name), ['Application argocd/checkout-prod-eu (made by ApplicationSet argocd/production)']);
+});
+
 test.run();

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { expandApplicationSet } from '../../src/state/git/application-sets.js';
+import { expandApplicationSet, generatorFiles } from '../../src/state/git/application-sets.js';
 import type { AnnotatedObject } from '../../src/state/types.js';
 
 // ApplicationSets as Argo CD's generator docs write them (Generators-Git.md, Generators-List.md):
@@ -205,6 +205,46 @@ ${base}
     ],
     'staging, reached two ways, is one Application',
   );
+});
+
+// Generators-Git.md's file generator ("git-generator-files-discovery": a config.json per
+// cluster whose keys, nested ones dotted, become parameters, with path, path.basename,
+// path.filename and path[n] of the file's directory), its greedy default globbing, and a
+// matrix with a list as Generators-Matrix.md combines them.
+test('git files: each matching file is a parameter set of its keys and its path; exclude wins; only the matched files are read', () => {
+  const files: Record<string, string> = {
+    'apps/checkout/overlays/production/config.json': '{"cluster": {"name": "prod-eu", "address": "https://2.4.6.8"}, "team": "payments"}',
+    'apps/checkout/overlays/staging/config.json': 'cluster:\n  name: staging-eu\n  address: https://1.2.3.4\nteam: payments\n',
+    'apps/legacy/overlays/production/config.json': '{"cluster": {"name": "legacy"}}',
+  };
+  const yaml = (go: boolean, name: string, generators: string) => `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: checkout, namespace: argocd }
+spec:
+  goTemplate: ${go}
+  generators:
+${generators}
+  template:
+    metadata: { name: '${name}' }
+    spec:
+      source: { repoURL: https://github.com/example/deploy.git, targetRevision: HEAD, path: '${go ? '{{.path.path}}' : '{{path}}'}' }
+`;
+  const rules = '[ { path: "apps/*/config.json" }, { path: "apps/legacy/**", exclude: true } ]';
+  const plain = set(yaml(false, '{{cluster.name}}-{{path.basename}}', `    - git: { repoURL: https://github.com/example/deploy.git, revision: HEAD, files: ${rules} }`));
+  assert.equal(generatorFiles(plain, [...Object.keys(files), 'apps/checkout/base/kustomization.yaml', 'README.md']), ['apps/checkout/overlays/production/config.json', 'apps/checkout/overlays/staging/config.json']);
+  const { apps, unexpanded } = expandApplicationSet(plain, DIRS, files);
+  assert.is(unexpanded, undefined);
+  assert.equal(apps.map((a) => [a.name, a.source?.path]), [['prod-eu-production', 'apps/checkout/overlays/production'], ['staging-eu-staging', 'apps/checkout/overlays/staging']]);
+
+  const matrix = set(yaml(true, '{{.cluster.name}}-{{.path.filenameNormalized}}-{{.region}}', `    - matrix:
+        generators:
+          - git: { repoURL: https://github.com/example/deploy.git, revision: HEAD, files: ${rules} }
+          - list: { elements: [ { region: eu } ] }`));
+  assert.equal(generatorFiles(matrix, Object.keys(files)).length, 2, 'a file generator inside a matrix is read too');
+  assert.equal(expandApplicationSet(matrix, DIRS, files).apps.map((a) => a.name), ['prod-eu-config.json-eu', 'staging-eu-config.json-eu']);
+
+  const broken = { ...files, 'apps/checkout/overlays/staging/config.json': '{"cluster": ' };
+  assert.equal(expandApplicationSet(plain, DIRS, broken), { apps: [], unexpanded: "its git file generator's apps/checkout/overlays/staging/config.json, which is not JSON or YAML" });
 });
 
 test.run();

@@ -1,27 +1,29 @@
 import { posix } from 'node:path';
+import { parse } from 'yaml';
 import type { AnnotatedObject } from '../types.js';
 
 /**
  * The Applications an Argo CD ApplicationSet makes, as far as the repository says: its list
- * generators, git directory generators over this repository's tree (the generator's
- * repoURL is taken to be this repository: the set is kept here and its template renders a
- * path here), and matrix and merge generators of those. A clusters generator's values
+ * generators, git directory and file generators over this repository's tree (the
+ * generator's repoURL is taken to be this repository: the set is kept here and its template
+ * renders a path here), and matrix and merge generators of those. A clusters generator's values
  * (name, server, the secret's labels) live in cluster secrets: its Applications are made
  * once per selected cluster, their references to those values kept as written, and
  * `madeBy.perCluster` says which secrets. Templates are read the two ways the controller
  * does: fasttemplate (`{{path.basename}}`, `{{env}}`) and, with `goTemplate: true`, plain
  * references (`{{ .path.path }}`, `{{index .path.segments 1}}`). Anything else (other
  * generators, template functions) cannot be followed here: the set is returned with
- * `unexpanded` saying why. Pure; `dirs` is every directory of the tree.
+ * `unexpanded` saying why. Pure; `dirs` is every directory of the tree, `files` the text of
+ * every file its git file generators match (generatorFiles).
  */
-export function expandApplicationSet(set: AnnotatedObject, dirs: readonly string[]): { readonly apps: readonly AnnotatedObject[]; readonly unexpanded?: string } {
+export function expandApplicationSet(set: AnnotatedObject, dirs: readonly string[], files: Readonly<Record<string, string>> = {}): { readonly apps: readonly AnnotatedObject[]; readonly unexpanded?: string } {
   const spec = isMap(set.spec) ? set.spec : {};
   const template = isMap(spec.template) ? spec.template : {};
   const go = spec.goTemplate === true;
   const generators = Array.isArray(spec.generators) ? spec.generators : [];
   const params: Params[] = [];
   for (const generator of generators) {
-    const found = paramsOf(generator, dirs, go);
+    const found = paramsOf(generator, { dirs, files }, go);
     if (typeof found === 'string') return { apps: [], unexpanded: found };
     params.push(...found);
   }
@@ -45,8 +47,38 @@ class Unreadable extends Error {}
 /** The key of a parameter set a clusters generator gives: its value is the cluster secrets' label selector. */
 const PER_CLUSTER = '\0clusters';
 
+interface Tree {
+  readonly dirs: readonly string[];
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** The paths of the tree that the set's git file generators (at any depth of matrix and merge) match, sorted. Pure. */
+export function generatorFiles(set: AnnotatedObject, paths: readonly string[]): string[] {
+  const spec = isMap(set.spec) ? set.spec : {};
+  const rules: Data[] = [];
+  const walk = (generator: unknown) => {
+    if (!isMap(generator)) return;
+    if (isMap(generator.git) && Array.isArray(generator.git.files)) rules.push(...generator.git.files.filter(isMap));
+    for (const nested of [generator.matrix, generator.merge]) if (isMap(nested) && Array.isArray(nested.generators)) nested.generators.forEach(walk);
+  };
+  (Array.isArray(spec.generators) ? spec.generators : []).forEach(walk);
+  return [...new Set(paths.filter(filesMatcher(rules)))].sort();
+}
+
+/**
+ * Which paths file rules match: exclude rules win, as for directories. The controller's
+ * default file globbing is documented as greedy (a pattern of two one-star directories
+ * also matches files deeper down, as a double star would), so `*` crosses `/` here too.
+ */
+function filesMatcher(rules: readonly Data[]): (path: string) => boolean {
+  const of = (exclude: boolean) => rules.filter((r) => (r.exclude === true) === exclude && typeof r.path === 'string').map((r) => matcher(r.path, true));
+  const [include, exclude] = [of(false), of(true)];
+  return (path) => include.some((m) => m(path)) && !exclude.some((m) => m(path));
+}
+
 /** One generator's parameter sets, keyed as the template names them; a string says why they cannot be known here. */
-function paramsOf(generator: unknown, dirs: readonly string[], go: boolean): Params[] | string {
+function paramsOf(generator: unknown, tree: Tree, go: boolean): Params[] | string {
+  const { dirs } = tree;
   if (!isMap(generator)) return 'a generator that is not a mapping';
   const [kind, more] = Object.keys(generator).filter((k) => k !== 'selector' && k !== 'values');
   if (more !== undefined || kind === undefined) return `a generator of ${Object.keys(generator).join(' and ') || 'nothing'}`;
@@ -57,16 +89,25 @@ function paramsOf(generator: unknown, dirs: readonly string[], go: boolean): Par
   }
   if (kind === 'clusters' && isMap(body)) return [{ [PER_CLUSTER]: clusterSelector(body.selector), ...(isMap(body.values) ? flat(body.values, go ? '.values.' : 'values.') : {}) }];
   if (kind === 'matrix' && isMap(body) && Array.isArray(body.generators) && body.generators.length === 2) {
-    const [a, b] = body.generators.map((g: unknown) => paramsOf(g, dirs, go));
+    const [a, b] = body.generators.map((g: unknown) => paramsOf(g, tree, go));
     if (typeof a === 'string' || typeof b === 'string') return `its matrix generator's ${typeof a === 'string' ? a : b}`;
     return a!.flatMap((x) => b!.map((y) => joined(x, y)));
   }
   if (kind === 'merge' && isMap(body) && Array.isArray(body.generators) && body.generators.length > 0 && Array.isArray(body.mergeKeys)) {
-    const all = body.generators.map((g: unknown) => paramsOf(g, dirs, go));
+    const all = body.generators.map((g: unknown) => paramsOf(g, tree, go));
     const unread = all.find((p): p is string => typeof p === 'string');
     if (unread !== undefined) return `its merge generator's ${unread}`;
     const keys = body.mergeKeys.filter((k: unknown): k is string => typeof k === 'string').map((k: string) => (go ? `.${k}` : k));
     return (all as Params[][]).slice(1).reduce((base, overrides) => merged(base, overrides, keys), all[0] as Params[]);
+  }
+  if (kind === 'git' && isMap(body) && Array.isArray(body.files) && body.directories === undefined) {
+    const out: Params[] = [];
+    for (const file of Object.keys(tree.files).filter(filesMatcher(body.files.filter(isMap))).sort()) {
+      const sets = fileParams(tree.files[file]!);
+      if (typeof sets === 'string') return `its git file generator's ${file}, which ${sets}`;
+      out.push(...sets.map((values) => ({ ...flat(values, go ? '.' : ''), ...pathParams(posix.dirname(file), go, posix.basename(file)) })));
+    }
+    return out;
   }
   if (kind === 'git' && isMap(body) && Array.isArray(body.directories) && body.files === undefined) {
     const rules = body.directories.filter(isMap);
@@ -114,17 +155,41 @@ function clusterSelector(selector: unknown): string {
   return terms.join(',');
 }
 
-/** The parameters the git directory generator gives a directory, under both template syntaxes' names. */
-function pathParams(dir: string, go: boolean): Params {
+/** What a JSON or YAML file of a git file generator holds: one parameter set per mapping (a list of mappings gives several), or why not. */
+function fileParams(text: string): Data[] | string {
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch {
+    return 'is not JSON or YAML';
+  }
+  if (isMap(value)) return [value];
+  return Array.isArray(value) && value.every(isMap) ? value : 'holds no mapping of parameters';
+}
+
+/**
+ * The parameters the git generators give a directory, or a file's directory and name (file
+ * generator), under both template syntaxes' names.
+ */
+function pathParams(dir: string, go: boolean, filename?: string): Params {
   const basename = posix.basename(dir);
   const segments = dir.split('/');
   const normalized = sanitizeName(basename);
-  if (go) return { '.path.path': dir, '.path.basename': basename, '.path.basenameNormalized': normalized, ...Object.fromEntries(segments.map((s, i) => [`.path.segments.${i}`, s])) };
+  const file = filename === undefined ? {} : { filename, filenameNormalized: sanitizeName(filename) };
+  if (go)
+    return {
+      '.path.path': dir,
+      '.path.basename': basename,
+      '.path.basenameNormalized': normalized,
+      ...Object.fromEntries(Object.entries(file).map(([k, v]) => [`.path.${k}`, v])),
+      ...Object.fromEntries(segments.map((s, i) => [`.path.segments.${i}`, s])),
+    };
   return {
     path: dir,
     'path.path': dir,
     'path.basename': basename,
     'path.basenameNormalized': normalized,
+    ...Object.fromEntries(Object.entries(file).map(([k, v]) => [`path.${k}`, v])),
     ...Object.fromEntries(segments.flatMap((s, i) => [[`path[${i}]`, s], [`path.segments[${i}]`, s]])),
   };
 }
@@ -145,12 +210,12 @@ function flat(element: Data, prefix: string): Params {
   return out;
 }
 
-/** Go's path.Match over the whole directory path: `*` and `?` stop at `/`, `[…]` a class. */
-function matcher(pattern: string): (dir: string) => boolean {
+/** Go's path.Match over the whole path: `*` and `?` stop at `/` (unless `greedy`), `[…]` a class. */
+function matcher(pattern: string, greedy = false): (dir: string) => boolean {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === '*') source += '[^/]*';
+    if (c === '*') source += greedy ? '.*' : '[^/]*';
     else if (c === '?') source += '[^/]';
     else if (c === '\\' && i + 1 < pattern.length) source += escape(pattern[++i]!);
     else if (c === '[') {

@@ -3,7 +3,7 @@ import type { AnnotatedObject, AutomationScan, KustomizationFile, KustomizePatch
 import type { CatFileBatch } from './cat-file.js';
 import { git } from './run-git.js';
 import { argoApplications } from './argo-applications.js';
-import { expandApplicationSet } from './application-sets.js';
+import { expandApplicationSet, generatorFiles } from './application-sets.js';
 import { automationLines, type AutomationLines } from './automation-lines.js';
 import { candidateValues, textThroughLastMatch, yamlValues } from './scan-flux.js';
 
@@ -57,21 +57,24 @@ export async function scanAutomation(repo: string, rev: string, blobs: CatFileBa
   }
   return {
     markers,
-    annotated: withApplicationSetApps(annotated, paths),
+    annotated: await withApplicationSetApps(annotated, paths, read),
     kustomizations,
     writeBackFiles: paths.filter((p) => /^\.argocd-source(-.+)?\.ya?ml$/.test(posix.basename(p))),
     botFiles: paths.filter((p) => BOT_FILES.has(p)),
   };
 }
 
-/** ApplicationSets stand with the Applications they make, or say why those cannot be known here. */
-function withApplicationSetApps(annotated: readonly AnnotatedObject[], paths: readonly string[]): AnnotatedObject[] {
+/** ApplicationSets stand with the Applications they make, or say why those cannot be known here; only the files their git file generators match are read. */
+async function withApplicationSetApps(annotated: readonly AnnotatedObject[], paths: readonly string[], read: (path: string) => Promise<string | undefined>): Promise<AnnotatedObject[]> {
   const sets = annotated.filter((o) => o.kind === 'ApplicationSet' && o.apiVersion.startsWith('argoproj.io/'));
   if (sets.length === 0) return [...annotated];
   const dirs = [...new Set(paths.flatMap((p) => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))))];
+  const wanted = [...new Set(sets.flatMap((set) => generatorFiles(set, paths)))];
+  const texts = await Promise.all(wanted.map(read));
+  const files = Object.fromEntries(wanted.flatMap((path, i) => (texts[i] === undefined ? [] : [[path, texts[i]!]])));
   return annotated.flatMap((o) => {
     if (!sets.includes(o)) return [o];
-    const { apps, unexpanded } = expandApplicationSet(o, dirs);
+    const { apps, unexpanded } = expandApplicationSet(o, dirs, files);
     return [unexpanded === undefined ? o : { ...o, unexpanded }, ...apps];
   });
 }
