@@ -4,12 +4,13 @@
 // (${{ github.sha }}-${{ github.run_number }}). The plan leaves {timestamp} / {build} to the
 // gate; apply lists the registry's tags, takes the newest build of the hotfix head that fits,
 // and deploys exactly the reviewed diff with that tag.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { git } from '../../fixtures/git.js';
 import { buildAppScenario, type AppScenario, type AppScenarioOptions } from '../../fixtures/app-scenario.js';
+import { buildPrdNopScenario } from '../../fixtures/prd-nop-scenario.js';
 import type { Action, Plan } from '../../src/plan/types.js';
 import { pushImage, REVISION } from '../helpers/push-image.js';
 import { runCliAsync } from '../helpers/run-cli.js';
@@ -113,6 +114,18 @@ test('killed after the gate took its tag: the rerun deploys the journalled tag, 
   assert.not.match(rerun.stdout, /tag decided at the gate: \S+-[0-9]{10}, the newest/, 'the gate decides no tag again');
   const deployedFile = await git(s.configRemote, ['show', `main:${KUSTOMIZATION}`]);
   assert.ok(deployedFile.includes(`newTag: ${first}`), deployedFile);
+});
+
+test('a baseline config branch, made before the gate, cannot hold a tag the gate decides: HF370, nothing written', async () => {
+  const s = await buildPrdNopScenario(tempDir(), registry.host);
+  await pushImage(registry.host, { name: 'billing/service', tag: '1.4.0', labels: { [REVISION]: s.deployed.commit } });
+  const policy = join(s.root, 'build-number.yaml');
+  writeFileSync(policy, readFileSync(s.policyFile, 'utf8').replace('    maxCommits: 3\n', '    maxCommits: 3\n    imageTag: "{version}-{build}"\n'));
+  const file = join(s.root, 'plan.json');
+  const r = await runCliAsync(['plan', 'hotfix', '--policy', policy, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--version', '1.4.1', '--out', file], { cwd: s.root });
+  assert.is(r.code, 1, r.stdout);
+  assert.match(r.stderr, /the hotfix image tag 1\.4\.1-\{build\} is decided at the gate, when CI has built it, but the baseline config branch from nop comes before the gate and needs it.*\[HF370\]/);
+  assert.not.match(r.stderr, /\n\s+at /);
 });
 
 test.run();
