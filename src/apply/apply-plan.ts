@@ -51,6 +51,8 @@ export interface ApplyOptions {
   readonly signal?: AbortSignal;
   /** What `apply --pr` found on the pull request, kept in the journal. */
   readonly approval?: ApprovalRecord;
+  /** `apply --pr`: the approval checked again when a gate passed after a wait, before what it guards is written; throws its refusal. */
+  readonly recheckApproval?: () => Promise<unknown>;
 }
 
 /**
@@ -246,9 +248,12 @@ async function alreadyDone(actions: readonly Action[], index: number, repos: Fac
 
 async function passGate(gate: GateAction, journal: Journal, options: ApplyOptions): Promise<GateTag | undefined> {
   const deadline = options.waitMs === undefined ? undefined : Date.now() + options.waitMs;
+  let waited = false;
   for (;;) {
     const answer = await options.checkGate(gate);
     if (answer === undefined || answer.kind === 'met') {
+      // What was approved before the wait may not be approved after it.
+      if (waited) await options.recheckApproval?.();
       // Before anything the gate guards is written: a deploy never happens on an attestation the journal lacks.
       if (answer?.attested) {
         await journal.attest({ action: gate.id, ...answer.attested, at: new Date().toISOString() });
@@ -259,6 +264,7 @@ async function passGate(gate: GateAction, journal: Journal, options: ApplyOption
     if (deadline === undefined || Date.now() >= deadline)
       throw new HotfixError([diagnostic(answer.code, `stopped at the gate: ${answer.why}. Run hotfix apply again on the same plan once it is met; it goes on from here`)], 3);
     options.log(`waiting: ${answer.why}`);
+    waited = true;
     await sleep(options.pollMs ?? 10_000, undefined, options.signal ? { signal: options.signal } : {});
   }
 }

@@ -36,7 +36,7 @@ export class ApplyCommand extends HotfixCommand {
 
       Ctrl-C (SIGINT) or SIGTERM stops it at the next safe point, with exit code 130 or 143: its locks are released and what it finished is recorded, so running it again goes on from there. Before it skips an action its journal records as done, it checks the result is still in place (HF414).
 
-      With \`--pr owner/repo#N\` (GitHub), before anything is written it checks that the pull request's plan comment shows exactly this plan (written by the account \`hotfix comment\` posts as, unedited, not replaced by a newer plan: HF515), and that the policy's number of approvals (rollback.approvals, hotfix.approvals) were given by people other than the pull request's author, after that comment last changed and on the pull request's current head (HF516). The approvers are printed and recorded in the journal. GitLab approvals are not checked yet.
+      With \`--pr owner/repo#N\` (GitHub), before anything is written it checks that the pull request's plan comment shows exactly this plan (written by the account \`hotfix comment\` posts as, unedited, not replaced by a newer plan: HF515), and that the policy's number of approvals (rollback.approvals, hotfix.approvals) were given by people other than the pull request's author, after that comment last changed and on the pull request's current head (HF516). The approvers are printed and recorded in the journal. Where a gate passes after apply waited at it (--wait), both are checked again before what the gate guards is written: a push, a newer plan comment or a request for changes meanwhile stops it there. GitLab approvals are not checked yet.
 
       With \`--open-prs\`, each branch the plan pushes for review gets its pull request (GitLab: merge request) once it is pushed, on the repository its push URL names (or \`--forge-repo NAME=OWNER/REPO\`; the forge: \`--api-url\` GitHub, \`--forge-url\` GitLab, else the URL's host): found again by its head branch and updated, else created, with the plan as its body, the labels hotfix and the plan's kind, and reviewers from metadata.owners. Each is printed and journalled, and \`hotfix status\` shows it. A forge that fails keeps the push: HF518 says which pull request is missing, why, and how to open it by hand (exit code 1); running apply again opens it.
 
@@ -90,7 +90,8 @@ export class ApplyCommand extends HotfixCommand {
     // Approval is checked on the forge before anything is read or written locally: an unapproved plan goes no further.
     const pr = this.pr ?? (await (await import('./event-pull-request.js')).eventPullRequest(this.context.env));
     if (this.commenter !== undefined && pr === undefined) throw new UsageError('--commenter goes with --pr: it says who posts the plan comment apply looks for');
-    const approval = pr === undefined ? undefined : await (await import('./approval-check.js')).checkApproval(loaded, { pr, commenter: this.commenter, tokenEnv: this.tokenEnv, apiUrl: this.apiUrl, forgeUrl: this.forgeUrl, policyFile: resolve(this.context.cwd, this.policyFile ?? loaded.policy.file), cwd: this.context.cwd }, this.context.env);
+    const approvalOptions = pr === undefined ? undefined : { pr, commenter: this.commenter, tokenEnv: this.tokenEnv, apiUrl: this.apiUrl, forgeUrl: this.forgeUrl, policyFile: resolve(this.context.cwd, this.policyFile ?? loaded.policy.file), cwd: this.context.cwd };
+    const approval = approvalOptions === undefined ? undefined : await (await import('./approval-check.js')).checkApproval(loaded, approvalOptions, this.context.env);
     if (approval) this.context.stdout.write(`approved: ${approval.pullRequest} by ${approval.approvers.length > 0 ? approval.approvers.join(', ') : 'no one'} (${approval.required} required) at ${approval.head.slice(0, 7)}, after the plan comment ${approval.comment}; recorded in the journal\n`);
     const gate = loaded.actions.find((a): a is GateAction => a.kind === 'gate');
     const reports = gate ? await this.gateReads(gate, resolve(this.context.cwd, this.policyFile ?? loaded.policy.file), loaded) : undefined;
@@ -124,6 +125,7 @@ export class ApplyCommand extends HotfixCommand {
       checkpoint: killSwitch(this.context.env.HOTFIX_TEST_KILL_AT, this.context.env.HOTFIX_TEST_KILL_SIGNAL),
       ...(waitMs !== undefined ? { waitMs, pollMs: Math.min(10_000, Math.max(500, waitMs / 10)) } : {}),
       ...(approval ? { approval } : {}),
+      ...(approvalOptions ? { recheckApproval: async () => (await import('./approval-check.js')).recheckApproval(loaded, approvalOptions, this.context.env) } : {}),
     }).finally(() => interruption?.finish());
     if (this.dryRun) {
       this.context.stdout.write('\nDry run: every precondition holds; nothing was changed.\n');

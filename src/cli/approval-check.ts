@@ -41,6 +41,22 @@ export async function checkApproval(plan: Plan, options: ApprovalOptions, env: R
 }
 
 /**
+ * The approval checked again where a gate passed after apply waited at it, before the first
+ * write the gate guards: a wait can last long enough for a push to the pull request, a newer
+ * plan comment or a request for changes, and each voids what was approved. Its refusal
+ * (HF515, HF516, HF517) says so and that the gate's side of the plan was not written.
+ */
+export async function recheckApproval(plan: Plan, options: ApprovalOptions, env: Record<string, string | undefined>): Promise<ApprovalRecord> {
+  try {
+    return await checkApproval(plan, options, env);
+  } catch (error) {
+    if (!(error instanceof HotfixError)) throw error;
+    const after = (message: string) => `while apply waited at the gate, the approval stopped holding: ${message.replace(/; nothing was written/, '')}; nothing after the gate was written (the deploy included), what came before it is kept and journalled`;
+    throw new HotfixError(error.diagnostics.map((d) => ({ ...d, message: after(d.message) })), error.exitCode);
+  }
+}
+
+/**
  * The policy's number once its hash is the plan's, which must be the number the plan
  * states (HF517). Another policy is its precondition's to refuse, before any write: until
  * then the plan's number (1 for a plan older than format 1.3) stands.

@@ -1,0 +1,114 @@
+// Issue 16 §2 across a gate wait: apply --pr checks the approval before writing, and again
+// once the gate passes after `--wait`, before the deploy is written. A push to the pull
+// request or a request for changes while apply waited voids what was approved. Through the
+// built CLI, against the contract server (GitHub's OpenAPI description checks every call).
+import { readFileSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Plan } from '../../src/plan/types.js';
+import { git } from '../../fixtures/git.js';
+import { withChecksSource } from '../helpers/checks-policy.js';
+import { startGitHubContractServer, type ContractServer } from '../helpers/forge/github-contract-server.js';
+import { gatedHotfix, type GatedHotfix } from '../helpers/gated-hotfix.js';
+import { hasStackTrace, runCliAsync, startCli, type CliResult } from '../helpers/run-cli.js';
+import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+
+const TOKEN = 'ghs_16ApprovalAtGateT0kenNeverPrinted';
+const APP_REPO = 'octo-org/shop-api';
+const PR = 'octo-org/deploy#42';
+
+let registry: TestRegistry;
+let server: ContractServer;
+let seed = 160;
+let number = 42;
+
+test.before(async () => {
+  registry = await startTestRegistry();
+  server = await startGitHubContractServer({ token: TOKEN, checksOf: [APP_REPO] });
+});
+
+test.after(async () => {
+  await registry.stop();
+  await server.close();
+});
+
+test.after.each(() => {
+  assert.equal(server.violations, [], "requests or answers outside GitHub's API description");
+});
+
+/** A workflow step's environment: GITHUB_TOKEN posts as github-actions[bot]. */
+const ENV = () => ({ GITHUB_TOKEN: TOKEN, GITHUB_API_URL: server.apiUrl, GITHUB_ACTIONS: 'true', HOTFIX_TEST_FORGE_SECOND_MS: '1' });
+
+function clean(r: CliResult): void {
+  assert.not.ok(`${r.stdout}${r.stderr}`.includes(TOKEN), 'the token was printed');
+  assert.not.ok(hasStackTrace(r.stderr), r.stderr);
+}
+
+/** A hotfix plan posted on its own pull request and approved there by alice; its image built, `unit` still running. */
+async function approvedHotfix(): Promise<{ h: GatedHotfix; pr: number; head: string; unit: number; apply: (extra: readonly string[]) => string[] }> {
+  const h = await gatedHotfix(registry.host, seed++, (s) => withChecksSource(s.policyFile, { forge: 'github', repository: APP_REPO }));
+  const pr = number++;
+  const ref = PR.replace(/#\d+$/, `#${pr}`);
+  server.openPullRequest(pr, 'Hotfix shop-api in production', 'octo-dev');
+  const posted = await runCliAsync(['comment', h.planFile, '--pr', ref], { cwd: h.s.root, env: ENV() });
+  assert.is(posted.code, 0, posted.stderr);
+  server.pulls.review(pr, 'alice', 'APPROVED');
+  const plan = JSON.parse(readFileSync(h.planFile, 'utf8')) as Plan;
+  const head = (plan.actions.find((a) => a.kind === 'gate') as { revision: string }).revision;
+  await h.meetGate();
+  const unit = server.checks.run(APP_REPO, head, 'unit', { status: 'in_progress' });
+  server.checks.status(APP_REPO, head, 'smoke', 'success');
+  const base = h.args.filter((a, i) => a !== '--check' && h.args[i - 1] !== '--check');
+  return { h, pr, head, unit, apply: (extra) => [...base.slice(0, -1), '--pr', ref, ...extra, base.at(-1)!] };
+}
+
+/** The config remote's branches and tags with their commits: main is checked out in the clone, so the deploy moves only the remote. */
+const configRefs = (h: GatedHotfix) => git(h.s.configRemote, ['for-each-ref', '--format=%(refname) %(objectname)']);
+
+for (const [what, voids, says] of [
+  ['a push to the pull request', (pr: number) => void server.pulls.push(pr), /alice approved [0-9a-f]{7}, not the head [0-9a-f]{7} \(a push after an approval voids it\)/],
+  ['a request for changes', (pr: number) => void server.pulls.review(pr, 'alice', 'CHANGES_REQUESTED'), /alice requested changes/],
+] as const) {
+  test(`${what} while apply --pr --wait waits at the gate voids the approval: HF516 once the gate passes, the deploy not written; approved again, apply goes on`, async () => {
+    const { h, pr, unit, apply } = await approvedHotfix();
+    const before = await configRefs(h);
+    const waiting = startCli(apply(['--wait', '30s']), { cwd: h.s.root, env: ENV() });
+    await waiting.printed(/^waiting: checks not done on [0-9a-f]{7} in GitHub octo-org\/shop-api: unit in_progress \(check run\)/m);
+    voids(pr);
+    server.checks.update(unit, 'completed', 'success');
+    const r = await waiting.result;
+    clean(r);
+    assert.is(r.code, 1, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /^approved: octo-org\/deploy#\d+ by alice \(1 required\)/m, 'approved before the wait');
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.is(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /^error {2}while apply waited at the gate, the approval stopped holding: plan sha256:[0-9a-f]{64} needs 1 approving review on octo-org\/deploy#\d+ and has none; not counted: /);
+    assert.match(lines[0]!, says);
+    assert.match(lines[0]!, /nothing after the gate was written \(the deploy included\), what came before it is kept and journalled {2}\[HF516\]$/);
+    assert.not.match(r.stdout, /Apply complete/);
+    assert.is(await configRefs(h), before, 'the deploy was written');
+
+    server.pulls.review(pr, 'alice', 'APPROVED');
+    const again = await runCliAsync(apply([]), { cwd: h.s.root, env: ENV() });
+    clean(again);
+    assert.is(again.code, 0, again.stderr);
+    assert.match(again.stdout, /Apply complete/);
+    assert.is.not(await configRefs(h), before, 'approved again, the deploy is written');
+  });
+}
+
+test('approved and left alone while apply waits: the approval is read again once the gate passes, and the deploy is written', async () => {
+  const { h, unit, apply } = await approvedHotfix();
+  const waiting = startCli(apply(['--wait', '30s']), { cwd: h.s.root, env: ENV() });
+  await waiting.printed(/^waiting: /m);
+  const asked = server.requests.length;
+  server.checks.update(unit, 'completed', 'success');
+  const r = await waiting.result;
+  clean(r);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Apply complete/);
+  const after = server.requests.slice(asked).map((q) => q.operation);
+  assert.ok(after.includes('pulls/list-reviews'), `the reviews were not read again after the wait: ${after.join(', ')}`);
+});
+
+test.run();
