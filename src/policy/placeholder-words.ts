@@ -1,5 +1,5 @@
 import { closest } from './did-you-mean.js';
-import { KNOWN_ONLY_AFTER_BUILD, PLACEHOLDER_MEANINGS, shaPrefixLength, TEMPLATE_PLACEHOLDERS, type Placeholder, type TemplateKind } from './template.js';
+import { KNOWN_ONLY_AFTER_BUILD, parseTemplate, PLACEHOLDER_MEANINGS, shaPrefixLength, TEMPLATE_PLACEHOLDERS, type Placeholder, type TemplateKind } from './template.js';
 
 /** `{timestamp} (the time CI built the image in Unix seconds …)`: a placeholder as lint explains it. */
 export function explainPlaceholder(name: string): string {
@@ -20,7 +20,7 @@ export function unknownPlaceholder(name: string, template: string, kind: Templat
   return `unknown placeholder {${name}} in "${template}"${why}${hint}; ${kind === 'tagFormat' ? 'tagFormat' : 'this template'} may use ${allowed.map((a) => `{${a}}`).join(' ')}`;
 }
 
-/** The placeholders of a tag template known only once CI built the image, explained. */
-export function knownOnlyAfterBuild(names: readonly string[]): string[] {
-  return names.filter((n) => KNOWN_ONLY_AFTER_BUILD.has(n)).map(explainPlaceholder);
+/** Each placeholder of a tag template known only once CI built the image, with its offset in the template. */
+export function afterBuildParts(template: string): Array<{ readonly name: string; readonly offset: number }> {
+  return parseTemplate(template).parts.flatMap((p) => (p.kind === 'placeholder' && KNOWN_ONLY_AFTER_BUILD.has(p.name) ? [{ name: p.name, offset: p.offset }] : []));
 }

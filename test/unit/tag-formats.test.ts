@@ -2,6 +2,7 @@
 // run_number, GitLab's 8-character short sha): rendered and read back.
 import fc from 'fast-check';
 import { test } from 'uvu';
+import { atPlaceholder } from '../../src/policy/rules/placeholder-position.js';
 import * as assert from 'uvu/assert';
 import { lintSources } from '../../src/policy/lint.js';
 import { commitIn, matchTemplate, placeholdersOf, renderTemplate, shaPrefixLength, type TemplateValues } from '../../src/policy/template.js';
@@ -129,11 +130,24 @@ test('lint explains the placeholders where tagFormat uses them', async () => {
   assert.equal(hotfix.map((d) => d.slice(0, 5)), ['HF151']);
   assert.match(hotfix[0]!, /\{timestamp\} \(the time CI built the image in Unix seconds.*a hotfix's tag is decided at its gate, where apply takes the newest registry tag that fits/);
   const both = await lint(policy('{sha7}-{datetime}.{build}') + '  hotfix: { reasons: [security] }\n');
-  assert.match(both[0]!, /has \{datetime\} \(the time CI built the image, YYYYMMDDHHMMSS, UTC.*\) and \{build\} \(CI's build or run number/);
+  // One finding per placeholder known only after the build, each explaining its own.
+  assert.equal(both.map((d) => d.slice(0, 5)), ['HF151', 'HF151']);
+  assert.match(both[0]!, /has \{datetime\} \(the time CI built the image, YYYYMMDDHHMMSS, UTC.*the plan shows \{datetime\} as written/);
+  assert.match(both[1]!, /has \{build\} \(CI's build or run number.*the plan shows \{build\} as written/);
   const noCommit = await lint(policy('{branch}-{timestamp}', ', revisionFrom: [label]'));
   assert.equal(noCommit.map((d) => d.slice(0, 5)), ['HF150']);
   assert.equal((await lint(policy('{branch}-{timestamp}'))).map((d) => d.slice(0, 5)), ['HF130'], 'revisionFrom lists tag by default');
   assert.equal(await lint(policy('{version}', ', revisionFrom: [label]')), [], 'a version names a commit through a git tag');
+});
+
+test('atPlaceholder: onto the placeholder in a plain or quoted one-line value; a value written otherwise keeps its range', () => {
+  const finding = (startCol: number, endCol: number, endLine = 4) => ({ code: 'HF151' as const, severity: 'warning' as const, message: 'm', range: { start: { line: 4, col: startCol }, end: { line: endLine, col: endCol } } });
+  const template = '{branch}-{sha8}-{timestamp}';
+  // tagFormat: {branch}-{sha8}-{timestamp} from col 16: {timestamp} is characters 16..26 of it.
+  assert.equal(atPlaceholder(finding(16, 43), template, 16, 'timestamp').range, { start: { line: 4, col: 32 }, end: { line: 4, col: 43 } });
+  assert.equal(atPlaceholder(finding(16, 45), template, 16, 'timestamp').range, { start: { line: 4, col: 33 }, end: { line: 4, col: 44 } }, 'quoted');
+  assert.equal(atPlaceholder(finding(16, 47), template, 16, 'timestamp').range, finding(16, 47).range, 'escapes: the source is longer than the value');
+  assert.equal(atPlaceholder(finding(16, 10, 5), template, 16, 'timestamp').range, finding(16, 10, 5).range, 'folded over two lines');
 });
 
 test.run();

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { hotfixImageTagTemplate, mainlinePrefix } from '../hotfix-image-tag.js';
-import { knownOnlyAfterBuild } from '../placeholder-words.js';
+import { afterBuildParts, explainPlaceholder } from '../placeholder-words.js';
+import { atPlaceholder } from './placeholder-position.js';
 import { allowsPlaceholder, placeholdersOf } from '../template.js';
 import type { Rule } from './rule.js';
 
@@ -18,10 +19,17 @@ export const hotfixImageTagRules: Rule = ({ policy, report }) => {
   // An unknown placeholder (HF121) says nothing yet of what the tag can be.
   if (!names.every((name) => allowsPlaceholder('tagFormat', name))) return [];
   const out: Diagnostic[] = [];
-  const afterBuild = knownOnlyAfterBuild(names);
   // app.tagFormat's own finding is HF151: it also serves to read tags back.
-  if (field === 'hotfix.imageTag' && afterBuild.length > 0)
-    out.push(report('HF147', `hotfix.imageTag "${template}" has ${afterBuild.join(' and ')}, known only once CI has built the image: the tag is decided at the hotfix's gate, where apply takes the newest registry tag that fits with the rest fixed and makes the deploy commit with it (the plan shows the tag with ${afterBuild.length === 1 ? 'that part' : 'those parts'} as written); a baseline config branch, made before the gate, cannot use it (HF370)`, ['spec', 'hotfix', 'imageTag']));
+  if (field === 'hotfix.imageTag')
+    for (const { name, offset } of afterBuildParts(template))
+      out.push(
+        atPlaceholder(
+          report('HF147', `hotfix.imageTag "${template}" has ${explainPlaceholder(name)}, known only once CI has built the image: the tag is decided at the hotfix's gate, where apply takes the newest registry tag that fits with the rest fixed and makes the deploy commit with it (the plan shows {${name}} as written); a baseline config branch, made before the gate, cannot use it (HF370)`, ['spec', 'hotfix', 'imageTag']),
+          template,
+          offset,
+          name,
+        ),
+      );
 
   const prefix = mainlinePrefix(template, app.mainline);
   if (prefix !== undefined) {

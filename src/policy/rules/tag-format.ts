@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { allowsPlaceholder, namesCommit, placeholdersOf } from '../template.js';
 import type { Policy } from '../types.js';
-import { knownOnlyAfterBuild } from '../placeholder-words.js';
+import { afterBuildParts, explainPlaceholder } from '../placeholder-words.js';
+import { atPlaceholder } from './placeholder-position.js';
 import type { RuleContext } from './rule.js';
 
 /**
@@ -35,14 +36,20 @@ export function tagFormatFindings(policy: Policy, report: RuleContext['report'])
   if (!names.some(namesCommit) && !names.includes('version') && !readsBack)
     out.push(report('HF150', `tagFormat "${app.tagFormat}" has no {sha}, {sha7} or other {shaN}: a tag read back names no commit, so status cannot say which commit an environment runs; add the commit id CI builds from, as in {branch}-{sha8}-{timestamp}`, at));
 
-  const afterBuild = knownOnlyAfterBuild(names);
-  if (afterBuild.length > 0 && policy.spec.hotfix && policy.spec.hotfix.imageTag === undefined)
-    out.push(
-      report(
-        'HF151',
-        `tagFormat "${app.tagFormat}" has ${afterBuild.join(' and ')}, known only once CI has built the image: reading a tag back it matches any value of its form, and a hotfix's tag is decided at its gate, where apply takes the newest registry tag that fits with the rest fixed and makes the deploy commit with it (the plan shows the tag with ${afterBuild.length === 1 ? 'that part' : 'those parts'} as written); a baseline config branch, made before the gate, cannot use it (HF370)`,
-        at,
-      ),
-    );
+  // Each placeholder CI fills only at build time is explained where it is written.
+  if (policy.spec.hotfix && policy.spec.hotfix.imageTag === undefined)
+    for (const { name, offset } of afterBuildParts(app.tagFormat))
+      out.push(
+        atPlaceholder(
+          report(
+            'HF151',
+            `tagFormat "${app.tagFormat}" has ${explainPlaceholder(name)}, known only once CI has built the image: reading a tag back it matches any value of its form, and a hotfix's tag is decided at its gate, where apply takes the newest registry tag that fits with the rest fixed and makes the deploy commit with it (the plan shows {${name}} as written); a baseline config branch, made before the gate, cannot use it (HF370)`,
+            at,
+          ),
+          app.tagFormat,
+          offset,
+          name,
+        ),
+      );
   return out;
 }
