@@ -15,7 +15,7 @@ import { checkedOutBranches } from '../state/git/busy-branches.js';
 import { rehearse } from './rehearse.js';
 import { runAction } from './run-action.js';
 import { journalContradictions } from './verify-journal.js';
-import { journalled, nextStep, rederivation, rederiveIfMoved, withRederived } from './moved-branches.js';
+import { followJournalled, journalled, nextStep, rederivation, rederiveIfMoved, supersededBy, withRederived } from './moved-branches.js';
 import { pushMoving } from './push-moved.js';
 import { rederivedBranch, reviewBaseOf, type RederivableAction } from '../plan/rederive-rule.js';
 import { refValue, repoPath, verifyPreconditions, type Facts } from './verify-preconditions.js';
@@ -85,7 +85,7 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
   // The plan as earlier applies of it carried it out: a commit made again on a moved branch is that commit.
   const carried = await journalled(sealed, journal, options.facts.repos);
   const checkedOut = await checkedOutRefs(plan, options.facts.repos);
-  const contradicted = await journalContradictions(carried, journal.done, options.facts.repos, checkedOut);
+  const contradicted = await journalContradictions(carried, journal.done, options.facts.repos, checkedOut, supersededBy(journal));
   if (contradicted.length > 0) throw new HotfixError(contradicted);
   if (plan.actions.every((a) => journal.done.has(a.id))) {
     if (!options.dryRun) await RepoLocks.clearAbandoned(repos);
@@ -94,6 +94,7 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
 
   const locks = options.dryRun ? undefined : await RepoLocks.acquire(repos, plan.id, options.breakLock ?? false);
   try {
+    if (!options.dryRun) await followJournalled(carried, journal, options.facts.repos, checkedOut);
     const current = await onMovedBranches(sealed, carried, journal.done, options);
     const failures = await verifyPreconditions(current, options.facts, refValuesOf(current));
     failures.push(...unpushedCheckedOut(current, checkedOut));

@@ -4,7 +4,8 @@ import { rederivedBranch, reviewBaseOf, type RederivableAction } from '../plan/r
 import type { Action, Plan } from '../plan/types.js';
 import type { Journal, Rederivation } from './journal.js';
 import { rederive } from './rederive.js';
-import { isDone, refEffect } from './ref-effects.js';
+import { updateRefs } from './git-write.js';
+import { isDone, refEffect, refKey } from './ref-effects.js';
 import { replanCommand } from './replan-command.js';
 import { refValue, repoPath, type Facts } from './verify-preconditions.js';
 
@@ -98,6 +99,24 @@ export async function rederiveOnto(sealed: Plan, id: string, repo: string, onto:
 function moving(plan: Plan, action: RederivableAction): string {
   const base = reviewBaseOf(plan, action);
   return base === undefined ? rederivedBranch(action) : `${base} (the base of the pull request from ${rederivedBranch(action)})`;
+}
+
+/** The commits the journal records as replaced by one made again: a local branch may still hold one after a crash. */
+export const supersededBy = (journal: Journal): Set<string> => new Set([...journal.rederived.values()].map((r) => r.planned));
+
+/**
+ * A local branch apply moves (not checked out) still at the commit a journalled re-derivation
+ * replaced, because a run was killed between the journal and the ref: moved to the commit the
+ * journal names, compare-and-swap, so it follows what is pushed as an uninterrupted run's does.
+ */
+export async function followJournalled(carried: Plan, journal: Journal, repos: Facts['repos'], checkedOut: ReadonlyMap<string, string>): Promise<void> {
+  for (const record of journal.rederived.values()) {
+    const action = carried.actions.find((a) => a.id === record.action);
+    const effect = action && journal.done.has(action.id) ? refEffect(action) : undefined;
+    if (!effect || checkedOut.has(refKey(effect.repo, effect.ref))) continue;
+    const repo = repoPath(repos, effect.repo);
+    if ((await refValue(repo, effect.ref)) === record.planned) await updateRefs(repo, [{ ref: effect.ref, sha: record.applied, old: record.planned }]);
+  }
 }
 
 /** What to do after a refusal: re-plan from today's heads, adopting what apply already made. */

@@ -23,6 +23,8 @@ export interface PushContext {
   readonly checkedOut: ReadonlyMap<string, string>;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** Crash tests' seam (kill-switch.ts): `journalled` once each commit made again is journalled, `rederived` once all are written, before the second push. */
+  readonly checkpoint?: (point: string) => void;
 }
 
 /**
@@ -48,14 +50,17 @@ export async function pushMoving(sealed: Plan, current: Plan, action: PushAction
     const head = await fetchRemoteBranch(repo, action.url, branch);
     if (head === undefined) throw new HotfixError([diagnostic('HF408', await pushRejection(repo, action, rejection))]);
     const again = await rederiveOnto(sealed, maker.id, repo, head, nextStep(sealed, true));
-    await context.journal.rederive(rederivation(sealed, again));
+    // Its objects first: a journal that names the commit finds it here after a crash.
     await runAction(again, context.repos, { moveRef: false });
+    await context.journal.rederive(rederivation(sealed, again));
+    context.checkpoint?.(`${action.id}:journalled`);
     // The local branch follows the commit that is pushed, where apply moved it and nobody works on it.
     const ref = refEffect(again)!.ref;
     if (!context.checkedOut.has(refKey(again.repo, ref))) await updateRefs(repo, [{ ref, sha: again.commit, old: maker.commit }]);
     context.log(`re-derived: ${branch} moved on ${action.remote} to ${head.slice(0, 7)} while apply ran, so ${again.id} is ${again.commit.slice(0, 7)} on it instead of ${maker.commit.slice(0, 7)} (the same change, by the plan's rule)`);
     next = withRederived(next, again);
   }
+  context.checkpoint?.(`${action.id}:rederived`);
   const retried = next.actions.find((a) => a.id === action.id) as PushAction;
   const again = await tryPush(repo, retried, context.signal);
   if (again) {

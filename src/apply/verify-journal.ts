@@ -13,12 +13,12 @@ import { refValue, repoPath, type Facts } from './verify-preconditions.js';
  * remote refs at the pushed ones. A branch that moved on past that value still holds it.
  * One finding per action whose result is missing or cannot be checked.
  */
-export async function journalContradictions(plan: Plan, done: ReadonlySet<string>, repos: Facts['repos'], checkedOut: ReadonlyMap<string, string>): Promise<Diagnostic[]> {
+export async function journalContradictions(plan: Plan, done: ReadonlySet<string>, repos: Facts['repos'], checkedOut: ReadonlyMap<string, string>, superseded: ReadonlySet<string> = new Set()): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   const review = reviewBranches(plan);
   for (const [index, action] of plan.actions.entries()) {
     if (!done.has(action.id)) continue;
-    const problem = action.kind === 'push' ? await pushMissing(action, repos, review) : await refMissing(plan.actions, index, repos, checkedOut, review);
+    const problem = action.kind === 'push' ? await pushMissing(action, repos, review) : await refMissing(plan.actions, index, repos, checkedOut, review, superseded);
     if (problem) out.push(diagnostic('HF414', `the journal of this plan records ${action.id} as done, but ${problem}; then make the plan again${plan.request.kind === 'hotfix' ? AFTER_HOTFIX : ''}`));
   }
   return out;
@@ -38,13 +38,15 @@ function reviewBranches(plan: Plan): Set<string> {
   return new Set(plan.actions.flatMap((a) => (a.kind === 'open-pull-request' ? [refKey(a.repo, `refs/heads/${a.head}`)] : [])));
 }
 
-async function refMissing(actions: readonly Action[], index: number, repos: Facts['repos'], checkedOut: ReadonlyMap<string, string>, review: ReadonlySet<string>): Promise<string | undefined> {
+async function refMissing(actions: readonly Action[], index: number, repos: Facts['repos'], checkedOut: ReadonlyMap<string, string>, review: ReadonlySet<string>, superseded: ReadonlySet<string>): Promise<string | undefined> {
   const effect = refEffect(actions[index]!);
   if (!effect) return undefined; // gates and steps for a person leave nothing to check
   const repo = repoPath(repos, effect.repo);
   const now = await refValue(repo, effect.ref);
   if (now === undefined && review.has(refKey(effect.repo, effect.ref))) return undefined;
   if (isDone(actions, index, now)) return undefined;
+  // Killed between journalling a commit made again at push time and moving the local branch to it (apply moves it on the rerun).
+  if (now !== undefined && superseded.has(now) && (await hasCommit(repo, effect.to))) return undefined;
   if (effect.ref.startsWith('refs/heads/') && (await contains(repo, now, effect.to))) return undefined;
   // A branch checked out in a work tree moves only on the remote (the push checks that).
   if (checkedOut.has(refKey(effect.repo, effect.ref)) && (await hasCommit(repo, effect.to))) return undefined;
