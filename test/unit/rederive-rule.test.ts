@@ -43,4 +43,27 @@ test('claimed where it does not hold: a rollback, another purpose, a branch the 
   }
 });
 
+// git.via pull-request: the commit goes on a branch the plan makes for review at the head of the pull request's base.
+const review = { ...deploy, branch: 'hotfix/x-deploy' };
+const reviewed = (from: string, rule = rederiveFor(review, 'main')): Action[] => [
+  { id: 'deploy-branch', kind: 'create-branch', repo: 'deploy', branch: 'hotfix/x-deploy', from },
+  { ...review, rederive: rule },
+  { id: 'pull-request-deploy', kind: 'open-pull-request', repo: 'deploy', head: 'hotfix/x-deploy', base: 'main', title: 'Deploy hotfix' },
+];
+
+test('a commit on a branch for review, made at the checked head of its pull request\'s base, may follow the base with the base named', () => {
+  assert.equal(rederiveProblems(planOf('hotfix', reviewed(sha('a')))), []);
+  assert.match(rederiveFor(review, 'main').reason, /^main, the base of the pull request from hotfix\/x-deploy, may move while apply waits at the gate: until apply has made hotfix\/x-deploy, it then makes hotfix\/x-deploy at the new head of main and this commit on it, with the same message, only where overlays\/production\/kustomization\.yaml gives the same diff there/);
+  const cases: Array<[string, Plan, RegExp]> = [
+    ['made elsewhere than the base head the plan checks', planOf('hotfix', reviewed(sha('9'))), /deploy-hotfix: it may be re-derived if main moves, but hotfix\/x-deploy is not made at the head of main the plan checks/],
+    ['no branch made for it', planOf('hotfix', reviewed(sha('a')).slice(1)), /is not made at the head of main the plan checks/],
+    ['the direct rule\'s words', planOf('hotfix', reviewed(sha('a'), rederiveFor(review))), /deploy-hotfix: its rule for a moved main is not the one apply follows/],
+  ];
+  for (const [label, plan, expected] of cases) {
+    const problems = rederiveProblems(plan);
+    assert.is(problems.length, 1, `${label}: ${problems.join('; ')}`);
+    assert.match(problems[0]!, expected, label);
+  }
+});
+
 test.run();
