@@ -11,7 +11,8 @@ import { withChecksSource } from '../helpers/checks-policy.js';
 import { startGitHubContractServer, type ContractServer } from '../helpers/forge/github-contract-server.js';
 import { gatedHotfix, type GatedHotfix } from '../helpers/gated-hotfix.js';
 import { hasStackTrace, runCliAsync, startCli, type CliResult } from '../helpers/run-cli.js';
-import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+import type { TestRegistry } from '../helpers/test-registry.js';
+import { forgeAndRegistry } from '../helpers/forge/forge-and-registry.js';
 
 const TOKEN = 'ghs_16ApprovalAtGateT0kenNeverPrinted';
 const APP_REPO = 'octo-org/shop-api';
@@ -22,18 +23,9 @@ let server: ContractServer;
 let seed = 160;
 let number = 42;
 
-test.before(async () => {
-  registry = await startTestRegistry();
-  server = await startGitHubContractServer({ token: TOKEN, checksOf: [APP_REPO] });
-});
-
-test.after(async () => {
-  await registry.stop();
-  await server.close();
-});
-
-test.after.each(() => {
-  assert.equal(server.violations, [], "requests or answers outside GitHub's API description");
+forgeAndRegistry(test, 'GitHub', async (started) => {
+  registry = started;
+  return (server = await startGitHubContractServer({ token: TOKEN, checksOf: [APP_REPO] }));
 });
 
 /** A workflow step's environment: GITHUB_TOKEN posts as github-actions[bot]. */

@@ -12,7 +12,8 @@ import { startGitHubContractServer, type ContractServer } from '../helpers/forge
 import { gatedHotfix, type GatedHotfix } from '../helpers/gated-hotfix.js';
 import { git } from '../../fixtures/git.js';
 import { hasStackTrace, runCliAsync, startCli, type CliResult } from '../helpers/run-cli.js';
-import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
+import type { TestRegistry } from '../helpers/test-registry.js';
+import { forgeAndRegistry } from '../helpers/forge/forge-and-registry.js';
 
 const TOKEN = 'ghs_16GateCh3cksT0kenThatMustNeverBePrinted';
 const APP_REPO = 'octo-org/shop-api';
@@ -23,18 +24,9 @@ let server: ContractServer;
 let seed = 40;
 const outputs: CliResult[] = [];
 
-test.before(async () => {
-  registry = await startTestRegistry();
-  server = await startGitHubContractServer({ token: TOKEN, checksOf: [APP_REPO] });
-});
-
-test.after(async () => {
-  await registry.stop();
-  await server.close();
-});
-
-test.after.each(() => {
-  assert.equal(server.violations, [], 'requests or answers outside GitHub\'s API description');
+forgeAndRegistry(test, 'GitHub', async (started) => {
+  registry = started;
+  return (server = await startGitHubContractServer({ token: TOKEN, checksOf: [APP_REPO] }));
 });
 
 const ENV = () => ({ GITHUB_TOKEN: TOKEN, GITHUB_API_URL: server.apiUrl, HOTFIX_TEST_FORGE_SECOND_MS: '1' });
