@@ -5,6 +5,8 @@
 // gate; apply lists the registry's tags, takes the newest build of the hotfix head that fits,
 // and deploys exactly the reviewed diff with that tag.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request as forward } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -126,6 +128,79 @@ test('a baseline config branch, made before the gate, cannot hold a tag the gate
   assert.is(r.code, 1, r.stdout);
   assert.match(r.stderr, /the hotfix image tag 1\.4\.1-\{build\} is decided at the gate, when CI has built it, but the baseline config branch from nop comes before the gate and needs it.*\[HF370\]/);
   assert.not.match(r.stderr, /\n\s+at /);
+});
+
+/**
+ * In front of the real registry, the tag list paged by 2 with a relative Link header as
+ * Docker Hub, GHCR and distribution 3 page it (distribution 2.8 sends every tag at once);
+ * every other request goes through unchanged. Counts the tag-list pages and the manifests
+ * read per tag.
+ */
+async function pagingRegistry(upstream: string) {
+  const pages: string[] = [];
+  const manifests: string[] = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const list = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname);
+    const manifest = /^\/v2\/.+\/manifests\/([^/]+)$/.exec(url.pathname);
+    if (manifest && req.method === 'GET') manifests.push(manifest[1]!);
+    if (list) {
+      pages.push(req.url!);
+      fetch(`http://${upstream}/v2/${list[1]}/tags/list`).then(async (r) => {
+        const all = (((await r.json()) as { tags?: string[] }).tags ?? []).sort();
+        const after = url.searchParams.get('last');
+        const start = after === null ? 0 : all.indexOf(after) + 1;
+        const page = all.slice(start, start + 2);
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (start + 2 < all.length) headers.link = `</v2/${list[1]}/tags/list?last=${page.at(-1)}&n=2>; rel="next"`;
+        res.writeHead(200, headers).end(JSON.stringify({ name: list[1], tags: page }));
+      });
+      return;
+    }
+    const [host, port] = upstream.split(':');
+    const out = forward({ host, port: Number(port), method: req.method, path: req.url, headers: { ...req.headers, host: upstream } }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, pages, manifests, close: () => server.close() };
+}
+
+test('a paged tag list is read to its last page; labels are read of the newest 10 fitting tags at most, and the head\'s build among them is taken', async () => {
+  const proxy = await pagingRegistry(registry.host);
+  try {
+    const s = await buildAppScenario(tempDir(), proxy.host, { ci: FLUX_SORTABLE });
+    const { file, gate } = await planned(s);
+    const at = (seconds: number) => gate.tagAtGate!.replace('{timestamp}', String(seconds));
+    // The head's build first; then 11 newer tags that fit but name another revision (a tag
+    // pushed by hand, a build of a rewritten branch).
+    await pushImage(registry.host, { name: 'team/shop-api', tag: at(1795350000), labels: { [REVISION]: gate.revision } });
+    for (let i = 1; i <= 11; i++) await pushImage(registry.host, { name: 'team/shop-api', tag: at(1795350000 + i), labels: { [REVISION]: s.deployed.commit } });
+    proxy.pages.length = 0;
+    proxy.manifests.length = 0;
+    const waiting = await runCliAsync(applyArgs(s, file), { cwd: s.root });
+    assert.is(waiting.code, 3, waiting.stderr);
+    assert.match(waiting.stderr, /no tag of .* that fits .* is a build of the hotfix head yet \(the newest 10 of 12 read\)/);
+    // The registry is shared by this file's tests: every tag of the repository, by 2 a page.
+    const listed = ((await (await fetch(`http://${registry.host}/v2/team/shop-api/tags/list`)).json()) as { tags: string[] }).tags.length;
+    assert.is(proxy.pages.length, Math.ceil(listed / 2), `${listed} tags by 2 a page: ${proxy.pages.join(' ')}`);
+    assert.equal(new Set(proxy.manifests).size, 10, proxy.manifests.join(' '));
+    assert.ok(!proxy.manifests.includes(at(1795350000)), 'the oldest is not read');
+
+    // With three newer ones in the way, the head's build is among the newest 10 and is taken.
+    const s2 = await buildAppScenario(tempDir(), proxy.host, { ci: FLUX_SORTABLE });
+    const second = await planned(s2);
+    const at2 = (seconds: number) => second.gate.tagAtGate!.replace('{timestamp}', String(seconds));
+    await pushImage(registry.host, { name: 'team/shop-api', tag: at2(1795360000), labels: { [REVISION]: second.gate.revision } });
+    for (let i = 1; i <= 3; i++) await pushImage(registry.host, { name: 'team/shop-api', tag: at2(1795360000 + i), labels: { [REVISION]: s2.deployed.commit } });
+    const done = await runCliAsync(applyArgs(s2, second.file), { cwd: s2.root });
+    assert.is(done.code, 0, done.stderr);
+    assert.ok(done.stdout.includes(`tag decided at the gate: ${at2(1795360000)},`), done.stdout);
+  } finally {
+    proxy.close();
+  }
 });
 
 test.run();
