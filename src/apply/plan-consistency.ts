@@ -6,6 +6,7 @@ import { overrideTrailers, overrideTrailersIn } from '../plan/commit-trailers.js
 import { reasonTrailerProblems } from '../plan/commit-trailers.js';
 import { rederiveProblems } from '../plan/rederive-rule.js';
 import { tagAtGateProblems } from '../plan/tag-at-gate.js';
+import { pullRequestBaseRefs } from './pull-request-base.js';
 
 /**
  * What a reviewer reads must be what apply does, and a plan file is untrusted: anyone who
@@ -66,7 +67,8 @@ function pullRequestProblems(plan: Plan): string[] {
     const made = plan.actions.some((a) => a.kind === 'create-branch' && a.repo === pr.repo && a.branch === pr.head);
     const pushed = pushes.length === 0 ? made : pushes.some((a) => a.refs.some((r) => r.ref === `refs/heads/${pr.head}`));
     if (!pushed) out.push(`${pr.id}: it asks for a pull request from ${pr.head}, which the plan does not push`);
-    if (!plan.preconditions.some((p) => p.kind === 'ref' && p.repo === pr.repo && p.ref === `refs/heads/${pr.base}` && p.sha !== null)) out.push(`${pr.id}: it asks for a pull request into ${pr.base}, a branch the plan does not check`);
+    const bases = pullRequestBaseRefs(plan, pr.repo, pr.base);
+    if (!plan.preconditions.some((p) => p.kind === 'ref' && p.repo === pr.repo && bases.includes(p.ref) && p.sha !== null)) out.push(`${pr.id}: it asks for a pull request into ${pr.base}, a branch the plan does not check`);
     const onHead = (a: Action) => ((a.kind === 'commit' || a.kind === 'cherry-pick') && a.repo === pr.repo && a.branch === pr.head) || (a.kind === 'merge' && a.repo === pr.repo && a.into === pr.head);
     const subjects = plan.actions.flatMap((a) => (onHead(a) && 'message' in a ? [a.message.split('\n')[0]] : []));
     if (!subjects.includes(pr.title)) out.push(`${pr.id}: its title "${pr.title}" is not the subject of a commit the plan makes on ${pr.head}`);

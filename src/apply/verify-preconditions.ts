@@ -12,6 +12,7 @@ import { VERSION } from '../version.js';
 import { refEffect, refKey } from './ref-effects.js';
 import { pushUrls, rewrittenTo } from '../state/git/push-remote.js';
 import { remoteRefs } from './git-write.js';
+import { pullRequestBaseRefs } from './pull-request-base.js';
 
 export interface Facts {
   /** Where each repository is on this machine: the plan's bindings, or --repo overrides. */
@@ -120,9 +121,7 @@ async function refProblem(plan: Plan, p: Extract<Precondition, { kind: 'ref' }>,
   const problem = checkRef(p, now, planned);
   if (!problem || now === null || p.sha === null) return problem;
   // A rollback's revert may be wrong or empty on a moved base: only a hotfix's pull requests take this.
-  // A fresh clone's plan names the base by its remote-tracking branch (origin/dev) when it has no local one.
-  const remotes = plan.actions.flatMap((a) => (a.kind === 'push' && a.repo === p.repo ? [a.remote] : []));
-  const base = plan.request.kind === 'hotfix' && plan.actions.some((a) => a.kind === 'open-pull-request' && a.repo === p.repo && [`refs/heads/${a.base}`, ...remotes.map((r) => `refs/remotes/${r}/${a.base}`)].includes(p.ref));
+  const base = plan.request.kind === 'hotfix' && plan.actions.some((a) => a.kind === 'open-pull-request' && a.repo === p.repo && pullRequestBaseRefs(plan, p.repo, a.base).includes(p.ref));
   const written = plan.actions.some((a) => refEffect(a)?.repo === p.repo && refEffect(a)?.ref === p.ref);
   if (!base || written) return problem;
   // A sealed id that names no commit here (an edited plan) is the ref's problem, as without this rule.

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isolatedGitEnv } from '../../fixtures/git.js';
-import type { Plan } from '../../src/plan/types.js';
+import { protectBranches, withGitSettings } from '../../fixtures/protected-remote.js';
+import type { Action, Plan } from '../../src/plan/types.js';
 import { gatedHotfix, type GatedHotfix } from '../helpers/gated-hotfix.js';
 import { gitOut } from '../helpers/rollback-scenario.js';
 import { hasStackTrace, runCliAsync, type CliResult } from '../helpers/run-cli.js';
@@ -27,8 +28,8 @@ interface Stopped extends GatedHotfix {
 }
 
 /** The first apply, in the engineer's clone, stopped at the gate: the branch and the tag are pushed. */
-async function stoppedAtGate(seed: number): Promise<Stopped> {
-  const g = await gatedHotfix(registry.host, seed);
+async function stoppedAtGate(seed: number, prepare?: Parameters<typeof gatedHotfix>[2]): Promise<Stopped> {
+  const g = await gatedHotfix(registry.host, seed, prepare);
   const first = JSON.parse(readFileSync(g.planFile, 'utf8')) as Plan;
   const stopped = await runCliAsync(g.args, { cwd: g.s.root });
   assert.is(stopped.code, 3, stopped.stdout + stopped.stderr);
@@ -155,6 +156,33 @@ test('a merge-back branch only on the remote, not fetched: HF389 instead of HF20
   assert.is(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stderr, new RegExp(`branch dev is on origin .* at ${s.devHead!.slice(0, 7)}, but this clone of app has not fetched it.*run git fetch 'origin' and plan again  \\[HF389\\]`));
   assert.not.match(r.stderr, /HF202/);
+});
+
+test('protected branches (git.via pull-request) in a fresh clone: the merge-back branch for review is made from origin/dev, and the apply from that clone pushes it', async () => {
+  const g = await stoppedAtGate(95, async (s) => {
+    await withGitSettings(s.policyFile, { via: 'pull-request' });
+    await protectBranches(s.appRemote, ['main', 'dev']);
+    await protectBranches(s.configRemote, ['main']);
+  });
+  const { s, tip } = g;
+  const runner = join(s.root, 'runner', 'app');
+  clone(s.appRemote, runner);
+  const again = await planIn(g, runner, 'fresh-review');
+  assert.is(again.code, 0, again.stdout + again.stderr);
+  const plan = again.plan!;
+  const mergeDev = plan.actions.find((a) => a.id === 'merge-dev') as Extract<Action, { kind: 'merge' }>;
+  assert.ok(mergeDev.into !== 'dev', 'the merge goes to a branch for review');
+  assert.equal(mergeDev.parents, [s.devHead!, tip]);
+  assert.ok(plan.preconditions.some((p) => p.kind === 'ref' && p.ref === 'refs/remotes/origin/dev' && p.sha === s.devHead), 'dev is checked as origin/dev');
+  assert.not.ok(plan.actions.some((a) => a.kind === 'create-branch' && a.branch === 'dev'), 'no local dev is needed');
+  assert.is(mergeDev.rederive, undefined, 'a base read from origin/dev is not followed if it moves');
+
+  await g.meetGate();
+  const applied = await applyIn(g, runner, again.file);
+  assert.is(applied.code === 0 || applied.code === 4, true, applied.stdout + applied.stderr);
+  assert.not.ok(hasStackTrace(applied.stderr), applied.stderr);
+  assert.is(gitOut(s.appRemote, ['rev-parse', `refs/heads/${mergeDev.into}`]).trim(), mergeDev.commit, 'the planned merge, pushed for review');
+  assert.is(gitOut(s.appRemote, ['rev-parse', 'refs/heads/dev']).trim(), s.devHead!, 'dev itself is left to its pull request');
 });
 
 test.run();
