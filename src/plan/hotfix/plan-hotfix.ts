@@ -182,7 +182,10 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const deploy = deployedBefore ? undefined : deployOn ? makeDeploy(deployOn.parents[0]!, deployOn.file!.trees, deployOn.author) : makeDeploy(state.config.head, state.config.file.trees, committer);
   const deployPr = deploy && deployBranch !== state.config.branch;
   // A review branch made before (adopted) holds its commit already; one apply makes follows a moved base.
-  const deployRule = deploy && (!deployPr ? rederiveFor(deploy.action) : deployTip || !configPush ? undefined : rederiveFor(deploy.action, state.config.branch));
+  // A fresh clone has the config branch only as origin/…: apply makes the local branch there, which is not re-derived (as a merge-back's).
+  const configTracked = deploy !== undefined && !deployPr && state.config.ref !== `refs/heads/${state.config.branch}`;
+  const deployRule = deploy && (configTracked ? undefined : !deployPr ? rederiveFor(deploy.action) : deployTip || !configPush ? undefined : rederiveFor(deploy.action, state.config.branch));
+  if (configTracked) actions.push({ id: 'config-branch-local', kind: 'create-branch', repo: state.config.repoName, branch: state.config.branch, from: state.config.head });
   if (deployPr) actions.push({ id: 'deploy-branch', kind: 'create-branch', repo: state.config.repoName, branch: deployBranch, from: deploy.action.parent });
   // Straight onto the shared branch, which may move during the gate; a review branch is the plan's own.
   if (deploy) actions.push(withTagFromGate(deployRule ? { ...deploy.action, rederive: deployRule } : deploy.action, gate));
@@ -199,7 +202,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     ...(adopted?.tag?.remoteOnly && appPush ? [{ kind: 'remote-ref' as const, repo: state.app.repoName, url: appPush.url, ref: `refs/tags/${adopted.tag.name}`, sha: adopted.tag.object }]
       : adopted?.tag ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: `refs/tags/${adopted.tag.name}`, sha: adopted.tag.object }]
       : typeof tag === 'string' ? newRefPreconditions(state.app.repoName, `refs/tags/${tag}`) : []),
-    { kind: 'ref', repo: state.config.repoName, ref: `refs/heads/${state.config.branch}`, sha: state.config.head },
+    { kind: 'ref', repo: state.config.repoName, ref: state.config.ref, sha: state.config.head },
+    ...(configTracked ? newRefPreconditions(state.config.repoName, `refs/heads/${state.config.branch}`) : []),
     { kind: 'blob', repo: state.config.repoName, commit: state.config.head, path: state.config.file.path, blob: state.config.file.blob },
     ...(baseline ? baseline.preconditions : []),
     ...reviewed,

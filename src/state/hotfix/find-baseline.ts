@@ -1,9 +1,12 @@
+import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { HotfixError } from '../../diagnostics/errors.js';
 import { declaredImage, findImage } from '../../patch/find-image.js';
 import { formatImageRef } from '../../patch/image-ref.js';
 import type { Environment } from '../../policy/types.js';
 import { CatFileBatch } from '../git/cat-file.js';
 import { commitsBefore } from '../git/commit-log.js';
-import { diffStat, readFileAt, resolveCommit, type FileChangeCount } from '../git/read.js';
+import { diffStat, readFileAt, type FileChangeCount } from '../git/read.js';
+import { branchTip } from '../git/branch-tip.js';
 import { walkDeployments } from '../git/walk-deployments.js';
 import { declaredRevision } from '../declared-revision.js';
 import type { CommitInfo, FileAtRevision, LocalRefNames } from '../types.js';
@@ -34,11 +37,12 @@ export interface BaselineState {
  * `image`: the last commit there that ran the target's image, no later than the commit that
  * deployed it to the target; `time`: the branch as of that commit. Read-only.
  */
-export async function findBaseline(repo: string, target: Environment, base: Environment, image: string, refs: LocalRefNames): Promise<BaselineState> {
+export async function findBaseline(repo: string, target: Environment, base: Environment, image: string, refs: LocalRefNames, remote: string): Promise<BaselineState> {
   const blobs = new CatFileBatch(repo);
   try {
     const valueIn = (text: string | undefined, env: Environment) => declaredImage(text, env.config.locator, image);
-    const targetHead = (await resolveCommit(repo, `refs/heads/${target.config.branch}`))!;
+    // A CI runner's clone holds one of the two branches only as origin/…: only read here, so either serves.
+    const targetHead = (await branchTip(repo, target.config.branch, remote))!.sha;
     const targetFile = await readFileAt(repo, targetHead, target.config.file, blobs);
     const targetImage = valueIn(targetFile.text, target) ?? formatImageRef(findImage(targetFile.text, target.config.locator, image).current);
     const walk = await walkDeployments({
@@ -51,7 +55,9 @@ export async function findBaseline(repo: string, target: Environment, base: Envi
     });
     const targetDeploying = walk.deployments[0]!.commit;
 
-    const head = (await resolveCommit(repo, `refs/heads/${base.config.branch}`))!;
+    const baseTip = await branchTip(repo, base.config.branch, remote);
+    if (!baseTip) throw new HotfixError([diagnostic('HF202', `branch ${base.config.branch}, the baseline for ${target.name}, does not exist in ${base.config.repo} (${repo}), neither locally nor as ${remote}/${base.config.branch}`)]);
+    const head = baseTip.sha;
     const match = base.baseline?.match ?? 'image';
     let baseline: CommitInfo | undefined;
     // When it went live: a pull request's commit counts from the merge that brought it to the branch.

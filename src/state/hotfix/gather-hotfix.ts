@@ -53,7 +53,8 @@ export interface HotfixState {
    */
   readonly steps: readonly { readonly pick: string; readonly tree: string; readonly conflicts: readonly string[]; readonly empty: boolean; readonly diff: string }[];
   readonly merges: readonly MergeBackState[];
-  readonly config: { readonly repoName: string; readonly repoPath: string; readonly branch: string; readonly head: string; readonly file: FileAtRevision; readonly refs: LocalRefNames; readonly remotes: readonly string[]; readonly pushRemote?: PushRemote };
+  /** ref: where head was read, the local branch, else (a fresh clone) the push remote's remote-tracking branch. */
+  readonly config: { readonly repoName: string; readonly repoPath: string; readonly branch: string; readonly head: string; readonly ref: string; readonly file: FileAtRevision; readonly refs: LocalRefNames; readonly remotes: readonly string[]; readonly pushRemote?: PushRemote };
   readonly cluster?: ClusterState;
   /** The baseline environment's config of the running version's time, when one takes a baseline for the target. */
   readonly baseline?: BaselineState;
@@ -88,8 +89,10 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
 
   const mainlineHead = await resolveCommit(appPath, `refs/heads/${app.mainline}`);
   if (!mainlineHead) throw new HotfixError([diagnostic('HF202', `mainline ${app.mainline} does not exist in ${app.repo} (${appPath})`)]);
-  const configHead = await resolveCommit(configPath, `refs/heads/${env.config.branch}`);
-  if (!configHead) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${configPath})`)]);
+  const remote = policy.spec.git?.remote ?? 'origin';
+  const configTip = await branchTip(configPath, env.config.branch, remote);
+  if (!configTip) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${configPath}), neither locally nor as ${remote}/${env.config.branch}`)]);
+  const configHead = configTip.sha;
 
   const blobs = new CatFileBatch(configPath);
   const config = await readFileAt(configPath, configHead, env.config.file, blobs).finally(() => blobs.close());
@@ -119,7 +122,6 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
   const steps: HotfixState['steps'][number][] = [];
   const merges: MergeBackState[] = [];
   let earlier: EarlierHotfixes | undefined;
-  const remote = policy.spec.git?.remote ?? 'origin';
   if (base && picks.every((p) => p.commit && p.commit.parents.length === 1)) {
     const simulator = await MergeSimulator.open(appPath, 'temporary');
     try {
@@ -152,7 +154,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
       : undefined;
 
   const baseEnv = policy.spec.environments.find((e) => e.baselineFor === env.name);
-  const baseline = baseEnv ? await baselineFor(request.repos, env, baseEnv, app.image) : undefined;
+  const baseline = baseEnv ? await baselineFor(request.repos, env, baseEnv, app.image, remote) : undefined;
 
   return {
     ...(baseline ? { baseline } : {}),
@@ -163,7 +165,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
     picks,
     steps,
     merges,
-    config: { repoName: env.config.repo, repoPath: configPath, branch: env.config.branch, head: configHead, file: config, refs: configRefs, remotes: configRemotes, ...(configRemote ? { pushRemote: configRemote } : {}) },
+    config: { repoName: env.config.repo, repoPath: configPath, branch: env.config.branch, head: configHead, ref: configTip.ref, file: config, refs: configRefs, remotes: configRemotes, ...(configRemote ? { pushRemote: configRemote } : {}) },
     ...(cluster ? { cluster } : {}),
     ...(earlier ? { earlier } : {}),
     ...(remoteTips ? { remoteTips } : {}),
@@ -190,9 +192,9 @@ async function configRefNames(repo: string, policy: Policy, env: Environment): P
   return deployVia(policy, env) === 'pull-request' ? localRefNames(repo) : { branches: [], tags: [] };
 }
 
-async function baselineFor(repos: HotfixStateRequest['repos'], target: Environment, base: Environment, image: string): Promise<BaselineState> {
+async function baselineFor(repos: HotfixStateRequest['repos'], target: Environment, base: Environment, image: string, remote: string): Promise<BaselineState> {
   if (base.config.repo !== target.config.repo)
     throw new HotfixError([diagnostic('HF202', `${base.name} takes a baseline for ${target.name}, so their configs must be branches of one repository (${base.config.repo} ≠ ${target.config.repo})`)]);
   const repo = await boundRepo(repos, base.config.repo);
-  return findBaseline(repo, target, base, image, await localRefNames(repo));
+  return findBaseline(repo, target, base, image, await localRefNames(repo), remote);
 }
