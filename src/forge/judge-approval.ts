@@ -63,16 +63,20 @@ export function judgeApproval(facts: ApprovalFacts): Approved | Diagnostic {
     else voided.push(why);
   }
   if (counted.length >= facts.required) return { approvers: counted.sort(), comment: comment.url, head: facts.head };
-  const has = counted.length === 0 ? 'none' : `${counted.length} (${counted.sort().join(', ')})`;
-  const notes = voided.length > 0 ? `; not counted: ${voided.join('; ')}` : '';
   return diagnostic(
     'HF516',
-    `plan ${facts.planId} needs ${facts.required} approving review${facts.required === 1 ? '' : 's'} on ${facts.where} and has ${has}${notes}; nothing was written: ask a reviewer other than the author to approve the pull request at ${facts.head.slice(0, 7)} after reading the plan comment ${comment.url}, then run apply again`,
+    `plan ${facts.planId} needs ${facts.required} approving review${facts.required === 1 ? '' : 's'} on ${facts.where} and has ${tally(counted, voided)}; nothing was written: ask a reviewer other than the author to approve the pull request at ${facts.head.slice(0, 7)} after reading the plan comment ${comment.url}, then run apply again`,
   );
 }
 
-/** The key's current plan comment when it shows this plan; else why not. */
-function planComment(facts: ApprovalFacts): AuthoredComment | Diagnostic {
+/** How many approvals counted and who, then which did not and why: for HF516 on either forge. */
+export function tally(counted: string[], voided: readonly string[]): string {
+  const has = counted.length === 0 ? 'none' : `${counted.length} (${counted.sort().join(', ')})`;
+  return voided.length > 0 ? `${has}; not counted: ${voided.join('; ')}` : has;
+}
+
+/** The key's current plan comment when it shows this plan; else why not (HF515). GitLab's check shares it. */
+export function planComment(facts: Pick<ApprovalFacts, 'planId' | 'key' | 'where' | 'commenter' | 'comments'>): AuthoredComment | Diagnostic {
   const fail = (message: string) => diagnostic('HF515', `${message}; nothing was written`);
   const marked = facts.comments.flatMap((c) => {
     const read = readMarker(c.body);

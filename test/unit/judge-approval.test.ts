@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { assertVerdict } from '../helpers/approval-verdict.js';
 import { markedBody } from '../../src/forge/comment-marker.js';
 import { judgeApproval, type ApprovalFacts, type AuthoredComment, type Review } from '../../src/forge/judge-approval.js';
 
@@ -49,14 +50,7 @@ const cases: Array<[string, Partial<ApprovalFacts>, string | readonly string[]]>
 
 for (const [name, over, expected] of cases) {
   test(name, () => {
-    const verdict = judgeApproval(facts(over));
-    if (typeof expected === 'string') {
-      assert.ok('code' in verdict, `expected ${expected}, got ${JSON.stringify(verdict)}`);
-      assert.is((verdict as { code: string }).code, expected, (verdict as { message: string }).message);
-    } else {
-      assert.not.ok('code' in verdict, JSON.stringify(verdict));
-      assert.equal((verdict as { approvers: readonly string[] }).approvers, expected);
-    }
+    assertVerdict(judgeApproval(facts(over)), expected);
   });
 }
 
