@@ -1,9 +1,10 @@
 import { UsageError } from 'clipanion';
-import { diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { ApprovalRecord } from '../apply/approval-record.js';
+import type { MergeRequestRef } from '../forge/merge-request-ref.js';
 import type { Plan } from '../plan/types.js';
-import { gitHubAccess, type ForgeAccessOptions } from './forge-access.js';
+import { gitHubAccess, gitLabAccess, type ForgeAccessOptions } from './forge-access.js';
 import { quote } from './plan/option-values.js';
 
 export interface ApprovalOptions extends ForgeAccessOptions {
@@ -11,6 +12,8 @@ export interface ApprovalOptions extends ForgeAccessOptions {
   readonly pr: string;
   /** `--commenter`: the account hotfix comment posts as, where the token cannot say. */
   readonly commenter: string | undefined;
+  /** Where a warning goes (HF522); left out, as on a re-check, it is not repeated. */
+  readonly warn?: (warning: Diagnostic) => void;
   readonly policyFile: string;
   readonly cwd: string;
 }
@@ -25,7 +28,8 @@ const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 export async function checkApproval(plan: Plan, options: ApprovalOptions, env: Record<string, string | undefined>): Promise<ApprovalRecord> {
   const [{ parsePullRequestRef }, { parseMergeRequestRef }] = await Promise.all([import('../forge/pull-request-ref.js'), import('../forge/merge-request-ref.js')]);
   const pr = parsePullRequestRef(options.pr);
-  if (!pr && parseMergeRequestRef(options.pr)) throw new UsageError(`--pr ${quote(options.pr)} is a GitLab merge request: apply does not check GitLab approvals yet; leave out --pr and protect the apply job instead (a protected environment with approvers)`);
+  const mr = pr ? undefined : parseMergeRequestRef(options.pr);
+  if (mr) return checkGitLabApproval(plan, mr, options, env);
   if (!pr) throw new UsageError(`--pr ${quote(options.pr)} names no pull request: give owner/repo#N or https://HOST/owner/repo/pull/N`);
   if (options.commenter !== undefined && !LOGIN.test(options.commenter)) throw new UsageError(`--commenter ${quote(options.commenter)} is not a GitHub login (an app's is its slug and [bot])`);
   const required = await requiredOf(plan, options);
@@ -40,6 +44,30 @@ export async function checkApproval(plan: Plan, options: ApprovalOptions, env: R
   return { pullRequest: facts.where, approvers: judged.approvers, required, head: judged.head, comment: judged.comment, at: new Date().toISOString() };
 }
 
+const GITLAB_USERNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/;
+
+/**
+ * The same check on a GitLab merge request (judge-gitlab-approval.ts): GitLab says who
+ * approved but not when, so the head is tied through its diff versions, and a project that
+ * keeps approvals across pushes gets HF522.
+ */
+async function checkGitLabApproval(plan: Plan, mr: MergeRequestRef, options: ApprovalOptions, env: Record<string, string | undefined>): Promise<ApprovalRecord> {
+  if (options.commenter !== undefined && !GITLAB_USERNAME.test(options.commenter)) throw new UsageError(`--commenter ${quote(options.commenter)} is not a GitLab username`);
+  const required = await requiredOf(plan, options);
+  const access = gitLabAccess(options, env, mr.origin);
+  // GitLab keeps approvals, diff versions and GET /user off the CI/CD job token's list.
+  if (access.token.kind === 'job') throw new UsageError(`--pr ${quote(options.pr)}: GitLab does not let a CI/CD job token (${access.token.from}) read a merge request's approvals or diff versions; set GITLAB_TOKEN to a token with the read_api scope`);
+  const [{ readGitLabApproval }, { judgeGitLabApproval }, { keyOfPlan }] = await Promise.all([import('../forge/gitlab-approval.js'), import('../forge/judge-gitlab-approval.js'), import('../forge/plan-comment-content.js')]);
+  const read = await readGitLabApproval(mr, access, { planId: plan.id, key: keyOfPlan(plan), required, ...(options.commenter !== undefined ? { commenter: options.commenter } : {}) });
+  const judged = judgeGitLabApproval(read.facts);
+  if ('code' in judged) throw new HotfixError([judged]);
+  if (read.resetOnPush !== true) {
+    const setting = read.resetOnPush === false ? 'the project keeps approvals when commits are added (reset_approvals_on_push is off)' : 'the token may not read whether the project removes approvals when commits are added (GET /projects/:id/approvals)';
+    options.warn?.(diagnostic('HF522', `${read.facts.where}: GitLab says who approved (${judged.approvers.join(', ')}), not when, and ${setting}: an approval given before the plan comment last changed counts as well; turn on "Remove all approvals when commits are added to the source branch"`));
+  }
+  return { pullRequest: read.facts.where, approvers: judged.approvers, required, head: judged.head, comment: judged.comment, at: new Date().toISOString() };
+}
+
 /**
  * The approval checked again where a gate passed after apply waited at it, before the first
  * write the gate guards: a wait can last long enough for a push to the pull request, a newer
@@ -48,7 +76,7 @@ export async function checkApproval(plan: Plan, options: ApprovalOptions, env: R
  */
 export async function recheckApproval(plan: Plan, options: ApprovalOptions, env: Record<string, string | undefined>): Promise<ApprovalRecord> {
   try {
-    return await checkApproval(plan, options, env);
+    return await checkApproval(plan, { ...options, warn: undefined }, env);
   } catch (error) {
     if (!(error instanceof HotfixError)) throw error;
     const after = (message: string) => `while apply waited at the gate, the approval stopped holding: ${message.replace(/; nothing was written/, '')}; nothing after the gate was written (the deploy included), what came before it is kept and journalled`;

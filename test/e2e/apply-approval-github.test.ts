@@ -262,8 +262,9 @@ test('bad input: an app token outside GitHub Actions, --commenter without --pr, 
     assert.is(lone.code, 64);
     assert.match(lone.stderr, /--commenter goes with --pr/);
     const gitlab = await runCliAsync(['apply', '--auto-approve', '--pr', 'group/deploy!7', 'plan.json'], { cwd: s.root });
-    assert.is(gitlab.code, 64);
-    assert.match(gitlab.stderr, /is a GitLab merge request: apply does not check GitLab approvals yet/);
+    // A merge request is checked on GitLab (e2e/apply-approval-gitlab), which needs its own token.
+    assert.is(gitlab.code, 1);
+    assert.match(gitlab.stderr, /^error {2}no GitLab token: GITLAB_TOKEN is not set and there is no CI_JOB_TOKEN; .*\[HF501\]\n$/);
     const missing = await runCliAsync(['apply', '--auto-approve', '--pr', 'octo-org/deploy#7', 'plan.json'], { cwd: s.root, env: forgeEnv(server) });
     assert.is(missing.code, 1);
     assert.match(missing.stderr, /^error {2}GitHub has no pull request octo-org\/deploy#7 that this token can see .*\[HF502\]\n$/);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { readBody } from './request-body.js';
 import { gitLabChecks, type GitLabChecks } from './gitlab-checks-state.js';
+import { gitLabApprovals, type GitLabApprovals } from './gitlab-approvals-state.js';
 import { matchOperation, NOTE_LIMIT, requestProblems, responseProblem, type GitLabOperation } from './gitlab-contract.js';
 
 /**
@@ -66,6 +67,8 @@ export interface GitLabContractServer {
   trouble(t: GitLabTrouble): void;
   /** The CI jobs and commit statuses of the project's commits. */
   readonly checks: GitLabChecks;
+  /** Pushes to merge requests (diff versions) and who approved them. */
+  readonly approvals: GitLabApprovals;
   /** Every trouble still pending is dropped. */
   calm(): void;
   close(): Promise<void>;
@@ -119,6 +122,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const checks = gitLabChecks(now, (username) => user(username), url, options.project);
+  const approvals = gitLabApprovals(now, (username) => user(username), PROJECT_ID);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = req.url ?? '/';
@@ -168,7 +172,10 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
       const wanted = query.get('username')?.toLowerCase();
       return paged(USERS.filter((u) => wanted === undefined || u.toLowerCase() === wanted).map(user), rawPath, query, answer);
     }
+    // The token's user is the bot that posts the plan notes.
+    if (op.operationId === 'getApiV4User') return answer(200, user(BOT));
     if (pathParams.id !== options.project && pathParams.id !== String(PROJECT_ID)) return answer(404, { message: '404 Project Not Found' });
+    if (op.operationId === 'getApiV4ProjectsIdApprovals') return answer(200, approvals.projectJson());
     if (op.operationId === 'getApiV4ProjectsIdRepositoryCommitsShaStatuses') return paged(checks.statuses(pathParams.sha!, query), rawPath, query, answer);
     if (op.operationId === 'getApiV4ProjectsIdMergeRequests') {
       const state = query.get('state') ?? 'all';
@@ -190,6 +197,10 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
     switch (op.operationId) {
       case 'getApiV4ProjectsIdMergeRequestsMergeRequestIid':
         return answer(200, mergeRequestJson(mr));
+      case 'getApiV4ProjectsIdMergeRequestsMergeRequestIidVersions':
+        return paged(approvals.versionsJson(iid), rawPath, query, answer);
+      case 'getApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals':
+        return answer(200, approvals.approvalsJson(mr, 1));
       case 'putApiV4ProjectsIdMergeRequestsMergeRequestIid': {
         const b = body as { title?: string; description?: string; target_branch?: string; labels?: string; add_labels?: string; reviewer_ids?: number[] };
         if (b.reviewer_ids !== undefined) mr.reviewers = usernames(b.reviewer_ids);
@@ -315,7 +326,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
       draft: false,
       merge_status: 'can_be_merged',
       detailed_merge_status: 'mergeable',
-      sha: '6f1e0c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f',
+      sha: approvals.head(iid),
       user_notes_count: notes.filter((n) => n.mr === iid && !n.system).length,
       web_url: `${url}/${options.project}/-/merge_requests/${iid}`,
       references: { short: `!${iid}`, relative: `!${iid}`, full: `${options.project}!${iid}` },
@@ -338,6 +349,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
     },
     trouble: (t) => void troubles.push(t),
     checks: checks.state,
+    approvals: approvals.state,
     calm: () => void troubles.splice(0),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -133,7 +133,51 @@ const commitStatus: Schema = {
   },
 };
 
+/**
+ * Approvals and diff versions: https://docs.gitlab.com/api/merge_request_approvals/ (project
+ * configuration: `reset_approvals_on_push` and the rest; a merge request's: `approved_by`
+ * as `{ user }`, no time nor commit, `approved_at` only on newer instances) and
+ * https://docs.gitlab.com/api/merge_requests/#get-merge-request-diff-versions (one per push,
+ * newest first, each with head_commit_sha and created_at); GET /user:
+ * https://docs.gitlab.com/api/users/#retrieve-the-current-user. None is on the job token's list.
+ */
+const sha: Schema = { type: 'string', pattern: '^[0-9a-f]{40}$' };
+const projectApprovals: Schema = {
+  type: 'object',
+  required: ['approvals_before_merge', 'reset_approvals_on_push', 'disable_overriding_approvers_per_merge_request', 'merge_requests_author_approval', 'merge_requests_disable_committers_approval', 'require_password_to_approve'],
+  properties: { approvers: { type: 'array' }, approver_groups: { type: 'array' }, approvals_before_merge: { type: 'integer', minimum: 0 }, reset_approvals_on_push: { type: 'boolean' }, disable_overriding_approvers_per_merge_request: { type: ['boolean', 'null'] }, merge_requests_author_approval: { type: ['boolean', 'null'] }, merge_requests_disable_committers_approval: { type: ['boolean', 'null'] }, require_password_to_approve: { type: ['boolean', 'null'] } },
+};
+const mergeRequestApprovals: Schema = {
+  type: 'object',
+  required: ['id', 'iid', 'project_id', 'title', 'state', 'created_at', 'updated_at', 'merge_status', 'approved', 'approvals_required', 'approvals_left', 'approved_by'],
+  properties: {
+    id: { type: 'integer' },
+    iid: { type: 'integer' },
+    project_id: { type: 'integer' },
+    title: { type: 'string' },
+    description: { type: ['string', 'null'] },
+    state: { enum: ['opened', 'closed', 'locked', 'merged'] },
+    created_at: timestamp,
+    updated_at: timestamp,
+    merge_status: { type: 'string' },
+    approved: { type: 'boolean' },
+    approvals_required: { type: 'integer', minimum: 0 },
+    approvals_left: { type: 'integer', minimum: 0 },
+    approved_by: { type: 'array', items: { type: 'object', required: ['user'], properties: { user, approved_at: { anyOf: [timestamp, { type: 'null' }] } } } },
+  },
+};
+const diffVersion: Schema = {
+  type: 'object',
+  required: ['id', 'head_commit_sha', 'base_commit_sha', 'start_commit_sha', 'created_at', 'merge_request_id', 'state', 'real_size'],
+  properties: { id: { type: 'integer' }, head_commit_sha: sha, base_commit_sha: sha, start_commit_sha: sha, created_at: timestamp, merge_request_id: { type: 'integer' }, state: { enum: ['collected', 'overflow', 'without_files', 'empty', 'empty_diff'] }, real_size: { type: 'string' }, patch_id_sha: { type: ['string', 'null'] } },
+};
+const pageQuery: Record<string, Schema> = { page: integer, per_page: { type: 'integer', minimum: 1, maximum: 100 } };
+
 export const OPERATIONS: readonly GitLabOperation[] = [
+  { operationId: 'getApiV4User', method: 'GET', path: ['user'], pathParams: {}, query: {}, response: user, jobTokenAllowed: false },
+  { operationId: 'getApiV4ProjectsIdApprovals', method: 'GET', path: ['projects', '{id}', 'approvals'], pathParams: { id: projectId }, query: {}, response: projectApprovals, jobTokenAllowed: false },
+  { operationId: 'getApiV4ProjectsIdMergeRequestsMergeRequestIidApprovals', method: 'GET', path: [...mrPath, '{merge_request_iid}', 'approvals'], pathParams: { id: projectId, merge_request_iid: integer }, query: {}, response: mergeRequestApprovals, jobTokenAllowed: false },
+  { operationId: 'getApiV4ProjectsIdMergeRequestsMergeRequestIidVersions', method: 'GET', path: [...mrPath, '{merge_request_iid}', 'versions'], pathParams: { id: projectId, merge_request_iid: integer }, query: pageQuery, response: { type: 'array', items: diffVersion }, jobTokenAllowed: false },
   {
     operationId: 'getApiV4Users',
     method: 'GET',
