@@ -3,6 +3,10 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parseAction } from '@actions/workflow-parser/actions/action-parser';
+import AjvModule from 'ajv';
+// GitLab's own CI schema (app/assets/javascripts/editor/schema/ci.json, what GitLab's
+// pipeline editor validates with), as gitlab-ci-local 4.64.1 ships it unchanged.
+import { schema as gitlabCiSchema } from 'gitlab-ci-local/src/schema/schema.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
@@ -165,6 +169,18 @@ const GITLAB_VARIABLES = {
  * run in sh (as GitLab's shell runner runs it, -e) with a `hotfix` on PATH that records its
  * arguments and exits `planExit` for `plan`.
  */
+test('GitLab\'s CI schema accepts the template, and rejects what GitLab would', () => {
+  // Options as GitLab's editor needs them: the schema has union types, markdownDescription and formats it does not define.
+  const ajv = new AjvModule.default({ allErrors: true, strict: false, validateFormats: false });
+  const validate = ajv.compile(gitlabCiSchema);
+  const problems = (text: string) => (validate(parse(text)) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+  const template = read('ci/gitlab/hotfix.gitlab-ci.yml');
+  assert.equal(problems(template), []);
+  // Not a schema that takes anything: a misspelt job keyword, a stage that is a number.
+  assert.ok(problems(template.replace('  stage: test', '  stag: test')).length > 0);
+  assert.ok(problems(template.replace('  stage: test', '  stage: 3')).length > 0);
+});
+
 function gitlabCalls(job: string, planExit: number, variables: Record<string, string> = {}): { status: number | null; calls: string[][]; dir: string } {
   const template = parse(read('ci/gitlab/hotfix.gitlab-ci.yml')) as Record<string, { script: string[] }>;
   const dir = tempDir();
