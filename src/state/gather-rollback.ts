@@ -7,7 +7,8 @@ import { readClusterFor, type ClusterSource } from './cluster/read-cluster.js';
 import { CatFileBatch } from './git/cat-file.js';
 import { boundRepo } from './git/bound-repo.js';
 import { localRefNames } from './git/local-ref-names.js';
-import { changedFiles, listRemotes, readFileAt, resolveCommit } from './git/read.js';
+import { changedFiles, listRemotes, readFileAt } from './git/read.js';
+import { branchTip } from './git/branch-tip.js';
 import { walkDeployments } from './git/walk-deployments.js';
 import { revisionReader } from './revision-reader.js';
 import { readPushRemote } from './git/push-remote.js';
@@ -43,8 +44,11 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
   const repoName = env.config.repo;
   const repoPath = await boundRepo(request.repos, repoName);
 
-  const head = await resolveCommit(repoPath, `refs/heads/${env.config.branch}`);
-  if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${repoName} (${repoPath})`)]);
+  // The rollback is a branch of its own and a pull request, so a branch held only as origin/… serves as the local one.
+  const remote = policy.spec.git?.remote ?? 'origin';
+  const tip = await branchTip(repoPath, env.config.branch, remote);
+  if (!tip) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${repoName} (${repoPath}), neither locally nor as ${remote}/${env.config.branch}`)]);
+  const head = tip.sha;
 
   const blobs = new CatFileBatch(repoPath);
   try {
@@ -88,6 +92,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
       repoPath,
       branch: env.config.branch,
       head,
+      ref: tip.ref,
       config,
       deployments: walk.deployments,
       historyComplete: walk.complete,

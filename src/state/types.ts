@@ -188,6 +188,8 @@ export interface RollbackState {
   readonly repoPath: string;
   readonly branch: string;
   readonly head: string;
+  /** Where head was read: the local branch, else (a CI runner's fresh clone) the push remote's remote-tracking branch. */
+  readonly ref: string;
   readonly config: FileAtRevision;
   /** Newest first: [0] is deployed now. */
   readonly deployments: readonly Deployment[];

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cloneRepo, git } from '../../fixtures/git.js';
@@ -112,6 +112,32 @@ test('a config branch neither local nor fetched: HF202 names both places looked'
   assert.is(r.code, 1, r.stdout);
   assert.not.ok(hasStackTrace(r.stderr));
   assert.match(r.stderr, /branch prd does not exist in deploy .*, neither locally nor as origin\/prd {2}\[HF202\]/);
+});
+
+test('plan rollback in a clone of nop: prd is read from origin/prd, and the apply from that clone pushes the rollback branch made on it', async () => {
+  const s = await scenario(7);
+  const runner = join(s.root, 'runner-rollback');
+  await cloneRepo(s.root, s.configRemote, runner);
+  // billing's policy allows no rollback; a revert as the GitOps policies (gitops-policies.ts) declare it.
+  const policy = join(s.root, 'with-rollback.yaml');
+  writeFileSync(policy, `${readFileSync(s.policyFile, 'utf8').trimEnd()}\n  rollback:\n    method: revert\n    requireReason: true\n`);
+  const file = join(s.root, 'rollback.json');
+  const r = await runCliAsync(['plan', 'rollback', '--policy', policy, '--env', 'production', '--repo', `deploy=${runner}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--out', file], { cwd: s.root });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.not.ok(hasStackTrace(r.stderr));
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+  assert.ok(refPre(plan, 'deploy').some((p) => p.ref === 'refs/remotes/origin/prd' && p.sha === s.prd.head), JSON.stringify(plan.preconditions));
+  const first = plan.actions.find((a) => a.kind === 'commit') as Extract<Action, { kind: 'commit' }>;
+  assert.is(first.parent, s.prd.head);
+  const pr = plan.actions.find((a) => a.kind === 'open-pull-request') as Extract<Action, { kind: 'open-pull-request' }>;
+  assert.is(pr.base, 'prd');
+
+  const applied = await runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--repo', `deploy=${runner}`, file], { cwd: s.root });
+  assert.is(applied.code, 0, applied.stdout + applied.stderr);
+  const tip = (plan.actions.filter((a) => a.kind === 'commit').pop() as { commit: string }).commit;
+  assert.is((await git(s.configRemote, ['rev-parse', `refs/heads/${first.branch}`])).trim(), tip);
+  // prd itself is the pull request's to change.
+  assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), s.prd.head);
 });
 
 test.run();

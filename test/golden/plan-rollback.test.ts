@@ -55,6 +55,7 @@ function state(over: { head?: string; parent?: string; atCommit?: string; change
     repoPath: '/nowhere',
     branch: 'main',
     head: HEAD,
+    ref: 'refs/heads/main',
     config: { path: 'app/kustomization.yaml', blob: '2'.repeat(40), text: head, trees: { '': [tree('app', 'tree'), tree('README.md')], app: [tree('kustomization.yaml'), tree('deployment.yaml')] } },
     deployments: [
       { image: `${IMAGE}:main-26a4b87`, commit: D },

@@ -92,7 +92,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   let texts = first.texts;
   const policyRenders: PolicyRenderSpec[] = [];
   const preconditions: Precondition[] = [
-    { kind: 'ref', repo: state.repoName, ref: `refs/heads/${state.branch}`, sha: state.head },
+    { kind: 'ref', repo: state.repoName, ref: state.ref, sha: state.head },
     ...newRefPreconditions(state.repoName, `refs/heads/${branch}`),
     { kind: 'blob', repo: state.repoName, commit: state.head, path: state.config.path, blob: state.config.blob },
     ...alsoEdited.map(({ file }): Precondition => ({ kind: 'blob', repo: state.repoName, commit: state.head, path: file.path, blob: file.blob })),
