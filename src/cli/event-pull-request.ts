@@ -10,6 +10,8 @@ const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pul
  * none), and for a comment on an issue that is not a pull request.
  */
 export async function eventPullRequest(env: Record<string, string | undefined>): Promise<string | undefined> {
+  const mergeRequest = pipelineMergeRequest(env);
+  if (mergeRequest !== undefined) return mergeRequest;
   if (env.GITHUB_ACTIONS !== 'true' || !PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '') || !env.GITHUB_EVENT_PATH || !env.GITHUB_REPOSITORY) return undefined;
   let payload: { pull_request?: { number?: unknown }; issue?: { number?: unknown; pull_request?: unknown } };
   try {
@@ -19,4 +21,14 @@ export async function eventPullRequest(env: Record<string, string | undefined>):
   }
   const number = payload?.pull_request?.number ?? (payload?.issue?.pull_request ? payload.issue.number : undefined);
   return Number.isSafeInteger(number) && (number as number) > 0 ? `${env.GITHUB_REPOSITORY}#${number as number}` : undefined;
+}
+
+/**
+ * In a GitLab merge request pipeline, its merge request as `group/project!N`
+ * (CI_MERGE_REQUEST_PROJECT_PATH, CI_MERGE_REQUEST_IID, which GitLab sets only there).
+ */
+function pipelineMergeRequest(env: Record<string, string | undefined>): string | undefined {
+  const iid = env.CI_MERGE_REQUEST_IID ?? '';
+  if (env.GITLAB_CI !== 'true' || !/^[1-9][0-9]{0,9}$/.test(iid) || !env.CI_MERGE_REQUEST_PROJECT_PATH) return undefined;
+  return `${env.CI_MERGE_REQUEST_PROJECT_PATH}!${iid}`;
 }

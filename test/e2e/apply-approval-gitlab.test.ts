@@ -4,13 +4,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startGitLabContractServer, type GitLabContractServer } from '../helpers/forge/gitlab-contract-server.js';
 import { noSecretOut, refusedApply, savedPlan } from '../helpers/approval-loop.js';
-import { scenario, type GitopsScenario } from '../helpers/rollback-scenario.js';
+import { refs, scenario, type GitopsScenario } from '../helpers/rollback-scenario.js';
 import { runCliAsync, type CliResult } from '../helpers/run-cli.js';
 
 // Issue 16 §2 on GitLab through the built CLI: plan → hotfix comment (a note by the token's
 // bot user) → pushes (diff versions) and approvals on the merge request, as GitLab keeps
 // them (approved_by: who, not when nor which commit) → apply --pr group/project!N.
 const TOKEN = 'glpat-16Appr0valT0kenNeverPrinted';
+const JOB_TOKEN = 'glcbt-64_JobT0kenNeverPrinted0000';
 const PROJECT = 'platform/delivery/api-js-config';
 const MR = `${PROJECT}!7`;
 /** The contract server's users: the merge request's author, and a reviewer. */
@@ -136,6 +137,40 @@ test('a project that keeps approvals across pushes: apply proceeds with HF522 sa
     assert.is(r.code, 0, r.stderr);
     assert.match(r.stderr, /^hotfix: warning: platform\/delivery\/api-js-config!7: GitLab says who approved \(schen\), not when, and the project keeps approvals when commits are added \(reset_approvals_on_push is off\): an approval given before the plan comment last changed counts as well; turn on "Remove all approvals when commits are added to the source branch" \[HF522\]$/m);
     clean(r);
+  }));
+
+test('in a merge request pipeline, apply checks its merge request without --pr', () =>
+  withServer(async (server, s) => {
+    saved(s, 'plan.json', 'checkout returns 500');
+    await comment(server, s, 'plan.json');
+    // What GitLab sets in a merge request pipeline (docs.gitlab.com/ci/variables/predefined_variables).
+    const env = { ...forgeEnv(server), GITLAB_CI: 'true', CI_MERGE_REQUEST_IID: '7', CI_MERGE_REQUEST_PROJECT_PATH: PROJECT };
+    const run = () => runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, 'plan.json'], { cwd: s.root, env });
+    await refusedApply(s, 'HF516', TOKEN, run);
+    server.approvals.approve(7, 'schen');
+    const r = await run();
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^approved: platform\/delivery\/api-js-config!7 by schen \(1 required\)/m);
+  }));
+
+test('bad input: a CI/CD job token, a merge request that does not exist, a GitLab that keeps failing: one coded line each, nothing written', () =>
+  withServer(async (server, s) => {
+    saved(s, 'plan.json', 'checkout returns 500');
+    await comment(server, s, 'plan.json');
+    server.approvals.approve(7, 'schen');
+    const before = refs(s.configRepo);
+    const job = await runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--pr', MR, 'plan.json'], { cwd: s.root, env: { CI_JOB_TOKEN: JOB_TOKEN, CI_SERVER_URL: server.url } });
+    assert.is(job.code, 64, job.stderr);
+    assert.match(job.stderr, /GitLab does not let a CI\/CD job token \(CI_JOB_TOKEN\) read a merge request's approvals or diff versions; set GITLAB_TOKEN/);
+    const missing = await runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--pr', `${PROJECT}!9`, 'plan.json'], { cwd: s.root, env: forgeEnv(server) });
+    assert.is(missing.code, 1);
+    assert.match(missing.stderr, /^error {2}GitLab has no merge request platform\/delivery\/api-js-config!9 that this token can see .*\[HF502\]\n$/);
+    server.trouble({ operation: 'getApiV4ProjectsIdMergeRequestsMergeRequestIidVersions', times: 3, answer: 'server-error' });
+    const failing = await refused(server, s, 'plan.json', 'HF503');
+    assert.match(failing.stderr, /GitLab failed when hotfix tried to list its diff versions on platform\/delivery\/api-js-config!7 \(500: /);
+    assert.is(refs(s.configRepo), before);
+    clean(job, missing);
+    noSecretOut(JOB_TOKEN, job);
   }));
 
 test.run();
