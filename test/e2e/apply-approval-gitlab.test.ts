@@ -153,6 +153,13 @@ test('in a merge request pipeline, apply checks its merge request without --pr',
     assert.match(r.stdout, /^approved: platform\/delivery\/api-js-config!7 by schen \(1 required\)/m);
   }));
 
+test('apply --help says what GitLab cannot tell and which project setting closes the gap', async () => {
+  const help = await runCliAsync(['apply', '--help'], { cwd: process.cwd() });
+  const text = help.stdout.replace(/\s+/g, ' ');
+  assert.ok(text.includes('GitLab says who approved a merge request but not when nor for which commit'), text);
+  assert.ok(text.includes('"Remove all approvals when commits are added to the source branch" (HF522 warns where it is off or cannot be read)'), text);
+});
+
 test('bad input: a CI/CD job token, a merge request that does not exist, a GitLab that keeps failing: one coded line each, nothing written', () =>
   withServer(async (server, s) => {
     saved(s, 'plan.json', 'checkout returns 500');
