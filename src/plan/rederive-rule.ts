@@ -33,7 +33,9 @@ export function reviewBaseOf(plan: Pick<Plan, 'actions'>, action: RederivableAct
 
 /**
  * A plan may mark as re-derivable only a hotfix's deploy commit and its merge-backs, each on
- * an existing branch the plan checks (a branch the plan creates cannot move under it), or on
+ * an existing branch the plan checks (a branch the plan creates cannot move under it), on a
+ * branch it makes at the push remote's remote-tracking branch it checks (a fresh clone: the
+ * remote's branch may move, and apply re-derives on a push refused as non-fast-forward), or on
  * the branch it makes for review at the head of the pull request's base, which it checks,
  * with the rule's own words. Pure.
  */
@@ -46,8 +48,11 @@ export function rederiveProblems(plan: Plan): string[] {
     const checked = (name: string, sha?: string) => plan.preconditions.some((p) => p.kind === 'ref' && p.repo === action.repo && p.ref === `refs/heads/${name}` && p.sha !== null && (sha === undefined || p.sha === sha));
     const parent = action.kind === 'commit' ? action.parent : action.parents[0];
     const made = plan.actions.some((a) => a.kind === 'create-branch' && a.repo === action.repo && a.branch === branch);
+    // A CI runner's fresh clone: the branch is made at the remote-tracking branch the plan checks, and the remote's branch is what moves.
+    const remotes = plan.actions.flatMap((a) => (a.kind === 'push' && a.repo === action.repo ? [a.remote] : []));
+    const tracked = plan.actions.some((a) => a.kind === 'create-branch' && a.repo === action.repo && a.branch === branch && a.from === parent) && plan.preconditions.some((p) => p.kind === 'ref' && p.repo === action.repo && remotes.some((r) => p.ref === `refs/remotes/${r}/${branch}`) && p.sha === parent);
     if (plan.request.kind !== 'hotfix' || (action.kind === 'commit' && action.purpose !== 'deploy-hotfix')) out.push(`${action.id}: it may be re-derived, which only a hotfix's deploy commit and merge-backs may`);
-    else if (base !== undefined ? !(made && checked(base, parent) && plan.actions.some((a) => a.kind === 'create-branch' && a.repo === action.repo && a.branch === branch && a.from === parent)) : made || !checked(branch))
+    else if (base !== undefined ? !(made && checked(base, parent) && plan.actions.some((a) => a.kind === 'create-branch' && a.repo === action.repo && a.branch === branch && a.from === parent)) : !tracked && (made || !checked(branch)))
       out.push(base !== undefined ? `${action.id}: it may be re-derived if ${base} moves, but ${branch} is not made at the head of ${base} the plan checks` : `${action.id}: it may be re-derived if ${branch} moves, a branch the plan does not find existing`);
     else if (JSON.stringify(action.rederive) !== JSON.stringify(rederiveFor(action, base))) out.push(`${action.id}: its rule for a moved ${base ?? branch} is not the one apply follows`);
   }

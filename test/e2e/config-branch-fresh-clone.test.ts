@@ -29,10 +29,10 @@ async function planIn(s: PrdNopScenario, config: string): Promise<CliResult & { 
   return r.code === 0 ? { ...r, file, plan: JSON.parse(readFileSync(file, 'utf8')) as Plan } : { ...r, file };
 }
 
-async function applyIn(s: PrdNopScenario, config: string, plan: Plan, file: string): Promise<CliResult> {
+async function applyIn(s: PrdNopScenario, config: string, plan: Plan, file: string, app = s.appRepo): Promise<CliResult> {
   const head = (plan.actions.filter((a) => a.kind === 'cherry-pick').pop() as { commit: string }).commit;
   await pushImage(registry.host, { name: 'billing/service', tag: '1.4.1', labels: { [REVISION]: head } });
-  return runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'integration-nop', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${config}`, file], { cwd: s.root });
+  return runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'integration-nop', '--repo', `app=${app}`, '--repo', `deploy=${config}`, file], { cwd: s.root });
 }
 
 const refPre = (plan: Plan, repo: string) => plan.preconditions.filter((p): p is Extract<Precondition, { kind: 'ref' }> => p.kind === 'ref' && p.repo === repo);
@@ -55,7 +55,8 @@ test('a clone of the default branch (nop) holds prd only as origin/prd: the plan
   const ids = plan.actions.map((a) => a.id);
   assert.ok(ids.indexOf('gate') < ids.indexOf(made!.id) && ids.indexOf(made!.id) < ids.indexOf('deploy-hotfix'), ids.join(' '));
   assert.is(deployCommit(plan).parent, s.prd.head);
-  assert.is(deployCommit(plan).rederive, undefined);
+  // Only the remote's prd can move under it: re-derived when the push is refused as non-fast-forward.
+  assert.match(deployCommit(plan).rederive?.reason ?? '', /^prd may move while apply waits at the gate/);
   const refs = refPre(plan, 'deploy');
   assert.ok(refs.some((p) => p.ref === 'refs/remotes/origin/prd' && p.sha === s.prd.head), JSON.stringify(refs));
   assert.ok(refs.some((p) => p.ref === 'refs/heads/prd' && p.sha === null), JSON.stringify(refs));
@@ -138,6 +139,55 @@ test('plan rollback in a clone of nop: prd is read from origin/prd, and the appl
   assert.is((await git(s.configRemote, ['rev-parse', `refs/heads/${first.branch}`])).trim(), tip);
   // prd itself is the pull request's to change.
   assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), s.prd.head);
+});
+
+/** A teammate's clone of `remote` pushes a commit adding `path` to `branch`; returns its id. */
+async function teammatePushes(s: PrdNopScenario, remote: string, branch: string, path: string): Promise<string> {
+  const dir = join(s.root, `teammate-${Math.random().toString(36).slice(2)}`);
+  await cloneRepo(s.root, remote, dir, ['--branch', branch]);
+  writeFileSync(join(dir, path), 'Runbook: page the billing on-call before a manual deploy.\n');
+  await git(dir, ['add', '--', path]);
+  await git(dir, ['-c', 'user.name=Teammate', '-c', 'user.email=teammate@example.com', 'commit', '--quiet', '-m', `Add ${path}`]);
+  await git(dir, ['push', '--quiet', 'origin', branch]);
+  return (await git(dir, ['rev-parse', 'HEAD'])).trim();
+}
+
+test('a runner cloned at the release tag (main only origin/main) and on nop (prd only origin/prd): main and prd move on the remote during the gate, and apply makes the merge-back and the deploy again on their new heads', async () => {
+  const s = await scenario(8);
+  const runnerConfig = join(s.root, 'runner-config');
+  const runnerApp = join(s.root, 'runner-app');
+  await cloneRepo(s.root, s.configRemote, runnerConfig);
+  // A pipeline started by the tag: HEAD detached at it, no local branch.
+  await cloneRepo(s.root, s.appRemote, runnerApp, ['--branch', `v${s.deployed.version}`]);
+  assert.is((await git(runnerApp, ['for-each-ref', '--format=%(refname)', 'refs/heads'])).trim(), '');
+
+  const file = join(s.root, 'moving.json');
+  const r = await runCliAsync(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${runnerApp}`, '--repo', `deploy=${runnerConfig}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--version', '1.4.1', '--out', file], { cwd: s.root });
+  assert.is(r.code, 0, r.stderr);
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+  const merge = plan.actions.find((a) => a.kind === 'merge') as Extract<Action, { kind: 'merge' }>;
+  assert.is(merge.into, 'main');
+  assert.match(merge.rederive?.reason ?? '', /^main may move while apply waits at the gate/);
+  assert.ok(plan.actions.some((a) => a.kind === 'create-branch' && a.repo === 'app' && a.branch === 'main' && a.from === merge.parents[0]));
+
+  // While CI builds the image, a teammate pushes to main and another to prd.
+  const mainNow = await teammatePushes(s, s.appRemote, 'main', 'RUNBOOK.md');
+  const prdNow = await teammatePushes(s, s.configRemote, 'prd', 'deploy/RUNBOOK.md');
+
+  const applied = await applyIn(s, runnerConfig, plan, file, runnerApp);
+  assert.is(applied.code, 0, applied.stdout + applied.stderr);
+  assert.match(applied.stdout, /re-derived: main moved on origin to [0-9a-f]{7}/);
+  assert.match(applied.stdout, /re-derived: prd moved on origin to [0-9a-f]{7}/);
+  // Each new commit is on the teammate's, with the reviewed change: the same diff, the same hotfix commits brought in.
+  const deployed = deployCommit(plan);
+  const prd = (await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim();
+  assert.is.not(prd, deployed.commit);
+  assert.is((await git(s.configRemote, ['rev-parse', 'prd^'])).trim(), prdNow);
+  const diffOf = async (repo: string, a: string, b: string) => git(repo, ['diff', a, b, '--', 'deploy/kustomization.yaml']);
+  assert.is(await diffOf(s.configRemote, prdNow, prd), await diffOf(runnerConfig, deployed.parent, deployed.commit));
+  const main = (await git(s.appRemote, ['rev-parse', 'refs/heads/main'])).trim();
+  assert.equal((await git(s.appRemote, ['rev-list', '--parents', '-n', '1', main])).trim().split(' ').slice(1), [mainNow, merge.parents[1]]);
+  assert.is((await git(runnerApp, ['rev-parse', 'refs/heads/main'])).trim(), main);
 });
 
 test.run();

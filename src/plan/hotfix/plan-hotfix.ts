@@ -182,9 +182,9 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const deploy = deployedBefore ? undefined : deployOn ? makeDeploy(deployOn.parents[0]!, deployOn.file!.trees, deployOn.author) : makeDeploy(state.config.head, state.config.file.trees, committer);
   const deployPr = deploy && deployBranch !== state.config.branch;
   // A review branch made before (adopted) holds its commit already; one apply makes follows a moved base.
-  // A fresh clone has the config branch only as origin/…: apply makes the local branch there, which is not re-derived (as a merge-back's).
+  // A fresh clone has the config branch only as origin/…: apply makes the local branch there; only the remote's can move (re-derived at a refused push).
   const configTracked = deploy !== undefined && !deployPr && state.config.ref !== `refs/heads/${state.config.branch}`;
-  const deployRule = deploy && (configTracked ? undefined : !deployPr ? rederiveFor(deploy.action) : deployTip || !configPush ? undefined : rederiveFor(deploy.action, state.config.branch));
+  const deployRule = deploy && (!deployPr ? (configTracked && !configPush ? undefined : rederiveFor(deploy.action)) : deployTip || !configPush ? undefined : rederiveFor(deploy.action, state.config.branch));
   if (configTracked) actions.push({ id: 'config-branch-local', kind: 'create-branch', repo: state.config.repoName, branch: state.config.branch, from: state.config.head });
   if (deployPr) actions.push({ id: 'deploy-branch', kind: 'create-branch', repo: state.config.repoName, branch: deployBranch, from: deploy.action.parent });
   // Straight onto the shared branch, which may move during the gate; a review branch is the plan's own.
@@ -255,9 +255,10 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     const commit = commitObject({ tree: made.tree, parents: made.parents, author: made.author, committer: made.author, message });
     if (into !== m.branch) actions.push({ id: `merge-${m.branch}-branch`, kind: 'create-branch', repo: state.app.repoName, branch: into, from: made.parents[0]! });
     const merge: Extract<Action, { kind: 'merge' }> = { id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into, from: hotfixBranch, parents: made.parents, base: made.base, tree: made.tree, commit: commit.id, message, author: made.author };
-    // A branch the plan makes from origin/… is not re-derived (rederive-rule.ts): a push onto a moved remote branch is refused.
+    // Made here from origin/… (tracked), only the remote's branch can move: apply re-derives when the push is refused as non-fast-forward.
+    // A branch for review made from origin/… is not (rederive-rule.ts).
     const local = m.ref === `refs/heads/${m.branch}`;
-    const mergeRule = !local ? undefined : into === m.branch ? rederiveFor(merge) : tip || !appPush ? undefined : rederiveFor(merge, m.branch);
+    const mergeRule = into === m.branch ? (local || (tracked && appPush) ? rederiveFor(merge) : undefined) : !local || tip || !appPush ? undefined : rederiveFor(merge, m.branch);
     actions.push(mergeRule ? { ...merge, rederive: mergeRule } : merge);
     merged.push({ ref: `refs/heads/${into}`, sha: commit.id });
     if (into !== m.branch && appPush) {

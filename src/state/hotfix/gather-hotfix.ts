@@ -87,9 +87,10 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
   const appPath = await boundRepo(request.repos, app.repo);
   const configPath = await boundRepo(request.repos, env.config.repo);
 
-  const mainlineHead = await resolveCommit(appPath, `refs/heads/${app.mainline}`);
-  if (!mainlineHead) throw new HotfixError([diagnostic('HF202', `mainline ${app.mainline} does not exist in ${app.repo} (${appPath})`)]);
   const remote = policy.spec.git?.remote ?? 'origin';
+  // Only read (which picks are on it): a clone with HEAD detached at a tag has it as origin/main.
+  const mainlineHead = (await branchTip(appPath, app.mainline, remote))?.sha;
+  if (!mainlineHead) throw new HotfixError([diagnostic('HF202', `mainline ${app.mainline} does not exist in ${app.repo} (${appPath}), neither locally nor as ${remote}/${app.mainline}`)]);
   const configTip = await branchTip(configPath, env.config.branch, remote);
   if (!configTip) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${configPath}), neither locally nor as ${remote}/${env.config.branch}`)]);
   const configHead = configTip.sha;
