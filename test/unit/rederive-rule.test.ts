@@ -66,4 +66,20 @@ test('a commit on a branch for review, made at the checked head of its pull requ
   }
 });
 
+// A CI runner's fresh clone: dev is only origin/dev, and the plan makes the local dev there.
+test('a merge into a branch the plan makes at the remote-tracking branch it checks, of a remote it pushes to, may be re-derived; made elsewhere or unchecked it may not', () => {
+  const into = { ...merge, into: 'dev', id: 'merge-dev' };
+  const tracked = (from: string, remote: string, checkedAt: string): Plan => {
+    const plan = planOf('hotfix', [
+      { id: 'merge-dev-local', kind: 'create-branch', repo: 'app', branch: 'dev', from },
+      { ...into, rederive: rederiveFor(into) },
+      { id: 'push-merge', kind: 'push', repo: 'app', remote: 'origin', url: '/remote.git', refs: [{ ref: 'refs/heads/dev', sha: into.commit }] } as unknown as Action,
+    ]);
+    return { ...plan, preconditions: [...plan.preconditions, { kind: 'ref', repo: 'app', ref: `refs/remotes/${remote}/dev`, sha: checkedAt }] } as Plan;
+  };
+  assert.equal(rederiveProblems(tracked(sha('1'), 'origin', sha('1'))), []);
+  for (const [label, plan] of [['made elsewhere', tracked(sha('7'), 'origin', sha('1'))], ['checked at another commit', tracked(sha('1'), 'origin', sha('7'))], ['a remote it does not push to', tracked(sha('1'), 'upstream', sha('1'))]] as const)
+    assert.equal(rederiveProblems(plan), ['merge-dev: it may be re-derived if dev moves, a branch the plan does not find existing'], label);
+});
+
 test.run();
