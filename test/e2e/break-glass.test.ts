@@ -43,7 +43,7 @@ test('refused by maxAge, then planned with --override HF305: first in text, mark
   const plan = r.plan!;
   assert.equal(plan.overrides!.map((o) => [o.code, o.rule, o.reason]), [['HF305', 'rollback.maxAge', REASON]]);
   assert.match(plan.overrides![0]!.lifted[0]!, /longer ago than rollback.maxAge 30d$/);
-  assert.is(plan.formatVersion, '1.3');
+  assert.is(plan.formatVersion, '1.4');
   assert.equal(plan.request.kind === 'rollback' && plan.request.overrides, ['HF305']);
   // The saved JSON has the override right after its format.
   assert.equal(Object.keys(plan).slice(0, 2), ['formatVersion', 'overrides']);
