@@ -88,6 +88,9 @@ export class KubectlProxy {
   }
 }
 
+/** How long a kubectl proxy that exited may take to finish writing what it said; only a guard. */
+const LAST_WORDS_MS = 5000;
+
 /** Resolves once kubectl says it serves; rejects with its last words if it exits first, or after the timeout. */
 function serving(child: ChildProcess, kubectl: string): Promise<void> {
   const timeout = kubectlTimeoutMs();
@@ -105,7 +108,15 @@ function serving(child: ChildProcess, kubectl: string): Promise<void> {
     });
     child.stderr!.on('data', (chunk: Buffer) => (err = (err + chunk.toString('utf8')).slice(-4096)));
     child.on('error', (error) => done(() => reject(startFailure(error, kubectl, { purpose: 'read the cluster; or give --cluster-state FILE' }))));
-    child.on('exit', (code, signal) => done(() => reject(unreadable(`kubectl proxy failed: ${err.trim().split('\n').pop() || `it exited with ${signal ?? `code ${code}`}`}`))));
+    child.on('exit', (code, signal) => {
+      const fail = () => done(() => reject(unreadable(`kubectl proxy failed: ${err.trim().split('\n').pop() || `it exited with ${signal ?? `code ${code}`}`}`)));
+      // Its exit can come before its last words are read, and the watchdog's reader holds
+      // stderr open until stdin closes: close stdin, then read stderr to its end (bounded).
+      child.stdin?.end();
+      if (child.stderr!.closed) return fail();
+      child.stderr!.once('close', fail);
+      setTimeout(fail, LAST_WORDS_MS).unref();
+    });
   });
 }
 
