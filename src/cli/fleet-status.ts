@@ -62,7 +62,7 @@ export async function gatherFleetStatus(request: FleetRequest): Promise<FleetSer
 
 async function environmentRow(policy: Policy, env: Environment, reads: SharedRepoReads, workload: WorkloadReader, history: boolean, hotfix: ((image: string) => Promise<EnvironmentStatus['hotfix']>) | undefined): Promise<FleetEnvironment> {
   try {
-    const status = environmentStatus(policy, env, await readEnvironmentFacts(env, policy.spec.app.image, reads, workload, { history }));
+    const status = environmentStatus(policy, env, await readEnvironmentFacts(env, policy.spec.app.image, reads, workload, { history, remote: policy.spec.git?.remote ?? 'origin' }));
     return hotfix ? { ...status, hotfix: await hotfix(status.running?.image ?? status.declared) } : status;
   } catch (error) {
     if (!(error instanceof HotfixError)) throw error;

@@ -28,20 +28,21 @@ export interface EnvironmentFacts {
 }
 
 /** Reads what one environment declares and runs. Read-only. */
-export async function gatherEnvironmentFacts(env: Environment, image: string, repos: Readonly<Record<string, string>>, cluster: ClusterSource): Promise<EnvironmentFacts> {
+export async function gatherEnvironmentFacts(env: Environment, image: string, repos: Readonly<Record<string, string>>, cluster: ClusterSource, remote = 'origin'): Promise<EnvironmentFacts> {
   const reads = new SharedRepoReads(repos);
   try {
-    return await readEnvironmentFacts(env, image, reads, { read: (ref) => readClusterFor(ref, cluster), close: async () => undefined });
+    return await readEnvironmentFacts(env, image, reads, { read: (ref) => readClusterFor(ref, cluster), close: async () => undefined }, { remote });
   } finally {
     reads.close();
   }
 }
 
 /** The same with reads shared among environments: a fleet's status reads each repository and namespace once. */
-export async function readEnvironmentFacts(env: Environment, image: string, reads: SharedRepoReads, workload: WorkloadReader, options: { history?: boolean } = {}): Promise<EnvironmentFacts> {
+export async function readEnvironmentFacts(env: Environment, image: string, reads: SharedRepoReads, workload: WorkloadReader, options: { history?: boolean; remote?: string } = {}): Promise<EnvironmentFacts> {
   const repo = await reads.repo(env.config.repo);
-  const head = await reads.head(repo, env.config.branch);
-  if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${repo})`)]);
+  const remote = options.remote ?? 'origin';
+  const head = await reads.head(repo, env.config.branch, remote);
+  if (!head) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${env.config.repo} (${repo}), neither locally nor as ${remote}/${env.config.branch}`)]);
   const config = await readFileAt(repo, head, env.config.file, reads.objects(repo));
   const declared = formatImageRef(findImage(config.text, env.config.locator, image).current);
   const [{ flux, automation }, running, deployed] = await Promise.all([

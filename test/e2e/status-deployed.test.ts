@@ -66,6 +66,20 @@ test('a shallow clone: the deployment is unknown and status says how to fetch th
   assert.match(status(s, s.kustomizePolicy, [], shallow).stdout, /deployed +unknown: .*shallow clone/);
 });
 
+test('a CI runner\'s clone that holds the config branch only as origin/main: status reads it there', async () => {
+  const s = await scenario();
+  const clone = join(tempDir(), 'runner');
+  const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+  execFileSync('git', ['clone', '--quiet', s.configRepo, clone], { env });
+  execFileSync('git', ['checkout', '--quiet', '-b', 'ci-job'], { cwd: clone, env });
+  execFileSync('git', ['branch', '--quiet', '-D', 'main'], { cwd: clone, env });
+  assert.is(execFileSync('git', ['for-each-ref', '--format=%(refname)', 'refs/heads/main'], { cwd: clone, env, encoding: 'utf8' }), '', 'no local main');
+  const r = status(s, s.kustomizePolicy, ['--format', 'json'], clone);
+  const [production] = (JSON.parse(r.stdout) as { environments: EnvironmentStatus[] }).environments;
+  assert.is(production!.config.head, s.commits['merge-revert']);
+  assert.is((production!.deployed as DeployedStatus).commit, s.commits['revert']);
+});
+
 test('a fleet status (a directory of policies) walks no history: no deployed field', async () => {
   const s = await scenario();
   const r = runCli(['status', '--policy', join(s.root, 'policies'), '--env', 'production', '--repo', `deploy=${s.configRepo}`, '--no-cluster', '--format', 'json'], { cwd: s.root });

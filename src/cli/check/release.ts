@@ -55,7 +55,7 @@ export class CheckReleaseCommand extends HotfixCommand {
     if (release.name !== policy.spec.app.image || release.tag === undefined) throw new UsageError(`--image must be ${policy.spec.app.image}:TAG, the policy's app image with a tag, not ${quote(this.image)}`);
 
     const cluster = this.noCluster ? 'none' : this.clusterState !== undefined ? { file: resolve(this.context.cwd, this.clusterState) } : 'live';
-    const facts = await gatherEnvironmentFacts(env, policy.spec.app.image, repos, cluster);
+    const facts = await gatherEnvironmentFacts(env, policy.spec.app.image, repos, cluster, policy.spec.git?.remote ?? 'origin');
     if (facts.clusterError !== undefined) throw new HotfixError([diagnostic('HF381', `what ${env.name} runs could not be read: ${facts.clusterError}; pass --no-cluster to take the image its config declares`)]);
     const runningImage = facts.cluster?.image ?? facts.declared;
     const request = await runningHotfixRequest(policy, repos, { noRegistry: this.noRegistry, dockerConfig: this.dockerConfig, cwd: this.context.cwd });

@@ -1,7 +1,8 @@
 import { automationLines } from '../git/automation-lines.js';
+import { branchTip } from '../git/branch-tip.js';
 import { boundRepo } from '../git/bound-repo.js';
 import { CatFileBatch } from '../git/cat-file.js';
-import { listTags, resolveCommit, type ObjectReader, type TagRef } from '../git/read.js';
+import { listTags, type ObjectReader, type TagRef } from '../git/read.js';
 import { scanAutomation } from '../git/scan-automation.js';
 import { fluxObjectsAt } from '../git/scan-flux.js';
 import { remembered } from '../remembered.js';
@@ -43,8 +44,9 @@ export class SharedRepoReads {
   }
 
   /** The commit `refs/heads/BRANCH` names, or undefined. */
-  head(path: string, branch: string): Promise<string | undefined> {
-    return remembered(this.heads, `${path}\0${branch}`, () => resolveCommit(path, `refs/heads/${branch}`));
+  /** A branch's tip: the local branch, else (a CI runner's fresh clone) `remote`'s remote-tracking branch (branchTip). */
+  head(path: string, branch: string, remote: string): Promise<string | undefined> {
+    return remembered(this.heads, `${path}\0${branch}\0${remote}`, async () => (await branchTip(path, branch, remote))?.sha);
   }
 
   /** One object reader per repository, for every file any environment reads there. */
