@@ -17,12 +17,13 @@ import { hotfixImageTag } from './hotfix-image.js';
 import { deployedVersionTaken, versionPatternFindings } from './hotfix-version.js';
 import { hotfixRuleFindings } from './hotfix-checks.js';
 import { gateChecks } from './gate-checks.js';
-import { pullRequest, ReviewBranches, reviewBranchPreconditions, type ReviewRepo } from './review-branches.js';
+import { pullRequest, ReviewBranches, reviewBranchPreconditions, reviewNote, type ReviewRepo } from './review-branches.js';
+import { existingTag, remoteOnly } from './existing-refs.js';
+import { manualMergeBack } from './manual-merge-back.js';
 import { deployVia, mergeBackVia } from '../../policy/via.js';
 import { pushAction, pushTarget, remotePreconditions, type PushTarget } from '../push-target.js';
 import { newRefNameProblem, newRefPreconditions } from '../new-ref-name.js';
 import { planAuthor } from '../plan-author.js';
-import { shellWord } from '../shell-word.js';
 import { liftOverrides } from '../overrides.js';
 import { hotfixTrailers, withTrailers } from '../commit-trailers.js';
 import { rederiveFor } from '../rederive-rule.js';
@@ -298,61 +299,4 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     ],
   });
   return { plan, diagnostics: warnings };
-}
-
-/**
- * A branch or tag the plan needs or would make that is on the push remote (git ls-remote)
- * but not in this clone, local or remote-tracking: an earlier run pushed it after the clone
- * was made, or the clone's refspec or --no-tags left it out. Without its commits it can be
- * neither adopted nor compared, and pushing over it would be refused: fetch, then plan again.
- */
-function remoteOnly(state: HotfixState, name: string, kind: 'heads' | 'tags'): Diagnostic | undefined {
-  const remote = state.app.pushRemote;
-  const tips = state.remoteTips;
-  if (!remote || !tips) return undefined;
-  const listed = kind === 'heads' ? tips.branches : tips.tags;
-  const here = kind === 'heads' ? state.app.refs.branches : state.app.refs.tags;
-  if (!Object.hasOwn(listed, name) || here.includes(name)) return undefined;
-  const at = kind === 'heads' ? tips.branches[name]! : tips.tags[name]!.commit;
-  const fetch = kind === 'heads' ? `git fetch ${shellWord(remote.name)}` : `git fetch ${shellWord(remote.name)} tag ${shellWord(name)}`;
-  return diagnostic('HF389', `${kind === 'heads' ? 'branch' : 'tag'} ${name} is on ${remote.name} (${remote.urls[0]}) at ${at.slice(0, 7)}, but this clone of ${state.app.repoName} has not fetched it, so the plan can neither adopt nor compare it: run ${fetch} and plan again`);
-}
-
-/** A tag of the hotfix's name that is not at a branch this plan adopts: what it is, and what to run. */
-function existingTag(tag: string, repo: string, versioned: boolean): Diagnostic {
-  return diagnostic('HF312', `hotfix tag ${tag} already exists in ${repo}, and no branch of this hotfix (same deployed commit, same picks) is at its commit; see where it points with git show --no-patch ${shellWord(tag)}, and if an abandoned attempt made it, delete it with git tag -d ${shellWord(tag)} and plan again, or, to keep it, ${versioned ? 'pass another --version' : 'change hotfix.tag'}`);
-}
-
-/**
- * A merge-back git predicts to conflict, for a person: commands that are valid shell when
- * pasted, every name quoted, that stop where the merge stops so the conflicts can be
- * resolved; the same commands from `git commit` on finish it. Where the plan pushes they
- * work in any clone, from the remote's branches. The hotfix (base..head) is named so that
- * apply can see when the branch holds it.
- */
-function manualMergeBack(repo: string, { into, via }: { into: string; via: string }, hotfixBranch: string, conflicts: readonly string[], push: PushTarget | undefined, hotfix: { base: string; head: string }): Action {
-  const remote = push ? shellWord(push.remote) : undefined;
-  // With git.via pull-request the merge goes to a branch of its own, from the remote's branch, for a pull request.
-  const onto = (name: string) => (via === into ? [`git switch ${shellWord(into)}`, `git merge --ff-only ${shellWord(`${name}/${into}`)}`] : [`git switch --create ${shellWord(via)} ${shellWord(`${name}/${into}`)}`]);
-  const commands = push
-    ? [`git fetch ${remote}`, ...onto(push.remote), `git merge --no-ff --no-commit ${shellWord(`${push.remote}/${hotfixBranch}`)}`, 'git commit --no-edit', `git push ${remote} ${shellWord(`refs/heads/${via}`)}`]
-    : [`git switch ${shellWord(into)}`, `git merge --no-ff --no-commit ${shellWord(hotfixBranch)}`, 'git commit --no-edit'];
-  return {
-    id: `merge-${into}`,
-    kind: 'manual',
-    repo,
-    title: `merge ${hotfixBranch} into ${into}${via === into ? '' : ` by a pull request from ${via}`} (the merge stops at conflicts in ${conflicts.join(', ')}: resolve them, git add them, and run the commands again from git commit${via === into ? '' : `; then open a pull request from ${via} into ${into}`})`,
-    commands,
-    mergeBack: { into, ...hotfix },
-  };
-}
-
-/** What a deploy means when it is a pull request, and that apply opens and merges none of them. */
-function reviewNote(actions: readonly Action[], environment: string): string[] {
-  const prs = actions.filter((a): a is Extract<Action, { kind: 'open-pull-request' }> => a.kind === 'open-pull-request');
-  if (prs.length === 0) return [];
-  const deploy = prs.find((a) => a.id === 'pull-request-deploy');
-  return [
-    `Protected branches (git.via pull-request): apply pushes ${prs.map((a) => a.head).join(', ')} for review and opens and merges no pull request. ${deploy ? `${environment} is deployed once the pull request ${deploy.head} → ${deploy.base} is merged, not when apply ends. ` : ''}Open these pull requests after apply: ${prs.map((a) => `${a.head} → ${a.base}`).join(', ')}.`,
-  ];
 }

@@ -60,3 +60,13 @@ export function reviewBranchPreconditions(repo: string, branch: string, push: Pu
 export function pullRequest(id: string, repo: string, head: string, base: string, message: string, body: string): Action {
   return { id, kind: 'open-pull-request', repo, head, base, title: message.split('\n')[0]!, body };
 }
+
+/** What a deploy means when it is a pull request, and that apply opens and merges none of them. */
+export function reviewNote(actions: readonly Action[], environment: string): string[] {
+  const prs = actions.filter((a): a is Extract<Action, { kind: 'open-pull-request' }> => a.kind === 'open-pull-request');
+  if (prs.length === 0) return [];
+  const deploy = prs.find((a) => a.id === 'pull-request-deploy');
+  return [
+    `Protected branches (git.via pull-request): apply pushes ${prs.map((a) => a.head).join(', ')} for review and opens and merges no pull request. ${deploy ? `${environment} is deployed once the pull request ${deploy.head} → ${deploy.base} is merged, not when apply ends. ` : ''}Open these pull requests after apply: ${prs.map((a) => `${a.head} → ${a.base}`).join(', ')}.`,
+  ];
+}
