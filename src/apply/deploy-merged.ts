@@ -19,9 +19,10 @@ export async function deployMerged(plan: Plan, repos: Facts['repos']): Promise<b
   const path = repoPath(repos, deploy.repo);
   const sha = await fetchRemoteBranch(path, push.url, plan.deployed.configBranch);
   if (!sha) return false;
-  // The deploy commit as apply made it: on a moved base, the one its journal records.
+  // The deploy commit as apply made it: on a moved base, or with the tag its gate decided, the one its journal records.
   const journal = await Journal.open(repoPath(repos, plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : []))[0]!), plan.id);
   const made = journal.rederived.get(deploy.id);
-  const [held] = containmentOf(await readContainment(path, made?.onto ?? deploy.parent, made?.applied ?? deploy.commit, [{ name: plan.deployed.configBranch, sha }]));
+  const tagged = journal.gateTags.flatMap((r) => r.made ?? []).find((m) => m.action === deploy.id);
+  const [held] = containmentOf(await readContainment(path, made?.onto ?? deploy.parent, made?.applied ?? tagged?.applied ?? deploy.commit, [{ name: plan.deployed.configBranch, sha }]));
   return held?.contained ?? false;
 }

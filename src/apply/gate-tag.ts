@@ -49,10 +49,16 @@ export async function withGateTag(plan: Plan, record: GateTagRecord, repos: Fact
     } else actions.push(action);
   }
   const swap = (sha: string) => [...remade.values()].find((r) => r.planned === sha)?.applied ?? sha;
-  const pushed = actions.map((a) =>
-    a.kind === 'push' ? { ...a, refs: a.refs.map((r) => ({ ...r, sha: swap(r.sha) })) } : a.kind === 'open-pull-request' ? { ...a, title: a.title.replaceAll(record.pattern, record.tag), ...(a.body !== undefined ? { body: a.body.replaceAll(record.pattern, record.tag) } : {}) } : a,
-  );
+  const pushed = actions.map((a) => (a.kind === 'push' ? { ...a, refs: a.refs.map((r) => ({ ...r, sha: swap(r.sha) })) } : a.kind === 'open-pull-request' ? pullRequestWithTags(a, [record]) : a));
   return { plan: { ...plan, actions: pushed }, remade };
+}
+
+type PullRequest = Extract<Action, { kind: 'open-pull-request' }>;
+
+/** A pull request's title and body with the tags the gates decided in place of their patterns: the subject of the commit it carries, as made. */
+export function pullRequestWithTags(action: PullRequest, records: readonly GateTagRecord[]): PullRequest {
+  const fill = (text: string) => records.reduce((t, r) => t.replaceAll(r.pattern, r.tag), text);
+  return { ...action, title: fill(action.title), ...(action.body !== undefined ? { body: fill(action.body) } : {}) };
 }
 
 /** The deploy commit with the decided tag, on the same parent; or why it is not the reviewed one with that tag. */

@@ -3,6 +3,7 @@ import { reviewRequestContent, type PullRequestAction } from '../forge/review-re
 import type { ReviewRequestForge } from '../forge/review-requests.js';
 import type { Plan } from '../plan/types.js';
 import type { ApprovalRecord } from './approval-record.js';
+import { pullRequestWithTags } from './gate-tag.js';
 import { Journal } from './journal.js';
 import { RepoLocks } from './lock.js';
 import type { ReviewRequestRecord } from './review-request-record.js';
@@ -58,7 +59,9 @@ export async function openReviewRequests(plan: Plan, targets: readonly ReviewReq
 async function openEach(plan: Plan, targets: readonly ReviewRequestTarget[], journal: Journal, options: OpenReviewRequestsOptions): Promise<Diagnostic[]> {
   const failures: Diagnostic[] = [];
   for (const target of targets) {
-    const { action, client } = target;
+    const { client } = target;
+    // The targets were chosen from the plan as reviewed; a tag a gate decided since is in the journal.
+    const action = pullRequestWithTags(target.action, journal.gateTags);
     const content = reviewRequestContent(plan, action, options.owners, client.bodyLimit, options.approval);
     let opened;
     try {

@@ -1,0 +1,61 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildAppScenario, type AppScenarioOptions } from '../../fixtures/app-scenario.js';
+import { git } from '../../fixtures/git.js';
+import { protectBranches, withGitSettings } from '../../fixtures/protected-remote.js';
+import type { Action, Plan } from '../../src/plan/types.js';
+import { startGitHubContractServer } from '../helpers/forge/github-contract-server.js';
+import { pushImage, REVISION } from '../helpers/push-image.js';
+import { runCliAsync } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { registryForFile } from '../helpers/test-registry.js';
+
+// A hotfix whose image tag CI completes at build time (Flux's sortable
+// {branch}-{sha8}-{timestamp}) deployed through a pull request (git.via pull-request, main
+// protected): the deploy pull request apply --open-prs opens must be titled with the tag the
+// gate took, the subject of the commit it carries, not with the pattern the plan showed.
+const registry = registryForFile(test);
+const TOKEN = 'ghs_16HotfixTagAtGateT0kenNeverPrinted';
+const FLUX_SORTABLE: AppScenarioOptions['ci'] = { tagFormat: '{branch}-{sha8}-{timestamp}', revisionFrom: '[tag]', tag: (sha, built) => `main-${sha.slice(0, 8)}-${Math.floor(built.getTime() / 1000)}` };
+
+type PullRequest = Extract<Action, { kind: 'open-pull-request' }>;
+type Gate = Extract<Action, { kind: 'gate' }>;
+
+test('the deploy pull request is titled with the tag decided at the gate, as the commit it carries is', async () => {
+  const s = await buildAppScenario(tempDir(), registry.host, { ci: FLUX_SORTABLE });
+  await withGitSettings(s.policyFile, { via: 'pull-request' });
+  await protectBranches(s.configRemote, ['main']);
+  await protectBranches(s.appRemote, ['main', 'dev']);
+  const file = join(s.root, 'plan.json');
+  const planned = await runCliAsync(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--out', file], { cwd: s.root });
+  assert.is(planned.code, 0, planned.stderr);
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+  const gate = plan.actions.find((a): a is Gate => a.kind === 'gate')!;
+  const pattern = gate.tagAtGate!;
+  const deploy = plan.actions.find((a): a is PullRequest => a.kind === 'open-pull-request' && a.repo === 'deploy')!;
+  assert.ok(deploy.title.includes(pattern), `the reviewed title shows the pattern: ${deploy.title}`);
+
+  const decided = pattern.replace('{timestamp}', '1795358999');
+  await pushImage(registry.host, { name: 'team/shop-api', tag: pattern.replace('{timestamp}', '1795358405'), labels: { [REVISION]: gate.revision } });
+  await pushImage(registry.host, { name: 'team/shop-api', tag: decided, labels: { [REVISION]: gate.revision } });
+  const server = await startGitHubContractServer({ token: TOKEN, remote: s.configRemote, moreRepos: { 'shop-api': s.appRemote }, teams: ['shop-team'] });
+  try {
+    const args = ['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'smoke', '--open-prs', '--forge-repo', 'deploy=octo-org/deploy', '--forge-repo', 'app=octo-org/shop-api', '--api-url', server.apiUrl, file];
+    const r = await runCliAsync(args, { cwd: s.root, env: { GITHUB_TOKEN: TOKEN, HOTFIX_TEST_FORGE_SECOND_MS: '1' } });
+    assert.is(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.ok(r.stdout.includes(`tag decided at the gate: ${decided},`), r.stdout);
+    const [opened] = server.pulls.from(deploy.head);
+    assert.ok(opened, `a pull request from ${deploy.head}`);
+    const subject = (await git(s.configRemote, ['log', '-1', '--format=%s', `refs/heads/${deploy.head}`])).trim();
+    assert.is(opened!.title, subject, 'the title is the subject of the commit the pull request carries');
+    assert.is(opened!.title, deploy.title.replaceAll(pattern, decided));
+    assert.not.ok(opened!.title.includes('{timestamp}'), opened!.title);
+    assert.equal(server.violations, []);
+  } finally {
+    await server.close();
+  }
+});
+
+test.run();
