@@ -9,6 +9,7 @@ import { Journal } from './journal.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { planNameProblems } from './plan-names.js';
 import { RepoLocks } from './lock.js';
+import { waitingForLock, type LockWait } from './wait-for-lock.js';
 import { isDone, plannedRefValues, refEffect, refKey } from './ref-effects.js';
 import { assertRepository } from '../state/git/read.js';
 import { checkedOutBranches } from '../state/git/busy-branches.js';
@@ -39,6 +40,8 @@ export interface ApplyOptions {
   readonly pollMs?: number;
   /** Take over a lock whose process is gone. */
   readonly breakLock?: boolean;
+  /** Wait this long for another apply's lock instead of refusing at once. */
+  readonly lockWait?: LockWait;
   /**
    * Called at each named point of the run (`ACTION:start`, `:objects`, `:ref`, `:recorded`),
    * so tests can kill the process exactly there and prove a rerun finishes the plan.
@@ -63,7 +66,7 @@ export interface ApplyOptions {
  */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<'complete' | 'already complete'> {
   try {
-    return await verifyAndRun(plan, options);
+    return await waitingForLock(() => verifyAndRun(plan, options), options.lockWait, options.log, options.signal);
   } catch (error) {
     // A git command killed by the same Ctrl-C fails in its own words: say why it stopped.
     throw options.signal?.aborted ? options.signal.reason : error;

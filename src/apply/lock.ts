@@ -75,19 +75,32 @@ async function lockOne(repo: string, planId: string, breakLock: boolean): Promis
     if (await createLock(file, me)) return file;
     const found = await inspect(repo, file, me.host);
     if (found.kind === 'gone') continue; // released between our attempt and the look
-    if (found.kind === 'live') throw new HotfixError([diagnostic('HF412', found.message)]);
-    if (found.kind === 'needs --break-lock' && !breakLock) throw new HotfixError([diagnostic('HF412', `${found.message}; pass --break-lock to take it over`)]);
+    if (found.kind === 'live') throw new LockHeld(found.message, found.holder);
+    if (found.kind === 'needs --break-lock' && !breakLock) throw found.holder ? new LockHeld(`${found.message}; pass --break-lock to take it over`, found.holder) : new HotfixError([diagnostic('HF412', `${found.message}; pass --break-lock to take it over`)]);
     await takeAway(file, found.content);
   }
   throw new HotfixError([diagnostic('HF412', `${repo}: the lock changed hands while it was taken over; try again`)]);
 }
 
+/**
+ * The lock is another apply's (this host's, alive; or another host's, which may be): the
+ * one refusal `apply --wait-lock` waits out. `holder` names it as a waiting line shows it.
+ */
+export class LockHeld extends HotfixError {
+  constructor(
+    message: string,
+    readonly holder: string,
+  ) {
+    super([diagnostic('HF412', message)]);
+  }
+}
+
 type Found =
   | { readonly kind: 'gone' }
-  | { readonly kind: 'live'; readonly message: string }
+  | { readonly kind: 'live'; readonly message: string; readonly holder: string }
   /** Its holder's process is gone: taken over without being asked. */
   | { readonly kind: 'dead'; readonly content: string }
-  | { readonly kind: 'needs --break-lock'; readonly message: string; readonly content: string | undefined };
+  | { readonly kind: 'needs --break-lock'; readonly message: string; readonly content: string | undefined; readonly holder?: string };
 
 /** What holds the lock, from the file system and the process table. */
 async function inspect(repo: string, file: string, host: string): Promise<Found> {
@@ -100,12 +113,12 @@ async function inspect(repo: string, file: string, host: string): Promise<Found>
   const holder = parseHolder(content);
   if (!holder) return { kind: 'needs --break-lock', content, message: `${repo} is locked by ${file}, which does not say who holds it; make sure no other apply runs on it` };
   const who = `${holder.owner}@${holder.host} (pid ${holder.pid}, since ${holder.since}, plan ${holder.plan.slice(0, 19)}…)`;
-  if (holder.host !== host) return { kind: 'needs --break-lock', content, message: `${repo} is locked by ${who}, on another host, so whether it still runs cannot be told from here; make sure it does not` };
+  if (holder.host !== host) return { kind: 'needs --break-lock', content, holder: `${repo}, held by ${who}`, message: `${repo} is locked by ${who}, on another host, so whether it still runs cannot be told from here; make sure it does not` };
   if (!alive(holder.pid)) return { kind: 'dead', content };
   const started = await startTime(holder.pid);
   if (holder.started !== undefined && started !== undefined && started !== holder.started)
     return { kind: 'needs --break-lock', content, message: `${repo} is locked by ${who}, whose pid now belongs to another process (the holder's ended); make sure no other apply runs on it` };
-  return { kind: 'live', message: `${repo} is locked by another apply: ${who}; wait for it to finish` };
+  return { kind: 'live', holder: `${repo}, held by ${who}`, message: `${repo} is locked by another apply: ${who}; wait for it to finish` };
 }
 
 /**

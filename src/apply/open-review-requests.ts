@@ -6,6 +6,7 @@ import type { ApprovalRecord } from './approval-record.js';
 import { pullRequestWithTags } from './gate-tag.js';
 import { Journal } from './journal.js';
 import { RepoLocks } from './lock.js';
+import { waitingForLock, type LockWait } from './wait-for-lock.js';
 import type { ReviewRequestRecord } from './review-request-record.js';
 import { repoPath } from './verify-preconditions.js';
 
@@ -26,6 +27,8 @@ export interface OpenReviewRequestsOptions {
   readonly approval?: ApprovalRecord;
   readonly log: (line: string) => void;
   readonly now?: () => Date;
+  /** apply --wait-lock: wait for another apply holding the locks here too. */
+  readonly lockWait?: LockWait;
 }
 
 /** The pull requests of the plan whose head branch one of its pushes sends: those apply can open, once the push is done. */
@@ -43,12 +46,13 @@ export function pushedForReview(plan: Plan): PullRequestAction[] {
  * Apply released its locks when its git work ended; they are taken again here, and the
  * journal read under them, because the journal is rewritten whole: another apply of the plan
  * writing it meanwhile would lose its records or these, and two applies opening at once
- * would both find no pull request and create two. A live apply holding them is HF412.
+ * would both find no pull request and create two. A live apply holding them is HF412
+ * (with --wait-lock, once the wait is over).
  */
 export async function openReviewRequests(plan: Plan, targets: readonly ReviewRequestTarget[], options: OpenReviewRequestsOptions): Promise<Diagnostic[]> {
   if (targets.length === 0) return [];
   const repos = [...new Set(plan.actions.flatMap((a) => ('repo' in a ? [repoPath(options.repos, a.repo)] : [])))];
-  const locks = await RepoLocks.acquire(repos, plan.id, false);
+  const locks = await waitingForLock(() => RepoLocks.acquire(repos, plan.id, false), options.lockWait, options.log);
   try {
     return await openEach(plan, targets, await Journal.open(repos[0]!, plan.id), options);
   } finally {

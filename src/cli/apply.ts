@@ -11,12 +11,13 @@ import type { GateAction } from '../apply/apply-plan.js';
 import type { Plan } from '../plan/types.js';
 import { attester } from './attester.js';
 import type { ApprovalRecord } from '../apply/approval-record.js';
+import type { LockWait } from '../apply/wait-for-lock.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 /** `30s`, `20m`, `1h` → milliseconds. */
-function parseDuration(text: string): number {
+function parseDuration(text: string, option: string): number {
   const match = /^([1-9][0-9]*)(s|m|h)$/.exec(text);
-  if (!match) throw new UsageError(`--wait takes a duration such as 30s, 20m or 1h, not "${text}"`);
+  if (!match) throw new UsageError(`${option} takes a duration such as 30s, 20m or 1h, not "${text}"`);
   return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
 }
 
@@ -34,6 +35,8 @@ export class ApplyCommand extends HotfixCommand {
       A hotfix plan has a gate: the image CI builds from the hotfix branch must exist with the right revision label, and the required checks must be done. Where the policy has \`hotfix.checks\`, they are read for the hotfix head from GitHub (check runs and commit statuses; token from GITHUB_TOKEN or \`--token-env\`, API from GITHUB_API_URL or \`--api-url\`) or GitLab (jobs and commit statuses; GITLAB_TOKEN, else CI_JOB_TOKEN; the instance from CI_SERVER_URL or \`--forge-url\`), and only a latest report of success counts. \`--check NAME\` attests a check by hand: recorded in the journal with who ran apply, and refused (HF423) where the policy says \`checks.manual: refuse\`. Apply stops at an unmet gate with exit code 3 and says what it waits for, each check with its state; running it again on the same plan goes on from there. \`--wait 20m\` polls instead.
 
       A merge-back the plan leaves to a person (it conflicts) is part of the hotfix: until its branch holds every hotfix change (merged, cherry-picked or squashed: by patch-id), apply exits 4 with HF430 instead of saying complete. Do the merge (the plan's commands are valid shell), then run apply again on the same plan to confirm.
+
+      One apply at a time holds a repository: a second apply that finds another's lock refuses at once (HF412), or with \`--wait-lock 10m\` says whom it waits for (user, host, pid and plan from the lock) and waits up to that long, then goes on from the start: the journal and every precondition are read again, so the same plan finished meanwhile is nothing to do, and a plan whose branches the other moved is refused as any moved precondition is. After the wait it gives up with HF412. Two CI jobs that race on one runner's clone need it.
 
       Ctrl-C (SIGINT) or SIGTERM stops it at the next safe point, with exit code 130 or 143: its locks are released and what it finished is recorded, so running it again goes on from there. Before it skips an action its journal records as done, it checks the result is still in place (HF414).
 
@@ -61,6 +64,7 @@ export class ApplyCommand extends HotfixCommand {
   checks = Option.Array('--check', [], { description: 'Attest that a required check passed (repeatable), recorded in the journal with who ran apply; refused where the policy says checks.manual: refuse' });
   wait = Option.String('--wait', { description: 'Wait at a gate up to this long (e.g. 30s, 20m) instead of stopping at once' });
   breakLock = Option.Boolean('--break-lock', false, { description: 'Take over a repository lock left by an apply whose process is gone' });
+  waitLock = Option.String('--wait-lock', { description: 'Wait up to this long (e.g. 10m) for another apply that holds a repository of the plan, instead of refusing at once (HF412); the plan is then checked again from the start' });
   dockerConfig = Option.String('--docker-config', { description: 'The docker config.json with registry credentials (default: $DOCKER_CONFIG or ~/.docker)' });
   tokenEnv = Option.String('--token-env', { description: 'The environment variable that holds the token the gate reads checks with (default: GITHUB_TOKEN; GitLab: GITLAB_TOKEN, else CI_JOB_TOKEN)' });
   apiUrl = Option.String('--api-url', { description: 'The GitHub API the gate reads checks from (default: $GITHUB_API_URL, else https://api.github.com)' });
@@ -74,7 +78,8 @@ export class ApplyCommand extends HotfixCommand {
 
   protected async run(): Promise<number> {
     if (this.clusterState !== undefined && this.noCluster) throw new UsageError('--cluster-state and --no-cluster cannot be used together');
-    const waitMs = this.wait === undefined ? undefined : parseDuration(this.wait);
+    const waitMs = this.wait === undefined ? undefined : parseDuration(this.wait, '--wait');
+    const lockWaitMs = this.waitLock === undefined ? undefined : parseDuration(this.waitLock, '--wait-lock');
     const [{ readPlanFile }, { applyPlan }, { checkGate }, { killSwitch }, { stopOnSignals }, { HotfixError }, { diagnostic }] = await Promise.all([
       import('../apply/read-plan.js'),
       import('../apply/apply-plan.js'),
@@ -96,7 +101,8 @@ export class ApplyCommand extends HotfixCommand {
     if (approval) this.context.stdout.write(`approved: ${approval.pullRequest} by ${approval.approvers.length > 0 ? approval.approvers.join(', ') : 'no one'} (${approval.required} required) at ${approval.head.slice(0, 7)}, after the plan comment ${approval.comment}; recorded in the journal\n`);
     const gate = loaded.actions.find((a): a is GateAction => a.kind === 'gate');
     const reports = gate ? await this.gateReads(gate, resolve(this.context.cwd, this.policyFile ?? loaded.policy.file), loaded) : undefined;
-    const reviewRequests = await this.reviewRequests(loaded);
+    const lockWait = lockWaitMs === undefined ? undefined : { waitMs: lockWaitMs, pollMs: Math.min(2_000, Math.max(250, lockWaitMs / 20)), text: this.waitLock! };
+    const reviewRequests = await this.reviewRequests(loaded, lockWait);
     if (loaded.actions.some((a) => a.kind === 'commit' && a.changes.some((c) => /\.[mc]?ts$/.test(c.path)))) await (await import('../patch/typescript/load.js')).loadTypeScriptSupport();
     const plan = this.noCluster ? { ...loaded, preconditions: loaded.preconditions.filter((p) => p.kind !== 'running-image') } : loaded;
     if (this.noCluster && plan.preconditions.length !== loaded.preconditions.length) this.context.stderr.write('hotfix: warning: --no-cluster: the running image is not checked\n');
@@ -123,6 +129,7 @@ export class ApplyCommand extends HotfixCommand {
       facts: { repos, policyFile, cluster: (environment) => this.readCluster(policyFile, environment) },
       checkGate: (g) => checkGate(g, { registry, attested: new Set(this.checks), attester: attester(this.context.env), ...(reports ? { reports } : {}) }),
       breakLock: this.breakLock,
+      ...(lockWait ? { lockWait } : {}),
       checkpoint: killSwitch(this.context.env.HOTFIX_TEST_KILL_AT, this.context.env.HOTFIX_TEST_KILL_SIGNAL),
       ...(waitMs !== undefined ? { waitMs, pollMs: Math.min(10_000, Math.max(500, waitMs / 10)) } : {}),
       ...(approval ? { approval } : {}),
@@ -182,7 +189,7 @@ export class ApplyCommand extends HotfixCommand {
    * With --open-prs, where each pull request goes and the token, checked before anything is
    * written (HF519, HF501); returns what opens them once the branches are pushed.
    */
-  private async reviewRequests(plan: Plan) {
+  private async reviewRequests(plan: Plan, lockWait: LockWait | undefined) {
     if (!this.openPrs) {
       if (this.forgeRepos.length > 0) throw new UsageError('--forge-repo goes with --open-prs: it says where the pull requests apply opens go');
       return undefined;
@@ -195,7 +202,7 @@ export class ApplyCommand extends HotfixCommand {
     const policy = await loadPolicy(resolve(this.context.cwd, this.policyFile ?? plan.policy.file), this.context.cwd).catch(() => undefined);
     const owners = policy?.policy.metadata.owners ?? [];
     const log = (line: string) => this.context.stdout.write(`${line}\n`);
-    return { open: (applied: Plan, repos: Record<string, string>, approval?: ApprovalRecord) => openReviewRequests(applied, targets, { repos, owners, log, ...(approval ? { approval } : {}) }) };
+    return { open: (applied: Plan, repos: Record<string, string>, approval?: ApprovalRecord) => openReviewRequests(applied, targets, { repos, owners, log, ...(approval ? { approval } : {}), ...(lockWait ? { lockWait } : {}) }) };
   }
 
   private async confirm(): Promise<boolean> {

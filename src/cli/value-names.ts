@@ -23,6 +23,7 @@ export const VALUE_NAMES: Readonly<Record<string, { readonly name: string; reado
   '--image': { name: 'IMAGE', kind: 'other' },
   '--check': { name: 'NAME', kind: 'other' },
   '--wait': { name: 'DURATION', kind: 'other' },
+  '--wait-lock': { name: 'DURATION', kind: 'other' },
   '--max-warnings': { name: 'N', kind: 'other' },
   '--expect-id': { name: 'ID', kind: 'other' },
   '--pr': { name: 'OWNER/REPO#N|GROUP/PROJECT!N', kind: 'other' },
