@@ -74,13 +74,20 @@ async function imageWaitsFor(gate: GateAction, registry: RegistryOptions, image 
 
 const registryWords = (error: unknown) => (error instanceof HotfixError ? error.diagnostics.map((d) => d.message).join('; ') : String(error));
 
-/** The newest fitting tags a gate reads the labels of: rebuilds of one commit are few, and a gate never reads a repository's every build. */
-const MAX_LABELS_READ = 10;
+/**
+ * The most fitting tags one check of a gate reads the labels of. Every fitting tag newer
+ * than the head's build must be read to find it, and the pattern fixes the commit, so those
+ * are rebuilds of it and tags pushed by hand: far fewer. The bound holds against a registry
+ * that lists a tag for every build it ever made under the pattern; beyond it the gate says
+ * how many it did not examine.
+ */
+export const MAX_LABELS_READ = 32;
 
 /**
  * A gate whose tag CI completes at build time: the repository's tags (every page of the
  * list), those that fit the pattern newest first, and the first of them built from the
- * hotfix head. Several builds of the head (a re-run) fit: the newest is taken.
+ * hotfix head, reading labels until it is found. Several builds of the head (a re-run) fit:
+ * the newest is taken.
  */
 async function tagWaitsFor(gate: GateAction, pattern: string, registry: RegistryOptions): Promise<string | GateTag> {
   const name = gate.image.slice(0, -pattern.length - 1);
@@ -98,6 +105,6 @@ async function tagWaitsFor(gate: GateAction, pattern: string, registry: Registry
     if (waits === undefined) return { chosen: tag, fitting };
     why.push(waits);
   }
-  const more = fitting.length > MAX_LABELS_READ ? ` (the newest ${MAX_LABELS_READ} of ${fitting.length} read)` : '';
+  const more = fitting.length > MAX_LABELS_READ ? ` (the newest ${MAX_LABELS_READ} of ${fitting.length} read; the ${fitting.length - MAX_LABELS_READ} older not examined)` : '';
   return `no tag of ${name} that fits ${pattern} is a build of the hotfix head yet${more}: ${why.join('; ')}`;
 }

@@ -14,6 +14,7 @@ import { git } from '../../fixtures/git.js';
 import { buildAppScenario, type AppScenario, type AppScenarioOptions } from '../../fixtures/app-scenario.js';
 import { buildPrdNopScenario } from '../../fixtures/prd-nop-scenario.js';
 import type { Action, Plan } from '../../src/plan/types.js';
+import { MAX_LABELS_READ } from '../../src/apply/check-gate.js';
 import { pushImage, REVISION } from '../helpers/push-image.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -168,36 +169,41 @@ async function pagingRegistry(upstream: string) {
   return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, pages, manifests, close: () => server.close() };
 }
 
-test('a paged tag list is read to its last page; labels are read of the newest 10 fitting tags at most, and the head\'s build among them is taken', async () => {
+test('a paged tag list is read to its last page; labels are read newest first until the head\'s build, every fitting tag newer than it, and no more', async () => {
   const proxy = await pagingRegistry(registry.host);
   try {
     const s = await buildAppScenario(tempDir(), proxy.host, { ci: FLUX_SORTABLE });
     const { file, gate } = await planned(s);
     const at = (seconds: number) => gate.tagAtGate!.replace('{timestamp}', String(seconds));
-    // The head's build first; then 11 newer tags that fit but name another revision (a tag
-    // pushed by hand, a build of a rewritten branch).
+    // Before the head's build, an older build of another revision (never read: the head's is
+    // newer); then the head's build; then 11 newer tags that fit but name another revision (a
+    // tag pushed by hand, a build of a rewritten branch), which hid it behind a read of 10.
+    await pushImage(registry.host, { name: 'team/shop-api', tag: at(1795349999), labels: { [REVISION]: s.deployed.commit } });
     await pushImage(registry.host, { name: 'team/shop-api', tag: at(1795350000), labels: { [REVISION]: gate.revision } });
     for (let i = 1; i <= 11; i++) await pushImage(registry.host, { name: 'team/shop-api', tag: at(1795350000 + i), labels: { [REVISION]: s.deployed.commit } });
     proxy.pages.length = 0;
     proxy.manifests.length = 0;
-    const waiting = await runCliAsync(applyArgs(s, file), { cwd: s.root });
-    assert.is(waiting.code, 3, waiting.stderr);
-    assert.match(waiting.stderr, /no tag of .* that fits .* is a build of the hotfix head yet \(the newest 10 of 12 read\)/);
+    const done = await runCliAsync(applyArgs(s, file), { cwd: s.root });
+    assert.is(done.code, 0, done.stderr);
+    assert.ok(done.stdout.includes(`tag decided at the gate: ${at(1795350000)},`), done.stdout);
     // The registry is shared by this file's tests: every tag of the repository, by 2 a page.
     const listed = ((await (await fetch(`http://${registry.host}/v2/team/shop-api/tags/list`)).json()) as { tags: string[] }).tags.length;
     assert.is(proxy.pages.length, Math.ceil(listed / 2), `${listed} tags by 2 a page: ${proxy.pages.join(' ')}`);
-    assert.equal(new Set(proxy.manifests).size, 10, proxy.manifests.join(' '));
-    assert.ok(!proxy.manifests.includes(at(1795350000)), 'the oldest is not read');
+    const read = new Set(proxy.manifests.filter((m) => !m.startsWith('sha256:')));
+    assert.equal([...read].sort(), Array.from({ length: 12 }, (_, i) => at(1795350000 + i)).sort(), 'the 11 newer and the head\'s build; the older one not read');
 
-    // With three newer ones in the way, the head's build is among the newest 10 and is taken.
+    // More fitting tags newer than the head's build than a check reads: it waits, and says how many it did not examine.
     const s2 = await buildAppScenario(tempDir(), proxy.host, { ci: FLUX_SORTABLE });
     const second = await planned(s2);
     const at2 = (seconds: number) => second.gate.tagAtGate!.replace('{timestamp}', String(seconds));
     await pushImage(registry.host, { name: 'team/shop-api', tag: at2(1795360000), labels: { [REVISION]: second.gate.revision } });
-    for (let i = 1; i <= 3; i++) await pushImage(registry.host, { name: 'team/shop-api', tag: at2(1795360000 + i), labels: { [REVISION]: s2.deployed.commit } });
-    const done = await runCliAsync(applyArgs(s2, second.file), { cwd: s2.root });
-    assert.is(done.code, 0, done.stderr);
-    assert.ok(done.stdout.includes(`tag decided at the gate: ${at2(1795360000)},`), done.stdout);
+    for (let i = 1; i <= MAX_LABELS_READ + 1; i++) await pushImage(registry.host, { name: 'team/shop-api', tag: at2(1795360000 + i), labels: { [REVISION]: s2.deployed.commit } });
+    proxy.manifests.length = 0;
+    const waiting = await runCliAsync(applyArgs(s2, second.file), { cwd: s2.root });
+    assert.is(waiting.code, 3, waiting.stderr);
+    assert.ok(waiting.stderr.includes(`is a build of the hotfix head yet (the newest ${MAX_LABELS_READ} of ${MAX_LABELS_READ + 2} read; the 2 older not examined)`), waiting.stderr);
+    assert.is(new Set(proxy.manifests.filter((m) => !m.startsWith('sha256:'))).size, MAX_LABELS_READ);
+    assert.ok(!proxy.manifests.includes(at2(1795360000)), 'the oldest, the head\'s build, is not read');
   } finally {
     proxy.close();
   }
