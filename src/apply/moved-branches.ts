@@ -1,9 +1,9 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
-import { rederivedBranch, reviewBaseOf, type RederivableAction } from '../plan/rederive-rule.js';
+import { rederivedBranch, reviewBaseOf, reviewBaseRefOf, trackedRefOf, type RederivableAction } from '../plan/rederive-rule.js';
 import type { Action, Plan } from '../plan/types.js';
 import type { Journal, Rederivation } from './journal.js';
-import { rederive } from './rederive.js';
+import { awaitsOwnCommits, rederive } from './rederive.js';
 import { updateRefs } from './git-write.js';
 import { isDone, refEffect, refKey } from './ref-effects.js';
 import { replanCommand } from './replan-command.js';
@@ -66,22 +66,28 @@ export async function journalled(plan: Plan, journal: Journal, repos: Facts['rep
  */
 export async function rederiveIfMoved(sealed: Plan, current: Plan, index: number, repos: Facts['repos'], next: string): Promise<RederivableAction | undefined> {
   const action = current.actions[index]!;
-  // Making a branch for review is where its base is read: the commit on it is made again first, and the branch with it.
+  // Making a branch for review, or the local branch of a fresh clone's origin/<branch>, is where the head it starts from is read: the commit on it is made again first, and the branch with it.
   if (action.kind === 'create-branch') {
-    const on = current.actions.findIndex((a, k) => k > index && isRederivable(a) && a.repo === action.repo && rederivedBranch(a) === action.branch && reviewBaseOf(current, a) !== undefined);
+    const on = current.actions.findIndex((a, k) => k > index && isRederivable(a) && a.repo === action.repo && rederivedBranch(a) === action.branch && (reviewBaseOf(current, a) !== undefined || trackedRefOf(sealed, sealed.actions[k] as RederivableAction) !== undefined));
     return on < 0 ? undefined : rederiveIfMoved(sealed, current, on, repos, next);
   }
   if (!isRederivable(action)) return undefined;
   const effect = refEffect(action)!;
   const repo = repoPath(repos, action.repo);
-  const base = reviewBaseOf(current, action);
-  if (base !== undefined) {
+  // The hotfix commits a merge-back brings in are this plan's own, made after the gate: until then it is judged when apply reaches it.
+  if (await awaitsOwnCommits(action, repo)) return undefined;
+  // The refs the sealed plan checks: a re-derived action's parent is no longer the value they were checked at.
+  const planned = sealed.actions[index] as RederivableAction;
+  const baseRef = reviewBaseRefOf(sealed, planned);
+  if (baseRef !== undefined) {
     // A branch for review follows its base only until apply has made it: after that the commit goes where the branch is.
-    const [made, head] = [await refValue(repo, effect.ref), await refValue(repo, `refs/heads/${base}`)];
+    const [made, head] = [await refValue(repo, effect.ref), await refValue(repo, baseRef)];
     if (made !== undefined || head === undefined || head === parentOf(action)) return undefined;
     return rederiveOnto(sealed, action.id, repo, head, next);
   }
-  const now = await refValue(repo, effect.ref);
+  // A clone made after the remote's branch moved (a CI job's fresh checkout) holds the new head as origin/<branch>, until apply makes the local branch.
+  const tracked = trackedRefOf(sealed, planned);
+  const now = (await refValue(repo, effect.ref)) ?? (tracked === undefined ? undefined : await refValue(repo, tracked));
   // A branch deleted since is the preconditions' to report.
   if (now === undefined || now === effect.from || isDone(current.actions, index, now)) return undefined;
   return rederiveOnto(sealed, action.id, repo, now, next);

@@ -6,7 +6,7 @@ import { overrideTrailers, overrideTrailersIn } from '../plan/commit-trailers.js
 import { reasonTrailerProblems } from '../plan/commit-trailers.js';
 import { rederiveProblems } from '../plan/rederive-rule.js';
 import { tagAtGateProblems } from '../plan/tag-at-gate.js';
-import { pullRequestBaseRefs } from './pull-request-base.js';
+import { pullRequestBaseRefs } from '../plan/pull-request-base.js';
 
 /**
  * What a reviewer reads must be what apply does, and a plan file is untrusted: anyone who

@@ -4,13 +4,18 @@ import { commitObject } from '../plan/git-objects.js';
 import { rederivedBranch, type RederivableAction } from '../plan/rederive-rule.js';
 import { CatFileBatch } from '../state/git/cat-file.js';
 import { MergeSimulator } from '../state/git/merge-simulation.js';
-import { isAncestor, mergeBase, readFileAt } from '../state/git/read.js';
+import { isAncestor, mergeBase, readFileAt, resolveCommit } from '../state/git/read.js';
 import { git } from '../state/git/run-git.js';
 import { renderCheck } from '../state/render/render-check.js';
 import type { RenderSpec } from '../plan/render-spec.js';
 import { parseImageRef } from '../patch/image-ref.js';
 
 type MergeAction = Extract<RederivableAction, { kind: 'merge' }>;
+
+/** A merge-back whose hotfix commits (its second parent) apply has not made yet: it can be made again only once they are. */
+export async function awaitsOwnCommits(action: RederivableAction, repo: string): Promise<boolean> {
+  return action.kind === 'merge' && (await resolveCommit(repo, action.parents[1])) === undefined;
+}
 
 /** The commits `git log --oneline` lists of a moved branch, at most this many. */
 const MOVED_SHOWN = 10;

@@ -12,7 +12,9 @@ import { VERSION } from '../version.js';
 import { refEffect, refKey } from './ref-effects.js';
 import { pushUrls, rewrittenTo } from '../state/git/push-remote.js';
 import { remoteRefs } from './git-write.js';
-import { pullRequestBaseRefs } from './pull-request-base.js';
+import { pullRequestBaseRefs } from '../plan/pull-request-base.js';
+import { rederivedBranch, trackedRefOf } from '../plan/rederive-rule.js';
+import { awaitsOwnCommits } from './rederive.js';
 
 export interface Facts {
   /** Where each repository is on this machine: the plan's bindings, or --repo overrides. */
@@ -120,12 +122,34 @@ async function symbolicTarget(repo: string, ref: string): Promise<string | undef
 async function refProblem(plan: Plan, p: Extract<Precondition, { kind: 'ref' }>, now: string | null, planned: ReadonlyMap<string, ReadonlySet<string>>, facts: Facts): Promise<string | undefined> {
   const problem = checkRef(p, now, planned);
   if (!problem || now === null || p.sha === null) return problem;
+  if (followedTrackedRef(plan, p, now) || (await awaitingMerge(plan, p, now, facts))) return undefined;
   // A rollback's revert may be wrong or empty on a moved base: only a hotfix's pull requests take this.
   const base = plan.request.kind === 'hotfix' && plan.actions.some((a) => a.kind === 'open-pull-request' && a.repo === p.repo && pullRequestBaseRefs(plan, p.repo, a.base).includes(p.ref));
   const written = plan.actions.some((a) => refEffect(a)?.repo === p.repo && refEffect(a)?.ref === p.ref);
   if (!base || written) return problem;
   // A sealed id that names no commit here (an edited plan) is the ref's problem, as without this rule.
   return (await isAncestor(repoPath(facts.repos, p.repo), p.sha, now).catch(() => false)) ? undefined : problem;
+}
+
+/**
+ * A remote-tracking branch (origin/prd) the plan makes its local branch at, which moved in a
+ * clone made or fetched since the plan, where apply made the commit on that branch again at
+ * its new head by the plan's rule (moved-branches.ts): the plan as carried out starts there.
+ */
+function followedTrackedRef(plan: Plan, p: Extract<Precondition, { kind: 'ref' }>, now: string): boolean {
+  return p.ref.startsWith('refs/remotes/') && plan.actions.some((a) => (a.kind === 'commit' || a.kind === 'merge') && a.rederive !== undefined && a.repo === p.repo && (a.kind === 'commit' ? a.parent : a.parents[0]) === now && pullRequestBaseRefs(plan, a.repo, rederivedBranch(a)).includes(p.ref));
+}
+
+/**
+ * A fresh clone's origin/<branch> a merge-back goes into, moved on (to a descendant) before
+ * apply made the hotfix commits the merge brings in: apply judges the merge by the plan's
+ * rule when it reaches it, and makes it again there or refuses it (HF417) before writing it.
+ */
+async function awaitingMerge(plan: Plan, p: Extract<Precondition, { kind: 'ref' }>, now: string, facts: Facts): Promise<boolean> {
+  const merge = plan.actions.find((a): a is Extract<typeof a, { kind: 'merge' }> => a.kind === 'merge' && a.rederive !== undefined && a.repo === p.repo && a.parents[0] === p.sha && trackedRefOf(plan, a) === p.ref);
+  if (!merge) return false;
+  const repo = repoPath(facts.repos, p.repo);
+  return (await awaitsOwnCommits(merge, repo)) && (await isAncestor(repo, p.sha!, now).catch(() => false));
 }
 
 /** A ref is where the plan found it, or at a value the plan's own actions give it. */

@@ -1,3 +1,4 @@
+import { pullRequestBaseRefs } from './pull-request-base.js';
 import type { Action, Plan, Rederive } from './types.js';
 
 export type RederivableAction = Extract<Action, { kind: 'commit' | 'merge' }>;
@@ -31,6 +32,40 @@ export function reviewBaseOf(plan: Pick<Plan, 'actions'>, action: RederivableAct
   return plan.actions.find((a): a is Extract<Action, { kind: 'open-pull-request' }> => a.kind === 'open-pull-request' && a.repo === action.repo && a.head === branch)?.base;
 }
 
+const parentOf = (action: RederivableAction): string => (action.kind === 'commit' ? action.parent : action.parents[0]);
+
+type Checked = Pick<Plan, 'actions' | 'preconditions'>;
+
+/** The first of `refs` the plan checks in the action's repository at the action's parent. */
+const checkedAtParent = (plan: Checked, action: RederivableAction, refs: readonly string[]): string | undefined =>
+  refs.find((ref) => plan.preconditions.some((p) => p.kind === 'ref' && p.repo === action.repo && p.ref === ref && p.sha === parentOf(action)));
+
+/** Whether the plan makes `branch` at the action's parent. */
+const madeAtParent = (plan: Checked, action: RederivableAction, branch: string): boolean =>
+  plan.actions.some((a) => a.kind === 'create-branch' && a.repo === action.repo && a.branch === branch && a.from === parentOf(action));
+
+/**
+ * The remote-tracking ref (refs/remotes/<remote>/<branch>, of a remote the plan pushes that
+ * repository to) the plan makes the action's branch at, checked at the action's parent: a CI
+ * runner's fresh clone, where only the remote's branch can move, and a clone made after it
+ * moved holds it there. Pure.
+ */
+export function trackedRefOf(plan: Checked, action: RederivableAction): string | undefined {
+  const branch = rederivedBranch(action);
+  if (!madeAtParent(plan, action, branch)) return undefined;
+  return checkedAtParent(plan, action, pullRequestBaseRefs(plan, action.repo, branch).filter((ref) => ref.startsWith('refs/remotes/')));
+}
+
+/**
+ * The ref the plan checks the base of the action's pull request by, at the head it makes the
+ * branch for review: the local branch, or in a fresh clone the remote-tracking one. Pure.
+ */
+export function reviewBaseRefOf(plan: Checked, action: RederivableAction): string | undefined {
+  const base = reviewBaseOf(plan, action);
+  if (base === undefined || !madeAtParent(plan, action, rederivedBranch(action))) return undefined;
+  return checkedAtParent(plan, action, pullRequestBaseRefs(plan, action.repo, base));
+}
+
 /**
  * A plan may mark as re-derivable only a hotfix's deploy commit and its merge-backs, each on
  * an existing branch the plan checks (a branch the plan creates cannot move under it), on a
@@ -45,14 +80,10 @@ export function rederiveProblems(plan: Plan): string[] {
     if (!('rederive' in action) || action.rederive === undefined) continue;
     const branch = rederivedBranch(action);
     const base = reviewBaseOf(plan, action);
-    const checked = (name: string, sha?: string) => plan.preconditions.some((p) => p.kind === 'ref' && p.repo === action.repo && p.ref === `refs/heads/${name}` && p.sha !== null && (sha === undefined || p.sha === sha));
-    const parent = action.kind === 'commit' ? action.parent : action.parents[0];
+    const checked = plan.preconditions.some((p) => p.kind === 'ref' && p.repo === action.repo && p.ref === `refs/heads/${branch}` && p.sha !== null);
     const made = plan.actions.some((a) => a.kind === 'create-branch' && a.repo === action.repo && a.branch === branch);
-    // A CI runner's fresh clone: the branch is made at the remote-tracking branch the plan checks, and the remote's branch is what moves.
-    const remotes = plan.actions.flatMap((a) => (a.kind === 'push' && a.repo === action.repo ? [a.remote] : []));
-    const tracked = plan.actions.some((a) => a.kind === 'create-branch' && a.repo === action.repo && a.branch === branch && a.from === parent) && plan.preconditions.some((p) => p.kind === 'ref' && p.repo === action.repo && remotes.some((r) => p.ref === `refs/remotes/${r}/${branch}`) && p.sha === parent);
     if (plan.request.kind !== 'hotfix' || (action.kind === 'commit' && action.purpose !== 'deploy-hotfix')) out.push(`${action.id}: it may be re-derived, which only a hotfix's deploy commit and merge-backs may`);
-    else if (base !== undefined ? !(made && checked(base, parent) && plan.actions.some((a) => a.kind === 'create-branch' && a.repo === action.repo && a.branch === branch && a.from === parent)) : !tracked && (made || !checked(branch)))
+    else if (base !== undefined ? reviewBaseRefOf(plan, action) === undefined : trackedRefOf(plan, action) === undefined && (made || !checked))
       out.push(base !== undefined ? `${action.id}: it may be re-derived if ${base} moves, but ${branch} is not made at the head of ${base} the plan checks` : `${action.id}: it may be re-derived if ${branch} moves, a branch the plan does not find existing`);
     else if (JSON.stringify(action.rederive) !== JSON.stringify(rederiveFor(action, base))) out.push(`${action.id}: its rule for a moved ${base ?? branch} is not the one apply follows`);
   }
