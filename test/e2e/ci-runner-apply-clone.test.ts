@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cloneRepo, git } from '../../fixtures/git.js';
 import { buildPrdNopScenario, type PrdNopScenario } from '../../fixtures/prd-nop-scenario.js';
-import { protectBranches, withGitSettings } from '../../fixtures/protected-remote.js';
+import { mergePullRequest, protectBranches, withGitSettings } from '../../fixtures/protected-remote.js';
 import type { Action, Plan } from '../../src/plan/types.js';
 import { pushImage, REVISION } from '../helpers/push-image.js';
 import { hasStackTrace, runCliAsync, type CliResult } from '../helpers/run-cli.js';
@@ -62,15 +62,15 @@ async function applyIn(s: PrdNopScenario, job: Job, plan: Plan, planFile: string
   return { ...r, file };
 }
 
-/** A teammate's clone of `remote` pushes a commit `subject` that rewrites `path` on `branch` (a new file: from ''); returns its id. */
-async function teammatePushes(s: PrdNopScenario, remote: string, branch: string, path: string, edit: (text: string) => string, subject: string): Promise<string> {
+/** A teammate's clone of `remote` pushes a commit `subject` that rewrites `path` on `branch` (a new file: from ''), to `branch` or to `pushTo`; returns its id. */
+async function teammatePushes(s: PrdNopScenario, remote: string, branch: string, path: string, edit: (text: string) => string, subject: string, pushTo = branch): Promise<string> {
   const dir = join(s.root, `teammate-${Math.random().toString(36).slice(2)}`);
   await cloneRepo(s.root, remote, dir, ['--branch', branch]);
   const file = join(dir, path);
   writeFileSync(file, edit(existsSync(file) ? readFileSync(file, 'utf8') : ''));
   await git(dir, ['add', '--', path]);
   await git(dir, ['-c', 'user.name=Teammate', '-c', 'user.email=teammate@example.com', 'commit', '--quiet', '-m', subject]);
-  await git(dir, ['push', '--quiet', 'origin', branch]);
+  await git(dir, ['push', '--quiet', 'origin', `HEAD:refs/heads/${pushTo}`]);
   return (await git(dir, ['rev-parse', 'HEAD'])).trim();
 }
 
@@ -129,6 +129,34 @@ test('the apply job clones after a teammate pinned prd to another tag on the lin
   assert.ok(line.includes("the plan's edit no longer applies to deploy/kustomization.yaml there"), line);
   assert.ok(line.includes('Nothing was written.'), line);
   assert.equal(await Promise.all([s.configRemote, s.appRemote, applyJob.config, applyJob.app].map(allRefs)), before, 'no ref moved anywhere');
+});
+
+test('protected prd (git.via pull-request) held only as origin/prd: the apply job makes the branch for review at the head a teammate pushed, and the deploy commit on it', async () => {
+  const s = await scenario(23);
+  await withGitSettings(s.policyFile, { via: 'pull-request' });
+  await protectBranches(s.configRemote, ['prd']);
+  const planJob = await checkout(s, 'plan-job');
+  const r = await planIn(s, planJob);
+  assert.is(r.code, 0, r.stderr);
+  const plan = r.plan!;
+  const deployed = deployCommit(plan);
+  assert.is.not(deployed.branch, 'prd', 'the deploy commit goes to a branch for review');
+  assert.is(deployed.parent, s.prd.head);
+  assert.ok(plan.preconditions.some((p) => p.kind === 'ref' && p.ref === 'refs/remotes/origin/prd' && p.sha === s.prd.head), 'prd is checked as origin/prd');
+  assert.match(deployed.rederive?.reason ?? '', /^prd, the base of the pull request from /);
+
+  // prd takes changes through pull requests only: a teammate's is merged while the hotfix image builds.
+  await teammatePushes(s, s.configRemote, 'prd', 'deploy/RUNBOOK.md', () => 'Page the billing on-call before a manual deploy.\n', 'Add a runbook for manual deploys', 'add-runbook');
+  const prdNow = await mergePullRequest(s.configRemote, { number: 57, head: 'add-runbook', base: 'prd', title: 'Add a runbook for manual deploys' });
+  const applyJob = await checkout(s, 'apply-job');
+  const applied = await applyIn(s, applyJob, plan, r.file);
+  assert.ok(applied.code === 0 || applied.code === 4, applied.stdout + applied.stderr);
+  assert.not.ok(hasStackTrace(applied.stderr), applied.stderr);
+  const pushed = (await git(s.configRemote, ['rev-parse', `refs/heads/${deployed.branch}`])).trim();
+  assert.match(applied.stdout, new RegExp(`re-derived: prd moved to ${prdNow.slice(0, 7)} since the plan, so the branch for review ${deployed.branch.replace(/[/.]/g, '\\$&')} is made there and deploy-hotfix is ${pushed.slice(0, 7)} on it instead of ${deployed.commit.slice(0, 7)}`));
+  assert.is((await git(s.configRemote, ['rev-parse', `${pushed}^`])).trim(), prdNow);
+  assert.is(await git(s.configRemote, ['-c', 'core.abbrev=7', 'diff', prdNow, pushed]), deployed.changes.map((c) => c.diff).join(''));
+  assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), prdNow, 'prd itself is left to the pull request');
 });
 
 test.run();

@@ -2,7 +2,7 @@
 // words a reviewer reads are the rule's own. Pure: plans built in memory.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rederiveFor, rederiveProblems } from '../../src/plan/rederive-rule.js';
+import { rederiveFor, rederiveProblems, reviewBaseRefOf } from '../../src/plan/rederive-rule.js';
 import type { Action, Plan } from '../../src/plan/types.js';
 
 const sha = (c: string) => c.repeat(40);
@@ -80,6 +80,23 @@ test('a merge into a branch the plan makes at the remote-tracking branch it chec
   assert.equal(rederiveProblems(tracked(sha('1'), 'origin', sha('1'))), []);
   for (const [label, plan] of [['made elsewhere', tracked(sha('7'), 'origin', sha('1'))], ['checked at another commit', tracked(sha('1'), 'origin', sha('7'))], ['a remote it does not push to', tracked(sha('1'), 'upstream', sha('1'))]] as const)
     assert.equal(rederiveProblems(plan), ['merge-dev: it may be re-derived if dev moves, a branch the plan does not find existing'], label);
+});
+
+// A CI runner's fresh clone with git.via pull-request: the base is only origin/main, and the branch for review is made at its head.
+test('a commit on a branch for review whose base the plan checks as origin/<base>, of a remote it pushes to, may follow the base; of another remote, or not at the branch\'s start, it may not', () => {
+  const fresh = (remote: string, checkedAt: string): Plan => {
+    const plan = planOf('hotfix', [...reviewed(sha('a')), { id: 'push-config', kind: 'push', repo: 'deploy', remote: 'origin', url: '/deploy.git', refs: [{ ref: 'refs/heads/hotfix/x-deploy', sha: review.commit }] } as unknown as Action]);
+    const others = plan.preconditions.filter((p) => !(p.kind === 'ref' && p.repo === 'deploy'));
+    return { ...plan, preconditions: [...others, { kind: 'ref', repo: 'deploy', ref: `refs/remotes/${remote}/main`, sha: checkedAt }, { kind: 'ref', repo: 'deploy', ref: 'refs/heads/main', sha: null }] } as Plan;
+  };
+  const action = (plan: Plan) => plan.actions[1] as Extract<Action, { kind: 'commit' }>;
+  assert.equal(rederiveProblems(fresh('origin', sha('a'))), []);
+  assert.is(reviewBaseRefOf(fresh('origin', sha('a')), action(fresh('origin', sha('a')))), 'refs/remotes/origin/main');
+  assert.is(reviewBaseRefOf(planOf('hotfix', reviewed(sha('a'))), review), 'refs/heads/main', 'a local base wins');
+  for (const [label, plan] of [['a remote it does not push to', fresh('upstream', sha('a'))], ['checked at another commit', fresh('origin', sha('7'))]] as const) {
+    assert.equal(rederiveProblems(plan), ['deploy-hotfix: it may be re-derived if main moves, but hotfix/x-deploy is not made at the head of main the plan checks'], label);
+    assert.is(reviewBaseRefOf(plan, action(plan)), undefined, label);
+  }
 });
 
 test.run();
