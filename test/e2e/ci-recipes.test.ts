@@ -162,6 +162,7 @@ test('every hotfix command line in the recipes is one the built CLI takes (no us
 const GITLAB_VARIABLES = {
   HOTFIX_KIND: 'hotfix', HOTFIX_ENV: 'production', HOTFIX_POLICY: 'policies/shop-api.yaml', HOTFIX_POLICY_DIR: 'policies/', HOTFIX_POLICY_NAME: 'shop-api', HOTFIX_PICKS: '4f2c9e1 0123abc',
   CI_MERGE_REQUEST_PROJECT_PATH: 'g/p', CI_MERGE_REQUEST_IID: '3', HOTFIX_PLAN_ID: `sha256:${'a'.repeat(64)}`,
+  CI_SERVER_URL: 'https://gitlab.example.com', CI_PROJECT_PATH: 'g/p', GITLAB_TOKEN: 'glpat-secret-3Fq9Zt0kLw',
 };
 
 /**
@@ -179,18 +180,24 @@ test('GitLab\'s CI schema accepts the template, and rejects what GitLab would', 
   // Not a schema that takes anything: a misspelt job keyword, a stage that is a number.
   assert.ok(problems(template.replace('  stage: test', '  stag: test')).length > 0);
   assert.ok(problems(template.replace('  stage: test', '  stage: 3')).length > 0);
+  // The apply job opens merge requests: its script lines are strings GitLab takes, a command
+  // written as a mapping (a `key: value` slip in a script line) is not.
+  const apply = (parse(template) as Record<string, { script: unknown[] }>)['hotfix-apply']!;
+  assert.ok(apply.script.some((line) => typeof line === 'string' && /hotfix apply .*--open-prs/.test(line)));
+  const slipped = template.replace(/^ {4}- hotfix apply .*$/m, '    - hotfix apply: --open-prs plan.json');
+  assert.is.not(slipped, template);
+  assert.ok(problems(slipped).length > 0);
 });
 
-function gitlabCalls(job: string, planExit: number, variables: Record<string, string> = {}): { status: number | null; calls: string[][]; dir: string } {
+function gitlabCalls(job: string, planExit: number, variables: Record<string, string> = {}, prelude: readonly string[] = [], dir = tempDir()): { status: number | null; calls: string[][]; dir: string; output: string } {
   const template = parse(read('ci/gitlab/hotfix.gitlab-ci.yml')) as Record<string, { script: string[] }>;
-  const dir = tempDir();
   const bin = join(dir, 'bin');
   mkdirSync(bin);
   writeFileSync(join(bin, 'hotfix'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done >> ${dir}/calls\nprintf '\\n' >> ${dir}/calls\n[ "$1" = plan ] && exit ${planExit}\nexit 0\n`);
   chmodSync(join(bin, 'hotfix'), 0o755);
-  const r = spawnSync('sh', ['-e', '-c', template[job]!.script.join('\n')], { cwd: dir, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, CI_PROJECT_DIR: dir, HOTFIX_REASON: 'r', ...GITLAB_VARIABLES, ...variables } });
+  const r = spawnSync('sh', ['-e', '-c', [...prelude, ...template[job]!.script].join('\n')], { cwd: dir, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, CI_PROJECT_DIR: dir, HOTFIX_REASON: 'r', ...GITLAB_VARIABLES, ...variables } });
   const calls = existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter(Boolean).map((c) => c.split('\0').slice(0, -1)) : [];
-  return { status: r.status, calls, dir };
+  return { status: r.status, calls, dir, output: r.stdout + r.stderr };
 }
 
 test('the GitLab template: jobs extend what it defines, apply needs the plan\'s artifact, and the plan script keeps a reason one argument', () => {
@@ -215,6 +222,38 @@ test('the GitLab template: jobs extend what it defines, apply needs the plan\'s 
   assert.is.not(unnamed.status, 0);
   assert.equal(unnamed.calls, []);
   assert.not.ok(existsSync(canary));
+});
+
+test('the GitLab apply job opens merge requests (--open-prs) on the project, pushing with GITLAB_TOKEN from git\'s credential store, and the token nowhere else', () => {
+  const template = parse(read('ci/gitlab/hotfix.gitlab-ci.yml')) as Record<string, { before_script?: string[] }>;
+  // The git lines every job runs first (the npm install is left out): a runner's clone, whose URL carries the job token.
+  const prelude = template['.hotfix']!.before_script!.filter((line) => line.startsWith('git '));
+  assert.equal(prelude.length, 1, prelude.join('\n'));
+  const clone = () => {
+    const dir = tempDir();
+    spawnSync('git', ['init', '-q', dir]);
+    spawnSync('git', ['-C', dir, 'remote', 'add', 'origin', 'https://gitlab-ci-token:job-3Xq7@gitlab.example.com/g/p.git']);
+    return dir;
+  };
+  const dir = clone();
+  const run = gitlabCalls('hotfix-apply', 0, {}, prelude, dir);
+  assert.is(run.status, 0, run.output);
+  // The push URL plan and apply see (the plan records it): the project's, no token in it.
+  const pushUrl = spawnSync('git', ['-C', dir, 'remote', 'get-url', '--push', 'origin'], { encoding: 'utf8' }).stdout.trim();
+  assert.is(pushUrl, 'https://gitlab.example.com/g/p.git');
+  assert.is(readFileSync(join(dir, '.git-credentials'), 'utf8').trim(), `https://oauth2:${GITLAB_VARIABLES.GITLAB_TOKEN}@gitlab.example.com`);
+  const apply = run.calls.at(-1)!;
+  assert.is(apply[0], 'apply');
+  assert.ok(apply.includes('--open-prs'), apply.join(' '));
+  assert.equal(apply.slice(apply.indexOf('--forge-repo'), apply.indexOf('--forge-repo') + 2), ['--forge-repo', 'deploy=g/p']);
+  assert.equal(apply.slice(apply.indexOf('--forge-url'), apply.indexOf('--forge-url') + 2), ['--forge-url', 'https://gitlab.example.com']);
+  assert.not.ok(apply.join(' ').includes(GITLAB_VARIABLES.GITLAB_TOKEN));
+  assert.not.ok(run.output.includes(GITLAB_VARIABLES.GITLAB_TOKEN));
+  // Without GITLAB_TOKEN the job stops before apply runs.
+  const tokenless = gitlabCalls('hotfix-apply', 0, { GITLAB_TOKEN: '' }, prelude, clone());
+  assert.is.not(tokenless.status, 0);
+  assert.equal(tokenless.calls, []);
+  assert.match(tokenless.output, /set GITLAB_TOKEN/);
 });
 
 test.run();
