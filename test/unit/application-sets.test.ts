@@ -10,6 +10,14 @@ const set = (yaml: string): AnnotatedObject => {
   const doc = parse(yaml);
   return { file: 'argocd/appsets.yaml', document: 0, apiVersion: doc.apiVersion, kind: doc.kind, name: doc.metadata.name, namespace: doc.metadata.namespace, annotations: {}, containers: {}, spec: doc.spec };
 };
+/** The head of an ApplicationSet with Go templates, as the docs write it, up to its generators' list. */
+const goTemplateSet = (name: string) => `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: ${name}, namespace: argocd }
+spec:
+  goTemplate: true
+  goTemplateOptions: ["missingkey=error"]
+  generators:`;
 const DIRS = ['apps', 'apps/checkout', 'apps/checkout/base', 'apps/checkout/overlays', 'apps/checkout/overlays/production', 'apps/checkout/overlays/staging', 'apps/cart_v2', 'apps/.archive', 'apps/legacy', 'argocd'];
 
 test('git directories: path.Match wildcards, exclude rules win whatever their order, dot directories never; fasttemplate names', () => {
@@ -116,7 +124,7 @@ ${generators}
 `;
   const scm = '{ scmProvider: { github: { organization: example } } }';
   assert.equal(expandApplicationSet(set(body(`    - ${scm}`)), DIRS), { apps: [], unexpanded: 'its scmProvider generator' });
-  assert.equal(expandApplicationSet(set(body(`    - matrix: { generators: [ { list: { elements: [ { name: a } ] } }, ${scm} ] }`)), DIRS), { apps: [], unexpanded: "its matrix generator's its scmProvider generator" });
+  assert.equal(expandApplicationSet(set(body(`    - matrix: { generators: [ { list: { elements: [ { name: a } ] } }, ${scm} ] }`)), DIRS), { apps: [], unexpanded: "its matrix generator's scmProvider generator" });
   const fn = expandApplicationSet(set(body('    - list: { elements: [ { env: production } ] }', `'{{ default "checkout" .name }}'`)), DIRS);
   assert.equal(fn, { apps: [], unexpanded: 'its template reference {{ default "checkout" .name }}' });
 });
@@ -125,13 +133,7 @@ ${generators}
 // a cluster's name, server and labels come from its secret, so they stay as written.
 test('clusters: one Application per selected cluster secret, its values kept as written; a matrix with git directories renders each directory', () => {
   const { apps, unexpanded } = expandApplicationSet(
-    set(`apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata: { name: cluster-addons, namespace: argocd }
-spec:
-  goTemplate: true
-  goTemplateOptions: ["missingkey=error"]
-  generators:
+    set(`${goTemplateSet('cluster-addons')}
     - matrix:
         generators:
           - git: { repoURL: https://github.com/example/deploy.git, revision: HEAD, directories: [ { path: apps/checkout/overlays/* } ] }
@@ -245,6 +247,63 @@ ${generators}
 
   const broken = { ...files, 'apps/checkout/overlays/staging/config.json': '{"cluster": ' };
   assert.equal(expandApplicationSet(plain, DIRS, broken), { apps: [], unexpanded: "its git file generator's apps/checkout/overlays/staging/config.json, which is not JSON or YAML" });
+});
+
+// Generators-Matrix.md, "Using Parameters from one child generator in another child
+// generator": the second child is rendered with each parameter set of the first before it
+// runs. What each makes is written out here by hand from that page.
+test('matrix: the second child reads the first child\'s parameters, as the controller renders it (git files under each directory; a cluster selector; pathParamPrefix)', () => {
+  const yaml = (generators: string, name: string, path: string) => `${goTemplateSet('overlays')}
+    - matrix:
+        generators:
+${generators}
+  template:
+    metadata: { name: '${name}' }
+    spec:
+      source: { repoURL: https://github.com/example/deploy.git, targetRevision: HEAD, path: '${path}' }
+`;
+  const files: Record<string, string> = {
+    'apps/checkout/overlays/production/config.json': '{"cluster": "prod-eu"}',
+    'apps/checkout/overlays/staging/config.json': '{"cluster": "staging-eu"}',
+  };
+  const dirsThenFiles = set(
+    yaml(
+      `          - git: { repoURL: https://github.com/example/deploy.git, revision: HEAD, directories: [ { path: apps/checkout/overlays/* } ] }
+          - git: { repoURL: https://github.com/example/deploy.git, revision: HEAD, pathParamPrefix: cfg, files: [ { path: '{{.path.path}}/config.json' } ] }`,
+      'checkout-{{.cluster}}-{{.cfg.path.basename}}',
+      '{{.path.path}}',
+    ),
+  );
+  assert.equal(generatorFiles(dirsThenFiles, [...Object.keys(files), 'apps/checkout/base/kustomization.yaml']), Object.keys(files).sort(), 'a rendered path may name any of them: each is read');
+  const { apps, unexpanded } = expandApplicationSet(dirsThenFiles, DIRS, files);
+  assert.is(unexpanded, undefined);
+  assert.equal(apps.map((a) => [a.name, a.source?.path]), [['checkout-prod-eu-production', 'apps/checkout/overlays/production'], ['checkout-staging-eu-staging', 'apps/checkout/overlays/staging']]);
+
+  // The page's own example: a cluster selector labelled with the directory of each config file.
+  const clusters = set(
+    yaml(
+      `          - git: { repoURL: https://github.com/example/deploy.git, revision: HEAD, files: [ { path: "apps/checkout/overlays/*/config.json" } ] }
+          - clusters: { selector: { matchLabels: { argocd.argoproj.io/secret-type: cluster, kubernetes.io/environment: '{{.path.basename}}' } } }`,
+      '{{.name}}-checkout',
+      '{{.path.path}}',
+    ),
+  );
+  const perCluster = expandApplicationSet(clusters, DIRS, files).apps.map((a) => [a.source?.path, a.madeBy?.perCluster]);
+  assert.equal(perCluster, [
+    ['apps/checkout/overlays/production', 'argocd.argoproj.io/secret-type=cluster,kubernetes.io/environment=production'],
+    ['apps/checkout/overlays/staging', 'argocd.argoproj.io/secret-type=cluster,kubernetes.io/environment=staging'],
+  ]);
+
+  // A reference the first child does not give leaves the path unknown: said, not read as no file.
+  const unknown = set(
+    yaml(
+      `          - list: { elements: [ { env: production } ] }
+          - git: { repoURL: https://github.com/example/deploy.git, revision: HEAD, files: [ { path: 'apps/{{.service}}/overlays/{{.env}}/config.json' } ] }`,
+      'checkout',
+      'apps/checkout/overlays/production',
+    ),
+  );
+  assert.equal(expandApplicationSet(unknown, DIRS, files), { apps: [], unexpanded: "its matrix generator's git generator's path apps/{{.service}}/overlays/production/config.json, whose reference no generator before it gives" });
 });
 
 test.run();

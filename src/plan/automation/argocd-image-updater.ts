@@ -26,8 +26,12 @@ type Updater =
   | ({ readonly kind: 'image-updater' } & ImageEntry)
   | { readonly kind: 'outside'; readonly app: string; readonly file: string }
   | { readonly kind: 'unresolved'; readonly object: AnnotatedObject; readonly patterns: readonly string[] }
-  /** An ApplicationSet whose template lists the image (or a templated image) but whose Applications cannot be known here. */
-  | { readonly kind: 'unexpanded-set'; readonly object: AnnotatedObject; readonly why: string };
+  /**
+   * An ApplicationSet that may make an Application rendering the config file, but whose
+   * Applications cannot be known here: its template lists the image (or a templated one),
+   * or an ImageUpdater of the repository may select them by name.
+   */
+  | { readonly kind: 'unexpanded-set'; readonly object: AnnotatedObject; readonly why: string; readonly through: 'template' | 'image-updater' };
 
 /**
  * The Applications (image-list annotation) and ImageUpdater resources that update this
@@ -60,10 +64,11 @@ export function imageUpdaters(input: AutomationInput): Updater[] {
     const patterns = appNames.length === 0 ? patternsNaming(object, names) : [];
     if (entries.length === 0 && patterns.length > 0) out.push({ kind: 'unresolved', object, patterns });
   }
-  for (const object of input.scan.annotated.filter((o) => o.kind === 'ApplicationSet' && o.unexpanded !== undefined)) {
+  const updatersHere = input.scan.annotated.filter((o) => o.kind === 'ImageUpdater' && o.apiVersion.startsWith(`${PREFIX}/`) && !(wanted && ref(o) !== wanted));
+  for (const object of input.scan.annotated.filter((o) => o.kind === 'ApplicationSet' && o.unexpanded !== undefined && mayRender(o, input))) {
     const listed = templateImageList(object);
-    if (listed !== undefined && (listed.includes('{{') || imageList(listed).some((e) => names.has(e.name))) && !(wanted && ref(object) !== wanted))
-      out.push({ kind: 'unexpanded-set', object, why: object.unexpanded! });
+    const lists = listed !== undefined && (listed.includes('{{') || imageList(listed).some((e) => names.has(e.name))) && !(wanted && ref(object) !== wanted);
+    if (lists || updatersHere.length > 0) out.push({ kind: 'unexpanded-set', object, why: object.unexpanded!, through: lists ? 'template' : 'image-updater' });
   }
   const covered = new Set([...apps.map((a) => a.name), ...out.flatMap((u) => (u.kind === 'image-updater' ? u.apps : []))]);
   for (const file of writeBacks) {
@@ -107,7 +112,7 @@ export function counterImageUpdaters(input: AutomationInput, targetTag: string |
       continue;
     }
     if (u.kind === 'unexpanded-set') {
-      diagnostics.push(applicationSetFinding(input, u.object, `may make Applications whose image-list updates ${input.image}; which it makes cannot be read here (${u.why})`, allow));
+      diagnostics.push(unlistedApplications(input, u, allow));
       continue;
     }
     const where = `${u.object.kind} ${u.object.namespace ?? 'argocd'}/${u.object.name}${madeBy(u.object)} (${u.object.file})`;
@@ -189,10 +194,25 @@ function imageUpdaterEdit(u: Extract<Updater, { kind: 'image-updater' }>, onRoll
  * cluster, may be any directory in that place.
  */
 function renders(app: AnnotatedObject, input: AutomationInput): boolean {
-  const path = app.source?.path;
-  if (path === undefined) return false;
+  return app.source?.path !== undefined && rendersPath(app.source.path, input, '[^/]+');
+}
+
+/**
+ * Whether an ApplicationSet whose Applications cannot be listed may make one that renders
+ * the config file: its template's source path, a reference standing for any path (a pull
+ * request's branch, a repository's path), leads there. A template whose source is not
+ * written plainly (templatePatch, several sources) may; one that names only a chart does not.
+ */
+function mayRender(set: AnnotatedObject, input: AutomationInput): boolean {
+  const spec = (set.spec as { template?: { spec?: { source?: { path?: unknown }; sources?: unknown } } } | undefined)?.template?.spec;
+  const source = spec?.source ?? (Array.isArray(spec?.sources) && spec!.sources.length === 1 ? (spec!.sources[0] as { path?: unknown }) : undefined);
+  if (source === undefined) return true;
+  return typeof source.path === 'string' && rendersPath(source.path, input, '.*');
+}
+
+function rendersPath(path: string, input: AutomationInput, reference: string): boolean {
   const dir = posix.normalize(path).replace(/^\.\/?/, '').replace(/\/$/, '');
-  const pattern = new RegExp(`^${dir.split(/\{\{.*?\}\}/s).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+  const pattern = new RegExp(`^${dir.split(/\{\{.*?\}\}/s).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(reference)}$`);
   const ancestors = posix.dirname(input.config.path).split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
   if (dir === '' || dir === '.' || ancestors.some((a) => pattern.test(a))) return true;
   return input.scan.kustomizations.some((k) => pattern.test(posix.dirname(k.file)) && combinedFiles(k.file, input.scan.kustomizations).has(input.config.path));
@@ -223,6 +243,23 @@ function applicationSetFinding(input: AutomationInput, set: AnnotatedObject, wha
   return diagnostic(
     'HF366',
     `ApplicationSet ${set.namespace ?? 'argocd'}/${set.name} (${set.file}) ${what}; hotfix does not edit an ApplicationSet's template, which every Application it makes shares. Before the rollback merges, restrict that Application's alias to ${allow ?? 'regexp:^<tag>$'} (allow-tags) through the template, or move its image to an ImageUpdater resource, whose applicationRefs a plan can pin${check}`,
+  );
+}
+
+/**
+ * HF238: the Applications of a set whose generators only the controller evaluates cannot be
+ * listed, so automation they carry is unseen; the set's status.resources lists them.
+ */
+function unlistedApplications(input: AutomationInput, u: Extract<Updater, { kind: 'unexpanded-set' }>, allow: string | undefined) {
+  const set = u.object;
+  const ns = set.namespace ?? 'argocd';
+  const carried =
+    u.through === 'template'
+      ? `each carries its template's image-list (${templateImageList(set)}), which may update ${input.image}`
+      : `the ImageUpdater${input.scan.annotated.filter((o) => o.kind === 'ImageUpdater').length === 1 ? '' : 's'} of this repository may select them by name and update ${input.image}`;
+  return diagnostic(
+    'HF238',
+    `ApplicationSet ${ns}/${set.name} (${set.file}) may make an Application that renders ${input.config.path}, but which Applications it makes cannot be listed here (${u.why}: only the ApplicationSet controller evaluates it); ${carried}, so image automation they carry is not seen by this plan and may write a newer tag back after the rollback merges. List them with kubectl get applicationsets.argoproj.io ${set.name} -n ${ns} -o jsonpath='{.status.resources[*].name}' and, before the rollback merges, restrict ${input.image} to ${allow ?? 'regexp:^<tag>$'} (allow-tags) wherever one of them updates it`,
   );
 }
 

@@ -56,9 +56,12 @@ interface Tree {
 export function generatorFiles(set: AnnotatedObject, paths: readonly string[]): string[] {
   const spec = isMap(set.spec) ? set.spec : {};
   const rules: Data[] = [];
+  // A path rendered from another generator's values (`{{.path.path}}/config.json`) may be any path there: read every file it could be.
+  // An exclude rule with such a reference is left out: it could only exclude less.
+  const anyValue = (rule: Data) => (typeof rule.path === 'string' && rule.path.includes('{{') ? (rule.exclude === true ? [] : [{ ...rule, path: rule.path.replace(/\{\{.*?\}\}/gs, '*') }]) : [rule]);
   const walk = (generator: unknown) => {
     if (!isMap(generator)) return;
-    if (isMap(generator.git) && Array.isArray(generator.git.files)) rules.push(...generator.git.files.filter(isMap));
+    if (isMap(generator.git) && Array.isArray(generator.git.files)) rules.push(...generator.git.files.filter(isMap).flatMap(anyValue));
     for (const nested of [generator.matrix, generator.merge]) if (isMap(nested) && Array.isArray(nested.generators)) nested.generators.forEach(walk);
   };
   (Array.isArray(spec.generators) ? spec.generators : []).forEach(walk);
@@ -89,23 +92,34 @@ function paramsOf(generator: unknown, tree: Tree, go: boolean): Params[] | strin
   }
   if (kind === 'clusters' && isMap(body)) return [{ [PER_CLUSTER]: clusterSelector(body.selector), ...(isMap(body.values) ? flat(body.values, go ? '.values.' : 'values.') : {}) }];
   if (kind === 'matrix' && isMap(body) && Array.isArray(body.generators) && body.generators.length === 2) {
-    const [a, b] = body.generators.map((g: unknown) => paramsOf(g, tree, go));
-    if (typeof a === 'string' || typeof b === 'string') return `its matrix generator's ${typeof a === 'string' ? a : b}`;
-    return a!.flatMap((x) => b!.map((y) => joined(x, y)));
+    // As the controller does, the second child is read once per parameter set of the first,
+    // its strings rendered with that set: a git files path of `{{.path.path}}/config.json`.
+    const first = paramsOf(body.generators[0], tree, go);
+    if (typeof first === 'string') return `its matrix generator's ${nested(first)}`;
+    const out: Params[] = [];
+    for (const x of first) {
+      const second = paramsOf(interpolated(body.generators[1], x, go), tree, go);
+      if (typeof second === 'string') return `its matrix generator's ${nested(second)}`;
+      out.push(...second.map((y) => joined(x, y)));
+    }
+    return out;
   }
   if (kind === 'merge' && isMap(body) && Array.isArray(body.generators) && body.generators.length > 0 && Array.isArray(body.mergeKeys)) {
     const all = body.generators.map((g: unknown) => paramsOf(g, tree, go));
     const unread = all.find((p): p is string => typeof p === 'string');
-    if (unread !== undefined) return `its merge generator's ${unread}`;
+    if (unread !== undefined) return `its merge generator's ${nested(unread)}`;
     const keys = body.mergeKeys.filter((k: unknown): k is string => typeof k === 'string').map((k: string) => (go ? `.${k}` : k));
     return (all as Params[][]).slice(1).reduce((base, overrides) => merged(base, overrides, keys), all[0] as Params[]);
   }
+  const unrendered = kind === 'git' && isMap(body) ? [...(Array.isArray(body.files) ? body.files : []), ...(Array.isArray(body.directories) ? body.directories : [])].find((r) => isMap(r) && typeof r.path === 'string' && r.path.includes('{{')) : undefined;
+  if (unrendered !== undefined) return `its git generator's path ${(unrendered as Data).path}, whose reference no generator before it gives`;
+  const prefix = kind === 'git' && isMap(body) && typeof body.pathParamPrefix === 'string' && body.pathParamPrefix !== '' ? body.pathParamPrefix : undefined;
   if (kind === 'git' && isMap(body) && Array.isArray(body.files) && body.directories === undefined) {
     const out: Params[] = [];
     for (const file of Object.keys(tree.files).filter(filesMatcher(body.files.filter(isMap))).sort()) {
       const sets = fileParams(tree.files[file]!);
       if (typeof sets === 'string') return `its git file generator's ${file}, which ${sets}`;
-      out.push(...sets.map((values) => ({ ...flat(values, go ? '.' : ''), ...pathParams(posix.dirname(file), go, posix.basename(file)) })));
+      out.push(...sets.map((values) => ({ ...flat(values, go ? '.' : ''), ...pathParams(posix.dirname(file), go, posix.basename(file), prefix) })));
     }
     return out;
   }
@@ -114,7 +128,7 @@ function paramsOf(generator: unknown, tree: Tree, go: boolean): Params[] | strin
     const include = rules.filter((r) => r.exclude !== true && typeof r.path === 'string').map((r) => matcher(r.path));
     const exclude = rules.filter((r) => r.exclude === true && typeof r.path === 'string').map((r) => matcher(r.path));
     // Exclude rules win over include rules, whatever their order; dot directories never count.
-    return dirs.filter((d) => !posix.basename(d).startsWith('.') && include.some((m) => m(d)) && !exclude.some((m) => m(d))).map((d) => pathParams(d, go));
+    return dirs.filter((d) => !posix.basename(d).startsWith('.') && include.some((m) => m(d)) && !exclude.some((m) => m(d))).map((d) => pathParams(d, go, undefined, prefix));
   }
   return `its ${kind} generator`;
 }
@@ -152,7 +166,8 @@ function clusterSelector(selector: unknown): string {
     const op = String(e.operator);
     terms.push(op === 'Exists' ? String(e.key) : op === 'DoesNotExist' ? `!${String(e.key)}` : `${String(e.key)} ${op === 'NotIn' ? 'notin' : 'in'} (${values})`);
   }
-  return terms.join(',');
+  // The docs' selectors often name the secret type themselves: one term says it once.
+  return [...new Set(terms)].join(',');
 }
 
 /** What a JSON or YAML file of a git file generator holds: one parameter set per mapping (a list of mappings gives several), or why not. */
@@ -171,26 +186,28 @@ function fileParams(text: string): Data[] | string {
  * The parameters the git generators give a directory, or a file's directory and name (file
  * generator), under both template syntaxes' names.
  */
-function pathParams(dir: string, go: boolean, filename?: string): Params {
+function pathParams(dir: string, go: boolean, filename?: string, prefix?: string): Params {
   const basename = posix.basename(dir);
   const segments = dir.split('/');
   const normalized = sanitizeName(basename);
   const file = filename === undefined ? {} : { filename, filenameNormalized: sanitizeName(filename) };
+  // pathParamPrefix (two git generators in one matrix): `app.path.basename`, `.app.path.basename`.
+  const p = prefix === undefined ? '' : `${prefix}.`;
   if (go)
     return {
-      '.path.path': dir,
-      '.path.basename': basename,
-      '.path.basenameNormalized': normalized,
-      ...Object.fromEntries(Object.entries(file).map(([k, v]) => [`.path.${k}`, v])),
-      ...Object.fromEntries(segments.map((s, i) => [`.path.segments.${i}`, s])),
+      [`.${p}path.path`]: dir,
+      [`.${p}path.basename`]: basename,
+      [`.${p}path.basenameNormalized`]: normalized,
+      ...Object.fromEntries(Object.entries(file).map(([k, v]) => [`.${p}path.${k}`, v])),
+      ...Object.fromEntries(segments.map((s, i) => [`.${p}path.segments.${i}`, s])),
     };
   return {
-    path: dir,
-    'path.path': dir,
-    'path.basename': basename,
-    'path.basenameNormalized': normalized,
-    ...Object.fromEntries(Object.entries(file).map(([k, v]) => [`path.${k}`, v])),
-    ...Object.fromEntries(segments.flatMap((s, i) => [[`path[${i}]`, s], [`path.segments[${i}]`, s]])),
+    [`${p}path`]: dir,
+    [`${p}path.path`]: dir,
+    [`${p}path.basename`]: basename,
+    [`${p}path.basenameNormalized`]: normalized,
+    ...Object.fromEntries(Object.entries(file).map(([k, v]) => [`${p}path.${k}`, v])),
+    ...Object.fromEntries(segments.flatMap((s, i) => [[`${p}path[${i}]`, s], [`${p}path.segments[${i}]`, s]])),
   };
 }
 
@@ -233,19 +250,33 @@ function matcher(pattern: string, greedy = false): (dir: string) => boolean {
 const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const escapeClass = (body: string) => body.replace(/[\\\]]/g, '\\$&');
 
-/** A template string with its references replaced; a reference it cannot resolve is Unreadable. */
-function render(text: string, params: Params, go: boolean): string {
+/**
+ * A template string with its references replaced; a reference it cannot resolve is
+ * Unreadable, or, where `keep`, stays as written (a child generator rendered with the first
+ * child's values, as the controller renders it, before its own are known).
+ */
+function render(text: string, params: Params, go: boolean, keep = false): string {
   return text.replace(/\{\{(.*?)\}\}/gs, (whole, inner: string) => {
     const ref = inner.trim();
     const index = go ? /^index\s+(\.[\w.]+)\s+(\d+)$/.exec(ref) : null;
     const key = index ? `${index[1]}.${index[2]}` : ref;
     const value = params[key];
     // A cluster's values are read per cluster by the controller: the reference stays for a person to read.
-    if (value === undefined && params[PER_CLUSTER] !== undefined) return whole;
+    if (value === undefined && (keep || params[PER_CLUSTER] !== undefined)) return whole;
     if (value === undefined) throw new Unreadable(`its template reference ${whole}`);
     return value;
   });
 }
+
+/** A generator with every string in it rendered with one parameter set, references it does not give kept. */
+function interpolated(generator: unknown, params: Params, go: boolean): unknown {
+  if (typeof generator === 'string') return render(generator, params, go, true);
+  if (Array.isArray(generator)) return generator.map((g) => interpolated(g, params, go));
+  return isMap(generator) ? Object.fromEntries(Object.entries(generator).map(([k, v]) => [k, interpolated(v, params, go)])) : generator;
+}
+
+/** A nested generator's reason, read as part of its parent's: "its matrix generator's scmProvider generator". */
+const nested = (why: string) => why.replace(/^its /, '');
 
 /** The Application one parameter set makes: the template's metadata and source, rendered. */
 function application(set: AnnotatedObject, template: Data, params: Params, render: (text: string) => string): AnnotatedObject {
