@@ -4,6 +4,7 @@ import { rederivedBranch, reviewBaseOf, reviewBaseRefOf, trackedRefOf, type Rede
 import type { Action, Plan } from '../plan/types.js';
 import type { Journal, Rederivation } from './journal.js';
 import { awaitsOwnCommits, rederive } from './rederive.js';
+import { isAncestor } from '../state/git/read.js';
 import { updateRefs } from './git-write.js';
 import { isDone, refEffect, refKey } from './ref-effects.js';
 import { replanCommand } from './replan-command.js';
@@ -80,10 +81,13 @@ export async function rederiveIfMoved(sealed: Plan, current: Plan, index: number
   const planned = sealed.actions[index] as RederivableAction;
   const baseRef = reviewBaseRefOf(sealed, planned);
   if (baseRef !== undefined) {
-    // A branch for review follows its base only until apply has made it: after that the commit goes where the branch is.
+    // A branch for review follows its base only until apply has made it: after that the commit goes where the branch is,
+    // when that is a head the base had (an earlier run of this plan made it there and was killed before the commit).
     const [made, head] = [await refValue(repo, effect.ref), await refValue(repo, baseRef)];
-    if (made !== undefined || head === undefined || head === parentOf(action)) return undefined;
-    return rederiveOnto(sealed, action.id, repo, head, next);
+    if (head === undefined) return undefined;
+    if (made === undefined) return head === parentOf(action) ? undefined : rederiveOnto(sealed, action.id, repo, head, next);
+    if (made === parentOf(action) || isDone(current.actions, index, made) || !(await isAncestor(repo, made, head))) return undefined;
+    return rederiveOnto(sealed, action.id, repo, made, next);
   }
   // A clone made after the remote's branch moved (a CI job's fresh checkout) holds the new head as origin/<branch>, until apply makes the local branch.
   const tracked = trackedRefOf(sealed, planned);

@@ -1,4 +1,4 @@
-import { pullRequestBaseRefs } from './pull-request-base.js';
+import { pullRequestBaseRefs, trackedCheck } from './pull-request-base.js';
 import type { Action, Plan, Rederive } from './types.js';
 
 export type RederivableAction = Extract<Action, { kind: 'commit' | 'merge' }>;
@@ -52,8 +52,7 @@ const madeAtParent = (plan: Checked, action: RederivableAction, branch: string):
  */
 export function trackedRefOf(plan: Checked, action: RederivableAction): string | undefined {
   const branch = rederivedBranch(action);
-  if (!madeAtParent(plan, action, branch)) return undefined;
-  return checkedAtParent(plan, action, pullRequestBaseRefs(plan, action.repo, branch).filter((ref) => ref.startsWith('refs/remotes/')));
+  return madeAtParent(plan, action, branch) ? trackedCheck(plan, action.repo, branch, parentOf(action)) : undefined;
 }
 
 /**

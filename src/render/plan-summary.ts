@@ -1,4 +1,5 @@
 import { gateChecksText } from '../plan/hotfix/gate-checks.js';
+import { trackedCheck } from '../plan/pull-request-base.js';
 import type { Action, Plan } from '../plan/types.js';
 
 export type Marker = '+' | '~' | '-' | ' ';
@@ -15,8 +16,12 @@ export interface ActionLine {
 export function describeActions(plan: Plan): ActionLine[] {
   return plan.actions.map((action) => {
     switch (action.kind) {
-      case 'create-branch':
-        return { marker: '+', action, heading: `${action.repo}: branch ${action.branch} will be created from ${action.from.slice(0, 7)}`, text: `branch ${action.branch}` };
+      case 'create-branch': {
+        const tracked = trackedCheck(plan, action.repo, action.branch, action.from);
+        // A CI runner's fresh clone: the reviewer sees why a branch the remote has is "created".
+        const why = tracked === undefined ? '' : ` (this clone has ${action.branch} only at ${tracked.slice('refs/remotes/'.length)})`;
+        return { marker: '+', action, heading: `${action.repo}: branch ${action.branch} will be created from ${action.from.slice(0, 7)}${why}`, text: `branch ${action.branch}` };
+      }
       case 'commit': {
         const what = action.purpose === 'revert' ? `revert of ${action.reverts?.slice(0, 7)}` : action.purpose.replace(/-/g, ' ');
         return { marker: '+', action, heading: `${action.repo}: commit ${action.commit.slice(0, 7)} on ${action.branch} (${what})`, text: `commit ${action.commit.slice(0, 7)}  ${action.message.split('\n')[0]}` };

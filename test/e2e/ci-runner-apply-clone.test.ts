@@ -1,14 +1,10 @@
-import { join } from 'node:path';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cloneRepo, git } from '../../fixtures/git.js';
-import { buildPrdNopScenario, type PrdNopScenario } from '../../fixtures/prd-nop-scenario.js';
+import { git } from '../../fixtures/git.js';
 import { mergePullRequest, protectBranches, withGitSettings } from '../../fixtures/protected-remote.js';
 import type { Action, Plan } from '../../src/plan/types.js';
-import { pushImage, REVISION } from '../helpers/push-image.js';
-import { hasStackTrace, runCliAsync, type CliResult } from '../helpers/run-cli.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { addRunbook, checkout, deployCommit, planIn, teammatePushes, withRegistry } from '../helpers/ci-runner-jobs.js';
+import { hasStackTrace, runCliAsync } from '../helpers/run-cli.js';
 import { registryForFile } from '../helpers/test-registry.js';
 
 // Issue 15 §1 in CI as GitHub Actions and GitLab CI run it: the plan job and the apply job
@@ -18,63 +14,7 @@ import { registryForFile } from '../helpers/test-registry.js';
 // branch (main) only as origin/*, at their new heads, and never had the plan's.
 
 const registry = registryForFile(test);
-
-async function scenario(seed: number): Promise<PrdNopScenario> {
-  const s = await buildPrdNopScenario(tempDir(), registry.host, { seed });
-  await pushImage(registry.host, { name: 'billing/service', tag: '1.4.0', labels: { [REVISION]: s.deployed.commit } });
-  return s;
-}
-
-interface Job {
-  /** The job's workspace, where it runs hotfix: each repository is checked out in a folder of it named as the policy names it. */
-  readonly root: string;
-  readonly app: string;
-  readonly config: string;
-}
-
-/** A CI job's checkouts, as a workflow's two actions/checkout steps make them: the config repo on its default branch (nop), the app at the release tag. */
-async function checkout(s: PrdNopScenario, job: string, options: readonly string[] = []): Promise<Job> {
-  const root = join(s.root, job);
-  const app = join(root, 'app');
-  const config = join(root, 'deploy');
-  await cloneRepo(s.root, s.configRemote, config, options);
-  await cloneRepo(s.root, s.appRemote, app, ['--branch', `v${s.deployed.version}`, ...options]);
-  return { root, app, config };
-}
-
-const bindings = ['--repo', 'app=app', '--repo', 'deploy=deploy', '--policy', 'policy.yaml'];
-
-async function planIn(s: PrdNopScenario, job: Job): Promise<CliResult & { plan?: Plan; file: string }> {
-  const file = join(job.root, 'plan.json');
-  writeFileSync(join(job.root, 'policy.yaml'), readFileSync(s.policyFile));
-  const r = await runCliAsync(['plan', 'hotfix', ...bindings, '--env', 'production', '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--version', '1.4.1', '--out', file], { cwd: job.root });
-  return r.code === 0 ? { ...r, file, plan: JSON.parse(readFileSync(file, 'utf8')) as Plan } : { ...r, file };
-}
-
-/** The plan job's artifact applied in another job's workspace, once the hotfix image is built. */
-async function applyIn(s: PrdNopScenario, job: Job, plan: Plan, planFile: string, env: Record<string, string> = {}): Promise<CliResult & { file: string }> {
-  const head = (plan.actions.filter((a) => a.kind === 'cherry-pick').pop() as { commit: string }).commit;
-  await pushImage(registry.host, { name: 'billing/service', tag: '1.4.1', labels: { [REVISION]: head } });
-  const file = join(job.root, 'plan.json');
-  if (planFile !== file) writeFileSync(file, readFileSync(planFile));
-  writeFileSync(join(job.root, 'policy.yaml'), readFileSync(s.policyFile));
-  const r = await runCliAsync(['apply', '--auto-approve', ...bindings, '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'integration-nop', 'plan.json'], { cwd: job.root, env });
-  return { ...r, file };
-}
-
-/** A teammate's clone of `remote` pushes a commit `subject` that rewrites `path` on `branch` (a new file: from ''), to `branch` or to `pushTo`; returns its id. */
-async function teammatePushes(s: PrdNopScenario, remote: string, branch: string, path: string, edit: (text: string) => string, subject: string, pushTo = branch): Promise<string> {
-  const dir = join(s.root, `teammate-${Math.random().toString(36).slice(2)}`);
-  await cloneRepo(s.root, remote, dir, ['--branch', branch]);
-  const file = join(dir, path);
-  writeFileSync(file, edit(existsSync(file) ? readFileSync(file, 'utf8') : ''));
-  await git(dir, ['add', '--', path]);
-  await git(dir, ['-c', 'user.name=Teammate', '-c', 'user.email=teammate@example.com', 'commit', '--quiet', '-m', subject]);
-  await git(dir, ['push', '--quiet', 'origin', `HEAD:refs/heads/${pushTo}`]);
-  return (await git(dir, ['rev-parse', 'HEAD'])).trim();
-}
-
-const deployCommit = (plan: Plan) => plan.actions.find((a) => a.kind === 'commit' && a.purpose === 'deploy-hotfix') as Extract<Action, { kind: 'commit' }>;
+const { scenario, applyIn } = withRegistry(registry);
 
 test('the apply job clones after teammates pushed to prd and main: it makes the deploy commit and the merge-back again on their new heads', async () => {
   const s = await scenario(21);
@@ -85,7 +25,7 @@ test('the apply job clones after teammates pushed to prd and main: it makes the 
   const deployed = deployCommit(plan);
   const merge = plan.actions.find((a) => a.kind === 'merge') as Extract<Action, { kind: 'merge' }>;
 
-  const prdNow = await teammatePushes(s, s.configRemote, 'prd', 'deploy/RUNBOOK.md', () => 'Page the billing on-call before a manual deploy.\n', 'Add a runbook for manual deploys');
+  const prdNow = await addRunbook(s);
   const mainNow = await teammatePushes(s, s.appRemote, 'main', 'RUNBOOK.md', () => 'Page the billing on-call before a release.\n', 'Add a release runbook');
   const applyJob = await checkout(s, 'apply-job');
   assert.is((await git(applyJob.config, ['rev-parse', 'refs/remotes/origin/prd'])).trim(), prdNow);
@@ -146,7 +86,7 @@ test('protected prd (git.via pull-request) held only as origin/prd: the apply jo
   assert.match(deployed.rederive?.reason ?? '', /^prd, the base of the pull request from /);
 
   // prd takes changes through pull requests only: a teammate's is merged while the hotfix image builds.
-  await teammatePushes(s, s.configRemote, 'prd', 'deploy/RUNBOOK.md', () => 'Page the billing on-call before a manual deploy.\n', 'Add a runbook for manual deploys', 'add-runbook');
+  await addRunbook(s, 'add-runbook');
   const prdNow = await mergePullRequest(s.configRemote, { number: 57, head: 'add-runbook', base: 'prd', title: 'Add a runbook for manual deploys' });
   const applyJob = await checkout(s, 'apply-job');
   const applied = await applyIn(s, applyJob, plan, r.file);
@@ -157,6 +97,28 @@ test('protected prd (git.via pull-request) held only as origin/prd: the apply jo
   assert.is((await git(s.configRemote, ['rev-parse', `${pushed}^`])).trim(), prdNow);
   assert.is(await git(s.configRemote, ['-c', 'core.abbrev=7', 'diff', prdNow, pushed]), deployed.changes.map((c) => c.diff).join(''));
   assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), prdNow, 'prd itself is left to the pull request');
+});
+
+test('show, text and markdown, says why a branch the remote has is created: this clone has it only at origin/<branch>', async () => {
+  const s = await scenario(24);
+  const planJob = await checkout(s, 'plan-job');
+  const r = await planIn(s, planJob);
+  assert.is(r.code, 0, r.stderr);
+  const plan = r.plan!;
+  const from = (id: string) => (plan.actions.find((a) => a.id === id) as Extract<Action, { kind: 'create-branch' }>).from.slice(0, 7);
+  const text = await runCliAsync(['show', 'plan.json'], { cwd: planJob.root, env: { NO_COLOR: '1' } });
+  assert.is(text.code, 0, text.stderr);
+  const lines = text.stdout.split('\n');
+  assert.ok(lines.includes(`  # [config-branch-local] deploy: branch prd will be created from ${from('config-branch-local')} (this clone has prd only at origin/prd)`), text.stdout);
+  assert.ok(lines.includes(`  # [merge-main-local] app: branch main will be created from ${from('merge-main-local')} (this clone has main only at origin/main)`), text.stdout);
+  // The hotfix branch is new: no such note.
+  const hotfixBranch = lines.find((l) => l.startsWith('  # [create-branch] ')) ?? '';
+  assert.match(hotfixBranch, /will be created from [0-9a-f]{7}$/);
+
+  const markdown = await runCliAsync(['show', '--format', 'markdown', 'plan.json'], { cwd: planJob.root });
+  assert.is(markdown.code, 0, markdown.stderr);
+  assert.ok(markdown.stdout.includes(`\`[config-branch-local] deploy: branch prd will be created from ${from('config-branch-local')} (this clone has prd only at origin/prd)\``), markdown.stdout);
+  assert.ok(markdown.stdout.includes(`\`[merge-main-local] app: branch main will be created from ${from('merge-main-local')} (this clone has main only at origin/main)\``), markdown.stdout);
 });
 
 test.run();
