@@ -13,12 +13,13 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const LIST = `kubectl get applicationsets.argoproj.io checkout -n argocd -o jsonpath='{.status.resources[*].name}'`;
 const PIN = '      automation: { onRollback: pin }\n';
+const controllerOnly = (kind: string) => `its ${kind} generator, whose values only the ApplicationSet controller reads (from a forge, the cluster or a plugin)`;
 
-function unlisted(p: ReturnType<typeof plan>['plan'], generator: string): string {
+function unlisted(p: ReturnType<typeof plan>['plan'], why: string): string {
   const found = p.diagnostics.filter((d) => d.code === 'HF238');
   assert.is(found.length, 1, 'once per ApplicationSet');
   const message = found[0]!.message;
-  assert.ok(message.startsWith(`ApplicationSet argocd/checkout (${UNLISTED_SET_FILE}) may make an Application that renders apps/checkout/overlays/production/kustomization.yaml, but which Applications it makes cannot be listed here (its ${generator} generator: only the ApplicationSet controller evaluates it)`), message);
+  assert.ok(message.startsWith(`ApplicationSet argocd/checkout (${UNLISTED_SET_FILE}) may make an Application that renders apps/checkout/overlays/production/kustomization.yaml, but which Applications it makes cannot be listed from the repository (${why})`), message);
   assert.ok(message.includes('is not seen by this plan and may write a newer tag back after the rollback merges'), message);
   assert.ok(message.includes(LIST), message);
   assert.ok(message.endsWith('restrict ghcr.io/example/checkout to regexp:^main-f01225d$ (allow-tags) wherever one of them updates it'), message);
@@ -31,7 +32,7 @@ test('a cluster decision resource generator whose template lists the image: HF23
     const result = plan(r, 'checkout');
     assert.not.ok(hasStackTrace(result.stderr), result.stderr);
     assert.equal(codes(result.plan), ['HF238']);
-    assert.ok(unlisted(result.plan, 'clusterDecisionResource').includes("each carries its template's image-list (app=ghcr.io/example/checkout)"));
+    assert.ok(unlisted(result.plan, controllerOnly('clusterDecisionResource')).includes("each carries its template's image-list (app=ghcr.io/example/checkout)"));
     assert.equal(commits(result.plan).map((c) => c.purpose), ['revert']);
   }
 });
@@ -40,14 +41,14 @@ test('an SCM provider generator whose template lists a templated image: HF238 na
   const r = await unlistedApplicationSetRepo(tempDir(), 'scm-provider', PIN);
   const { plan: p } = plan(r, 'checkout');
   assert.equal(codes(p), ['HF238']);
-  assert.ok(unlisted(p, 'scmProvider').includes('(app=ghcr.io/example/{{.repository}})'));
+  assert.ok(unlisted(p, controllerOnly('scmProvider')).includes('(app=ghcr.io/example/{{.repository}})'));
 });
 
 test('a plugin generator whose Applications an ImageUpdater of the repository may select by name: HF238 besides the ImageUpdater\'s own HF352', async () => {
   const r = await unlistedApplicationSetRepo(tempDir(), 'plugin-image-updater', PIN);
   const { plan: p } = plan(r, 'checkout');
   assert.equal(codes(p).sort(), ['HF238', 'HF352']);
-  assert.ok(unlisted(p, 'plugin').includes('the ImageUpdater of this repository may select them by name and update ghcr.io/example/checkout'));
+  assert.ok(unlisted(p, controllerOnly('plugin')).includes('the ImageUpdater of this repository may select them by name and update ghcr.io/example/checkout'));
 });
 
 test('a pull request generator whose template renders the preview overlay, not production: no finding', async () => {
@@ -63,6 +64,13 @@ test('a matrix whose git file generator reads the directory the first child foun
   assert.equal(codes(p), ['HF366']);
   assert.ok(p.diagnostics[0]!.message.startsWith(`ApplicationSet argocd/checkout (${UNLISTED_SET_FILE}) makes Application checkout-prod-eu, whose image-list updates ghcr.io/example/checkout (write-back git)`), p.diagnostics[0]!.message);
   assert.equal(status(r, 'checkout').map((a) => a.name), ['Application argocd/checkout-prod-eu (made by ApplicationSet argocd/checkout)']);
+});
+
+test('a matrix whose git file path names a value its first child does not give: HF238 says which path, not "no Application"', async () => {
+  const r = await unlistedApplicationSetRepo(tempDir(), 'matrix-unknown', PIN);
+  const { plan: p } = plan(r, 'checkout');
+  assert.equal(codes(p), ['HF238']);
+  unlisted(p, "its matrix generator's git generator's path apps/{{.service}}/overlays/production/config.json, whose reference no generator before it gives");
 });
 
 test.run();

@@ -123,8 +123,8 @@ ${generators}
       source: { repoURL: https://github.com/example/deploy.git, path: apps/checkout/overlays/production }
 `;
   const scm = '{ scmProvider: { github: { organization: example } } }';
-  assert.equal(expandApplicationSet(set(body(`    - ${scm}`)), DIRS), { apps: [], unexpanded: 'its scmProvider generator' });
-  assert.equal(expandApplicationSet(set(body(`    - matrix: { generators: [ { list: { elements: [ { name: a } ] } }, ${scm} ] }`)), DIRS), { apps: [], unexpanded: "its matrix generator's scmProvider generator" });
+  assert.equal(expandApplicationSet(set(body(`    - ${scm}`)), DIRS), { apps: [], unexpanded: 'its scmProvider generator, whose values only the ApplicationSet controller reads (from a forge, the cluster or a plugin)' });
+  assert.equal(expandApplicationSet(set(body(`    - matrix: { generators: [ { list: { elements: [ { name: a } ] } }, ${scm} ] }`)), DIRS), { apps: [], unexpanded: "its matrix generator's scmProvider generator, whose values only the ApplicationSet controller reads (from a forge, the cluster or a plugin)" });
   const fn = expandApplicationSet(set(body('    - list: { elements: [ { env: production } ] }', `'{{ default "checkout" .name }}'`)), DIRS);
   assert.equal(fn, { apps: [], unexpanded: 'its template reference {{ default "checkout" .name }}' });
 });

@@ -259,7 +259,7 @@ function unlistedApplications(input: AutomationInput, u: Extract<Updater, { kind
       : `the ImageUpdater${input.scan.annotated.filter((o) => o.kind === 'ImageUpdater').length === 1 ? '' : 's'} of this repository may select them by name and update ${input.image}`;
   return diagnostic(
     'HF238',
-    `ApplicationSet ${ns}/${set.name} (${set.file}) may make an Application that renders ${input.config.path}, but which Applications it makes cannot be listed here (${u.why}: only the ApplicationSet controller evaluates it); ${carried}, so image automation they carry is not seen by this plan and may write a newer tag back after the rollback merges. List them with kubectl get applicationsets.argoproj.io ${set.name} -n ${ns} -o jsonpath='{.status.resources[*].name}' and, before the rollback merges, restrict ${input.image} to ${allow ?? 'regexp:^<tag>$'} (allow-tags) wherever one of them updates it`,
+    `ApplicationSet ${ns}/${set.name} (${set.file}) may make an Application that renders ${input.config.path}, but which Applications it makes cannot be listed from the repository (${u.why}); ${carried}, so image automation they carry is not seen by this plan and may write a newer tag back after the rollback merges. List them with kubectl get applicationsets.argoproj.io ${set.name} -n ${ns} -o jsonpath='{.status.resources[*].name}' and, before the rollback merges, restrict ${input.image} to ${allow ?? 'regexp:^<tag>$'} (allow-tags) wherever one of them updates it`,
   );
 }
 

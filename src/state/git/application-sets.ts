@@ -130,8 +130,11 @@ function paramsOf(generator: unknown, tree: Tree, go: boolean): Params[] | strin
     // Exclude rules win over include rules, whatever their order; dot directories never count.
     return dirs.filter((d) => !posix.basename(d).startsWith('.') && include.some((m) => m(d)) && !exclude.some((m) => m(d))).map((d) => pathParams(d, go, undefined, prefix));
   }
-  return `its ${kind} generator`;
+  return CONTROLLER_ONLY.has(kind) ? `its ${kind} generator, whose values only the ApplicationSet controller reads (from a forge, the cluster or a plugin)` : `its ${kind} generator, which hotfix does not know`;
 }
+
+/** The generators whose parameters come from outside the repository: pull requests, repositories, a placement's decisions, a plugin's answer. */
+const CONTROLLER_ONLY = new Set(['pullRequest', 'scmProvider', 'clusterDecisionResource', 'plugin']);
 
 /** A matrix's combination of two parameter sets; two clusters generators' selectors both hold. */
 function joined(a: Params, b: Params): Params {
