@@ -16,6 +16,7 @@ import { localRefNames } from '../git/local-ref-names.js';
 import { deployVia, mergeBackVia } from '../../policy/via.js';
 import type { ClusterState, CommitInfo, FileAtRevision, PushRemote, LocalRefNames } from '../types.js';
 import { findBaseline, type BaselineState } from './find-baseline.js';
+import { assertFullHistory } from './full-history.js';
 import { imageRevisionAnswers, type LabelReader } from './image-revision.js';
 import type { RevisionAnswer } from './revision-answers.js';
 import { readEarlierHotfixes, type EarlierHotfixes } from './earlier-hotfix.js';
@@ -86,6 +87,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
   const app = policy.spec.app;
   const appPath = await boundRepo(request.repos, app.repo);
   const configPath = await boundRepo(request.repos, env.config.repo);
+  await assertFullHistory(appPath, app.repo);
 
   const remote = policy.spec.git?.remote ?? 'origin';
   // Only read (which picks are on it): a clone with HEAD detached at a tag has it as origin/main.
