@@ -57,8 +57,13 @@ type PullRequest = Extract<Action, { kind: 'open-pull-request' }>;
 
 /** A pull request's title and body with the tags the gates decided in place of their patterns: the subject of the commit it carries, as made. */
 export function pullRequestWithTags(action: PullRequest, records: readonly GateTagRecord[]): PullRequest {
-  const fill = (text: string) => records.reduce((t, r) => t.replaceAll(r.pattern, r.tag), text);
+  const fill = (text: string) => withTags(text, records);
   return { ...action, title: fill(action.title), ...(action.body !== undefined ? { body: fill(action.body) } : {}) };
+}
+
+/** The text with each decided tag in place of its pattern. */
+export function withTags(text: string, records: readonly GateTagRecord[]): string {
+  return records.reduce((t, r) => t.replaceAll(r.pattern, r.tag), text);
 }
 
 /** The deploy commit with the decided tag, on the same parent; or why it is not the reviewed one with that tag. */

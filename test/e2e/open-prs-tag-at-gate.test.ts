@@ -23,7 +23,7 @@ const FLUX_SORTABLE: AppScenarioOptions['ci'] = { tagFormat: '{branch}-{sha8}-{t
 type PullRequest = Extract<Action, { kind: 'open-pull-request' }>;
 type Gate = Extract<Action, { kind: 'gate' }>;
 
-test('the deploy pull request is titled with the tag decided at the gate, as the commit it carries is', async () => {
+test('the deploy pull request is titled with the tag decided at the gate, as the commit it carries is: in apply\'s list and when --open-prs opens it', async () => {
   const s = await buildAppScenario(tempDir(), registry.host, { ci: FLUX_SORTABLE });
   await withGitSettings(s.policyFile, { via: 'pull-request' });
   await protectBranches(s.configRemote, ['main']);
@@ -40,12 +40,22 @@ test('the deploy pull request is titled with the tag decided at the gate, as the
   const decided = pattern.replace('{timestamp}', '1795358999');
   await pushImage(registry.host, { name: 'team/shop-api', tag: pattern.replace('{timestamp}', '1795358405'), labels: { [REVISION]: gate.revision } });
   await pushImage(registry.host, { name: 'team/shop-api', tag: decided, labels: { [REVISION]: gate.revision } });
+  const apply = ['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'smoke'];
+  // Without --open-prs apply's last lines list the pull requests to open: as made, with the decided tag.
+  const pushed = await runCliAsync([...apply, file], { cwd: s.root });
+  assert.is(pushed.code, 0, `${pushed.stdout}\n${pushed.stderr}`);
+  assert.ok(pushed.stdout.includes(`tag decided at the gate: ${decided},`), pushed.stdout);
+  const listed = pushed.stdout.slice(pushed.stdout.indexOf('Open these pull requests (apply opens and merges none):'));
+  assert.ok(listed.includes(`  deploy: ${deploy.head} → main  "${deploy.title.replaceAll(pattern, decided)}" (merging it deploys ${gate.image.replace(pattern, decided)} to production)`), listed);
+  const toOpen = [...pushed.stdout.split('\n').filter((l) => l.startsWith('next: open a pull request')), listed];
+  assert.not.ok(toOpen.some((l) => l.includes('{timestamp}')), `every pull request apply names is named as made:\n${toOpen.join('\n')}`);
+
+  // Run again with --open-prs: nothing left in git, the pull requests opened from the journal's tag.
   const server = await startGitHubContractServer({ token: TOKEN, remote: s.configRemote, moreRepos: { 'shop-api': s.appRemote }, teams: ['shop-team'] });
   try {
-    const args = ['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'smoke', '--open-prs', '--forge-repo', 'deploy=octo-org/deploy', '--forge-repo', 'app=octo-org/shop-api', '--api-url', server.apiUrl, file];
+    const args = [...apply, '--open-prs', '--forge-repo', 'deploy=octo-org/deploy', '--forge-repo', 'app=octo-org/shop-api', '--api-url', server.apiUrl, file];
     const r = await runCliAsync(args, { cwd: s.root, env: { GITHUB_TOKEN: TOKEN, HOTFIX_TEST_FORGE_SECOND_MS: '1' } });
     assert.is(r.code, 0, `${r.stdout}\n${r.stderr}`);
-    assert.ok(r.stdout.includes(`tag decided at the gate: ${decided},`), r.stdout);
     const [opened] = server.pulls.from(deploy.head);
     assert.ok(opened, `a pull request from ${deploy.head}`);
     const subject = (await git(s.configRemote, ['log', '-1', '--format=%s', `refs/heads/${deploy.head}`])).trim();
