@@ -51,6 +51,21 @@ export async function attestedNotes(plan: Plan, cwd: string): Promise<string[]> 
   });
 }
 
+/**
+ * Who approved the plan where apply --pr checked it, from the journal: approvers are kept
+ * there, not in commit trailers, since the plan names its commit ids before anyone approves.
+ * Logins in the characters a login has, the pull request only as owner/repo#N or group/project!N.
+ */
+export async function approvedNotes(plan: Plan, cwd: string): Promise<string[]> {
+  const journal = await journalOf(plan, cwd);
+  return (journal?.approved ?? []).flatMap((a) => {
+    if (!/^[\w.-]+(\/[\w.-]+)+[#!][1-9][0-9]*$/.test(a.pullRequest)) return [];
+    const by = a.approvers.map((login) => login.replace(/[^\w.@[\]() -]/g, '?'));
+    const at = Number.isNaN(Date.parse(a.at)) ? 'at an unknown time' : `at ${new Date(a.at).toISOString()}`;
+    return [`approved on ${a.pullRequest} by ${by.length > 0 ? by.join(', ') : 'no one'} (${a.required} required) at ${a.head.replace(/[^0-9a-f]/g, '').slice(0, 7)}, checked by apply --pr ${at}`];
+  });
+}
+
 /** The journal of an apply of this plan; undefined when its first repository or journal is not on this machine. */
 async function journalOf(plan: Plan, cwd: string): Promise<Journal | undefined> {
   const first = plan.actions.find((a) => 'repo' in a);

@@ -83,6 +83,7 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
     await assertRepository(repos.at(-1)!, name);
   }
   const journal = await Journal.open(repos[0]!, plan.id);
+  journal.describe({ policy: plan.policy.name, environment: plan.request.environment, kind: plan.request.kind });
   // A tag an earlier run's gate decided holds for the rest of the plan, as if it had been planned.
   const sealed = await journalledTags(plan, journal, options.facts.repos);
   // The plan as earlier applies of it carried it out: a commit made again on a moved branch is that commit.
@@ -265,6 +266,8 @@ async function passGate(gate: GateAction, journal: Journal, options: ApplyOption
       }
       return gate.tagAtGate !== undefined ? answer?.tag : undefined;
     }
+    // Where `status --forge` finds the checks this hotfix waits on, while it waits and after apply stopped.
+    if (!waited && gate.checksFrom && gate.checks.length > 0) await journal.waitAtGate({ action: gate.id, revision: gate.revision, checks: gate.checks, checksFrom: gate.checksFrom, at: new Date().toISOString() });
     if (deadline === undefined || Date.now() >= deadline)
       throw new HotfixError([diagnostic(answer.code, `stopped at the gate: ${answer.why}. Run hotfix apply again on the same plan once it is met; it goes on from here`)], 3);
     options.log(`waiting: ${answer.why}`);

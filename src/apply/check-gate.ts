@@ -1,5 +1,5 @@
 import { HotfixError } from '../diagnostics/errors.js';
-import { latestByName, type CheckReport } from '../forge/check-reports.js';
+import { checkState, checkStateText, latestByName, type CheckReport } from '../forge/check-reports.js';
 import { parseImageRef } from '../patch/image-ref.js';
 import { readImage, type RegistryOptions } from '../state/registry/read-image.js';
 import type { GateAction } from './apply-plan.js';
@@ -50,11 +50,7 @@ async function checksWaitFor(gate: GateAction, sources: GateSources): Promise<{ 
   }
   const notDone = open.filter((c) => !latest.get(c)?.success);
   if (notDone.length === 0) return undefined;
-  const states = notDone.map((c) => {
-    const r = latest.get(c);
-    // The state is the forge's word: only a word's characters reach the terminal.
-    return r ? `${c} ${r.state.replace(/[^\w-]/g, '?')} (${r.source})` : `${c} missing (no check run, status or job of that name)`;
-  });
+  const states = notDone.map((c) => checkStateText(checkState(c, latest)));
   const from = gate.checksFrom;
   const manual = from.manual === 'allow' ? '; a person may attest one with --check NAME, which is recorded' : '';
   return { why: `checks not done on ${gate.revision.slice(0, 7)} in ${from.forge === 'github' ? 'GitHub' : 'GitLab'} ${from.repository}: ${states.join(', ')}${manual}` };

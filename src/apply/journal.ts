@@ -6,6 +6,7 @@ import type { Attestation } from './gate-answer.js';
 import { isApprovalRecord, type ApprovalRecord } from './approval-record.js';
 import { isReviewRequestRecord, type ReviewRequestRecord } from './review-request-record.js';
 import type { GateTagRecord } from './gate-tag.js';
+import { isGateWaitRecord, isJournalSubject, type GateWaitRecord, type JournalSubject } from './gate-wait-record.js';
 
 /**
  * Which actions of a plan are finished, kept in the git directory of the plan's first
@@ -29,6 +30,8 @@ export class Journal {
     private readonly approvals: ApprovalRecord[],
     private readonly opened: ReviewRequestRecord[],
     private readonly tags: GateTagRecord[],
+    private readonly waits: GateWaitRecord[],
+    private subject: JournalSubject | undefined,
   ) {}
 
   static async open(repo: string, planId: string): Promise<Journal> {
@@ -45,7 +48,8 @@ export class Journal {
     const approved = Array.isArray(saved.approved) ? saved.approved.filter(isApprovalRecord) : [];
     const reviewRequests = Array.isArray(saved.reviewRequests) ? saved.reviewRequests.filter(isReviewRequestRecord) : [];
     const gateTags = Array.isArray(saved.gateTags) ? saved.gateTags.filter(isGateTag) : [];
-    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])), attested, approved, reviewRequests, gateTags);
+    const gateWaits = Array.isArray(saved.gateWaits) ? saved.gateWaits.filter(isGateWaitRecord) : [];
+    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])), attested, approved, reviewRequests, gateTags, gateWaits, isJournalSubject(saved.subject) ? saved.subject : undefined);
   }
 
   get done(): ReadonlySet<string> {
@@ -94,9 +98,7 @@ export class Journal {
   }
 
   async recordReviewRequest(record: ReviewRequestRecord): Promise<void> {
-    const at = this.opened.findIndex((r) => r.action === record.action);
-    if (at < 0) this.opened.push(record);
-    else this.opened[at] = record;
+    latestOfAction(this.opened, record);
     await this.save('record the pull request in the journal');
   }
 
@@ -110,16 +112,42 @@ export class Journal {
     await this.save('record the tag decided at the gate in the journal');
   }
 
+  /** The gates with forge checks an apply stopped or waited at, the latest of each. */
+  get gateWaits(): readonly GateWaitRecord[] {
+    return this.waits;
+  }
+
+  async waitAtGate(record: GateWaitRecord): Promise<void> {
+    latestOfAction(this.waits, record);
+    await this.save('record the gate apply waits at in the journal');
+  }
+
+  /** What the plan was for (policy, environment, kind); kept with the next record saved. */
+  get about(): JournalSubject | undefined {
+    return this.subject;
+  }
+
+  describe(subject: JournalSubject): void {
+    this.subject = subject;
+  }
+
   private async save(what: string): Promise<void> {
     try {
       await mkdir(dirname(this.file), { recursive: true });
       // Write then rename: a crash leaves the old journal or the new one, never half of one.
-      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished], ...(this.remade.size > 0 ? { rederived: [...this.remade.values()] } : {}), ...(this.attestations.length > 0 ? { attested: this.attestations } : {}), ...(this.approvals.length > 0 ? { approved: this.approvals } : {}), ...(this.opened.length > 0 ? { reviewRequests: this.opened } : {}), ...(this.tags.length > 0 ? { gateTags: this.tags } : {}) }) + '\n');
+      await writeFile(`${this.file}.tmp`, JSON.stringify({ done: [...this.finished], ...(this.remade.size > 0 ? { rederived: [...this.remade.values()] } : {}), ...(this.attestations.length > 0 ? { attested: this.attestations } : {}), ...(this.approvals.length > 0 ? { approved: this.approvals } : {}), ...(this.opened.length > 0 ? { reviewRequests: this.opened } : {}), ...(this.tags.length > 0 ? { gateTags: this.tags } : {}), ...(this.waits.length > 0 ? { gateWaits: this.waits } : {}), ...(this.subject ? { subject: this.subject } : {}) }) + '\n');
       await rename(`${this.file}.tmp`, this.file);
     } catch (error) {
       fileSystemError(error, what, this.file);
     }
   }
+}
+
+/** Keeps one record per action: this one in place of an earlier one. */
+function latestOfAction<T extends { readonly action: string }>(records: T[], record: T): void {
+  const at = records.findIndex((r) => r.action === record.action);
+  if (at < 0) records.push(record);
+  else records[at] = record;
 }
 
 function isAttestation(value: unknown): value is Attestation {
@@ -138,7 +166,7 @@ function isGateTag(value: unknown): value is GateTagRecord {
   return typeof r === 'object' && r !== null && ['action', 'pattern', 'tag'].every((key) => typeof r[key] === 'string') && Array.isArray(r.fitting) && r.fitting.every((t) => typeof t === 'string') && (r.made === undefined || (Array.isArray(r.made) && r.made.every(made)));
 }
 
-function parseJournal(text: string): { done?: unknown; rederived?: unknown; attested?: unknown; approved?: unknown; reviewRequests?: unknown; gateTags?: unknown } {
+function parseJournal(text: string): { done?: unknown; rederived?: unknown; attested?: unknown; approved?: unknown; reviewRequests?: unknown; gateTags?: unknown; gateWaits?: unknown; subject?: unknown } {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null ? value : { done: [] };

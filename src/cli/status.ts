@@ -22,11 +22,14 @@ export class StatusCommand extends HotfixCommand {
 
       \`--policy\` takes one policy file, or a directory of policies (a monorepo's, found as \`hotfix lint DIR\` finds them): then every service and environment is one row of a table, ordered by service and then environment. Each repository is read once however many policies name it, and the cluster once per context and namespace (one \`kubectl proxy\` per context, and through it a list of each workload kind and of pods per namespace, four at a time). A policy that fails to load, or an environment that cannot be read, is a row saying why, with its code.
 
+      From apply's journals in the bound repositories it also shows the pull requests \`apply --open-prs\` opened, who approved each applied plan (\`apply --pr\`; approvers are kept there, never as commit trailers, which would change the planned commit ids), and the gates a hotfix waits at for checks a forge reports. With \`--forge\` (one policy file) it asks the forge where each pull request stands (open, merged, closed) and each waiting check's state now, with the token and address apply uses; a forge it has no token for is not asked, and it says so once.
+
       Exit status with \`--detailed-exitcode\`: 0 when everything shown is aligned and healthy, 2 when an environment drifts from its config, rolls out unhealthy, or runs a hotfix change the mainline or a merge-back branch lacks, 1 when anything could not be read (a policy, a config, the cluster).
     `,
     examples: [
       ['Status of production from a saved kubectl output', '$0 status --policy policies/api-js.yaml --env production --repo deploy=../deploy --cluster-state cluster.json'],
       ['Every service of a monorepo, from the live cluster, for a script', '$0 status --policy services/ --repo deploy=../gitops --repo app=. --detailed-exitcode'],
+      ['The pull requests apply opened, and the checks a hotfix waits for, as GitHub says now', '$0 status --policy policies/api-js.yaml --repo app=. --repo deploy=../deploy --forge'],
       ['Production of every service, as JSON', '$0 status --policy services/ --env production --repo deploy=../gitops --format json'],
     ],
   });
@@ -40,13 +43,19 @@ export class StatusCommand extends HotfixCommand {
   detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when an environment drifts from its config, rolls out unhealthy, or runs a hotfix change the mainline or a merge-back branch lacks; 1 when anything could not be read' });
   noRegistry = Option.Boolean('--no-registry', false, { description: 'Do not ask the registry for the running image\'s labels' });
   dockerConfig = Option.String('--docker-config', { description: 'The docker config.json with registry credentials' });
+  forge = Option.Boolean('--forge', false, { description: 'Ask the forge (GitHub, GitLab) where the pull requests apply opened stand (open, merged, closed), and the state of each check a hotfix waits for at its gate' });
+  tokenEnv = Option.String('--token-env', { description: 'With --forge: the environment variable that holds the token (default: GITHUB_TOKEN; GitLab: GITLAB_TOKEN, else CI_JOB_TOKEN)' });
+  apiUrl = Option.String('--api-url', { description: 'With --forge: the GitHub API (default: $GITHUB_API_URL, else https://api.github.com)' });
+  forgeUrl = Option.String('--forge-url', { description: 'With --forge: the GitLab instance (default: the pull request\'s, else $CI_SERVER_URL)' });
 
   protected async run(): Promise<number> {
     if (this.clusterState !== undefined && this.noCluster) throw new UsageError('--cluster-state and --no-cluster cannot be used together');
+    if (!this.forge && [this.tokenEnv, this.apiUrl, this.forgeUrl].some((o) => o !== undefined)) throw new UsageError('--token-env, --api-url and --forge-url go with --forge: they say how to ask the forge');
     const [{ gatherFleetStatus }, { fleetVerdict }] = await Promise.all([import('./fleet-status.js'), import('../plan/fleet-status.js')]);
     const repos = parseRepoBindings(this.repoBindings, this.context.cwd);
     const cluster: ClusterSource = this.noCluster ? 'none' : this.clusterState !== undefined ? { file: resolve(this.context.cwd, this.clusterState) } : 'live';
     const fleet = isDirectory(resolve(this.context.cwd, this.policyPath));
+    if (fleet && this.forge) throw new UsageError('--forge reads the pull requests and gates of one policy: give --policy a policy file');
     const { policies, unreadable, environments } = fleet ? await this.loadFleet() : await this.loadOne();
     const gathered = await gatherFleetStatus({ policies, environments, repos, cluster, noRegistry: this.noRegistry, dockerConfig: this.dockerConfig, cwd: this.context.cwd, history: !fleet });
     const services: FleetService[] = [...gathered, ...unreadable.map((d) => ({ file: d.file ?? this.policyPath, environments: [], unreadable: d }))];
@@ -79,12 +88,12 @@ export class StatusCommand extends HotfixCommand {
     const refused = service.environments.filter(isUnreadable);
     if (refused.length > 0) throw new (await import('../diagnostics/errors.js')).HotfixError(refused.map((e) => e.unreadable));
     const statuses = service.environments as readonly EnvironmentStatus[];
-    const { statusReviewRequests, reviewRequestLines } = await import('./status-review-requests.js');
-    const pullRequests = await statusReviewRequests(repos, service.name!, this.environment);
-    if (this.format === 'json') return JSON.stringify({ formatVersion: '1.0', policy: service.name, environments: statuses, ...(pullRequests.length > 0 ? { pullRequests } : {}) }, null, 2) + '\n';
-    const [{ renderStatusText }, { styleFor }] = await Promise.all([import('../render/status-text.js'), import('../render/style.js')]);
-    const opened = reviewRequestLines(pullRequests);
-    return renderStatusText(service.name!, statuses, styleFor(this.context.stdout, this.context.env)) + (opened.length > 0 ? `${opened.join('\n')}\n` : '');
+    const journal = await (await import('./status-journal.js')).journalStatus(repos, service.name!, this.environment);
+    const forge = this.forge ? await (await import('./status-forge.js')).askForge(journal, { tokenEnv: this.tokenEnv, apiUrl: this.apiUrl, forgeUrl: this.forgeUrl }, this.context.env) : undefined;
+    if (this.format === 'json') return JSON.stringify({ formatVersion: '1.0', policy: service.name, environments: statuses, ...(await import('./status-journal-json.js')).journalStatusJson(journal, forge) }, null, 2) + '\n';
+    const [{ renderStatusText }, { styleFor }, { journalStatusLines }] = await Promise.all([import('../render/status-text.js'), import('../render/style.js'), import('./status-journal-lines.js')]);
+    const journalled = journalStatusLines(journal, forge);
+    return renderStatusText(service.name!, statuses, styleFor(this.context.stdout, this.context.env)) + (journalled.length > 0 ? `${journalled.join('\n')}\n` : '');
   }
 
   private async renderFleet(services: readonly FleetService[]): Promise<string> {

@@ -26,3 +26,23 @@ export function latestByName(reports: readonly CheckReport[]): Map<string, Check
   }
   return latest;
 }
+
+/** A required check as the latest report of its name says. */
+export interface CheckState {
+  readonly name: string;
+  /** The forge's word for its latest report, or `missing`. */
+  readonly state: string;
+  readonly source?: CheckReport['source'];
+  readonly success: boolean;
+}
+
+export function checkState(name: string, latest: ReadonlyMap<string, CheckReport>): CheckState {
+  const r = latest.get(name);
+  // The state is the forge's word: only a word's characters reach a terminal or a JSON reader.
+  return r ? { name, state: r.state.replace(/[^\w-]/g, '?'), source: r.source, success: r.success } : { name, state: 'missing', success: false };
+}
+
+/** In words: `unit queued (check run)`, or missing. */
+export function checkStateText(s: CheckState): string {
+  return s.source ? `${s.name} ${s.state} (${s.source})` : `${s.name} missing (no check run, status or job of that name)`;
+}

@@ -75,3 +75,16 @@ async function requestError(request: Request, response: Response): Promise<Gitbe
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** A whole call, its retries included. */
+export const GITLAB_CALL_TIMEOUT_MS = 120_000;
+
+/** What every gitbeaker resource of hotfix is made with: the instance, the token as GitLab takes its kind, this requester. */
+export function gitLabClientOptions(access: { readonly host: string; readonly token: { readonly kind: 'private' | 'job'; readonly value: string }; readonly secondMs?: number }) {
+  return {
+    host: access.host.replace(/\/+$/, ''),
+    ...(access.token.kind === 'job' ? { jobToken: access.token.value } : { token: access.token.value }),
+    requesterFn: gitLabRequester(access.secondMs ?? 1000),
+    queryTimeout: GITLAB_CALL_TIMEOUT_MS,
+  };
+}

@@ -193,7 +193,7 @@ export async function startGitHubContractServer(options: GitHubContractOptions):
     const here = repos.get(p.repo!)!;
     switch (op.operationId) {
       case 'pulls/get':
-        return pulls.state.has(Number(p.pull_number)) ? answer(200, pulls.pullRequest(Number(p.pull_number))) : answer(404, notFound(op));
+        return here.pulls.state.has(Number(p.pull_number)) ? answer(200, here.pulls.pullRequest(Number(p.pull_number))) : answer(404, notFound(op));
       case 'pulls/list-reviews':
         if (!pulls.state.has(Number(p.pull_number))) return answer(404, notFound(op));
         return answer(...paged(pulls.listReviews(Number(p.pull_number)), url.searchParams, `http://${req.headers.host}/api/v3${path}`));

@@ -31,6 +31,8 @@ export interface StoredPull {
   base?: string;
   body?: string;
   state: 'open' | 'closed';
+  /** Closed by a merge (set with state: 'closed'), as pulls.get reports it. */
+  merged?: boolean;
   labels: string[];
   reviewers: string[];
   teams: string[];
@@ -82,7 +84,8 @@ export function gitHubPullRequests(owner: string, repo: string, now: () => strin
     const p = pulls.get(number)!;
     const shown = documentedExample('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', 200) as Record<string, unknown> & { head: Record<string, unknown> };
     // GitHub's own example lists a team without its required `type`; a pull request with no review requests is as real.
-    return { ...shown, ...branchFields(p, shown), number, title: p.title, state: p.state, user: user(p.author), html_url: `${html}/pull/${number}`, url: `${api}/pulls/${number}`, requested_teams: p.teams.map(team), requested_reviewers: p.reviewers.map(user) };
+    const ended = p.state === 'closed' ? '2026-12-01T11:02:00Z' : null;
+    return { ...shown, ...branchFields(p, shown), number, title: p.title, state: p.state, merged: p.merged === true, merged_at: p.merged === true ? ended : null, closed_at: ended, merged_by: p.merged === true ? user('octo-lead') : null, user: user(p.author), html_url: `${html}/pull/${number}`, url: `${api}/pulls/${number}`, requested_teams: p.teams.map(team), requested_reviewers: p.reviewers.map(user) };
   }
 
   /** An entry of GET .../pulls, GitHub's pull-request-simple. */

@@ -1,0 +1,83 @@
+import { HotfixError } from '../diagnostics/errors.js';
+import { checkState, latestByName, type CheckReport, type CheckState } from '../forge/check-reports.js';
+import type { ReviewRequestState, ReviewRequestStateReader } from '../forge/review-request-state.js';
+import type { ChecksSource } from '../policy/types.js';
+import { checksReader } from './checks-reader.js';
+import { gitHubAccess, gitLabAccess, type ForgeAccessOptions } from './forge-access.js';
+import type { JournalStatus } from './status-journal.js';
+
+type Env = Record<string, string | undefined>;
+type Forge = 'github' | 'gitlab';
+
+/** What the forge says now of the journal's pull requests and waiting gates; `notAsked` says once per forge why it was not asked. */
+export interface ForgeStatus {
+  readonly pullRequests: ReadonlyMap<string, { readonly state: ReviewRequestState } | { readonly notRead: string }>;
+  readonly gates: ReadonlyMap<string, { readonly checks: readonly CheckState[] } | { readonly notRead: string }>;
+  readonly notAsked: readonly string[];
+}
+
+/** The key a gate's answer is kept under. */
+export const gateKey = (g: { readonly plan: string; readonly action: string }) => `${g.plan}\0${g.action}`;
+
+/**
+ * Asks each forge the journal names: GitHub pulls.get, GitLab MergeRequests.show for each
+ * pull request; for each waiting gate, its checks on the hotfix head as the gate reads them
+ * (the same reader). A forge without a token is not asked, and said once; a call that fails
+ * is said for that record, in the forge's words.
+ */
+export async function askForge(journal: JournalStatus, options: ForgeAccessOptions, env: Env): Promise<ForgeStatus> {
+  const notAsked = new Map<Forge, string>();
+  /** The forge's access, or undefined (and why, once) where there is none. */
+  const access = <T>(forge: Forge, make: () => T): T | undefined => {
+    if (notAsked.has(forge)) return undefined;
+    try {
+      return make();
+    } catch (error) {
+      if (!(error instanceof HotfixError)) throw error;
+      notAsked.set(forge, `${forge === 'github' ? 'GitHub' : 'GitLab'} not asked: ${error.diagnostics[0]!.message} [${error.diagnostics[0]!.code}]`);
+      return undefined;
+    }
+  };
+  const github = { ...options, forgeUrl: undefined };
+  const gitlab = { ...options, apiUrl: undefined };
+  const readers = new Map<string, ReviewRequestStateReader | undefined>();
+  const stateReader = async (forge: Forge, origin: string): Promise<ReviewRequestStateReader | undefined> => {
+    const key = forge === 'github' ? forge : `${forge} ${origin}`;
+    if (!readers.has(key)) {
+      const made = forge === 'github' ? access(forge, () => gitHubAccess(github, env)) : access(forge, () => gitLabAccess(gitlab, env, origin));
+      const module = made && (await import('../forge/review-request-state.js'));
+      readers.set(key, made && module && (forge === 'github' ? module.gitHubReviewRequestState(made as ReturnType<typeof gitHubAccess>) : module.gitLabReviewRequestState(made as ReturnType<typeof gitLabAccess>)));
+    }
+    return readers.get(key);
+  };
+  const pullRequests = new Map<string, { state: ReviewRequestState } | { notRead: string }>();
+  for (const r of journal.pullRequests) {
+    const read = await stateReader(r.forge, new URL(r.url).origin);
+    if (!read) continue;
+    try {
+      pullRequests.set(r.url, { state: await read(r.repository, r.number) });
+    } catch (error) {
+      pullRequests.set(r.url, { notRead: await said(r.forge, error) });
+    }
+  }
+  const gates = new Map<string, { checks: CheckState[] } | { notRead: string }>();
+  const checkReaders = new Map<Forge, ((source: ChecksSource, sha: string) => Promise<CheckReport[]>) | undefined>();
+  for (const g of journal.gates) {
+    const forge = g.checksFrom.forge;
+    if (!checkReaders.has(forge)) checkReaders.set(forge, access(forge, () => (forge === 'github' ? gitHubAccess(github, env) : gitLabAccess(gitlab, env))) && (await checksReader(forge, forge === 'github' ? github : gitlab, env)));
+    const read = checkReaders.get(forge);
+    if (!read) continue;
+    try {
+      const latest = latestByName(await read(g.checksFrom, g.revision));
+      gates.set(gateKey(g), { checks: g.checks.map((name) => checkState(name, latest)) });
+    } catch (error) {
+      gates.set(gateKey(g), { notRead: error instanceof HotfixError ? error.diagnostics[0]!.message : await said(forge, error) });
+    }
+  }
+  return { pullRequests, gates, notAsked: [...notAsked.values()] };
+}
+
+async function said(forge: Forge, error: unknown): Promise<string> {
+  if (forge === 'github') return (await import('../forge/github-pull-requests.js')).gitHubSaid(error);
+  return (await import('../forge/gitlab-merge-requests.js')).gitLabSaid(error);
+}
