@@ -35,6 +35,8 @@ test('a cluster decision resource generator whose template lists the image: HF23
     assert.ok(unlisted(result.plan, controllerOnly('clusterDecisionResource')).includes("each carries its template's image-list (app=ghcr.io/example/checkout)"));
     assert.equal(commits(result.plan).map((c) => c.purpose), ['revert']);
   }
+  const r = await unlistedApplicationSetRepo(tempDir(), 'cluster-decision');
+  assert.equal(status(r, 'checkout').map((a) => [a.engine, a.name, a.file]), [['argocd-image-updater', `ApplicationSet argocd/checkout (its Applications unknown: ${controllerOnly('clusterDecisionResource')})`, UNLISTED_SET_FILE]], 'status reports it too');
 });
 
 test('an SCM provider generator whose template lists a templated image: HF238 names it', async () => {
@@ -56,6 +58,7 @@ test('a pull request generator whose template renders the preview overlay, not p
   const { plan: p } = plan(r, 'checkout');
   assert.equal(codes(p), []);
   assert.equal(commits(p).map((c) => c.purpose), ['revert']);
+  assert.equal(status(r, 'checkout'), []);
 });
 
 test('a matrix whose git file generator reads the directory the first child found ({{.path.path}}/config.json): its Application is found, as Argo CD makes it', async () => {
