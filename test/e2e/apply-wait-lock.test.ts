@@ -61,7 +61,8 @@ test('--wait-lock on another plan of the same repositories: once the first is do
   // Refused for what the first changed (its hotfix branch and merge-backs), not for the lock:
   // the same refusal as an apply started after the first finished.
   const lines = refused.stderr.trim().split('\n');
-  assert.ok(lines.length > 0 && lines.every((l) => /^error +.*\[HF\d{3}\]$/.test(l)), refused.stderr);
+  assert.ok(lines.length > 0 && lines.every((l) => /^error +.*\[HF404\]$/.test(l)), refused.stderr);
+  assert.match(refused.stderr, /refs\/heads\/hotfix\/\S+ exists now \(at [0-9a-f]{7}\); the plan would create it/);
   assert.not.match(refused.stderr, /HF412/);
   assert.match(refused.stdout, /^waiting for the lock: /m);
   assert.not.ok(hasStackTrace(refused.stderr));
