@@ -99,6 +99,26 @@ test('protected prd (git.via pull-request) held only as origin/prd: the apply jo
   assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), prdNow, 'prd itself is left to the pull request');
 });
 
+test('the apply job checks out shallow (depth 1, as CI does by default) after prd moved: refused in one line saying to fetch the whole history, nothing written', async () => {
+  const s = await scenario(25);
+  const planJob = await checkout(s, 'plan-job');
+  const r = await planIn(s, planJob);
+  assert.is(r.code, 0, r.stderr);
+  const prdNow = await addRunbook(s);
+  // file:// so that --depth is honoured; then origin is the URL the plan pushes to, as a CI checkout's would be.
+  const applyJob = await checkout({ ...s, configRemote: `file://${s.configRemote}`, appRemote: `file://${s.appRemote}` }, 'apply-job', ['--depth', '1', '--no-single-branch']);
+  await git(applyJob.config, ['remote', 'set-url', 'origin', s.configRemote]);
+  await git(applyJob.app, ['remote', 'set-url', 'origin', s.appRemote]);
+  const before = await Promise.all([s.configRemote, s.appRemote, applyJob.config, applyJob.app].map(allRefs));
+  const refused = await applyIn(s, applyJob, r.plan!, r.file);
+  assert.is(refused.code, 1, refused.stdout + refused.stderr);
+  assert.not.ok(hasStackTrace(refused.stderr), refused.stderr);
+  const lines = refused.stderr.trim().split('\n');
+  assert.is(lines.length, 1, refused.stderr);
+  assert.match(lines[0]!, new RegExp(`^error  deploy: prd, planned at ${deployCommit(r.plan!).parent.slice(0, 7)}, moved to ${prdNow.slice(0, 7)}, and .* is a shallow clone, .*git fetch --unshallow; in GitHub Actions actions/checkout with fetch-depth: 0, in GitLab CI GIT_DEPTH: 0\\) and run apply again  \\[HF391\\]$`));
+  assert.equal(await Promise.all([s.configRemote, s.appRemote, applyJob.config, applyJob.app].map(allRefs)), before, 'no ref moved anywhere');
+});
+
 test('show, text and markdown, says why a branch the remote has is created: this clone has it only at origin/<branch>', async () => {
   const s = await scenario(24);
   const planJob = await checkout(s, 'plan-job');
