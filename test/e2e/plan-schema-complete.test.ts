@@ -5,12 +5,15 @@ import * as assert from 'uvu/assert';
 import { buildAppScenario, type AppScenario, type AppScenarioOptions } from '../../fixtures/app-scenario.js';
 import { fluxV2Repo } from '../../fixtures/automation-scenarios.js';
 import { applicationSetRepo } from '../../fixtures/argocd-application-set-scenario.js';
+import { buildPrdNopScenario } from '../../fixtures/prd-nop-scenario.js';
 import { withGitSettings } from '../../fixtures/protected-remote.js';
 import type { Plan } from '../../src/plan/types.js';
 import { plan as rollbackPlan } from '../helpers/automation-cli.js';
 import { closedSchema, undescribedFields } from '../helpers/closed-schema.js';
+import { pushImage, REVISION } from '../helpers/push-image.js';
 import { runCliAsync } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { registryForFile } from '../helpers/test-registry.js';
 
 // plan.schema.json is what a plan's reader is promised (README: Plan format versions): every
 // field a plan made by the built CLI carries must be described there, in the object it sits
@@ -18,6 +21,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 // minor bump adds some), so only a closed copy of it finds a field the code writes and the
 // schema forgot.
 
+const registry = registryForFile(test);
 const FLUX_SORTABLE: AppScenarioOptions['ci'] = { tagFormat: '{branch}-{sha8}-{timestamp}', revisionFrom: '[tag]', tag: (sha, built) => `main-${sha.slice(0, 8)}-${Math.floor(built.getTime() / 1000)}` };
 
 async function hotfixPlan(s: AppScenario): Promise<Plan> {
@@ -51,6 +55,17 @@ test('a hotfix plan deployed and merged back directly: every field described', a
   const s = await buildAppScenario(tempDir(), '127.0.0.1:9', { ci: FLUX_SORTABLE });
   const p = await hotfixPlan(s);
   assert.ok(p.actions.some((a) => a.kind === 'merge'), 'it merges the hotfix back');
+  assert.equal(undescribedFields(p), []);
+});
+
+test('a hotfix plan with a baseline config branch (prd/nop): every field described (baseline, its commit)', async () => {
+  const s = await buildPrdNopScenario(tempDir(), registry.host);
+  await pushImage(registry.host, { name: 'billing/service', tag: '1.4.0', labels: { [REVISION]: s.deployed.commit } });
+  const file = join(s.root, 'plan.json');
+  const r = await runCliAsync(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${s.appRepo}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit, '--version', '1.4.1', '--out', file], { cwd: s.root });
+  assert.is(r.code, 0, r.stderr);
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+  assert.ok(p.baseline !== undefined && p.actions.some((a) => a.kind === 'commit' && a.purpose === 'baseline-config'));
   assert.equal(undescribedFields(p), []);
 });
 
