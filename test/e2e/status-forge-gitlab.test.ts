@@ -1,11 +1,14 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startGitLabContractServer } from '../helpers/forge/gitlab-contract-server.js';
 import { planRollback, scenario } from '../helpers/rollback-scenario.js';
 import { hasStackTrace, runCliAsync, type CliResult } from '../helpers/run-cli.js';
-import type { Action } from '../../src/plan/types.js';
+import type { Action, Plan } from '../../src/plan/types.js';
+import { withChecksSource } from '../helpers/checks-policy.js';
+import { gatedHotfix } from '../helpers/gated-hotfix.js';
+import { startTestRegistry } from '../helpers/test-registry.js';
 
 // Issue 16 §3 on GitLab through the built CLI: `status --forge` reads the merge request apply
 // opened with GET /projects/:id/merge_requests/:merge_request_iid (gitbeaker's
@@ -51,6 +54,33 @@ test('status --forge on GitLab: the merge request apply opened is open, then mer
     assert.equal(server.violations, [], "requests or answers outside GitLab's API description");
   } finally {
     await server.close();
+  }
+});
+
+test('status --forge on GitLab: the jobs a hotfix waits for at its gate, as the head\'s commit statuses say now (the instance from CI_SERVER_URL, as in a pipeline)', async () => {
+  const registry = await startTestRegistry();
+  const server = await startGitLabContractServer({ project: 'acme/payments/shop-api', token: TOKEN });
+  try {
+    const h = await gatedHotfix(registry.host, 62, (s) => withChecksSource(s.policyFile, { forge: 'gitlab', repository: 'acme/payments/shop-api' }));
+    const plan = JSON.parse(readFileSync(h.planFile, 'utf8')) as Plan;
+    const gate = plan.actions.find((a): a is Extract<Action, { kind: 'gate' }> => a.kind === 'gate')!;
+    const env = { GITLAB_TOKEN: TOKEN, CI_SERVER_URL: server.url, HOTFIX_TEST_FORGE_SECOND_MS: '1' };
+    const apply = h.args.filter((a, i) => a !== '--check' && h.args[i - 1] !== '--check');
+    const stopped = await runCliAsync(apply, { cwd: h.s.root, env });
+    assert.is(stopped.code, 3, stopped.stderr);
+    const pipeline = 1_600_000_101;
+    server.checks.job(gate.revision, 'unit', 'running', { pipeline });
+    server.checks.job(gate.revision, 'smoke', 'failed', { pipeline });
+    const since = server.requests.length;
+    const shown = await runCliAsync(['status', '--policy', h.s.policyFile, '--repo', `app=${h.s.appRepo}`, '--repo', `deploy=${h.s.configRepo}`, '--cluster-state', h.s.clusterStateFile, '--no-registry', '--forge'], { cwd: h.s.root, env });
+    assert.is(shown.code, 0, shown.stderr);
+    assert.not.ok(`${shown.stdout}${shown.stderr}`.includes(TOKEN));
+    assert.ok(shown.stdout.includes(`\n  production hotfix plan ${plan.id.slice(0, 19)}…: ${gate.id} waits for checks on ${gate.revision.slice(0, 7)} in GitLab acme/payments/shop-api: unit running (job), smoke failed (job)\n`), shown.stdout);
+    assert.equal(server.requests.slice(since).map((q) => `${q.operation} ${q.status}`), ['getApiV4ProjectsIdRepositoryCommitsShaStatuses 200']);
+    assert.equal(server.violations, [], "requests or answers outside GitLab's API description");
+  } finally {
+    await server.close();
+    await registry.stop();
   }
 });
 
