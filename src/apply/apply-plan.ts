@@ -195,7 +195,11 @@ async function runActions(sealedPlan: Plan, carried: Plan, journal: Journal, che
     if (action.kind === 'gate') {
       const tag = await passGate(action, journal, options);
       if (action.tagAtGate !== undefined && !tag) throw new HotfixError([diagnostic('HF437', `${action.id} passed without taking a tag that fits ${action.tagAtGate}; nothing was written for what comes after it. Run hotfix apply again`)]);
-      if (tag) ({ sealed, carried: plan } = await decideTag(sealed, plan, action, tag, journal, options));
+      if (tag) {
+        ({ sealed, carried: plan } = await decideTag(sealed, plan, action, tag, journal, options));
+        // The gate as passed: the image it found, which the line below names.
+        action = plan.actions[index]!;
+      }
     } else if (action.kind === 'push') {
       plan = await pushMoving(sealed, plan, action, { repos: options.facts.repos, journal, checkedOut, log: options.log, ...(options.signal ? { signal: options.signal } : {}), ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}) });
       at(`${action.id}:pushed`);

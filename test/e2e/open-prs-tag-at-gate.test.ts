@@ -47,6 +47,7 @@ test('the deploy pull request is titled with the tag decided at the gate, as the
   assert.ok(pushed.stdout.includes(`tag decided at the gate: ${decided},`), pushed.stdout);
   const listed = pushed.stdout.slice(pushed.stdout.indexOf('Open these pull requests (apply opens and merges none):'));
   assert.ok(listed.includes(`  deploy: ${deploy.head} → main  "${deploy.title.replaceAll(pattern, decided)}" (merging it deploys ${gate.image.replace(pattern, decided)} to production)`), listed);
+  assert.ok(pushed.stdout.includes(`done: gate: ${gate.image.replace(pattern, decided)} exists with ${gate.label}=${gate.revision.slice(0, 7)}`), pushed.stdout);
   const toOpen = [...pushed.stdout.split('\n').filter((l) => l.startsWith('next: open a pull request')), listed];
   assert.not.ok(toOpen.some((l) => l.includes('{timestamp}')), `every pull request apply names is named as made:\n${toOpen.join('\n')}`);
 
