@@ -17,6 +17,12 @@ export interface GateSources {
    * HotfixError coded HF513 (refused) or HF514 (failed).
    */
   readonly reports?: (gate: GateAction) => Promise<CheckReport[]>;
+  /**
+   * The revision labels earlier checks of this apply read of fitting tags built from another
+   * commit (image → label), kept across the checks of a wait: a tag CI completes at build
+   * time names one build, so it is not read again at every look.
+   */
+  readonly otherBuilds?: Map<string, string | undefined>;
 }
 
 const FORGE_READ_CODES = new Set(['HF513', 'HF514']);
@@ -28,7 +34,7 @@ const FORGE_READ_CODES = new Set(['HF513', 'HF514']);
  * lets a person stand in.
  */
 export async function checkGate(gate: GateAction, sources: GateSources): Promise<GateAnswer> {
-  const [found, checks] = await Promise.all([gate.tagAtGate === undefined ? imageWaitsFor(gate, sources.registry) : tagWaitsFor(gate, gate.tagAtGate, sources.registry), checksWaitFor(gate, sources)]);
+  const [found, checks] = await Promise.all([gate.tagAtGate === undefined ? imageWaitsFor(gate, sources.registry) : tagWaitsFor(gate, gate.tagAtGate, sources.registry, sources.otherBuilds ?? new Map()), checksWaitFor(gate, sources)]);
   const image = typeof found === 'string' ? found : undefined;
   const waiting = [...(checks ? [checks.why] : []), ...(image ? [image] : [])];
   if (waiting.length > 0) return { kind: 'waiting', code: checks?.code ?? 'HF410', why: waiting.join('; ') };
@@ -57,16 +63,22 @@ async function checksWaitFor(gate: GateAction, sources: GateSources): Promise<{ 
 }
 
 async function imageWaitsFor(gate: GateAction, registry: RegistryOptions, image = gate.image): Promise<string | undefined> {
+  const read = await revisionOf(gate, registry, image);
+  return typeof read === 'string' ? read : read.label !== gate.revision ? otherBuild(gate, image, read.label) : undefined;
+}
+
+/** The image's revision label, or why the registry does not tell it. */
+async function revisionOf(gate: GateAction, registry: RegistryOptions, image: string): Promise<{ readonly label: string | undefined } | string> {
   let facts;
   try {
     facts = await readImage(parseImageRef(image), registry);
   } catch (error) {
     return `the registry could not be asked about ${image}: ${registryWords(error)}`;
   }
-  if (!facts) return `${image} is not in the registry yet`;
-  const label = facts.labels[gate.label];
-  return label !== gate.revision ? `${image} exists but its ${gate.label} is ${label ?? 'missing'}, not the hotfix head ${gate.revision}` : undefined;
+  return facts ? { label: facts.labels[gate.label] } : `${image} is not in the registry yet`;
 }
+
+const otherBuild = (gate: GateAction, image: string, label: string | undefined) => `${image} exists but its ${gate.label} is ${label ?? 'missing'}, not the hotfix head ${gate.revision}`;
 
 const registryWords = (error: unknown) => (error instanceof HotfixError ? error.diagnostics.map((d) => d.message).join('; ') : String(error));
 
@@ -85,7 +97,7 @@ export const MAX_LABELS_READ = 32;
  * hotfix head, reading labels until it is found. Several builds of the head (a re-run) fit:
  * the newest is taken.
  */
-async function tagWaitsFor(gate: GateAction, pattern: string, registry: RegistryOptions): Promise<string | GateTag> {
+async function tagWaitsFor(gate: GateAction, pattern: string, registry: RegistryOptions, otherBuilds: Map<string, string | undefined>): Promise<string | GateTag> {
   const name = gate.image.slice(0, -pattern.length - 1);
   let tags;
   try {
@@ -97,9 +109,14 @@ async function tagWaitsFor(gate: GateAction, pattern: string, registry: Registry
   if (fitting.length === 0) return `no tag of ${name} fits ${pattern} yet (${tags.length} tag${tags.length === 1 ? '' : 's'} listed)`;
   const why: string[] = [];
   for (const tag of fitting.slice(0, MAX_LABELS_READ)) {
-    const waits = await imageWaitsFor(gate, registry, `${name}:${tag}`);
-    if (waits === undefined) return { chosen: tag, fitting };
-    why.push(waits);
+    const image = `${name}:${tag}`;
+    const read = otherBuilds.has(image) ? { label: otherBuilds.get(image) } : await revisionOf(gate, registry, image);
+    if (typeof read === 'string') why.push(read);
+    else if (read.label === gate.revision) return { chosen: tag, fitting };
+    else {
+      otherBuilds.set(image, read.label);
+      why.push(otherBuild(gate, image, read.label));
+    }
   }
   const more = fitting.length > MAX_LABELS_READ ? ` (the newest ${MAX_LABELS_READ} of ${fitting.length} read; the ${fitting.length - MAX_LABELS_READ} older not examined)` : '';
   return `no tag of ${name} that fits ${pattern} is a build of the hotfix head yet${more}: ${why.join('; ')}`;

@@ -120,6 +120,7 @@ export class ApplyCommand extends HotfixCommand {
     }
 
     const registry = { ...(this.dockerConfig !== undefined ? { dockerConfig: resolve(this.context.cwd, this.dockerConfig) } : {}) };
+    const otherBuilds = new Map<string, string | undefined>();
     // A dry run holds no lock and writes nothing: a signal may end it the usual way.
     const interruption = this.dryRun ? undefined : stopOnSignals((signal, exitCode) => new HotfixError([diagnostic('HF413', `apply stopped by ${signal}; its locks are released and what it finished is recorded: run hotfix apply again on the same plan to go on`)], exitCode));
     const outcome = await applyPlan(plan, {
@@ -127,7 +128,7 @@ export class ApplyCommand extends HotfixCommand {
       ...(interruption ? { signal: interruption.signal } : {}),
       log: (line) => this.context.stdout.write(`${line}\n`),
       facts: { repos, policyFile, cluster: (environment) => this.readCluster(policyFile, environment) },
-      checkGate: (g) => checkGate(g, { registry, attested: new Set(this.checks), attester: attester(this.context.env), ...(reports ? { reports } : {}) }),
+      checkGate: (g) => checkGate(g, { registry, attested: new Set(this.checks), attester: attester(this.context.env), otherBuilds, ...(reports ? { reports } : {}) }),
       breakLock: this.breakLock,
       ...(lockWait ? { lockWait } : {}),
       checkpoint: killSwitch(this.context.env.HOTFIX_TEST_KILL_AT, this.context.env.HOTFIX_TEST_KILL_SIGNAL),
