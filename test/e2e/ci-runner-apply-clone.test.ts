@@ -119,6 +119,24 @@ test('the apply job checks out shallow (depth 1, as CI does by default) after pr
   assert.equal(await Promise.all([s.configRemote, s.appRemote, applyJob.config, applyJob.app].map(allRefs)), before, 'no ref moved anywhere');
 });
 
+test('both jobs check out prd itself (actions/checkout ref: prd): the apply job\'s checked-out prd is past the plan\'s, and apply makes the deploy again on it, moving only the remote', async () => {
+  const s = await scenario(26);
+  const planJob = await checkout(s, 'plan-job', [], 'prd');
+  const r = await planIn(s, planJob);
+  assert.is(r.code, 0, r.stderr);
+  const deployed = deployCommit(r.plan!);
+  assert.ok(r.plan!.preconditions.some((p) => p.kind === 'ref' && p.ref === 'refs/heads/prd' && p.sha === s.prd.head), 'prd is checked as the local branch');
+  const prdNow = await addRunbook(s);
+  const applyJob = await checkout(s, 'apply-job', [], 'prd');
+  const applied = await applyIn(s, applyJob, r.plan!, r.file);
+  assert.is(applied.code, 0, applied.stdout + applied.stderr);
+  const prd = (await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim();
+  assert.match(applied.stdout, new RegExp(`re-derived: prd moved to ${prdNow.slice(0, 7)} since the plan, so deploy-hotfix is ${prd.slice(0, 7)} on it instead of ${deployed.commit.slice(0, 7)}`));
+  assert.is(await git(s.configRemote, ['-c', 'core.abbrev=7', 'diff', prdNow, prd]), deployed.changes.map((c) => c.diff).join(''));
+  assert.match(applied.stdout, /note: prd is checked out in .*, so only the remote moves/);
+  assert.is((await git(applyJob.config, ['rev-parse', 'refs/heads/prd'])).trim(), prdNow, 'the checked-out branch is left to git pull');
+});
+
 test('show, text and markdown, says why a branch the remote has is created: this clone has it only at origin/<branch>', async () => {
   const s = await scenario(24);
   const planJob = await checkout(s, 'plan-job');

@@ -40,12 +40,12 @@ export interface Job {
   readonly config: string;
 }
 
-/** A CI job's checkouts, as a workflow's two actions/checkout steps make them: the config repo on its default branch (nop), the app at the release tag; `options` go to both clones. */
-export async function checkout(s: PrdNopScenario, job: string, options: readonly string[] = []): Promise<Job> {
+/** A CI job's checkouts, as a workflow's two actions/checkout steps make them: the config repo on its default branch (nop) or `configBranch`, the app at the release tag; `options` go to both clones. */
+export async function checkout(s: PrdNopScenario, job: string, options: readonly string[] = [], configBranch?: string): Promise<Job> {
   const root = join(s.root, job);
   const app = join(root, 'app');
   const config = join(root, 'deploy');
-  await cloneRepo(s.root, s.configRemote, config, options);
+  await cloneRepo(s.root, s.configRemote, config, [...options, ...(configBranch ? ['--branch', configBranch] : [])]);
   await cloneRepo(s.root, s.appRemote, app, ['--branch', `v${s.deployed.version}`, ...options]);
   return { root, app, config };
 }
