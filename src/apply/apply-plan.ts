@@ -9,7 +9,7 @@ import { Journal } from './journal.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { planNameProblems } from './plan-names.js';
 import { RepoLocks } from './lock.js';
-import { waitingForLock, type LockWait } from './wait-for-lock.js';
+import { JournalRace, waitingForLock, type LockWait } from './wait-for-lock.js';
 import { isDone, plannedRefValues, refEffect, refKey } from './ref-effects.js';
 import { assertRepository } from '../state/git/read.js';
 import { checkedOutBranches } from '../state/git/busy-branches.js';
@@ -98,6 +98,7 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
 
   const locks = options.dryRun ? undefined : await RepoLocks.acquire(repos, plan.id, options.breakLock ?? false);
   try {
+    if (locks && !(await journal.unchangedSinceOpen())) throw new JournalRace(repos[0]!);
     if (!options.dryRun) await followJournalled(carried, journal, options.facts.repos, checkedOut);
     const current = await onMovedBranches(sealed, carried, journal.done, options);
     const failures = await verifyPreconditions(current, options.facts, refValuesOf(current));

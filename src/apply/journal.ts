@@ -32,6 +32,8 @@ export class Journal {
     private readonly tags: GateTagRecord[],
     private readonly waits: GateWaitRecord[],
     private subject: JournalSubject | undefined,
+    /** The file as open() read it (undefined: there was none). */
+    private readonly read: string | undefined,
   ) {}
 
   static async open(repo: string, planId: string): Promise<Journal> {
@@ -49,7 +51,16 @@ export class Journal {
     const reviewRequests = Array.isArray(saved.reviewRequests) ? saved.reviewRequests.filter(isReviewRequestRecord) : [];
     const gateTags = Array.isArray(saved.gateTags) ? saved.gateTags.filter(isGateTag) : [];
     const gateWaits = Array.isArray(saved.gateWaits) ? saved.gateWaits.filter(isGateWaitRecord) : [];
-    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])), attested, approved, reviewRequests, gateTags, gateWaits, isJournalSubject(saved.subject) ? saved.subject : undefined);
+    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])), attested, approved, reviewRequests, gateTags, gateWaits, isJournalSubject(saved.subject) ? saved.subject : undefined, text);
+  }
+
+  /**
+   * Whether the file still holds what open() read. Apply reads the journal before it takes
+   * the lock (a finished plan takes none), so another apply of the plan may have written it
+   * in between; asked right after the lock is taken, before this one saves anything.
+   */
+  async unchangedSinceOpen(): Promise<boolean> {
+    return (await readFile(this.file, 'utf8').catch(() => undefined)) === this.read;
   }
 
   get done(): ReadonlySet<string> {

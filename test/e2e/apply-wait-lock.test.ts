@@ -5,7 +5,9 @@ import * as assert from 'uvu/assert';
 import { gatedHotfix } from '../helpers/gated-hotfix.js';
 import { runCliAsync, startCli, hasStackTrace } from '../helpers/run-cli.js';
 import { startTestRegistry, type TestRegistry } from '../helpers/test-registry.js';
-import { gitOut as git } from '../helpers/rollback-scenario.js';
+import { gitOut as git, planRollback, scenario } from '../helpers/rollback-scenario.js';
+import { startGitHubContractServer } from '../helpers/forge/github-contract-server.js';
+import { writeFileSync } from 'node:fs';
 
 let registry: TestRegistry;
 test.before(async () => {
@@ -40,7 +42,7 @@ test('--wait-lock on the same plan: says whom it waits for, then finds the plan 
   const waiting = after.stdout.split('\n').filter((l) => l.startsWith('waiting for the lock: '));
   assert.is(waiting.length, 1, 'one line, however many times it looked');
   assert.match(waiting[0]!, new RegExp(`held by ${held.owner}@${held.host} \\(pid ${held.pid}, since .*, plan sha256:[0-9a-f]{12}…\\) \\(up to 5m\\)$`));
-  assert.match(after.stdout, /Nothing to do: this plan was applied completely before/);
+  assert.match(after.stdout, /Nothing to do: this plan was applied completely before/, after.stdout);
 });
 
 test('--wait-lock on another plan of the same repositories: once the first is done, its moved preconditions refuse it', async () => {
@@ -90,6 +92,37 @@ test('--wait-lock gives up after its duration with HF412, having looked a bounde
   assert.match(bad.stderr + bad.stdout, /--wait-lock takes a duration such as 30s, 20m or 1h, not "10"/);
   await meetGate();
   assert.is((await first.result).code, 0);
+});
+
+test('--wait-lock covers the lock apply takes again to open pull requests: a rerun while the first is opening one waits, then finds it open and updates it, never a second', async () => {
+  const s = await scenario();
+  const r = planRollback(s, ['--reason', 'checkout returns 500']);
+  assert.ok(r.plan, r.stderr);
+  writeFileSync(join(s.root, 'plan.json'), JSON.stringify(r.plan));
+  const head = (r.plan!.actions.find((a) => a.kind === 'open-pull-request') as { head: string }).head;
+  const token = 'ghs_16WaitLockT0kenThatMustNeverBePrinted';
+  const server = await startGitHubContractServer({ token, remote: s.remote });
+  try {
+    const args = ['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--open-prs', '--forge-repo', 'deploy=octo-org/deploy', '--api-url', server.apiUrl];
+    const env = { GITHUB_TOKEN: token, HOTFIX_TEST_FORGE_SECOND_MS: '1' };
+    // GitHub is slow to answer the first apply's create, which it makes under the lock.
+    const hold = server.holdCreate();
+    const first = startCli([...args, 'plan.json'], { cwd: s.root, env });
+    await hold.arrived;
+    const second = startCli([...args, '--wait-lock', '5m', 'plan.json'], { cwd: s.root, env });
+    await second.printed(/^waiting for the lock: /m);
+    hold.release();
+    const [one, two] = [await first.result, await second.result];
+    assert.is(one.code, 0, one.stderr);
+    assert.is(two.code, 0, two.stderr);
+    assert.match(one.stdout, /pull request created: /);
+    assert.match(two.stdout, /pull request updated: /);
+    assert.is(server.pulls.from(head).length, 1);
+    for (const out of [one, two]) assert.not.ok(`${out.stdout}${out.stderr}`.includes(token));
+    assert.equal(server.violations, []);
+  } finally {
+    await server.close();
+  }
 });
 
 test.run();
