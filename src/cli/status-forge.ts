@@ -40,19 +40,25 @@ export async function askForge(journal: JournalStatus, options: ForgeAccessOptio
   };
   const github = { ...options, forgeUrl: undefined };
   const gitlab = { ...options, apiUrl: undefined };
-  const readers = new Map<string, ReviewRequestStateReader | undefined>();
-  const stateReader = async (forge: Forge, origin: string): Promise<ReviewRequestStateReader | undefined> => {
-    const key = forge === 'github' ? forge : `${forge} ${origin}`;
-    if (!readers.has(key)) {
-      const made = forge === 'github' ? access(forge, () => gitHubAccess(github, env)) : access(forge, () => gitLabAccess(gitlab, env, origin));
-      const module = made && (await import('../forge/review-request-state.js'));
-      readers.set(key, made && module && (forge === 'github' ? module.gitHubReviewRequestState(made as ReturnType<typeof gitHubAccess>) : module.gitLabReviewRequestState(made as ReturnType<typeof gitLabAccess>)));
+  const makeStateReader = async (forge: Forge, origin: string | undefined): Promise<ReviewRequestStateReader | undefined> => {
+    const { gitHubReviewRequestState, gitLabReviewRequestState } = await import('../forge/review-request-state.js');
+    if (forge === 'github') {
+      const made = access(forge, () => gitHubAccess(github, env));
+      return made && gitHubReviewRequestState(made);
     }
+    const made = access(forge, () => gitLabAccess(gitlab, env, origin));
+    return made && gitLabReviewRequestState(made);
+  };
+  const readers = new Map<string, ReviewRequestStateReader | undefined>();
+  const stateReader = async (forge: Forge, origin: string | undefined): Promise<ReviewRequestStateReader | undefined> => {
+    // One GitHub (its API is the command line's or the environment's); a GitLab per instance the journal names.
+    const key = forge === 'github' ? forge : `${forge} ${origin}`;
+    if (!readers.has(key)) readers.set(key, await makeStateReader(forge, origin));
     return readers.get(key);
   };
   const pullRequests = new Map<string, { state: ReviewRequestState } | { notRead: string }>();
   for (const r of journal.pullRequests) {
-    const read = await stateReader(r.forge, new URL(r.url).origin);
+    const read = await stateReader(r.forge, originOf(r.url));
     if (!read) continue;
     try {
       pullRequests.set(r.url, { state: await read(r.repository, r.number) });
@@ -75,6 +81,15 @@ export async function askForge(journal: JournalStatus, options: ForgeAccessOptio
     }
   }
   return { pullRequests, gates, notAsked: [...notAsked.values()] };
+}
+
+/** The instance a journalled URL names; none where the journal holds no valid URL (it is a file anyone may edit). */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 async function said(forge: Forge, error: unknown): Promise<string> {
