@@ -19,8 +19,8 @@ import { hotfixRuleFindings } from './hotfix-checks.js';
 import { gateChecks } from './gate-checks.js';
 import { pullRequest, ReviewBranches, reviewBranchPreconditions, reviewNote, type ReviewRepo } from './review-branches.js';
 import { existingTag, remoteOnly } from './existing-refs.js';
-import { manualMergeBack } from './manual-merge-back.js';
-import { deployVia, mergeBackVia } from '../../policy/via.js';
+import { planMergeBacks } from './merge-backs.js';
+import { deployVia } from '../../policy/via.js';
 import { pushAction, pushTarget, remotePreconditions, type PushTarget } from '../push-target.js';
 import { newRefNameProblem, newRefPreconditions } from '../new-ref-name.js';
 import { planAuthor } from '../plan-author.js';
@@ -196,7 +196,6 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     actions.push(pullRequest('pull-request-deploy', state.config.repoName, deployBranch, state.config.branch, deploy.action.message, `Merging this deploys the hotfix image ${hotfixImage} to ${env.name} (${env.config.file}); until it is merged, ${env.name} runs ${state.deployed.image}.\nhotfix apply pushes this commit after its gate: ${hotfixImage} exists with ${policy.spec.app.revisionLabel}=${head}${(rules.requiredChecks ?? []).length > 0 ? `, and ${rules.requiredChecks!.join(', ')} passed` : ''}.\n`));
   }
 
-  const merged: Array<{ ref: string; sha: string }> = [];
   const preconditions: Precondition[] = [
     ...(from ? newRefPreconditions(state.app.repoName, `refs/heads/${hotfixBranch}`) : []),
     ...(adopted ? [{ kind: 'ref' as const, repo: state.app.repoName, ref: adopted.ref, sha: adopted.tip }] : []),
@@ -209,65 +208,12 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     ...(baseline ? baseline.preconditions : []),
     ...reviewed,
   ];
-  const appRepo: ReviewRepo = { repoName: state.app.repoName, remotes: state.app.remotes, refs: state.app.refs, ...(state.app.pushRemote ? { pushRemote: state.app.pushRemote } : {}), madeBefore: (state.reviewTips?.app ?? []).map((t) => t.branch) };
-  const mergePrs: Action[] = [];
-  for (const m of state.merges) {
-    if (adopted?.mergedInto.includes(m.branch)) continue;
-    if (!m.head || !m.base || !m.tree) return { diagnostics: [remoteOnly(state, m.branch, 'heads') ?? diagnostic('HF202', `merge-back branch ${m.branch} does not exist in ${state.app.repoName}`)] };
-    preconditions.push({ kind: 'ref', repo: state.app.repoName, ref: m.ref!, sha: m.head });
-    const into = mergeBackVia(policy) === 'push' ? m.branch : review.name('mergeBackBranch', m.branch, appRepo, appPush);
-    if (typeof into === 'object') return { diagnostics: [into] };
-    // A fresh clone has the branch only from the remote: apply merges into a local branch it makes there.
-    const tracked = m.ref !== `refs/heads/${m.branch}` && into === m.branch && m.conflicts.length === 0;
-    if (tracked) {
-      preconditions.push(...newRefPreconditions(state.app.repoName, `refs/heads/${m.branch}`));
-      actions.push({ id: `merge-${m.branch}-local`, kind: 'create-branch', repo: state.app.repoName, branch: m.branch, from: m.head });
-    }
-    if (m.conflicts.length > 0) {
-      warnings.push(diagnostic('HF335', `merging ${hotfixBranch} back into ${m.branch} conflicts in ${m.conflicts.join(', ')}; apply leaves that merge to you`));
-      actions.push(manualMergeBack(state.app.repoName, { into: m.branch, via: into }, hotfixBranch, m.conflicts, appPush, { base: base.sha, head }));
-      continue;
-    }
-    const message = withTrailers(`Merge branch '${hotfixBranch}' into ${m.branch}\n`, trailers);
-    type Made = { parents: [string, string]; base: string; tree: string; author: Person };
-    let made: Made = { parents: [m.head, head], base: m.base, tree: m.tree, author: committer };
-    const tip = into === m.branch ? undefined : state.reviewTips?.app.find((t) => t.branch === into);
-    if (tip) {
-      const remade = (c: NonNullable<typeof tip.commit>): Made => ({ parents: [c.parents[0]!, head], base: c.mergeBase ?? m.base!, tree: c.parents[0] === m.head ? m.tree! : c.tree, author: c.author });
-      const planned: ReviewCommit = {
-        what: `git.mergeBackBranch "${policy.spec.git!.mergeBackBranch}"`,
-        branch: into,
-        target: m.branch,
-        targetHead: m.head,
-        message,
-        others: [head],
-        repoName: state.app.repoName,
-        ...(appPush ? { push: appPush } : {}),
-        remake: (c) => {
-          const again = remade(c);
-          return commitObject({ tree: again.tree, parents: again.parents, author: again.author, committer: again.author, message }).id;
-        },
-      };
-      const problem = reviewTipProblem(tip, planned);
-      if (problem) return { diagnostics: [problem] };
-      notes.push(adoptedReviewNote(tip, planned));
-      made = remade(tip.commit!);
-    }
-    const commit = commitObject({ tree: made.tree, parents: made.parents, author: made.author, committer: made.author, message });
-    if (into !== m.branch) actions.push({ id: `merge-${m.branch}-branch`, kind: 'create-branch', repo: state.app.repoName, branch: into, from: made.parents[0]! });
-    const merge: Extract<Action, { kind: 'merge' }> = { id: `merge-${m.branch}`, kind: 'merge', repo: state.app.repoName, into, from: hotfixBranch, parents: made.parents, base: made.base, tree: made.tree, commit: commit.id, message, author: made.author };
-    // Made here from origin/… (tracked), only the remote's branch can move: apply re-derives when the push is refused as non-fast-forward.
-    // A branch for review made from origin/… is not (rederive-rule.ts).
-    const local = m.ref === `refs/heads/${m.branch}`;
-    const mergeRule = into === m.branch ? (local || (tracked && appPush) ? rederiveFor(merge) : undefined) : !local || tip || !appPush ? undefined : rederiveFor(merge, m.branch);
-    actions.push(mergeRule ? { ...merge, rederive: mergeRule } : merge);
-    merged.push({ ref: `refs/heads/${into}`, sha: commit.id });
-    if (into !== m.branch && appPush) {
-      preconditions.push(...reviewBranchPreconditions(state.app.repoName, into, appPush));
-      mergePrs.push(pullRequest(`pull-request-merge-${m.branch}`, state.app.repoName, into, m.branch, message, `Merging this brings the hotfix ${hotfixBranch} (${state.picks.map((p) => p.commit!.sha.slice(0, 7)).join(', ')}) into ${m.branch}, so the fix ${env.name} runs cannot regress; until it is merged, hotfix apply exits 4 (HF430).\n`));
-    }
-  }
-  if (appPush && merged.length > 0) actions.push(pushAction('push-merges', state.app.repoName, appPush, merged), ...mergePrs);
+  const mergeBacks = planMergeBacks({ policy, state, environment: env.name, hotfixBranch, head, base: base.sha, committer, trailers, review, appPush, mergedBefore: adopted?.mergedInto ?? [] });
+  if ('code' in mergeBacks) return { diagnostics: [mergeBacks] };
+  actions.push(...mergeBacks.actions);
+  preconditions.push(...mergeBacks.preconditions);
+  warnings.push(...mergeBacks.warnings);
+  notes.push(...mergeBacks.notes);
 
   preconditions.push(...remotePreconditions(actions), ...closingPreconditions(env.name, state.cluster, context));
 
