@@ -137,6 +137,31 @@ test('both jobs check out prd itself (actions/checkout ref: prd): the apply job\
   assert.is((await git(applyJob.config, ['rev-parse', 'refs/heads/prd'])).trim(), prdNow, 'the checked-out branch is left to git pull');
 });
 
+test('the apply job clones after a teammate rewrote on main the lines the fix changes: the deploy is made, the merge-back refused (HF417) naming the commit and the file, with the command that plans what is left', async () => {
+  const s = await scenario(27);
+  const planJob = await checkout(s, 'plan-job');
+  const r = await planIn(s, planJob);
+  assert.is(r.code, 0, r.stderr);
+  const merge = r.plan!.actions.find((a) => a.kind === 'merge') as Extract<Action, { kind: 'merge' }>;
+  const fix = s.fixes[0]!;
+  const file = fix.files[0]!;
+  // The lines the fix added, each changed again on main: merging the hotfix back conflicts there.
+  const added = (await git(s.appRemote, ['diff', `${fix.commit}^`, fix.commit, '--', file])).split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++')).map((l) => l.slice(1)).filter((l) => l.trim() !== '');
+  assert.ok(added.length > 0, `the fix adds lines to ${file}`);
+  const rewrite = await teammatePushes(s, s.appRemote, 'main', file, (text) => text.split('\n').map((l) => (added.includes(l) ? `${l} // reviewed`.trimStart() : l)).join('\n'), `Tidy ${file}`);
+  const applyJob = await checkout(s, 'apply-job');
+  const refused = await applyIn(s, applyJob, r.plan!, r.file);
+  assert.is(refused.code, 1, refused.stdout + refused.stderr);
+  assert.not.ok(hasStackTrace(refused.stderr), refused.stderr);
+  const line = refused.stderr.split('\n').find((l) => l.includes('[HF417]')) ?? '';
+  assert.ok(line.includes(`app: main, planned at ${merge.parents[0].slice(0, 7)}, moved to ${rewrite.slice(0, 7)} by ${rewrite.slice(0, 7)} "Tidy ${file}"`), refused.stderr);
+  assert.ok(line.includes(`merging ${merge.from} there conflicts in ${file}`), line);
+  assert.match(line, /Plan what is left from the heads of now \(it adopts the hotfix branch and tag\), review it and apply it: hotfix plan hotfix /);
+  // Production is deployed (the deploy comes first); main is the teammate's, untouched.
+  assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), deployCommit(r.plan!).commit);
+  assert.is((await git(s.appRemote, ['rev-parse', 'refs/heads/main'])).trim(), rewrite);
+});
+
 test('show, text and markdown, says why a branch the remote has is created: this clone has it only at origin/<branch>', async () => {
   const s = await scenario(24);
   const planJob = await checkout(s, 'plan-job');
