@@ -136,7 +136,7 @@ test('a clone made before the stopped apply pushed: HF389 says to fetch; after g
   // The branch and its tag are both on the remote only: one line each, with the command that fetches it.
   const lines = refused.stderr.trim().split('\n');
   assert.is(lines.length, 2, refused.stderr);
-  assert.match(lines[0]!, new RegExp(`^error  branch ${branch.replace(/\//g, '\\/')} is on origin \\(${s.appRemote}\\) at ${tip.slice(0, 7)}, but this clone of app has not fetched it.*: run git fetch 'origin' and plan again  \\[HF389\\]$`));
+  assert.match(lines[0]!, new RegExp(`^error  branch ${branch.replace(/\//g, '\\/')} is on origin \\(${s.appRemote}\\) at ${tip.slice(0, 7)}, but this clone of app has not fetched it.*: run git fetch 'origin' 'refs/heads/${branch.replace(/\//g, '\\/')}:refs/remotes/origin/${branch.replace(/\//g, '\\/')}' and plan again  \\[HF389\\]$`));
   assert.match(lines[1]!, new RegExp(`^error  tag ${(first.actions.find((a) => a.kind === 'tag') as { tag: string }).tag} is on origin .* run git fetch 'origin' tag '.*' and plan again  \\[HF389\\]$`));
 
   gitOut(early.dir, ['fetch', '--quiet', 'origin']);
@@ -154,8 +154,13 @@ test('a merge-back branch only on the remote, not fetched: HF389 instead of HF20
   clone(s.appRemote, runner, ['--single-branch', '--branch', 'main']);
   const r = await runCliAsync(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${runner}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit], { cwd: s.root });
   assert.is(r.code, 1, r.stdout + r.stderr);
-  assert.match(r.stderr, new RegExp(`branch dev is on origin .* at ${s.devHead!.slice(0, 7)}, but this clone of app has not fetched it.*run git fetch 'origin' and plan again  \\[HF389\\]`));
+  assert.match(r.stderr, new RegExp(`branch dev is on origin .* at ${s.devHead!.slice(0, 7)}, but this clone of app has not fetched it.*run git fetch 'origin' 'refs/heads/dev:refs/remotes/origin/dev' and plan again  \\[HF389\\]`));
   assert.not.match(r.stderr, /HF202/);
+  // The command it gives fetches dev whatever the clone's refspec (a bare git fetch would not, in a --single-branch clone).
+  gitOut(runner, ['fetch', '--quiet', 'origin', 'refs/heads/dev:refs/remotes/origin/dev']);
+  const again = await runCliAsync(['plan', 'hotfix', '--policy', s.policyFile, '--env', 'production', '--repo', `app=${runner}`, '--repo', `deploy=${s.configRepo}`, '--cluster-state', s.clusterStateFile, '--reason', 'payment', '--pick', s.fixes[0]!.commit], { cwd: s.root });
+  assert.is(again.code, 0, again.stdout + again.stderr);
+  assert.match(again.stdout, /dev will be created from/);
 });
 
 test('protected branches (git.via pull-request) in a fresh clone: the merge-back branch for review is made from origin/dev, and the apply from that clone pushes it', async () => {

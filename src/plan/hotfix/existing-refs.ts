@@ -16,7 +16,8 @@ export function remoteOnly(state: HotfixState, name: string, kind: 'heads' | 'ta
   const here = kind === 'heads' ? state.app.refs.branches : state.app.refs.tags;
   if (!Object.hasOwn(listed, name) || here.includes(name)) return undefined;
   const at = kind === 'heads' ? tips.branches[name]! : tips.tags[name]!.commit;
-  const fetch = kind === 'heads' ? `git fetch ${shellWord(remote.name)}` : `git fetch ${shellWord(remote.name)} tag ${shellWord(name)}`;
+  // The branch named in the refspec: a clone made with --single-branch (as CI checkouts are) fetches no other with a bare git fetch.
+  const fetch = kind === 'heads' ? `git fetch ${shellWord(remote.name)} ${shellWord(`refs/heads/${name}:refs/remotes/${remote.name}/${name}`)}` : `git fetch ${shellWord(remote.name)} tag ${shellWord(name)}`;
   return diagnostic('HF389', `${kind === 'heads' ? 'branch' : 'tag'} ${name} is on ${remote.name} (${remote.urls[0]}) at ${at.slice(0, 7)}, but this clone of ${state.app.repoName} has not fetched it, so the plan can neither adopt nor compare it: run ${fetch} and plan again`);
 }
 
