@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { git } from '../../fixtures/git.js';
@@ -160,6 +163,23 @@ test('the apply job clones after a teammate rewrote on main the lines the fix ch
   // Production is deployed (the deploy comes first); main is the teammate's, untouched.
   assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), deployCommit(r.plan!).commit);
   assert.is((await git(s.appRemote, ['rev-parse', 'refs/heads/main'])).trim(), rewrite);
+  // The command HF417 prints, run as printed (the shell splits it) in a new job's checkout: it
+  // plans only what is left, the merge-back, left to a person since it conflicts. Neither the
+  // deploy nor the baseline branch (nop's config of its time, for testing before the deploy)
+  // is planned again.
+  const command = /review it and apply it: hotfix (.*?)  \[HF417\]/.exec(line)?.[1];
+  assert.ok(command, line);
+  const words = spawnSync('sh', ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' }).stdout.split('\0').slice(0, -1);
+  const replanJob = await checkout(s, 'replan-job');
+  writeFileSync(join(replanJob.root, 'policy.yaml'), readFileSync(s.policyFile));
+  const again = await runCliAsync(words, { cwd: replanJob.root });
+  assert.is(again.code, 0, again.stdout + again.stderr);
+  const left = JSON.parse(readFileSync(join(replanJob.root, 'plan.json'), 'utf8')) as Plan;
+  assert.not.ok(left.actions.some((a) => a.kind === 'commit'), left.actions.map((a) => a.id).join(', '));
+  assert.not.ok(left.baseline, 'a baseline after the deploy');
+  assert.ok(left.actions.some((a) => a.kind === 'manual' && a.id.includes('main')), left.actions.map((a) => a.id).join(', '));
+  assert.ok(left.diagnostics.some((d) => d.code === 'HF335'), JSON.stringify(left.diagnostics));
+  assert.ok(left.notes.some((n) => n.includes(`deploys ${r.plan!.target.image} already`)), left.notes.join('\n'));
 });
 
 test('show, text and markdown, says why a branch the remote has is created: this clone has it only at origin/<branch>', async () => {

@@ -115,12 +115,19 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   if ('code' in built) return { diagnostics: [built] };
   const imageTag = built.tag;
   const atGate = decidedAtGate(imageTag);
-  if (atGate && state.baseline) return { diagnostics: [diagnostic('HF370', `the hotfix image tag ${imageTag} is decided at the gate, when CI has built it, but the baseline config branch from ${state.baseline.environment} comes before the gate and needs it; have CI also push a tag made only of what is known before the build ({branch}, {sha}, {shaN}, {version}) and set hotfix.imageTag to it`)] };
+  const location = findImage(state.config.file.text, env.config.locator, policy.spec.app.image);
+  if (location.current.digest !== undefined && env.config.digest !== 'drop')
+    return { diagnostics: [diagnostic('HF340', `${env.config.file} pins ${location.current.name} by digest; the hotfix image's digest is not known before CI builds it`)] };
+  // An earlier apply of this hotfix got as far as the deploy: what is left are the merge-backs.
+  const deployedBefore = adopted !== undefined && (location.current.tag === imageTag || (atGate && location.current.tag !== undefined && matchTemplate(imageTag, location.current.tag) !== undefined));
+  // The baseline config branch is for testing the hotfix before the deploy: once deployed, it has served.
+  const baselineState = deployedBefore ? undefined : state.baseline;
+  if (atGate && baselineState) return { diagnostics: [diagnostic('HF370', `the hotfix image tag ${imageTag} is decided at the gate, when CI has built it, but the baseline config branch from ${baselineState.environment} comes before the gate and needs it; have CI also push a tag made only of what is known before the build ({branch}, {sha}, {shaN}, {version}) and set hotfix.imageTag to it`)] };
   const hotfixImage = `${policy.spec.app.image}:${imageTag}`;
   if (hotfixImage === state.deployed.image) return { diagnostics: [diagnostic('HF341', `the hotfix image would be ${hotfixImage}, the image deployed now; give the hotfix its own --version`)] };
 
   // The baseline config branch comes before the gate: the required checks may test it.
-  const baseline = state.baseline ? baselineActions(policy, state.baseline, state.config.remotes, imageTag, committer, configPush, date, trailers) : undefined;
+  const baseline = baselineState ? baselineActions(policy, baselineState, state.config.remotes, imageTag, committer, configPush, date, trailers) : undefined;
   if (baseline && 'errors' in baseline) return { diagnostics: baseline.errors };
   if (baseline) {
     actions.push(...baseline.actions);
@@ -129,11 +136,6 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   const gate: Extract<Action, { kind: 'gate' }> = { id: 'gate', kind: 'gate', image: hotfixImage, label: policy.spec.app.revisionLabel, revision: head, ...gateChecks(rules), ...(atGate ? { tagAtGate: imageTag } : {}) };
   actions.push(gate);
 
-  const location = findImage(state.config.file.text, env.config.locator, policy.spec.app.image);
-  if (location.current.digest !== undefined && env.config.digest !== 'drop')
-    return { diagnostics: [diagnostic('HF340', `${env.config.file} pins ${location.current.name} by digest; the hotfix image's digest is not known before CI builds it`)] };
-  // An earlier apply of this hotfix got as far as the deploy: what is left are the merge-backs.
-  const deployedBefore = adopted !== undefined && (location.current.tag === imageTag || (atGate && location.current.tag !== undefined && matchTemplate(imageTag, location.current.tag) !== undefined));
   // Protected branches (git.via pull-request): the deploy and each merge-back go to a branch of their own, for review.
   const review = new ReviewBranches(policy, adopted ? { ...values, date: adopted.date } : values, hotfixBranch);
   const configRepo: ReviewRepo = { repoName: state.config.repoName, remotes: state.config.remotes, refs: state.config.refs, ...(state.config.pushRemote ? { pushRemote: state.config.pushRemote } : {}), madeBefore: (state.reviewTips?.config ?? []).map((t) => t.branch) };
