@@ -5,7 +5,7 @@ import { commitObject } from '../plan/git-objects.js';
 import { rederivedBranch, type RederivableAction } from '../plan/rederive-rule.js';
 import { CatFileBatch } from '../state/git/cat-file.js';
 import { MergeSimulator } from '../state/git/merge-simulation.js';
-import { isAncestor, isShallow, mergeBase, readFileAt, resolveCommit } from '../state/git/read.js';
+import { FETCH_WHOLE_HISTORY, isAncestor, isShallow, mergeBase, readFileAt, resolveCommit } from '../state/git/read.js';
 import { git } from '../state/git/run-git.js';
 import { renderCheck } from '../state/render/render-check.js';
 import type { RenderSpec } from '../plan/render-spec.js';
@@ -33,7 +33,7 @@ export async function rederive(sealed: RederivableAction, repo: string, onto: st
   const was = `${sealed.repo}: ${moving}, planned at ${planned.slice(0, 7)},`;
   // A shallow clone cuts the history the rule reads, where git answers ancestry and merge bases wrongly or fails.
   if (await isShallow(repo))
-    throw new HotfixError([diagnostic('HF391', `${was} moved to ${onto.slice(0, 7)}, and ${repo} is a shallow clone, which cannot tell whether the new head descends from the plan's nor what the change is there; nothing was written for it. Fetch the whole history there (git fetch --unshallow; in GitHub Actions actions/checkout with fetch-depth: 0, in GitLab CI GIT_DEPTH: 0) and run apply again`)]);
+    throw new HotfixError([diagnostic('HF391', `${was} moved to ${onto.slice(0, 7)}, and ${repo} is a shallow clone, which cannot tell whether the new head descends from the plan's nor what the change is there; nothing was written for it. Fetch the whole history there (${FETCH_WHOLE_HISTORY}) and run apply again`)]);
   if (!(await isAncestor(repo, planned, onto))) return { problem: `${was} was rewritten: its head ${onto.slice(0, 7)} does not descend from ${planned.slice(0, 7)}` };
   const again = sealed.kind === 'commit' ? await commitProblem(sealed, repo, onto) : await mergeProblem(sealed, repo, onto);
   if (typeof again === 'string') return { problem: `${was} moved to ${onto.slice(0, 7)} by ${await movedBy(repo, planned, onto)}, and ${again}` };

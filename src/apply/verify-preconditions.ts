@@ -7,7 +7,7 @@ import type { Plan, Precondition } from '../plan/types.js';
 import type { ClusterState } from '../state/types.js';
 import { git } from '../state/git/run-git.js';
 import { resolveRevisions, verifyRevision } from '../state/git/resolve-revisions.js';
-import { isAncestor } from '../state/git/read.js';
+import { FETCH_WHOLE_HISTORY, isAncestor, isShallow } from '../state/git/read.js';
 import { VERSION } from '../version.js';
 import { refEffect, refKey } from './ref-effects.js';
 import { pushUrls, rewrittenTo } from '../state/git/push-remote.js';
@@ -37,8 +37,15 @@ export async function verifyPreconditions(plan: Plan, facts: Facts, planned: Rea
   // policy is known to be the plan's, so the policy is checked first.
   const ordered = [...preconditions.filter((p) => p.kind === 'policy'), ...preconditions.filter((p) => p.kind !== 'policy')];
   let policyDiffers = false;
+  const cutOff = new Set<string>();
   for (const precondition of ordered) {
     if (precondition.kind === 'running-image' && policyDiffers) continue;
+    if (precondition.kind === 'blob' && !found.get(revisionKey(precondition)) && (await notInShallowClone(repoPath(facts.repos, precondition.repo), precondition.commit))) {
+      // Said once per repository: every later commit the plan reads there is cut off the same way.
+      if (!cutOff.has(precondition.repo)) failures.push(diagnostic('HF392', `${precondition.repo}: ${repoPath(facts.repos, precondition.repo)} is a shallow clone without ${precondition.commit.slice(0, 7)}, the commit the plan read ${precondition.path} from, so apply cannot check that the plan still holds; nothing was written. Fetch the whole history there (${FETCH_WHOLE_HISTORY}) and run apply again`));
+      cutOff.add(precondition.repo);
+      continue;
+    }
     const problem =
       precondition.kind === 'ref' ? await refProblem(plan, precondition, found.get(revisionKey(precondition)) ?? null, planned, facts)
       : precondition.kind === 'blob' ? checkBlob(precondition, found.get(revisionKey(precondition)) ?? null)
@@ -47,6 +54,11 @@ export async function verifyPreconditions(plan: Plan, facts: Facts, planned: Rea
     if (problem && precondition.kind === 'policy') policyDiffers = true;
   }
   return [...failures, ...(await symbolicRefs(plan, facts))];
+}
+
+/** A commit a shallow clone (CI's default checkout) has cut off: the clone is shallow and lacks it. */
+async function notInShallowClone(repo: string, commit: string): Promise<boolean> {
+  return (await isShallow(repo)) && (await verifyRevision(repo, `${commit}^{commit}`)) === undefined;
 }
 
 type Named = Extract<Precondition, { kind: 'ref' | 'blob' }>;

@@ -54,6 +54,14 @@ test('the apply job clones after teammates pushed to prd and main: it makes the 
 
 const allRefs = async (repo: string) => git(repo, ['for-each-ref', '--format=%(refname) %(objectname)']);
 
+/** A job's depth-1 checkout, as CI makes by default: through file:// so that --depth is honoured, then origin is the URL the plan pushes to, as a CI checkout's would be. */
+async function shallowCheckout(s: Parameters<typeof checkout>[0], job: string) {
+  const checkedOut = await checkout({ ...s, configRemote: `file://${s.configRemote}`, appRemote: `file://${s.appRemote}` }, job, ['--depth', '1', '--no-single-branch']);
+  await git(checkedOut.config, ['remote', 'set-url', 'origin', s.configRemote]);
+  await git(checkedOut.app, ['remote', 'set-url', 'origin', s.appRemote]);
+  return checkedOut;
+}
+
 test('the apply job clones after a teammate pinned prd to another tag on the line the deploy patches: refused before any write, naming the commit and the file', async () => {
   const s = await scenario(22);
   const planJob = await checkout(s, 'plan-job');
@@ -108,10 +116,7 @@ test('the apply job checks out shallow (depth 1, as CI does by default) after pr
   const r = await planIn(s, planJob);
   assert.is(r.code, 0, r.stderr);
   const prdNow = await addRunbook(s);
-  // file:// so that --depth is honoured; then origin is the URL the plan pushes to, as a CI checkout's would be.
-  const applyJob = await checkout({ ...s, configRemote: `file://${s.configRemote}`, appRemote: `file://${s.appRemote}` }, 'apply-job', ['--depth', '1', '--no-single-branch']);
-  await git(applyJob.config, ['remote', 'set-url', 'origin', s.configRemote]);
-  await git(applyJob.app, ['remote', 'set-url', 'origin', s.appRemote]);
+  const applyJob = await shallowCheckout(s, 'apply-job');
   const before = await Promise.all([s.configRemote, s.appRemote, applyJob.config, applyJob.app].map(allRefs));
   const refused = await applyIn(s, applyJob, r.plan!, r.file);
   assert.is(refused.code, 1, refused.stdout + refused.stderr);
@@ -120,6 +125,29 @@ test('the apply job checks out shallow (depth 1, as CI does by default) after pr
   assert.is(lines.length, 1, refused.stderr);
   assert.match(lines[0]!, new RegExp(`^error  deploy: prd, planned at ${deployCommit(r.plan!).parent.slice(0, 7)}, moved to ${prdNow.slice(0, 7)}, and .* is a shallow clone, .*git fetch --unshallow; in GitHub Actions actions/checkout with fetch-depth: 0, in GitLab CI GIT_DEPTH: 0\\) and run apply again  \\[HF391\\]$`));
   assert.equal(await Promise.all([s.configRemote, s.appRemote, applyJob.config, applyJob.app].map(allRefs)), before, 'no ref moved anywhere');
+});
+
+test('the apply job checks out shallow and nothing moved: the commits the plan read its files from are cut off, refused in one line saying to fetch the whole history, nothing written', async () => {
+  const s = await scenario(26);
+  const planJob = await checkout(s, 'plan-job');
+  const r = await planIn(s, planJob);
+  assert.is(r.code, 0, r.stderr);
+  const applyJob = await shallowCheckout(s, 'apply-job');
+  const before = await Promise.all([s.configRemote, s.appRemote, applyJob.config, applyJob.app].map(allRefs));
+  const refused = await applyIn(s, applyJob, r.plan!, r.file);
+  assert.is(refused.code, 1, refused.stdout + refused.stderr);
+  const lines = refused.stderr.trim().split('\n');
+  // The baseline (nop's config of the running version's time) is an old commit a depth-1 clone does not hold.
+  const baseline = r.plan!.preconditions.find((p) => p.kind === 'blob' && p.commit !== deployCommit(r.plan!).parent) as { commit: string };
+  assert.is(lines.length, 1, refused.stderr);
+  assert.match(lines[0]!, new RegExp(`^error  deploy: .* is a shallow clone without ${baseline.commit.slice(0, 7)}, the commit the plan read .* from, .*git fetch --unshallow; in GitHub Actions actions/checkout with fetch-depth: 0, in GitLab CI GIT_DEPTH: 0\\) and run apply again  \\[HF392\\]$`));
+  assert.equal(await Promise.all([s.configRemote, s.appRemote, applyJob.config, applyJob.app].map(allRefs)), before, 'no ref moved anywhere');
+  // Once the history is fetched, the same plan applies.
+  await git(applyJob.config, ['fetch', '--quiet', '--unshallow', `file://${s.configRemote}`]);
+  await git(applyJob.app, ['fetch', '--quiet', '--unshallow', `file://${s.appRemote}`]);
+  const applied = await applyIn(s, applyJob, r.plan!, r.file);
+  assert.is(applied.code, 0, applied.stdout + applied.stderr);
+  assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), deployCommit(r.plan!).commit);
 });
 
 test('both jobs check out prd itself (actions/checkout ref: prd): the apply job\'s checked-out prd is past the plan\'s, and apply makes the deploy again on it, moving only the remote', async () => {

@@ -136,6 +136,9 @@ export async function changedFiles(repo: string, sha: string, parent?: string): 
   return stdout.split('\0').filter(Boolean);
 }
 
+/** How to fetch what a shallow clone (CI's default checkout) cut off, as findings about one say it. */
+export const FETCH_WHOLE_HISTORY = 'git fetch --unshallow; in GitHub Actions actions/checkout with fetch-depth: 0, in GitLab CI GIT_DEPTH: 0';
+
 /** Whether the repository is a shallow clone: its history stops at grafted commits. */
 export async function isShallow(repo: string): Promise<boolean> {
   return shallowness.get(repo) ?? (await git(repo, ['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';

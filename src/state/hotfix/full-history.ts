@@ -1,6 +1,6 @@
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
-import { isShallow } from '../git/read.js';
+import { FETCH_WHOLE_HISTORY, isShallow } from '../git/read.js';
 
 /**
  * A hotfix is planned from the app's history: the commit the running image was built from,
@@ -11,5 +11,5 @@ import { isShallow } from '../git/read.js';
  */
 export async function assertFullHistory(repo: string, name: string): Promise<void> {
   if (!(await isShallow(repo))) return;
-  throw new HotfixError([diagnostic('HF390', `${name} (${repo}) is a shallow clone, whose history stops short of what a hotfix plan reads (the deployed commit, the picks, where the merge-back branches fork, an earlier hotfix branch to adopt): fetch the whole history there (git fetch --unshallow; in GitHub Actions actions/checkout with fetch-depth: 0, in GitLab CI GIT_DEPTH: 0) and plan again`)]);
+  throw new HotfixError([diagnostic('HF390', `${name} (${repo}) is a shallow clone, whose history stops short of what a hotfix plan reads (the deployed commit, the picks, where the merge-back branches fork, an earlier hotfix branch to adopt): fetch the whole history there (${FETCH_WHOLE_HISTORY}) and plan again`)]);
 }
