@@ -12,6 +12,7 @@ import { VERSION } from '../version.js';
 import { refEffect, refKey } from './ref-effects.js';
 import { pushUrls, rewrittenTo } from '../state/git/push-remote.js';
 import { remoteRefs } from './git-write.js';
+import { shellWord } from '../plan/shell-word.js';
 import { pullRequestBaseRefs } from '../plan/pull-request-base.js';
 import { rederivedBranch, trackedRefOf } from '../plan/rederive-rule.js';
 import { awaitsOwnCommits } from './rederive.js';
@@ -133,6 +134,7 @@ async function symbolicTarget(repo: string, ref: string): Promise<string | undef
  */
 async function refProblem(plan: Plan, p: Extract<Precondition, { kind: 'ref' }>, now: string | null, planned: ReadonlyMap<string, ReadonlySet<string>>, facts: Facts): Promise<string | undefined> {
   const problem = checkRef(p, now, planned);
+  if (problem && now === null && p.sha !== null && p.ref.startsWith('refs/heads/')) return `${problem}${await onlyTracked(repoPath(facts.repos, p.repo), p.ref.slice('refs/heads/'.length), p.sha)}`;
   if (!problem || now === null || p.sha === null) return problem;
   if (followedTrackedRef(plan, p, now) || (await awaitingMerge(plan, p, now, facts))) return undefined;
   // A rollback's revert may be wrong or empty on a moved base: only a hotfix's pull requests take this.
@@ -141,6 +143,20 @@ async function refProblem(plan: Plan, p: Extract<Precondition, { kind: 'ref' }>,
   if (!base || written) return problem;
   // A sealed id that names no commit here (an edited plan) is the ref's problem, as without this rule.
   return (await isAncestor(repoPath(facts.repos, p.repo), p.sha, now).catch(() => false)) ? undefined : problem;
+}
+
+/**
+ * What to do about a branch the plan found here and this clone has only as a remote-tracking
+ * branch: a CI job whose checkout differs from the plan job's (the plan job checked out prd,
+ * the apply job the default branch). Apply never makes a branch the plan does not make, so
+ * the person makes it; the plan's rule takes it from there if it has moved. Empty if none.
+ */
+async function onlyTracked(repo: string, branch: string, planned: string): Promise<string> {
+  const { stdout } = await git(repo, ['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)', '--', `refs/remotes/*/${branch}`]);
+  const [tracked, sha] = stdout.split('\n').find(Boolean)?.split('\0') ?? [];
+  if (!tracked || !sha) return '';
+  const where = sha === planned ? 'where the plan found it' : `the plan found it at ${planned.slice(0, 7)}`;
+  return `: this clone has ${branch} only as ${tracked} (at ${sha.slice(0, 7)}, ${where}). Make the local branch there and run apply again (git branch ${shellWord(branch)} ${shellWord(tracked)}), or check ${branch} out in this job as in the plan's (actions/checkout with ref: ${branch})`;
 }
 
 /**

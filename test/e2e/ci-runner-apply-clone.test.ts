@@ -168,6 +168,27 @@ test('both jobs check out prd itself (actions/checkout ref: prd): the apply job\
   assert.is((await git(applyJob.config, ['rev-parse', 'refs/heads/prd'])).trim(), prdNow, 'the checked-out branch is left to git pull');
 });
 
+test('the plan job checked out prd, the apply job the default branch (prd only as origin/prd): refused naming the command that makes the local branch; made, the plan applies', async () => {
+  const s = await scenario(28);
+  const planJob = await checkout(s, 'plan-job', [], 'prd');
+  const r = await planIn(s, planJob);
+  assert.is(r.code, 0, r.stderr);
+  const applyJob = await checkout(s, 'apply-job');
+  const before = await Promise.all([s.configRemote, s.appRemote, applyJob.config, applyJob.app].map(allRefs));
+  const refused = await applyIn(s, applyJob, r.plan!, r.file);
+  assert.is(refused.code, 1, refused.stdout + refused.stderr);
+  const line = refused.stderr.split('\n').find((l) => l.includes('refs/heads/prd')) ?? '';
+  assert.ok(line.includes(`deploy: refs/heads/prd moved from ${s.prd.head.slice(0, 7)} to (deleted): this clone has prd only as origin/prd (at ${s.prd.head.slice(0, 7)}, where the plan found it). Make the local branch there and run apply again (git branch 'prd' 'origin/prd')`), refused.stderr);
+  assert.match(line, /\[HF404\]$/);
+  assert.equal(await Promise.all([s.configRemote, s.appRemote, applyJob.config, applyJob.app].map(allRefs)), before, 'no ref moved anywhere');
+  // The command as printed, run by the shell in the job's config checkout.
+  const made = spawnSync('sh', ['-c', /\((git branch [^)]*)\)/.exec(line)![1]!], { cwd: applyJob.config, encoding: 'utf8' });
+  assert.is(made.status, 0, made.stderr);
+  const applied = await applyIn(s, applyJob, r.plan!, r.file);
+  assert.is(applied.code, 0, applied.stdout + applied.stderr);
+  assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), deployCommit(r.plan!).commit);
+});
+
 test('the apply job clones after a teammate rewrote on main the lines the fix changes: the deploy is made, the merge-back refused (HF417) naming the commit and the file, with the command that plans what is left', async () => {
   const s = await scenario(27);
   const planJob = await checkout(s, 'plan-job');
