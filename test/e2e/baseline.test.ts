@@ -66,6 +66,29 @@ test("the baseline is nop as it was when production's version went live; apply m
   assert.match(git(s.configRemote, 'show', 'prd:deploy/kustomization.yaml'), /newTag: "1\.4\.1"/);
 });
 
+test('an apply stopped at the gate made the baseline branch: a new plan says to apply the first again or to delete the branch, with the commands; run as printed, it plans again', async () => {
+  const s = await scenario({ seed: 31 });
+  const r = await plan(s);
+  assert.is(r.code, 0, r.stderr);
+  const stopped = await runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'integration-nop', r.file], { cwd: s.root });
+  assert.is(stopped.code, 3, stopped.stderr);
+  assert.match(stopped.stderr, /\[HF410\]/);
+  const branch = r.plan!.baseline!.branch;
+  assert.is(git(s.configRemote, 'rev-parse', `refs/heads/${branch}`), (r.plan!.actions.find((a) => a.kind === 'commit' && a.purpose === 'baseline-config') as { commit: string }).commit);
+  const again = await plan(s);
+  assert.is(again.code, 1, again.stdout + again.stderr);
+  const line = again.stderr.split('\n').find((l) => l.includes('[HF312]')) ?? '';
+  assert.ok(line.includes(`baseline branch ${branch} already exists in deploy, made by an apply of an earlier plan for this hotfix`), again.stderr);
+  assert.match(line, /run hotfix apply again on that plan, which goes on from where it stopped/);
+  const remove = /delete it \((git branch -D .*)\) and plan again/.exec(line)?.[1];
+  assert.ok(remove, line);
+  execFileSync('sh', ['-c', remove], { cwd: s.configRepo, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  assert.throws(() => git(s.configRemote, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`));
+  const third = await plan(s);
+  assert.is(third.code, 0, third.stderr);
+  assert.is(third.plan!.baseline!.branch, branch);
+});
+
 test('match: time takes nop as of the moment production deployed', async () => {
   const s = await scenario({ seed: 3 });
   const r = await plan(s, [], withBaseline(s, (p) => p.replace(/match: image/, 'match: time')));

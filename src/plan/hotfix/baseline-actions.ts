@@ -10,6 +10,7 @@ import type { Action, BaselineSummary, Precondition } from '../types.js';
 import { pushAction, type PushTarget } from '../push-target.js';
 import { newRefNameProblem, newRefPreconditions } from '../new-ref-name.js';
 import { withTrailers } from '../commit-trailers.js';
+import { shellWord } from '../shell-word.js';
 
 export interface BaselinePart {
   readonly actions: readonly Action[];
@@ -37,6 +38,7 @@ export function baselineActions(policy: Policy, state: BaselineState, remotes: r
   const at = state.baseline?.sha ?? state.head;
   const branch = renderTemplate(rules.branch, { env: state.environment, date, sha: at, sha7: at.slice(0, 7) });
   const problem = newRefNameProblem(branch, 'heads', 'baseline branch', policy, { repoName: env.config.repo, remotes, refs: state.refs });
+  if (problem?.code === 'HF312') return { errors: [existingBaseline(branch, env.config.repo, push)] };
   if (problem) return { errors: [problem] };
 
   const location = findImage(state.file.text, env.config.locator, policy.spec.app.image);
@@ -75,4 +77,16 @@ export function baselineActions(policy: Policy, state: BaselineState, remotes: r
       ? `Test the hotfix in ${state.environment} from branch ${branch}: ${state.environment}'s config as of ${at.slice(0, 7)} "${state.baseline.subject}" (${state.baseline.committer.date}), the config ${state.targetImage} ran with before ${when}. Today's ${state.environment} differs in ${changed.length} file${changed.length === 1 ? '' : 's'}${changed.length > 0 ? `: ${changed.map((c) => `${c.path} (+${c.added} -${c.removed})`).join(', ')}` : ''}, which is why it is not used.`
       : `Test the hotfix in ${state.environment} from branch ${branch} (today's config: none of its time was found).`,
   };
+}
+
+/**
+ * The baseline branch exists: an apply of an earlier plan for this hotfix made it (it comes
+ * before the gate) and stopped or was stopped after. That plan, run again, goes on from
+ * there; a new plan makes the branch again, so the old one is deleted first (it holds only
+ * the baseline config with the hotfix image, which the new plan makes again).
+ */
+function existingBaseline(branch: string, repo: string, push: PushTarget | undefined): Diagnostic {
+  const b = shellWord(branch);
+  const remove = [`git branch -D ${b}`, ...(push ? [`git push ${shellWord(push.remote)} --delete ${b}`] : [])].join(' && ');
+  return diagnostic('HF312', `baseline branch ${branch} already exists in ${repo}, made by an apply of an earlier plan for this hotfix (the baseline comes before the gate): run hotfix apply again on that plan, which goes on from where it stopped, or to plan anew, see what it holds (git log -1 ${b}), delete it (${remove}) and plan again`);
 }
