@@ -18,19 +18,21 @@ export interface CommentContent {
    * later parts hold them all) and the tail (the summary line, the plan id, the command).
    */
   readonly lead: { readonly head: readonly string[]; readonly findings: readonly string[]; readonly more: (left: number) => string; readonly tail: readonly string[] };
+  /** The pull request's head commit the comment is posted for, where the forge needs it named (GitLab): each part's footer says it. */
+  readonly head?: string;
 }
 
 /** The bodies of a comment's parts, marker included, each within `limit`. Pure. */
 export function commentBodies(content: CommentContent, limit = GITHUB_COMMENT_LIMIT): string[] {
-  const { key, plan } = content;
-  const overhead = Math.max(...[1, 9999].map((n) => body(key, plan, n, n, '').length)) + 2;
+  const { key, plan, head } = content;
+  const overhead = Math.max(...[1, 9999].map((n) => body(key, plan, n, n, '', head).length)) + 2;
   const room = limit - overhead;
-  if (content.full.length <= room) return [body(key, plan, 1, 1, content.full)];
+  if (content.full.length <= room) return [body(key, plan, 1, 1, content.full, head)];
   const rest = markdownChunks(content.full, room - 200);
   const parts = rest.length + 1;
   const next = `This plan is too long for one comment: the whole plan follows in parts 2 to ${parts}.`;
   const lead = fitted(content.lead, [...content.lead.tail, '', next], room);
-  return [lead, ...rest.map((chunk, i) => `**Part ${i + 2} of ${parts}**: the plan, continued.\n\n${chunk}`)].map((text, i) => body(key, plan, i + 1, parts, text));
+  return [lead, ...rest.map((chunk, i) => `**Part ${i + 2} of ${parts}**: the plan, continued.\n\n${chunk}`)].map((text, i) => body(key, plan, i + 1, parts, text, head));
 }
 
 /** The start of the footer every part carries: how a comment whose marker was lost is still known (HF507). */
@@ -38,8 +40,9 @@ export function footerStart(key: CommentKey): string {
   return `<sub>hotfix plan comment for ${codeSpan(key.kind)} of ${codeSpan(key.policy)} in ${codeSpan(key.environment)}, part `;
 }
 
-function body(key: CommentKey, plan: string, part: number, parts: number, text: string): string {
-  const footer = `${footerStart(key)}${part} of ${parts}. Each new plan updates it in place; an edit by hand stops that.</sub>`;
+function body(key: CommentKey, plan: string, part: number, parts: number, text: string, head?: string): string {
+  const posted = head ? `, posted for the head ${codeSpan(head.slice(0, 12))}` : '';
+  const footer = `${footerStart(key)}${part} of ${parts}${posted}. Each new plan updates it in place; an edit by hand stops that.</sub>`;
   return markedBody({ key, part, parts, plan, state: 'current' }, `${text.replace(/\n+$/, '')}\n\n${footer}\n`);
 }
 

@@ -16,8 +16,12 @@ export interface PlanCommentForge {
   readonly where: string;
   /** The characters one comment may hold: longer plans are posted in parts. */
   readonly commentLimit: number;
-  /** Fails with HF502 when the pull request does not exist or cannot be seen. */
-  checkPullRequest(): Promise<void>;
+  /**
+   * Fails with HF502 when the pull request does not exist or cannot be seen. `head`: the
+   * commit the plan comment is posted for, where approvals are judged against the comment's
+   * last change (GitLab), so that each push gives the comment a change of its own.
+   */
+  checkPullRequest(): Promise<{ readonly head?: string }>;
   listComments(): Promise<readonly ForgeComment[]>;
   createComment(body: string): Promise<ForgeComment>;
   updateComment(id: number, body: string): Promise<void>;

@@ -19,7 +19,7 @@ export function gitHubForge(pr: PullRequestRef, access: GitHubAccess, permission
     where,
     commentLimit: GITHUB_COMMENT_LIMIT,
     retiredAs: 'hidden as outdated',
-    checkPullRequest: () => call('read the pull request', () => octokit.rest.pulls.get({ ...repo, pull_number: pr.number })).then(() => undefined),
+    checkPullRequest: () => call('read the pull request', () => octokit.rest.pulls.get({ ...repo, pull_number: pr.number })).then(() => ({})),
     listComments: () => call('list its comments', () => octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: pr.number, per_page: 100 })).then((all) => all.map(comment)),
     createComment: (body) => call('post a comment', () => octokit.rest.issues.createComment({ ...repo, issue_number: pr.number, body })).then((r) => comment(r.data)),
     updateComment: update,

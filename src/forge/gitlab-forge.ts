@@ -60,6 +60,10 @@ export function gitLabForge(mr: MergeRequestRef, access: GitLabAccess): PlanComm
     checkPullRequest: () =>
       call('read the merge request', () => mergeRequests.show(mr.project, mr.iid)).then((found) => {
         page = String((found as { web_url?: unknown }).web_url ?? '');
+        // GitLab's approvals say who, not when nor for which commit: apply counts them only when the note last changed
+        // after the newest push (HF516), so the note names the head it is posted for, and a push changes it.
+        const sha = (found as { sha?: unknown }).sha;
+        return typeof sha === 'string' && /^[0-9a-f]{40,64}$/.test(sha) ? { head: sha } : {};
       }),
     listComments: () => call('list its notes', () => notes.all(mr.project, mr.iid, { perPage: 100, sort: 'asc', orderBy: 'created_at' })).then((all) => (all as unknown as NoteData[]).map(note)),
     createComment: (body) => call('post a note', () => notes.create(mr.project, mr.iid, body)).then((n) => note(n as unknown as NoteData)),

@@ -18,8 +18,8 @@ export interface PostedComment {
  * then parts are written in order, so a run cut short leaves comments a rerun finds again.
  */
 export async function postPlanComment(forge: PlanCommentForge, content: CommentContent): Promise<PostedComment> {
-  await forge.checkPullRequest();
-  const bodies = commentBodies(content, forge.commentLimit);
+  const { head } = await forge.checkPullRequest();
+  const bodies = commentBodies(head ? { ...content, head } : content, forge.commentLimit);
   const { steps, problems, partOne } = reconcileComments(content.key, bodies, await forge.listComments());
   if (problems.length > 0) throw new HotfixError(problems);
   const counts = { created: 0, updated: 0, retired: 0 };

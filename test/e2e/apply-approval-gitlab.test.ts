@@ -96,6 +96,18 @@ test('a push after the plan note voids the approvals, even one given after the p
     server.approvals.approve(7, 'schen');
     const again = await refused(server, s, 'plan.json', 'HF516');
     assert.match(again.stderr, /1 push came after the plan comment/);
+    // hotfix comment again, as a pipeline runs it on each push: the plan is the same, but the
+    // note names the head it is posted for, so it changes; the approval since the push counts.
+    const recommented = await comment(server, s, 'plan.json');
+    assert.is(recommented.code, 0, recommented.stderr);
+    assert.match(recommented.stdout, /0 posted, 1 updated/);
+    const notes = server.notes.filter((n) => n.mr === 7 && n.body.includes('hotfix-plan-comment'));
+    assert.is(notes.length, 1, 'one plan note, updated in place');
+    assert.ok(notes[0]!.body.includes(`posted for the head \`${pushed.slice(0, 12)}\``), notes[0]!.body.slice(-400));
+    const applied = await apply(server, s, 'plan.json');
+    assert.is(applied.code, 0, applied.stderr);
+    assert.match(applied.stdout, /^approved: platform\/delivery\/api-js-config!7 by schen \(1 required\) at 0a1b2c3/m);
+    clean(recommented, applied);
   }));
 
 test('not enough approvals for the policy: refused, saying who counted', () =>
