@@ -16,9 +16,9 @@ import { checkedOutBranches } from '../state/git/busy-branches.js';
 import { rehearse } from './rehearse.js';
 import { runAction } from './run-action.js';
 import { journalContradictions } from './verify-journal.js';
-import { followJournalled, journalled, nextStep, rederivation, rederiveIfMoved, supersededBy, withRederived } from './moved-branches.js';
+import { followJournalled, journalled, nextStep, onMovedBranches, rederivation, rederivedLine, rederiveIfMoved, supersededBy, withRederived } from './moved-branches.js';
 import { pushMoving } from './push-moved.js';
-import { rederivedBranch, reviewBaseOf, type RederivableAction } from '../plan/rederive-rule.js';
+import type { RederivableAction } from '../plan/rederive-rule.js';
 import { refValue, repoPath, verifyPreconditions, type Facts } from './verify-preconditions.js';
 
 export type GateAction = Extract<Action, { kind: 'gate' }>;
@@ -100,7 +100,7 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
   try {
     if (locks && !(await journal.unchangedSinceOpen())) throw new JournalRace(repos[0]!);
     if (!options.dryRun) await followJournalled(carried, journal, options.facts.repos, checkedOut);
-    const current = await onMovedBranches(sealed, carried, journal.done, options);
+    const current = await onMovedBranches(sealed, carried, journal.done, options.facts.repos, (line) => options.log(`${options.dryRun ? 'would re-derive' : 're-derived'}: ${line}`));
     const failures = await verifyPreconditions(current, options.facts, refValuesOf(current));
     failures.push(...unpushedCheckedOut(current, checkedOut));
     if (failures.length > 0) throw new HotfixError(failures);
@@ -113,31 +113,6 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
   } finally {
     await locks?.release();
   }
-}
-
-/**
- * Each action still to do whose branch moved since the plan (before this run, or during an
- * earlier run's gate) is made again on the new head, where the plan allows it; HF417 before
- * anything is written where it does not.
- */
-async function onMovedBranches(sealed: Plan, carried: Plan, done: ReadonlySet<string>, options: ApplyOptions): Promise<Plan> {
-  let current = carried;
-  for (const [index, action] of carried.actions.entries()) {
-    if (done.has(action.id)) continue;
-    const again = await rederiveIfMoved(sealed, current, index, options.facts.repos, nextStep(sealed, false));
-    if (!again) continue;
-    current = withRederived(current, again);
-    options.log(`${options.dryRun ? 'would re-derive' : 're-derived'}: ${rederivedLine(sealed, again)}`);
-  }
-  return current;
-}
-
-function rederivedLine(sealed: Plan, again: RederivableAction): string {
-  const planned = sealed.actions.find((a) => a.id === again.id) as RederivableAction;
-  const onto = again.kind === 'commit' ? again.parent : again.parents[0];
-  const base = reviewBaseOf(sealed, again);
-  const moved = base === undefined ? `${rederivedBranch(again)} moved to ${onto.slice(0, 7)} since the plan, so` : `${base} moved to ${onto.slice(0, 7)} since the plan, so the branch for review ${rederivedBranch(again)} is made there and`;
-  return `${moved} ${again.id} is ${again.commit.slice(0, 7)} on it instead of ${planned.commit.slice(0, 7)} (the same change, by the plan's rule)`;
 }
 
 /** The values the plan's refs may hold: what its actions give them, and the heads its commits were made again on. */

@@ -135,3 +135,29 @@ export function nextStep(plan: Plan, written: boolean): string {
   const state = written ? 'Nothing was written for it; what apply finished before it is in place (its journal says which). ' : 'Nothing was written. ';
   return `${state}${replan ? `Plan what is left from the heads of now (it adopts the hotfix branch and tag), review it and apply it: ${replan}` : 'Make and review the plan again'}`;
 }
+
+/**
+ * Each action still to do whose branch moved since the plan (before this run, or during an
+ * earlier run's gate) is made again on the new head, where the plan allows it; HF417 before
+ * anything is written where it does not.
+ */
+export async function onMovedBranches(sealed: Plan, carried: Plan, done: ReadonlySet<string>, repos: Facts['repos'], said: (line: string) => void): Promise<Plan> {
+  let current = carried;
+  for (const [index, action] of carried.actions.entries()) {
+    if (done.has(action.id)) continue;
+    const again = await rederiveIfMoved(sealed, current, index, repos, nextStep(sealed, false));
+    if (!again) continue;
+    current = withRederived(current, again);
+    said(rederivedLine(sealed, again));
+  }
+  return current;
+}
+
+/** What a re-derivation is, as apply's progress line says it. */
+export function rederivedLine(sealed: Plan, again: RederivableAction): string {
+  const planned = sealed.actions.find((a) => a.id === again.id) as RederivableAction;
+  const onto = again.kind === 'commit' ? again.parent : again.parents[0];
+  const base = reviewBaseOf(sealed, again);
+  const moved = base === undefined ? `${rederivedBranch(again)} moved to ${onto.slice(0, 7)} since the plan, so` : `${base} moved to ${onto.slice(0, 7)} since the plan, so the branch for review ${rederivedBranch(again)} is made there and`;
+  return `${moved} ${again.id} is ${again.commit.slice(0, 7)} on it instead of ${planned.commit.slice(0, 7)} (the same change, by the plan's rule)`;
+}
