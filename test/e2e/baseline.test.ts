@@ -66,27 +66,81 @@ test("the baseline is nop as it was when production's version went live; apply m
   assert.match(git(s.configRemote, 'show', 'prd:deploy/kustomization.yaml'), /newTag: "1\.4\.1"/);
 });
 
-test('an apply stopped at the gate made the baseline branch: a new plan says to apply the first again or to delete the branch, with the commands; run as printed, it plans again', async () => {
-  const s = await scenario({ seed: 31 });
+const baselineCommit = (p: Plan) => p.actions.find((a) => a.kind === 'commit' && a.purpose === 'baseline-config') as { commit: string } | undefined;
+const applyArgs = (s: PrdNopScenario, file: string) => ['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'integration-nop', file];
+
+/** Plans and applies until the gate stops it (CI has not built the hotfix image): the baseline branch is made and pushed. */
+async function stoppedAtGate(s: PrdNopScenario): Promise<{ plan: Plan; branch: string; made: string }> {
   const r = await plan(s);
   assert.is(r.code, 0, r.stderr);
-  const stopped = await runCliAsync(['apply', '--auto-approve', '--cluster-state', s.clusterStateFile, '--check', 'unit', '--check', 'integration-nop', r.file], { cwd: s.root });
+  const stopped = await runCliAsync(applyArgs(s, r.file), { cwd: s.root });
   assert.is(stopped.code, 3, stopped.stderr);
   assert.match(stopped.stderr, /\[HF410\]/);
   const branch = r.plan!.baseline!.branch;
-  assert.is(git(s.configRemote, 'rev-parse', `refs/heads/${branch}`), (r.plan!.actions.find((a) => a.kind === 'commit' && a.purpose === 'baseline-config') as { commit: string }).commit);
+  const made = baselineCommit(r.plan!)!.commit;
+  assert.is(git(s.configRemote, 'rev-parse', `refs/heads/${branch}`), made);
+  return { plan: r.plan!, branch, made };
+}
+
+test('an apply stopped at the gate made the baseline branch: a new plan adopts it with the hotfix branch and tag, and applied once CI built the image, deploys with that branch unchanged', async () => {
+  const s = await scenario({ seed: 31 });
+  const { plan: first, branch, made } = await stoppedAtGate(s);
+  const again = await plan(s);
+  assert.is(again.code, 0, again.stdout + again.stderr);
+  const p = again.plan!;
+  assert.is(p.baseline!.branch, branch);
+  // Nothing of the baseline is made again: the branch is there, at the commit the first apply made and pushed.
+  assert.is(baselineCommit(p), undefined, p.actions.map((a) => a.id).join(', '));
+  assert.not.ok(p.actions.some((a) => a.kind === 'create-branch' && a.branch === branch), p.actions.map((a) => a.id).join(', '));
+  assert.ok(p.preconditions.some((c) => c.kind === 'ref' && c.ref === `refs/heads/${branch}` && c.sha === made), JSON.stringify(p.preconditions));
+  assert.ok(p.notes.some((n) => n.includes(`Adopts ${branch} at ${made.slice(0, 7)}, made before by an apply of this hotfix`)), p.notes.join('\n'));
+  assert.match(again.stdout, new RegExp(`Adopts ${branch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} at ${made.slice(0, 7)}`));
+  assert.not.ok(p.actions.some((a) => a.kind === 'cherry-pick'), 'the hotfix branch is adopted too');
+  assert.is.not(p.id, first.id);
+
+  const head = git(s.appRepo, 'rev-parse', `refs/heads/${(first.actions.find((a) => a.kind === 'create-branch') as { branch: string }).branch}`);
+  await pushImage(registry.host, { name: 'billing/service', tag: '1.4.1', labels: { [REVISION]: head } });
+  const applied = await runCliAsync(applyArgs(s, again.file), { cwd: s.root });
+  assert.is(applied.code, 0, applied.stdout + applied.stderr);
+  assert.is(git(s.configRemote, 'rev-parse', `refs/heads/${branch}`), made);
+  assert.match(git(s.configRemote, 'show', 'prd:deploy/kustomization.yaml'), /newTag: "1\.4\.1"/);
+});
+
+test('a baseline branch of that name that is not this plan\'s (a commit added on it): refused (HF312) with how it differs and the commands; run as printed, it plans again', async () => {
+  const s = await scenario({ seed: 32 });
+  const { branch, made } = await stoppedAtGate(s);
+  // A teammate tries a config change on the test branch and pushes it.
+  const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Dana', GIT_AUTHOR_EMAIL: 'dana@example.com', GIT_COMMITTER_NAME: 'Dana', GIT_COMMITTER_EMAIL: 'dana@example.com' };
+  execFileSync('sh', ['-c', `git checkout -q ${branch} && echo "  LOG_LEVEL: debug" >> deploy/configmap.yaml && git commit -qam "Debug logging on the test branch" && git push -q origin ${branch} && git checkout -q -`], { cwd: s.configRepo, env });
+  const tip = git(s.configRepo, 'rev-parse', `refs/heads/${branch}`);
   const again = await plan(s);
   assert.is(again.code, 1, again.stdout + again.stderr);
   const line = again.stderr.split('\n').find((l) => l.includes('[HF312]')) ?? '';
-  assert.ok(line.includes(`baseline branch ${branch} already exists in deploy, made by an apply of an earlier plan for this hotfix`), again.stderr);
+  assert.ok(line.includes(`baseline branch ${branch} already exists in deploy and is not this plan's baseline: its tip ${tip.slice(0, 7)} is on ${made.slice(0, 7)}, not on the baseline ${s.nop.baseline!.slice(0, 7)}`), line);
   assert.match(line, /run hotfix apply again on that plan, which goes on from where it stopped/);
   const remove = /delete it \((git branch -D .*)\) and plan again/.exec(line)?.[1];
   assert.ok(remove, line);
-  execFileSync('sh', ['-c', remove], { cwd: s.configRepo, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  execFileSync('sh', ['-c', remove], { cwd: s.configRepo, env });
   assert.throws(() => git(s.configRemote, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`));
   const third = await plan(s);
   assert.is(third.code, 0, third.stderr);
   assert.is(third.plan!.baseline!.branch, branch);
+  assert.ok(baselineCommit(third.plan!), 'made again');
+});
+
+test('the baseline branch only at origin (a fresh clone of the config repo): adopted, and apply makes the local branch at its tip', async () => {
+  const s = await scenario({ seed: 33 });
+  const { branch, made } = await stoppedAtGate(s);
+  const clone = join(tempDir(), 'deploy');
+  execFileSync('git', ['clone', '-q', '--branch', 'prd', s.configRemote, clone], { env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  assert.throws(() => git(clone, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`));
+  const again = await plan({ ...s, configRepo: clone });
+  assert.is(again.code, 0, again.stdout + again.stderr);
+  const p = again.plan!;
+  assert.is(baselineCommit(p), undefined);
+  const create = p.actions.find((a) => a.kind === 'create-branch' && a.branch === branch) as { from: string } | undefined;
+  assert.is(create?.from, made);
+  assert.ok(p.notes.some((n) => n.includes(`this clone has it only as origin/${branch}`)), p.notes.join('\n'));
 });
 
 test('match: time takes nop as of the moment production deployed', async () => {

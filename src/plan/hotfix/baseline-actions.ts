@@ -2,8 +2,10 @@ import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { findImage } from '../../patch/find-image.js';
 import { setImageOps } from '../../patch/set-image.js';
 import { renderTemplate } from '../../policy/template.js';
+import { baselineRules } from '../../policy/baseline-rules.js';
 import type { Policy } from '../../policy/types.js';
 import type { BaselineState } from '../../state/hotfix/find-baseline.js';
+import type { EarlierBaseline } from '../../state/hotfix/earlier-baselines.js';
 import type { Person } from '../../state/types.js';
 import { buildCommit } from '../build-commit.js';
 import type { Action, BaselineSummary, Precondition } from '../types.js';
@@ -23,11 +25,15 @@ export interface BaselinePart {
 /**
  * A config branch made from the baseline (the baseline environment's config as it was when
  * the target's running version went live) with the hotfix image patched in, so the hotfix
- * is tested with the config of its time (seed 002). Pure.
+ * is tested with the config of its time (seed 002). `date` is the {date} the names are
+ * rendered with: the adopted hotfix branch's day on a re-plan. A branch of that name that
+ * an earlier apply made (it comes before the gate, so an apply stopped there leaves it)
+ * is adopted when it is exactly what this plan would commit: on the baseline, the hotfix
+ * image patched in, nothing else. Pure.
  */
 export function baselineActions(policy: Policy, state: BaselineState, remotes: readonly string[], hotfixTag: string, committer: Person, push: PushTarget | undefined, date: string, trailers: readonly string[]): BaselinePart | { readonly errors: readonly Diagnostic[] } {
   const env = policy.spec.environments.find((e) => e.name === state.environment)!;
-  const rules = env.baseline ?? { match: 'image', ifMissing: 'refuse', branch: 'hotfix-config/{env}-{date}-{sha7}' };
+  const rules = baselineRules(env);
   const diagnostics: Diagnostic[] = [];
   const when = `${state.forEnvironment} got ${state.targetImage} (${state.targetDeploying.sha.slice(0, 7)}, ${state.targetDeploying.committer.date})`;
   if (!state.baseline) {
@@ -37,10 +43,6 @@ export function baselineActions(policy: Policy, state: BaselineState, remotes: r
   }
   const at = state.baseline?.sha ?? state.head;
   const branch = renderTemplate(rules.branch, { env: state.environment, date, sha: at, sha7: at.slice(0, 7) });
-  const problem = newRefNameProblem(branch, 'heads', 'baseline branch', policy, { repoName: env.config.repo, remotes, refs: state.refs });
-  if (problem?.code === 'HF312') return { errors: [existingBaseline(branch, env.config.repo, push)] };
-  if (problem) return { errors: [problem] };
-
   const location = findImage(state.file.text, env.config.locator, policy.spec.app.image);
   const commit = buildCommit({
     id: 'baseline-config',
@@ -56,14 +58,33 @@ export function baselineActions(policy: Policy, state: BaselineState, remotes: r
     ),
     author: committer,
   });
-  const actions: Action[] = [{ id: 'baseline-branch', kind: 'create-branch', repo: env.config.repo, branch, from: at }, commit.action];
-  if (push) actions.push(pushAction('push-baseline', env.config.repo, push, [{ ref: `refs/heads/${branch}`, sha: commit.action.commit }]));
+  const earlier = earlierBaseline(state.earlier, branch, at, commit.action.tree);
+  if (earlier?.differs !== undefined) return { errors: [existingBaseline(earlier.found, env.config.repo, push, earlier.differs)] };
+  const adopted = earlier?.found;
+  if (!adopted) {
+    const problem = newRefNameProblem(branch, 'heads', 'baseline branch', policy, { repoName: env.config.repo, remotes, refs: state.refs });
+    if (problem) return { errors: [problem] };
+  }
+  const local = adopted?.ref === `refs/heads/${branch}`;
+  const tip = adopted ? adopted.tip : commit.action.commit;
+  const actions: Action[] = [
+    ...(local ? [] : [{ id: 'baseline-branch', kind: 'create-branch' as const, repo: env.config.repo, branch, from: adopted ? adopted.tip : at }]),
+    ...(adopted ? [] : [commit.action]),
+  ];
+  if (push) actions.push(pushAction('push-baseline', env.config.repo, push, [{ ref: `refs/heads/${branch}`, sha: tip }]));
+  const adoptedNote = adopted
+    ? ` Adopts ${branch} at ${tip.slice(0, 7)}, made before by an apply of this hotfix${local ? '' : ` (this clone has it only as ${adopted.ref.slice('refs/remotes/'.length)}, so apply creates the local branch there)`}: it is ${at.slice(0, 7)} with the hotfix image patched in and nothing else, so this plan does not make it again; apply checks that it is still there.`
+    : '';
 
   const changed = state.changedSince;
   return {
     actions,
     diagnostics,
-    preconditions: [...newRefPreconditions(env.config.repo, `refs/heads/${branch}`), { kind: 'blob', repo: env.config.repo, commit: at, path: state.file.path, blob: state.file.blob }],
+    preconditions: [
+      ...(adopted ? [{ kind: 'ref' as const, repo: env.config.repo, ref: adopted.ref, sha: adopted.tip }] : []),
+      ...(local ? [] : newRefPreconditions(env.config.repo, `refs/heads/${branch}`)),
+      { kind: 'blob', repo: env.config.repo, commit: at, path: state.file.path, blob: state.file.blob },
+    ],
     summary: {
       environment: state.environment,
       forEnvironment: state.forEnvironment,
@@ -74,19 +95,42 @@ export function baselineActions(policy: Policy, state: BaselineState, remotes: r
       changedSince: changed,
     },
     note: state.baseline
-      ? `Test the hotfix in ${state.environment} from branch ${branch}: ${state.environment}'s config as of ${at.slice(0, 7)} "${state.baseline.subject}" (${state.baseline.committer.date}), the config ${state.targetImage} ran with before ${when}. Today's ${state.environment} differs in ${changed.length} file${changed.length === 1 ? '' : 's'}${changed.length > 0 ? `: ${changed.map((c) => `${c.path} (+${c.added} -${c.removed})`).join(', ')}` : ''}, which is why it is not used.`
-      : `Test the hotfix in ${state.environment} from branch ${branch} (today's config: none of its time was found).`,
+      ? `Test the hotfix in ${state.environment} from branch ${branch}: ${state.environment}'s config as of ${at.slice(0, 7)} "${state.baseline.subject}" (${state.baseline.committer.date}), the config ${state.targetImage} ran with before ${when}. Today's ${state.environment} differs in ${changed.length} file${changed.length === 1 ? '' : 's'}${changed.length > 0 ? `: ${changed.map((c) => `${c.path} (+${c.added} -${c.removed})`).join(', ')}` : ''}, which is why it is not used.${adoptedNote}`
+      : `Test the hotfix in ${state.environment} from branch ${branch} (today's config: none of its time was found).${adoptedNote}`,
   };
 }
 
 /**
- * The baseline branch exists: an apply of an earlier plan for this hotfix made it (it comes
- * before the gate) and stopped or was stopped after. That plan, run again, goes on from
- * there; a new plan makes the branch again, so the old one is deleted first (it holds only
- * the baseline config with the hotfix image, which the new plan makes again).
+ * The branch of this name an earlier apply may have made: the local one, or the push
+ * remote's where this clone has none. It is this plan's baseline when its tip is one commit
+ * on the baseline holding exactly the tree this plan would commit (the message and dates of
+ * an earlier plan differ; what was tested is the tree), and the remote's, if both exist,
+ * is at the same tip. Otherwise `differs` says how. Pure.
  */
-function existingBaseline(branch: string, repo: string, push: PushTarget | undefined): Diagnostic {
-  const b = shellWord(branch);
-  const remove = [`git branch -D ${b}`, ...(push ? [`git push ${shellWord(push.remote)} --delete ${b}`] : [])].join(' && ');
-  return diagnostic('HF312', `baseline branch ${branch} already exists in ${repo}, made by an apply of an earlier plan for this hotfix (the baseline comes before the gate): run hotfix apply again on that plan, which goes on from where it stopped, or to plan anew, see what it holds (git log -1 ${b}), delete it (${remove}) and plan again`);
+function earlierBaseline(earlier: readonly EarlierBaseline[], branch: string, at: string, tree: string): { readonly found: EarlierBaseline; readonly differs?: string } | undefined {
+  const named = earlier.filter((e) => e.branch === branch);
+  const found = named.find((e) => e.ref === `refs/heads/${branch}`) ?? named[0];
+  if (!found) return undefined;
+  const tip = found.tip.slice(0, 7);
+  if (found.parents.length !== 1) return { found, differs: `its tip ${tip} is ${found.parents.length === 0 ? 'a root commit' : 'a merge commit'}, not one commit on the baseline ${at.slice(0, 7)}` };
+  if (found.parents[0] !== at) return { found, differs: `its tip ${tip} is on ${found.parents[0]!.slice(0, 7)}, not on the baseline ${at.slice(0, 7)} (git log ${at.slice(0, 7)}..${tip} lists what it adds)` };
+  if (found.tree !== tree) return { found, differs: `its tip ${tip} holds another tree than the baseline with this hotfix's image (git diff ${at.slice(0, 7)} ${tip} shows what it changes)` };
+  const moved = named.find((e) => e !== found && e.tip !== found.tip);
+  if (moved) return { found, differs: `${moved.ref.slice('refs/remotes/'.length)} is at ${moved.tip.slice(0, 7)}, not at its tip ${tip}` };
+  return { found };
+}
+
+/**
+ * A branch of the baseline branch's name that is not this plan's baseline. An apply of an
+ * earlier plan for this hotfix may have made it and stopped (it comes before the gate): that
+ * plan, run again, goes on from there. Or it is left from an attempt nobody will finish,
+ * and is deleted before planning again.
+ */
+function existingBaseline(found: EarlierBaseline, repo: string, push: PushTarget | undefined, differs: string): Diagnostic {
+  const b = shellWord(found.branch);
+  const local = found.ref === `refs/heads/${found.branch}`;
+  const where = local ? `in ${repo}` : `on the push remote (this clone has it as ${found.ref.slice('refs/remotes/'.length)})`;
+  const remote = push?.remote ?? (local ? undefined : found.ref.slice('refs/remotes/'.length, -(found.branch.length + 1)));
+  const remove = [...(local ? [`git branch -D ${b}`] : []), ...(remote !== undefined ? [`git push ${shellWord(remote)} --delete ${b}`] : [])].join(' && ');
+  return diagnostic('HF312', `baseline branch ${found.branch} already exists ${where} and is not this plan's baseline: ${differs}; if an apply of an earlier plan made it and stopped, run hotfix apply again on that plan, which goes on from where it stopped; to plan anew, see what it holds (git log -1 ${shellWord(found.ref.replace(/^refs\/(heads|remotes)\//, ''))}), delete it (${remove}) and plan again`);
 }

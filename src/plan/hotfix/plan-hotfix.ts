@@ -127,7 +127,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   if (hotfixImage === state.deployed.image) return { diagnostics: [diagnostic('HF341', `the hotfix image would be ${hotfixImage}, the image deployed now; give the hotfix its own --version`)] };
 
   // The baseline config branch comes before the gate: the required checks may test it.
-  const baseline = baselineState ? baselineActions(policy, baselineState, state.config.remotes, imageTag, committer, configPush, date, trailers) : undefined;
+  const baseline = baselineState ? baselineActions(policy, baselineState, state.config.remotes, imageTag, committer, configPush, adopted ? adopted.date : date, trailers) : undefined;
   if (baseline && 'errors' in baseline) return { diagnostics: baseline.errors };
   if (baseline) {
     actions.push(...baseline.actions);

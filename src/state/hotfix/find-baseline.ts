@@ -2,6 +2,7 @@ import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { declaredImage, findImage } from '../../patch/find-image.js';
 import { formatImageRef } from '../../patch/image-ref.js';
+import { baselineRules } from '../../policy/baseline-rules.js';
 import type { Environment } from '../../policy/types.js';
 import { CatFileBatch } from '../git/cat-file.js';
 import { commitsBefore } from '../git/commit-log.js';
@@ -9,6 +10,7 @@ import { diffStat, readFileAt, type FileChangeCount } from '../git/read.js';
 import { branchTip } from '../git/branch-tip.js';
 import { walkDeployments } from '../git/walk-deployments.js';
 import { declaredRevision } from '../declared-revision.js';
+import { earlierBaselines, type EarlierBaseline } from './earlier-baselines.js';
 import type { CommitInfo, FileAtRevision, LocalRefNames } from '../types.js';
 
 export interface BaselineState {
@@ -29,6 +31,8 @@ export interface BaselineState {
   readonly changedSince: readonly FileChangeCount[];
   /** The config repository's branches and tags, which the baseline branch must not clash with. */
   readonly refs: LocalRefNames;
+  /** Branches named like a baseline branch: one an earlier apply of this hotfix made is adopted. */
+  readonly earlier: readonly EarlierBaseline[];
 }
 
 /**
@@ -80,6 +84,7 @@ export async function findBaseline(repo: string, target: Environment, base: Envi
       file: await readFileAt(repo, at, base.config.file, blobs),
       changedSince: baseline ? await diffStat(repo, baseline.sha, head) : [],
       refs,
+      earlier: await earlierBaselines(repo, baselineRules(base).branch, remote),
     };
   } finally {
     blobs.close();
