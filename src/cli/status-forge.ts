@@ -9,10 +9,16 @@ import type { JournalStatus } from './status-journal.js';
 type Env = Record<string, string | undefined>;
 type Forge = 'github' | 'gitlab';
 
+/** Why the forge's answer for one record is not shown: its words, and the finding's code. */
+export interface NotRead {
+  readonly notRead: string;
+  readonly code: string;
+}
+
 /** What the forge says now of the journal's pull requests and waiting gates; `notAsked` says once per forge why it was not asked. */
 export interface ForgeStatus {
-  readonly pullRequests: ReadonlyMap<string, { readonly state: ReviewRequestState } | { readonly notRead: string }>;
-  readonly gates: ReadonlyMap<string, { readonly checks: readonly CheckState[] } | { readonly notRead: string }>;
+  readonly pullRequests: ReadonlyMap<string, { readonly state: ReviewRequestState } | NotRead>;
+  readonly gates: ReadonlyMap<string, { readonly checks: readonly CheckState[] } | NotRead>;
   readonly notAsked: readonly string[];
 }
 
@@ -23,7 +29,10 @@ export const gateKey = (g: { readonly plan: string; readonly action: string }) =
  * Asks each forge the journal names: GitHub pulls.get, GitLab MergeRequests.show for each
  * pull request; for each waiting gate, its checks on the hotfix head as the gate reads them
  * (the same reader). A forge without a token is not asked, and said once; a call that fails
- * is said for that record, in the forge's words.
+ * is said for that record, in the forge's words, with its code (HF523 for a pull request; the
+ * gate's own HF513 or HF514 for checks). One client per forge serves every record, so a
+ * fleet's journals are asked in one call: one request per pull request, one read of the
+ * checks per repository and head however many gates wait on it.
  */
 export async function askForge(journal: JournalStatus, options: ForgeAccessOptions, env: Env): Promise<ForgeStatus> {
   const notAsked = new Map<Forge, string>();
@@ -56,28 +65,33 @@ export async function askForge(journal: JournalStatus, options: ForgeAccessOptio
     if (!readers.has(key)) readers.set(key, await makeStateReader(forge, origin));
     return readers.get(key);
   };
-  const pullRequests = new Map<string, { state: ReviewRequestState } | { notRead: string }>();
+  const pullRequests = new Map<string, { state: ReviewRequestState } | NotRead>();
   for (const r of journal.pullRequests) {
     const read = await stateReader(r.forge, originOf(r.url));
     if (!read) continue;
     try {
       pullRequests.set(r.url, { state: await read(r.repository, r.number) });
     } catch (error) {
-      pullRequests.set(r.url, { notRead: await said(r.forge, error) });
+      pullRequests.set(r.url, { notRead: await said(r.forge, error), code: 'HF523' });
     }
   }
-  const gates = new Map<string, { checks: CheckState[] } | { notRead: string }>();
+  const gates = new Map<string, { checks: CheckState[] } | NotRead>();
   const checkReaders = new Map<Forge, ((source: ChecksSource, sha: string) => Promise<CheckReport[]>) | undefined>();
+  // Gates of several plans (a fleet's policies built from one repository) may wait on the same head: read once.
+  const reports = new Map<string, Promise<CheckReport[]>>();
   for (const g of journal.gates) {
     const forge = g.checksFrom.forge;
     if (!checkReaders.has(forge)) checkReaders.set(forge, access(forge, () => (forge === 'github' ? gitHubAccess(github, env) : gitLabAccess(gitlab, env))) && (await checksReader(forge, forge === 'github' ? github : gitlab, env)));
     const read = checkReaders.get(forge);
     if (!read) continue;
+    const key = JSON.stringify([forge, g.checksFrom.repository, g.checksFrom.appId ?? null, g.revision]);
+    if (!reports.has(key)) reports.set(key, read(g.checksFrom, g.revision));
     try {
-      const latest = latestByName(await read(g.checksFrom, g.revision));
+      const latest = latestByName(await reports.get(key)!);
       gates.set(gateKey(g), { checks: g.checks.map((name) => checkState(name, latest)) });
     } catch (error) {
-      gates.set(gateKey(g), { notRead: error instanceof HotfixError ? error.diagnostics[0]!.message : await said(forge, error) });
+      const found = error instanceof HotfixError ? error.diagnostics[0] : undefined;
+      gates.set(gateKey(g), found ? { notRead: found.message, code: found.code } : { notRead: await said(forge, error), code: 'HF514' });
     }
   }
   return { pullRequests, gates, notAsked: [...notAsked.values()] };

@@ -17,7 +17,7 @@ export function journalStatusLines(journal: JournalStatus, forge: ForgeStatus | 
     lines.push('', `Pull requests apply opened (from its journal; ${forge ? 'their state read from the forge now' : 'their state on the forge is not read: pass --forge'}):`);
     for (const r of journal.pullRequests) {
       const now = forge?.pullRequests.get(r.url);
-      const state = now === undefined ? '' : 'state' in now ? `  ${now.state}` : `  state not read: ${oneLine(now.notRead)}`;
+      const state = now === undefined ? '' : 'state' in now ? `  ${now.state}` : `  state not read: ${oneLine(now.notRead)} [${now.code}]`;
       lines.push(`  ${oneLine(r.environment)} ${oneLine(r.kind)}: ${oneLine(r.url)}  ${oneLine(r.head)} → ${oneLine(r.base)}${state}  (${plan(r.plan)}, ${oneLine(r.at)})`);
     }
   }
@@ -31,7 +31,7 @@ export function journalStatusLines(journal: JournalStatus, forge: ForgeStatus | 
     for (const g of journal.gates) {
       const now = forge?.gates.get(gateKey(g));
       const where = `${g.checksFrom.forge === 'github' ? 'GitHub' : 'GitLab'} ${oneLine(g.checksFrom.repository)}`;
-      const checks = now === undefined ? g.checks.map(oneLine).join(', ') : 'checks' in now ? now.checks.map(checkStateText).join(', ') : `${g.checks.map(oneLine).join(', ')}, not read: ${oneLine(now.notRead)}`;
+      const checks = now === undefined ? g.checks.map(oneLine).join(', ') : 'checks' in now ? now.checks.map(checkStateText).join(', ') : `${g.checks.map(oneLine).join(', ')}, not read: ${oneLine(now.notRead)} [${now.code}]`;
       lines.push(`  ${oneLine(g.environment)} ${oneLine(g.kind)} ${plan(g.plan)}: ${oneLine(g.action)} waits for checks on ${oneLine(g.revision).slice(0, 7)} in ${where}: ${checks}`);
     }
   }

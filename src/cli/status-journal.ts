@@ -1,7 +1,9 @@
-import { journalledPlans } from '../apply/journalled-plans.js';
+import { journalledPlans, type JournalledPlan } from '../apply/journalled-plans.js';
 import type { ApprovalRecord } from '../apply/approval-record.js';
 import type { GateWaitRecord } from '../apply/gate-wait-record.js';
 import type { ReviewRequestRecord } from '../apply/review-request-record.js';
+
+type JournalledPlans = readonly JournalledPlan[];
 
 /** A journalled record with the plan it is of and what that plan was for. */
 export type OfPlan<T> = T & { readonly plan: string; readonly environment: string; readonly kind: string };
@@ -17,8 +19,18 @@ export interface JournalStatus {
 }
 
 export async function journalStatus(repos: Readonly<Record<string, string>>, policy: string, environment?: string): Promise<JournalStatus> {
-  const plans = [];
+  return journalOf(await journalPlans(repos), policy, environment);
+}
+
+/** Every plan journalled in the bound repositories, each repository read once however many policies name it. */
+export async function journalPlans(repos: Readonly<Record<string, string>>): Promise<JournalledPlans> {
+  const plans: JournalledPlan[] = [];
   for (const path of new Set(Object.values(repos))) plans.push(...(await journalledPlans(path).catch(() => [])));
+  return plans;
+}
+
+/** What the journalled plans say about one policy (and environment). */
+export function journalOf(plans: JournalledPlans, policy: string, environment?: string): JournalStatus {
   const mine = plans.filter((p) => p.subject?.policy === policy && (environment === undefined || p.subject.environment === environment));
   const of = <T extends object>(p: (typeof mine)[number], record: T): OfPlan<T> => ({ ...record, plan: p.plan, environment: p.subject!.environment, kind: p.subject!.kind });
   const pullRequests = mine.flatMap((p) => p.reviewRequests).sort((a, b) => b.at.localeCompare(a.at));

@@ -39,8 +39,8 @@ test('with --forge: each pull request\'s state or why it was not read, each chec
   assert.ok(lines.includes(`  production rollback: ${PULL.url}  rollback/production-3f2a9c1 → main  merged  (plan sha256:abababababab…, 2026-12-03T10:00:00.000Z)`), lines.join('\n'));
   assert.ok(lines.includes('  production hotfix plan sha256:abababababab…: gate-hotfix waits for checks on c0ffee1 in GitHub octo-org/shop-api: unit in_progress (check run), smoke missing (no check run, status or job of that name)'), lines.join('\n'));
   assert.equal(lines.slice(-2), ['', forge.notAsked[0]]);
-  const unread = journalStatusLines({ ...journal, approvals: [], gates: [] }, { pullRequests: new Map([[PULL.url, { notRead: '404: Not Found' }]]), gates: new Map(), notAsked: [] });
-  assert.match(unread[2]!, /→ main {2}state not read: 404: Not Found {2}\(plan/);
+  const unread = journalStatusLines({ ...journal, approvals: [], gates: [] }, { pullRequests: new Map([[PULL.url, { notRead: '404: Not Found', code: 'HF523' }]]), gates: new Map(), notAsked: [] });
+  assert.match(unread[2]!, /→ main {2}state not read: 404: Not Found \[HF523\] {2}\(plan/);
 });
 
 test('nothing journalled: no lines, even where a forge was not asked', () => {
