@@ -4,7 +4,7 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { DocumentPatch } from './patch-yaml.js';
 import { documentChunks, parseAlone } from './yaml-documents-where.js';
-import type { YamlSource } from './yaml-source.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 /**
  * The format-preserving edit must mean exactly what the ops mean: each patched document
@@ -34,7 +34,8 @@ export function crossCheck(original: YamlSource, patched: YamlSource, patches: r
 export function crossCheckText(original: YamlSource, text: string, patches: readonly DocumentPatch[], reparse: (text: string) => YamlSource): void {
   const before = documentChunks(original.text);
   const after = documentChunks(text);
-  const whole = () => crossCheck(original, reparse(text), patches);
+  // The original may have only the named documents parsed (parseYamlSourceWhere); crossCheck reads them all.
+  const whole = () => crossCheck(parseYamlSource(original.text), reparse(text), patches);
   if (!before || !after || after.length !== before.length || before.length !== original.documents.length) return whole();
   // Comments before the first `---` are no document, and no op edits them.
   if (text.slice(0, after[0]!.start) !== original.text.slice(0, before[0]!.start)) throw checkFailed('the comments before the first document changed');

@@ -12,6 +12,7 @@ import { carriedParts, imageOfFields } from './image-of-fields.js';
 import { findTypeScriptImage } from './typescript/find-typescript-image.js';
 import { parseYamlDocumentsWhere } from './yaml-documents-where.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { parseYamlSourceWhere } from './yaml-source-where.js';
 
 export type { ImageField, ImageLocation } from './image-field.js';
 
@@ -27,13 +28,16 @@ export interface ImageMatch {
  * app's image) is the image's name where the file holds only its tag.
  */
 export function findImage(text: string, locator: Locator, imageName: string): ImageLocation {
-  return locate(text, locator, imageName, parseYamlSource);
+  const mayHold = documentFilter(locator);
+  // Refused as a whole parse refuses; only the documents that can name the image get a node tree.
+  return locate(text, locator, imageName, mayHold ? (t) => parseYamlSourceWhere(t, mayHold) : parseYamlSource);
 }
 
 /**
  * findImage for a revision that is only read, never edited (the history walk): of a
- * multi-document file only the documents that can name the image are parsed. The same
- * answer as findImage wherever the file parses.
+ * multi-document file only the documents that can name the image are parsed, and the others
+ * are not read at all, not even checked. The same answer as findImage wherever the file
+ * parses.
  */
 export function findImageInRevision(text: string, locator: Locator, imageName: string): ImageLocation {
   const mayHold = documentFilter(locator);

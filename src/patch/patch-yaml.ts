@@ -5,6 +5,7 @@ import { HotfixError } from '../diagnostics/errors.js';
 import { crossCheck, crossCheckText } from './cross-check.js';
 import { parsePointer } from './json-pointer.js';
 import { nodeAt, pairOf, parseYamlSource, type YamlSource } from './yaml-source.js';
+import { parseYamlSourceWhere } from './yaml-source-where.js';
 import { addPairSplice, applySplice, removePairSplice, replaceSplice, unsupportedEdit, type Splice } from './yaml-splices.js';
 
 /** An RFC 6902 operation; only these four are needed to change image values. */
@@ -27,7 +28,10 @@ export interface DocumentPatch {
  * the result is then cross-checked (see crossCheck) before it is returned.
  */
 export function patchYamlText(text: string, patches: readonly DocumentPatch[]): string {
-  const original = parseYamlSource(text);
+  // Only the documents the ops name get a node tree; the file is refused as a whole parse
+  // refuses it (a YAML error anywhere, HF211), and the others are checked to keep their bytes.
+  const named = new Set(patches.map((patch) => patch.document));
+  const original = parseYamlSourceWhere(text, (_, index) => named.has(index));
   let source = original;
   // The text of the last splice, parsed only if another op follows: the last is checked by
   // crossCheckText, which parses the edited documents alone (a cold parse of a 28 KB file
@@ -42,7 +46,9 @@ export function patchYamlText(text: string, patches: readonly DocumentPatch[]): 
     }
   }
   if (edited === undefined) {
-    crossCheck(original, source, patches);
+    // crossCheck compares every document's bytes, so it needs them all parsed.
+    const whole = parseYamlSource(text);
+    crossCheck(whole, source === original ? whole : source, patches);
     return source.text;
   }
   crossCheckText(original, edited, patches, reparse);

@@ -1,6 +1,7 @@
 import { Document, parseAllDocuments, visit } from 'yaml';
 import { nestedCollectionKey } from '../yaml/key-nesting.js';
-import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { RecentByText } from './recent-by-text.js';
+import { parseYamlSource, yamlParsed, type YamlSource } from './yaml-source.js';
 
 /** A line that starts a document: `---` then a space, a tab or the line's end. */
 const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
@@ -11,28 +12,30 @@ const ONLY_COMMENTS = /^(?:[ \t]*(?:#.*)?\r?(?:\n|$))*$/;
 
 /**
  * A multi-document file with only the documents that may hold what a reader looks for
- * parsed (`mayHold` sees each document's text); the others stand in as empty documents at
- * their index, so indices, offsets and lines are those of a whole parse. For reading old
- * revisions of large files (a file of two dozen HelmReleases, one of them the app's): the
- * history walk parses one document per revision instead of all. Never for a text that will
- * be edited, which must parse whole (a YAML error anywhere refuses the edit). Where the
- * split on `---` lines might not be yaml's own, or a chosen document does not parse alone,
- * the whole text is parsed as before.
+ * parsed (`mayHold` sees each document's text and index); the others stand in as empty
+ * documents at their index, so indices, offsets and lines are those of a whole parse. For
+ * reading old revisions of large files (a file of two dozen HelmReleases, one of them the
+ * app's): the history walk parses one document per revision instead of all. Where the split
+ * on `---` lines might not be yaml's own, or a chosen document does not parse alone, the
+ * whole text is parsed as before. With `readable`, every other document is checked too,
+ * for a text that will be edited (see parseYamlSourceWhere): one `readable` does not vouch
+ * for is parsed, and the whole text if it does not parse alone.
  */
-export function parseYamlDocumentsWhere(text: string, mayHold: (documentText: string) => boolean): YamlSource {
+export function parseYamlDocumentsWhere(text: string, mayHold: (documentText: string, index: number) => boolean, readable?: (documentText: string) => boolean): YamlSource {
   const chunks = documentChunks(text);
   if (!chunks) return parseYamlSource(text);
   const documents: Document.Parsed[] = [];
-  for (const { start, end } of chunks) {
+  for (const [index, { start, end }] of withPreamble(chunks)) {
     const chunk = text.slice(start, end);
-    if (!mayHold(chunk)) {
+    const wanted = mayHold(chunk, index);
+    if (!wanted && (!readable || readable(chunk))) {
       documents.push(emptyDocument());
       continue;
     }
-    const doc = parseAlone(chunk);
+    const doc = placedDocument(chunk, start, end < text.length);
     // What a whole parse refuses (HF211) is left for it to refuse, with its message.
     if (!doc) return parseYamlSource(text);
-    documents.push(shifted(doc, start));
+    documents.push(wanted ? doc : emptyDocument());
   }
   return { text, documents, lineOf: lineOfOffset(text) };
 }
@@ -46,11 +49,56 @@ export function documentChunks(text: string): Array<{ readonly start: number; re
   return chunks;
 }
 
-/** One document's text parsed on its own, or undefined where it is not exactly one document a whole parse would accept. */
+/**
+ * The chunks, indexed, the first one from the text's start: comments before the first `---`
+ * are no document of their own but the first one's (its commentBefore), so it is parsed
+ * with them to read as in the whole text.
+ */
+function withPreamble(chunks: ReadonlyArray<{ readonly start: number; readonly end: number }>): Array<[number, { readonly start: number; readonly end: number }]> {
+  return chunks.map((chunk, index) => [index, index === 0 ? { start: 0, end: chunk.end } : chunk]);
+}
+
+/** One document's text parsed on its own, or undefined where it is not exactly one document a whole parse would accept. Callers only read it. */
 export function parseAlone(chunk: string): Document.Parsed | undefined {
-  const parsed = parseAllDocuments(chunk, { logLevel: 'error' });
-  const [doc, ...more] = Array.isArray(parsed) ? parsed : [];
-  return !doc || more.length > 0 || doc.errors.length > 0 || nestedCollectionKey(doc) ? undefined : doc;
+  return placedDocument(chunk, 0, false);
+}
+
+/**
+ * Parses of document texts, by text: a file's revisions share most of their documents byte
+ * for byte (a bot bump changes one HelmRelease of two dozen), and a plan reads the same
+ * revision from several places, so each distinct document is parsed once and copied where
+ * it lies at another offset. The parse at offset 0 is the original; `null` where the text
+ * is not one document a whole parse accepts. Sound because no caller changes a document
+ * (edits splice the text and parse the result).
+ */
+const parsedDocuments = new RecentByText<{ readonly doc: Document.Parsed | null; readonly at: Map<number, Document.Parsed> }>(2 * 1024 * 1024);
+
+/**
+ * A document's text (a chunk of documentChunks) as yaml reads it where it lies in the whole
+ * text: at `start`, and, when `followed`, before another document's `---`, which yaml must
+ * see to end the document as in the whole text (a document ending in a key with no value
+ * and a comment ends before the comment's line break when a `---` follows, after it at the
+ * end of the text). Undefined where it is not exactly one document a whole parse would
+ * accept.
+ */
+export function placedDocument(chunk: string, start: number, followed: boolean): Document.Parsed | undefined {
+  const parsedText = followed ? `${chunk}---` : chunk;
+  let known = parsedDocuments.get(parsedText);
+  if (!known) parsedDocuments.set(parsedText, (known = { doc: parseOne(parsedText, followed ? 2 : 1), at: new Map() }));
+  if (!known.doc || start === 0) return known.doc ?? undefined;
+  let placed = known.at.get(start);
+  if (!placed) known.at.set(start, (placed = shifted(known.doc.clone() as Document.Parsed, start)));
+  return placed;
+}
+
+/** The first document of a text that must hold `count` (the one, and an empty one after it), none with an error. */
+function parseOne(text: string, count: number): Document.Parsed | null {
+  yamlParsed.documents++;
+  yamlParsed.bytes += text.length;
+  const parsed = parseAllDocuments(text, { logLevel: 'error' });
+  const documents = Array.isArray(parsed) ? parsed : [];
+  const [doc] = documents;
+  return !doc || documents.length !== count || documents.some((d) => d.errors.length > 0) || nestedCollectionKey(doc) ? null : doc;
 }
 
 /** A document that holds nothing (a bare `new Document(null)` holds a null scalar, which has no range). */
@@ -60,9 +108,8 @@ function emptyDocument(): Document.Parsed {
   return doc as Document.Parsed;
 }
 
-/** The document with every range moved by `by`: offsets into the whole text. */
+/** The document (a copy no one else holds) with every range moved by `by`: offsets into the whole text. */
 function shifted(doc: Document.Parsed, by: number): Document.Parsed {
-  if (by === 0) return doc;
   const move = (range: [number, number, number]): [number, number, number] => [range[0] + by, range[1] + by, range[2] + by];
   doc.range = move(doc.range);
   visit(doc, {

@@ -3,6 +3,7 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import { NESTED_KEY_REASON, nestedCollectionKey } from '../yaml/key-nesting.js';
 import { arrayIndex } from './json-pointer.js';
+import { RecentByText } from './recent-by-text.js';
 
 /** A config file's text with its YAML documents (JSON is YAML too), for finding and editing nodes. */
 export interface YamlSource {
@@ -20,28 +21,26 @@ export interface YamlSource {
  * splice the text and parse the result). Bounded in bytes, so a long walk of a large file
  * keeps few trees alive.
  */
-const recent = new Map<string, YamlSource>();
-const RECENT_BYTES = 2 * 1024 * 1024;
-let recentBytes = 0;
+const recent = new RecentByText<YamlSource>(2 * 1024 * 1024);
+
+/**
+ * What yaml has parsed in this process: whole texts, documents parsed alone, and their
+ * bytes. For the tests that bound a command's work by counting it.
+ */
+export const yamlParsed = { texts: 0, documents: 0, bytes: 0 };
 
 /** Parses every document; a file with YAML errors cannot be edited safely, so it is refused (HF211). */
 export function parseYamlSource(text: string): YamlSource {
   const known = recent.get(text);
   if (known) return known;
   const source = parseFresh(text);
-  if (text.length <= RECENT_BYTES) {
-    recent.set(text, source);
-    recentBytes += text.length;
-    for (const [old] of recent) {
-      if (recentBytes <= RECENT_BYTES) break;
-      recent.delete(old);
-      recentBytes -= old.length;
-    }
-  }
+  recent.set(text, source);
   return source;
 }
 
 function parseFresh(text: string): YamlSource {
+  yamlParsed.texts++;
+  yamlParsed.bytes += text.length;
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, logLevel: 'error' });
   // An input with no documents gives an EmptyStream, not an array.

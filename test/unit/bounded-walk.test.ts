@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildRealShapedHistory, type RealShapedHistory } from '../../fixtures/real-shaped-history.js';
+import { findImage } from '../../src/patch/find-image.js';
+import { patchYamlText } from '../../src/patch/patch-yaml.js';
+import { yamlParsed } from '../../src/patch/yaml-source.js';
 import { isRollbackCandidate } from '../../src/plan/rollback/choose-target.js';
 import { CatFileBatch } from '../../src/state/git/cat-file.js';
 import { resolveCommit } from '../../src/state/git/read.js';
@@ -84,6 +87,25 @@ test('--to a tag that was deployed is still walked to', async () => {
   const w = await walk(s, { depth: 1000, writtenAs: target.tag, stopAt: target.tag });
   assert.is(w.result.deployments.at(-1)!.commit.sha, target.commit);
   assert.ok(w.parsed <= 8, `${w.parsed} parsed`);
+});
+
+test('the rollback\'s edit of the head: no whole parse of the 25-document file, one node tree for the release and one for its edit', async () => {
+  const s = await history(600);
+  const blobs = new CatFileBatch(s.configRepo);
+  try {
+    const text = (await blobs.read(`refs/heads/main:${s.file}`))!;
+    const before = { ...yamlParsed };
+    const head = findImage(text, LOCATOR, s.image);
+    const tag = head.fields.find((f) => f.path.endsWith('/tag'))!;
+    const previous = s.deployments[1]!.tag;
+    const edited = patchYamlText(text, [{ document: tag.document, ops: [{ op: 'test', path: tag.path, value: s.deployments[0]!.tag }, { op: 'replace', path: tag.path, value: previous }] }]);
+    assert.equal(edited.split('\n').filter((line, i) => line !== text.split('\n')[i]), [text.split('\n')[tag.line - 1]!.replace(s.deployments[0]!.tag, previous)]);
+    assert.is(yamlParsed.texts - before.texts, 0, 'whole parses');
+    assert.ok(yamlParsed.documents - before.documents <= 2, `${yamlParsed.documents - before.documents} documents parsed`);
+    assert.ok(yamlParsed.bytes - before.bytes < text.length / 5, `${yamlParsed.bytes - before.bytes} bytes of ${text.length} parsed`);
+  } finally {
+    blobs.close();
+  }
 });
 
 test.run();
