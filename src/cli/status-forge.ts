@@ -81,7 +81,7 @@ export async function askForge(journal: JournalStatus, options: ForgeAccessOptio
   const reports = new Map<string, Promise<CheckReport[]>>();
   for (const g of journal.gates) {
     const forge = g.checksFrom.forge;
-    if (!checkReaders.has(forge)) checkReaders.set(forge, access(forge, () => (forge === 'github' ? gitHubAccess(github, env) : gitLabAccess(gitlab, env))) && (await checksReader(forge, forge === 'github' ? github : gitlab, env)));
+    if (!checkReaders.has(forge)) checkReaders.set(forge, access(forge, () => (forge === 'github' ? gitHubAccess(github, env) : gitLabAccess(gitlab, env))) && (await checksReader(forge, forge === 'github' ? github : gitlab, env, 'status')));
     const read = checkReaders.get(forge);
     if (!read) continue;
     const key = JSON.stringify([forge, g.checksFrom.repository, g.checksFrom.appId ?? null, g.revision]);

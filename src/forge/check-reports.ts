@@ -1,3 +1,6 @@
+/** The command reading checks, as its failures name it: apply at the gate, status --forge to show them. */
+export type ChecksReaderCommand = 'apply' | 'status';
+
 /** One report a forge holds about a commit: a check run, a commit status, or a CI job. */
 export interface CheckReport {
   /** The check run's name, the status's context, the job's name. */

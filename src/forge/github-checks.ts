@@ -1,15 +1,15 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { ChecksSource } from '../policy/types.js';
-import type { CheckReport } from './check-reports.js';
+import type { CheckReport, ChecksReaderCommand } from './check-reports.js';
 import { GITHUB_RETRIES, gitHubClient, gitHubFailure, type GitHubAccess, type GitHubClient } from './github-client.js';
 
-/** Reads the checks of a commit from GitHub; rejects with HF513 (refused) or HF514 (failed). */
-export function gitHubChecksReader(access: GitHubAccess): (source: ChecksSource, sha: string) => Promise<CheckReport[]> {
+/** Reads the checks of a commit from GitHub; rejects with HF513 (refused) or HF514 (failed), saying which command read them. */
+export function gitHubChecksReader(access: GitHubAccess, reader: ChecksReaderCommand = 'apply'): (source: ChecksSource, sha: string) => Promise<CheckReport[]> {
   const octokit = gitHubClient(access);
   return (source, sha) => {
     const [owner, repo] = source.repository.split('/') as [string, string];
-    return readGitHubChecks(octokit, { owner, repo, sha, ...(source.appId !== undefined ? { appId: source.appId } : {}) }).catch((error: unknown) => Promise.reject(gitHubChecksError(error, source.repository, sha)));
+    return readGitHubChecks(octokit, { owner, repo, sha, ...(source.appId !== undefined ? { appId: source.appId } : {}) }).catch((error: unknown) => Promise.reject(gitHubChecksError(error, source.repository, sha, reader)));
   };
 }
 
@@ -60,15 +60,15 @@ async function readGitHubChecks(octokit: GitHubClient, q: GitHubChecksQuery): Pr
 }
 
 /** One coded line: HF513 when the token or the repository is wrong (fix, then run again), HF514 when GitHub failed (run again later). Never the request, so never the token. */
-function gitHubChecksError(error: unknown, repository: string, sha: string): HotfixError {
+function gitHubChecksError(error: unknown, repository: string, sha: string, reader: ChecksReaderCommand): HotfixError {
   const { status, said, rateLimitResets, unanswered, forbidden } = gitHubFailure(error);
   const what = `the checks of ${sha.slice(0, 7)} in ${repository}`;
   const fail = (code: 'HF513' | 'HF514', message: string) => new HotfixError([diagnostic(code, message)]);
-  if (rateLimitResets !== undefined) return fail('HF514', `GitHub rate-limited the token while apply read ${what} (${status}: ${said}); the limit resets ${rateLimitResets}`);
-  if (status === 401) return fail('HF513', `GitHub refused the token (401: ${said}) when apply read ${what}: it is wrong or expired; give a valid one`);
-  if (forbidden) return fail('HF513', `GitHub refused the token when apply read ${what} (403: ${said}): give it read access to checks and commit statuses (in GitHub Actions: permissions: checks: read, statuses: read)`);
+  if (rateLimitResets !== undefined) return fail('HF514', `GitHub rate-limited the token while ${reader} read ${what} (${status}: ${said}); the limit resets ${rateLimitResets}`);
+  if (status === 401) return fail('HF513', `GitHub refused the token (401: ${said}) when ${reader} read ${what}: it is wrong or expired; give a valid one`);
+  if (forbidden) return fail('HF513', `GitHub refused the token when ${reader} read ${what} (403: ${said}): give it read access to checks and commit statuses (in GitHub Actions: permissions: checks: read, statuses: read)`);
   if (status === 404) return fail('HF513', `GitHub has no repository ${repository} that this token can see (404 when reading ${what}): check hotfix.checks.repository, and that the token can read it`);
   if (status === 422) return fail('HF513', `GitHub does not know the commit ${sha.slice(0, 7)} in ${repository} (422: ${said}): CI reports the checks where the hotfix branch is pushed; check hotfix.checks.repository`);
-  if (unanswered) return fail('HF514', `GitHub could not be reached when apply read ${what} (${said}, after ${GITHUB_RETRIES} retries)`);
-  return fail('HF514', `GitHub failed when apply read ${what} (${status}: ${said}${status >= 500 ? `, after ${GITHUB_RETRIES} retries` : ''})`);
+  if (unanswered) return fail('HF514', `GitHub could not be reached when ${reader} read ${what} (${said}, after ${GITHUB_RETRIES} retries)`);
+  return fail('HF514', `GitHub failed when ${reader} read ${what} (${status}: ${said}${status >= 500 ? `, after ${GITHUB_RETRIES} retries` : ''})`);
 }

@@ -177,7 +177,7 @@ test('GitHub: a pull request GitHub answers 404 for, and checks it fails (502) f
     const json = JSON.parse(failing.stdout) as FleetJson;
     const gate = json.services[1]!.gatesWaiting![0]!;
     assert.is(gate.checksNotReadCode, 'HF514');
-    assert.match(gate.checksNotRead!, /^GitHub failed when apply read the checks of \w{7} in octo-org\/shop-api \(502: Server Error, after 2 retries\)$/, gate.checksNotRead);
+    assert.match(gate.checksNotRead!, /^GitHub failed when status read the checks of \w{7} in octo-org\/shop-api \(502: Server Error, after 2 retries\)$/, gate.checksNotRead);
     assert.not.ok('checkStates' in gate);
     assert.equal([json.services[2]!.pullRequests![0]!.stateNotRead, json.services[2]!.pullRequests![0]!.stateNotReadCode], ['404: Not Found', 'HF523']);
     // The check runs asked once and retried twice, the statuses not asked after that; the pull request once.

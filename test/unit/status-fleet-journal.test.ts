@@ -50,7 +50,7 @@ test('nothing journalled in the whole fleet: one line saying no forge was asked'
 });
 
 test('JSON: each service with its journal\'s fields where it has any, the unloaded policy as it was, forgeNotAsked once beside services', () => {
-  const checked: FleetForgeStatus = { ...status, forge: { ...status.forge, gates: new Map([[gateKey(GATE), { notRead: 'GitHub failed when apply read the checks of 0ddba11 in acme/payments (502: Server Error, after 2 retries)', code: 'HF514' }]]) } };
+  const checked: FleetForgeStatus = { ...status, forge: { ...status.forge, gates: new Map([[gateKey(GATE), { notRead: 'GitHub failed when status read the checks of 0ddba11 in acme/payments (502: Server Error, after 2 retries)', code: 'HF514' }]]) } };
   const json = fleetJournalJson(services, checked) as { services: Array<Record<string, unknown>>; forgeNotAsked: string[] };
   assert.equal(json.forgeNotAsked, [NOT_ASKED]);
   assert.equal(json.services.map((s) => Object.keys(s).sort()), [
@@ -60,7 +60,7 @@ test('JSON: each service with its journal\'s fields where it has any, the unload
     ['environments', 'file', 'unreadable'],
   ]);
   assert.equal(json.services[0]!.pullRequests, [{ ...PULL, stateNotRead: '500: 500 Internal Server Error', stateNotReadCode: 'HF523' }]);
-  assert.equal(json.services[2]!.gatesWaiting, [{ ...GATE, checksNotRead: 'GitHub failed when apply read the checks of 0ddba11 in acme/payments (502: Server Error, after 2 retries)', checksNotReadCode: 'HF514' }]);
+  assert.equal(json.services[2]!.gatesWaiting, [{ ...GATE, checksNotRead: 'GitHub failed when status read the checks of 0ddba11 in acme/payments (502: Server Error, after 2 retries)', checksNotReadCode: 'HF514' }]);
 });
 
 test.run();
