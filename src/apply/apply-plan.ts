@@ -105,7 +105,7 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
     failures.push(...unpushedCheckedOut(current, checkedOut));
     if (failures.length > 0) throw new HotfixError(failures);
     // The whole plan, carried out first where nothing real is written: no half-applied plan.
-    await rehearse(current, options.facts.repos, journal.done, options.signal);
+    await rehearse(sealed, current, options.facts.repos, journal.done, options.signal);
     // Recorded once every check has passed, before the first action writes.
     if (options.approval && !options.dryRun) await journal.approve(options.approval);
     await runActions(sealed, current, journal, checkedOut, options);

@@ -63,20 +63,24 @@ export async function journalled(plan: Plan, journal: Journal, repos: Facts['rep
  * its pull request's base is, while the branch is not made yet). At the value the action starts
  * from, or past it by this plan's own actions, nothing changes (undefined); moved by someone
  * else, the action made again on the new head, or HF417 when the plan does not allow it or
- * the change would not come out as reviewed.
+ * the change would not come out as reviewed. `rehearsal`: the rehearsal's stand-ins (name →
+ * path), holding the plan's commits it has made so far, where a merge-back is judged before
+ * apply has made the hotfix commits it brings in.
  */
-export async function rederiveIfMoved(sealed: Plan, current: Plan, index: number, repos: Facts['repos'], next: string): Promise<RederivableAction | undefined> {
+export async function rederiveIfMoved(sealed: Plan, current: Plan, index: number, repos: Facts['repos'], next: string, rehearsal?: Facts['repos']): Promise<RederivableAction | undefined> {
   const action = current.actions[index]!;
   // Making a branch for review, or the local branch of a fresh clone's origin/<branch>, is where the head it starts from is read: the commit on it is made again first, and the branch with it.
   if (action.kind === 'create-branch') {
     const on = current.actions.findIndex((a, k) => k > index && isRederivable(a) && a.repo === action.repo && rederivedBranch(a) === action.branch && (reviewBaseOf(current, a) !== undefined || trackedRefOf(sealed, sealed.actions[k] as RederivableAction) !== undefined));
-    return on < 0 ? undefined : rederiveIfMoved(sealed, current, on, repos, next);
+    return on < 0 ? undefined : rederiveIfMoved(sealed, current, on, repos, next, rehearsal);
   }
   if (!isRederivable(action)) return undefined;
   const effect = refEffect(action)!;
   const repo = repoPath(repos, action.repo);
-  // The hotfix commits a merge-back brings in are this plan's own, made after the gate: until then it is judged when apply reaches it.
-  if (await awaitsOwnCommits(action, repo)) return undefined;
+  // The hotfix commits a merge-back brings in are this plan's own, made after the gate: until then it is judged where the
+  // rehearsal made them (so a conflict is found before the deploy), or when apply reaches it.
+  const readIn = !(await awaitsOwnCommits(action, repo)) ? repo : await rehearsedIn(action, rehearsal);
+  if (readIn === undefined) return undefined;
   // The refs the sealed plan checks: a re-derived action's parent is no longer the value they were checked at.
   const planned = sealed.actions[index] as RederivableAction;
   const baseRef = reviewBaseRefOf(sealed, planned);
@@ -85,22 +89,28 @@ export async function rederiveIfMoved(sealed: Plan, current: Plan, index: number
     // when that is a head the base had (an earlier run of this plan made it there and was killed before the commit).
     const [made, head] = [await refValue(repo, effect.ref), await refValue(repo, baseRef)];
     if (head === undefined) return undefined;
-    if (made === undefined) return head === parentOf(action) ? undefined : rederiveOnto(sealed, action.id, repo, head, next);
+    if (made === undefined) return head === parentOf(action) ? undefined : rederiveOnto(sealed, action.id, repo, head, next, readIn);
     if (made === parentOf(action) || isDone(current.actions, index, made) || !(await isAncestor(repo, made, head))) return undefined;
-    return rederiveOnto(sealed, action.id, repo, made, next);
+    return rederiveOnto(sealed, action.id, repo, made, next, readIn);
   }
   // A clone made after the remote's branch moved (a CI job's fresh checkout) holds the new head as origin/<branch>, until apply makes the local branch.
   const tracked = trackedRefOf(sealed, planned);
   const now = (await refValue(repo, effect.ref)) ?? (tracked === undefined ? undefined : await refValue(repo, tracked));
   // A branch deleted since is the preconditions' to report.
   if (now === undefined || now === effect.from || isDone(current.actions, index, now)) return undefined;
-  return rederiveOnto(sealed, action.id, repo, now, next);
+  return rederiveOnto(sealed, action.id, repo, now, next, readIn);
 }
 
-/** The sealed action of this id made again on `onto`, or HF417 saying why it cannot be and what to run. */
-export async function rederiveOnto(sealed: Plan, id: string, repo: string, onto: string, next: string): Promise<RederivableAction> {
+/** The rehearsal's stand-in of the action's repository, once it holds the commits the action merges. */
+async function rehearsedIn(action: RederivableAction, rehearsal: Facts['repos'] | undefined): Promise<string | undefined> {
+  const standIn = rehearsal && Object.hasOwn(rehearsal, action.repo) ? rehearsal[action.repo] : undefined;
+  return standIn !== undefined && !(await awaitsOwnCommits(action, standIn)) ? standIn : undefined;
+}
+
+/** The sealed action of this id made again on `onto` (read in `readIn`, rederive.ts), or HF417 saying why it cannot be and what to run. */
+export async function rederiveOnto(sealed: Plan, id: string, repo: string, onto: string, next: string, readIn = repo): Promise<RederivableAction> {
   const planned = sealed.actions.find((a) => a.id === id) as RederivableAction;
-  const again = await rederive(planned, repo, onto, moving(sealed, planned));
+  const again = await rederive(planned, repo, onto, moving(sealed, planned), readIn);
   if (!('problem' in again)) return again;
   throw new HotfixError([diagnostic('HF417', `${again.problem}; so ${id} (${planned.commit.slice(0, 7)} on ${rederivedBranch(planned)}) cannot be made again as reviewed. ${next}`)]);
 }
@@ -133,7 +143,10 @@ export async function followJournalled(carried: Plan, journal: Journal, repos: F
 export function nextStep(plan: Plan, written: boolean): string {
   const replan = replanCommand(plan);
   const state = written ? 'Nothing was written for it; what apply finished before it is in place (its journal says which). ' : 'Nothing was written. ';
-  return `${state}${replan ? `Plan what is left from the heads of now (it adopts the hotfix branch and tag), review it and apply it: ${replan}` : 'Make and review the plan again'}`;
+  if (!replan) return `${state}Make and review the plan again`;
+  // Refused before any write of this run, there may be no hotfix branch yet (a first run), or the one an earlier run made before its gate.
+  const what = written ? 'Plan what is left from the heads of now (it adopts the hotfix branch and tag)' : 'Plan it again from the heads of now (it adopts the hotfix branch and tag an earlier apply made, if any)';
+  return `${state}${what}, review it and apply it: ${replan}`;
 }
 
 /**

@@ -26,17 +26,19 @@ const MOVED_SHOWN = 10;
  * comes out identical there (the rule rederive-rule.ts states in the plan); otherwise why
  * not, naming the commits that moved the branch (`moving`: how it is named, the base of the
  * pull request for a branch for review). Always from the sealed action, so a
- * re-derivation never builds on another. Writes nothing to the repository.
+ * re-derivation never builds on another. Writes nothing to the repository. `readIn` is
+ * where the rule reads the commits: the rehearsal's stand-in of `repo` (rehearse.ts), which
+ * also holds the hotfix commits a merge-back brings in before apply has made them.
  */
-export async function rederive(sealed: RederivableAction, repo: string, onto: string, moving = rederivedBranch(sealed)): Promise<RederivableAction | { problem: string }> {
+export async function rederive(sealed: RederivableAction, repo: string, onto: string, moving = rederivedBranch(sealed), readIn = repo): Promise<RederivableAction | { problem: string }> {
   const planned = sealed.kind === 'commit' ? sealed.parent : sealed.parents[0];
   const was = `${sealed.repo}: ${moving}, planned at ${planned.slice(0, 7)},`;
   // A shallow clone cuts the history the rule reads, where git answers ancestry and merge bases wrongly or fails.
   if (await isShallow(repo))
     throw new HotfixError([diagnostic('HF391', `${was} moved to ${onto.slice(0, 7)}, and ${repo} is a shallow clone, which cannot tell whether the new head descends from the plan's nor what the change is there; nothing was written for it. Fetch the whole history there (${FETCH_WHOLE_HISTORY}) and run apply again`)]);
-  if (!(await isAncestor(repo, planned, onto))) return { problem: `${was} was rewritten: its head ${onto.slice(0, 7)} does not descend from ${planned.slice(0, 7)}` };
-  const again = sealed.kind === 'commit' ? await commitProblem(sealed, repo, onto) : await mergeProblem(sealed, repo, onto);
-  if (typeof again === 'string') return { problem: `${was} moved to ${onto.slice(0, 7)} by ${await movedBy(repo, planned, onto)}, and ${again}` };
+  if (!(await isAncestor(readIn, planned, onto))) return { problem: `${was} was rewritten: its head ${onto.slice(0, 7)} does not descend from ${planned.slice(0, 7)}` };
+  const again = sealed.kind === 'commit' ? await commitProblem(sealed, readIn, onto) : await mergeProblem(sealed, readIn, onto);
+  if (typeof again === 'string') return { problem: `${was} moved to ${onto.slice(0, 7)} by ${await movedBy(readIn, planned, onto)}, and ${again}` };
   return again;
 }
 

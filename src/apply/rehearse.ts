@@ -2,11 +2,13 @@ import { realpath, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
-import type { Plan } from '../plan/types.js';
+import type { Action, Plan } from '../plan/types.js';
 import { commonGitDir } from '../state/git/read.js';
 import { git } from '../state/git/run-git.js';
 import { scratchDir } from '../state/scratch-dir.js';
 import { fileSystemError } from './file-system-error.js';
+import { nextStep, rederiveIfMoved, withRederived } from './moved-branches.js';
+import { judgeOnRemote } from './moved-on-remote.js';
 import { isDone, refEffect, refKey } from './ref-effects.js';
 import { runAction } from './run-action.js';
 import { refValues, repoPath } from './verify-preconditions.js';
@@ -17,19 +19,31 @@ import { refValues, repoPath } from './verify-preconditions.js';
  * Each object, diff, picked tree and merge base is recomputed and compared with what the
  * plan shows, so a plan that would fail halfway, or write something other than what was
  * reviewed, is refused before the first real write. Nothing reaches the real repositories.
+ * A merge-back whose branch moved in this clone since the plan is made again there on the
+ * new head by the plan's rule (`sealed`'s), once the stand-in holds the hotfix commits it
+ * brings in: one that conflicts is HF417 before production is deployed, not after. So is
+ * one whose branch moved on the remote it is pushed to (moved-on-remote.ts).
  */
-export async function rehearse(plan: Plan, repos: Readonly<Record<string, string>>, done: ReadonlySet<string>, signal?: AbortSignal): Promise<void> {
+export async function rehearse(sealed: Plan, plan: Plan, repos: Readonly<Record<string, string>>, done: ReadonlySet<string>, signal?: AbortSignal): Promise<void> {
   const scratch = await scratchDir('hotfix-rehearsal-', 'rehearsing the plan', 'HF422');
   try {
     const stand: Record<string, string> = {};
     // Where each ref of the stand-ins is: only the rehearsal moves them once they are made.
     const refs = new Map<string, string>();
     for (const name of new Set(plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : [])))) stand[name] = await standIn(plan, name, repoPath(repos, name), join(scratch, name), refs);
-    for (const [index, action] of plan.actions.entries()) {
+    let current = plan;
+    for (const index of plan.actions.keys()) {
       signal?.throwIfAborted();
+      let action = current.actions[index]!;
       if (done.has(action.id) || action.kind === 'push' || action.kind === 'gate' || action.kind === 'manual' || action.kind === 'open-pull-request') continue;
+      if (isDone(current.actions, index, refs.get(refKey(action.repo, refEffect(action)!.ref)))) continue;
+      // As apply does when it reaches it: a merge-back whose branch moved in this clone is made again
+      // on the new head, judged here, where the hotfix commits it brings in are made already.
+      const again = await rederiveIfMoved(sealed, current, index, repos, nextStep(sealed, false), stand);
+      if (again) current = withRederived(current, again);
+      action = current.actions[index] as Exclude<Action, { kind: 'push' | 'gate' | 'manual' | 'open-pull-request' }>;
+      await judgeOnRemote(sealed, current, index, repos, stand[action.repo]!);
       const effect = refEffect(action)!;
-      if (isDone(plan.actions, index, refs.get(refKey(effect.repo, effect.ref)))) continue;
       await runAction(action, stand).catch((error: unknown) => {
         if (!(error instanceof HotfixError)) throw error;
         throw new HotfixError(error.diagnostics.map((d) => diagnostic('HF416', `rehearsing ${action.id}: ${d.message.replace(/; nothing was written for it$/, '')}; nothing was written`)));

@@ -169,12 +169,13 @@ function followedTrackedRef(plan: Plan, p: Extract<Precondition, { kind: 'ref' }
 }
 
 /**
- * A fresh clone's origin/<branch> a merge-back goes into, moved on (to a descendant) before
- * apply made the hotfix commits the merge brings in: apply judges the merge by the plan's
- * rule when it reaches it, and makes it again there or refuses it (HF417) before writing it.
+ * The branch a merge-back goes into (or a fresh clone's origin/<branch> the plan makes it
+ * from), moved on (to a descendant) before apply made the hotfix commits the merge brings in:
+ * the rehearsal judges the merge there by the plan's rule, where it makes those commits, and
+ * refuses it (HF417) before anything is written; apply makes it again when it reaches it.
  */
 async function awaitingMerge(plan: Plan, p: Extract<Precondition, { kind: 'ref' }>, now: string, facts: Facts): Promise<boolean> {
-  const merge = plan.actions.find((a): a is Extract<typeof a, { kind: 'merge' }> => a.kind === 'merge' && a.rederive !== undefined && a.repo === p.repo && a.parents[0] === p.sha && trackedRefOf(plan, a) === p.ref);
+  const merge = plan.actions.find((a): a is Extract<typeof a, { kind: 'merge' }> => a.kind === 'merge' && a.rederive !== undefined && a.repo === p.repo && a.parents[0] === p.sha && (trackedRefOf(plan, a) === p.ref || `refs/heads/${a.into}` === p.ref));
   if (!merge) return false;
   const repo = repoPath(facts.repos, p.repo);
   return (await awaitsOwnCommits(merge, repo)) && (await isAncestor(repo, p.sha!, now).catch(() => false));

@@ -189,7 +189,7 @@ test('the plan job checked out prd, the apply job the default branch (prd only a
   assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), deployCommit(r.plan!).commit);
 });
 
-test('the apply job clones after a teammate rewrote on main the lines the fix changes: the deploy is made, the merge-back refused (HF417) naming the commit and the file, with the command that plans what is left', async () => {
+test('the apply job clones after a teammate rewrote on main the lines the fix changes: refused (HF417) before production is deployed, naming the commit and the file; the printed re-plan deploys and leaves the merge-back to a person', async () => {
   const s = await scenario(27);
   const planJob = await checkout(s, 'plan-job');
   const r = await planIn(s, planJob);
@@ -202,20 +202,26 @@ test('the apply job clones after a teammate rewrote on main the lines the fix ch
   assert.ok(added.length > 0, `the fix adds lines to ${file}`);
   const rewrite = await teammatePushes(s, s.appRemote, 'main', file, (text) => text.split('\n').map((l) => (added.includes(l) ? `${l} // reviewed`.trimStart() : l)).join('\n'), `Tidy ${file}`);
   const applyJob = await checkout(s, 'apply-job');
+  const before = await Promise.all([s.configRemote, s.appRemote, applyJob.config, applyJob.app].map(allRefs));
   const refused = await applyIn(s, applyJob, r.plan!, r.file);
   assert.is(refused.code, 1, refused.stdout + refused.stderr);
   assert.not.ok(hasStackTrace(refused.stderr), refused.stderr);
   const line = refused.stderr.split('\n').find((l) => l.includes('[HF417]')) ?? '';
   assert.ok(line.includes(`app: main, planned at ${merge.parents[0].slice(0, 7)}, moved to ${rewrite.slice(0, 7)} by ${rewrite.slice(0, 7)} "Tidy ${file}"`), refused.stderr);
   assert.ok(line.includes(`merging ${merge.from} there conflicts in ${file}`), line);
-  assert.match(line, /Plan what is left from the heads of now \(it adopts the hotfix branch and tag\), review it and apply it: hotfix plan hotfix /);
-  // Production is deployed (the deploy comes first); main is the teammate's, untouched.
-  assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), deployCommit(r.plan!).commit);
+  assert.ok(line.includes('Nothing was written.'), line);
+  // Found by the rehearsal, before the first write: production is not deployed, main is the
+  // teammate's, no hotfix branch nor tag was made or pushed, no ref moved anywhere.
+  assert.not.match(refused.stdout, /^done: /m, refused.stdout);
+  assert.equal(await Promise.all([s.configRemote, s.appRemote, applyJob.config, applyJob.app].map(allRefs)), before, 'no ref moved anywhere');
+  assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), deployCommit(r.plan!).parent);
   assert.is((await git(s.appRemote, ['rev-parse', 'refs/heads/main'])).trim(), rewrite);
+  const tag = r.plan!.actions.find((a) => a.kind === 'tag') as Extract<Action, { kind: 'tag' }>;
+  assert.is(await git(s.appRemote, ['for-each-ref', 'refs/heads/hotfix', `refs/tags/${tag.tag}`]), '');
+
   // The command HF417 prints, run as printed (the shell splits it) in a new job's checkout: it
-  // plans only what is left, the merge-back, left to a person since it conflicts. Neither the
-  // deploy nor the baseline branch (nop's config of its time, for testing before the deploy)
-  // is planned again.
+  // plans the hotfix from today's heads, the deploy, and the merge-back left to a person since
+  // it conflicts (HF335).
   const command = /review it and apply it: hotfix (.*?)  \[HF417\]/.exec(line)?.[1];
   assert.ok(command, line);
   const words = spawnSync('sh', ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' }).stdout.split('\0').slice(0, -1);
@@ -223,12 +229,43 @@ test('the apply job clones after a teammate rewrote on main the lines the fix ch
   writeFileSync(join(replanJob.root, 'policy.yaml'), readFileSync(s.policyFile));
   const again = await runCliAsync(words, { cwd: replanJob.root });
   assert.is(again.code, 0, again.stdout + again.stderr);
-  const left = JSON.parse(readFileSync(join(replanJob.root, 'plan.json'), 'utf8')) as Plan;
-  assert.not.ok(left.actions.some((a) => a.kind === 'commit'), left.actions.map((a) => a.id).join(', '));
-  assert.not.ok(left.baseline, 'a baseline after the deploy');
+  const planFile = join(replanJob.root, 'plan.json');
+  const left = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
+  assert.ok(left.actions.some((a) => a.kind === 'commit' && a.purpose === 'deploy-hotfix'), left.actions.map((a) => a.id).join(', '));
+  assert.not.ok(left.actions.some((a) => a.kind === 'merge' && a.into === 'main'), left.actions.map((a) => a.id).join(', '));
   assert.ok(left.actions.some((a) => a.kind === 'manual' && a.id.includes('main')), left.actions.map((a) => a.id).join(', '));
   assert.ok(left.diagnostics.some((d) => d.code === 'HF335'), JSON.stringify(left.diagnostics));
-  assert.ok(left.notes.some((n) => n.includes(`deploys ${r.plan!.target.image} already`)), left.notes.join('\n'));
+
+  // That plan applied in the same job: production deployed, the merge-back left to a person
+  // with its commands. main holds the fix already (the commit the hotfix picked is on it), so
+  // nothing regresses and apply completes.
+  const applied = await applyIn(s, replanJob, left, planFile);
+  assert.is(applied.code, 0, applied.stdout + applied.stderr);
+  assert.not.ok(hasStackTrace(applied.stderr), applied.stderr);
+  assert.match(applied.stdout, new RegExp(`next: merge hotfix/\\S+ into main \\(the merge stops at conflicts in ${file.replace(/[.]/g, '\\.')}`));
+  assert.match(applied.stdout, /done: main holds every change of the hotfix/);
+  assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), deployCommit(left).commit);
+  assert.is((await git(s.appRemote, ['rev-parse', 'refs/heads/main'])).trim(), rewrite, 'main is left to the person');
+});
+
+test('the apply job clones after a teammate changed another file on main: the rehearsal finds the merge-back clean there, apply deploys and makes the merge-back again on the new head', async () => {
+  const s = await scenario(28);
+  const planJob = await checkout(s, 'plan-job');
+  const r = await planIn(s, planJob);
+  assert.is(r.code, 0, r.stderr);
+  const merge = r.plan!.actions.find((a) => a.kind === 'merge') as Extract<Action, { kind: 'merge' }>;
+  const mainNow = await teammatePushes(s, s.appRemote, 'main', 'ONCALL.md', () => 'Escalate billing incidents to the payments lead.\n', 'Document the billing escalation');
+  const applyJob = await checkout(s, 'apply-job');
+  const applied = await applyIn(s, applyJob, r.plan!, r.file);
+  assert.is(applied.code, 0, applied.stdout + applied.stderr);
+  assert.not.ok(hasStackTrace(applied.stderr), applied.stderr);
+  const main = (await git(s.appRemote, ['rev-parse', 'refs/heads/main'])).trim();
+  assert.match(applied.stdout, new RegExp(`re-derived: main moved to ${mainNow.slice(0, 7)} since the plan, so merge-main is ${main.slice(0, 7)} on it instead of ${merge.commit.slice(0, 7)}`));
+  assert.equal((await git(s.appRemote, ['rev-list', '--parents', '-n', '1', main])).trim().split(' ').slice(1), [mainNow, merge.parents[1]]);
+  // The merge brings in exactly the planned hotfix commits, and the teammate's file is kept.
+  assert.is(await git(s.appRemote, ['rev-list', `${mainNow}..${main}^2`]), await git(s.appRemote, ['rev-list', `${merge.parents[0]}..${merge.parents[1]}`]));
+  assert.is(await git(s.appRemote, ['show', `${main}:ONCALL.md`]), 'Escalate billing incidents to the payments lead.\n');
+  assert.is((await git(s.configRemote, ['rev-parse', 'refs/heads/prd'])).trim(), deployCommit(r.plan!).commit);
 });
 
 test('show, text and markdown, says why a branch the remote has is created: this clone has it only at origin/<branch>', async () => {

@@ -199,6 +199,60 @@ test('a conflicting commit on main during the gate: refused before any write (HF
   assert.ok(again.actions.some((a) => a.kind === 'manual' && a.mergeBack?.into === 'main'), 'main is a merge for a person now');
 });
 
+/**
+ * The first apply of a plan after a teammate's commit that rewrites the lines the fix changes
+ * reached main by `lands` (its id): refused (HF417) before anything is written, naming the
+ * commit and the file, with no ref moved in either clone or remote. Returns the HF417 line.
+ */
+async function refusedBeforeAnyWrite(seed: number, lands: (s: GatedHotfix['s']) => Promise<string>): Promise<string> {
+  const g = await gatedHotfix(registry.host, seed);
+  const { s } = g;
+  const merge = actionOf<Merge>(planOf(g), 'merge-main');
+  const rewrite = await lands(s);
+  await g.meetGate();
+  const allRefs = () => [s.configRemote, s.appRemote, s.configRepo, s.appRepo].map(refs);
+  const before = allRefs();
+  const r = await runCliAsync(g.args, { cwd: s.root });
+  assert.is(r.code, 1, r.stdout + r.stderr);
+  assert.not.ok(hasStackTrace(r.stderr), r.stderr);
+  const line = r.stderr.split('\n').find((l) => l.includes('[HF417]')) ?? '';
+  assert.ok(line.includes(`app: main, planned at ${short(merge.parents[0])}, moved to ${short(rewrite)} by ${short(rewrite)} "Round half-cent refunds to even"`), r.stderr);
+  assert.ok(line.includes(`merging ${merge.from} there conflicts in src/payment.js`), line);
+  assert.ok(line.includes('Nothing was written. Plan it again from the heads of now'), line);
+  assert.not.match(r.stdout, /^done: /m, r.stdout);
+  assert.equal(allRefs(), before, 'no ref moved: production not deployed, no hotfix branch nor tag (and a fetch wrote no ref)');
+  return line;
+}
+
+test('a conflicting commit on main before the first apply: the rehearsal merges the hotfix there and finds the conflict, refused (HF417) before anything is written: nothing deployed, no hotfix branch nor tag', async () => {
+  await refusedBeforeAnyWrite(67, (s) => teammateRoundsHalfEven(s.appRepo));
+});
+
+test('a teammate pushed a conflicting commit to main that this clone has not fetched: apply asks the remote before the first write, judges the merge-back on its head, and refuses (HF417) with nothing deployed', async () => {
+  await refusedBeforeAnyWrite(69, async (s) => {
+    const teammate = cloneOf(s.appRemote, join(s.root, 'teammate'));
+    const rewrite = await teammateRoundsHalfEven(teammate);
+    gitOut(teammate, ['push', '--quiet', 'origin', 'HEAD:refs/heads/main']);
+    return rewrite;
+  });
+});
+
+test('a teammate documents refunds on main before the first apply: the rehearsal finds the merge-back clean there, and apply deploys and makes it again on the new head', async () => {
+  const g = await gatedHotfix(registry.host, 68);
+  const { s } = g;
+  const plan = planOf(g);
+  const merge = actionOf<Merge>(plan, 'merge-main');
+  const docs = await teammateDocuments(s.appRepo);
+  await g.meetGate();
+  const r = await runCliAsync(g.args, { cwd: s.root });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  const applied = rev(s.appRemote, 'refs/heads/main');
+  assert.equal([rev(s.appRemote, `${applied}^1`), rev(s.appRemote, `${applied}^2`)], [docs, merge.parents[1]], 'the teammate\'s commit, then the hotfix tip');
+  assert.match(r.stdout, `re-derived: main moved to ${short(docs)} since the plan, so merge-main is ${short(applied)} on it instead of ${short(merge.commit)}`);
+  assert.equal(journalOf(g, plan).rederived, [{ action: 'merge-main', planned: merge.commit, applied, onto: docs }]);
+  assert.is(rev(s.configRemote, 'refs/heads/main'), actionOf<Commit>(plan, 'deploy-hotfix').commit, 'the deploy as planned');
+});
+
 test('main moves between apply\'s deploy and its merge-back push: the push is refused as non-fast-forward, retried once on the fetched head, and lands', async () => {
   const { s, plan, landed: docs, r } = await landingDuringApply(65, teammateDocuments);
   assert.is(r.code, 0, r.stdout + r.stderr);
