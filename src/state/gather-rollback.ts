@@ -44,14 +44,14 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
   const repoName = env.config.repo;
   const repoPath = await boundRepo(request.repos, repoName);
 
-  // The rollback is a branch of its own and a pull request, so a branch held only as origin/… serves as the local one.
-  const remote = policy.spec.git?.remote ?? 'origin';
-  const tip = await branchTip(repoPath, env.config.branch, remote);
-  if (!tip) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${repoName} (${repoPath}), neither locally nor as ${remote}/${env.config.branch}`)]);
-  const head = tip.sha;
-
   const blobs = new CatFileBatch(repoPath);
   try {
+    // The rollback is a branch of its own and a pull request, so a branch held only as origin/… serves as the local one.
+    const remote = policy.spec.git?.remote ?? 'origin';
+    const tip = await branchTip(repoPath, env.config.branch, remote, blobs);
+    if (!tip) throw new HotfixError([diagnostic('HF202', `branch ${env.config.branch} does not exist in ${repoName} (${repoPath}), neither locally nor as ${remote}/${env.config.branch}`)]);
+    const head = tip.sha;
+
     const config = await readFileAt(repoPath, head, env.config.file, blobs);
     const image = policy.spec.app.image;
     const revisions = revisionReader((sha) => blobs.read(`${sha}:${env.config.file}`), env.config.locator, image);

@@ -59,6 +59,8 @@ test('the ImagePolicies parsed and the git processes do not grow with the unrela
   }
   assert.equal(b.git, a.git, 'git processes');
   assert.is(a.git.filter((g) => g === 'grep').length, 1, a.git.join(', '));
+  // One cat-file, which reads the blobs and resolves the branch too (a second, --batch-check, did that before).
+  assert.equal(a.git, ['cat-file', 'diff-tree', 'for-each-ref', 'grep', 'log', 'ls-tree', 'remote', 'rev-parse']);
 });
 
 test('a document is parsed only if it may hold an ImageUpdateAutomation or a named ImagePolicy', () => {

@@ -54,6 +54,23 @@ test('a 16 MiB blob streamed to a sink that has enough at once: the reads after 
   assert.ok(received < MiB, `${received} bytes received`);
 });
 
+test('commitOf names the commit as rev-parse --verify REV^{commit} does: a branch, a tag object peeled, nothing for a tree or a missing name', async () => {
+  const repo = tempDir();
+  await initRepo(repo);
+  writeFileSync(join(repo, 'a.txt'), 'first\n');
+  await git(repo, ['add', 'a.txt']);
+  await git(repo, ['commit', '-qm', 'first']);
+  await git(repo, ['tag', '-a', '-m', 'release', 'v1']);
+  await git(repo, ['update-ref', 'refs/remotes/origin/prd', 'HEAD']);
+  const head = (await git(repo, ['rev-parse', 'HEAD'])).trim();
+  const blobs = new CatFileBatch(repo);
+  try {
+    assert.equal(await Promise.all(['refs/heads/main', 'refs/tags/v1', 'refs/remotes/origin/prd', 'refs/heads/gone', 'HEAD:a.txt', 'HEAD^{tree}'].map((r) => blobs.commitOf(r))), [head, head, head, undefined, undefined, undefined]);
+  } finally {
+    blobs.close();
+  }
+});
+
 test('BatchOutput: an object whose owner ends early is answered at once, and nothing after it is taken', () => {
   const answers: BatchAnswer[] = [];
   const sink = new FirstPiece();
@@ -61,7 +78,7 @@ test('BatchOutput: an object whose owner ends early is answered at once, and not
   const output = new BatchOutput((a) => answers.push(a), { sinkFor: () => sink, endsEarly: (left) => (lefts.push(left), true) });
   output.push(Buffer.from(`${'a'.repeat(40)} blob 10\nhello`));
   output.push(Buffer.from(`world\n${'b'.repeat(40)} blob 1\nz\n`));
-  assert.equal(answers, [{ type: 'blob', content: Buffer.alloc(0) }]);
+  assert.equal(answers, [{ oid: 'a'.repeat(40), type: 'blob', content: Buffer.alloc(0) }]);
   assert.equal(lefts, [5]);
   assert.is(Buffer.concat(sink.pieces).toString(), 'hello');
 });
@@ -72,7 +89,7 @@ test('BatchOutput: a sink that never has enough is given every byte, as views, a
   const output = new BatchOutput((a) => answers.push(a), { sinkFor: () => ({ take: (piece) => (pieces.push(piece.toString()), false) }), endsEarly: () => true });
   for (const chunk of [`${'a'.repeat(40)} blob 11\nhel`, 'lo wo', 'rld\n']) output.push(Buffer.from(chunk));
   assert.equal(pieces, ['hel', 'lo wo', 'rld']);
-  assert.equal(answers, [{ type: 'blob', content: Buffer.alloc(0) }]);
+  assert.equal(answers, [{ oid: 'a'.repeat(40), type: 'blob', content: Buffer.alloc(0) }]);
 });
 
 test.run();

@@ -1,5 +1,5 @@
-/** One answer of `git cat-file --batch`: the object, or undefined when the name is missing. */
-export type BatchAnswer = { readonly type: string; readonly content: Buffer } | undefined;
+/** One answer of `git cat-file --batch`: the object and its id, or undefined when the name is missing. */
+export type BatchAnswer = { readonly oid: string; readonly type: string; readonly content: Buffer } | undefined;
 
 /**
  * Takes an object's content piece by piece, as the pipe delivers it, instead of whole: it
@@ -27,7 +27,7 @@ export class BatchOutput {
   private queued = 0;
   /** Bytes at the front already searched for the header's newline. */
   private searched = 0;
-  private expected: { readonly type: string; readonly size: number; readonly sink: ContentSink | undefined; given: number; enough: boolean } | undefined;
+  private expected: { readonly oid: string; readonly type: string; readonly size: number; readonly sink: ContentSink | undefined; given: number; enough: boolean } | undefined;
 
   /** Set once the owner stopped reading this output (endsEarly): nothing more is taken. */
   private ended = false;
@@ -60,8 +60,8 @@ export class BatchOutput {
           this.answer(undefined);
           continue;
         }
-        const [, type, size] = header.split(' ');
-        this.expected = { type: type!, size: Number(size), sink: this.streaming.sinkFor(), given: 0, enough: false };
+        const [oid, type, size] = header.split(' ');
+        this.expected = { oid: oid!, type: type!, size: Number(size), sink: this.streaming.sinkFor(), given: 0, enough: false };
       }
       const expected = this.expected;
       if (expected.sink) {
@@ -73,20 +73,20 @@ export class BatchOutput {
         if (expected.enough && expected.given < expected.size && this.streaming.endsEarly(expected.size - expected.given)) {
           this.ended = true;
           this.chunks.length = 0;
-          this.answer({ type: expected.type, content: NOTHING });
+          this.answer({ oid: expected.oid, type: expected.type, content: NOTHING });
           return;
         }
         if (expected.given < expected.size || this.queued < 1) return;
         this.take(1);
         this.expected = undefined;
-        this.answer({ type: expected.type, content: NOTHING });
+        this.answer({ oid: expected.oid, type: expected.type, content: NOTHING });
         continue;
       }
       if (this.queued < expected.size + 1) return;
       const content = this.take(expected.size);
       this.take(1);
       this.expected = undefined;
-      this.answer({ type: expected.type, content });
+      this.answer({ oid: expected.oid, type: expected.type, content });
     }
   }
 

@@ -1,3 +1,4 @@
+import type { CatFileBatch } from './cat-file.js';
 import { resolveCommit } from './read.js';
 import { git } from './run-git.js';
 
@@ -6,11 +7,12 @@ import { git } from './run-git.js';
  * branch of `remote`. A CI runner's fresh clone has only the branch it checked out locally
  * and the others as `origin/*`; those hold the commits a containment check walks, which an
  * ls-remote of the URL would name but not bring, and they cost no network. A local branch
- * wins: it is the one a person of this clone works on.
+ * wins: it is the one a person of this clone works on. Resolved by `blobs` where the caller
+ * has that process for the repository already (one git process fewer).
  */
-export async function branchTip(repo: string, branch: string, remote: string): Promise<{ readonly sha: string; readonly ref: string } | undefined> {
+export async function branchTip(repo: string, branch: string, remote: string, blobs?: CatFileBatch): Promise<{ readonly sha: string; readonly ref: string } | undefined> {
   for (const ref of [`refs/heads/${branch}`, `refs/remotes/${remote}/${branch}`]) {
-    const sha = await resolveCommit(repo, ref);
+    const sha = blobs ? await blobs.commitOf(ref) : await resolveCommit(repo, ref);
     if (sha) return { sha, ref };
   }
   return undefined;

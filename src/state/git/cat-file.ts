@@ -91,6 +91,17 @@ export class CatFileBatch {
     return (await this.readObject(object, sink))?.type === 'blob';
   }
 
+  /**
+   * The commit a revision names (`refs/heads/main`), or undefined where it names none: what
+   * `rev-parse --verify REV^{commit}` says, asked of this process instead of another.
+   */
+  async commitOf(revision: string): Promise<string | undefined> {
+    // No ref name holds a line break, and none can travel on cat-file's input.
+    if (/[\n\r]/.test(revision)) return undefined;
+    const found = await this.readObject(`${revision}^{commit}`);
+    return found?.type === 'commit' ? found.oid : undefined;
+  }
+
   /** A tree's binary entries, or undefined when the name is not a tree (a link, a file). */
   async readTree(object: string): Promise<Buffer | undefined> {
     const found = await this.readObject(object);
