@@ -3,6 +3,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck/light.js';
 import { VERSION } from '../version.js';
+import { forgeTimeoutMs } from './forge-timeout.js';
 
 /** Tries after the first, for a server error (retry plugin) and for a rate limit (throttling plugin) alike. */
 export const GITHUB_RETRIES = 2;
@@ -31,9 +32,17 @@ export function gitHubClient(access: GitHubAccess): GitHubClient {
     userAgent: `hotfix/${VERSION}`,
     // Octokit's own warnings would reach stderr around the command's one line.
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+    // Octokit's fetch has no timeout of its own: each attempt gets one (forge-timeout.ts).
+    request: { fetch: boundedFetch },
     retry: { retries: GITHUB_RETRIES, retryAfterBaseValue: secondMs },
     throttle: { onRateLimit: wantRetry, onSecondaryRateLimit: wantRetry, retryAfterBaseValue: secondMs, fallbackSecondaryRateRetryAfter: MAX_WAIT_SECONDS, ...spacing(access.secondMs) },
   });
+}
+
+/** fetch, giving up on a server that takes the request and never answers. */
+function boundedFetch(url: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  const timeout = AbortSignal.timeout(forgeTimeoutMs());
+  return fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
 }
 
 /**
@@ -71,7 +80,9 @@ export interface GitHubFailure {
 
 export function gitHubFailure(error: unknown): GitHubFailure {
   const e = (error ?? {}) as OctokitFailure;
-  const said = firstLine(e.errors?.[0]?.message ?? (e.response?.data as { message?: string } | undefined)?.message ?? e.message ?? String(error));
+  // The bound above, reached: fetch's TimeoutError, which Octokit wraps as a 500 without a response.
+  const timedOut = (error as { cause?: { name?: string } } | undefined)?.cause?.name === 'TimeoutError';
+  const said = timedOut ? `no answer within ${forgeTimeoutMs() / 1000} s` : firstLine(e.errors?.[0]?.message ?? (e.response?.data as { message?: string } | undefined)?.message ?? e.message ?? String(error));
   const status = e.status ?? 0;
   const headers = e.response?.headers ?? {};
   const rateLimited = status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(said))) || e.errors?.some((x) => x.type === 'RATE_LIMITED');

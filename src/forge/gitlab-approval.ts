@@ -4,9 +4,11 @@ import { gitLabError, type GitLabAccess } from './gitlab-forge.js';
 import { gitLabRequester } from './gitlab-requester.js';
 import type { GitLabApprovalFacts } from './judge-gitlab-approval.js';
 import { mergeRequestName, type MergeRequestRef } from './merge-request-ref.js';
+import { forgeTimeoutMs } from './forge-timeout.js';
 
 /** A whole call, its pages and its retries included. */
-const CALL_TIMEOUT_MS = 120_000;
+/** A whole call, its retries included (forge-timeout.ts). */
+const CALL_TIMEOUT_MS = forgeTimeoutMs();
 /** At most 10,000 notes or diff versions: a forge that never stops paging cannot hold apply. */
 const MAX_PAGES = { perPage: 100, maxPages: 100 } as object;
 

@@ -5,9 +5,11 @@ import type { ChecksSource } from '../policy/types.js';
 import type { CheckReport, ChecksReaderCommand } from './check-reports.js';
 import { GITLAB_RETRIES, gitLabRequester } from './gitlab-requester.js';
 import type { GitLabAccess } from './gitlab-forge.js';
+import { forgeTimeoutMs } from './forge-timeout.js';
 
 /** A whole read, its pages and retries included. */
-const CALL_TIMEOUT_MS = 120_000;
+/** A whole call, its retries included (forge-timeout.ts). */
+const CALL_TIMEOUT_MS = forgeTimeoutMs();
 
 interface StatusData {
   readonly id: number;

@@ -5,11 +5,13 @@ import type { ForgeComment, PlanCommentForge } from './forge-comments.js';
 import { GITLAB_RETRIES, gitLabRequester } from './gitlab-requester.js';
 import { mergeRequestName, type MergeRequestRef } from './merge-request-ref.js';
 import { outdatedNoteBody } from './outdated-note.js';
+import { forgeTimeoutMs } from './forge-timeout.js';
 
 /** GitLab refuses a longer note ("Limited to 1,000,000 characters", docs.gitlab.com/api/notes). */
 export const GITLAB_NOTE_LIMIT = 1_000_000;
 /** A whole call, its pages and its retries included. */
-const CALL_TIMEOUT_MS = 120_000;
+/** A whole call, its retries included (forge-timeout.ts). */
+const CALL_TIMEOUT_MS = forgeTimeoutMs();
 
 export interface GitLabAccess {
   /** A personal, project or group access token (sent as PRIVATE-TOKEN), or a CI/CD job token (sent as JOB-TOKEN). */

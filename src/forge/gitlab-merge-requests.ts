@@ -3,11 +3,13 @@ import { shellWord } from '../plan/shell-word.js';
 import type { GitLabAccess } from './gitlab-forge.js';
 import { gitLabRequester } from './gitlab-requester.js';
 import type { OpenedReviewRequest, ReviewRequestContent, ReviewRequestForge } from './review-requests.js';
+import { forgeTimeoutMs } from './forge-timeout.js';
 
 /** GitLab refuses a longer description ("Limited to 1,048,576 characters", docs.gitlab.com/api/merge_requests). */
 const GITLAB_DESCRIPTION_LIMIT = 1_048_576;
 /** A whole call, its retries included. */
-const CALL_TIMEOUT_MS = 120_000;
+/** A whole call, its retries included (forge-timeout.ts). */
+const CALL_TIMEOUT_MS = forgeTimeoutMs();
 
 interface MergeRequestData {
   readonly iid: number;

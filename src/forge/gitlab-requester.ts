@@ -1,4 +1,5 @@
 import { createRequesterFn, getMatchingRateLimiter, GitbeakerRequestError, type RateLimiters } from '@gitbeaker/requester-utils';
+import { forgeTimeoutMs } from './forge-timeout.js';
 
 /** Tries after the first, for a rate limit, a server error or no answer alike. */
 export const GITLAB_RETRIES = 2;
@@ -77,7 +78,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** A whole call, its retries included. */
-export const GITLAB_CALL_TIMEOUT_MS = 120_000;
+export const GITLAB_CALL_TIMEOUT_MS = forgeTimeoutMs();
 
 /** What every gitbeaker resource of hotfix is made with: the instance, the token as GitLab takes its kind, this requester. */
 export function gitLabClientOptions(access: { readonly host: string; readonly token: { readonly kind: 'private' | 'job'; readonly value: string }; readonly secondMs?: number }) {
