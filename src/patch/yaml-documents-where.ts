@@ -3,12 +3,15 @@ import { nestedCollectionKey } from '../yaml/key-nesting.js';
 import { RecentByText } from './recent-by-text.js';
 import { parseYamlSource, yamlParsed, type YamlSource } from './yaml-source.js';
 
+// Lines as YAML breaks them: after \n or \r only. JavaScript's `^`, `$` (with the m flag)
+// and `.` also take U+2028 and U+2029 for line ends, which YAML reads as text (a comment's,
+// say), so none of them is used here.
 /** A line that starts a document: `---` then a space, a tab or the line's end. */
-const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
+const DOCUMENT_START = /(?<![^\n\r])---(?=[ \t\r\n]|$)/g;
 /** What makes yaml's own split differ from one on `---` lines: directives, `...` ends, a byte order mark. */
-const SPLIT_UNSURE = /^(?:%|\.\.\.(?:[ \t\r\n]|$))|^\uFEFF/m;
+const SPLIT_UNSURE = /(?<![^\n\r])(?:%|\.\.\.(?:[ \t\r\n]|$)|\uFEFF)/;
 /** Text before the first `---` is a document only if something in it is neither blank nor a comment. */
-const ONLY_COMMENTS = /^(?:[ \t]*(?:#.*)?\r?(?:\n|$))*$/;
+const ONLY_COMMENTS = /^(?:[ \t]*(?:#[^\r\n]*)?\r?(?:\n|$))*$/;
 
 /**
  * A multi-document file with only the documents that may hold what a reader looks for

@@ -54,6 +54,8 @@ const valid = fc.constantFrom(
   'tagged: !!str 1\nset: !!set {a, b}\n',
   'plain\nscalar document\n',
   '- a\n- b\n',
+  // U+2028 and U+2029 are text to YAML, line ends to a JavaScript `^`: no marker follows them.
+  'kind: ConfigMap # owner: storefront team\u2028---\ndata: {}\n',
 );
 const broken = fc.constantFrom(
   // Inside a quoted scalar too: an error to yaml.
@@ -76,7 +78,7 @@ const piece = fc.oneof(
 
 const realShaped = fc
   .record({
-    start: fc.constantFrom('', '\uFEFF', '%YAML 1.2\n', '%TAG !e! tag:example.com,2026:\n', '# the releases of commerce\n\n', 'kind: Namespace\nmetadata:\n  name: commerce\n'),
+    start: fc.constantFrom('', '\uFEFF', '%YAML 1.2\n', '%TAG !e! tag:example.com,2026:\n', '# the releases of commerce\n\n', '# the releases\u2029--- of commerce\n', 'kind: Namespace\nmetadata:\n  name: commerce\n'),
     docs: fc.array(fc.record({ marker: fc.constantFrom('---\n', '--- # next\n', '---\t\n', '--- !!map\n', '...\n---\n', '\uFEFF---\n', '---x: 1\n'), body: piece }), { minLength: 1, maxLength: 6 }),
     tail: fc.constantFrom('', '...\n', '\n', '# trailing\n', '---\n'),
     crlf: fc.boolean(),
