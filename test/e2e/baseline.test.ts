@@ -93,7 +93,7 @@ test('an apply stopped at the gate made the baseline branch: a new plan adopts i
   assert.is(baselineCommit(p), undefined, p.actions.map((a) => a.id).join(', '));
   assert.not.ok(p.actions.some((a) => a.kind === 'create-branch' && a.branch === branch), p.actions.map((a) => a.id).join(', '));
   assert.ok(p.preconditions.some((c) => c.kind === 'ref' && c.ref === `refs/heads/${branch}` && c.sha === made), JSON.stringify(p.preconditions));
-  assert.ok(p.notes.some((n) => n.includes(`Adopts ${branch} at ${made.slice(0, 7)}, made before by an apply of this hotfix`)), p.notes.join('\n'));
+  assert.ok(p.notes.some((n) => n.includes(`Adopts ${branch} at ${made.slice(0, 7)}, made before (by an apply of this hotfix, or by hand with the same content)`)), p.notes.join('\n'));
   assert.match(again.stdout, new RegExp(`Adopts ${branch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} at ${made.slice(0, 7)}`));
   assert.not.ok(p.actions.some((a) => a.kind === 'cherry-pick'), 'the hotfix branch is adopted too');
   assert.is.not(p.id, first.id);
@@ -141,6 +141,50 @@ test('the baseline branch only at origin (a fresh clone of the config repo): ado
   const create = p.actions.find((a) => a.kind === 'create-branch' && a.branch === branch) as { from: string } | undefined;
   assert.is(create?.from, made);
   assert.ok(p.notes.some((n) => n.includes(`this clone has it only as origin/${branch}`)), p.notes.join('\n'));
+});
+
+/** A teammate's checkout of the config repository, which pushes a commit onto `branch`. */
+function teammatePushesOnto(s: PrdNopScenario, branch: string): string {
+  const clone = join(tempDir(), 'teammate');
+  const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Dana', GIT_AUTHOR_EMAIL: 'dana@example.com', GIT_COMMITTER_NAME: 'Dana', GIT_COMMITTER_EMAIL: 'dana@example.com' };
+  execFileSync('sh', ['-c', `git clone -q --branch "$1" "$2" . && echo "  LOG_LEVEL: debug" >> deploy/configmap.yaml && git commit -qam "Debug logging on the test branch" && git push -q origin "$1"`, 'sh', branch, s.configRemote], { cwd: (execFileSync('mkdir', ['-p', clone]), clone), env });
+  return git(clone, 'rev-parse', 'HEAD');
+}
+
+test('a teammate pushed onto the baseline branch after apply stopped (this clone holds no ref of it): the re-plan asks the remote and refuses (HF312), nothing adopted', async () => {
+  const s = await scenario({ seed: 34 });
+  const { branch, made } = await stoppedAtGate(s);
+  const pushed = teammatePushesOnto(s, branch);
+  // apply pushed by URL: this clone's refs still say the branch is at the commit apply made.
+  assert.is(git(s.configRepo, 'rev-parse', `refs/heads/${branch}`), made);
+  const again = await plan(s);
+  assert.is(again.code, 1, again.stdout + again.stderr);
+  const line = again.stderr.split('\n').find((l) => l.includes('[HF312]')) ?? '';
+  assert.ok(line.includes(`baseline branch ${branch} already exists in deploy and is not this plan's baseline: origin has it at ${pushed.slice(0, 7)}, not at its tip ${made.slice(0, 7)}`), line);
+  // The fetch it names brings the teammate's commit to look at.
+  const fetch = /(git fetch 'origin' '[^']+') brings it/.exec(line)?.[1];
+  assert.ok(fetch, line);
+  execFileSync('sh', ['-c', fetch], { cwd: s.configRepo, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  assert.is(git(s.configRepo, 'rev-parse', `refs/remotes/origin/${branch}`), pushed);
+});
+
+test('the baseline branch only on the remote, never fetched here: HF389 with the fetch to run; run as printed, the re-plan adopts it', async () => {
+  const s = await scenario({ seed: 35 });
+  const { branch, made } = await stoppedAtGate(s);
+  const clone = join(tempDir(), 'deploy');
+  execFileSync('git', ['clone', '-q', '--single-branch', '--branch', 'prd', s.configRemote, clone], { env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  execFileSync('git', ['fetch', '-q', 'origin', 'refs/heads/nop:refs/remotes/origin/nop'], { cwd: clone, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  const again = await plan({ ...s, configRepo: clone });
+  assert.is(again.code, 1, again.stdout + again.stderr);
+  const line = again.stderr.split('\n').find((l) => l.includes('[HF389]')) ?? '';
+  assert.ok(line.includes(`baseline branch ${branch} is on origin (${s.configRemote}) at ${made.slice(0, 7)}, but this clone of deploy has not fetched it`), line);
+  const fetch = /run (git fetch .*) and plan again/.exec(line)?.[1];
+  assert.ok(fetch, line);
+  execFileSync('sh', ['-c', fetch], { cwd: clone, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  const third = await plan({ ...s, configRepo: clone });
+  assert.is(third.code, 0, third.stdout + third.stderr);
+  assert.is(baselineCommit(third.plan!), undefined);
+  assert.is((third.plan!.actions.find((a) => a.kind === 'create-branch' && a.branch === branch) as { from: string } | undefined)?.from, made);
 });
 
 test('match: time takes nop as of the moment production deployed', async () => {

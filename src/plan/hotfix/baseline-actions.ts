@@ -5,7 +5,7 @@ import { renderTemplate } from '../../policy/template.js';
 import { baselineRules } from '../../policy/baseline-rules.js';
 import type { Policy } from '../../policy/types.js';
 import type { BaselineState } from '../../state/hotfix/find-baseline.js';
-import type { EarlierBaseline } from '../../state/hotfix/earlier-baselines.js';
+import type { EarlierBaseline, EarlierBaselines } from '../../state/hotfix/earlier-baselines.js';
 import type { Person } from '../../state/types.js';
 import { buildCommit } from '../build-commit.js';
 import type { Action, BaselineSummary, Precondition } from '../types.js';
@@ -58,7 +58,9 @@ export function baselineActions(policy: Policy, state: BaselineState, remotes: r
     ),
     author: committer,
   });
-  const earlier = earlierBaseline(state.earlier, branch, at, commit.action.tree);
+  const earlier = earlierBaseline(state.earlier, branch, at, commit.action.tree, push?.remote);
+  // Only where hotfix pushes is the remote asked, so only then is a branch there unfetched.
+  if (earlier && 'unfetched' in earlier) return { errors: [unfetchedBaseline(branch, earlier.unfetched, env.config.repo, push!)] };
   if (earlier?.differs !== undefined) return { errors: [existingBaseline(earlier.found, env.config.repo, push, earlier.differs)] };
   const adopted = earlier?.found;
   if (!adopted) {
@@ -73,7 +75,7 @@ export function baselineActions(policy: Policy, state: BaselineState, remotes: r
   ];
   if (push) actions.push(pushAction('push-baseline', env.config.repo, push, [{ ref: `refs/heads/${branch}`, sha: tip }]));
   const adoptedNote = adopted
-    ? ` Adopts ${branch} at ${tip.slice(0, 7)}, made before by an apply of this hotfix${local ? '' : ` (this clone has it only as ${adopted.ref.slice('refs/remotes/'.length)}, so apply creates the local branch there)`}: it is ${at.slice(0, 7)} with the hotfix image patched in and nothing else, so this plan does not make it again; apply checks that it is still there.`
+    ? ` Adopts ${branch} at ${tip.slice(0, 7)}, made before (by an apply of this hotfix, or by hand with the same content)${local ? '' : ` (this clone has it only as ${adopted.ref.slice('refs/remotes/'.length)}, so apply creates the local branch there)`}: it is ${at.slice(0, 7)} with the hotfix image patched in and nothing else, so this plan does not make it again; apply checks that it is still there.`
     : '';
 
   const changed = state.changedSince;
@@ -104,20 +106,29 @@ export function baselineActions(policy: Policy, state: BaselineState, remotes: r
  * The branch of this name an earlier apply may have made: the local one, or the push
  * remote's where this clone has none. It is this plan's baseline when its tip is one commit
  * on the baseline holding exactly the tree this plan would commit (the message and dates of
- * an earlier plan differ; what was tested is the tree), and the remote's, if both exist,
- * is at the same tip. Otherwise `differs` says how. Pure.
+ * an earlier plan differ; what was tested is the tree), and the push remote has it at that
+ * tip or not at all (asked with ls-remote; where it was not asked, the remote-tracking ref
+ * says). Otherwise `differs` says how; `unfetched`: only the push remote has it. Pure.
  */
-function earlierBaseline(earlier: readonly EarlierBaseline[], branch: string, at: string, tree: string): { readonly found: EarlierBaseline; readonly differs?: string } | undefined {
-  const named = earlier.filter((e) => e.branch === branch);
+function earlierBaseline(earlier: EarlierBaselines, branch: string, at: string, tree: string, remote: string | undefined): { readonly found: EarlierBaseline; readonly differs?: string } | { readonly unfetched: string } | undefined {
+  const named = earlier.here.filter((e) => e.branch === branch);
   const found = named.find((e) => e.ref === `refs/heads/${branch}`) ?? named[0];
-  if (!found) return undefined;
+  const there = earlier.remote && Object.hasOwn(earlier.remote, branch) ? earlier.remote[branch]! : undefined;
+  if (!found) return there === undefined || remote === undefined ? undefined : { unfetched: there };
   const tip = found.tip.slice(0, 7);
   if (found.parents.length !== 1) return { found, differs: `its tip ${tip} is ${found.parents.length === 0 ? 'a root commit' : 'a merge commit'}, not one commit on the baseline ${at.slice(0, 7)}` };
   if (found.parents[0] !== at) return { found, differs: `its tip ${tip} is on ${found.parents[0]!.slice(0, 7)}, not on the baseline ${at.slice(0, 7)} (git log ${at.slice(0, 7)}..${tip} lists what it adds)` };
   if (found.tree !== tree) return { found, differs: `its tip ${tip} holds another tree than the baseline with this hotfix's image (git diff ${at.slice(0, 7)} ${tip} shows what it changes)` };
-  const moved = named.find((e) => e !== found && e.tip !== found.tip);
+  if (there !== undefined && there !== found.tip) return { found, differs: `${remote ?? 'the push remote'} has it at ${there.slice(0, 7)}, not at its tip ${tip} (someone pushed to it since; git fetch ${shellWord(remote ?? 'origin')} ${shellWord(`refs/heads/${branch}:refs/remotes/${remote ?? 'origin'}/${branch}`)} brings it to look at)` };
+  const moved = earlier.remote ? undefined : named.find((e) => e !== found && e.tip !== found.tip);
   if (moved) return { found, differs: `${moved.ref.slice('refs/remotes/'.length)} is at ${moved.tip.slice(0, 7)}, not at its tip ${tip}` };
   return { found };
+}
+
+/** The baseline branch is on the push remote and not in this clone: the plan can neither adopt nor compare it. */
+function unfetchedBaseline(branch: string, tip: string, repo: string, push: PushTarget): Diagnostic {
+  const fetch = `git fetch ${shellWord(push.remote)} ${shellWord(`refs/heads/${branch}:refs/remotes/${push.remote}/${branch}`)}`;
+  return diagnostic('HF389', `baseline branch ${branch} is on ${push.remote} (${push.url}) at ${tip.slice(0, 7)}, but this clone of ${repo} has not fetched it, so the plan can neither adopt nor compare it: run ${fetch} and plan again`);
 }
 
 /**

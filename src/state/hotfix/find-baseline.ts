@@ -10,8 +10,8 @@ import { diffStat, readFileAt, type FileChangeCount } from '../git/read.js';
 import { branchTip } from '../git/branch-tip.js';
 import { walkDeployments } from '../git/walk-deployments.js';
 import { declaredRevision } from '../declared-revision.js';
-import { earlierBaselines, type EarlierBaseline } from './earlier-baselines.js';
-import type { CommitInfo, FileAtRevision, LocalRefNames } from '../types.js';
+import { earlierBaselines, type EarlierBaselines } from './earlier-baselines.js';
+import type { CommitInfo, FileAtRevision, LocalRefNames, PushRemote } from '../types.js';
 
 export interface BaselineState {
   /** The environment whose config is the baseline (nop), and the one it is for (production). */
@@ -32,7 +32,7 @@ export interface BaselineState {
   /** The config repository's branches and tags, which the baseline branch must not clash with. */
   readonly refs: LocalRefNames;
   /** Branches named like a baseline branch: one an earlier apply of this hotfix made is adopted. */
-  readonly earlier: readonly EarlierBaseline[];
+  readonly earlier: EarlierBaselines;
 }
 
 /**
@@ -41,7 +41,7 @@ export interface BaselineState {
  * `image`: the last commit there that ran the target's image, no later than the commit that
  * deployed it to the target; `time`: the branch as of that commit. Read-only.
  */
-export async function findBaseline(repo: string, target: Environment, base: Environment, image: string, refs: LocalRefNames, remote: string): Promise<BaselineState> {
+export async function findBaseline(repo: string, target: Environment, base: Environment, image: string, refs: LocalRefNames, remote: string, push?: PushRemote): Promise<BaselineState> {
   const blobs = new CatFileBatch(repo);
   try {
     const valueIn = (text: string | undefined, env: Environment) => declaredImage(text, env.config.locator, image);
@@ -84,7 +84,8 @@ export async function findBaseline(repo: string, target: Environment, base: Envi
       file: await readFileAt(repo, at, base.config.file, blobs),
       changedSince: baseline ? await diffStat(repo, baseline.sha, head) : [],
       refs,
-      earlier: await earlierBaselines(repo, baselineRules(base).branch, remote),
+      // Where hotfix pushes to one URL, what is there now; a remote with several, git's push decides.
+      earlier: await earlierBaselines(repo, baselineRules(base).branch, remote, push?.urls.length === 1 ? { url: push.urls[0]!, ...(push.branches ? { branches: push.branches } : {}) } : undefined),
     };
   } finally {
     blobs.close();

@@ -157,7 +157,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
       : undefined;
 
   const baseEnv = policy.spec.environments.find((e) => e.baselineFor === env.name);
-  const baseline = baseEnv ? await baselineFor(request.repos, env, baseEnv, app.image, remote) : undefined;
+  const baseline = baseEnv ? await baselineFor(request.repos, env, baseEnv, app.image, remote, configRemote) : undefined;
 
   return {
     ...(baseline ? { baseline } : {}),
@@ -195,9 +195,9 @@ async function configRefNames(repo: string, policy: Policy, env: Environment): P
   return deployVia(policy, env) === 'pull-request' ? localRefNames(repo) : { branches: [], tags: [] };
 }
 
-async function baselineFor(repos: HotfixStateRequest['repos'], target: Environment, base: Environment, image: string, remote: string): Promise<BaselineState> {
+async function baselineFor(repos: HotfixStateRequest['repos'], target: Environment, base: Environment, image: string, remote: string, push: PushRemote | undefined): Promise<BaselineState> {
   if (base.config.repo !== target.config.repo)
     throw new HotfixError([diagnostic('HF202', `${base.name} takes a baseline for ${target.name}, so their configs must be branches of one repository (${base.config.repo} ≠ ${target.config.repo})`)]);
   const repo = await boundRepo(repos, base.config.repo);
-  return findBaseline(repo, target, base, image, await localRefNames(repo), remote);
+  return findBaseline(repo, target, base, image, await localRefNames(repo), remote, push);
 }
