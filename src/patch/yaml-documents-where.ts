@@ -1,5 +1,6 @@
 import { Document, parseAllDocuments, visit } from 'yaml';
 import { nestedCollectionKey } from '../yaml/key-nesting.js';
+import { unresolvedAlias } from '../yaml/unresolved-alias.js';
 import { RecentByText } from './recent-by-text.js';
 import { parseYamlSource, yamlParsed, type YamlSource } from './yaml-source.js';
 
@@ -101,7 +102,8 @@ function parseOne(text: string, count: number): Document.Parsed | null {
   const parsed = parseAllDocuments(text, { logLevel: 'error' });
   const documents = Array.isArray(parsed) ? parsed : [];
   const [doc] = documents;
-  return !doc || documents.length !== count || documents.some((d) => d.errors.length > 0) || nestedCollectionKey(doc) ? null : doc;
+  // What the whole parse refuses, left for it to refuse with its message.
+  return !doc || documents.length !== count || documents.some((d) => d.errors.length > 0) || nestedCollectionKey(doc) || (text.includes('*') && unresolvedAlias(doc)) ? null : doc;
 }
 
 /** A document that holds nothing (a bare `new Document(null)` holds a null scalar, which has no range). */

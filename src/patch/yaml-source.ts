@@ -2,6 +2,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Do
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import { NESTED_KEY_REASON, nestedCollectionKey } from '../yaml/key-nesting.js';
+import { unresolvedAlias } from '../yaml/unresolved-alias.js';
 import { arrayIndex } from './json-pointer.js';
 import { RecentByText } from './recent-by-text.js';
 
@@ -55,6 +56,8 @@ function parseFresh(text: string): YamlSource {
   documents.forEach((doc, index) => {
     const key = nestedCollectionKey(doc);
     if (key) throw new HotfixError([diagnostic('HF211', `the config file cannot be read safely (document ${index}, line ${lineCounter.linePos(key.range?.[0] ?? 0).line}): ${NESTED_KEY_REASON}`)]);
+    const alias = text.includes('*') ? unresolvedAlias(doc) : undefined;
+    if (alias) throw new HotfixError([diagnostic('HF211', `the config file is not valid YAML (document ${index}, line ${lineCounter.linePos(alias.range?.[0] ?? 0).line}): alias *${alias.source} names no anchor before it`)]);
   });
   return { text, documents, lineOf: (offset) => lineCounter.linePos(offset).line };
 }

@@ -67,6 +67,9 @@ const broken = fc.constantFrom(
   '? ? nested\n  : key\n: value\n',
   ': empty key\n',
   'tab:\n\t- indented\n',
+  // yaml parses these without an error and fails only when the value is read.
+  'kind: Kustomization\nlabels:\n  - pairs:\n      team: *nope\n',
+  'early: *later\nlate: &later 1\n',
 );
 const piece = fc.oneof(
   { arbitrary: fc.record({ app: fc.constantFrom('payments', 'orders', 'search'), tag: fc.constantFrom('main-6794280-1702555055', '1.2.3', '"2.0"'), anchored: fc.boolean() }).map(({ app, tag, anchored }) => helmRelease(app, tag, anchored)), weight: 10 },
