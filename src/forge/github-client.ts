@@ -26,7 +26,7 @@ export function gitHubClient(access: GitHubAccess): GitHubClient {
   const secondMs = access.secondMs ?? 1000;
   const wantRetry = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < GITHUB_RETRIES && retryAfter <= MAX_WAIT_SECONDS;
   const quiet = () => undefined;
-  return new HotfixOctokit({
+  const octokit = new HotfixOctokit({
     auth: access.token,
     baseUrl: access.apiUrl.replace(/\/+$/, ''),
     userAgent: `hotfix/${VERSION}`,
@@ -37,6 +37,20 @@ export function gitHubClient(access: GitHubAccess): GitHubClient {
     retry: { retries: GITHUB_RETRIES, retryAfterBaseValue: secondMs },
     throttle: { onRateLimit: wantRetry, onSecondaryRateLimit: wantRetry, retryAfterBaseValue: secondMs, fallbackSecondaryRateRetryAfter: MAX_WAIT_SECONDS, ...spacing(access.secondMs) },
   });
+  // Every endpoint hotfix calls answers JSON. Anything else with a 2xx (a proxy's or a login
+  // page's HTML) would reach the plugins and readers as a string and fail there as if
+  // nothing had answered; it is GitHub's answer, said as one, and not retried.
+  octokit.hook.after('request', (response) => {
+    if (typeof response.data === 'string' && response.data !== '') throw notJson(response);
+  });
+  return octokit;
+}
+
+/** An answer that is not JSON, as an Octokit error with the answer's status, so gitHubFailure says what came. */
+function notJson(response: { readonly status: number; readonly headers: Record<string, unknown>; readonly data: string }): Error {
+  const type = typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : 'no content type';
+  const start = response.data.replace(/\s+/g, ' ').trim().slice(0, 60).replace(/[^\x20-\x7e]/g, '?');
+  return Object.assign(new Error(`the answer is not JSON (${type}): "${start}…"`), { status: response.status, response: { headers: response.headers, data: undefined } });
 }
 
 /** fetch, giving up on a server that takes the request and never answers. */

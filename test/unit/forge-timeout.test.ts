@@ -54,4 +54,22 @@ test('GitLab: the same read gets the same bound', async () => {
   }
 });
 
+test('GitHub: a 200 that is not JSON (a login page) is GitHub\'s answer, said as one, not retried, and nothing of the page but a printable start', async () => {
+  let requests = 0;
+  const server = createServer((_, res) => {
+    requests++;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<html>\n<body>Sign in to your proxy \u001b[31m</body></html>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const read = gitHubChecksReader({ token: 'ghs_page', apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, secondMs: 1 }, 'status');
+    const said = await failure(read({ forge: 'github', repository: 'octo-org/shop-api', manual: 'refuse' }, 'a'.repeat(40)));
+    assert.is(said, `GitHub failed when status read the checks of aaaaaaa in octo-org/shop-api (200: the answer is not JSON (text/html; charset=utf-8): "<html> <body>Sign in to your proxy ?[31m</body></html>…")  [HF514]`);
+    assert.is(requests, 1);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
 test.run();
