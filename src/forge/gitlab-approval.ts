@@ -1,14 +1,11 @@
 import { MergeRequestApprovals, MergeRequestNotes, MergeRequests, Users } from '@gitbeaker/rest';
 import type { CommentKey } from './comment-marker.js';
 import { gitLabError, type GitLabAccess } from './gitlab-forge.js';
-import { gitLabRequester } from './gitlab-requester.js';
+import { GITLAB_CALL_TIMEOUT_MS, gitLabRequester } from './gitlab-requester.js';
 import type { GitLabApprovalFacts } from './judge-gitlab-approval.js';
 import { mergeRequestName, type MergeRequestRef } from './merge-request-ref.js';
-import { forgeTimeoutMs } from './forge-timeout.js';
 
 /** A whole call, its pages and its retries included. */
-/** A whole call, its retries included (forge-timeout.ts). */
-const CALL_TIMEOUT_MS = forgeTimeoutMs();
 /** At most 10,000 notes or diff versions: a forge that never stops paging cannot hold apply. */
 const MAX_PAGES = { perPage: 100, maxPages: 100 } as object;
 
@@ -45,7 +42,7 @@ export async function readGitLabApproval(mr: MergeRequestRef, access: Omit<GitLa
     host: access.host.replace(/\/+$/, ''),
     ...(access.token.kind === 'job' ? { jobToken: access.token.value } : { token: access.token.value }),
     requesterFn: gitLabRequester(access.secondMs ?? 1000),
-    queryTimeout: CALL_TIMEOUT_MS,
+    queryTimeout: GITLAB_CALL_TIMEOUT_MS,
   };
   const where = mergeRequestName(mr);
   const call = <T>(what: string, request: () => Promise<T>) => request().catch((error: unknown) => Promise.reject(gitLabError(error, what, where, access.token)));

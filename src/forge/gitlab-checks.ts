@@ -3,13 +3,10 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { ChecksSource } from '../policy/types.js';
 import type { CheckReport, ChecksReaderCommand } from './check-reports.js';
-import { GITLAB_RETRIES, gitLabRequester } from './gitlab-requester.js';
+import { GITLAB_CALL_TIMEOUT_MS, GITLAB_RETRIES, gitLabRequester } from './gitlab-requester.js';
 import type { GitLabAccess } from './gitlab-forge.js';
-import { forgeTimeoutMs } from './forge-timeout.js';
 
 /** A whole read, its pages and retries included. */
-/** A whole call, its retries included (forge-timeout.ts). */
-const CALL_TIMEOUT_MS = forgeTimeoutMs();
 
 interface StatusData {
   readonly id: number;
@@ -31,7 +28,7 @@ export function gitLabChecksReader(access: Omit<GitLabAccess, 'noteLimit'>, read
     host: access.host.replace(/\/+$/, ''),
     ...(access.token.kind === 'job' ? { jobToken: access.token.value } : { token: access.token.value }),
     requesterFn: gitLabRequester(access.secondMs ?? 1000),
-    queryTimeout: CALL_TIMEOUT_MS,
+    queryTimeout: GITLAB_CALL_TIMEOUT_MS,
   });
   return async (source, sha) => {
     let statuses: StatusData[];
@@ -58,7 +55,7 @@ function gitLabChecksError(error: unknown, project: string, sha: string, token: 
   const response = e.cause?.response;
   const what = `the jobs and statuses of ${sha.slice(0, 7)} in ${project}`;
   const fail = (code: 'HF513' | 'HF514', message: string) => new HotfixError([diagnostic(code, message)]);
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return fail('HF514', `GitLab did not answer within ${CALL_TIMEOUT_MS / 1000} s when ${reader} read ${what}`);
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return fail('HF514', `GitLab did not answer within ${GITLAB_CALL_TIMEOUT_MS / 1000} s when ${reader} read ${what}`);
   if (!response) return fail('HF514', `GitLab could not be reached when ${reader} read ${what} (${firstLine(e.cause?.message ?? e.message ?? String(error))}, after ${GITLAB_RETRIES} retries)`);
   const status = response.status;
   const said = firstLine(e.cause?.description || response.statusText || String(status));

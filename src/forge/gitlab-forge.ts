@@ -2,16 +2,13 @@ import { MergeRequestNotes, MergeRequests } from '@gitbeaker/rest';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { ForgeComment, PlanCommentForge } from './forge-comments.js';
-import { GITLAB_RETRIES, gitLabRequester } from './gitlab-requester.js';
+import { GITLAB_CALL_TIMEOUT_MS, GITLAB_RETRIES, gitLabRequester } from './gitlab-requester.js';
 import { mergeRequestName, type MergeRequestRef } from './merge-request-ref.js';
 import { outdatedNoteBody } from './outdated-note.js';
-import { forgeTimeoutMs } from './forge-timeout.js';
 
 /** GitLab refuses a longer note ("Limited to 1,000,000 characters", docs.gitlab.com/api/notes). */
 export const GITLAB_NOTE_LIMIT = 1_000_000;
 /** A whole call, its pages and its retries included. */
-/** A whole call, its retries included (forge-timeout.ts). */
-const CALL_TIMEOUT_MS = forgeTimeoutMs();
 
 export interface GitLabAccess {
   /** A personal, project or group access token (sent as PRIVATE-TOKEN), or a CI/CD job token (sent as JOB-TOKEN). */
@@ -40,7 +37,7 @@ export function gitLabForge(mr: MergeRequestRef, access: GitLabAccess): PlanComm
     host: access.host.replace(/\/+$/, ''),
     ...(access.token.kind === 'job' ? { jobToken: access.token.value } : { token: access.token.value }),
     requesterFn: gitLabRequester(access.secondMs ?? 1000),
-    queryTimeout: CALL_TIMEOUT_MS,
+    queryTimeout: GITLAB_CALL_TIMEOUT_MS,
   };
   const mergeRequests = new MergeRequests(options);
   const notes = new MergeRequestNotes(options);
@@ -89,7 +86,7 @@ export function gitLabError(error: unknown, what: string, where: string, token: 
   const response = e.cause?.response;
   const fail = (code: Parameters<typeof diagnostic>[0], message: string) => new HotfixError([diagnostic(code, message)]);
   const again = 'run the command again later: it finds its notes again and goes on';
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return fail('HF503', `GitLab did not answer within ${CALL_TIMEOUT_MS / 1000} s when hotfix tried to ${what} on ${where}; ${again}`);
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return fail('HF503', `GitLab did not answer within ${GITLAB_CALL_TIMEOUT_MS / 1000} s when hotfix tried to ${what} on ${where}; ${again}`);
   if (!response) return fail('HF503', `GitLab could not be reached when hotfix tried to ${what} on ${where} (${firstLine(e.cause?.message ?? e.message ?? String(error))}, after ${GITLAB_RETRIES} retries); ${again}`);
   const status = response.status;
   const said = firstLine(e.cause?.description || response.statusText || String(status));

@@ -1,15 +1,12 @@
 import { MergeRequests, Users } from '@gitbeaker/rest';
 import { shellWord } from '../plan/shell-word.js';
 import type { GitLabAccess } from './gitlab-forge.js';
-import { gitLabRequester } from './gitlab-requester.js';
+import { GITLAB_CALL_TIMEOUT_MS, gitLabRequester } from './gitlab-requester.js';
 import type { OpenedReviewRequest, ReviewRequestContent, ReviewRequestForge } from './review-requests.js';
-import { forgeTimeoutMs } from './forge-timeout.js';
 
 /** GitLab refuses a longer description ("Limited to 1,048,576 characters", docs.gitlab.com/api/merge_requests). */
 const GITLAB_DESCRIPTION_LIMIT = 1_048_576;
 /** A whole call, its retries included. */
-/** A whole call, its retries included (forge-timeout.ts). */
-const CALL_TIMEOUT_MS = forgeTimeoutMs();
 
 interface MergeRequestData {
   readonly iid: number;
@@ -30,7 +27,7 @@ export function gitLabMergeRequests(path: string, access: Omit<GitLabAccess, 'no
     host,
     ...(access.token.kind === 'job' ? { jobToken: access.token.value } : { token: access.token.value }),
     requesterFn: gitLabRequester(access.secondMs ?? 1000),
-    queryTimeout: CALL_TIMEOUT_MS,
+    queryTimeout: GITLAB_CALL_TIMEOUT_MS,
   };
   const mergeRequests = new MergeRequests(options);
   const users = new Users(options);
