@@ -3,7 +3,7 @@ import { commitObject, tagObject } from '../plan/git-objects.js';
 import type { Action, Plan } from '../plan/types.js';
 import { refEffect, refKey } from './ref-effects.js';
 import { overrideTrailers, overrideTrailersIn } from '../plan/commit-trailers.js';
-import { reasonTrailerProblems } from '../plan/commit-trailers.js';
+import { planTrailerProblems, reasonTrailerProblems } from '../plan/commit-trailers.js';
 import { rederiveProblems } from '../plan/rederive-rule.js';
 import { tagAtGateProblems } from '../plan/tag-at-gate.js';
 import { pullRequestBaseRefs } from '../plan/pull-request-base.js';
@@ -27,6 +27,7 @@ export function planContradictions(plan: Plan): Diagnostic[] {
   out.push(...refChainProblems(plan));
   out.push(...overrideProblems(plan));
   out.push(...reasonTrailerProblems(plan));
+  out.push(...planTrailerProblems(plan));
   out.push(...pullRequestProblems(plan));
   out.push(...rederiveProblems(plan));
   out.push(...tagAtGateProblems(plan));

@@ -47,7 +47,7 @@ export function verifyPlan(data: unknown, name: string): Plan {
   const control = controlCharacterProblem(data);
   if (control) throw fail('HF401', `${name} is not a valid plan: ${control}, which could rewrite the terminal it is shown on`);
   const plan = data as Plan;
-  const expected = planId(plan);
+  const expected = planId(plan, plan.id);
   if (plan.id !== expected) throw fail('HF402', `${name} was changed after it was made: its body hashes to ${expected.slice(0, 19)}…, not to its id ${plan.id.slice(0, 19)}…`);
   // A re-sealed plan is intact by its id; it must also agree with itself.
   const contradictions = planContradictions(plan);

@@ -6,11 +6,21 @@ export function overrideTrailers(overrides: readonly Override[] | undefined): st
 }
 
 /**
- * What every commit of a hotfix carries: `Hotfix-Reason:` (`git log
+ * `Hotfix-Plan: sha256:…`: what every commit and tag a plan makes carries (format 2), so `git
+ * log --format='%(trailers:key=Hotfix-Plan)'` leads from history to the reviewed plan and its
+ * journal. The plan's id sets the value aside (plan-id.ts), so a commit can carry the id of
+ * the very plan that names it.
+ */
+export function planTrailer(planId: string): string {
+  return `Hotfix-Plan: ${planId}`;
+}
+
+/**
+ * What every commit of a hotfix carries besides: `Hotfix-Reason:` (`git log
  * --format='%(trailers:key=Hotfix-Reason)'` finds a hotfix's commits and why), then its
- * overrides. No `Hotfix-Plan:` trailer: the plan's id hashes its body, which holds the ids
- * of these very commits, so no commit can carry it; the journal apply keeps per plan id
- * ties each commit it made to the plan.
+ * overrides. Cherry-picks carry these and no Hotfix-Plan: CI names the hotfix image after
+ * the hotfix branch's head ({sha7}, {sha8} …), and abbreviated ids cannot be set aside from
+ * the plan's id as whole ones are; the tag and the deploy commit name them and the plan.
  */
 export function hotfixTrailers(reason: string, overrides: readonly Override[] | undefined): string[] {
   return [`Hotfix-Reason: ${reason}`, ...overrideTrailers(overrides)];
@@ -57,4 +67,32 @@ export function reasonTrailerProblems(plan: Plan): string[] {
 function trailerBlock(message: string): string[] {
   const paragraphs = message.replace(/\n+$/, '').split(/\n\n+/);
   return paragraphs.length < 2 ? [] : paragraphs[paragraphs.length - 1]!.split('\n');
+}
+
+const PLAN_TRAILER = /^Hotfix-Plan: /;
+const PLAN_TRAILER_VALUE = /^Hotfix-Plan: sha256:[0-9a-f]{64}$/;
+
+/** The Hotfix-Plan values of a message's trailer block. */
+export function planTrailersIn(message: string): string[] {
+  return trailerBlock(message).filter((line) => PLAN_TRAILER.test(line)).map((line) => line.slice('Hotfix-Plan: '.length));
+}
+
+/** The message with its Hotfix-Plan value set to `planId`: an earlier plan's commit as this plan would make it. */
+export function withPlanTrailer(message: string, planId: string): string {
+  return message.replace(/^Hotfix-Plan: .*$/m, planTrailer(planId));
+}
+
+/**
+ * Each commit and tag a format-2 plan makes names one plan in a Hotfix-Plan trailer: its own
+ * id, or an earlier plan's in a commit adopted from that plan's apply (which the renders
+ * say). A cherry-pick names none (hotfixTrailers says why).
+ */
+export function planTrailerProblems(plan: Plan): string[] {
+  if (Number(plan.formatVersion.split('.')[0]) < 2) return [];
+  return plan.actions.flatMap((action) => {
+    if (action.kind !== 'commit' && action.kind !== 'cherry-pick' && action.kind !== 'merge' && action.kind !== 'tag') return [];
+    const lines = trailerBlock(action.message).filter((line) => PLAN_TRAILER.test(line));
+    if (action.kind === 'cherry-pick') return lines.length === 0 ? [] : [`${action.id}: a cherry-pick carries ${lines.join('; ')}, but the plan's picks name no plan`];
+    return lines.length === 1 && PLAN_TRAILER_VALUE.test(lines[0]!) ? [] : [`${action.id}: its message ends with ${lines.length > 0 ? lines.join('; ') : 'no Hotfix-Plan trailer'}, where one Hotfix-Plan: sha256:… must name the plan that makes it`];
+  });
 }

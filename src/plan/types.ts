@@ -5,7 +5,7 @@ import type { Person } from '../state/types.js';
 import type { PolicyRenderSpec, RenderSpec } from './render-spec.js';
 
 /** Major bumps are rejected by apply (HF403); minor bumps only add fields, which older readers ignore (README: Plan format versions says which minor added what). */
-export const PLAN_FORMAT_VERSION = '1.4';
+export const PLAN_FORMAT_VERSION = '2.0';
 
 export interface RollbackRequest {
   readonly kind: 'rollback';
@@ -212,7 +212,7 @@ export interface PlanBody {
 }
 
 export interface Plan extends PlanBody {
-  /** sha256 of the canonical JSON of the body (everything but this field). */
+  /** sha256 of the canonical JSON of the body (everything but this field), with what names it set aside (plan-id.ts). */
   readonly id: string;
 }
 

@@ -1,6 +1,7 @@
 import { gateChecksText } from '../plan/hotfix/gate-checks.js';
 import { trackedCheck } from '../plan/pull-request-base.js';
 import type { Action, Plan } from '../plan/types.js';
+import { planTrailersIn } from '../plan/commit-trailers.js';
 
 export type Marker = '+' | '~' | '-' | ' ';
 
@@ -14,7 +15,21 @@ export interface ActionLine {
 
 /** What each action does, in words, and how it counts. Shared by every plan renderer. */
 export function describeActions(plan: Plan): ActionLine[] {
-  return plan.actions.map((action) => {
+  return plan.actions.map((action) => withEarlierPlan(plan, describeAction(plan, action)));
+}
+
+/**
+ * A commit adopted from an earlier apply names the plan that made it, not this one: the
+ * reviewer reads which (the rest of a message is not shown, and this line of it is not
+ * this plan's).
+ */
+function withEarlierPlan(plan: Plan, line: ActionLine): ActionLine {
+  const named = 'message' in line.action ? planTrailersIn(line.action.message).find((id) => id !== plan.id) : undefined;
+  return named === undefined ? line : { ...line, heading: `${line.heading} (carries Hotfix-Plan: ${named}, the earlier plan that made it)` };
+}
+
+function describeAction(plan: Plan, action: Action): ActionLine {
+  {
     switch (action.kind) {
       case 'create-branch': {
         const tracked = trackedCheck(plan, action.repo, action.branch, action.from);
@@ -41,7 +56,7 @@ export function describeActions(plan: Plan): ActionLine[] {
       case 'manual':
         return { marker: ' ', action, heading: `${action.repo}: for you to do (apply does not)`, text: `${action.title}: ${action.commands.join(' && ')}` };
     }
-  });
+  }
 }
 
 /** The diffs a reviewer approves under an action: each file a commit changes, and what a pick changes. */

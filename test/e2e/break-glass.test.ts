@@ -43,7 +43,7 @@ test('refused by maxAge, then planned with --override HF305: first in text, mark
   const plan = r.plan!;
   assert.equal(plan.overrides!.map((o) => [o.code, o.rule, o.reason]), [['HF305', 'rollback.maxAge', REASON]]);
   assert.match(plan.overrides![0]!.lifted[0]!, /longer ago than rollback.maxAge 30d$/);
-  assert.is(plan.formatVersion, '1.4');
+  assert.is(plan.formatVersion, '2.0');
   assert.equal(plan.request.kind === 'rollback' && plan.request.overrides, ['HF305']);
   // The saved JSON has the override right after its format.
   assert.equal(Object.keys(plan).slice(0, 2), ['formatVersion', 'overrides']);
@@ -82,6 +82,8 @@ test('refused by maxAge, then planned with --override HF305: first in text, mark
     const message = gitOut(s.configRepo, ['log', '-1', '--format=%B', action.commit]);
     assert.ok(message.trimEnd().endsWith(`\n${TRAILER}`), message);
     assert.is(gitOut(s.configRepo, ['log', '-1', '--format=%(trailers:key=Hotfix-Override,valueonly)', action.commit]).trim(), `HF305 (${REASON})`);
+    // And the plan that made it, by the id the reviewer approved.
+    assert.is(gitOut(s.configRepo, ['log', '-1', '--format=%(trailers:key=Hotfix-Plan,valueonly)', action.commit]).trim(), plan.id);
   }
   assert.is.not(refs(s.configRepo), before);
 });

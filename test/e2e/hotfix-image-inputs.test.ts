@@ -5,6 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildAppScenario, type AppScenario } from '../../fixtures/app-scenario.js';
 import type { Plan } from '../../src/plan/types.js';
+import type { Person } from '../../src/state/types.js';
+import { commitObject } from '../../src/plan/git-objects.js';
 import { resealed } from '../helpers/hostile-plans.js';
 import { pushImage, REVISION } from '../helpers/push-image.js';
 import { hasStackTrace, runCliAsync, type CliResult } from '../helpers/run-cli.js';
@@ -116,6 +118,13 @@ test('every commit of the hotfix carries Hotfix-Reason, as git reads trailers; a
     const repo = c.id === 'deploy-hotfix' ? s.configRemote : s.appRemote;
     assert.is(git(repo, 'log', '-1', '--format=%(trailers:key=Hotfix-Reason,valueonly)', c.commit), 'payment', c.id);
   }
+  // Each commit and the tag name the plan by the id reviewed; the pick does not (its id names the image).
+  for (const c of commits) {
+    const repo = c.id === 'deploy-hotfix' ? s.configRemote : s.appRemote;
+    assert.is(git(repo, 'log', '-1', '--format=%(trailers:key=Hotfix-Plan,valueonly)', c.commit), c.kind === 'cherry-pick' ? '' : p.id, c.id);
+  }
+  const tag = of(p, 'tag')[0]!;
+  assert.is(git(s.appRemote, 'for-each-ref', '--format=%(contents:trailers:key=Hotfix-Plan,valueonly)', `refs/tags/${tag.tag}`), p.id);
   // The pick keeps cherry-pick -x's line in the same trailer block, as git writes it.
   assert.match(git(s.appRemote, 'log', '-1', '--format=%B', head), new RegExp(`\\n\\n\\(cherry picked from commit ${s.fixes[0]!.commit}\\)\\nHotfix-Reason: payment$`));
 
@@ -128,6 +137,16 @@ test('every commit of the hotfix carries Hotfix-Reason, as git reads trailers; a
     assert.match(r.stderr, /pick-1: its message ends with Hotfix-Reason: payment, but the plan's reason is security; make and review it again {2}\[HF415\]/);
     assert.not.ok(hasStackTrace(r.stderr));
   }
+  // Re-sealed with the deploy commit naming no plan (its id recomputed, as an attacker would).
+  const unnamed = join(s.root, 'unnamed.json');
+  writeFileSync(unnamed, resealed(p, (body) => {
+    const deploy = body.actions.find((a: { id: string }) => a.id === 'deploy-hotfix') as { message: string; commit: string; tree: string; parent: string; author: Person; committer: Person };
+    deploy.message = deploy.message.replace(/^Hotfix-Plan: .*\n/m, '');
+    deploy.commit = commitObject({ tree: deploy.tree, parents: [deploy.parent], author: deploy.author, committer: deploy.committer, message: deploy.message }).id;
+  }));
+  const refused = await runCliAsync(['show', unnamed], { cwd: s.root });
+  assert.is(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /deploy-hotfix: its message ends with no Hotfix-Plan trailer, where one Hotfix-Plan: sha256:… must name the plan that makes it/);
 });
 
 test('--version: a tag template with {version} and no --version says so (not "already exists"); a --version gitTagPattern cannot read is a warning in the plan', async () => {

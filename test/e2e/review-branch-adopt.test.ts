@@ -53,6 +53,8 @@ test('re-planned after the review branches were pushed: the plan makes those ver
     const shown = await runCliAsync(['show', '--format', format, file], { cwd: s.root });
     assert.is(shown.code, 0, shown.stderr);
     assert.ok(shown.stdout.includes(`Adopts the branch for review ${deployBranch}`), shown.stdout);
+    // Each adopted commit names the first plan, which made it, and the reviewer reads that beside it.
+    assert.is(shown.stdout.split(`carries Hotfix-Plan: ${first.id}, the earlier plan that made it`).length - 1, 3, shown.stdout);
   }
 
   const applied = await runCliAsync([...g.args.slice(0, -1), file], { cwd: s.root });

@@ -93,7 +93,9 @@ test('a tampered plan is refused: body, id, schema, JSON, version', async () => 
     ['id changed', (p) => JSON.stringify({ ...p, id: `sha256:${'0'.repeat(64)}` }), 'HF402'],
     ['action removed from the schema', (p) => JSON.stringify({ ...p, actions: [] }), 'HF401'],
     ['not JSON', (p) => JSON.stringify(p).slice(0, -10), 'HF400'],
-    ['future major version', (p) => JSON.stringify({ ...p, formatVersion: '2.0' }), 'HF403'],
+    ['future major version', (p) => JSON.stringify({ ...p, formatVersion: '3.0' }), 'HF403'],
+    // Format 1 hashed its id otherwise and its commits named no plan: made again, not read.
+    ['format 1', (p) => JSON.stringify({ ...p, formatVersion: '1.4' }), 'HF403'],
   ];
   for (const [name, tamper, code] of cases) {
     const file = join(s.root, 'tampered.json');

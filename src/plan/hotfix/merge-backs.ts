@@ -72,7 +72,7 @@ export function planMergeBacks(input: MergeBackInput): MergeBacks | Diagnostic {
       out.actions.push(manualMergeBack(repoName, { into: m.branch, via: into }, hotfixBranch, m.conflicts, appPush, { base: input.base, head }));
       continue;
     }
-    const message = withTrailers(`Merge branch '${hotfixBranch}' into ${m.branch}\n`, input.trailers);
+    let message = withTrailers(`Merge branch '${hotfixBranch}' into ${m.branch}\n`, input.trailers);
     let made: Made = { parents: [m.head, head], base: m.base, tree: m.tree, author: committer };
     const tip = into === m.branch ? undefined : state.reviewTips?.app.find((t) => t.branch === into);
     if (tip) {
@@ -89,13 +89,14 @@ export function planMergeBacks(input: MergeBackInput): MergeBacks | Diagnostic {
         ...(appPush ? { push: appPush } : {}),
         remake: (c) => {
           const again = remade(c);
-          return commitObject({ tree: again.tree, parents: again.parents, author: again.author, committer: again.author, message }).id;
+          return commitObject({ tree: again.tree, parents: again.parents, author: again.author, committer: again.author, message: c.message }).id;
         },
       };
       const problem = reviewTipProblem(tip, planned);
       if (problem) return problem;
       out.notes.push(adoptedReviewNote(tip, planned));
       made = remade(tip.commit!);
+      message = tip.commit!.message;
     }
     const commit = commitObject({ tree: made.tree, parents: made.parents, author: made.author, committer: made.author, message });
     if (into !== m.branch) out.actions.push({ id: `merge-${m.branch}-branch`, kind: 'create-branch', repo: repoName, branch: into, from: made.parents[0]! });

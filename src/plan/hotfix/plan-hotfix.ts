@@ -6,7 +6,7 @@ import type { Policy } from '../../policy/types.js';
 import type { HotfixState } from '../../state/hotfix/gather-hotfix.js';
 import { buildCommit } from '../build-commit.js';
 import { commitObject, tagObject } from '../git-objects.js';
-import { sealPlan } from '../plan-id.js';
+import { planWithOwnId, sealPlan } from '../plan-id.js';
 import { closingPreconditions, clusterSummary, planFrame } from '../plan-frame.js';
 import { renderField } from '../render-spec.js';
 import { type Action, type HotfixRequest, type PlanContext, type PlanOutcome, type Precondition } from '../types.js';
@@ -25,7 +25,7 @@ import { pushAction, pushTarget, remotePreconditions, type PushTarget } from '..
 import { newRefNameProblem, newRefPreconditions } from '../new-ref-name.js';
 import { planAuthor } from '../plan-author.js';
 import { liftOverrides } from '../overrides.js';
-import { hotfixTrailers, withTrailers } from '../commit-trailers.js';
+import { hotfixTrailers, planTrailer, withTrailers } from '../commit-trailers.js';
 import { rederiveFor } from '../rederive-rule.js';
 import { decidedAtGate, withTagFromGate } from '../tag-at-gate.js';
 import { hotfixPolicyWarnings } from './policy-warnings.js';
@@ -36,9 +36,15 @@ import type { Trees } from '../git-objects.js';
 /**
  * (Policy, State, Request) → Plan for a hotfix from the deployed artifact (seed 000): a
  * branch at the commit production's image was built from, the picks, a tag, a gate until
- * CI's image of the branch exists, production's config pointed at it, and merges back. Pure.
+ * CI's image of the branch exists, production's config pointed at it, and merges back. Its
+ * commits and tag carry its id (cherry-picks aside: commit-trailers.ts says why). Pure.
  */
 export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRequest, context: PlanContext, policyLint: readonly Diagnostic[] = []): PlanOutcome {
+  return planWithOwnId((self) => hotfixPlan(policy, state, request, context, policyLint, self));
+}
+
+/** The plan with `self` as the id its commits (and tag) carry. */
+function hotfixPlan(policy: Policy, state: HotfixState, request: HotfixRequest, context: PlanContext, policyLint: readonly Diagnostic[], self: string): PlanOutcome {
   const env = policy.spec.environments.find((e) => e.name === request.environment);
   if (!env) return { diagnostics: [diagnostic('HF302', `environment "${request.environment}" is not declared in the policy`)] };
   const rules = policy.spec.hotfix;
@@ -50,7 +56,8 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   if ('errors' in decision) errors.push(...decision.errors);
   if (errors.length > 0 || 'errors' in decision || !state.base) return { diagnostics: [...errors, ...ruled.findings.filter((d) => d.severity !== 'error')] };
   const warnings: Diagnostic[] = [...hotfixPolicyWarnings(policyLint), ...ruled.findings, ...decision.notChecked.map((a) => diagnostic('HF338', `${a.source} not checked: ${a.unavailable}`)), ...versionPatternFindings(policy, request.version)];
-  const trailers = hotfixTrailers(request.reason, ruled.overrides);
+  const pickTrailers = hotfixTrailers(request.reason, ruled.overrides);
+  const trailers = [planTrailer(self), ...pickTrailers];
 
   const base = state.base;
   const date = context.now.slice(0, 10).replace(/-/g, '');
@@ -89,7 +96,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
   state.steps.forEach((step, i) => {
     if (adopted && i < adopted.picked) return;
     const pick = state.picks[i]!.commit!;
-    const message = withTrailers(`${pick.message.trimEnd()}\n\n(cherry picked from commit ${pick.sha})\n`, trailers);
+    const message = withTrailers(`${pick.message.trimEnd()}\n\n(cherry picked from commit ${pick.sha})\n`, pickTrailers);
     const commit = commitObject({ tree: step.tree, parents: [head], author: pick.author, committer, message });
     actions.push({ id: `pick-${i + 1}`, kind: 'cherry-pick', repo: state.app.repoName, branch: hotfixBranch, pick: pick.sha, parent: head, tree: step.tree, commit: commit.id, message, author: pick.author, committer, files: state.picks[i]!.files, diff: step.diff });
     head = commit.id;
@@ -100,7 +107,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     if (!adopted.tag.remoteOnly) appRefs.push({ ref: `refs/tags/${adopted.tag.name}`, sha: adopted.tag.object });
   }
   else if (typeof tag === 'string') {
-    const message = `Hotfix of ${env.name}: ${state.picks.map((p) => p.commit!.subject).join('; ')}\n\nReason: ${request.reason}\n`;
+    const message = withTrailers(`Hotfix of ${env.name}: ${state.picks.map((p) => p.commit!.subject).join('; ')}\n\nReason: ${request.reason}\n`, [planTrailer(self)]);
     const object = tagObject({ target: head, name: tag, tagger: committer, message });
     actions.push({ id: 'tag', kind: 'tag', repo: state.app.repoName, tag, target: head, object: object.id, message, tagger: committer });
     appRefs.push({ ref: `refs/tags/${tag}`, sha: object.id });
@@ -146,7 +153,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     `Deploy hotfix ${hotfixImage} to ${env.name}\n\nHotfix branch ${hotfixBranch} (${head.slice(0, 7)}) from the deployed commit ${base.sha.slice(0, 7)}, picking ${state.picks.map((p) => p.commit!.sha.slice(0, 7)).join(', ')}.\n${(rules.bypass ?? []).length > 0 ? `Bypasses ${rules.bypass!.join(', ')}.\n` : ''}Reason: ${request.reason}\n`,
     trailers,
   );
-  const makeDeploy = (parent: string, trees: Trees, author: Person) =>
+  const makeDeploy = (parent: string, trees: Trees, author: Person, message = deployMessage) =>
     buildCommit({
       id: 'deploy-hotfix',
       repo: state.config.repoName,
@@ -155,7 +162,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
       parent,
       trees,
       files: [{ path: state.config.file.path, text: state.config.file.text, patches: setImageOps(location, { name: location.current.name, tag: imageTag }, 'drop') }],
-      message: deployMessage,
+      message,
       author,
       ...renderField(env, hotfixImage),
     });
@@ -174,7 +181,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
       ...(configPush ? { push: configPush } : {}),
       remake: (c) =>
         c.file?.blob === state.config.file.blob
-          ? makeDeploy(c.parents[0]!, c.file.trees, c.author).action.commit
+          ? makeDeploy(c.parents[0]!, c.file.trees, c.author, c.message).action.commit
           : { why: `${state.config.file.path} changed on ${state.config.branch} since ${c.parents[0]!.slice(0, 7)}, where its tip ${c.sha.slice(0, 7)} is made, so the same patch there is not the change this plan reviews` },
     };
     const problem = reviewTipProblem(deployTip, planned);
@@ -182,7 +189,7 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
     notes.push(adoptedReviewNote(deployTip, planned));
   }
   const deployOn = deployTip?.commit;
-  const deploy = deployedBefore ? undefined : deployOn ? makeDeploy(deployOn.parents[0]!, deployOn.file!.trees, deployOn.author) : makeDeploy(state.config.head, state.config.file.trees, committer);
+  const deploy = deployedBefore ? undefined : deployOn ? makeDeploy(deployOn.parents[0]!, deployOn.file!.trees, deployOn.author, deployOn.message) : makeDeploy(state.config.head, state.config.file.trees, committer);
   const deployPr = deploy && deployBranch !== state.config.branch;
   // A review branch made before (adopted) holds its commit already; one apply makes follows a moved base.
   // A fresh clone has the config branch only as origin/…: apply makes the local branch there; only the remote's can move (re-derived at a refused push).
@@ -245,6 +252,6 @@ export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRe
       ...reviewNote(actions, env.name),
       `Reason: ${request.reason}. Watch ${env.name} closely after the deploy.`,
     ],
-  });
+  }, self);
   return { plan, diagnostics: warnings };
 }

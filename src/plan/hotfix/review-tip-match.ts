@@ -2,6 +2,8 @@ import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { ReviewTip } from '../../state/hotfix/review-tips.js';
 import type { PushTarget } from '../push-target.js';
 import { shellWord } from '../shell-word.js';
+import { withPlanTrailer } from '../commit-trailers.js';
+import { UNSEALED } from '../plan-id.js';
 
 export type TipCommit = NonNullable<ReviewTip['commit']>;
 
@@ -18,15 +20,16 @@ export interface ReviewCommit {
   readonly repoName: string;
   readonly push?: PushTarget;
   /**
-   * The commit id this plan makes on the earlier commit's first parent with its author and
-   * committer, or why it cannot be made there (the patched file changed since).
+   * The commit id this plan makes on the earlier commit's first parent with its author,
+   * committer and message (the Hotfix-Plan trailer its plan gave it), or why it cannot be made there (the patched file changed since).
    */
   readonly remake: (tip: TipCommit) => string | { readonly why: string };
 }
 
 /**
  * Whether a branch for review an earlier or interrupted apply made (and maybe pushed) holds
- * exactly the commit this plan would make there: the same message and trailers, the same
+ * exactly the commit this plan would make there: the same message and trailers (but the
+ * Hotfix-Plan one, naming the earlier plan that made it), the same
  * other parents, the same change made on its own first parent, which the target branch
  * still holds (a pull request's base that moved on since is the forge's to merge). Then the
  * plan makes that very commit (its first parent, its dates), so apply finds it done. Else
@@ -49,7 +52,7 @@ function why(tip: ReviewTip, planned: ReviewCommit): string | undefined {
   if (c.parents.length !== planned.others.length + 1 || c.parents.slice(1).some((p, i) => p !== planned.others[i]))
     return `its tip ${short} has the parents ${c.parents.map((p) => p.slice(0, 7)).join(' ') || '(none)'}, and this plan's commit has a first parent on ${planned.target} and then ${planned.others.length > 0 ? planned.others.map((p) => p.slice(0, 7)).join(' ') : 'no other'}`;
   if (!c.baseIn.includes(planned.target)) return `its tip ${short} is made on ${c.parents[0]!.slice(0, 7)}, which ${planned.target} (${planned.targetHead.slice(0, 7)}) does not hold`;
-  if (c.message !== planned.message) return `its tip ${short} says "${firstDifferentLine(c.message, planned.message)}" where this plan's commit says "${firstDifferentLine(planned.message, c.message)}"`;
+  if (withPlanTrailer(c.message, UNSEALED) !== withPlanTrailer(planned.message, UNSEALED)) return `its tip ${short} says "${firstDifferentLine(c.message, planned.message)}" where this plan's commit says "${firstDifferentLine(planned.message, c.message)}"`;
   const remade = planned.remake(c);
   if (typeof remade === 'object') return remade.why;
   if (remade !== c.sha) return `its tip ${short} changes ${c.changes.map((f) => f.path).join(', ') || 'nothing'}, not what this plan's commit changes there (made on ${c.parents[0]!.slice(0, 7)} it would be ${remade.slice(0, 7)})`;
@@ -66,5 +69,5 @@ export function adoptedReviewNote(tip: ReviewTip, planned: ReviewCommit): string
   const c = tip.commit!;
   const base = c.parents[0] === planned.targetHead ? `on ${planned.target}'s head ${c.parents[0]!.slice(0, 7)}` : `on ${c.parents[0]!.slice(0, 7)}, which ${planned.target} holds (it has moved on to ${planned.targetHead.slice(0, 7)} since; the pull request merges onto it as any other)`;
   const state = tip.remote ? (tip.local ? 'here and on the remote' : 'on the remote (not here)') : 'here, not yet pushed';
-  return `Adopts the branch for review ${planned.branch} at ${c.sha.slice(0, 7)} (${state}), made by an earlier apply: it holds exactly the commit this plan makes for ${planned.target} (same message and trailers, same change, made ${base}), so this plan makes that very commit, with its dates, and apply ${tip.remote ? 'finds it made and pushed' : 'finds it made and pushes it'}.`;
+  return `Adopts the branch for review ${planned.branch} at ${c.sha.slice(0, 7)} (${state}), made by an earlier apply: it holds exactly the commit this plan makes for ${planned.target} (same message and trailers but the earlier plan's Hotfix-Plan, same change, made ${base}), so this plan makes that very commit, with its dates, and apply ${tip.remote ? 'finds it made and pushed' : 'finds it made and pushes it'}.`;
 }

@@ -4,7 +4,7 @@ import { renderTemplate } from '../../policy/template.js';
 import type { Policy } from '../../policy/types.js';
 import type { RollbackState } from '../../state/types.js';
 import { buildCommit } from '../build-commit.js';
-import { sealPlan } from '../plan-id.js';
+import { planWithOwnId, sealPlan } from '../plan-id.js';
 import { closingPreconditions, clusterSummary, planFrame } from '../plan-frame.js';
 import type { Action, PlanContext, PlanOutcome, Precondition, RollbackRequest } from '../types.js';
 import { automationGuard } from '../automation/guard.js';
@@ -17,10 +17,15 @@ import { pushAction, pushTarget, remotePreconditions } from '../push-target.js';
 import { newRefNameProblem, newRefPreconditions } from '../new-ref-name.js';
 import { planAuthor } from '../plan-author.js';
 import { liftOverrides } from '../overrides.js';
-import { overrideTrailers, withTrailers } from '../commit-trailers.js';
+import { overrideTrailers, planTrailer, withTrailers } from '../commit-trailers.js';
 
-/** (Policy, State, Request) → Plan for a GitOps rollback. Pure: no I/O. */
+/** (Policy, State, Request) → Plan for a GitOps rollback, whose commits carry its id. Pure: no I/O. */
 export function planRollback(policy: Policy, state: RollbackState, request: RollbackRequest, context: PlanContext): PlanOutcome {
+  return planWithOwnId((self) => rollbackPlan(policy, state, request, context, self));
+}
+
+/** The plan with `self` as the id its commits carry. */
+function rollbackPlan(policy: Policy, state: RollbackState, request: RollbackRequest, context: PlanContext, self: string): PlanOutcome {
   const env = policy.spec.environments.find((e) => e.name === request.environment);
   if (!env) return refuse(diagnostic('HF302', `environment "${request.environment}" is not declared in the policy`));
   const rules = policy.spec.rollback;
@@ -41,7 +46,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
   const decided = liftOverrides(chosen.diagnostics, 'rollback', rules.overridable ?? [], { codes: request.overrides ?? [], ...(request.reason !== undefined ? { reason: request.reason } : {}) });
   if (decided.findings.some((d) => d.severity === 'error')) return refuse(...decided.findings, ...skippedRevisions(state));
   diagnostics.push(...skippedRevisions(state), ...decided.findings);
-  const trailers = overrideTrailers(decided.overrides);
+  const trailers = [planTrailer(self), ...overrideTrailers(decided.overrides)];
   const target = state.deployments[chosen.index]!;
 
   const change = rollbackImageChange(env, image, state, target, chosen.index, rules.method);
@@ -139,7 +144,7 @@ export function planRollback(policy: Policy, state: RollbackState, request: Roll
       ...guard.notes,
       ...[current, target].flatMap((d) => (d.landed ? [`${d.image} reached ${state.branch} with the merge ${d.landed.sha.slice(0, 7)} "${d.landed.subject}" on ${d.landed.committer.date} (the date shown; ${d.commit.sha.slice(0, 7)} itself was committed ${d.commit.committer.date}).`] : [])),
     ],
-  });
+  }, self);
   return { plan, diagnostics, ...(policyRenders.length > 0 ? { policyRenders } : {}) };
 }
 

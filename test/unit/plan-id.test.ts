@@ -1,0 +1,79 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { planTrailer, planTrailersIn, withTrailers } from '../../src/plan/commit-trailers.js';
+import { commitObject } from '../../src/plan/git-objects.js';
+import { planId, planWithOwnId, sealPlan, UNSEALED } from '../../src/plan/plan-id.js';
+import type { Plan, PlanBody, PlanOutcome } from '../../src/plan/types.js';
+
+const person = { name: 'Deploy Bot', email: 'deploy@example.com', date: '2026-12-03T10:00:00Z' };
+const parent = 'a'.repeat(40);
+
+/**
+ * A pure planner of two chained commits and a push, as the real ones build them: each
+ * message names the plan, so each id (and the second's parent) depends on it. `note` may
+ * mention the first commit's id, to see which forms of it planId can set aside.
+ */
+function planner(note: (first: string) => string = () => 'no id here') {
+  let made = 0;
+  const plan = (self: string): PlanOutcome => {
+    made += 1;
+    const message = (subject: string) => withTrailers(`${subject}\n`, [planTrailer(self)]);
+    const first = commitObject({ tree: 'b'.repeat(40), parents: [parent], author: person, committer: person, message: message('Revert "bump"') });
+    const second = commitObject({ tree: 'c'.repeat(40), parents: [first.id], author: person, committer: person, message: message('Suspend automation') });
+    const commit = (id: string, sha: string, parentSha: string, tree: string, subject: string) => ({ id, kind: 'commit' as const, repo: 'config', branch: 'rollback', purpose: 'revert' as const, parent: parentSha, commit: sha, tree, message: message(subject), author: person, committer: person, changes: [] });
+    const body = {
+      formatVersion: '2.0',
+      actions: [
+        commit('revert', first.id, parent, 'b'.repeat(40), 'Revert "bump"'),
+        commit('suspend', second.id, first.id, 'c'.repeat(40), 'Suspend automation'),
+        { id: 'push', kind: 'push', repo: 'config', remote: 'origin', url: 'https://example.com/config.git', refs: [{ ref: 'refs/heads/rollback', sha: second.id }], runHooks: false },
+      ],
+      notes: [note(first.id)],
+    } as unknown as PlanBody;
+    return { plan: sealPlan(body, self), diagnostics: [] };
+  };
+  return { plan, made: () => made };
+}
+
+test('planWithOwnId: every commit carries the id the plan is sealed with, and the id verifies against the body', () => {
+  const p = planner();
+  const outcome = planWithOwnId(p.plan);
+  const plan = outcome.plan!;
+  assert.is(p.made(), 2, 'made once to learn the id, once with it');
+  assert.ok(plan.id !== UNSEALED);
+  for (const action of plan.actions) if (action.kind === 'commit') assert.equal(planTrailersIn(action.message), [plan.id]);
+  assert.is(planId(plan, plan.id), plan.id);
+  // The commits really are made with the id in them: not the ids of the first making.
+  const first = p.plan(UNSEALED).plan!;
+  assert.is.not((plan.actions[0] as { commit: string }).commit, (first.actions[0] as { commit: string }).commit);
+  assert.is(first.id, plan.id);
+});
+
+test('planId: a body changed in anything but the ids it sets aside hashes otherwise; another plan named in a trailer is hashed as written', () => {
+  const plan = planWithOwnId(planner().plan).plan!;
+  const edit = (change: (body: { actions: Array<Record<string, unknown>>; notes: string[] }) => void): string => {
+    const copy = JSON.parse(JSON.stringify(plan)) as Plan & { actions: Array<Record<string, unknown>>; notes: string[] };
+    change(copy);
+    return planId(copy, plan.id);
+  };
+  assert.is.not(edit((b) => void (b.notes[0] = 'another note')), plan.id);
+  assert.is.not(edit((b) => void (b.actions[1]!.tree = 'd'.repeat(40))), plan.id);
+  // A commit that names an earlier plan (adopted from it): that id is part of what is hashed.
+  const earlier = `sha256:${'1'.repeat(64)}`;
+  assert.is.not(edit((b) => void (b.actions[0]!.message = String(b.actions[0]!.message).replace(plan.id, earlier))), plan.id);
+  // The push pointed at the other made commit: the places of the made ids are hashed.
+  assert.is.not(edit((b) => void ((b.actions[2]!.refs as Array<{ sha: string }>)[0]!.sha = String(b.actions[0]!.commit))), plan.id);
+  // A format-1 body is hashed whole, as format 1 did.
+  const v1 = { ...plan, formatVersion: '1.4' };
+  assert.is.not(planId(v1, plan.id), plan.id);
+});
+
+test('planWithOwnId: an id the plan makes, shown abbreviated, cannot be set aside: HF393, no plan', () => {
+  const outcome = planWithOwnId(planner((first) => `reverted as ${first.slice(0, 7)}`).plan);
+  assert.is(outcome.plan, undefined);
+  assert.equal(outcome.diagnostics.map((d) => d.code), ['HF393']);
+  // Whole, it can.
+  assert.ok(planWithOwnId(planner((first) => `reverted as ${first}`).plan).plan);
+});
+
+test.run();
