@@ -105,7 +105,8 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
     failures.push(...unpushedCheckedOut(current, checkedOut));
     if (failures.length > 0) throw new HotfixError(failures);
     // The whole plan, carried out first where nothing real is written: no half-applied plan.
-    await rehearse(sealed, current, options.facts.repos, journal.done, options.signal);
+    // A merge-back that waits for the hotfix commits is judged here; a dry run says what apply will make of it.
+    await rehearse(sealed, current, options.facts.repos, journal.done, options.signal, options.dryRun ? (line) => options.log(`would re-derive: ${line}, when apply reaches it after the gate`) : undefined);
     // Recorded once every check has passed, before the first action writes.
     if (options.approval && !options.dryRun) await journal.approve(options.approval);
     await runActions(sealed, current, journal, checkedOut, options);

@@ -7,7 +7,7 @@ import { commonGitDir } from '../state/git/read.js';
 import { git } from '../state/git/run-git.js';
 import { scratchDir } from '../state/scratch-dir.js';
 import { fileSystemError } from './file-system-error.js';
-import { nextStep, rederiveIfMoved, withRederived } from './moved-branches.js';
+import { nextStep, rederivedLine, rederiveIfMoved, withRederived } from './moved-branches.js';
 import { judgeOnRemote } from './moved-on-remote.js';
 import { isDone, refEffect, refKey } from './ref-effects.js';
 import { runAction } from './run-action.js';
@@ -22,9 +22,10 @@ import { refValues, repoPath } from './verify-preconditions.js';
  * A merge-back whose branch moved in this clone since the plan is made again there on the
  * new head by the plan's rule (`sealed`'s), once the stand-in holds the hotfix commits it
  * brings in: one that conflicts is HF417 before production is deployed, not after. So is
- * one whose branch moved on the remote it is pushed to (moved-on-remote.ts).
+ * one whose branch moved on the remote it is pushed to (moved-on-remote.ts). One found
+ * clean is `said`, as apply will make it (what a --dry-run shows).
  */
-export async function rehearse(sealed: Plan, plan: Plan, repos: Readonly<Record<string, string>>, done: ReadonlySet<string>, signal?: AbortSignal): Promise<void> {
+export async function rehearse(sealed: Plan, plan: Plan, repos: Readonly<Record<string, string>>, done: ReadonlySet<string>, signal?: AbortSignal, said?: (line: string) => void): Promise<void> {
   const scratch = await scratchDir('hotfix-rehearsal-', 'rehearsing the plan', 'HF422');
   try {
     const stand: Record<string, string> = {};
@@ -40,7 +41,10 @@ export async function rehearse(sealed: Plan, plan: Plan, repos: Readonly<Record<
       // As apply does when it reaches it: a merge-back whose branch moved in this clone is made again
       // on the new head, judged here, where the hotfix commits it brings in are made already.
       const again = await rederiveIfMoved(sealed, current, index, repos, nextStep(sealed, false), stand);
-      if (again) current = withRederived(current, again);
+      if (again) {
+        current = withRederived(current, again);
+        said?.(rederivedLine(sealed, again));
+      }
       action = current.actions[index] as Exclude<Action, { kind: 'push' | 'gate' | 'manual' | 'open-pull-request' }>;
       await judgeOnRemote(sealed, current, index, repos, stand[action.repo]!);
       const effect = refEffect(action)!;

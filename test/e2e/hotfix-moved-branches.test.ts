@@ -244,9 +244,13 @@ test('a teammate documents refunds on main before the first apply: the rehearsal
   const merge = actionOf<Merge>(plan, 'merge-main');
   const docs = await teammateDocuments(s.appRepo);
   await g.meetGate();
+  // A dry run says it: the merge-back waits for the hotfix commits, so the rehearsal is where it is judged.
+  const dry = await runCliAsync([g.args[0]!, '--dry-run', ...g.args.slice(1)], { cwd: s.root });
+  assert.is(dry.code, 0, dry.stdout + dry.stderr);
   const r = await runCliAsync(g.args, { cwd: s.root });
   assert.is(r.code, 0, r.stdout + r.stderr);
   const applied = rev(s.appRemote, 'refs/heads/main');
+  assert.match(dry.stdout, `would re-derive: main moved to ${short(docs)} since the plan, so merge-main is ${short(applied)} on it instead of ${short(merge.commit)} (the same change, by the plan's rule), when apply reaches it after the gate`);
   assert.equal([rev(s.appRemote, `${applied}^1`), rev(s.appRemote, `${applied}^2`)], [docs, merge.parents[1]], 'the teammate\'s commit, then the hotfix tip');
   assert.match(r.stdout, `re-derived: main moved to ${short(docs)} since the plan, so merge-main is ${short(applied)} on it instead of ${short(merge.commit)}`);
   assert.equal(journalOf(g, plan).rederived, [{ action: 'merge-main', planned: merge.commit, applied, onto: docs }]);
