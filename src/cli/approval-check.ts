@@ -47,9 +47,10 @@ export async function checkApproval(plan: Plan, options: ApprovalOptions, env: R
 const GITLAB_USERNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/;
 
 /**
- * The same check on a GitLab merge request (judge-gitlab-approval.ts): GitLab says who
- * approved but not when, so the head is tied through its diff versions, and a project that
- * keeps approvals across pushes gets HF522.
+ * The same check on a GitLab merge request (judge-gitlab-approval.ts): the head is tied
+ * through its diff versions, each approval's time read from approved_at or the system note
+ * GitLab writes for it; one with neither, in a project that keeps approvals across pushes,
+ * gets HF522.
  */
 async function checkGitLabApproval(plan: Plan, mr: MergeRequestRef, options: ApprovalOptions, env: Record<string, string | undefined>): Promise<ApprovalRecord> {
   if (options.commenter !== undefined && !GITLAB_USERNAME.test(options.commenter)) throw new UsageError(`--commenter ${quote(options.commenter)} is not a GitLab username`);
@@ -61,9 +62,11 @@ async function checkGitLabApproval(plan: Plan, mr: MergeRequestRef, options: App
   const read = await readGitLabApproval(mr, access, { planId: plan.id, key: keyOfPlan(plan), required, ...(options.commenter !== undefined ? { commenter: options.commenter } : {}) });
   const judged = judgeGitLabApproval(read.facts);
   if ('code' in judged) throw new HotfixError([judged]);
-  if (read.resetOnPush !== true) {
+  // An approval whose time GitLab gave (approved_at, or its system note) was judged by it.
+  const untimed = judged.approvers.filter((user) => read.facts.approvals.find((a) => a.user === user)?.approvedAt === undefined);
+  if (read.resetOnPush !== true && untimed.length > 0) {
     const setting = read.resetOnPush === false ? 'the project keeps approvals when commits are added (reset_approvals_on_push is off)' : 'the token may not read whether the project removes approvals when commits are added (GET /projects/:id/approvals)';
-    options.warn?.(diagnostic('HF522', `${read.facts.where}: GitLab says who approved (${judged.approvers.join(', ')}), not when, and ${setting}: an approval given before the plan comment last changed counts as well; turn on "Remove all approvals when commits are added to the source branch"`));
+    options.warn?.(diagnostic('HF522', `${read.facts.where}: GitLab says who approved (${untimed.join(', ')}), not when (no approved_at, no "approved this merge request" note among those read), and ${setting}: an approval given before the plan comment last changed counts as well; turn on "Remove all approvals when commits are added to the source branch"`));
   }
   return { pullRequest: read.facts.where, approvers: judged.approvers, required, head: judged.head, comment: judged.comment, at: new Date().toISOString() };
 }

@@ -28,12 +28,14 @@ interface NoteData {
   readonly body?: string;
   readonly system?: boolean;
   readonly author?: UserData;
+  readonly created_at?: string;
   readonly updated_at?: string;
 }
 
 /**
  * Everything the GitLab approval check judges, read from the merge request at once: its
- * head and author, its notes, its diff versions (one per push) and who approved it, who the
+ * head and author, its notes, its diff versions (one per push) and who approved it and
+ * when (approved_at, else the approval's system note among the notes), who the
  * token is, and whether the project resets approvals on push. Rejects with the forge's
  * coded error (HF502-HF505).
  */
@@ -66,10 +68,30 @@ export async function readGitLabApproval(mr: MergeRequestRef, access: Omit<GitLa
       // A system note ("added 1 commit") is GitLab's, never a plan comment.
       comments: notes.filter((n) => n.system !== true).map((n) => ({ url: `${page}#note_${n.id}`, body: n.body ?? '', author: n.author?.username ?? '', updatedAt: n.updated_at ?? '' })),
       versions: versions.map((v) => ({ headSha: v.head_commit_sha, createdAt: v.created_at })),
-      approvals: (state.approved_by ?? []).flatMap((a) => (a.user?.username ? [{ user: a.user.username, ...(a.approved_at ? { approvedAt: a.approved_at } : {}) }] : [])),
+      approvals: (state.approved_by ?? []).flatMap((a) => {
+        const approvedAt = a.approved_at ?? (a.user?.username ? approvalNotes(notes).get(a.user.username) : undefined);
+        return a.user?.username ? [{ user: a.user.username, ...(approvedAt ? { approvedAt } : {}) }] : [];
+      }),
     },
     resetOnPush: await resetOnPush(approvals, mr.project),
   };
+}
+
+/**
+ * When each user last approved, from the system notes GitLab writes for it ("approved this
+ * merge request", and "unapproved this merge request" when taken back): older instances
+ * leave approved_at out of approved_by, and every instance writes these. Only GitLab writes
+ * a system note, so a person's note with the same words counts for nothing.
+ */
+function approvalNotes(notes: readonly NoteData[]): Map<string, string> {
+  const at = new Map<string, string>();
+  for (const n of notes) {
+    const user = n.author?.username;
+    if (n.system !== true || !user || !n.created_at) continue;
+    if (n.body === 'approved this merge request') at.set(user, n.created_at);
+    if (n.body === 'unapproved this merge request') at.delete(user);
+  }
+  return at;
 }
 
 /** GET /projects/:id/approvals; a token that may not read it (a Developer's is refused on some tiers) leaves it unknown, never fails apply. */

@@ -16,11 +16,12 @@ export async function readCommentInput(path: string, cwd: string): Promise<Comme
   try {
     return { kind: 'plan', plan: await readPlanFile(path, cwd) };
   } catch (error) {
-    // readPlanFile has read the file (a regular file of a plan's size) and found it no valid plan.
-    if (!(error instanceof HotfixError) || error.diagnostics[0]?.code !== 'HF401') throw error;
+    // readPlanFile has read the file (a regular file of a plan's size) and found it no valid plan:
+    // of no plan form (HF401), or of another format (HF403), as the findings report's own 1.0 is.
+    if (!(error instanceof HotfixError) || !['HF401', 'HF403'].includes(error.diagnostics[0]?.code ?? '')) throw error;
     const diagnostics = refusalFindings(JSON.parse(await readFile(resolve(cwd, path), 'utf8')));
     if (diagnostics) return { kind: 'refusal', diagnostics };
-    throw new HotfixError([diagnostic('HF508', `${path} is neither a plan (${error.diagnostics[0].message}) nor the findings of a refused plan with an error among them`)]);
+    throw new HotfixError([diagnostic('HF508', `${path} is neither a plan (${error.diagnostics[0]!.message}) nor the findings of a refused plan with an error among them`)]);
   }
 }
 

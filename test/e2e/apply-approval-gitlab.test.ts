@@ -97,17 +97,21 @@ test('a push after the plan note voids the approvals, even one given after the p
     const again = await refused(server, s, 'plan.json', 'HF516');
     assert.match(again.stderr, /1 push came after the plan comment/);
     // hotfix comment again, as a pipeline runs it on each push: the plan is the same, but the
-    // note names the head it is posted for, so it changes; the approval since the push counts.
+    // note names the head it is posted for, so it changes. schen's approval came before that
+    // (its system note says when), so it does not count; one given after it does.
     const recommented = await comment(server, s, 'plan.json');
     assert.is(recommented.code, 0, recommented.stderr);
     assert.match(recommented.stdout, /0 posted, 1 updated/);
     const notes = server.notes.filter((n) => n.mr === 7 && n.body.includes('hotfix-plan-comment'));
     assert.is(notes.length, 1, 'one plan note, updated in place');
     assert.ok(notes[0]!.body.includes(`posted for the head \`${pushed.slice(0, 12)}\``), notes[0]!.body.slice(-400));
+    const stale = await refused(server, s, 'plan.json', 'HF516');
+    assert.match(stale.stderr, /not counted: schen approved at \S+, before the plan comment showed this plan/);
+    server.approvals.approve(7, 'okafor');
     const applied = await apply(server, s, 'plan.json');
     assert.is(applied.code, 0, applied.stderr);
-    assert.match(applied.stdout, /^approved: platform\/delivery\/api-js-config!7 by schen \(1 required\) at 0a1b2c3/m);
-    clean(recommented, applied);
+    assert.match(applied.stdout, /^approved: platform\/delivery\/api-js-config!7 by okafor \(1 required\) at 0a1b2c3/m);
+    clean(recommented, stale, applied);
   }));
 
 test('not enough approvals for the policy: refused, saying who counted', () =>
@@ -139,15 +143,34 @@ test('a note by another user carrying the marker is not the plan comment', () =>
     assert.match(r.stderr, new RegExp(`comment \\S+/-/merge_requests/7#note_\\d+ carries the marker of plan ${plan.id} but was written by mallory, not by ${BOT}`));
   }));
 
-test('a project that keeps approvals across pushes: apply proceeds with HF522 saying an earlier approval cannot be told apart', () =>
+test('a project that keeps approvals across pushes, an older GitLab (no approved_at): the approval\'s system note dates it, so one given before the plan comment showed this plan does not count', () =>
+  withServer(async (server, s) => {
+    server.approvals.resetOnPush = false;
+    saved(s, 'plan.json', 'checkout returns 500');
+    // schen approved the merge request before this plan was posted to it, on the same head.
+    server.approvals.approve(7, 'schen');
+    await comment(server, s, 'plan.json');
+    const early = await refused(server, s, 'plan.json', 'HF516');
+    assert.match(early.stderr, /and has none; not counted: schen approved at 2026-12-01T10:\d\d:\d\d\.000Z, before the plan comment showed this plan/);
+    // One given after it counts, and GitLab said when: nothing to warn about.
+    server.approvals.approve(7, 'okafor');
+    const r = await apply(server, s, 'plan.json');
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^approved: platform\/delivery\/api-js-config!7 by okafor \(1 required\)/m);
+    assert.not.ok(r.stderr.includes('HF522'), r.stderr);
+    clean(early, r);
+  }));
+
+test('an approval whose time GitLab gives nowhere (its system note not among the notes read), where approvals are kept across pushes: apply proceeds with HF522 naming it', () =>
   withServer(async (server, s) => {
     server.approvals.resetOnPush = false;
     saved(s, 'plan.json', 'checkout returns 500');
     await comment(server, s, 'plan.json');
     server.approvals.approve(7, 'schen');
+    server.notes.splice(server.notes.findIndex((n) => n.system && n.body === 'approved this merge request'), 1);
     const r = await apply(server, s, 'plan.json');
     assert.is(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^hotfix: warning: platform\/delivery\/api-js-config!7: GitLab says who approved \(schen\), not when, and the project keeps approvals when commits are added \(reset_approvals_on_push is off\): an approval given before the plan comment last changed counts as well; turn on "Remove all approvals when commits are added to the source branch" \[HF522\]$/m);
+    assert.match(r.stderr, /^hotfix: warning: platform\/delivery\/api-js-config!7: GitLab says who approved \(schen\), not when \(no approved_at, no "approved this merge request" note among those read\), and the project keeps approvals when commits are added \(reset_approvals_on_push is off\): an approval given before the plan comment last changed counts as well; turn on "Remove all approvals when commits are added to the source branch" \[HF522\]$/m);
     clean(r);
   }));
 
@@ -168,8 +191,8 @@ test('in a merge request pipeline, apply checks its merge request without --pr',
 test('apply --help says what GitLab cannot tell and which project setting closes the gap', async () => {
   const help = await runCliAsync(['apply', '--help'], { cwd: process.cwd() });
   const text = help.stdout.replace(/\s+/g, ' ');
-  assert.ok(text.includes('GitLab says who approved a merge request but not when nor for which commit'), text);
-  assert.ok(text.includes('"Remove all approvals when commits are added to the source branch" (HF522 warns where it is off or cannot be read)'), text);
+  assert.ok(text.includes('GitLab says who approved a merge request but not for which commit, and when only in approved_at (newer instances) or the system note it writes for each approval, which apply reads'), text);
+  assert.ok(text.includes('"Remove all approvals when commits are added to the source branch" (HF522 warns where it is off or cannot be read and such an approval counted)'), text);
 });
 
 test('bad input: a CI/CD job token, a merge request that does not exist, a GitLab that keeps failing: one coded line each, nothing written', () =>

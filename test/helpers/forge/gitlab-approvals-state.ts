@@ -2,7 +2,8 @@
  * Who approved each merge request of a loopback GitLab and its diff versions, as GitLab
  * keeps them: a push makes a new version (newest listed first) and, where the project
  * resets approvals on push, removes every approval; `approved_by` says who, with no time
- * (an instance that says when is `approvedAt: true`) nor commit.
+ * (an instance that says when is `approvedAt: true`) nor commit; the time is in the system
+ * note each approval adds to the merge request.
  */
 export interface GitLabApprovals {
   /** A push to the merge request's source branch making `sha` its head. */
@@ -24,7 +25,8 @@ interface Version {
   readonly createdAt: string;
 }
 
-export function gitLabApprovals(now: () => string, user: (username: string) => unknown, projectId: number) {
+/** `noted` is told of each approval, as GitLab writes its system note ("approved this merge request") by the approver. */
+export function gitLabApprovals(now: () => string, user: (username: string) => unknown, projectId: number, noted: (iid: number, username: string) => void) {
   const versions = new Map<number, Version[]>();
   const approvals = new Map<number, Array<{ username: string; at: string }>>();
   let nextVersion = 1_207_000_000;
@@ -36,7 +38,9 @@ export function gitLabApprovals(now: () => string, user: (username: string) => u
     },
     approve: (iid, username) => {
       const given = approvals.get(iid) ?? [];
-      if (!given.some((a) => a.username === username)) approvals.set(iid, [...given, { username, at: now() }]);
+      if (given.some((a) => a.username === username)) return;
+      approvals.set(iid, [...given, { username, at: now() }]);
+      noted(iid, username);
     },
     resetOnPush: true,
     approvedAt: false,

@@ -122,7 +122,7 @@ export async function startGitLabContractServer(options: GitLabContractOptions):
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const checks = gitLabChecks(now, (username) => user(username), url, options.project);
-  const approvals = gitLabApprovals(now, (username) => user(username), PROJECT_ID);
+  const approvals = gitLabApprovals(now, (username) => user(username), PROJECT_ID, (iid, username) => void addNote(iid, 'approved this merge request', username, true));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = req.url ?? '/';
