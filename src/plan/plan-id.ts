@@ -30,8 +30,10 @@ export function planId(body: PlanBody, self: string = UNSEALED): string {
   const { id: _ignored, ...rest } = body as Plan;
   let json = canonicalJson(rest);
   if (Number(body.formatVersion.split('.')[0]) >= 2) {
-    json = json.split(`Hotfix-Plan: ${self}`).join('Hotfix-Plan: {this plan}');
-    madeObjects(body).forEach((object, i) => (json = json.split(object).join(`{made object ${i + 1}}`)));
+    // Placeholders hold a raw NUL, which canonical JSON never does (JSON.stringify writes
+    // \u0000): no text a body carries (a note, a pull request's body) can pose as one.
+    json = json.split(`Hotfix-Plan: ${self}`).join('Hotfix-Plan: \0this plan\0');
+    madeObjects(body).forEach((object, i) => (json = json.split(object).join(`\0made object ${i + 1}\0`)));
   }
   return `sha256:${createHash('sha256').update(json).digest('hex')}`;
 }

@@ -68,6 +68,16 @@ test('planId: a body changed in anything but the ids it sets aside hashes otherw
   assert.is.not(planId(v1, plan.id), plan.id);
 });
 
+test('planId: text that spells a placeholder cannot stand for what is set aside (a note naming a made commit, or the id itself)', () => {
+  const plan = planWithOwnId(planner((first) => `apply makes ${first}`).plan).plan!;
+  const spelled = (placeholder: string) => {
+    const copy = JSON.parse(JSON.stringify(plan)) as Plan & { notes: string[] };
+    copy.notes[0] = copy.notes[0]!.replace(/[0-9a-f]{40}$/, placeholder);
+    return planId(copy, plan.id);
+  };
+  for (const placeholder of ['{made object 1}', '\\0made object 1\\0', '\0made object 1\0', '\u0000made object 1\u0000']) assert.is.not(spelled(placeholder), plan.id, JSON.stringify(placeholder));
+});
+
 test('planWithOwnId: an id the plan makes, shown abbreviated, cannot be set aside: HF393, no plan', () => {
   const outcome = planWithOwnId(planner((first) => `reverted as ${first.slice(0, 7)}`).plan);
   assert.is(outcome.plan, undefined);
