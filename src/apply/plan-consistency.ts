@@ -3,9 +3,9 @@ import { commitObject, tagObject } from '../plan/git-objects.js';
 import type { Action, Plan } from '../plan/types.js';
 import { refEffect, refKey } from './ref-effects.js';
 import { overrideTrailers, overrideTrailersIn } from '../plan/commit-trailers.js';
-import { planTrailerProblems, reasonTrailerProblems } from '../plan/commit-trailers.js';
+import { planTrailerProblems, reasonTrailerProblems, trailerFormProblems } from '../plan/commit-trailers.js';
 import { rederiveProblems } from '../plan/rederive-rule.js';
-import { tagAtGateProblems } from '../plan/tag-at-gate.js';
+import { plannedTag, tagAtGateProblems, tagOfHead } from '../plan/tag-at-gate.js';
 import { pullRequestBaseRefs } from '../plan/pull-request-base.js';
 
 /**
@@ -28,9 +28,11 @@ export function planContradictions(plan: Plan): Diagnostic[] {
   out.push(...overrideProblems(plan));
   out.push(...reasonTrailerProblems(plan));
   out.push(...planTrailerProblems(plan));
+  out.push(...trailerFormProblems(plan));
   out.push(...pullRequestProblems(plan));
   out.push(...rederiveProblems(plan));
   out.push(...tagAtGateProblems(plan));
+  out.push(...headTagProblems(plan));
   const policy = plan.preconditions.find((p) => p.kind === 'policy');
   if (policy?.kind === 'policy' && policy.file !== plan.policy.file) out.push(`it names the policy ${plan.policy.file} but checks ${policy.file}`);
   return out.map((message) => diagnostic('HF415', `the plan contradicts itself: ${message}; make and review it again`));
@@ -75,6 +77,19 @@ function pullRequestProblems(plan: Plan): string[] {
     if (!subjects.includes(pr.title)) out.push(`${pr.id}: its title "${pr.title}" is not the subject of a commit the plan makes on ${pr.head}`);
   }
   return out;
+}
+
+/**
+ * A gate's tag that the plan id sets aside (plan-id.ts) must be what its recorded template
+ * gives for its revision: else a re-sealed plan could wait for, and deploy, another tag under
+ * the id that was approved.
+ */
+function headTagProblems(plan: Plan): string[] {
+  return plan.actions.flatMap((gate) => {
+    if (gate.kind !== 'gate' || gate.tagFromHead === undefined) return [];
+    const given = tagOfHead(gate.tagFromHead, gate.revision);
+    return given === plannedTag(gate) ? [] : [`${gate.id}: it waits for the tag ${plannedTag(gate)}, but its template ${gate.tagFromHead} gives ${given ?? 'no tag'} for ${gate.revision.slice(0, 12)}`];
+  });
 }
 
 /** The ids of the objects apply will write, computed from the fields the plan shows. */

@@ -18,9 +18,7 @@ export function planTrailer(planId: string): string {
 /**
  * What every commit of a hotfix carries besides: `Hotfix-Reason:` (`git log
  * --format='%(trailers:key=Hotfix-Reason)'` finds a hotfix's commits and why), then its
- * overrides. Cherry-picks carry these and no Hotfix-Plan: CI names the hotfix image after
- * the hotfix branch's head ({sha7}, {sha8} …), and abbreviated ids cannot be set aside from
- * the plan's id as whole ones are; the tag and the deploy commit name them and the plan.
+ * overrides.
  */
 export function hotfixTrailers(reason: string, overrides: readonly Override[] | undefined): string[] {
   return [`Hotfix-Reason: ${reason}`, ...overrideTrailers(overrides)];
@@ -65,6 +63,10 @@ export function reasonTrailerProblems(plan: Plan): string[] {
 
 /** The lines of a message's trailer block: its last paragraph, never the subject. */
 function trailerBlock(message: string): string[] {
+  return lastParagraph(message);
+}
+
+function lastParagraph(message: string): string[] {
   const paragraphs = message.replace(/\n+$/, '').split(/\n\n+/);
   return paragraphs.length < 2 ? [] : paragraphs[paragraphs.length - 1]!.split('\n');
 }
@@ -85,14 +87,42 @@ export function withPlanTrailer(message: string, planId: string): string {
 /**
  * Each commit and tag a format-2 plan makes names one plan in a Hotfix-Plan trailer: its own
  * id, or an earlier plan's in a commit adopted from that plan's apply (which the renders
- * say). A cherry-pick names none (hotfixTrailers says why).
+ * say). The picks all do, or none does (plan-id.ts: where the image tag names the hotfix
+ * head in a form the id cannot set aside, and the plan says so in a note).
  */
 export function planTrailerProblems(plan: Plan): string[] {
   if (Number(plan.formatVersion.split('.')[0]) < 2) return [];
+  const named = (message: string) => trailerBlock(message).filter((line) => PLAN_TRAILER.test(line));
+  const picksName = plan.actions.some((a) => a.kind === 'cherry-pick' && named(a.message).length > 0);
+  // Only a hotfix re-plan adopts commits an earlier apply made, and only on its branches for review.
+  const forReview = new Set(plan.request.kind === 'hotfix' ? plan.actions.flatMap((a) => (a.kind === 'open-pull-request' ? [a.head] : [])) : []);
   return plan.actions.flatMap((action) => {
     if (action.kind !== 'commit' && action.kind !== 'cherry-pick' && action.kind !== 'merge' && action.kind !== 'tag') return [];
-    const lines = trailerBlock(action.message).filter((line) => PLAN_TRAILER.test(line));
-    if (action.kind === 'cherry-pick') return lines.length === 0 ? [] : [`${action.id}: a cherry-pick carries ${lines.join('; ')}, but the plan's picks name no plan`];
-    return lines.length === 1 && PLAN_TRAILER_VALUE.test(lines[0]!) ? [] : [`${action.id}: its message ends with ${lines.length > 0 ? lines.join('; ') : 'no Hotfix-Plan trailer'}, where one Hotfix-Plan: sha256:… must name the plan that makes it`];
+    const lines = named(action.message);
+    if (action.kind === 'cherry-pick' && !picksName) return [];
+    if (lines.length !== 1 || !PLAN_TRAILER_VALUE.test(lines[0]!))
+      return [`${action.id}: its message ends with ${lines.length > 0 ? lines.join('; ') : 'no Hotfix-Plan trailer'}, where one Hotfix-Plan: sha256:… must name the plan that makes it${action.kind === 'cherry-pick' ? ', as it does on the other picks' : ''}`];
+    const adoptable = (action.kind === 'commit' && forReview.has(action.branch)) || (action.kind === 'merge' && forReview.has(action.into));
+    return lines[0] === planTrailer(plan.id) || adoptable ? [] : [`${action.id}: its message names the plan ${lines[0]!.slice('Hotfix-Plan: '.length)}, not this one, which makes it`];
+  });
+}
+
+/** `hotfix-plan :`, `HOTFIX-REASON:`: what git reads as one of ours (keys match in any case, around any spaces). */
+const OURS_LOOSELY = /^\s*hotfix-(plan|reason|override)\s*:/i;
+const OURS_EXACTLY = /^Hotfix-(Plan|Reason|Override): /;
+
+/**
+ * The trailers git reads must be the ones checked: where a message's last paragraph holds
+ * one of ours, every line of it is a trailer (else git reads no trailer there at all), and
+ * each of ours is written as these checks read it (git matches keys in any case and takes
+ * `Key : value`, which they would miss).
+ */
+export function trailerFormProblems(plan: Plan): string[] {
+  return plan.actions.flatMap((action) => {
+    if (action.kind !== 'commit' && action.kind !== 'cherry-pick' && action.kind !== 'merge' && action.kind !== 'tag') return [];
+    const block = lastParagraph(action.message);
+    if (!block.some((line) => OURS_LOOSELY.test(line))) return [];
+    const odd = block.find((line) => !TRAILER_LINE.test(line) || (OURS_LOOSELY.test(line) && !OURS_EXACTLY.test(line)));
+    return odd === undefined ? [] : [`${action.id}: the trailer block of its message has the line "${odd}", which is not a trailer of the form git and hotfix both read`];
   });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Plan, PlanBody, PlanOutcome } from './types.js';
 import { diagnostic } from '../diagnostics/diagnostic.js';
+import { plannedTag } from './tag-at-gate.js';
 
 /** JSON with object keys sorted at every level: the same data always gives the same bytes. */
 export function canonicalJson(value: unknown): string {
@@ -20,27 +21,47 @@ export const UNSEALED = `sha256:${'0'.repeat(64)}`;
 /**
  * sha256 of the canonical JSON of the body, where (format 2) the commits the plan makes
  * name it in a `Hotfix-Plan:` trailer: `self`, the id claimed, is written there as one
- * placeholder, and the ids of the objects the plan makes (whose content holds that trailer,
- * directly or through a parent) as their place in the plan. Those ids are hashes of fields
- * the body shows beside them, recomputed by apply before it writes anything (plan-consistency,
- * rehearsal), so setting them aside hides nothing; any other value of the trailer (an earlier
- * plan's, in a commit adopted from it) is hashed as written.
+ * placeholder, and what the plan derives from the objects it makes (whose content holds that
+ * trailer, directly or through a parent) as their place in the plan: the ids of its commits,
+ * tag objects, trees and new blobs, whole or as 7-digit abbreviations standing alone (a
+ * diff's index line, a deploy message), and the hotfix image tag CI names after the hotfix
+ * head (gate.tagFromHead). Each is a hash of fields the body shows beside it, or the tag's
+ * recorded template filled with the gate's revision; plan-consistency and the rehearsal
+ * recompute them before apply writes anything, so setting them aside hides nothing. Any
+ * other value of the trailer (an earlier plan's, in a commit adopted from it) is hashed as
+ * written. Placeholders hold a raw NUL, which canonical JSON never does (JSON.stringify
+ * writes \u0000), so no text a body carries (a note, a pull request's body) can pose as one.
  */
 export function planId(body: PlanBody, self: string = UNSEALED): string {
   const { id: _ignored, ...rest } = body as Plan;
   let json = canonicalJson(rest);
-  if (Number(body.formatVersion.split('.')[0]) >= 2) {
-    // Placeholders hold a raw NUL, which canonical JSON never does (JSON.stringify writes
-    // \u0000): no text a body carries (a note, a pull request's body) can pose as one.
+  if (Number(String(body.formatVersion).split('.')[0]) >= 2) {
     json = json.split(`Hotfix-Plan: ${self}`).join('Hotfix-Plan: \0this plan\0');
-    madeObjects(body).forEach((object, i) => (json = json.split(object).join(`\0made object ${i + 1}\0`)));
+    headTags(body).forEach((tag, i) => (json = json.split(tag).join(`\0hotfix image tag ${i + 1}\0`)));
+    const made = madeObjects(body);
+    made.forEach((object, i) => (json = json.split(object).join(`\0made object ${i + 1}\0`)));
+    made.forEach((object, i) => (json = json.replace(new RegExp(`(?<![0-9a-f])${object.slice(0, 7)}(?![0-9a-f])`, 'g'), `\0made object ${i + 1}, abbreviated\0`)));
   }
   return `sha256:${createHash('sha256').update(json).digest('hex')}`;
 }
 
-/** The ids of the commits and tag objects the plan makes, in the order it makes them. */
+/** The ids of the commits, tag objects, trees and changed files' new blobs the plan makes, in the order it makes them. */
 function madeObjects(body: PlanBody): string[] {
-  return body.actions.flatMap((a) => (a.kind === 'commit' || a.kind === 'merge' || a.kind === 'cherry-pick' ? [a.commit] : a.kind === 'tag' ? [a.object] : []));
+  const ids: unknown[] = actionsOf(body).flatMap((a) =>
+    a.kind === 'commit' ? [a.commit, a.tree, ...(Array.isArray(a.changes) ? (a.changes as ReadonlyArray<{ after?: unknown } | null>).map((c) => c?.after) : [])] : a.kind === 'merge' || a.kind === 'cherry-pick' ? [a.commit, a.tree] : a.kind === 'tag' ? [a.object] : [],
+  );
+  return [...new Set(ids)].filter((id): id is string => typeof id === 'string' && /^[0-9a-f]{40}$/.test(id));
+}
+
+/** The image tags CI names after a commit the plan makes, longest first (one may hold another). */
+function headTags(body: PlanBody): string[] {
+  const tags = actionsOf(body).flatMap((a) => (a.kind === 'gate' && typeof a.tagFromHead === 'string' && typeof a.image === 'string' && (a.tagAtGate === undefined || typeof a.tagAtGate === 'string') ? [plannedTag(a)] : []));
+  return [...new Set(tags)].filter((tag) => tag.length > 0).sort((a, b) => b.length - a.length);
+}
+
+/** The actions of any body, a hand-edited one too (read-plan checks the schema after the id). */
+function actionsOf(body: PlanBody): PlanBody['actions'] {
+  return Array.isArray(body.actions) ? body.actions.filter((a) => typeof a === 'object' && a !== null) : [];
 }
 
 export function sealPlan(body: PlanBody, self: string = UNSEALED): Plan {
@@ -50,14 +71,20 @@ export function sealPlan(body: PlanBody, self: string = UNSEALED): Plan {
 /**
  * A plan whose commits carry its own id: made once with UNSEALED in their trailers, which
  * gives the id, then again with that id, which must give the same id (planId sets both
- * aside alike). `plan` must be pure. The second making differs only if an id the plan makes
- * appears in it abbreviated, which planId cannot set aside: HF393, never a plan whose
- * commits name another.
+ * aside alike). `plan` must be pure. First with the picks carrying it too; where the hotfix
+ * image names the head in a form planId cannot set aside (an abbreviation run into other
+ * hex digits, outside the recorded tag), the two makings differ, and the plan is made with
+ * the picks naming no plan (the planner says so in a note). HF393 if even that differs: a
+ * bug, never a plan whose commits name another.
  */
-export function planWithOwnId(plan: (self: string) => PlanOutcome): PlanOutcome {
-  const first = plan(UNSEALED);
-  if (!first.plan) return first;
-  const second = plan(first.plan.id);
-  if (second.plan?.id === first.plan.id) return second;
-  return { diagnostics: [diagnostic('HF393', `the plan's commits could not carry its id ${first.plan.id.slice(0, 19)}…: made again with it, the plan came out as ${second.plan?.id.slice(0, 19) ?? 'no plan'}…; this is a bug in hotfix: report it with the plan command and its --debug output`)] };
+export function planWithOwnId(plan: (self: string, picksToo: boolean) => PlanOutcome): PlanOutcome {
+  let last: { first: string; second: string | undefined } | undefined;
+  for (const picksToo of [true, false]) {
+    const first = plan(UNSEALED, picksToo);
+    if (!first.plan) return first;
+    const second = plan(first.plan.id, picksToo);
+    if (second.plan?.id === first.plan.id) return second;
+    last = { first: first.plan.id, second: second.plan?.id };
+  }
+  return { diagnostics: [diagnostic('HF393', `the plan's commits could not carry its id ${last!.first.slice(0, 19)}…: made again with it, the plan came out as ${last!.second?.slice(0, 19) ?? 'no plan'}…; this is a bug in hotfix: report it with the plan command and its --debug output`)] };
 }

@@ -15,6 +15,21 @@ export function tagPattern(template: string, values: TemplateValues): string {
   return renderTemplate(template, { ...values, ...KEPT });
 }
 
+/**
+ * The tag `pattern` (a template whose only placeholders name the commit, or are CI's) gives
+ * for the commit `head`, CI's parts kept; undefined where it gives none. Pure.
+ */
+export function tagOfHead(pattern: string, head: string): string | undefined {
+  try {
+    return renderTemplate(pattern, { sha: head, ...KEPT });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The gate's tag as planned: the pattern the gate decides, else the tag of its image. */
+export const plannedTag = (gate: GateAction): string => gate.tagAtGate ?? gate.image.slice(gate.image.lastIndexOf(':') + 1);
+
 /** Whether a tag has parts left for the gate to decide. */
 export const decidedAtGate = (tag: string): boolean => parseTemplate(tag).parts.some((p) => p.kind === 'placeholder');
 

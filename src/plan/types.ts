@@ -134,6 +134,12 @@ export type Action =
       readonly checksFrom?: ChecksSource;
       /** The tag of `image` with what CI fills only at build time left as written (`main-9f0e2d1-{timestamp}`): apply takes the newest registry tag that fits. */
       readonly tagAtGate?: string;
+      /**
+       * The tag's template with all but the commit id filled in (`hotfix-{sha7}-1.4.1`): with
+       * `revision` it gives the tag (or `tagAtGate`). Where the hotfix head names the image,
+       * the plan id sets that tag aside (plan-id.ts), so the picks can carry the plan's id.
+       */
+      readonly tagFromHead?: string;
     }
   /** Pushes exactly `refs` to `url`, the push URL `remote` resolved to when the plan was made. */
   | { readonly id: string; readonly kind: 'push'; readonly repo: string; readonly remote: string; readonly url: string; readonly refs: readonly { readonly ref: string; readonly sha: string }[]; readonly runHooks: boolean }

@@ -41,8 +41,9 @@ function savedPlan(s: GitopsScenario, options: { env?: Record<string, string> } 
 
 /** A plan without what depends on the moment it was made (dates, and the commit ids that include them). */
 function timeless(plan: Plan): string {
-  const moment = new Set([plan.createdAt, ...plan.actions.flatMap((a) => (a.kind === 'commit' ? [a.commit] : []))]);
-  return JSON.stringify(plan.actions, (_key, value: unknown) => (typeof value === 'string' && moment.has(value) ? 'MOMENT' : value), 1);
+  // The moment, and what it reaches: the commits made, and the plan's id their messages carry.
+  const moment = [plan.createdAt, plan.id, ...plan.actions.flatMap((a) => (a.kind === 'commit' ? [a.commit] : []))];
+  return JSON.stringify(plan.actions, (_key, value: unknown) => (typeof value === 'string' ? moment.reduce((text, m) => text.split(m).join('MOMENT'), value) : value), 1);
 }
 
 const branchOf = (plan: Plan) => (plan.actions[0] as { branch: string }).branch;

@@ -132,20 +132,32 @@ async function hotfix(setup: Setup): Promise<Outcome> {
  * the remote precondition's `url` and the push action's `url`; `id` is a hash over all of
  * it. Every other field must be equal, byte for byte.
  */
+/**
+ * The scenario's directory is in the plan body, so in its id, which every commit the plan
+ * makes carries (Hotfix-Plan): the two runs' ids differ, and with them the commits, the pick
+ * the image tag names, the deploy's tree and blobs. Each of those is written here as its
+ * place in the plan, whole or abbreviated; everything else must still be equal.
+ */
+function derivedAway(o: Outcome): (text: string) => string {
+  const made = [o.plan.id, ...o.plan.actions.flatMap((a) => (a.kind === 'commit' ? [a.commit, a.tree, ...a.changes.map((c) => c.after)] : a.kind === 'cherry-pick' || a.kind === 'merge' ? [a.commit, a.tree] : a.kind === 'tag' ? [a.object] : []))];
+  const forms = (id: string) => (id.startsWith('sha256:') ? [id, id.slice(7, 19)] : [id, id.slice(0, 12), id.slice(0, 7)]);
+  return (text) => made.reduce((t, id, i) => forms(id).reduce((u, form) => u.split(form).join(`<made ${i}>`), t), text);
+}
+
 function located(o: Outcome): unknown {
   const at = (path: string) => (path.startsWith(`${o.root}/`) ? `<root>${path.slice(o.root.length)}` : path);
   const { id: _id, ...body } = o.plan;
-  return {
+  return JSON.parse(derivedAway(o)(JSON.stringify({
     ...body,
     policy: { ...body.policy, file: at(body.policy.file) },
     repos: Object.fromEntries(Object.entries(body.repos).map(([name, path]) => [name, at(path)])),
     preconditions: body.preconditions.map((p) => (p.kind === 'policy' ? { ...p, file: at(p.file) } : p.kind === 'remote' ? { ...p, url: at(p.url) } : p)),
     actions: body.actions.map((a) => (a.kind === 'push' ? { ...a, url: at(a.url) } : a)),
-  };
+  })));
 }
 
 /** What `show` printed, with the directory and the plan id (a hash over the directory) put out of the way. */
-const shownAt = (o: Outcome, text: string) => text.replaceAll(o.root, '<root>').replaceAll(o.plan.id, '<id>').replaceAll(o.plan.id.replace(/^sha256:/, '').slice(0, 12), '<id>');
+const shownAt = (o: Outcome, text: string) => derivedAway(o)(text.replaceAll(o.root, '<root>'));
 
 /** The commits, diffs and diff counts a reviewer reads, by action. */
 function reviewed(plan: Plan) {
@@ -156,16 +168,18 @@ function reviewed(plan: Plan) {
   });
 }
 
+const reviewedAway = (o: Outcome) => JSON.parse(derivedAway(o)(JSON.stringify(reviewed(o.plan)))) as unknown;
+
 function assertSteersNothing(hostile: Outcome, reference: Outcome, variant: HostileVariant): void {
   assert.equal(hostile.markers, [], `no program the repository names ran (${variant})`);
   assert.equal(hostile.checkouts.after, hostile.checkouts.before, "the user's work trees and indexes are byte-identical");
   assert.equal(reference.checkouts.after, reference.checkouts.before);
-  assert.equal(reviewed(hostile.plan), reviewed(reference.plan), 'the same commit ids, trees and diffs');
+  assert.equal(reviewedAway(hostile), reviewedAway(reference), 'the same commits, trees and diffs (but for what the plan id reaches)');
   for (const push of hostile.plan.actions.filter((a) => a.kind === 'push')) {
     const remote = hostile.remotes[push.repo]!;
     for (const { ref, sha } of push.refs) assert.ok(remote.split('\n').includes(`${ref} ${sha}`), `${push.repo}: ${ref} on the remote is the planned ${sha}`);
   }
-  assert.equal(hostile.remotes, reference.remotes, 'the remotes hold the same refs');
+  assert.equal(Object.fromEntries(Object.entries(hostile.remotes).map(([k, v]) => [k, derivedAway(hostile)(v)])), Object.fromEntries(Object.entries(reference.remotes).map(([k, v]) => [k, derivedAway(reference)(v)])), 'the remotes hold the same refs');
   // Counted by `git diff --numstat` in the repository itself, `-diff`, `binary` or
   // `diff.<driver>.binary` made every count 0 until diffStat moved to the object view (f6d22dc).
   assert.equal(hostile.plan.baseline?.changedSince, reference.plan.baseline?.changedSince, 'the baseline diff counts');

@@ -118,15 +118,17 @@ test('every commit of the hotfix carries Hotfix-Reason, as git reads trailers; a
     const repo = c.id === 'deploy-hotfix' ? s.configRemote : s.appRemote;
     assert.is(git(repo, 'log', '-1', '--format=%(trailers:key=Hotfix-Reason,valueonly)', c.commit), 'payment', c.id);
   }
-  // Each commit and the tag name the plan by the id reviewed; the pick does not (its id names the image).
+  // Each commit, the pick too, and the tag name the plan by the id reviewed (the image tag names the pick: plan-id.ts sets it aside).
   for (const c of commits) {
     const repo = c.id === 'deploy-hotfix' ? s.configRemote : s.appRemote;
-    assert.is(git(repo, 'log', '-1', '--format=%(trailers:key=Hotfix-Plan,valueonly)', c.commit), c.kind === 'cherry-pick' ? '' : p.id, c.id);
+    assert.is(git(repo, 'log', '-1', '--format=%(trailers:key=Hotfix-Plan,valueonly)', c.commit), p.id, c.id);
   }
+  // The image tag's template, recorded with all but the head's id filled in.
+  assert.is(of(p, 'gate')[0]!.tagFromHead, `${branch.replace(/\//g, '-')}-{sha7}`);
   const tag = of(p, 'tag')[0]!;
   assert.is(git(s.appRemote, 'for-each-ref', '--format=%(contents:trailers:key=Hotfix-Plan,valueonly)', `refs/tags/${tag.tag}`), p.id);
   // The pick keeps cherry-pick -x's line in the same trailer block, as git writes it.
-  assert.match(git(s.appRemote, 'log', '-1', '--format=%B', head), new RegExp(`\\n\\n\\(cherry picked from commit ${s.fixes[0]!.commit}\\)\\nHotfix-Reason: payment$`));
+  assert.match(git(s.appRemote, 'log', '-1', '--format=%B', head), new RegExp(`\\n\\n\\(cherry picked from commit ${s.fixes[0]!.commit}\\)\\nHotfix-Plan: ${p.id}\\nHotfix-Reason: payment$`));
 
   // Re-sealed with another reason in the request, its commits still saying payment.
   const other = join(s.root, 'other-reason.json');

@@ -104,7 +104,8 @@ test('revert: the inverse of the deploying change, as git would print it', () =>
   assert.equal(p.actions.map((a) => a.kind), ['create-branch', 'commit', 'open-pull-request']);
   const [revert] = commitsOf(p);
   assert.is(revert!.branch, `rollback/production-${D.sha.slice(0, 7)}`);
-  assert.is(revert!.message, `Revert "Auto-release ${IMAGE}:main-26a4b87"\n\nThis reverts commit ${D.sha}.\n\nReason: broken\n`);
+  // The plan's own id closes the message, as git reads trailers (the Reason: line is one too).
+  assert.is(revert!.message, `Revert "Auto-release ${IMAGE}:main-26a4b87"\n\nThis reverts commit ${D.sha}.\n\nReason: broken\nHotfix-Plan: ${p.id}\n`);
   assert.is(
     revert!.changes[0]!.diff,
     `diff --git a/app/kustomization.yaml b/app/kustomization.yaml

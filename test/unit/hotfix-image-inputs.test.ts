@@ -41,15 +41,15 @@ test('mainlinePrefix: the mainline\'s name as the first literal word of a tag, a
 test('hotfixImageTag: hotfix.imageTag over app.tagFormat, with the hotfix head and branch', () => {
   const values = { sha: 'f8b82c8e9d0a1b2c3d4e5f60718293a4b5c6d7e8', sha7: 'f8b82c8', date: '20261203', env: 'production', reason: 'payment', version: '1.4.0' };
   const input = { values, head: HEAD, branch: 'hotfix/20261203-f8b82c8', deployedVersion: '1.4.0' };
-  assert.equal(hotfixImageTag(policy({}), input), { tag: 'main-849c912' });
-  assert.equal(hotfixImageTag(policy({}, { imageTag: '{branch}-{sha7}' }), input), { tag: 'hotfix-20261203-f8b82c8-849c912' });
-  assert.equal(hotfixImageTag(policy({}, { imageTag: 'hotfix-{sha8}' }), input), { tag: 'hotfix-849c9127' });
-  assert.equal(hotfixImageTag(policy({ tagFormat: '{branch}-{sha8}-{timestamp}' }, { imageTag: '{branch}-{sha8}' }), input), { tag: 'hotfix-20261203-f8b82c8-849c9127' });
+  assert.equal(hotfixImageTag(policy({}), input), { tag: 'main-849c912', fromHead: 'main-{sha7}' });
+  assert.equal(hotfixImageTag(policy({}, { imageTag: '{branch}-{sha7}' }), input), { tag: 'hotfix-20261203-f8b82c8-849c912', fromHead: 'hotfix-20261203-f8b82c8-{sha7}' });
+  assert.equal(hotfixImageTag(policy({}, { imageTag: 'hotfix-{sha8}' }), input), { tag: 'hotfix-849c9127', fromHead: 'hotfix-{sha8}' });
+  assert.equal(hotfixImageTag(policy({ tagFormat: '{branch}-{sha8}-{timestamp}' }, { imageTag: '{branch}-{sha8}' }), input), { tag: 'hotfix-20261203-f8b82c8-849c9127', fromHead: 'hotfix-20261203-f8b82c8-{sha8}' });
   assert.equal(hotfixImageTag(policy({}, { imageTag: '{version}' }), { ...input, version: '1.4.1' }), { tag: '1.4.1' });
   // What CI fills only when it builds stays as written, for the gate to decide.
-  assert.equal(hotfixImageTag(policy({}, { imageTag: '{branch}-{sha8}-{timestamp}' }), input), { tag: 'hotfix-20261203-f8b82c8-849c9127-{timestamp}' });
-  assert.equal(hotfixImageTag(policy({ tagFormat: '{sha}-{build}' }), input), { tag: `${HEAD}-{build}` });
-  assert.equal(hotfixImageTag(policy({ tagFormat: '{datetime}.{sha7}' }), input), { tag: '{datetime}.849c912' });
+  assert.equal(hotfixImageTag(policy({}, { imageTag: '{branch}-{sha8}-{timestamp}' }), input), { tag: 'hotfix-20261203-f8b82c8-849c9127-{timestamp}', fromHead: 'hotfix-20261203-f8b82c8-{sha8}-{timestamp}' });
+  assert.equal(hotfixImageTag(policy({ tagFormat: '{sha}-{build}' }), input), { tag: `${HEAD}-{build}`, fromHead: '{sha}-{build}' });
+  assert.equal(hotfixImageTag(policy({ tagFormat: '{datetime}.{sha7}' }), input), { tag: '{datetime}.849c912', fromHead: '{datetime}.{sha7}' });
 
   const refused: Array<[Policy, string, RegExp]> = [
     [policy({}, { imageTag: '{version}' }), 'HF341', /^hotfix\.imageTag "\{version\}" needs the hotfix's own version for its image: pass --version \(the deployed one is 1\.4\.0\)$/],

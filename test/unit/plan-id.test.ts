@@ -57,7 +57,7 @@ test('planId: a body changed in anything but the ids it sets aside hashes otherw
     return planId(copy, plan.id);
   };
   assert.is.not(edit((b) => void (b.notes[0] = 'another note')), plan.id);
-  assert.is.not(edit((b) => void (b.actions[1]!.tree = 'd'.repeat(40))), plan.id);
+  assert.is.not(edit((b) => void (b.actions[0]!.parent = 'd'.repeat(40))), plan.id);
   // A commit that names an earlier plan (adopted from it): that id is part of what is hashed.
   const earlier = `sha256:${'1'.repeat(64)}`;
   assert.is.not(edit((b) => void (b.actions[0]!.message = String(b.actions[0]!.message).replace(plan.id, earlier))), plan.id);
@@ -78,12 +78,13 @@ test('planId: text that spells a placeholder cannot stand for what is set aside 
   for (const placeholder of ['{made object 1}', '\\0made object 1\\0', '\0made object 1\0', '\u0000made object 1\u0000']) assert.is.not(spelled(placeholder), plan.id, JSON.stringify(placeholder));
 });
 
-test('planWithOwnId: an id the plan makes, shown abbreviated, cannot be set aside: HF393, no plan', () => {
-  const outcome = planWithOwnId(planner((first) => `reverted as ${first.slice(0, 7)}`).plan);
+test('planWithOwnId: an id the plan makes, abbreviated and run into other hex digits, cannot be set aside: HF393, no plan', () => {
+  const outcome = planWithOwnId(planner((first) => `image main-${first.slice(0, 7)}20261203`).plan);
   assert.is(outcome.plan, undefined);
   assert.equal(outcome.diagnostics.map((d) => d.code), ['HF393']);
-  // Whole, it can.
+  // Whole, or abbreviated standing alone (a diff's index line, a deploy message), it can.
   assert.ok(planWithOwnId(planner((first) => `reverted as ${first}`).plan).plan);
+  assert.ok(planWithOwnId(planner((first) => `reverted as ${first.slice(0, 7)}.`).plan).plan);
 });
 
 test.run();

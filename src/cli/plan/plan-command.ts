@@ -75,6 +75,11 @@ export abstract class PlanCommand extends HotfixCommand {
     const { controlCharacterProblem } = await import('../../plan/control-characters.js');
     const control = controlCharacterProblem(plan);
     if (control) throw new HotfixError([diagnostic('HF348', `the plan would hold ${control}, which could rewrite the terminal it is shown on; remove it at its source (a commit message, a config file, a name)`)]);
+    // Nor is a plan show and apply would find contradicting itself: what the repository holds
+    // (a branch someone pushed) must not make the planner save a plan it refuses later.
+    const { planContradictions } = await import('../../apply/plan-consistency.js');
+    const contradictions = planContradictions(plan);
+    if (contradictions.length > 0) throw new HotfixError(contradictions);
     if (plan.actions.some((a) => a.kind === 'commit' && a.render)) {
       const [{ checkPlanRenders }, { renderFindings }] = await Promise.all([import('../../state/render/check-plan-renders.js'), import('../../plan/render-findings.js')]);
       const findings = renderFindings(await checkPlanRenders(plan, repos));

@@ -1,8 +1,8 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { hotfixImageTagTemplate } from '../../policy/hotfix-image-tag.js';
-import { imageTagProblem, placeholdersOf, renderTemplate, SAMPLE_VALUES } from '../../policy/template.js';
+import { imageTagProblem, namesCommit, placeholdersOf, renderTemplate, SAMPLE_VALUES } from '../../policy/template.js';
 import type { TemplateValues } from '../../policy/template.js';
-import { decidedAtGate, tagPattern } from '../tag-at-gate.js';
+import { decidedAtGate, tagOfHead, tagPattern } from '../tag-at-gate.js';
 import type { Policy } from '../../policy/types.js';
 
 export interface HotfixImageInput {
@@ -23,7 +23,7 @@ export interface HotfixImageInput {
  * ({timestamp}, {datetime}, {build}), the tag is a pattern keeping them, which the gate
  * decides (tag-at-gate.ts). Pure.
  */
-export function hotfixImageTag(policy: Policy, input: HotfixImageInput): { readonly tag: string } | Diagnostic {
+export function hotfixImageTag(policy: Policy, input: HotfixImageInput): { readonly tag: string; readonly fromHead?: string } | Diagnostic {
   const { template, field } = hotfixImageTagTemplate(policy);
   if (input.version === undefined && placeholdersOf(template).includes('version'))
     return diagnostic('HF341', `${field} "${template}" needs the hotfix's own version for its image: pass --version${input.deployedVersion ? ` (the deployed one is ${input.deployedVersion})` : ''}`);
@@ -31,5 +31,9 @@ export function hotfixImageTag(policy: Policy, input: HotfixImageInput): { reado
   const own = input.version !== undefined ? { version: input.version } : {};
   const tag = tagPattern(template, { ...values, ...own, sha: input.head, sha7: input.head.slice(0, 7), branch: input.branch.replace(/\//g, '-') });
   const problem = imageTagProblem(decidedAtGate(tag) ? renderTemplate(tag, SAMPLE_VALUES) : tag);
-  return problem ? diagnostic('HF210', `the hotfix image tag "${tag}" is not valid: ${problem}`) : { tag };
+  if (problem) return diagnostic('HF210', `the hotfix image tag "${tag}" is not valid: ${problem}`);
+  // The same template with the head's id left as written: where it gives this tag back, the plan records it (gate.tagFromHead).
+  const commitNames = Object.fromEntries(placeholdersOf(template).filter(namesCommit).map((name) => [name, `{${name}}`]));
+  const fromHead = Object.keys(commitNames).length > 0 ? tagPattern(template, { ...values, ...own, branch: input.branch.replace(/\//g, '-'), ...commitNames }) : undefined;
+  return fromHead !== undefined && tagOfHead(fromHead, input.head) === tag ? { tag, fromHead } : { tag };
 }

@@ -37,14 +37,14 @@ import type { Trees } from '../git-objects.js';
  * (Policy, State, Request) → Plan for a hotfix from the deployed artifact (seed 000): a
  * branch at the commit production's image was built from, the picks, a tag, a gate until
  * CI's image of the branch exists, production's config pointed at it, and merges back. Its
- * commits and tag carry its id (cherry-picks aside: commit-trailers.ts says why). Pure.
+ * commits and tag carry its id (plan-id.ts). Pure.
  */
 export function planHotfix(policy: Policy, state: HotfixState, request: HotfixRequest, context: PlanContext, policyLint: readonly Diagnostic[] = []): PlanOutcome {
-  return planWithOwnId((self) => hotfixPlan(policy, state, request, context, policyLint, self));
+  return planWithOwnId((self, picksToo) => hotfixPlan(policy, state, request, context, policyLint, self, picksToo));
 }
 
-/** The plan with `self` as the id its commits (and tag) carry. */
-function hotfixPlan(policy: Policy, state: HotfixState, request: HotfixRequest, context: PlanContext, policyLint: readonly Diagnostic[], self: string): PlanOutcome {
+/** The plan with `self` as the id its commits and tag carry, its picks too where `picksToo`. */
+function hotfixPlan(policy: Policy, state: HotfixState, request: HotfixRequest, context: PlanContext, policyLint: readonly Diagnostic[], self: string, picksToo: boolean): PlanOutcome {
   const env = policy.spec.environments.find((e) => e.name === request.environment);
   if (!env) return { diagnostics: [diagnostic('HF302', `environment "${request.environment}" is not declared in the policy`)] };
   const rules = policy.spec.hotfix;
@@ -56,8 +56,8 @@ function hotfixPlan(policy: Policy, state: HotfixState, request: HotfixRequest, 
   if ('errors' in decision) errors.push(...decision.errors);
   if (errors.length > 0 || 'errors' in decision || !state.base) return { diagnostics: [...errors, ...ruled.findings.filter((d) => d.severity !== 'error')] };
   const warnings: Diagnostic[] = [...hotfixPolicyWarnings(policyLint), ...ruled.findings, ...decision.notChecked.map((a) => diagnostic('HF338', `${a.source} not checked: ${a.unavailable}`)), ...versionPatternFindings(policy, request.version)];
-  const pickTrailers = hotfixTrailers(request.reason, ruled.overrides);
-  const trailers = [planTrailer(self), ...pickTrailers];
+  const trailers = [planTrailer(self), ...hotfixTrailers(request.reason, ruled.overrides)];
+  const pickTrailers = picksToo ? trailers : hotfixTrailers(request.reason, ruled.overrides);
 
   const base = state.base;
   const date = context.now.slice(0, 10).replace(/-/g, '');
@@ -140,7 +140,7 @@ function hotfixPlan(policy: Policy, state: HotfixState, request: HotfixRequest, 
     actions.push(...baseline.actions);
     warnings.push(...baseline.diagnostics);
   }
-  const gate: Extract<Action, { kind: 'gate' }> = { id: 'gate', kind: 'gate', image: hotfixImage, label: policy.spec.app.revisionLabel, revision: head, ...gateChecks(rules), ...(atGate ? { tagAtGate: imageTag } : {}) };
+  const gate: Extract<Action, { kind: 'gate' }> = { id: 'gate', kind: 'gate', image: hotfixImage, label: policy.spec.app.revisionLabel, revision: head, ...gateChecks(rules), ...(atGate ? { tagAtGate: imageTag } : {}), ...(built.fromHead !== undefined ? { tagFromHead: built.fromHead } : {}) };
   actions.push(gate);
 
   // Protected branches (git.via pull-request): the deploy and each merge-back go to a branch of their own, for review.
@@ -250,6 +250,7 @@ function hotfixPlan(policy: Policy, state: HotfixState, request: HotfixRequest, 
       ...(baseline ? [baseline.note] : []),
       ...notes,
       ...reviewNote(actions, env.name),
+      ...(picksToo ? [] : [`The picks carry no Hotfix-Plan trailer (the other commits and the tag do): the hotfix image tag names the hotfix head in a form the plan's id cannot set aside.`]),
       `Reason: ${request.reason}. Watch ${env.name} closely after the deploy.`,
     ],
   }, self);

@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { ReviewTip } from '../../state/hotfix/review-tips.js';
 import type { PushTarget } from '../push-target.js';
 import { shellWord } from '../shell-word.js';
-import { withPlanTrailer } from '../commit-trailers.js';
+import { planTrailersIn, withPlanTrailer } from '../commit-trailers.js';
 import { UNSEALED } from '../plan-id.js';
 
 export type TipCommit = NonNullable<ReviewTip['commit']>;
@@ -53,6 +53,9 @@ function why(tip: ReviewTip, planned: ReviewCommit): string | undefined {
     return `its tip ${short} has the parents ${c.parents.map((p) => p.slice(0, 7)).join(' ') || '(none)'}, and this plan's commit has a first parent on ${planned.target} and then ${planned.others.length > 0 ? planned.others.map((p) => p.slice(0, 7)).join(' ') : 'no other'}`;
   if (!c.baseIn.includes(planned.target)) return `its tip ${short} is made on ${c.parents[0]!.slice(0, 7)}, which ${planned.target} (${planned.targetHead.slice(0, 7)}) does not hold`;
   if (withPlanTrailer(c.message, UNSEALED) !== withPlanTrailer(planned.message, UNSEALED)) return `its tip ${short} says "${firstDifferentLine(c.message, planned.message)}" where this plan's commit says "${firstDifferentLine(planned.message, c.message)}"`;
+  // Adopted, the commit keeps the plan it names: one of the form a plan gives, never the placeholder of one being made.
+  const named = planTrailersIn(c.message);
+  if (named.length !== 1 || !/^sha256:[0-9a-f]{64}$/.test(named[0]!) || named[0] === UNSEALED) return `its tip ${short} names ${named.length === 0 ? 'no plan' : named.map((n) => `the plan "${n}"`).join(' and ')} in a Hotfix-Plan trailer, not one plan that made it`;
   const remade = planned.remake(c);
   if (typeof remade === 'object') return remade.why;
   if (remade !== c.sha) return `its tip ${short} changes ${c.changes.map((f) => f.path).join(', ') || 'nothing'}, not what this plan's commit changes there (made on ${c.parents[0]!.slice(0, 7)} it would be ${remade.slice(0, 7)})`;
