@@ -86,24 +86,20 @@ export function withPlanTrailer(message: string, planId: string): string {
 
 /**
  * Each commit and tag a format-2 plan makes names one plan in a Hotfix-Plan trailer: its own
- * id, or an earlier plan's in a commit adopted from that plan's apply (which the renders
- * say). The picks all do, or none does (plan-id.ts: where the image tag names the hotfix
+ * id, or another: an earlier plan's in a commit adopted from that plan's apply, or whatever
+ * an edited plan wrote. Another is hashed into the id as written (plan-id.ts), so it binds
+ * no approval of another plan, and the renders say it beside the commit. The picks all do, or none does (plan-id.ts: where the image tag names the hotfix
  * head in a form the id cannot set aside, and the plan says so in a note).
  */
 export function planTrailerProblems(plan: Plan): string[] {
   if (Number(plan.formatVersion.split('.')[0]) < 2) return [];
   const named = (message: string) => trailerBlock(message).filter((line) => PLAN_TRAILER.test(line));
   const picksName = plan.actions.some((a) => a.kind === 'cherry-pick' && named(a.message).length > 0);
-  // Only a hotfix re-plan adopts commits an earlier apply made, and only on its branches for review.
-  const forReview = new Set(plan.request.kind === 'hotfix' ? plan.actions.flatMap((a) => (a.kind === 'open-pull-request' ? [a.head] : [])) : []);
   return plan.actions.flatMap((action) => {
     if (action.kind !== 'commit' && action.kind !== 'cherry-pick' && action.kind !== 'merge' && action.kind !== 'tag') return [];
     const lines = named(action.message);
     if (action.kind === 'cherry-pick' && !picksName) return [];
-    if (lines.length !== 1 || !PLAN_TRAILER_VALUE.test(lines[0]!))
-      return [`${action.id}: its message ends with ${lines.length > 0 ? lines.join('; ') : 'no Hotfix-Plan trailer'}, where one Hotfix-Plan: sha256:… must name the plan that makes it${action.kind === 'cherry-pick' ? ', as it does on the other picks' : ''}`];
-    const adoptable = (action.kind === 'commit' && forReview.has(action.branch)) || (action.kind === 'merge' && forReview.has(action.into));
-    return lines[0] === planTrailer(plan.id) || adoptable ? [] : [`${action.id}: its message names the plan ${lines[0]!.slice('Hotfix-Plan: '.length)}, not this one, which makes it`];
+    return lines.length === 1 && PLAN_TRAILER_VALUE.test(lines[0]!) ? [] : [`${action.id}: its message ends with ${lines.length > 0 ? lines.join('; ') : 'no Hotfix-Plan trailer'}, where one Hotfix-Plan: sha256:… must name the plan that makes it${action.kind === 'cherry-pick' ? ', as it does on the other picks' : ''}`];
   });
 }
 

@@ -19,13 +19,12 @@ export function describeActions(plan: Plan): ActionLine[] {
 }
 
 /**
- * A commit adopted from an earlier apply names the plan that made it, not this one: the
- * reviewer reads which (the rest of a message is not shown, and this line of it is not
- * this plan's).
+ * A commit whose message names another plan (one adopted from an earlier apply, or an edited
+ * plan's): the reviewer reads which, since the rest of a message is not shown.
  */
 function withEarlierPlan(plan: Plan, line: ActionLine): ActionLine {
   const named = 'message' in line.action ? planTrailersIn(line.action.message).find((id) => id !== plan.id) : undefined;
-  return named === undefined ? line : { ...line, heading: `${line.heading} (carries Hotfix-Plan: ${named}, the earlier plan that made it)` };
+  return named === undefined ? line : { ...line, heading: `${line.heading} (its message names the plan ${named}, not this one: an earlier plan's commit, adopted)` };
 }
 
 function describeAction(plan: Plan, action: Action): ActionLine {

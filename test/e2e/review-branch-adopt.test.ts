@@ -54,7 +54,7 @@ test('re-planned after the review branches were pushed: the plan makes those ver
     assert.is(shown.code, 0, shown.stderr);
     assert.ok(shown.stdout.includes(`Adopts the branch for review ${deployBranch}`), shown.stdout);
     // Each adopted commit names the first plan, which made it, and the reviewer reads that beside it.
-    assert.is(shown.stdout.split(`carries Hotfix-Plan: ${first.id}, the earlier plan that made it`).length - 1, 3, shown.stdout);
+    assert.is(shown.stdout.split(`its message names the plan ${first.id}, not this one: an earlier plan's commit, adopted`).length - 1, 3, shown.stdout);
   }
 
   const applied = await runCliAsync([...g.args.slice(0, -1), file], { cwd: s.root });

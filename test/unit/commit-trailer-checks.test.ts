@@ -13,16 +13,15 @@ const OTHER = `sha256:${'b'.repeat(64)}`;
 const commit = (id: string, branch: string, message: string) => ({ id, kind: 'commit', branch, message });
 const plan = (kind: 'hotfix' | 'rollback', actions: unknown[]) => ({ id: ID, formatVersion: '2.0', request: { kind }, actions }) as unknown as Plan;
 
-test('planTrailerProblems: a made commit names this plan; another plan only on a hotfix\'s branch for review (adopted), never in a rollback', () => {
+test('planTrailerProblems: a made commit names one plan in a well-formed trailer', () => {
   const own = commit('revert', 'rollback/x', `Revert "x"\n\nHotfix-Plan: ${ID}\n`);
+  // Another plan is hashed into the id as written and shown beside the commit (plan-summary.ts).
   const foreign = commit('revert', 'rollback/x', `Revert "x"\n\nHotfix-Plan: ${OTHER}\n`);
-  const pr = { id: 'pull-request', kind: 'open-pull-request', head: 'rollback/x' };
-  assert.equal(planTrailerProblems(plan('rollback', [own, pr])), []);
-  assert.equal(planTrailerProblems(plan('rollback', [foreign, pr])), [`revert: its message names the plan ${OTHER}, not this one, which makes it`]);
-  const deploy = commit('deploy-hotfix', 'hotfix-deploy/x', `Deploy\n\nHotfix-Plan: ${OTHER}\n`);
-  assert.equal(planTrailerProblems(plan('hotfix', [deploy, { ...pr, head: 'hotfix-deploy/x' }])), []);
-  assert.equal(planTrailerProblems(plan('hotfix', [{ ...deploy, branch: 'main' }, { ...pr, head: 'hotfix-deploy/x' }])).length, 1);
+  assert.equal(planTrailerProblems(plan('rollback', [own])), []);
+  assert.equal(planTrailerProblems(plan('rollback', [foreign])), []);
   assert.equal(planTrailerProblems(plan('hotfix', [commit('x', 'main', 'Deploy\n')])), ['x: its message ends with no Hotfix-Plan trailer, where one Hotfix-Plan: sha256:… must name the plan that makes it']);
+  assert.equal(planTrailerProblems(plan('hotfix', [commit('x', 'main', `Deploy\n\nHotfix-Plan: ${ID}\nHotfix-Plan: ${OTHER}\n`)])).length, 1);
+  assert.equal(planTrailerProblems(plan('hotfix', [commit('x', 'main', 'Deploy\n\nHotfix-Plan: sha256:abc\n')])).length, 1);
 });
 
 test('trailerFormProblems: our trailers are written as git and hotfix both read them, in a block git reads', () => {
