@@ -87,4 +87,16 @@ test('planWithOwnId: an id the plan makes, abbreviated and run into other hex di
   assert.ok(planWithOwnId(planner((first) => `reverted as ${first.slice(0, 7)}.`).plan).plan);
 });
 
+test('planWithOwnId: where the picks cannot carry the id, the plan is made with them naming none', () => {
+  const seen: boolean[] = [];
+  // As a planner whose picks change with the id: their abbreviation runs into other hex digits (as no recorded tag sets aside).
+  const outcome = planWithOwnId((self, picksToo) => {
+    seen.push(picksToo);
+    return planner((first) => (picksToo ? `image main-${first.slice(0, 7)}20261203` : 'the picks name no plan')).plan(self);
+  });
+  assert.equal(seen, [true, true, false, false], 'twice with the picks, then twice without');
+  assert.equal(outcome.plan!.notes, ['the picks name no plan']);
+  assert.is(planId(outcome.plan!, outcome.plan!.id), outcome.plan!.id);
+});
+
 test.run();
