@@ -22,10 +22,10 @@ export const UNSEALED = `sha256:${'0'.repeat(64)}`;
  * sha256 of the canonical JSON of the body, where (format 2) the commits the plan makes
  * name it in a `Hotfix-Plan:` trailer: `self`, the id claimed, is written there as one
  * placeholder, and what the plan derives from the objects it makes (whose content holds that
- * trailer, directly or through a parent) as their place in the plan: the ids of its commits,
- * tag objects, trees and new blobs, whole or as 7-digit abbreviations standing alone (a
- * diff's index line, a deploy message), and the hotfix image tag CI names after the hotfix
- * head (gate.tagFromHead). Each is a hash of fields the body shows beside it, or the tag's
+ * trailer, directly or through a parent) as their place in the plan: the ids of its commits
+ * and tag objects, whole or as 7-digit abbreviations standing alone (a deploy message), and,
+ * where a file it changes names such a commit, the hotfix image tag CI names after the
+ * hotfix head (gate.tagFromHead) and the trees and new blobs that hold it (madeObjects). Each is a hash of fields the body shows beside it, or the tag's
  * recorded template filled with the gate's revision; plan-consistency and the rehearsal
  * recompute them before apply writes anything, so setting them aside hides nothing. Any
  * other value of the trailer (an earlier plan's, in a commit adopted from it) is hashed as
@@ -45,11 +45,18 @@ export function planId(body: PlanBody, self: string = UNSEALED): string {
   return `sha256:${createHash('sha256').update(json).digest('hex')}`;
 }
 
-/** The ids of the commits, tag objects, trees and changed files' new blobs the plan makes, in the order it makes them. */
+/**
+ * The ids of the commits and tag objects the plan makes, in the order it makes them, and
+ * where a file it changes names one of them (a hotfix image tag that names the head), the
+ * trees and changed files' new blobs too: those are checked by the rehearsal, not by show,
+ * so they are set aside only where they must be.
+ */
 function madeObjects(body: PlanBody): string[] {
-  const ids: unknown[] = actionsOf(body).flatMap((a) =>
-    a.kind === 'commit' ? [a.commit, a.tree, ...(Array.isArray(a.changes) ? (a.changes as ReadonlyArray<{ after?: unknown } | null>).map((c) => c?.after) : [])] : a.kind === 'merge' || a.kind === 'cherry-pick' ? [a.commit, a.tree] : a.kind === 'tag' ? [a.object] : [],
-  );
+  const contentNamesCommits = headTags(body).length > 0;
+  const ids: unknown[] = actionsOf(body).flatMap((a) => {
+    const contents = contentNamesCommits && (a.kind === 'commit' || a.kind === 'merge' || a.kind === 'cherry-pick') ? [a.tree, ...(a.kind === 'commit' && Array.isArray(a.changes) ? (a.changes as ReadonlyArray<{ after?: unknown } | null>).map((c) => c?.after) : [])] : [];
+    return a.kind === 'commit' || a.kind === 'merge' || a.kind === 'cherry-pick' ? [a.commit, ...contents] : a.kind === 'tag' ? [a.object] : [];
+  });
   return [...new Set(ids)].filter((id): id is string => typeof id === 'string' && /^[0-9a-f]{40}$/.test(id));
 }
 
