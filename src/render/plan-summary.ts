@@ -45,7 +45,7 @@ function describeAction(plan: Plan, action: Action): ActionLine {
       case 'tag':
         return { marker: '+', action, heading: `${action.repo}: annotated tag ${action.object.slice(0, 7)} on ${action.target.slice(0, 7)}`, text: `tag ${action.tag}` };
       case 'gate':
-        return { marker: ' ', action, heading: 'gate: apply waits here until this holds', text: `image ${action.image} exists with ${action.label}=${action.revision.slice(0, 7)}${action.tagAtGate !== undefined ? ` (tag decided at the gate: the newest that fits ${action.tagAtGate})` : ''}${action.checks.length > 0 ? `; ${gateChecksText(action)}` : ''}` };
+        return { marker: ' ', action, heading: 'gate: apply waits here until this holds', text: `image ${action.image} exists with ${action.label}=${action.revision.slice(0, 7)}${action.tagFromHead !== undefined ? ` (its tag is ${action.tagFromHead} of that commit)` : ''}${action.tagAtGate !== undefined ? ` (tag decided at the gate: the newest that fits ${action.tagAtGate})` : ''}${action.checks.length > 0 ? `; ${gateChecksText(action)}` : ''}` };
       case 'merge':
         return { marker: '~', action, heading: `${action.repo}: merge commit ${action.commit.slice(0, 7)} (--no-ff, clean)`, text: `merge ${action.from} into ${action.into}` };
       case 'push':
