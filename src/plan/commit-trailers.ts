@@ -61,12 +61,13 @@ export function reasonTrailerProblems(plan: Plan): string[] {
   });
 }
 
-/** The lines of a message's trailer block: its last paragraph, never the subject. */
-function trailerBlock(message: string): string[] {
-  return lastParagraph(message);
+/** The actions whose objects carry a message: the commits and the tag a plan makes. */
+function hasMessage(action: Plan['actions'][number]): action is Extract<Plan['actions'][number], { kind: 'commit' | 'cherry-pick' | 'merge' | 'tag' }> {
+  return action.kind === 'commit' || action.kind === 'cherry-pick' || action.kind === 'merge' || action.kind === 'tag';
 }
 
-function lastParagraph(message: string): string[] {
+/** The lines of a message's trailer block: its last paragraph, never the subject. */
+function trailerBlock(message: string): string[] {
   const paragraphs = message.replace(/\n+$/, '').split(/\n\n+/);
   return paragraphs.length < 2 ? [] : paragraphs[paragraphs.length - 1]!.split('\n');
 }
@@ -88,15 +89,15 @@ export function withPlanTrailer(message: string, planId: string): string {
  * Each commit and tag a format-2 plan makes names one plan in a Hotfix-Plan trailer: its own
  * id, or another: an earlier plan's in a commit adopted from that plan's apply, or whatever
  * an edited plan wrote. Another is hashed into the id as written (plan-id.ts), so it binds
- * no approval of another plan, and the renders say it beside the commit. The picks all do, or none does (plan-id.ts: where the image tag names the hotfix
- * head in a form the id cannot set aside, and the plan says so in a note).
+ * no approval of another plan, and the renders say it beside the commit. The picks all do,
+ * or none does (plan-id.ts: where the image tag names the hotfix head in a form the id
+ * cannot set aside, and the plan says so in a note).
  */
 export function planTrailerProblems(plan: Plan): string[] {
   if (Number(plan.formatVersion.split('.')[0]) < 2) return [];
   const named = (message: string) => trailerBlock(message).filter((line) => PLAN_TRAILER.test(line));
   const picksName = plan.actions.some((a) => a.kind === 'cherry-pick' && named(a.message).length > 0);
-  return plan.actions.flatMap((action) => {
-    if (action.kind !== 'commit' && action.kind !== 'cherry-pick' && action.kind !== 'merge' && action.kind !== 'tag') return [];
+  return plan.actions.filter(hasMessage).flatMap((action) => {
     const lines = named(action.message);
     if (action.kind === 'cherry-pick' && !picksName) return [];
     return lines.length === 1 && PLAN_TRAILER_VALUE.test(lines[0]!) ? [] : [`${action.id}: its message ends with ${lines.length > 0 ? lines.join('; ') : 'no Hotfix-Plan trailer'}, where one Hotfix-Plan: sha256:… must name the plan that makes it${action.kind === 'cherry-pick' ? ', as it does on the other picks' : ''}`];
@@ -114,9 +115,8 @@ const OURS_EXACTLY = /^Hotfix-(Plan|Reason|Override): /;
  * `Key : value`, which they would miss).
  */
 export function trailerFormProblems(plan: Plan): string[] {
-  return plan.actions.flatMap((action) => {
-    if (action.kind !== 'commit' && action.kind !== 'cherry-pick' && action.kind !== 'merge' && action.kind !== 'tag') return [];
-    const block = lastParagraph(action.message);
+  return plan.actions.filter(hasMessage).flatMap((action) => {
+    const block = trailerBlock(action.message);
     if (!block.some((line) => OURS_LOOSELY.test(line))) return [];
     const odd = block.find((line) => !TRAILER_LINE.test(line) || (OURS_LOOSELY.test(line) && !OURS_EXACTLY.test(line)));
     return odd === undefined ? [] : [`${action.id}: the trailer block of its message has the line "${odd}", which is not a trailer of the form git and hotfix both read`];
