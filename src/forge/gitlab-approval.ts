@@ -56,6 +56,7 @@ export async function readGitLabApproval(mr: MergeRequestRef, access: Omit<GitLa
   const versions = (await call('list its diff versions', () => mergeRequests.allDiffVersions(mr.project, mr.iid, MAX_PAGES))) as unknown as Array<{ head_commit_sha: string; created_at: string }>;
   const state = (await call('read who approved it', () => approvals.showConfiguration(mr.project, { mergerequestIId: mr.iid }))) as unknown as { approved_by?: Array<{ user?: UserData; approved_at?: string | null }> };
   const page = String(found.web_url ?? '');
+  const approvedAtByNote = approvalNotes(notes);
   return {
     facts: {
       planId: query.planId,
@@ -69,7 +70,7 @@ export async function readGitLabApproval(mr: MergeRequestRef, access: Omit<GitLa
       comments: notes.filter((n) => n.system !== true).map((n) => ({ url: `${page}#note_${n.id}`, body: n.body ?? '', author: n.author?.username ?? '', updatedAt: n.updated_at ?? '' })),
       versions: versions.map((v) => ({ headSha: v.head_commit_sha, createdAt: v.created_at })),
       approvals: (state.approved_by ?? []).flatMap((a) => {
-        const approvedAt = a.approved_at ?? (a.user?.username ? approvalNotes(notes).get(a.user.username) : undefined);
+        const approvedAt = a.approved_at ?? (a.user?.username ? approvedAtByNote.get(a.user.username) : undefined);
         return a.user?.username ? [{ user: a.user.username, ...(approvedAt ? { approvedAt } : {}) }] : [];
       }),
     },
