@@ -52,8 +52,8 @@ export async function attestedNotes(plan: Plan, cwd: string): Promise<string[]> 
 }
 
 /**
- * Who approved the plan where apply --pr checked it, from the journal: approvers are kept
- * there, not in commit trailers, since the plan names its commit ids before anyone approves.
+ * Who approved the plan where apply --pr checked it, from the journal, every run that
+ * checked it (the commits carry the first's in Approved-by trailers: approved-by.ts).
  * Logins in the characters a login has, the pull request only as owner/repo#N or group/project!N.
  */
 export async function approvedNotes(plan: Plan, cwd: string): Promise<string[]> {

@@ -4,6 +4,7 @@ import { HotfixError } from '../diagnostics/errors.js';
 import { gateChecksText } from '../plan/hotfix/gate-checks.js';
 import type { Action, Plan } from '../plan/types.js';
 import type { GateAnswer, GateTag } from './gate-answer.js';
+import { withApprovers } from './approved-by.js';
 import { withGateTag } from './gate-tag.js';
 import { Journal } from './journal.js';
 import type { ApprovalRecord } from './approval-record.js';
@@ -84,8 +85,10 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
   }
   const journal = await Journal.open(repos[0]!, plan.id);
   journal.describe({ policy: plan.policy.name, environment: plan.request.environment, kind: plan.request.kind });
+  // Who approved, in the commits apply makes: as the first run that wrote anything recorded it, so every run makes the same ones.
+  const signed = withApprovers(plan, journal.signer ?? (journal.done.size === 0 ? options.approval : undefined));
   // A tag an earlier run's gate decided holds for the rest of the plan, as if it had been planned.
-  const sealed = await journalledTags(plan, journal, options.facts.repos);
+  const sealed = await journalledTags(signed.plan, journal, options.facts.repos);
   // The plan as earlier applies of it carried it out: a commit made again on a moved branch is that commit.
   const carried = await journalled(sealed, journal, options.facts.repos);
   const checkedOut = await checkedOutRefs(plan, options.facts.repos);
@@ -96,6 +99,7 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
     return 'already complete';
   }
 
+  for (const [id, r] of signed.signed) options.log(`${id} is made with the approvers in Approved-by trailers: ${r.applied.slice(0, 7)} instead of the planned ${r.planned.slice(0, 7)}`);
   const locks = options.dryRun ? undefined : await RepoLocks.acquire(repos, plan.id, options.breakLock ?? false);
   try {
     if (locks && !(await journal.unchangedSinceOpen())) throw new JournalRace(repos[0]!);

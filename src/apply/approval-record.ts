@@ -1,4 +1,8 @@
-/** The approval `apply --pr` found before it wrote anything, as the journal keeps it: approvers are recorded here, not in commit trailers, which would change the commit ids the plan names. */
+/**
+ * The approval `apply --pr` found before it wrote anything, as the journal keeps it. The
+ * first one recorded before any action was done `signs`: the commits apply makes carry its
+ * approvers in Approved-by trailers (approved-by.ts), every later run's too.
+ */
 export interface ApprovalRecord {
   /** `owner/repo#N`. */
   readonly pullRequest: string;
@@ -9,9 +13,10 @@ export interface ApprovalRecord {
   /** The plan comment the approvals came after. */
   readonly comment: string;
   readonly at: string;
+  readonly signs?: true;
 }
 
 export function isApprovalRecord(value: unknown): value is ApprovalRecord {
   const a = value as Record<string, unknown> | null;
-  return typeof a === 'object' && a !== null && ['pullRequest', 'head', 'comment', 'at'].every((key) => typeof a[key] === 'string') && typeof a.required === 'number' && Array.isArray(a.approvers) && a.approvers.every((x) => typeof x === 'string');
+  return typeof a === 'object' && a !== null && ['pullRequest', 'head', 'comment', 'at'].every((key) => typeof a[key] === 'string') && typeof a.required === 'number' && Array.isArray(a.approvers) && a.approvers.every((x) => typeof x === 'string') && (a.signs === undefined || a.signs === true);
 }

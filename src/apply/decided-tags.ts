@@ -1,8 +1,16 @@
 import type { Plan } from '../plan/types.js';
 import { matchTemplate } from '../policy/template.js';
+import { withApprovers } from './approved-by.js';
 import { pullRequestWithTags, withTags } from './gate-tag.js';
 import { Journal } from './journal.js';
 import { repoPath, type Facts } from './verify-preconditions.js';
+
+/** The plan with the commits apply made carrying the approvers its journal names (approved-by.ts); as planned where none signs. */
+export async function withJournalledApprovers(plan: Plan, repos: Facts['repos']): Promise<Plan> {
+  const first = plan.actions.flatMap((a) => ('repo' in a ? [a.repo] : []))[0];
+  if (first === undefined) return plan;
+  return withApprovers(plan, (await Journal.open(repoPath(repos, first), plan.id)).signer).plan;
+}
 
 /**
  * The plan as apply's last lines speak of it: the pull requests' titles and the target image

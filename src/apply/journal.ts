@@ -98,8 +98,13 @@ export class Journal {
     return this.approvals;
   }
 
+  /** The approval whose approvers the commits carry: the first recorded before any action was done. */
+  get signer(): ApprovalRecord | undefined {
+    return this.approvals.find((a) => a.signs);
+  }
+
   async approve(record: ApprovalRecord): Promise<void> {
-    this.approvals.push(record);
+    this.approvals.push(this.finished.size === 0 && this.signer === undefined ? { ...record, signs: true } : record);
     await this.save('record the approval in the journal');
   }
 

@@ -140,13 +140,15 @@ export class ApplyCommand extends HotfixCommand {
       this.context.stdout.write('\nDry run: every precondition holds; nothing was changed.\n');
       return EXIT.ok;
     }
-    const [{ deployPending, pullRequestLines }, { withDecidedTags }] = await Promise.all([import('../render/pull-requests-text.js'), import('../apply/decided-tags.js')]);
-    const made = await withDecidedTags(plan, repos);
+    const [{ deployPending, pullRequestLines }, { withDecidedTags, withJournalledApprovers }] = await Promise.all([import('../render/pull-requests-text.js'), import('../apply/decided-tags.js')]);
+    // The commits as made: with the approvers in their trailers, where apply --pr wrote them.
+    const signed = await withJournalledApprovers(plan, repos);
+    const made = await withDecidedTags(signed, repos);
     const prs = reviewRequests ? [] : pullRequestLines(made);
-    const notOpened = reviewRequests ? await reviewRequests.open(plan, repos, approval) : [];
+    const notOpened = reviewRequests ? await reviewRequests.open(signed, repos, approval) : [];
     if (prs.length > 0) this.context.stdout.write(`\n${prs.join('\n')}\n`);
     // A merge-back left to a person is part of the hotfix: until its branch holds the fix, it can regress.
-    const left = await (await import('../apply/merge-backs-left.js')).mergeBacksLeft(plan, repos);
+    const left = await (await import('../apply/merge-backs-left.js')).mergeBacksLeft(signed, repos);
     for (const m of left) if (m.containment?.contained) this.context.stdout.write(`done: ${m.into} holds every change of the hotfix (${describeHolding(m.containment)})\n`);
     const pending = left.filter((m) => !m.containment?.contained);
     if (pending.length > 0) {
@@ -155,7 +157,7 @@ export class ApplyCommand extends HotfixCommand {
       this.context.stdout.write(`\nApply incomplete: ${pending.map((m) => m.into).join(', ')} ${pending.length === 1 ? 'does' : 'do'} not hold the hotfix yet (${plan.id})\n`);
       throw new HotfixError([...notOpened, ...pending.map((m) => diagnostic('HF430', pendingMessage(m)))], EXIT.mergeBackLeft);
     }
-    const deploy = deployPending(made, await (await import('../apply/deploy-merged.js')).deployMerged(plan, repos));
+    const deploy = deployPending(made, await (await import('../apply/deploy-merged.js')).deployMerged(signed, repos));
     this.context.stdout.write(outcome === 'already complete' ? `\nNothing to do: this plan was applied completely before (${plan.id})${deploy ? `; ${deploy}` : ''}.\n` : `\nApply complete: ${plan.id}${deploy ? `; ${deploy}` : ''}\n`);
     // The git side is done and kept; a pull request the forge would not open is the run's one failure.
     if (notOpened.some((d) => d.severity === 'error')) throw new HotfixError(notOpened);

@@ -6,7 +6,9 @@ import { startGitHubContractServer, type ContractServer } from '../helpers/forge
 import { gitOut, planRollback, refs, scenario, type GitopsScenario } from '../helpers/rollback-scenario.js';
 import { hasStackTrace, runCli, runCliAsync, type CliResult } from '../helpers/run-cli.js';
 import { sealPlan } from '../../src/plan/plan-id.js';
-import type { Plan } from '../../src/plan/types.js';
+import type { Action, Plan } from '../../src/plan/types.js';
+
+type CommitAction = Extract<Action, { kind: 'commit' }>;
 
 // The loop of issue 16 §2 through the built CLI: plan → hotfix comment → reviews on the
 // pull request (as GitHub keeps them: state, commit_id, submitted_at, user) → apply --pr.
@@ -54,6 +56,33 @@ async function refused(server: ContractServer, s: GitopsScenario, file: string, 
   return r;
 }
 
+/**
+ * The commits apply made on the rollback branch, as git reads them: each is the planned one
+ * (tree, author, message) with the approvers in Approved-by trailers after Hotfix-Plan, so a
+ * new id on the chain of new parents; the output names each new id beside the planned one.
+ */
+function signedAsPlanned(s: GitopsScenario, plan: Plan, stdout: string, approvers: readonly string[]): void {
+  const commits = plan.actions.filter((a): a is CommitAction => a.kind === 'commit');
+  assert.ok(commits.length >= 1, 'the rollback makes commits');
+  const branch = commits.at(-1)!.branch;
+  const log = gitOut(s.configRepo, ['log', `-${commits.length}`, '--reverse', '--format=%H%x1f%P%x1f%T%x1f%an <%ae>%x1f%(trailers:key=Approved-by,valueonly,separator=%x1e)%x1f%(trailers:key=Hotfix-Plan,valueonly)%x1f%B%x1d', `refs/heads/${branch}`]);
+  const made = log.split('\x1d').map((c) => c.replace(/^\n/, '')).filter(Boolean).map((c) => c.split('\x1f'));
+  assert.is(made.length, commits.length);
+  let parent = commits[0]!.parent;
+  for (const [i, planned] of commits.entries()) {
+    const [id, parents, tree, author, approvedBy, planTrailer, message] = made[i]!;
+    assert.is(parents, parent, `${planned.id}: on the commit made before it`);
+    assert.is(tree, planned.tree, `${planned.id}: the reviewed tree`);
+    assert.is(author, `${planned.author.name} <${planned.author.email}>`);
+    assert.equal(approvedBy!.split('\x1e').map((v) => v.trim()), [...approvers], `${planned.id}: Approved-by`);
+    assert.is(planTrailer!.trim(), plan.id, `${planned.id}: Hotfix-Plan`);
+    assert.is(message, `${planned.message.replace(/\n+$/, '')}\n${approvers.map((a) => `Approved-by: ${a}`).join('\n')}\n`, `${planned.id}: the planned message with the trailers added`);
+    assert.is.not(id, planned.commit);
+    assert.ok(stdout.includes(`${planned.id} is made with the approvers in Approved-by trailers: ${id!.slice(0, 7)} instead of the planned ${planned.commit.slice(0, 7)}\n`), stdout);
+    parent = id!;
+  }
+}
+
 async function withServer(run: (server: ContractServer, s: GitopsScenario) => Promise<void>, options: { tokenUser?: string } = {}): Promise<void> {
   const server = await startGitHubContractServer({ token: TOKEN, ...options });
   server.openPullRequest(42, 'Roll back api-js in production', AUTHOR);
@@ -73,9 +102,10 @@ test('approved by one reviewer after the comment, on the head: apply proceeds, a
     // Who must approve, said where reviewers read the plan: show (text, markdown) and the comment.
     const rule = "1 approving review (rollback.approvals) on the pull request that carries this plan's comment, by someone other than its author; a review counts only if submitted after the comment showed this plan id and on the pull request's current head (a newer plan or a push voids it).";
     const text = runCli(['show', 'plan.json'], { cwd: s.root });
-    assert.ok(text.stdout.includes(`\nApproval: ${rule} hotfix apply --pr checks this before it writes.\nPlan id: ${plan.id}\n`), text.stdout.slice(-800));
+    const signing = 'It adds the approvers to the commits it makes as Approved-by trailers: their trees and diffs are the ones shown, their ids new.';
+    assert.ok(text.stdout.includes(`\nApproval: ${rule} hotfix apply --pr checks this before it writes. ${signing}\nPlan id: ${plan.id}\n`), text.stdout.slice(-800));
     const markdown = runCli(['show', 'plan.json', '--format', 'markdown'], { cwd: s.root });
-    assert.ok(markdown.stdout.includes(`\n\nApproval: ${rule} \`hotfix apply --pr\` checks this before it writes.\n\nPlan id: ${plan.id}\n`), markdown.stdout.slice(-800));
+    assert.ok(markdown.stdout.includes(`\n\nApproval: ${rule} \`hotfix apply --pr\` checks this before it writes. ${signing}\n\nPlan id: ${plan.id}\n`), markdown.stdout.slice(-800));
     assert.ok(server.comments[0]!.body.includes(`Approval: ${rule}`), 'the plan comment says it');
     assert.ok(server.comments[0]!.body.includes(`hotfix apply --expect-id ${plan.id} 'plan.json' --pr 'octo-org/deploy#42'\n`), 'the command in the comment checks the approvals');
     server.pulls.review(42, 'alice', 'COMMENTED');
@@ -86,11 +116,33 @@ test('approved by one reviewer after the comment, on the head: apply proceeds, a
     assert.match(r.stdout, new RegExp(`^approved: octo-org/deploy#42 by alice \\(1 required\\) at ${server.pulls.head(42).slice(0, 7)}, after the plan comment https://github\\.com/octo-org/deploy/pull/42#issuecomment-\\d+; recorded in the journal$`, 'm'));
     assert.match(r.stdout, /Apply complete: sha256:/);
     const journal = JSON.parse(readFileSync(join(s.configRepo, '.git', 'hotfix', 'journal', `${plan.id.slice('sha256:'.length)}.json`), 'utf8')) as { approved: Array<Record<string, unknown>> };
-    assert.equal(journal.approved.map((a) => [a.pullRequest, a.approvers, a.required, a.head]), [[PR, ['alice'], 1, server.pulls.head(42)]]);
+    assert.equal(journal.approved.map((a) => [a.pullRequest, a.approvers, a.required, a.head, a.signs]), [[PR, ['alice'], 1, server.pulls.head(42), true]]);
+    signedAsPlanned(s, plan, r.stdout, ['alice (octo-org/deploy#42)']);
     // Read once each: the pull request, who the token is, its comments and its reviews.
     // GitHub's answer to GITHUB_TOKEN asking who it is: 403, so its comments are github-actions[bot]'s.
     assert.equal(server.requests.slice(since).map((q) => `${q.operation} ${q.status}`), ['pulls/get 200', 'users/get-authenticated 403', 'issues/list-comments 200', 'pulls/list-reviews 200']);
     clean(r);
+  }));
+
+test('killed after its first commit and run again once bob approved too: every commit carries the approvers of the run that wrote first', () =>
+  withServer(async (server, s) => {
+    const plan = saved(s, 'plan.json', 'checkout returns 500');
+    assert.is((await comment(server, s, 'plan.json')).code, 0);
+    server.pulls.review(42, 'alice', 'APPROVED');
+    const first = plan.actions.find((a) => a.kind === 'commit')!;
+    const killed = await apply(server, s, 'plan.json', [], { HOTFIX_TEST_KILL_AT: `${first.id}:recorded` });
+    assert.is(killed.signal, 'SIGKILL', killed.stderr);
+    server.pulls.review(42, 'bob', 'APPROVED');
+    const r = await apply(server, s, 'plan.json');
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^approved: octo-org\/deploy#42 by alice, bob \(1 required\)/m);
+    const journal = JSON.parse(readFileSync(join(s.configRepo, '.git', 'hotfix', 'journal', `${plan.id.slice('sha256:'.length)}.json`), 'utf8')) as { approved: Array<Record<string, unknown>> };
+    assert.equal(journal.approved.map((a) => [a.approvers, a.signs]), [[['alice'], true], [['alice', 'bob'], undefined]]);
+    signedAsPlanned(s, plan, killed.stdout + r.stdout, ['alice (octo-org/deploy#42)']);
+    const again = await apply(server, s, 'plan.json');
+    assert.is(again.code, 0, again.stderr);
+    assert.match(again.stdout, /Nothing to do: this plan was applied completely before/);
+    clean(killed, r, again);
   }));
 
 test('an approval given before the comment was updated to this plan does not count, and the replaced plan is refused', () =>

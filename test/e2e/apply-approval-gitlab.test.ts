@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startGitLabContractServer, type GitLabContractServer } from '../helpers/forge/gitlab-contract-server.js';
 import { noSecretOut, refusedApply, savedPlan } from '../helpers/approval-loop.js';
-import { refs, scenario, type GitopsScenario } from '../helpers/rollback-scenario.js';
+import { gitOut, refs, scenario, type GitopsScenario } from '../helpers/rollback-scenario.js';
 import { runCliAsync, type CliResult } from '../helpers/run-cli.js';
 
 // Issue 16 §2 on GitLab through the built CLI: plan → hotfix comment (a note by the token's
@@ -60,6 +60,10 @@ test('approved by one other user after the plan note, on the head it was posted 
     assert.not.ok(r.stderr.includes('HF522'), r.stderr);
     const journal = JSON.parse(readFileSync(join(s.configRepo, '.git', 'hotfix', 'journal', `${plan.id.slice('sha256:'.length)}.json`), 'utf8')) as { approved: Array<Record<string, unknown>> };
     assert.equal(journal.approved.map((a) => [a.pullRequest, a.approvers, a.required, a.head]), [[MR, ['schen'], 1, '6f1e0c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f']]);
+    // The rollback branch's commits name who approved, where: git reads the trailer on each.
+    const branch = plan.actions.flatMap((a) => (a.kind === 'commit' ? [a.branch] : [])).at(-1)!;
+    const made = plan.actions.filter((a) => a.kind === 'commit').length;
+    assert.is(gitOut(s.configRepo, ['log', `-${made}`, '--format=%(trailers:key=Approved-by,valueonly,separator=%x2c)', `refs/heads/${branch}`]), `schen (${MR})\n`.repeat(made));
     // Each read once, then the project's setting.
     assert.equal(server.requests.slice(since).map((q) => `${q.operation} ${q.status}`), [
       'getApiV4ProjectsIdMergeRequestsMergeRequestIid 200',

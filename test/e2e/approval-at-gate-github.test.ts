@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Plan } from '../../src/plan/types.js';
+import type { Action, Plan } from '../../src/plan/types.js';
 import { git } from '../../fixtures/git.js';
 import { withChecksSource } from '../helpers/checks-policy.js';
 import { startGitHubContractServer, type ContractServer } from '../helpers/forge/github-contract-server.js';
@@ -90,7 +90,7 @@ for (const [what, voids, says] of [
 }
 
 test('approved and left alone while apply waits: the approval is read again once the gate passes, and the deploy is written', async () => {
-  const { h, unit, apply } = await approvedHotfix();
+  const { h, pr, unit, apply } = await approvedHotfix();
   const waiting = startCli(apply(['--wait', '30s']), { cwd: h.s.root, env: ENV() });
   await waiting.printed(/^waiting: /m);
   const asked = server.requests.length;
@@ -101,6 +101,37 @@ test('approved and left alone while apply waits: the approval is read again once
   assert.match(r.stdout, /Apply complete/);
   const after = server.requests.slice(asked).map((q) => q.operation);
   assert.ok(after.includes('pulls/list-reviews'), `the reviews were not read again after the wait: ${after.join(', ')}`);
+  await pushedAsSigned(h, `alice (${PR.replace(/#\d+$/, `#${pr}`)})`);
 });
+
+/**
+ * What apply pushed, read back from the remotes: the picks exactly as planned (CI built and
+ * checked those ids), and the deploy commit, the merge-backs and the tag as planned with
+ * the approver in an Approved-by trailer: the reviewed tree or target, a new id.
+ */
+async function pushedAsSigned(h: GatedHotfix, approver: string): Promise<void> {
+  const plan = JSON.parse(readFileSync(h.planFile, 'utf8')) as Plan;
+  const remotes: Record<string, string> = { app: h.s.appRemote, deploy: h.s.configRemote };
+  const made = new Map<string, Action>(plan.actions.flatMap((a): Array<[string, Action]> => (a.kind === 'commit' || a.kind === 'merge' || a.kind === 'cherry-pick' ? [[a.commit, a]] : a.kind === 'tag' ? [[a.object, a]] : [])));
+  const kinds: string[] = [];
+  for (const push of plan.actions.filter((a) => a.kind === 'push')) {
+    for (const { ref, sha } of push.refs) {
+      const action = made.get(sha);
+      if (!action) continue;
+      const at = (await git(remotes[push.repo]!, ['rev-parse', ref])).trim();
+      kinds.push(action.kind);
+      if (action.kind === 'cherry-pick') {
+        assert.is(at, sha, `${ref}: the pick as planned`);
+        assert.not.match(await git(remotes[push.repo]!, ['log', '-1', '--format=%B', at]), /Approved-by/);
+        continue;
+      }
+      assert.is.not(at, sha, `${ref}: made again with the trailer`);
+      const [tree, trailers] = (await git(remotes[push.repo]!, ['for-each-ref', '--format=%(if)%(*objectname)%(then)%(*objectname)%(else)%(tree)%(end)%1f%(trailers:key=Approved-by,valueonly)', ref])).split('\x1f');
+      assert.is(tree, action.kind === 'tag' ? action.target : 'tree' in action ? action.tree : undefined, `${ref}: the reviewed ${action.kind === 'tag' ? 'target' : 'tree'}`);
+      assert.is(trailers!.trim(), approver, `${ref}: Approved-by`);
+    }
+  }
+  assert.equal([...new Set(kinds)].sort(), ['cherry-pick', 'commit', 'merge', 'tag'], 'pushed: the picks, the deploy commit, the merge-backs and the tag');
+}
 
 test.run();

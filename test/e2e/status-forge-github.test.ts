@@ -102,7 +102,7 @@ test('status --forge without a token says once that GitHub was not asked, and ex
     assert.is(usage.code, 64);
   }));
 
-test('an apply --pr records who approved: status shows it from the journal without asking the forge, and show after the plan; the commits are the planned ones', () =>
+test('an apply --pr records who approved: status shows it from the journal without asking the forge, and show after the plan; the commits are the planned ones with Approved-by trailers', () =>
   withServer(async (server, s) => {
     server.openPullRequest(42, 'Roll back api-js in production', 'octo-dev');
     const plan = saved(s);
@@ -119,10 +119,12 @@ test('an apply --pr records who approved: status shows it from the journal witho
     assert.equal(json.approvals.map((a) => [a.plan, a.pullRequest, a.approvers, a.environment]), [[plan.id, PR, ['alice', 'bob'], 'production']]);
     const show = await cli(s, ['show', 'plan.json']);
     assert.match(show.stdout, new RegExp(`\\nApplied, from the journal of this plan:\\n(  .*\\n)*  approved on octo-org/deploy#42 by alice, bob \\(1 required\\) at ${head}, checked by apply --pr at 20`));
-    // The commits apply wrote are the ones the plan names: no Approved-by trailer changed them.
+    // The commits apply pushed are the planned ones with the approvers in Approved-by trailers: the reviewed tree, a new id.
     const last = plan.actions.filter((a): a is Extract<Action, { kind: 'commit' }> => a.kind === 'commit').at(-1)!;
-    assert.is(gitOut(s.remote, ['rev-parse', `refs/heads/${last.branch}`]).trim(), last.commit);
-    assert.not.match(gitOut(s.remote, ['log', '-1', '--format=%B', last.commit]), /Approved-by:/);
+    const [tip, tree] = gitOut(s.remote, ['log', '-1', '--format=%H %T', `refs/heads/${last.branch}`]).trim().split(' ');
+    assert.is(tree, last.tree);
+    assert.is.not(tip, last.commit);
+    assert.is(gitOut(s.remote, ['log', '-1', '--format=%(trailers:key=Approved-by,valueonly)', tip!]), 'alice (octo-org/deploy#42)\nbob (octo-org/deploy#42)\n\n');
   }));
 
 test.run();

@@ -21,9 +21,9 @@ const plan = (kind: 'rollback' | 'hotfix', approvals?: number) => ({ request: { 
 test('show and the comment say how many, which reviews count, and what checks it', () => {
   assert.is(approvalText(plan('rollback')), undefined, 'a plan older than format 1.3 says nothing it does not hold');
   const two = approvalText(plan('hotfix', 2), (t) => `\`${t}\``)!;
-  assert.is(two, "Approval: 2 approving reviews (hotfix.approvals) on the pull request that carries this plan's comment, by someone other than its author; a review counts only if submitted after the comment showed this plan id and on the pull request's current head (a newer plan or a push voids it). `hotfix apply --pr` checks this before it writes.");
+  assert.is(two, "Approval: 2 approving reviews (hotfix.approvals) on the pull request that carries this plan's comment, by someone other than its author; a review counts only if submitted after the comment showed this plan id and on the pull request's current head (a newer plan or a push voids it). `hotfix apply --pr` checks this before it writes. It adds the approvers to the commits and the tag it makes after the picks (the deploy, the merge-backs) as Approved-by trailers: their trees and diffs are the ones shown, their ids new; the picks, which CI builds and checks, keep theirs.");
   assert.match(approvalText(plan('rollback', 1))!, /^Approval: 1 approving review \(rollback\.approvals\) /);
-  assert.is(approvalText(plan('rollback', 0)), "Approval: rollback.approvals is 0, so no review is required; hotfix apply --pr still checks that the pull request's plan comment shows this plan.");
+  assert.is(approvalText(plan('rollback', 0)), "Approval: rollback.approvals is 0, so no review is required; hotfix apply --pr still checks that the pull request's plan comment shows this plan. It adds the approvers to the commits it makes as Approved-by trailers: their trees and diffs are the ones shown, their ids new.");
 });
 
 test.run();
