@@ -102,13 +102,25 @@ function builtAtGates(actions: readonly Action[]): Set<string> {
   return built;
 }
 
-/** The value with each planned id in `ids` replaced by its new one: whole, and a 7-digit abbreviation standing alone. */
+/**
+ * What a file holds, which the rehearsal rebuilds from the patches and must find as shown:
+ * never renamed, so a hex word in a config file that happens to read like an abbreviated
+ * id stays as reviewed.
+ */
+const CONTENT = new Set(['changes', 'diff', 'files']);
+
+/** The value with each planned id in `ids` replaced by its new one, whole and as a 7-digit abbreviation standing alone, outside file content. */
 function renamed<T>(value: T, ids: ReadonlyMap<string, string>): T {
   if (ids.size === 0) return value;
-  let json = JSON.stringify(value);
-  for (const [before, after] of ids) {
-    json = json.replace(new RegExp(`(?<![0-9a-f])${before}(?![0-9a-f])`, 'g'), after);
-    json = json.replace(new RegExp(`(?<![0-9a-f])${before.slice(0, 7)}(?![0-9a-f])`, 'g'), after.slice(0, 7));
+  if (typeof value === 'string') {
+    let text: string = value;
+    for (const [before, after] of ids) {
+      text = text.replace(new RegExp(`(?<![0-9a-f])${before}(?![0-9a-f])`, 'g'), after);
+      text = text.replace(new RegExp(`(?<![0-9a-f])${before.slice(0, 7)}(?![0-9a-f])`, 'g'), after.slice(0, 7));
+    }
+    return text as T;
   }
-  return JSON.parse(json) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => renamed(v, ids)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, CONTENT.has(k) ? v : renamed(v, ids)])) as T;
+  return value;
 }

@@ -29,7 +29,7 @@ function hotfix(): Plan {
     { id: 'tag', kind: 'tag', repo: 'app', tag: 'hotfix-1', target: pick, object: tag, message: message('hotfix-1'), tagger: person },
     { id: 'gate', kind: 'gate', image: `registry.example.com/shop:main-${pick.slice(0, 7)}`, label: 'org.opencontainers.image.revision', revision: pick, checks: [] },
     commit('deploy', deploy, 'b'.repeat(40), '2'.repeat(40), `Deploy main-${pick.slice(0, 7)}`),
-    commit('pin', follow, deploy, '3'.repeat(40), 'Pin the policy'),
+    { ...commit('pin', follow, deploy, '3'.repeat(40), 'Pin the policy'), changes: [{ path: 'notes.yaml', diff: `+note: ${deploy.slice(0, 7)}\n`, patches: [{ ops: [{ op: 'replace', path: '/note', value: deploy.slice(0, 7) }] }] }] },
     { id: 'merge-main', kind: 'merge', repo: 'app', into: 'main', from: 'hotfix/1', parents: ['c'.repeat(40), pick], base: 'a'.repeat(40), tree: '4'.repeat(40), commit: merge, message: message('Merge hotfix into main'), author: person },
     { id: 'push-app', kind: 'push', repo: 'app', remote: 'origin', url: 'https://example.com/app.git', refs: [{ ref: 'refs/heads/hotfix/1', sha: pick }, { ref: 'refs/tags/hotfix-1', sha: tag }, { ref: 'refs/heads/main', sha: merge }], runHooks: false },
     { id: 'push-deploy', kind: 'push', repo: 'deploy', remote: 'origin', url: 'https://example.com/deploy.git', refs: [{ ref: 'refs/heads/main', sha: follow }], runHooks: false },
@@ -73,6 +73,8 @@ test('every commit and tag the gate does not build carries the approvers, each i
   assert.equal((byId(signed, 'push-deploy') as { refs: unknown }).refs, [{ ref: 'refs/heads/main', sha: pin.commit }]);
   assert.is((byId(signed, 'pr') as { body: string }).body, `Deploys ${deploy.commit.slice(0, 7)}; see ${deploy.commit}.`);
   for (const [id, r] of remade) assert.is.not(r.applied, r.planned, id);
+  // What a file holds is rebuilt by the rehearsal from the patches: a hex word there that reads like an abbreviation stays.
+  assert.equal(pin.changes, (byId(plan, 'pin') as Extract<Action, { kind: 'commit' }>).changes);
   // The same approval gives the same commits: a rerun after a crash writes what the first run began.
   assert.equal(withApprovers(plan, approval).plan, signed);
 });
