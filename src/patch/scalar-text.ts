@@ -1,4 +1,5 @@
-import { isScalar, isSeq, parseAllDocuments, type Scalar } from 'yaml';
+import { isScalar, isSeq, type Scalar } from 'yaml';
+import { parseAllDocumentsBounded } from '../yaml/bounded-parse.js';
 
 /**
  * The source text for a new value written where a scalar of the given style stood: the same
@@ -15,7 +16,7 @@ export function scalarText(value: unknown, style: Scalar.Type | undefined, inFlo
 
 /** Whether the text, written plain, parses back as this very string (not a number, a key, a comment, a fold). */
 function readsAsPlain(value: string, inFlow: boolean): boolean {
-  const parsed = parseAllDocuments(inFlow ? `[${value}]` : value);
+  const parsed = parseAllDocumentsBounded(inFlow ? `[${value}]` : value);
   if (!Array.isArray(parsed) || parsed.length !== 1) return false;
   const doc = parsed[0]!;
   if (doc.errors.length > 0 || doc.warnings.length > 0) return false;

@@ -1,4 +1,5 @@
-import { Document, parseAllDocuments, visit } from 'yaml';
+import { Document, visit } from 'yaml';
+import { parseAllDocumentsBounded } from '../yaml/bounded-parse.js';
 import { nestedCollectionKey } from '../yaml/key-nesting.js';
 import { unresolvedAlias } from '../yaml/unresolved-alias.js';
 import { RecentByText } from './recent-by-text.js';
@@ -99,7 +100,7 @@ export function placedDocument(chunk: string, start: number, followed: boolean):
 function parseOne(text: string, count: number): Document.Parsed | null {
   yamlParsed.documents++;
   yamlParsed.bytes += text.length;
-  const parsed = parseAllDocuments(text, { logLevel: 'error' });
+  const parsed = parseAllDocumentsBounded(text, { logLevel: 'error' });
   const documents = Array.isArray(parsed) ? parsed : [];
   const [doc] = documents;
   // What the whole parse refuses, left for it to refuse with its message.

@@ -1,6 +1,7 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
+import { parseAllDocumentsBounded } from '../yaml/bounded-parse.js';
 import { NESTED_KEY_REASON, nestedCollectionKey } from '../yaml/key-nesting.js';
 import { unresolvedAlias } from '../yaml/unresolved-alias.js';
 import { arrayIndex } from './json-pointer.js';
@@ -43,7 +44,7 @@ function parseFresh(text: string): YamlSource {
   yamlParsed.texts++;
   yamlParsed.bytes += text.length;
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, logLevel: 'error' });
+  const parsed = parseAllDocumentsBounded(text, { lineCounter, logLevel: 'error' });
   // An input with no documents gives an EmptyStream, not an array.
   const documents = Array.isArray(parsed) ? parsed : [];
   const broken = documents.flatMap((doc, index) => doc.errors.map((error) => ({ index, error })));

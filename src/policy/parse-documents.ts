@@ -1,4 +1,5 @@
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, type Document } from 'yaml';
+import { parseAllDocumentsBounded } from '../yaml/bounded-parse.js';
 import { diagnostic, type Diagnostic, type SourceRange } from '../diagnostics/diagnostic.js';
 import type { Locate } from './data-path.js';
 import { indentationSlips, type IndentationSlip } from './indentation-slips.js';
@@ -22,7 +23,7 @@ export interface ParsedFile {
 /** Parses every YAML document of a file. Pure: never throws on bad input. */
 export function parseDocuments(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
+  const docs = parseAllDocumentsBounded(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
   // parseAllDocuments returns an EmptyStream (not an array) for input with no documents.
   const list: Document[] = Array.isArray(docs) ? docs : [];
   let found: readonly IndentationSlip[] | undefined;

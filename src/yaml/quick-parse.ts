@@ -1,4 +1,5 @@
 import { FAILSAFE_SCHEMA, Type, loadAll, type State } from 'js-yaml';
+import { nestsTooDeep } from './bounded-parse.js';
 
 /**
  * Reading YAML values fast, without positions. `yaml` builds a node tree with source
@@ -268,7 +269,8 @@ function notSure(): never {
 
 /** Every document of the text, as `yaml`'s `toJS` would give them; `undefined` when unsure. */
 export function quickParse(text: string): unknown[] | undefined {
-  if (mayReadDifferently(text) || hasLongLine(text)) return undefined;
+  // Where `yaml` refuses a document as nested too deep, js-yaml may still read it.
+  if (mayReadDifferently(text) || hasLongLine(text) || nestsTooDeep(text)) return undefined;
   try {
     const documents = loadAll(text, undefined, { schema: SCHEMA, listener: refuseAnchors, onWarning: notSure }) as unknown[];
     // Comments alone are one empty document to js-yaml and none to yaml.

@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocumentsBounded } from '../../yaml/bounded-parse.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { argocdOverrideFiles } from '../../kustomize/argocd-overrides.js';
 import { parseImageRef } from '../../patch/image-ref.js';
@@ -58,7 +58,7 @@ type Data = Record<string, any>;
 
 /** The entries of a write-back file that set this image: `kustomize.images` (`[name=]image[:tag][@digest]`), or the Helm parameter the locator reads the tag from. */
 function overridesIn(text: string, input: AutomationInput): Override[] {
-  const [doc] = parseAllDocuments(text);
+  const [doc] = parseAllDocumentsBounded(text);
   if (!doc || !('errors' in doc) || doc.errors.length > 0) return [];
   const data = doc.toJS() as Data | null;
   const names = imageNames(input.image, input.env.config.locator.kustomizeImage);

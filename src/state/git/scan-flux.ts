@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocumentsBounded } from '../../yaml/bounded-parse.js';
 import { plainData, valueOr } from '../../yaml/plain-data.js';
 import { quickParse } from '../../yaml/quick-parse.js';
 import type { FluxObject, TagSelection } from '../types.js';
@@ -170,5 +170,5 @@ export function yamlValues(text: string): unknown[] {
 }
 
 function documentValues(text: string): unknown[] {
-  return parseAllDocuments(text, { logLevel: 'error' }).map((doc) => (doc.errors.length > 0 ? null : valueOr(plainData(doc), null)));
+  return parseAllDocumentsBounded(text, { logLevel: 'error' }).map((doc) => (doc.errors.length > 0 ? null : valueOr(plainData(doc), null)));
 }

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseAllDocumentsBounded } from '../../yaml/bounded-parse.js';
 import { plainData, valueOr } from '../../yaml/plain-data.js';
 import { repoPath } from './repo-path.js';
 
@@ -59,8 +59,9 @@ function kustomizationIn(read: ReadFile, dir: string): Kustomization | undefined
 
 /** kubectl rendered this tree already, so a kustomization that does not parse is not one it used. */
 function parseQuietly(text: string): unknown {
-  const doc = parseDocument(text, { logLevel: 'error' });
-  return doc.errors.length > 0 ? undefined : valueOr(plainData(doc), undefined);
+  const docs = parseAllDocumentsBounded(text, { logLevel: 'error' });
+  const [doc] = docs;
+  return docs.length !== 1 || !doc || doc.errors.length > 0 ? undefined : valueOr(plainData(doc), undefined);
 }
 
 function setsImage(data: Record<string, unknown>, names: readonly string[]): boolean {

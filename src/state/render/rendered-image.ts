@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocumentsBounded } from '../../yaml/bounded-parse.js';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
 import { plainData } from '../../yaml/plain-data.js';
@@ -57,7 +57,7 @@ function manifests(output: string, renderDir: string): Manifest[] {
 }
 
 function documentValues(output: string, renderDir: string): unknown[] {
-  const docs = parseAllDocuments(output, { logLevel: 'error' });
+  const docs = parseAllDocumentsBounded(output, { logLevel: 'error' });
   const error = docs.flatMap((d) => d.errors)[0];
   // The first line of yaml's message says what is wrong; the rest is a source excerpt.
   if (error) throw new HotfixError([diagnostic('HF216', `kubectl kustomize ${renderDir || '.'} printed output that is not YAML: ${error.message.split('\n')[0]}`)]);
