@@ -86,7 +86,10 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
   const journal = await Journal.open(repos[0]!, plan.id);
   journal.describe({ policy: plan.policy.name, environment: plan.request.environment, kind: plan.request.kind });
   // Who approved, in the commits apply makes: as the first run that wrote anything recorded it, so every run makes the same ones.
-  const signed = withApprovers(plan, journal.signer ?? (journal.done.size === 0 ? options.approval : undefined));
+  const signer = journal.signer;
+  if (signer && options.approval && signer.pullRequest !== options.approval.pullRequest)
+    throw new HotfixError([diagnostic('HF525', `this plan's journal says an earlier apply wrote it approved on ${signer.pullRequest}, and its commits carry those approvers; this run checked ${options.approval.pullRequest}. Nothing was written: run apply again with --pr ${signer.pullRequest}`)]);
+  const signed = withApprovers(plan, signer ?? (journal.done.size === 0 ? options.approval : undefined));
   // A tag an earlier run's gate decided holds for the rest of the plan, as if it had been planned.
   const sealed = await journalledTags(signed.plan, journal, options.facts.repos);
   // The plan as earlier applies of it carried it out: a commit made again on a moved branch is that commit.

@@ -15,13 +15,18 @@ export interface Signed {
 // and how apply --pr names a pull or merge request: nothing else goes into a commit message.
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,253}[A-Za-z0-9_])?(?:\[bot\])?$/;
 const REQUEST = /^[A-Za-z0-9._/-]{1,400}[#!][0-9]{1,12}$/;
+/** More than a review could gather: a list this long came from somewhere else (an edited journal). */
+const MAX_APPROVERS = 50;
 
 /** `Approved-by: alice (octo-org/deploy#42)`, one per approver, as the approval the journal keeps names them. */
 export function approvedByTrailers(approval: ApprovalRecord): string[] {
-  const bad = [...approval.approvers.filter((a) => !LOGIN.test(a)), ...(REQUEST.test(approval.pullRequest) ? [] : [approval.pullRequest])];
+  const approvers = [...new Set(approval.approvers)];
+  if (approvers.length > MAX_APPROVERS)
+    throw new HotfixError([diagnostic('HF524', `the approval names ${approvers.length} approvers, more than the ${MAX_APPROVERS} apply writes into Approved-by trailers; nothing was written`)]);
+  const bad = [...approvers.filter((a) => !LOGIN.test(a)), ...(REQUEST.test(approval.pullRequest) ? [] : [approval.pullRequest])];
   if (bad.length > 0)
     throw new HotfixError([diagnostic('HF524', `the forge's approval names ${bad.map((b) => JSON.stringify(b).slice(0, 80)).join(', ')}, which is not a user name or pull request apply writes into an Approved-by trailer; nothing was written`)]);
-  return approval.approvers.map((login) => `Approved-by: ${login} (${approval.pullRequest})`);
+  return approvers.map((login) => `Approved-by: ${login} (${approval.pullRequest})`);
 }
 
 /**
@@ -43,8 +48,10 @@ export function withApprovers(plan: Plan, approval: ApprovalRecord | undefined):
   const ids = new Map<string, string>();
   const signed = new Map<string, Signed>();
   const actions = plan.actions.map((planned): Action => {
+    // What the gate builds is exactly as planned, its words included: its id covers them.
+    if (isBuilt(planned, built)) return planned;
     const action = renamed(planned, ids);
-    const made = signedAction(action, trailers, built);
+    const made = signedAction(action, trailers);
     const [before, after] = [madeId(planned), madeId(made)];
     if (before !== undefined && after !== undefined && before !== after) {
       ids.set(before, after);
@@ -52,25 +59,22 @@ export function withApprovers(plan: Plan, approval: ApprovalRecord | undefined):
     }
     return made;
   });
-  const { id, ...rest } = plan;
-  return { plan: { ...renamed({ ...rest, actions }, ids), id }, signed };
+  // Each action names only what comes before it, so one pass in order renames every reference.
+  return { plan: { ...plan, actions }, signed };
 }
 
-function signedAction(action: Action, trailers: readonly string[], built: ReadonlySet<string>): Action {
+function signedAction(action: Action, trailers: readonly string[]): Action {
   switch (action.kind) {
     case 'cherry-pick': {
-      if (built.has(action.commit)) return action;
       const message = withTrailers(action.message, trailers);
       return { ...action, message, commit: commitObject({ tree: action.tree, parents: [action.parent], author: action.author, committer: action.committer, message }).id };
     }
     case 'commit': {
-      if (built.has(action.commit)) return action;
       const message = withTrailers(action.message, trailers);
       // As buildCommit makes it, which the rehearsal and apply run again: the author commits.
       return { ...action, message, commit: commitObject({ tree: action.tree, parents: [action.parent], author: action.author, committer: action.author, message }).id };
     }
     case 'merge': {
-      if (built.has(action.commit)) return action;
       const message = withTrailers(action.message, trailers);
       return { ...action, message, commit: commitObject({ tree: action.tree, parents: action.parents, author: action.author, committer: action.author, message }).id };
     }
@@ -82,6 +86,8 @@ function signedAction(action: Action, trailers: readonly string[], built: Readon
       return action;
   }
 }
+
+const isBuilt = (action: Action, built: ReadonlySet<string>): boolean => (action.kind === 'commit' || action.kind === 'merge' || action.kind === 'cherry-pick') && built.has(action.commit);
 
 const madeId = (action: Action): string | undefined => (action.kind === 'commit' || action.kind === 'merge' || action.kind === 'cherry-pick' ? action.commit : action.kind === 'tag' ? action.object : undefined);
 
@@ -102,17 +108,23 @@ function builtAtGates(actions: readonly Action[]): Set<string> {
   return built;
 }
 
-/**
- * What a file holds, which the rehearsal rebuilds from the patches and must find as shown:
- * never renamed, so a hex word in a config file that happens to read like an abbreviated
- * id stays as reviewed.
- */
-const CONTENT = new Set(['changes', 'diff', 'files']);
+/** Fields that hold one commit or tag object id: renamed where the value is a planned id. */
+const ID_FIELDS = new Set(['parent', 'parents', 'base', 'target', 'sha', 'revision', 'from', 'head']);
+/** Words for people and git that may name a made commit, whole or abbreviated: renamed inside. */
+const TEXT_FIELDS = new Set(['message', 'title', 'body', 'commands']);
 
-/** The value with each planned id in `ids` replaced by its new one, whole and as a 7-digit abbreviation standing alone, outside file content. */
-function renamed<T>(value: T, ids: ReadonlyMap<string, string>): T {
+/**
+ * The action with each planned id in `ids` replaced by its new one: where a field holds an
+ * id, and inside a message, a pull request's words or a person's commands (whole, or as a
+ * 7-digit abbreviation standing alone, as planId finds them). Nothing else: names of
+ * branches, refs and remotes, URLs and file content (which the rehearsal rebuilds from the
+ * patches) stay as reviewed, even where one reads like an abbreviation.
+ */
+function renamed<T>(value: T, ids: ReadonlyMap<string, string>, field = ''): T {
   if (ids.size === 0) return value;
   if (typeof value === 'string') {
+    if (ID_FIELDS.has(field)) return (ids.get(value) ?? value) as T;
+    if (!TEXT_FIELDS.has(field)) return value;
     let text: string = value;
     for (const [before, after] of ids) {
       text = text.replace(new RegExp(`(?<![0-9a-f])${before}(?![0-9a-f])`, 'g'), after);
@@ -120,7 +132,7 @@ function renamed<T>(value: T, ids: ReadonlyMap<string, string>): T {
     }
     return text as T;
   }
-  if (Array.isArray(value)) return value.map((v: unknown) => renamed(v, ids)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, CONTENT.has(k) ? v : renamed(v, ids)])) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => renamed(v, ids, field)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renamed(v, ids, k)])) as T;
   return value;
 }

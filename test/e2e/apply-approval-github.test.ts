@@ -133,6 +133,16 @@ test('killed after its first commit and run again once bob approved too: every c
     const killed = await apply(server, s, 'plan.json', [], { HOTFIX_TEST_KILL_AT: `${first.id}:recorded` });
     assert.is(killed.signal, 'SIGKILL', killed.stderr);
     server.pulls.review(42, 'bob', 'APPROVED');
+    // A journal whose signing approval is of another pull request than this run checked (edited, or another PR's run): refused, nothing moved.
+    const journalFile = join(s.configRepo, '.git', 'hotfix', 'journal', `${plan.id.slice('sha256:'.length)}.json`);
+    const kept = readFileSync(journalFile, 'utf8');
+    writeFileSync(journalFile, kept.replace('"pullRequest":"octo-org/deploy#42"', '"pullRequest":"octo-org/other#1"'));
+    const before = refs(s.configRepo);
+    const other = await apply(server, s, 'plan.json');
+    assert.is(other.code, 1, other.stdout);
+    assert.match(other.stderr, /^error {2}this plan's journal says an earlier apply wrote it approved on octo-org\/other#1, [^\n]*run apply again with --pr octo-org\/other#1 {2}\[HF525\]\n$/);
+    assert.is(refs(s.configRepo), before);
+    writeFileSync(journalFile, kept);
     const r = await apply(server, s, 'plan.json');
     assert.is(r.code, 0, r.stderr);
     assert.match(r.stdout, /^approved: octo-org\/deploy#42 by alice, bob \(1 required\)/m);
@@ -142,7 +152,7 @@ test('killed after its first commit and run again once bob approved too: every c
     const again = await apply(server, s, 'plan.json');
     assert.is(again.code, 0, again.stderr);
     assert.match(again.stdout, /Nothing to do: this plan was applied completely before/);
-    clean(killed, r, again);
+    clean(killed, other, r, again);
   }));
 
 test('an approval given before the comment was updated to this plan does not count, and the replaced plan is refused', () =>

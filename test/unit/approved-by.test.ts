@@ -85,6 +85,31 @@ test('a rollback (no gate): every commit carries them', () => {
   assert.equal([...withApprovers(rollback, approval).signed.keys()], ['pick-1', 'tag', 'deploy', 'pin', 'merge-main']);
 });
 
+test('red team: names, the words of what the gate builds, and later objects stay as reviewed; every object id stays the hash of its fields', () => {
+  const plan = hotfix();
+  const deploy = byId(plan, 'deploy').commit as string;
+  const pick = byId(plan, 'pick-1') as Extract<Action, { kind: 'cherry-pick' }>;
+  // A branch named like the deploy commit's abbreviation, and a pick whose message names it: neither may change.
+  const named = {
+    ...plan,
+    actions: plan.actions.map((a) => (a.id === 'pin' ? { ...a, branch: `rollback/r-${deploy.slice(0, 7)}` } : a.id === 'pick-1' ? { ...a, message: `${pick.message}See ${deploy.slice(0, 7)}.\n`, commit: commitObject({ tree: pick.tree, parents: [pick.parent], author: person, committer: person, message: `${pick.message}See ${deploy.slice(0, 7)}.\n` }).id } : a)),
+  } as Plan;
+  const gate = named.actions.find((a) => a.kind === 'gate')!;
+  (gate as { revision: string }).revision = (byId(named, 'pick-1') as { commit: string }).commit;
+  const { plan: signed } = withApprovers(named, approval);
+  assert.is((byId(signed, 'pin') as { branch: string }).branch, `rollback/r-${deploy.slice(0, 7)}`);
+  assert.equal(byId(signed, 'pick-1'), byId(named, 'pick-1'));
+  for (const a of signed.actions) {
+    if (a.kind === 'commit') assert.is(a.commit, commitObject({ tree: a.tree, parents: [a.parent], author: person, committer: person, message: a.message }).id, a.id);
+    if (a.kind === 'tag') assert.is(a.object, tagObject({ target: a.target, name: a.tag, tagger: person, message: a.message }).id, a.id);
+  }
+});
+
+test('the same approver twice is one trailer; more than 50 approvers is HF524', () => {
+  assert.equal(approvedByTrailers({ ...approval, approvers: ['alice', 'alice'] }), ['Approved-by: alice (octo-org/deploy#42)']);
+  assert.throws(() => approvedByTrailers({ ...approval, approvers: Array.from({ length: 51 }, (_, i) => `user${i}`) }), (e: unknown) => e instanceof HotfixError && e.diagnostics[0]?.code === 'HF524');
+});
+
 test('an approver or pull request that is not a forge name never reaches a message: HF524', () => {
   for (const bad of [{ approvers: ['alice\nSigned-off-by: mallory'] }, { approvers: ['al ice'] }, { approvers: ['-alice'] }, { approvers: [''] }, { pullRequest: 'octo-org/deploy#42\n\nextra' }, { pullRequest: 'octo-org/deploy' }]) {
     let error: unknown;
