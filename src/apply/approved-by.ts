@@ -34,9 +34,10 @@ export function approvedByTrailers(approval: ApprovalRecord): string[] {
  * its other ones, as Gerrit adds Reviewed-by when it submits: `git log` then names who
  * approved what reached the branch. A commit's id covers its message, so each such commit
  * gets a new id, and so does every commit after it that names it as a parent; the trees,
- * diffs and everything else reviewed stay as they are. The pushes, pull requests and notes
- * name the new ids (whole, or as 7-digit abbreviations standing alone, as planId finds
- * them). Left as planned: the commits a gate's revision is or descends from (the picks of
+ * diffs and everything else reviewed stay as they are. Later parents, tag targets and
+ * pushes name the new ids, and so do messages, pull request words and commands for a
+ * person (whole, or as 7-digit abbreviations standing alone, as planId finds them); names
+ * and file content never change (renamed). Left as planned: the commits a gate's revision is or descends from (the picks of
  * a hotfix), since CI builds and checks exactly those and the image tag may name the head.
  * The plan keeps its id: it is the reviewed plan as apply carries it out, and its journal.
  * Pure; the rehearsal recomputes every object before anything is written.
