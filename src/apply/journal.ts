@@ -1,6 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { commonGitDir } from '../state/git/read.js';
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import { HotfixError } from '../diagnostics/errors.js';
 import { fileSystemError } from './file-system-error.js';
 import type { Attestation } from './gate-answer.js';
 import { isApprovalRecord, type ApprovalRecord } from './approval-record.js';
@@ -44,14 +46,19 @@ export class Journal {
     // No journal yet (nothing there, or a file where its directory goes, which taking the
     // lock reports) is a fresh start; one that cannot be read must not pass for one.
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? undefined : fileSystemError(error, 'read the journal', file)));
-    const saved = text === undefined ? { done: [] } : parseJournal(text);
-    const remade = Array.isArray(saved.rederived) ? saved.rederived.filter(isRederivation) : [];
-    const attested = Array.isArray(saved.attested) ? saved.attested.filter(isAttestation) : [];
-    const approved = Array.isArray(saved.approved) ? saved.approved.filter(isApprovalRecord) : [];
-    const reviewRequests = Array.isArray(saved.reviewRequests) ? saved.reviewRequests.filter(isReviewRequestRecord) : [];
-    const gateTags = Array.isArray(saved.gateTags) ? saved.gateTags.filter(isGateTag) : [];
-    const gateWaits = Array.isArray(saved.gateWaits) ? saved.gateWaits.filter(isGateWaitRecord) : [];
-    return new Journal(file, new Set(Array.isArray(saved.done) ? saved.done.filter((d): d is string => typeof d === 'string') : []), new Map(remade.map((r) => [r.action, r])), attested, approved, reviewRequests, gateTags, gateWaits, isJournalSubject(saved.subject) ? saved.subject : undefined, text);
+    const saved = text === undefined ? {} : parseJournal(text, file);
+    // Every entry is one apply wrote, or the whole journal is refused: an entry dropped
+    // would be an action done twice, or (the signing approval) commits made with other ids.
+    const entries = <T>(key: keyof SavedJournal, fits: (value: unknown) => value is T): T[] => {
+      const value = saved[key];
+      if (value === undefined) return [];
+      if (Array.isArray(value) && value.every(fits)) return value;
+      throw unreadable(file, `its "${key}" holds ${Array.isArray(value) ? 'an entry' : 'a value'} apply does not write`);
+    };
+    if (saved.subject !== undefined && !isJournalSubject(saved.subject)) throw unreadable(file, 'its "subject" is not one apply writes');
+    const done = entries('done', (d): d is string => typeof d === 'string');
+    const remade = entries('rederived', isRederivation);
+    return new Journal(file, new Set(done), new Map(remade.map((r) => [r.action, r])), entries('attested', isAttestation), entries('approved', isApprovalRecord), entries('reviewRequests', isReviewRequestRecord), entries('gateTags', isGateTag), entries('gateWaits', isGateWaitRecord), saved.subject, text);
   }
 
   /**
@@ -182,11 +189,20 @@ function isGateTag(value: unknown): value is GateTagRecord {
   return typeof r === 'object' && r !== null && ['action', 'pattern', 'tag'].every((key) => typeof r[key] === 'string') && Array.isArray(r.fitting) && r.fitting.every((t) => typeof t === 'string') && (r.made === undefined || (Array.isArray(r.made) && r.made.every(made)));
 }
 
-function parseJournal(text: string): { done?: unknown; rederived?: unknown; attested?: unknown; approved?: unknown; reviewRequests?: unknown; gateTags?: unknown; gateWaits?: unknown; subject?: unknown } {
+type SavedJournal = Partial<Record<'done' | 'rederived' | 'attested' | 'approved' | 'reviewRequests' | 'gateTags' | 'gateWaits' | 'subject', unknown>>;
+
+function parseJournal(text: string, file: string): SavedJournal {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? value : { done: [] };
+    value = JSON.parse(text);
   } catch {
-    return { done: [] };
+    throw unreadable(file, 'it is not JSON');
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw unreadable(file, 'it is not a JSON object');
+  return value;
+}
+
+/** HF431: what an earlier run did cannot be known, so this one does nothing. */
+function unreadable(file: string, why: string): HotfixError {
+  return new HotfixError([diagnostic('HF431', `the journal ${file} is not one apply wrote (${why}), so what an earlier apply of this plan did cannot be known. Nothing was written: restore the file, or move it aside to start again (apply then checks each action against the repositories and their remotes)`)]);
 }

@@ -142,6 +142,19 @@ test('killed after its first commit and run again once bob approved too: every c
     assert.is(other.code, 1, other.stdout);
     assert.match(other.stderr, /^error {2}this plan's journal says an earlier apply wrote it approved on octo-org\/other#1, [^\n]*run apply again with --pr octo-org\/other#1 {2}\[HF525\]\n$/);
     assert.is(refs(s.configRepo), before);
+    // A signing approval apply would not write, or a journal that is not JSON: refused, not
+    // read as no approval (the commits would then be made again without alice's trailer).
+    for (const [edited, why] of [
+      [kept.replace('"approvers":["alice"]', '"approvers":[7]'), 'its "approved" holds an entry apply does not write'],
+      [kept.slice(0, -9), 'it is not JSON'],
+    ] as const) {
+      writeFileSync(journalFile, edited);
+      const unreadable = await apply(server, s, 'plan.json');
+      assert.is(unreadable.code, 1, unreadable.stdout);
+      assert.is(unreadable.stderr, `error  the journal ${journalFile} is not one apply wrote (${why}), so what an earlier apply of this plan did cannot be known. Nothing was written: restore the file, or move it aside to start again (apply then checks each action against the repositories and their remotes)  [HF431]\n`);
+      assert.is(refs(s.configRepo), before);
+      clean(unreadable);
+    }
     writeFileSync(journalFile, kept);
     const r = await apply(server, s, 'plan.json');
     assert.is(r.code, 0, r.stderr);
