@@ -8,6 +8,7 @@ import { withApprovers } from './approved-by.js';
 import { withGateTag } from './gate-tag.js';
 import { Journal } from './journal.js';
 import type { ApprovalRecord } from './approval-record.js';
+import { earlierSigner } from './earlier-signer.js';
 import { planNameProblems } from './plan-names.js';
 import { RepoLocks } from './lock.js';
 import { JournalRace, waitingForLock, type LockWait } from './wait-for-lock.js';
@@ -89,7 +90,10 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
   const signer = journal.signer;
   if (signer && options.approval && signer.pullRequest !== options.approval.pullRequest)
     throw new HotfixError([diagnostic('HF525', `this plan's journal says an earlier apply wrote it approved on ${signer.pullRequest}, and its commits carry those approvers; this run checked ${options.approval.pullRequest}. Nothing was written: run apply again with --pr ${signer.pullRequest}`)]);
-  const signed = withApprovers(plan, signer ?? (journal.done.size === 0 ? options.approval : undefined));
+  // With no journal of an earlier run (a fresh clone), what it pushed says who signed.
+  const earlier = !signer && journal.done.size === 0 && options.approval ? await earlierSigner(plan, options.approval, options.facts.repos, { fetch: !options.dryRun }) : undefined;
+  if (earlier) options.log(`approvers as an earlier apply of this plan wrote them into what it pushed (its journal is not in this clone): ${earlier.approval.approvers.join(', ')}, read from ${earlier.ref} at ${earlier.sha.slice(0, 7)} on ${earlier.remote}`);
+  const signed = withApprovers(plan, signer ?? earlier?.approval ?? (journal.done.size === 0 ? options.approval : undefined));
   // A tag an earlier run's gate decided holds for the rest of the plan, as if it had been planned.
   const sealed = await journalledTags(signed.plan, journal, options.facts.repos);
   // The plan as earlier applies of it carried it out: a commit made again on a moved branch is that commit.
@@ -115,7 +119,11 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
     // A merge-back that waits for the hotfix commits is judged here; a dry run says what apply will make of it.
     await rehearse(sealed, current, options.facts.repos, journal.done, options.signal, options.dryRun ? (line) => options.log(`would re-derive: ${line}, when apply reaches it after the gate`) : undefined);
     // Recorded once every check has passed, before the first action writes.
-    if (options.approval && !options.dryRun) await journal.approve(options.approval);
+    if (options.approval && !options.dryRun) {
+      // The earlier run's approvers first: the journal's signing approval is the one the commits carry.
+      if (earlier) await journal.approve(earlier.approval);
+      await journal.approve(options.approval);
+    }
     await runActions(sealed, current, journal, checkedOut, options);
     return 'complete';
   } finally {

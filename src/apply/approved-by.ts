@@ -29,6 +29,12 @@ export function approvedByTrailers(approval: ApprovalRecord): string[] {
   return approvers.map((login) => `Approved-by: ${login} (${approval.pullRequest})`);
 }
 
+/** The approvers a commit or tag message names for this pull request, as approvedByTrailers writes them, in order. */
+export function approversIn(message: string, pullRequest: string): string[] {
+  const named = [...message.matchAll(/^Approved-by: (\S+) \((\S+)\)$/gm)].filter(([, login, request]) => request === pullRequest && LOGIN.test(login!));
+  return [...new Set(named.map(([, login]) => login!))];
+}
+
 /**
  * The plan with every commit and tag object it makes carrying `Approved-by:` trailers after
  * its other ones, as Gerrit adds Reviewed-by when it submits: `git log` then names who

@@ -4,7 +4,7 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { GitObject } from '../plan/git-objects.js';
 import type { PushAction } from '../plan/push-target.js';
-import { resolveCommit } from '../state/git/read.js';
+import { verifyRevision } from '../state/git/resolve-revisions.js';
 import { git } from '../state/git/run-git.js';
 import { scratchDir } from '../state/scratch-dir.js';
 import { fileSystemError } from './file-system-error.js';
@@ -113,6 +113,11 @@ export async function fetchRemoteBranch(repo: string, url: string, branch: strin
   const ref = `refs/heads/${branch}`;
   const { stdout } = await git(repo, ['ls-remote', '--', url, ref], { network: true });
   const sha = stdout.split('\n').map((l) => l.split('\t')).find(([, name]) => name === ref)?.[0];
-  if (sha && !(await resolveCommit(repo, sha))) await git(repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', url, ref], { network: true });
+  if (sha) await fetchIfMissing(repo, url, ref, sha);
   return sha;
+}
+
+/** The remote's object at its ref (a commit, or an annotated tag), fetched with what it needs when this repository lacks it; no ref written. */
+export async function fetchIfMissing(repo: string, url: string, ref: string, sha: string): Promise<void> {
+  if (!(await verifyRevision(repo, `${sha}^{object}`))) await git(repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', url, ref], { network: true });
 }

@@ -168,6 +168,29 @@ test('killed after its first commit and run again once bob approved too: every c
     clean(killed, other, r, again);
   }));
 
+test('killed after its push, run again in a fresh clone (no journal) once bob approved too: the pushed commits are taken as they are, alice in their trailers', () =>
+  withServer(async (server, s) => {
+    const plan = saved(s, 'plan.json', 'checkout returns 500');
+    assert.is((await comment(server, s, 'plan.json')).code, 0);
+    server.pulls.review(42, 'alice', 'APPROVED');
+    const push = plan.actions.find((a) => a.kind === 'push')!;
+    const killed = await apply(server, s, 'plan.json', [], { HOTFIX_TEST_KILL_AT: `${push.id}:pushed` });
+    assert.is(killed.signal, 'SIGKILL', killed.stderr);
+    const pushed = refs(s.remote);
+    server.pulls.review(42, 'bob', 'APPROVED');
+    // The next CI job: a clone of the remote, without the journal the killed run kept.
+    const clone = join(s.root, 'next-job');
+    gitOut(s.root, ['clone', '--quiet', s.remote, clone]);
+    const r = await apply(server, s, 'plan.json', ['--repo', `deploy=${clone}`]);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^approved: octo-org\/deploy#42 by alice, bob \(1 required\)/m);
+    assert.match(r.stdout, /^approvers as an earlier apply of this plan wrote them into what it pushed \(its journal is not in this clone\): alice, read from refs\/heads\/[^ ]+ at [0-9a-f]{7} on origin$/m);
+    assert.is(refs(s.remote), pushed, 'the remote holds what the killed run pushed, nothing else');
+    const journal = JSON.parse(readFileSync(join(clone, '.git', 'hotfix', 'journal', `${plan.id.slice('sha256:'.length)}.json`), 'utf8')) as { approved: Array<Record<string, unknown>> };
+    assert.equal(journal.approved.map((a) => [a.approvers, a.signs]), [[['alice'], true], [['alice', 'bob'], undefined]]);
+    clean(killed, r);
+  }));
+
 test('an approval given before the comment was updated to this plan does not count, and the replaced plan is refused', () =>
   withServer(async (server, s) => {
     saved(s, 'first.json', 'checkout returns 500');

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { approvedByTrailers, withApprovers } from '../../src/apply/approved-by.js';
+import { approvedByTrailers, approversIn, withApprovers } from '../../src/apply/approved-by.js';
 import type { ApprovalRecord } from '../../src/apply/approval-record.js';
 import { HotfixError } from '../../src/diagnostics/errors.js';
 import { planTrailer, withTrailers } from '../../src/plan/commit-trailers.js';
@@ -122,6 +122,14 @@ test('an approver or pull request that is not a forge name never reaches a messa
     assert.not.ok(String((error as HotfixError).diagnostics[0]?.message).includes('\n'), 'one line');
   }
   assert.equal(approvedByTrailers({ ...approval, approvers: ['a', 'dev.ops_team-1', 'github-actions[bot]'], pullRequest: 'group/sub/project!7' }), ['Approved-by: a (group/sub/project!7)', 'Approved-by: dev.ops_team-1 (group/sub/project!7)', 'Approved-by: github-actions[bot] (group/sub/project!7)']);
+});
+
+test('approversIn reads back what a signed message says of this pull request, and nothing else', () => {
+  const signed = withApprovers(hotfix(), approval).plan.actions.find((a) => a.id === 'deploy') as Extract<Action, { kind: 'commit' }>;
+  assert.equal(approversIn(signed.message, approval.pullRequest), ['alice', 'renovate[bot]']);
+  assert.equal(approversIn(signed.message, 'octo-org/deploy#4'), [], 'another pull request');
+  const forged = `Fix\n\nApproved-by: mallory (octo-org/deploy#42) and more\nApproved-by: <b> (octo-org/deploy#42)\n Approved-by: eve (octo-org/deploy#42)\nApproved-by: bob (octo-org/deploy#42)\nApproved-by: bob (octo-org/deploy#42)\n`;
+  assert.equal(approversIn(forged, approval.pullRequest), ['bob'], 'whole trailer lines of forge names only, once each');
 });
 
 test.run();
