@@ -9,6 +9,7 @@ import { withGateTag } from './gate-tag.js';
 import { Journal } from './journal.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { earlierSigner } from './earlier-signer.js';
+import type { RehearsedObjects } from './rehearsed-objects.js';
 import { planNameProblems } from './plan-names.js';
 import { RepoLocks } from './lock.js';
 import { JournalRace, waitingForLock, type LockWait } from './wait-for-lock.js';
@@ -117,14 +118,18 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
     if (failures.length > 0) throw new HotfixError(failures);
     // The whole plan, carried out first where nothing real is written: no half-applied plan.
     // A merge-back that waits for the hotfix commits is judged here; a dry run says what apply will make of it.
-    await rehearse(sealed, current, options.facts.repos, journal.done, options.signal, options.dryRun ? (line) => options.log(`would re-derive: ${line}, when apply reaches it after the gate`) : undefined);
-    // Recorded once every check has passed, before the first action writes.
-    if (options.approval && !options.dryRun) {
-      // The earlier run's approvers first: the journal's signing approval is the one the commits carry.
-      if (earlier) await journal.approve(earlier.approval);
-      await journal.approve(options.approval);
+    const rehearsed = await rehearse(sealed, current, options.facts.repos, journal.done, options.signal, options.dryRun ? (line) => options.log(`would re-derive: ${line}, when apply reaches it after the gate`) : undefined);
+    try {
+      // Recorded once every check has passed, before the first action writes.
+      if (options.approval && !options.dryRun) {
+        // The earlier run's approvers first: the journal's signing approval is the one the commits carry.
+        if (earlier) await journal.approve(earlier.approval);
+        await journal.approve(options.approval);
+      }
+      await runActions(sealed, current, journal, checkedOut, options, rehearsed);
+    } finally {
+      await rehearsed.dispose();
     }
-    await runActions(sealed, current, journal, checkedOut, options);
     return 'complete';
   } finally {
     await locks?.release();
@@ -164,7 +169,7 @@ async function decideTag(sealed: Plan, carried: Plan, gate: GateAction, tag: Gat
 }
 
 /** The actions the journal does not call done, in order, each recorded once finished. */
-async function runActions(sealedPlan: Plan, carried: Plan, journal: Journal, checkedOut: ReadonlyMap<string, string>, options: ApplyOptions): Promise<void> {
+async function runActions(sealedPlan: Plan, carried: Plan, journal: Journal, checkedOut: ReadonlyMap<string, string>, options: ApplyOptions, rehearsed: RehearsedObjects): Promise<void> {
   let sealed = sealedPlan;
   const at = (name: string) => {
     options.checkpoint?.(name);
@@ -209,7 +214,7 @@ async function runActions(sealedPlan: Plan, carried: Plan, journal: Journal, che
       const effect = refEffect(action);
       const worktree = effect && checkedOut.get(refKey(effect.repo, effect.ref));
       const id = action.id;
-      await runAction(action, options.facts.repos, { moveRef: worktree === undefined, checkpoint: (point) => at(`${id}:${point}`) });
+      await runAction(action, options.facts.repos, { moveRef: worktree === undefined, checkpoint: (point) => at(`${id}:${point}`), rehearsed });
       if (worktree !== undefined) options.log(`note: ${effect!.ref.replace(/^refs\/heads\//, '')} is checked out in ${worktree}, so only the remote moves (the push below); run git pull there afterwards`);
     }
     await journal.finish(action.id);

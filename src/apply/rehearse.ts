@@ -1,4 +1,4 @@
-import { realpath, rm, writeFile } from 'node:fs/promises';
+import { realpath, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
@@ -10,6 +10,7 @@ import { fileSystemError } from './file-system-error.js';
 import { nextStep, rederivedLine, rederiveIfMoved, withRederived } from './moved-branches.js';
 import { judgeOnRemote } from './moved-on-remote.js';
 import { isDone, refEffect, refKey } from './ref-effects.js';
+import { RehearsedObjects } from './rehearsed-objects.js';
 import { runAction } from './run-action.js';
 import { refValues, repoPath } from './verify-preconditions.js';
 
@@ -23,10 +24,12 @@ import { refValues, repoPath } from './verify-preconditions.js';
  * new head by the plan's rule (`sealed`'s), once the stand-in holds the hotfix commits it
  * brings in: one that conflicts is HF417 before production is deployed, not after. So is
  * one whose branch moved on the remote it is pushed to (moved-on-remote.ts). One found
- * clean is `said`, as apply will make it (what a --dry-run shows).
+ * clean is `said`, as apply will make it (what a --dry-run shows). Returns what it made,
+ * for the real run to place instead of making it again; the caller disposes of it.
  */
-export async function rehearse(sealed: Plan, plan: Plan, repos: Readonly<Record<string, string>>, done: ReadonlySet<string>, signal?: AbortSignal, said?: (line: string) => void): Promise<void> {
+export async function rehearse(sealed: Plan, plan: Plan, repos: Readonly<Record<string, string>>, done: ReadonlySet<string>, signal?: AbortSignal, said?: (line: string) => void): Promise<RehearsedObjects> {
   const scratch = await scratchDir('hotfix-rehearsal-', 'rehearsing the plan', 'HF422');
+  const rehearsed = new RehearsedObjects(scratch);
   try {
     const stand: Record<string, string> = {};
     // Where each ref of the stand-ins is: only the rehearsal moves them once they are made.
@@ -48,14 +51,19 @@ export async function rehearse(sealed: Plan, plan: Plan, repos: Readonly<Record<
       action = current.actions[index] as Exclude<Action, { kind: 'push' | 'gate' | 'manual' | 'open-pull-request' }>;
       await judgeOnRemote(sealed, current, index, repos, stand[action.repo]!);
       const effect = refEffect(action)!;
+      const objects = join(stand[action.repo]!, 'objects');
+      const before = await RehearsedObjects.looseFiles(objects);
       await runAction(action, stand).catch((error: unknown) => {
         if (!(error instanceof HotfixError)) throw error;
         throw new HotfixError(error.diagnostics.map((d) => diagnostic('HF416', `rehearsing ${action.id}: ${d.message.replace(/; nothing was written for it$/, '')}; nothing was written`)));
       });
+      rehearsed.record(action.id, effect.to, objects, before, await RehearsedObjects.looseFiles(objects));
       refs.set(refKey(effect.repo, effect.ref), effect.to);
     }
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
+    return rehearsed;
+  } catch (error) {
+    await rehearsed.dispose();
+    throw error;
   }
 }
 

@@ -9,6 +9,7 @@ import { changedFiles, mergeBase, readFileAt } from '../state/git/read.js';
 import { firstDifference } from './first-difference.js';
 import { updateRefs, writeObjects } from './git-write.js';
 import { refEffect } from './ref-effects.js';
+import type { RehearsedObjects } from './rehearsed-objects.js';
 import { repoPath } from './verify-preconditions.js';
 
 /**
@@ -16,7 +17,7 @@ import { repoPath } from './verify-preconditions.js';
  * With `moveRef: false` (a branch checked out in a work tree) the objects are written but
  * the local branch stays; the plan's push moves the remote. Pushes are push-moved.ts's.
  */
-export async function runAction(action: Exclude<Action, { kind: 'push' }>, repos: Readonly<Record<string, string>>, options: { moveRef: boolean; checkpoint?: (point: string) => void } = { moveRef: true }): Promise<void> {
+export async function runAction(action: Exclude<Action, { kind: 'push' }>, repos: Readonly<Record<string, string>>, options: { moveRef: boolean; checkpoint?: (point: string) => void; rehearsed?: RehearsedObjects } = { moveRef: true }): Promise<void> {
   const at = options.checkpoint ?? (() => undefined);
   switch (action.kind) {
     case 'create-branch':
@@ -26,7 +27,8 @@ export async function runAction(action: Exclude<Action, { kind: 'push' }>, repos
     case 'merge': {
       const repo = repoPath(repos, action.repo);
       const effect = refEffect(action)!;
-      await writeObjects(repo, await objectsFor(action, repo));
+      // What the rehearsal made and checked moments ago is placed, not made a second time.
+      if (!(await options.rehearsed?.place(action.id, effect.to, repo))) await writeObjects(repo, await objectsFor(action, repo));
       at('objects');
       if (options.moveRef) await updateRefs(repo, [{ ref: effect.ref, sha: effect.to, old: effect.from }]);
       at('ref');

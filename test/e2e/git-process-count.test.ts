@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, chmodS
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { writeObjects } from '../../src/apply/git-write.js';
+import { blobId } from '../../src/plan/git-objects.js';
 import type { Plan } from '../../src/plan/types.js';
 import { countingShim } from '../helpers/counting-shim.js';
 import { gitOut, scenario, type GitopsScenario } from '../helpers/rollback-scenario.js';
@@ -44,16 +46,24 @@ test('a rollback plan and its apply start a bounded number of git processes', as
   // resolver that answers every ref read from here on (and a rev-parse for the tag the plan's
   // branch name reserves, which it reads as missing), the remote twice, the symbolic-ref
   // check. Rehearsal: init; per config commit one object reader and three hash-object
-  // (blobs, trees, commit), per action one update-ref. Real run: the same, the push.
-  assert.ok(applied.git.length <= 33, `apply started ${applied.git.length} git processes:\n${applied.git.join('\n')}`);
-  assert.is(count(applied.git, 'hash-object'), 12, 'one hash-object per object type of each config commit, rehearsed and real');
-  assert.is(count(applied.git, 'hash-object -t blob -w --no-filters --stdin-paths'), 4);
+  // (blobs, trees, commit), per action one update-ref. Real run: the rehearsal's objects
+  // placed, one update-ref per action, the push.
+  assert.ok(applied.git.length <= 25, `apply started ${applied.git.length} git processes:\n${applied.git.join('\n')}`);
+  assert.is(count(applied.git, 'hash-object'), 6, 'one hash-object per object type of each config commit, in the rehearsal only');
+  assert.is(count(applied.git, 'hash-object -t blob -w --no-filters --stdin-paths'), 2);
+  assert.is(applied.git.filter((line) => line === 'cat-file --batch').length, 2, 'an object reader per config commit, in the rehearsal only');
   assert.is(count(applied.git, 'rev-parse --git-common-dir'), 0, 'the git directory is read with the repository check');
   assert.is(count(applied.git, 'cat-file --batch-check'), 1, 'one running resolver answers the preconditions, the rehearsal\'s refs and every ref read after an action');
   assert.is(count(applied.git, 'rev-parse --verify'), 1, 'only the tag the resolver reads as missing is asked of rev-parse');
-  // What it wrote is what the plan named.
+  // What it wrote is what the plan named, every object whole in the repository (the
+  // rehearsal's files placed there, none left half-copied) and on the remote.
   const tip = (plan.actions.filter((a) => a.kind === 'commit').pop() as { commit: string; branch: string });
   assert.is(gitOut(s.remote, ['rev-parse', `refs/heads/${tip.branch}`]).trim(), tip.commit);
+  gitOut(s.configRepo, ['fsck', '--strict', '--no-dangling', '--no-progress']);
+  assert.is(gitOut(s.configRepo, ['cat-file', '-t', tip.commit]).trim(), 'commit');
+  const objects = join(s.configRepo, '.git', 'objects');
+  const strays = readdirSync(objects).filter((d) => /^[0-9a-f]{2}$/.test(d)).flatMap((d) => readdirSync(join(objects, d)).filter((f) => !/^[0-9a-f]{38}$/.test(f)));
+  assert.equal(strays, [], 'no partial copy left');
 });
 
 test('objects are stored as planned whatever TMPDIR holds and whatever filters the repository sets', async () => {
@@ -78,6 +88,13 @@ test('objects are stored as planned whatever TMPDIR holds and whatever filters t
   assert.is(gitOut(s.configRepo, ['rev-parse', `refs/heads/${tip.branch}`]).trim(), tip.commit);
   assert.is(existsSync(ran), false, 'no filter ran');
   assert.equal(readdirSync(tmp), [], 'every scratch directory was removed');
+  // The real run placed the rehearsal's objects; what it makes itself (a commit made again on
+  // a moved branch) is stored by writeObjects in the repository, its filters set as above.
+  const text = 'newTag: main-1234567\n';
+  const blob = { type: 'blob' as const, id: blobId(text), content: Buffer.from(text).toString('base64') };
+  await writeObjects(s.configRepo, [blob]);
+  assert.is(gitOut(s.configRepo, ['cat-file', 'blob', blob.id]), text);
+  assert.is(existsSync(ran), false, 'no filter ran');
 });
 
 test('the rehearsal takes nothing from init.templateDir of the caller\'s config: no ref, no hook', async () => {
