@@ -1,5 +1,7 @@
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { commonGitDir } from '../state/git/read.js';
 import { fileSystemError } from './file-system-error.js';
 
@@ -17,7 +19,8 @@ interface Made {
  * stand-ins that hold only the new objects (everything else they read from the real
  * repository through alternates). So the real run places those files into the repository,
  * as `git clone --local` copies loose objects, where it would make them a second time; an
- * object's file name is its id, and the ref then moves to the id the plan names. An action
+ * object's file name is its id, checked again before it is placed (its inflated bytes hash
+ * to it), and the ref then moves to the id the plan names. An action
  * the rehearsal did not make with the same result (made again on a moved branch, or with a
  * tag decided at the gate) is made by the real run as before.
  */
@@ -43,24 +46,32 @@ export class RehearsedObjects {
 
   /**
    * Places what the rehearsal made for the action into the repository; false when it did
-   * not make this action with this result, and the caller makes the objects itself.
+   * not make this action with this result, or its files are no longer whole (the scratch
+   * directory outlives a gate's wait): the caller then makes the objects itself.
    */
   async place(actionId: string, to: string, repo: string): Promise<boolean> {
     const made = this.made.get(actionId);
     if (made === undefined || made.to !== to) return false;
+    // Each file must still hold the object its name is the id of, before any is placed.
+    const files: [string, Buffer][] = [];
+    for (const file of made.files) {
+      const bytes = await readFile(join(made.objects, file)).catch(() => undefined);
+      if (bytes === undefined || !holdsObject(bytes, file.replace('/', ''))) return false;
+      files.push([file, bytes]);
+    }
     const objects = join(await commonGitDir(repo), 'objects');
     // A new fan-out directory as git makes it: with the object directory's mode, which
     // carries core.sharedRepository's group bits.
     const { mode } = await stat(objects).catch((error: unknown) => fileSystemError(error, 'read the object directory', objects));
-    for (const file of made.files) {
+    for (const [file, bytes] of files) {
       const target = join(objects, file);
       if (await stat(target).then(() => true, () => false)) continue;
-      // Copied beside its place, then renamed into it: a reader never sees half an object,
+      // Written beside its place, then renamed into it: a reader never sees half an object,
       // and one left by a crash is named as git names its own, which git prune removes.
       const partial = join(dirname(target), `tmp_obj_hotfix_${basename(target)}`);
       try {
         await mkdir(dirname(target), { recursive: true, mode: mode & 0o7777 });
-        await copyFile(join(made.objects, file), partial);
+        await writeFile(partial, bytes, { mode: 0o444 });
         await rename(partial, target);
       } catch (error) {
         await rm(partial, { force: true });
@@ -72,5 +83,14 @@ export class RehearsedObjects {
 
   async dispose(): Promise<void> {
     await rm(this.scratch, { recursive: true, force: true });
+  }
+}
+
+/** Whether a loose object file holds the object `id` names: its inflated bytes (`type size\0content`) hash to it. */
+function holdsObject(bytes: Buffer, id: string): boolean {
+  try {
+    return createHash(id.length === 64 ? 'sha256' : 'sha1').update(inflateSync(bytes)).digest('hex') === id;
+  } catch {
+    return false;
   }
 }
