@@ -7,11 +7,11 @@ import { readClusterFor, type ClusterSource } from './cluster/read-cluster.js';
 import { CatFileBatch } from './git/cat-file.js';
 import { boundRepo } from './git/bound-repo.js';
 import { localRefNames } from './git/local-ref-names.js';
-import { changedFiles, listRemotes, readFileAt } from './git/read.js';
+import { changedFiles, readFileAt } from './git/read.js';
 import { branchTip } from './git/branch-tip.js';
 import { walkDeployments } from './git/walk-deployments.js';
 import { revisionReader } from './revision-reader.js';
-import { readPushRemote } from './git/push-remote.js';
+import { readRemotes } from './git/push-remote.js';
 import { fluxObjectsAt, imagePoliciesNamed } from './git/scan-flux.js';
 import { automationLines } from './git/automation-lines.js';
 import type { AutomationScan, Deployment, FileAtRevision, FluxObject, RollbackState } from './types.js';
@@ -62,7 +62,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
     // Independent of the history walk, so read alongside it: the Flux objects at head (git
     // grep, then each file through the same batch process), the refs, and the cluster.
     const flux = automationAt(repoPath, head, blobs, env, policy.spec.app.image, declared.kind === 'image' ? policiesMarking(config.text, declared.fields) : []);
-    const refs = Promise.all([localRefNames(repoPath), listRemotes(repoPath), readClusterFor(env.cluster, request.cluster), readPushRemote(repoPath, policy)]);
+    const refs = Promise.all([localRefNames(repoPath), readRemotes(repoPath, policy), readClusterFor(env.cluster, request.cluster)]);
     // Awaited below; a walk that fails first must not leave their failures unhandled.
     flux.catch(() => undefined);
     refs.catch(() => undefined);
@@ -86,7 +86,7 @@ export async function gatherRollbackState(request: RollbackStateRequest): Promis
     ]);
 
     const { objects, files, automation } = await flux;
-    const [localRefs, remotes, cluster, pushRemote] = await refs;
+    const [localRefs, { names: remotes, push: pushRemote }, cluster] = await refs;
     return {
       repoName,
       repoPath,

@@ -32,11 +32,13 @@ test('a rollback plan and its apply start a bounded number of git processes', as
   // One rev-parse for every fact of the repository (is it one, at its top, shallow, its git
   // directory, its object format); the revision resolver (the branch head, every ref after
   // it); two object readers; the automation
-  // grep and ls-tree; refs; the remote (list, push URL, rewrite check); the history walk;
+  // grep and ls-tree; refs; the remote (its names and push URLs in one `remote -v`, the
+  // rewrite check); the history walk;
   // the deploying commit's files; the render check's commit, read-tree, attributes files and
   // checkout-index.
-  assert.ok(planned.git.length <= 15, `plan rollback started ${planned.git.length} git processes:\n${planned.git.join('\n')}`);
+  assert.ok(planned.git.length <= 14, `plan rollback started ${planned.git.length} git processes:\n${planned.git.join('\n')}`);
   for (const alone of ['rev-parse --git-common-dir', 'rev-parse --show-object-format']) assert.is(count(planned.git, alone), 0, `${alone} is asked with the repository check`);
+  assert.equal(planned.git.filter((line) => line.startsWith('remote')), ['remote -v', 'remote -v'], 'the remotes and their push URLs, then the rewrite check');
 
   const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
   assert.equal(plan.actions.map((a) => a.kind), ['create-branch', 'commit', 'commit', 'push', 'open-pull-request']);

@@ -33,17 +33,39 @@ export async function rewrittenTo(repo: string, url: string): Promise<string[]> 
   return [...new Set(resolved)].filter((to) => to !== url);
 }
 
-/** The remote the policy pushes to, as facts for the planner; undefined when it does not push. */
-export async function readPushRemote(repo: string, policy: Policy): Promise<PushRemote | undefined> {
-  if (!policy.spec.git?.push) return undefined;
-  const { remote } = policy.spec.git;
-  const urls = await pushUrls(repo, remote);
+/**
+ * Every remote of the repository, each with its push URLs as git resolves them: one
+ * `git remote -v`, whose (push) lines are what `remote get-url --push --all` gives. A
+ * remote name cannot hold a tab (git refuses it in a ref name), so a line splits at the first.
+ */
+async function remotesWithPushUrls(repo: string): Promise<Map<string, string[]>> {
+  const { stdout } = await git(repo, ['remote', '-v']);
+  const remotes = new Map<string, string[]>();
+  for (const line of stdout.split('\n').filter(Boolean)) {
+    const tab = line.indexOf('\t');
+    const name = tab < 0 ? line : line.slice(0, tab);
+    const urls = remotes.get(name) ?? [];
+    remotes.set(name, urls);
+    const pushed = / \(push\)$/.exec(line);
+    if (tab >= 0 && pushed) urls.push(line.slice(tab + 1, pushed.index));
+  }
+  return remotes;
+}
+
+/** The repository's remote names, and the remote the policy pushes to as facts for the planner (undefined when it does not push). */
+export async function readRemotes(repo: string, policy: Policy): Promise<{ readonly names: string[]; readonly push: PushRemote | undefined }> {
+  const remotes = await remotesWithPushUrls(repo);
+  const remote = policy.spec.git?.push ? policy.spec.git.remote : undefined;
+  return { names: [...remotes.keys()], push: remote === undefined ? undefined : await pushRemoteOf(repo, policy, remote, remotes.get(remote) ?? []) };
+}
+
+async function pushRemoteOf(repo: string, policy: Policy, remote: string, urls: readonly string[]): Promise<PushRemote> {
   const again = urls.length === 1 ? await rewrittenTo(repo, urls[0]!) : [];
   if (again.length > 0)
     throw new HotfixError([diagnostic('HF226', `${repo}: remote ${remote} pushes to ${urls[0]}, which the url.<base>.insteadOf or pushInsteadOf rules of git's config rewrite again to ${again.join(', ')} when it is pushed to; hotfix pushes exactly to the URL it shows`)]);
   // A branch pushed for review must be new on the remote as well: the plan checks it there.
   const branches = urls.length === 1 && reviewsAnything(policy) ? await remoteBranches(repo, urls[0]!) : undefined;
-  return { name: remote, urls, ...(branches ? { branches } : {}) };
+  return { name: remote, urls: [...urls], ...(branches ? { branches } : {}) };
 }
 
 /** The remote's branches, by their short name, and their tips. */

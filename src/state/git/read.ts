@@ -70,11 +70,6 @@ export async function listBranches(repo: string): Promise<string[]> {
   return stdout.split('\n').filter(Boolean);
 }
 
-export async function listRemotes(repo: string): Promise<string[]> {
-  const { stdout } = await git(repo, ['remote']);
-  return stdout.split('\n').filter(Boolean);
-}
-
 /** Directories on a file's path, root first: `a/b/c.yaml` → ['', 'a', 'a/b']. */
 export function directoriesOf(path: string): string[] {
   const dirs = [''];

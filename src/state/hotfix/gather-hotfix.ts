@@ -7,11 +7,11 @@ import { readClusterFor, type ClusterSource } from '../cluster/read-cluster.js';
 import { CatFileBatch } from '../git/cat-file.js';
 import { MergeSimulator } from '../git/merge-simulation.js';
 import { boundRepo } from '../git/bound-repo.js';
-import { readPushRemote } from '../git/push-remote.js';
+import { readRemotes } from '../git/push-remote.js';
 import { branchTip, trackedOnly } from '../git/branch-tip.js';
 import { readRemoteTips, type RemoteTips } from '../git/remote-tips.js';
 import { commitInfo, commitMessage } from '../git/commit-log.js';
-import { changedFiles, isAncestor, listBranches, listRemotes, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
+import { changedFiles, isAncestor, listBranches, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
 import { localRefNames } from '../git/local-ref-names.js';
 import { deployVia, mergeBackVia } from '../../policy/via.js';
 import type { ClusterState, CommitInfo, FileAtRevision, PushRemote, LocalRefNames } from '../types.js';
@@ -106,7 +106,7 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
       ? { image: cluster.image, source: 'cluster' as const, ...(cluster.digest ? { digest: cluster.digest } : {}) }
       : { image: formatImageRef(findImage(config.text, env.config.locator, app.image).current), source: 'config' as const };
 
-  const [tags, branches, appRemotes, configRemotes, appRemote, configRemote, configRefs] = await Promise.all([listTags(appPath), listBranches(appPath), listRemotes(appPath), listRemotes(configPath), readPushRemote(appPath, policy), readPushRemote(configPath, policy), configRefNames(configPath, policy, env)]);
+  const [tags, branches, { names: appRemotes, push: appRemote }, { names: configRemotes, push: configRemote }, configRefs] = await Promise.all([listTags(appPath), listBranches(appPath), readRemotes(appPath, policy), readRemotes(configPath, policy), configRefNames(configPath, policy, env)]);
   const revision = await imageRevisionAnswers(policy, appPath, deployed.image, request.readLabels, tags);
   const baseSha = request.decide(revision);
   const base = baseSha ? await commitInfo(appPath, baseSha) : undefined;
