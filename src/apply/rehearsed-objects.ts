@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { holdsObject, putLooseFile } from '../state/git/loose-object.js';
 import { commonGitDir } from '../state/git/read.js';
 import { fileSystemError } from './file-system-error.js';
 
@@ -60,24 +59,7 @@ export class RehearsedObjects {
       files.push([file, bytes]);
     }
     const objects = join(await commonGitDir(repo), 'objects');
-    // A new fan-out directory as git makes it: with the object directory's mode, which
-    // carries core.sharedRepository's group bits.
-    const { mode } = await stat(objects).catch((error: unknown) => fileSystemError(error, 'read the object directory', objects));
-    for (const [file, bytes] of files) {
-      const target = join(objects, file);
-      if (await stat(target).then(() => true, () => false)) continue;
-      // Written beside its place, then renamed into it: a reader never sees half an object,
-      // and one left by a crash is named as git names its own, which git prune removes.
-      const partial = join(dirname(target), `tmp_obj_hotfix_${basename(target)}`);
-      try {
-        await mkdir(dirname(target), { recursive: true, mode: mode & 0o7777 });
-        await writeFile(partial, bytes, { mode: 0o444 });
-        await rename(partial, target);
-      } catch (error) {
-        await rm(partial, { force: true });
-        fileSystemError(error, 'write the object', target);
-      }
-    }
+    for (const [file, bytes] of files) await putLooseFile(objects, file, bytes).catch((error: unknown) => fileSystemError(error, 'write the object', join(objects, file)));
     return true;
   }
 
@@ -86,11 +68,3 @@ export class RehearsedObjects {
   }
 }
 
-/** Whether a loose object file holds the object `id` names: its inflated bytes (`type size\0content`) hash to it. */
-function holdsObject(bytes: Buffer, id: string): boolean {
-  try {
-    return createHash(id.length === 64 ? 'sha256' : 'sha1').update(inflateSync(bytes)).digest('hex') === id;
-  } catch {
-    return false;
-  }
-}

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { putCommit } from '../../src/state/git/loose-object.js';
 import { MergeSimulator } from '../../src/state/git/merge-simulation.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -67,6 +68,19 @@ test('repository storage leaves the merged tree in the repository', async () => 
   const result = await sim.merge(`${h.cleanFix}^`, await sim.treeOf(h.deployed), await sim.treeOf(h.cleanFix));
   await sim.close();
   assert.is(git(h.dir, 'cat-file', '-t', result.tree), 'tree');
+});
+
+test('a merge side hotfix writes itself is the commit git commit-tree makes of it, whole in the store git reads', async () => {
+  const h = history();
+  const tree = git(h.dir, 'rev-parse', `${h.cleanFix}^{tree}`);
+  const objects = join(tempDir(), 'objects');
+  mkdirSync(objects);
+  const id = await putCommit(objects, `tree ${tree}\nparent ${h.deployed}\nauthor hotfix <hotfix@localhost> 0 +0000\ncommitter hotfix <hotfix@localhost> 0 +0000\n\nhotfix merge side\n`);
+  const synthetic = { ...env, GIT_AUTHOR_NAME: 'hotfix', GIT_AUTHOR_EMAIL: 'hotfix@localhost', GIT_AUTHOR_DATE: '1970-01-01T00:00:00Z', GIT_COMMITTER_NAME: 'hotfix', GIT_COMMITTER_EMAIL: 'hotfix@localhost', GIT_COMMITTER_DATE: '1970-01-01T00:00:00Z' };
+  const byGit = execFileSync('git', ['commit-tree', tree, '-p', h.deployed, '-m', 'hotfix merge side'], { cwd: h.dir, env: synthetic, encoding: 'utf8' }).trim();
+  assert.is(id, byGit);
+  const read = execFileSync('git', ['cat-file', '-p', id], { cwd: h.dir, env: { ...env, GIT_OBJECT_DIRECTORY: objects, GIT_ALTERNATE_OBJECT_DIRECTORIES: join(h.dir, '.git', 'objects') }, encoding: 'utf8' });
+  assert.ok(read.startsWith(`tree ${tree}\nparent ${h.deployed}\n`), read);
 });
 
 test.run();

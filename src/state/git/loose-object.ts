@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { deflateSync, inflateSync } from 'node:zlib';
+
+/**
+ * Git's loose object store (gitformat-loose): an object is the zlib of `type size\0content`
+ * in `objects/xx/<the other 38 hex digits of its id>`, and its id the hash of those bytes.
+ * hotfix puts files there itself in two places only, each where a git process per object
+ * would cost more than the work it serves: the objects its rehearsal made and checked
+ * (rehearsed-objects.ts), and the fixed throwaway commits of a merge simulation.
+ */
+
+/** The file of an object in an object directory, as `xx/yyyy…`. */
+export function looseName(id: string): string {
+  return `${id.slice(0, 2)}/${id.slice(2)}`;
+}
+
+/** Whether loose object bytes hold the object `id` names: they inflate to bytes that hash to it. */
+export function holdsObject(bytes: Buffer, id: string): boolean {
+  try {
+    return createHash(id.length === 64 ? 'sha256' : 'sha1').update(inflateSync(bytes)).digest('hex') === id;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Puts loose object bytes at their place in `objects` unless an object is there already:
+ * written beside it and renamed into it, so a reader never sees half an object, and one left
+ * by a crash is named as git names its own temporary files, which git prune removes. Read
+ * only, as git leaves objects; a new fan-out directory takes the object directory's mode,
+ * which carries core.sharedRepository's group bits. Throws what the file system says.
+ */
+export async function putLooseFile(objects: string, name: string, bytes: Buffer): Promise<void> {
+  const target = join(objects, name);
+  if (await stat(target).then(() => true, () => false)) return;
+  const partial = join(dirname(target), `tmp_obj_hotfix_${basename(target)}`);
+  try {
+    await mkdir(dirname(target), { recursive: true, mode: (await stat(objects)).mode & 0o7777 });
+    await writeFile(partial, bytes, { mode: 0o444 });
+    await rename(partial, target);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+}
+
+/** Stores a commit whose bytes hotfix fixes itself (SHA-1 repositories: hotfix refuses others) and returns its id. */
+export async function putCommit(objects: string, content: string): Promise<string> {
+  const body = Buffer.from(content, 'utf8');
+  const raw = Buffer.concat([Buffer.from(`commit ${body.length}\0`), body]);
+  const id = createHash('sha1').update(raw).digest('hex');
+  await putLooseFile(objects, looseName(id), deflateSync(raw));
+  return id;
+}
