@@ -104,9 +104,19 @@ async function* streamRecords(repo: string, args: readonly string[], separator: 
   }
 }
 
-/** The whole commit message, as `git cherry-pick` copies it. */
-export async function commitMessage(repo: string, sha: string): Promise<string> {
-  return (await git(repo, ['log', '-1', '--format=%B', '--end-of-options', sha])).stdout.replace(/\n+$/, '\n');
+/** Commits with their whole messages (as `git cherry-pick` copies one), by id: one git for all of them. */
+export async function commitsWithMessages(repo: string, shas: readonly string[]): Promise<Map<string, { readonly commit: CommitInfo; readonly message: string }>> {
+  const out = new Map<string, { commit: CommitInfo; message: string }>();
+  if (shas.length === 0) return out;
+  const { stdout } = await git(repo, ['log', '--no-walk=unsorted', '-z', `--format=${FORMAT}%x1f%B`, '--end-of-options', ...shas]);
+  for (const record of stdout.split('\0')) {
+    const fields = record.replace(/^\n/, '');
+    if (!fields) continue;
+    const cut = fields.split('\x1f', 9).join('\x1f').length;
+    const commit = parseCommit(fields);
+    out.set(commit.sha, { commit, message: fields.slice(cut + 1).replace(/\n+$/, '\n') });
+  }
+  return out;
 }
 
 /**

@@ -10,7 +10,7 @@ import { boundRepo } from '../git/bound-repo.js';
 import { readRemotes } from '../git/push-remote.js';
 import { branchTip, trackedOnly } from '../git/branch-tip.js';
 import { readRemoteTips, type RemoteTips } from '../git/remote-tips.js';
-import { commitInfo, commitMessage } from '../git/commit-log.js';
+import { commitInfo, commitsWithMessages } from '../git/commit-log.js';
 import { changedFiles, isAncestor, listBranches, listTags, mergeBase, readFileAt, resolveCommit } from '../git/read.js';
 import { localRefNames } from '../git/local-ref-names.js';
 import { deployVia, mergeBackVia } from '../../policy/via.js';
@@ -109,17 +109,20 @@ export async function gatherHotfixState(request: HotfixStateRequest): Promise<Ho
   const [tags, branches, { names: appRemotes, push: appRemote }, { names: configRemotes, push: configRemote }, configRefs] = await Promise.all([listTags(appPath), listBranches(appPath), readRemotes(appPath, policy), readRemotes(configPath, policy), configRefNames(configPath, policy, env)]);
   const revision = await imageRevisionAnswers(policy, appPath, deployed.image, request.readLabels, tags);
   const baseSha = request.decide(revision);
-  const base = baseSha ? await commitInfo(appPath, baseSha) : undefined;
-
   const picks: PickState[] = [];
-  for (const input of request.picks) {
-    const sha = await resolveCommit(appPath, input);
+  const shas = await Promise.all(request.picks.map((input) => resolveCommit(appPath, input)));
+  // The base and every pick read by one git.
+  const commits = await commitsWithMessages(appPath, [...(baseSha ? [baseSha] : []), ...shas.filter((sha): sha is string => sha !== undefined)]);
+  const base = baseSha ? (commits.get(baseSha)?.commit ?? (await commitInfo(appPath, baseSha))) : undefined;
+  for (const [index, input] of request.picks.entries()) {
+    const sha = shas[index];
     if (!sha) {
       picks.push({ input, onMainline: false, files: [] });
       continue;
     }
-    const [info, message, files, onMainline] = await Promise.all([commitInfo(appPath, sha), commitMessage(appPath, sha), changedFiles(appPath, sha), isAncestor(appPath, sha, mainlineHead)]);
-    picks.push({ input, commit: { ...info, message }, onMainline, files });
+    const { commit, message } = commits.get(sha)!;
+    const [files, onMainline] = await Promise.all([changedFiles(appPath, sha), isAncestor(appPath, sha, mainlineHead)]);
+    picks.push({ input, commit: { ...commit, message }, onMainline, files });
   }
 
   const steps: HotfixState['steps'][number][] = [];
