@@ -209,20 +209,23 @@ async function check(plan: Plan, p: Exclude<Precondition, { kind: 'ref' | 'blob'
       const now = createHash('sha256').update(bytes).digest('hex');
       return now === p.sha256 ? undefined : `the policy ${file} is not the one the plan was made from (its sha256 differs); pass the plan's policy with --policy FILE`;
     }
-    case 'remote': {
-      const repo = repoPath(facts.repos, p.repo);
-      const urls = await pushUrls(repo, p.remote);
-      if (urls.length === 1 && urls[0] === p.url) {
-        const again = await rewrittenTo(repo, p.url);
-        return again.length === 0 ? undefined : `${p.repo}: a url.<base>.insteadOf or pushInsteadOf rule now rewrites ${p.url} to ${again.join(', ')}; the plan pushes to ${p.url}`;
-      }
-      return urls.length === 0 ? `${p.repo}: remote ${p.remote} is not configured any more; the plan pushes to ${p.url}` : `${p.repo}: remote ${p.remote} now pushes to ${urls.join(', ')}, not ${p.url} as the plan shows`;
-    }
+    case 'remote':
+      return remoteProblem(p.repo, repoPath(facts.repos, p.repo), p.remote, p.url);
     case 'remote-ref':
       return remoteRefProblem(plan, p, repoPath(facts.repos, p.repo));
     case 'tool':
       return p.version === VERSION ? undefined : `the plan was made by hotfix ${p.version}; this is ${VERSION}`;
   }
+}
+
+/** Whether the repository's remote still pushes exactly to the plan's URL, and nothing rewrites it there; else what changed. */
+export async function remoteProblem(name: string, repo: string, remote: string, url: string): Promise<string | undefined> {
+  const urls = await pushUrls(repo, remote);
+  if (urls.length === 1 && urls[0] === url) {
+    const again = await rewrittenTo(repo, url);
+    return again.length === 0 ? undefined : `${name}: a url.<base>.insteadOf or pushInsteadOf rule now rewrites ${url} to ${again.join(', ')}; the plan pushes to ${url}`;
+  }
+  return urls.length === 0 ? `${name}: remote ${remote} is not configured any more; the plan pushes to ${url}` : `${name}: remote ${remote} now pushes to ${urls.join(', ')}, not ${url} as the plan shows`;
 }
 
 /** A branch on the remote is where the plan found it, or at the value the plan's own push gives it (an earlier apply got that far). */

@@ -104,6 +104,30 @@ test('approved and left alone while apply waits: the approval is read again once
   await pushedAsSigned(h, `alice (${PR.replace(/#\d+$/, `#${pr}`)})`);
 });
 
+test('stopped at the gate, run again in fresh clones (no journal) once bob approved too: the approvers of the signed tag it pushed are followed', async () => {
+  const { h, pr, unit, apply } = await approvedHotfix();
+  const first = await runCliAsync(apply([]), { cwd: h.s.root, env: ENV() });
+  clean(first);
+  assert.is(first.code, 3, `${first.stdout}\n${first.stderr}`);
+  const tags = await git(h.s.appRemote, ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/tags']);
+  assert.match(tags, /^refs\/tags\/hotfix-/m, 'the signed tag was pushed with the hotfix branch');
+  server.pulls.review(pr, 'bob', 'APPROVED');
+  server.checks.update(unit, 'completed', 'success');
+  // The next CI job: clones of both remotes, without the journal the first run kept.
+  const app = `${h.s.root}/ci-app`;
+  const deploy = `${h.s.root}/ci-deploy`;
+  await git(h.s.root, ['clone', '--quiet', h.s.appRemote, app]);
+  await git(h.s.root, ['clone', '--quiet', h.s.configRemote, deploy]);
+  await git(app, ['branch', 'dev', 'origin/dev']);
+  const args = apply([]);
+  const r = await runCliAsync([...args.slice(0, -1), '--repo', `app=${app}`, '--repo', `deploy=${deploy}`, args.at(-1)!], { cwd: h.s.root, env: ENV() });
+  clean(r);
+  assert.is(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /^approvers as an earlier apply of this plan wrote them into what it pushed \(its journal is not in this clone\): alice, read from refs\/tags\/hotfix-[^ ]+ at [0-9a-f]{7} on origin$/m);
+  assert.is(await git(h.s.appRemote, ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/tags']), tags, 'the tag as the first run pushed it');
+  await pushedAsSigned(h, `alice (${PR.replace(/#\d+$/, `#${pr}`)})`);
+});
+
 /**
  * What apply pushed, read back from the remotes: the picks exactly as planned (CI built and
  * checked those ids), and the deploy commit, the merge-backs and the tag as planned with
