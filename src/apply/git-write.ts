@@ -19,7 +19,7 @@ import { parsePushRejection, type PushRejection } from './push-rejection.js';
 export const ZERO_OID = '0'.repeat(40);
 
 /** The order objects are written in: what a tree, commit or tag points to comes first. */
-const WRITE_ORDER = ['blob', 'tree', 'commit', 'tag'] as const;
+export const WRITE_ORDER = ['blob', 'tree', 'commit', 'tag'] as const;
 
 /**
  * Stores the objects, one `git hash-object --stdin-paths` for all objects of a type: their

@@ -1,6 +1,5 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HotfixError } from '../diagnostics/errors.js';
 import { commonGitDir } from '../state/git/read.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { GateWaitRecord, JournalSubject } from './gate-wait-record.js';
@@ -30,11 +29,8 @@ export async function journalledPlans(repo: string): Promise<JournalledPlan[]> {
   for (const name of names.sort()) {
     const id = /^([0-9a-f]{64})\.json$/.exec(name)?.[1];
     if (id === undefined) continue;
-    // One journal apply would refuse (HF431) hides no other plan's.
-    const journal = await Journal.open(repo, `sha256:${id}`).catch((error: unknown) => {
-      if (error instanceof HotfixError && error.diagnostics.some((d) => d.code === 'HF431')) return undefined;
-      throw error;
-    });
+    // A journal that cannot be read (HF431, a directory in its place, no permission) hides no other plan's.
+    const journal = await Journal.open(repo, `sha256:${id}`).catch(() => undefined);
     if (journal === undefined) continue;
     const opened = journal.reviewRequests[0];
     const subject = journal.about ?? (opened && { policy: opened.policy, environment: opened.environment, kind: opened.kind });

@@ -51,13 +51,11 @@ export async function rehearse(sealed: Plan, plan: Plan, repos: Readonly<Record<
       action = current.actions[index] as Exclude<Action, { kind: 'push' | 'gate' | 'manual' | 'open-pull-request' }>;
       await judgeOnRemote(sealed, current, index, repos, stand[action.repo]!);
       const effect = refEffect(action)!;
-      const objects = join(stand[action.repo]!, 'objects');
-      const before = await RehearsedObjects.looseFiles(objects);
       await runAction(action, stand).catch((error: unknown) => {
         if (!(error instanceof HotfixError)) throw error;
         throw new HotfixError(error.diagnostics.map((d) => diagnostic('HF416', `rehearsing ${action.id}: ${d.message.replace(/; nothing was written for it$/, '')}; nothing was written`)));
       });
-      rehearsed.record(action.id, effect.to, objects, before, await RehearsedObjects.looseFiles(objects));
+      await rehearsed.record(action.id, effect.to, join(stand[action.repo]!, 'objects'));
       refs.set(refKey(effect.repo, effect.ref), effect.to);
     }
     return rehearsed;

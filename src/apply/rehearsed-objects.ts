@@ -1,14 +1,21 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { holdsObject, putLooseFile } from '../state/git/loose-object.js';
+import { looseObjectType, putLooseFile } from '../state/git/loose-object.js';
 import { commonGitDir } from '../state/git/read.js';
 import { fileSystemError } from './file-system-error.js';
+import { WRITE_ORDER } from './git-write.js';
 
-/** What the rehearsal made for one action: the object its ref moves to, and the loose object files git wrote for it. */
+/**
+ * What the rehearsal made up to one action: the object its ref moves to, and every loose
+ * object file git wrote in the stand-in so far (what this action made, and what it may
+ * share with earlier ones, whose objects the real run may have made otherwise); `packed`
+ * when git wrote a pack there instead (core.bigFileThreshold), whose objects are not placed.
+ */
 interface Made {
   readonly to: string;
   readonly objects: string;
   readonly files: readonly string[];
+  readonly packed: boolean;
 }
 
 /**
@@ -28,19 +35,15 @@ export class RehearsedObjects {
 
   constructor(private readonly scratch: string) {}
 
-  /** The loose object files of an object directory, as `xx/yyyy…`. */
-  static async looseFiles(objects: string): Promise<Set<string>> {
-    const out = new Set<string>();
+  /** After the rehearsal made `actionId` in the stand-in whose object directory is `objects` (one that holds only what the rehearsal made). */
+  async record(actionId: string, to: string, objects: string): Promise<void> {
+    const files: string[] = [];
     for (const fanOut of await readdir(objects)) {
       if (!/^[0-9a-f]{2}$/.test(fanOut)) continue;
-      for (const name of await readdir(join(objects, fanOut))) if (/^[0-9a-f]{38,62}$/.test(name)) out.add(`${fanOut}/${name}`);
+      for (const name of await readdir(join(objects, fanOut))) if (/^[0-9a-f]{38,62}$/.test(name)) files.push(`${fanOut}/${name}`);
     }
-    return out;
-  }
-
-  /** After the rehearsal made `actionId` in the stand-in whose object directory is `objects`: what appeared there. */
-  record(actionId: string, to: string, objects: string, before: ReadonlySet<string>, after: ReadonlySet<string>): void {
-    this.made.set(actionId, { to, objects, files: [...after].filter((file) => !before.has(file)) });
+    const packed = (await readdir(join(objects, 'pack')).catch(() => [] as string[])).some((name) => name.endsWith('.pack'));
+    this.made.set(actionId, { to, objects, files, packed });
   }
 
   /**
@@ -50,16 +53,20 @@ export class RehearsedObjects {
    */
   async place(actionId: string, to: string, repo: string): Promise<boolean> {
     const made = this.made.get(actionId);
-    if (made === undefined || made.to !== to) return false;
+    if (made === undefined || made.to !== to || made.packed) return false;
     // Each file must still hold the object its name is the id of, before any is placed.
-    const files: [string, Buffer][] = [];
+    const files: { file: string; bytes: Buffer; order: number }[] = [];
     for (const file of made.files) {
       const bytes = await readFile(join(made.objects, file)).catch(() => undefined);
-      if (bytes === undefined || !holdsObject(bytes, file.replace('/', ''))) return false;
-      files.push([file, bytes]);
+      const type = bytes && looseObjectType(bytes, file.replace('/', ''));
+      if (bytes === undefined || type === undefined) return false;
+      files.push({ file, bytes, order: (WRITE_ORDER as readonly string[]).indexOf(type) });
     }
+    // As git writes them: what an object names is in place first, so a write that fails
+    // half-way leaves objects unused, never one that names a missing one.
+    files.sort((a, b) => a.order - b.order);
     const objects = join(await commonGitDir(repo), 'objects');
-    for (const [file, bytes] of files) await putLooseFile(objects, file, bytes).catch((error: unknown) => fileSystemError(error, 'write the object', join(objects, file)));
+    for (const { file, bytes } of files) await putLooseFile(objects, file, bytes).catch((error: unknown) => fileSystemError(error, 'write the object', join(objects, file)));
     return true;
   }
 

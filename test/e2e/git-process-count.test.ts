@@ -128,4 +128,18 @@ test('the rehearsal takes nothing from init.templateDir of the caller\'s config:
   assert.is(existsSync(join(s.configRepo, '.git', 'hooks', 'reference-transaction')), false);
 });
 
+test('a user config that packs every blob (core.bigFileThreshold): apply makes those objects in the repository, every one whole', async () => {
+  const s = await scenario();
+  const file = join(s.root, 'plan.json');
+  assert.is(runCli(planArgs(s, file), { cwd: s.root }).code, 0);
+  const home = tempDir();
+  writeFileSync(join(home, '.gitconfig'), '[core]\n\tbigFileThreshold = 1\n');
+  const r = runCli(applyArgs(s, file), { cwd: s.root, env: { HOME: home } });
+  assert.is(r.code, 0, r.stderr);
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+  const tip = plan.actions.filter((a) => a.kind === 'commit').pop() as { commit: string; branch: string };
+  assert.is(gitOut(s.remote, ['rev-parse', `refs/heads/${tip.branch}`]).trim(), tip.commit);
+  gitOut(s.configRepo, ['fsck', '--strict', '--no-dangling', '--no-progress']);
+});
+
 test.run();

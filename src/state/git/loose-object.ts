@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 
@@ -16,29 +16,37 @@ export function looseName(id: string): string {
   return `${id.slice(0, 2)}/${id.slice(2)}`;
 }
 
-/** Whether loose object bytes hold the object `id` names: they inflate to bytes that hash to it. */
-export function holdsObject(bytes: Buffer, id: string): boolean {
+/** The type of the object loose object bytes hold, when they hold the one `id` names (they inflate to bytes that hash to it); else undefined. */
+export function looseObjectType(bytes: Buffer, id: string): string | undefined {
   try {
-    return createHash(id.length === 64 ? 'sha256' : 'sha1').update(inflateSync(bytes)).digest('hex') === id;
+    const raw = inflateSync(bytes);
+    if (createHash(id.length === 64 ? 'sha256' : 'sha1').update(raw).digest('hex') !== id) return undefined;
+    return /^(blob|tree|commit|tag) /.exec(raw.subarray(0, 7).toString('latin1'))?.[1];
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /**
  * Puts loose object bytes at their place in `objects` unless an object is there already:
  * written beside it and renamed into it, so a reader never sees half an object, and one left
- * by a crash is named as git names its own temporary files, which git prune removes. Read
- * only, as git leaves objects; a new fan-out directory takes the object directory's mode,
- * which carries core.sharedRepository's group bits. Throws what the file system says.
+ * by a crash is named as git names its own temporary files, which git prune removes (and
+ * the next put replaces). Permissions as git's core.sharedRepository gives them, read from
+ * the object directory it set up: a new fan-out directory takes that directory's mode
+ * (group-writable and setgid where shared), an object its read bits only (0444, or 0400
+ * in a private one). Throws what the file system says.
  */
 export async function putLooseFile(objects: string, name: string, bytes: Buffer): Promise<void> {
   const target = join(objects, name);
   if (await stat(target).then(() => true, () => false)) return;
   const partial = join(dirname(target), `tmp_obj_hotfix_${basename(target)}`);
   try {
-    await mkdir(dirname(target), { recursive: true, mode: (await stat(objects)).mode & 0o7777 });
-    await writeFile(partial, bytes, { mode: 0o444 });
+    const mode = (await stat(objects)).mode & 0o7777;
+    // chmod as well: mkdir's mode passes through the umask, which git's shared modes override.
+    const made = await mkdir(dirname(target), { recursive: true, mode });
+    if (made !== undefined) await chmod(made, mode);
+    await rm(partial, { force: true });
+    await writeFile(partial, bytes, { mode: 0o444 & mode });
     await rename(partial, target);
   } catch (error) {
     await rm(partial, { force: true });
