@@ -50,7 +50,8 @@ test('a rollback plan and its apply start a bounded number of git processes', as
   // check. Rehearsal: init; per config commit one object reader and three hash-object
   // (blobs, trees, commit), per action one update-ref. Real run: the rehearsal's objects
   // placed, one update-ref per action, the push.
-  assert.ok(applied.git.length <= 25, `apply started ${applied.git.length} git processes:\n${applied.git.join('\n')}`);
+  assert.ok(applied.git.length <= 24, `apply started ${applied.git.length} git processes:\n${applied.git.join('\n')}`);
+  assert.is(count(applied.git, 'rev-parse --show-object-format'), 0, 'the object format is asked with the repository check');
   assert.is(count(applied.git, 'hash-object'), 6, 'one hash-object per object type of each config commit, in the rehearsal only');
   assert.is(count(applied.git, 'hash-object -t blob -w --no-filters --stdin-paths'), 2);
   assert.is(applied.git.filter((line) => line === 'cat-file --batch').length, 2, 'an object reader per config commit, in the rehearsal only');

@@ -1,6 +1,6 @@
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { HotfixError } from '../../diagnostics/errors.js';
-import { checkedObjectFormat } from './read.js';
+import { assertRepository, checkedObjectFormat } from './read.js';
 import { git } from './run-git.js';
 
 /**
@@ -11,7 +11,10 @@ import { git } from './run-git.js';
  * A path that is no repository says nothing here: the bind checks report it in their words.
  */
 export async function refuseOtherObjectFormat(path: string, name: string): Promise<void> {
-  // Where the repository check already asked (boundRepo), no second git is needed.
+  // Asked with the repository check (one git for every fact of the repository, remembered
+  // for the commands after it); one it refuses is reported where that check runs.
+  if (checkedObjectFormat(path) === undefined) await assertRepository(path, name).catch(() => undefined);
+  // Not remembered (no repository there, or a path with a line break): asked on its own.
   const known = checkedObjectFormat(path);
   const result = known === undefined ? await git(path, ['rev-parse', '--show-object-format'], { okCodes: [128] }).catch(() => undefined) : undefined;
   const format = known ?? (result?.code === 0 ? result.stdout.trim() : 'sha1');
