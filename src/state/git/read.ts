@@ -20,10 +20,13 @@ const FACT_OPTIONS = ['--is-shallow-repository', '--git-common-dir', '--show-obj
 const shallowness = new Map<string, boolean>();
 const commonDirs = new Map<string, string>();
 const objectFormats = new Map<string, string>();
+/** Paths found to be a repository's top level: the check is not made twice (apply checks each repository before it prints the plan, and again as it starts). */
+const topLevels = new Set<string>();
 
 const absoluteIn = (repo: string, path: string) => (isAbsolute(path) ? path : join(repo, path));
 
 export async function assertRepository(repo: string, name: string): Promise<void> {
+  if (topLevels.has(repo)) return;
   // A path that is no directory cannot be run in, which only says it is no repository; git missing says more.
   const result = await git(repo, ['rev-parse', ...FACT_OPTIONS, '--show-prefix'], { okCodes: [128] }).catch((error: unknown) => {
     if (error instanceof HotfixError && error.diagnostics.some((d) => d.code === 'HF225')) throw error;
@@ -44,6 +47,7 @@ export async function assertRepository(repo: string, name: string): Promise<void
     const top = resolve(repo, ...prefix.split('/').filter(Boolean).map(() => '..'));
     throw new HotfixError([diagnostic('HF201', `repository "${name}" at ${repo} is the subdirectory ${prefix} of a git repository; bind its top level: --repo ${name}=${top}`)]);
   }
+  topLevels.add(repo);
 }
 
 /** The object format (sha1, sha256) of a repository assertRepository has checked, or undefined. */
