@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { HotfixError } from '../diagnostics/errors.js';
 import type { Action, Plan } from '../plan/types.js';
+import { CatFileBatch } from '../state/git/cat-file.js';
 import { commonGitDir } from '../state/git/read.js';
 import { git } from '../state/git/run-git.js';
 import { scratchDir } from '../state/scratch-dir.js';
@@ -30,6 +31,9 @@ import { refValues, repoPath } from './verify-preconditions.js';
 export async function rehearse(sealed: Plan, plan: Plan, repos: Readonly<Record<string, string>>, done: ReadonlySet<string>, signal?: AbortSignal, said?: (line: string) => void): Promise<RehearsedObjects> {
   const scratch = await scratchDir('hotfix-rehearsal-', 'rehearsing the plan', 'HF422');
   const rehearsed = new RehearsedObjects(scratch);
+  // One object reader per stand-in for every action there.
+  const readers = new Map<string, CatFileBatch>();
+  const reader = (repo: string) => readers.get(repo) ?? readers.set(repo, new CatFileBatch(repo)).get(repo)!;
   try {
     const stand: Record<string, string> = {};
     // Where each ref of the stand-ins is: only the rehearsal moves them once they are made.
@@ -51,7 +55,7 @@ export async function rehearse(sealed: Plan, plan: Plan, repos: Readonly<Record<
       action = current.actions[index] as Exclude<Action, { kind: 'push' | 'gate' | 'manual' | 'open-pull-request' }>;
       await judgeOnRemote(sealed, current, index, repos, stand[action.repo]!);
       const effect = refEffect(action)!;
-      await runAction(action, stand).catch((error: unknown) => {
+      await runAction(action, stand, { moveRef: true, reader }).catch((error: unknown) => {
         if (!(error instanceof HotfixError)) throw error;
         throw new HotfixError(error.diagnostics.map((d) => diagnostic('HF416', `rehearsing ${action.id}: ${d.message.replace(/; nothing was written for it$/, '')}; nothing was written`)));
       });
@@ -62,6 +66,8 @@ export async function rehearse(sealed: Plan, plan: Plan, repos: Readonly<Record<
   } catch (error) {
     await rehearsed.dispose();
     throw error;
+  } finally {
+    for (const open of readers.values()) open.close();
   }
 }
 

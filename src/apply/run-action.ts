@@ -12,12 +12,21 @@ import { refEffect } from './ref-effects.js';
 import type { RehearsedObjects } from './rehearsed-objects.js';
 import { repoPath } from './verify-preconditions.js';
 
+export interface RunOptions {
+  readonly moveRef: boolean;
+  readonly checkpoint?: (point: string) => void;
+  /** What the rehearsal made, placed instead of made again. */
+  readonly rehearsed?: RehearsedObjects;
+  /** A running object reader of the repository, the caller's to close: one for every action instead of one each. */
+  readonly reader?: (repo: string) => CatFileBatch;
+}
+
 /**
  * Carries out one action. Every object is recomputed here and must get the planned id.
  * With `moveRef: false` (a branch checked out in a work tree) the objects are written but
  * the local branch stays; the plan's push moves the remote. Pushes are push-moved.ts's.
  */
-export async function runAction(action: Exclude<Action, { kind: 'push' }>, repos: Readonly<Record<string, string>>, options: { moveRef: boolean; checkpoint?: (point: string) => void; rehearsed?: RehearsedObjects } = { moveRef: true }): Promise<void> {
+export async function runAction(action: Exclude<Action, { kind: 'push' }>, repos: Readonly<Record<string, string>>, options: RunOptions = { moveRef: true }): Promise<void> {
   const at = options.checkpoint ?? (() => undefined);
   switch (action.kind) {
     case 'create-branch':
@@ -28,7 +37,7 @@ export async function runAction(action: Exclude<Action, { kind: 'push' }>, repos
       const repo = repoPath(repos, action.repo);
       const effect = refEffect(action)!;
       // What the rehearsal made and checked moments ago is placed, not made a second time.
-      if (!(await options.rehearsed?.place(action.id, effect.to, repo))) await writeObjects(repo, await objectsFor(action, repo));
+      if (!(await options.rehearsed?.place(action.id, effect.to, repo))) await writeObjects(repo, await objectsFor(action, repo, options.reader));
       at('objects');
       if (options.moveRef) await updateRefs(repo, [{ ref: effect.ref, sha: effect.to, old: effect.from }]);
       at('ref');
@@ -41,14 +50,14 @@ export async function runAction(action: Exclude<Action, { kind: 'push' }>, repos
   }
 }
 
-async function objectsFor(action: Exclude<Action, { kind: 'push' | 'gate' | 'open-pull-request' | 'manual' }>, repo: string): Promise<GitObject[]> {
+async function objectsFor(action: Exclude<Action, { kind: 'push' | 'gate' | 'open-pull-request' | 'manual' }>, repo: string, reader: RunOptions['reader']): Promise<GitObject[]> {
   switch (action.kind) {
     case 'create-branch':
       return [];
     case 'tag':
       return [tagObject({ target: action.target, name: action.tag, tagger: action.tagger, message: action.message })];
     case 'commit':
-      return patchCommit(action, repo);
+      return patchCommit(action, repo, reader);
     case 'cherry-pick': {
       // The pick's own parent is the merge base, as git cherry-pick has it.
       const { tree, diff } = await mergedTree(repo, async (s) => [`${action.pick}^`, await s.treeOf(action.parent), await s.treeOf(action.pick)], action.parent);
@@ -86,8 +95,8 @@ async function mergedTree(repo: string, sides: (s: MergeSimulator) => Promise<[s
 }
 
 /** A config commit: the plan's patches applied to the file at the real parent. */
-async function patchCommit(action: CommitAction, repo: string): Promise<GitObject[]> {
-  const blobs = new CatFileBatch(repo);
+async function patchCommit(action: CommitAction, repo: string, reader: RunOptions['reader']): Promise<GitObject[]> {
+  const blobs = reader?.(repo) ?? new CatFileBatch(repo);
   try {
     const files = [];
     let trees = {};
@@ -103,7 +112,7 @@ async function patchCommit(action: CommitAction, repo: string): Promise<GitObjec
     if (shown) throw unexpected(`the ${action.purpose} commit's ${shown} is not what applying its patches to ${action.parent.slice(0, 7)} gives`);
     return built.objects;
   } finally {
-    blobs.close();
+    if (!reader) blobs.close();
   }
 }
 
