@@ -29,8 +29,8 @@ const MAX_APPROVERS = 50;
  * checked on the forge): the id proves which plan made the object, not who approved it, and
  * anyone who can push could have run the plan against a forge of their own (HF526 then).
  * Otherwise (nothing pushed yet, or no such object there) there is none, and this run's
- * approvers sign. Objects are fetched only from a URL the repository's remote still pushes
- * to: one that moved is the precondition check's to refuse, before anything is written.
+ * approvers sign. Only a URL the repository's remote still pushes to is asked, and fetched
+ * from: one that moved is the precondition check's to refuse, before anything is written.
  */
 export async function earlierSigner(plan: Plan, approval: ApprovalRecord, repos: Readonly<Record<string, string>>, options: { readonly fetch: boolean }): Promise<EarlierSigner | undefined> {
   const signedNow = withApprovers(plan, approval);
@@ -42,18 +42,15 @@ export async function earlierSigner(plan: Plan, approval: ApprovalRecord, repos:
     // Only refs whose value the approvers change can tell whose approvers an earlier run wrote (a hotfix's picks cannot).
     const telling = push.refs.filter((r) => unsigned.get(`${push.id}\0${r.ref}`) !== r.sha);
     if (telling.length === 0) continue;
+    // A URL the remote no longer pushes to is not asked at all: the precondition check refuses it.
+    if ((await remoteProblem(push.repo, repo, push.remote, push.url)) !== undefined) continue;
     // No answer is no earlier run to follow: the push itself then reports the remote.
     const there = await remoteRefs(repo, push.url, telling.map((r) => r.ref));
-    let verified = false;
     for (const { ref, sha } of telling) {
       const found = there?.get(ref);
       // As this run would push it: this run's approvers are the first run's.
       if (found === sha) return undefined;
       if (found === undefined) continue;
-      if (options.fetch && !verified) {
-        if ((await remoteProblem(push.repo, repo, push.remote, push.url)) !== undefined) break;
-        verified = true;
-      }
       // A dry run writes nothing, objects included; a fetch that fails leaves this run's approvers to sign, and the push to report the remote.
       if (options.fetch) await fetchIfMissing(repo, push.url, ref, found).catch(() => undefined);
       const object = await git(repo, ['cat-file', '-p', found], { okCodes: [128] });

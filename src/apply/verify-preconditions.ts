@@ -16,6 +16,7 @@ import { shellWord } from '../plan/shell-word.js';
 import { pullRequestBaseRefs } from '../plan/pull-request-base.js';
 import { rederivedBranch, trackedRefOf } from '../plan/rederive-rule.js';
 import { awaitsOwnCommits } from './rederive.js';
+import { remembered } from '../state/remembered.js';
 
 export interface Facts {
   /** Where each repository is on this machine: the plan's bindings, or --repo overrides. */
@@ -218,8 +219,15 @@ async function check(plan: Plan, p: Exclude<Precondition, { kind: 'ref' | 'blob'
   }
 }
 
+/** remoteProblem's answers, for the life of the process: apply asks before it reads the remote (earlier-signer.ts) and again with every precondition. */
+const remoteAnswers = new Map<string, Promise<string | undefined>>();
+
 /** Whether the repository's remote still pushes exactly to the plan's URL, and nothing rewrites it there; else what changed. */
-export async function remoteProblem(name: string, repo: string, remote: string, url: string): Promise<string | undefined> {
+export function remoteProblem(name: string, repo: string, remote: string, url: string): Promise<string | undefined> {
+  return remembered(remoteAnswers, JSON.stringify([name, repo, remote, url]), () => askRemote(name, repo, remote, url));
+}
+
+async function askRemote(name: string, repo: string, remote: string, url: string): Promise<string | undefined> {
   const urls = await pushUrls(repo, remote);
   if (urls.length === 1 && urls[0] === url) {
     const again = await rewrittenTo(repo, url);

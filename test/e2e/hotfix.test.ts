@@ -238,4 +238,19 @@ test('a registry that needs a login: the label is read with the docker config cr
   }
 });
 
+test('red team: a pick whose message is UTF-8, in a repository that logs in Latin-1 (i18n.logOutputEncoding): the plan and the commit keep its words', async () => {
+  const s = await defaultScenario();
+  writeFileSync(join(s.appRepo, 'menu.txt'), 'café\n');
+  git(s.appRepo, 'add', 'menu.txt');
+  git(s.appRepo, '-c', 'user.name=Zoë', '-c', 'user.email=zoe@example.com', 'commit', '-q', '-m', 'fix: café crème\n\nNaïve body.\n');
+  const pick = git(s.appRepo, 'rev-parse', 'HEAD');
+  git(s.appRepo, 'config', 'i18n.logOutputEncoding', 'ISO-8859-1');
+  const r = await plan(s, [pick]);
+  assert.is(r.code, 0, r.stderr);
+  const [picked] = actions(r.plan!, 'cherry-pick');
+  assert.is(picked!.message.split('\n')[0], 'fix: café crème');
+  assert.match(picked!.message, /^Naïve body\.$/m);
+  assert.is(picked!.author.name, 'Zoë');
+});
+
 test.run();

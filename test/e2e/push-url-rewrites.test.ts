@@ -83,4 +83,44 @@ test('chained rules (the URL a remote resolves to is rewritten again when pushed
   assert.match(p.stderr, new RegExp(`remote origin pushes to ${s.remote}, which the url.<base>.insteadOf or pushInsteadOf rules of git's config rewrite again to ${decoy} when it is pushed to.*\\[HF226\\]`));
 });
 
+test('red team: remotes git configures oddly are read as git remote get-url --push --all reads them, or refused as unconfigured (HF219)', async () => {
+  const s = await scenario();
+  const home = homeWith([]);
+  const cases: Array<[string, (repo: string) => void]> = [
+    ['an empty URL', (repo) => gitOut(repo, ['config', 'remote.origin.url', ''])],
+    ['a URL ending in a line break', (repo) => gitOut(repo, ['config', 'remote.origin.url', `${s.remote}\n`])],
+    ['another remote whose URL forges an origin line', (repo) => {
+      gitOut(repo, ['remote', 'remove', 'origin']);
+      gitOut(repo, ['config', 'remote.other.url', `/x\norigin\t${s.remote}`]);
+    }],
+    ['" (push)" inside the path', (repo) => gitOut(repo, ['config', 'remote.origin.url', `${s.remote} (push)`])],
+    ['two push URLs', (repo) => {
+      gitOut(repo, ['config', '--add', 'remote.origin.pushurl', s.remote]);
+      gitOut(repo, ['config', '--add', 'remote.origin.pushurl', `${s.remote}-mirror`]);
+    }],
+  ];
+  for (const [what, configure] of cases) {
+    const clone = join(tempDir(), 'clone');
+    gitOut(s.root, ['clone', '--quiet', s.configRepo, clone]);
+    gitOut(clone, ['remote', 'set-url', 'origin', s.remote]);
+    configure(clone);
+    const file = join(s.root, `plan-${Math.random().toString(36).slice(2)}.json`);
+    const r = runCli(['plan', 'rollback', '--policy', s.policyFile, '--env', 'production', '--repo', `deploy=${clone}`, '--cluster-state', s.clusterStateFile, '--reason', 'login broken', '--out', file], { cwd: s.root, env: { HOME: home } });
+    let urls: string[] = [];
+    try {
+      urls = gitOut(clone, ['remote', 'get-url', '--push', '--all', 'origin']).split('\n').filter(Boolean);
+    } catch {
+      // no such remote
+    }
+    if (urls.length === 1) {
+      assert.is(r.code, 0, `${what}: ${r.stderr}`);
+      const push = (JSON.parse(readFileSync(file, 'utf8')) as Plan).actions.find((a) => a.kind === 'push');
+      assert.is(push?.kind === 'push' && push.url, urls[0], what);
+    } else {
+      assert.is(r.code, 1, `${what}: ${r.stdout}`);
+      assert.match(r.stderr, urls.length === 0 ? /\[HF219\]/ : /\[HF2\d\d\]/, `${what}: ${r.stderr}`);
+    }
+  }
+});
+
 test.run();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
@@ -30,26 +30,31 @@ export function looseObjectType(bytes: Buffer, id: string): string | undefined {
 /**
  * Puts loose object bytes at their place in `objects` unless an object is there already:
  * written beside it and renamed into it, so a reader never sees half an object, and one left
- * by a crash is named as git names its own temporary files, which git prune removes (and
- * the next put replaces). Permissions as git's core.sharedRepository gives them, read from
- * the object directory it set up: a new fan-out directory takes that directory's mode
- * (group-writable and setgid where shared), an object its read bits only (0444, or 0400
- * in a private one). Throws what the file system says.
+ * by a crash is named as git names its own temporary files, which git prune removes.
+ * Permissions as git's core.sharedRepository gives them, read from the object directory
+ * it set up: a new fan-out directory in a shared or private one takes that directory's
+ * mode (group-writable and setgid where shared), else the umask's; an object the
+ * directory's read bits only (0444, or 0400 in a private one). Throws what the file
+ * system says.
  */
 export async function putLooseFile(objects: string, name: string, bytes: Buffer): Promise<void> {
   const target = join(objects, name);
-  if (await stat(target).then(() => true, () => false)) return;
-  const partial = join(dirname(target), `tmp_obj_hotfix_${basename(target)}`);
+  const there = () => stat(target).then(() => true, () => false);
+  if (await there()) return;
+  // One name per writer: two writers of one object never remove or rename each other's file.
+  const partial = join(dirname(target), `tmp_obj_hotfix_${basename(target)}_${process.pid}_${randomBytes(4).toString('hex')}`);
   try {
     const mode = (await stat(objects)).mode & 0o7777;
-    // chmod as well: mkdir's mode passes through the umask, which git's shared modes override.
-    const made = await mkdir(dirname(target), { recursive: true, mode });
-    if (made !== undefined) await chmod(made, mode);
-    await rm(partial, { force: true });
+    const made = await mkdir(dirname(target), { recursive: true });
+    // Shared (setgid, as git makes a group-shared one) or private (no bits for others): the
+    // object directory's mode, past the umask. Otherwise the umask's, as git leaves it.
+    if (made !== undefined && ((mode & 0o2000) !== 0 || (mode & 0o077) === 0)) await chmod(made, mode);
     await writeFile(partial, bytes, { mode: 0o444 & mode });
     await rename(partial, target);
   } catch (error) {
     await rm(partial, { force: true });
+    // Another writer put the same object there first: the same bytes, so done.
+    if (await there()) return;
     throw error;
   }
 }

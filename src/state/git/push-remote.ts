@@ -35,28 +35,33 @@ export async function rewrittenTo(repo: string, url: string): Promise<string[]> 
 
 /**
  * Every remote of the repository, each with its push URLs as git resolves them: one
- * `git remote -v`, whose (push) lines are what `remote get-url --push --all` gives. A
- * remote name cannot hold a tab (git refuses it in a ref name), so a line splits at the first.
+ * `git remote -v`, whose (push) lines are what `remote get-url --push --all` gives, an
+ * empty URL none (`name\t (push)`), a remote without any a line of its own (`name\t`). A
+ * remote name cannot hold a tab or a line break (git refuses them in a ref name), so a
+ * line splits at its first tab; a URL with a line break breaks that shape, and then
+ * undefined: the caller asks as before, one question per answer.
  */
-async function remotesWithPushUrls(repo: string): Promise<Map<string, string[]>> {
+async function remotesWithPushUrls(repo: string): Promise<Map<string, string[]> | undefined> {
   const { stdout } = await git(repo, ['remote', '-v']);
   const remotes = new Map<string, string[]>();
   for (const line of stdout.split('\n').filter(Boolean)) {
     const tab = line.indexOf('\t');
-    const name = tab < 0 ? line : line.slice(0, tab);
-    const urls = remotes.get(name) ?? [];
-    remotes.set(name, urls);
-    const pushed = / \(push\)$/.exec(line);
-    if (tab >= 0 && pushed) urls.push(line.slice(tab + 1, pushed.index));
+    const kind = / \((fetch|push)\)$/.exec(line);
+    if (tab < 0 || (kind === null && line.length > tab + 1)) return undefined;
+    const urls = remotes.get(line.slice(0, tab)) ?? [];
+    remotes.set(line.slice(0, tab), urls);
+    if (kind?.[1] === 'push' && kind.index > tab + 1) urls.push(line.slice(tab + 1, kind.index));
   }
   return remotes;
 }
 
 /** The repository's remote names, and the remote the policy pushes to as facts for the planner (undefined when it does not push). */
 export async function readRemotes(repo: string, policy: Policy): Promise<{ readonly names: string[]; readonly push: PushRemote | undefined }> {
-  const remotes = await remotesWithPushUrls(repo);
   const remote = policy.spec.git?.push ? policy.spec.git.remote : undefined;
-  return { names: [...remotes.keys()], push: remote === undefined ? undefined : await pushRemoteOf(repo, policy, remote, remotes.get(remote) ?? []) };
+  const remotes = await remotesWithPushUrls(repo);
+  const names = remotes ? [...remotes.keys()] : (await git(repo, ['remote'])).stdout.split('\n').filter(Boolean);
+  if (remote === undefined) return { names, push: undefined };
+  return { names, push: await pushRemoteOf(repo, policy, remote, remotes ? (remotes.get(remote) ?? []) : await pushUrls(repo, remote)) };
 }
 
 async function pushRemoteOf(repo: string, policy: Policy, remote: string, urls: readonly string[]): Promise<PushRemote> {

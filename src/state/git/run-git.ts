@@ -50,9 +50,10 @@ export function gitEnv(extra: Readonly<Record<string, string>> = {}): Record<str
 /**
  * Config given on every command line, which outranks every config file: no colour or
  * quoting in output, no fsmonitor program (the repository's config could name any), no
- * auto gc, no `ext::` remote (a URL that runs a command), and no user attributes file.
+ * auto gc, no `ext::` remote (a URL that runs a command), no user attributes file, and
+ * log output in UTF-8 whatever i18n.logOutputEncoding says (messages are read as UTF-8).
  */
-const SAFE_CONFIG = ['color.ui=false', 'core.quotepath=false', 'log.showSignature=false', 'core.fsmonitor=false', 'gc.auto=0', 'maintenance.auto=false', 'protocol.ext.allow=never', 'core.attributesFile=/dev/null'];
+const SAFE_CONFIG = ['color.ui=false', 'core.quotepath=false', 'log.showSignature=false', 'core.fsmonitor=false', 'gc.auto=0', 'maintenance.auto=false', 'protocol.ext.allow=never', 'core.attributesFile=/dev/null', 'i18n.logOutputEncoding=UTF-8'];
 
 /**
  * An empty hooks path silences every hook, the repository's or the user's, even the
