@@ -17,7 +17,6 @@ export interface MergeResult {
 
 /** The throwaway side commit of `tree` on `base`: fixed bytes (identity, date, message), so one tree on one base is one commit. */
 const sideCommit = (tree: string, base: string) => `tree ${tree}\nparent ${base}\nauthor hotfix <hotfix@localhost> 0 +0000\ncommitter hotfix <hotfix@localhost> 0 +0000\n\nhotfix merge side\n`;
-const FULL_ID = /^[0-9a-f]{40}$/;
 
 /**
  * Three-way merges of trees with git's own merge machinery (merge-ort), without a work
@@ -73,9 +72,12 @@ export class MergeSimulator {
     return treeDiff(this.repo, from, to, this.env);
   }
 
-  /** The full id of a revision (`abc^`, a short id) of the type a commit's header names; rev-parse's failure where it is none. */
+  /**
+   * The id of the object of the type a commit's header names that a revision (`abc^`, an id,
+   * a tag) peels to, as commit-tree would take it; rev-parse's failure where it is none. Asked
+   * of the running resolver, which treeOf starts anyway.
+   */
   private async fullId(revision: string, type: 'tree' | 'commit'): Promise<string> {
-    if (FULL_ID.test(revision)) return revision;
     return (await resolveByBatch(this.repo, `${revision}^{${type}}`, this.env))?.id ?? (await git(this.repo, ['rev-parse', '--verify', '--end-of-options', `${revision}^{${type}}`], { env: this.env })).stdout.trim();
   }
 
