@@ -35,8 +35,8 @@ async function interrupt(s: GitopsScenario, args: string[], words: string, signa
   return { result, left: git.pids().filter(isRunning) };
 }
 
-// Each place hotfix starts git: run-git (remote get-url), the streamed log, the cat-file batch process.
-for (const [words, what] of [['get-url', 'a git command (git remote get-url)'], ['log -z', 'a streamed git log'], ['cat-file --batch', 'the cat-file batch process']] as const) {
+// Each place hotfix starts git: run-git (remote -v), the streamed log, the cat-file batch process.
+for (const [words, what] of [['remote -v', 'a git command (git remote -v)'], ['log -z', 'a streamed git log'], ['cat-file --batch', 'the cat-file batch process']] as const) {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     test(`${signal} while plan waits for ${what} ends that git and then plan, by the signal`, async () => {
       const s = await scenario();
