@@ -8,7 +8,7 @@ import { withApprovers } from './approved-by.js';
 import { withGateTag } from './gate-tag.js';
 import { Journal } from './journal.js';
 import type { ApprovalRecord } from './approval-record.js';
-import { earlierSigner } from './earlier-signer.js';
+import { signingApproval } from './earlier-signer.js';
 import type { RehearsedObjects } from './rehearsed-objects.js';
 import { planNameProblems } from './plan-names.js';
 import { RepoLocks } from './lock.js';
@@ -88,13 +88,9 @@ async function verifyAndRun(plan: Plan, options: ApplyOptions): Promise<'complet
   const journal = await Journal.open(repos[0]!, plan.id);
   journal.describe({ policy: plan.policy.name, environment: plan.request.environment, kind: plan.request.kind });
   // Who approved, in the commits apply makes: as the first run that wrote anything recorded it, so every run makes the same ones.
-  const signer = journal.signer;
-  if (signer && options.approval && signer.pullRequest !== options.approval.pullRequest)
-    throw new HotfixError([diagnostic('HF525', `this plan's journal says an earlier apply wrote it approved on ${signer.pullRequest}, and its commits carry those approvers; this run checked ${options.approval.pullRequest}. Nothing was written: run apply again with --pr ${signer.pullRequest}`)]);
-  // With no journal of an earlier run (a fresh clone), what it pushed says who signed.
-  const earlier = !signer && journal.done.size === 0 && options.approval ? await earlierSigner(plan, options.approval, options.facts.repos, { fetch: !options.dryRun }) : undefined;
+  const { signing, earlier } = await signingApproval(plan, journal, options.approval, options.facts.repos, { fetch: !options.dryRun });
   if (earlier) options.log(`approvers as an earlier apply of this plan wrote them into what it pushed (its journal is not in this clone): ${earlier.approval.approvers.join(', ')}, read from ${earlier.ref} at ${earlier.sha.slice(0, 7)} on ${earlier.remote}`);
-  const signed = withApprovers(plan, signer ?? earlier?.approval ?? (journal.done.size === 0 ? options.approval : undefined));
+  const signed = withApprovers(plan, signing);
   // A tag an earlier run's gate decided holds for the rest of the plan, as if it had been planned.
   const sealed = await journalledTags(signed.plan, journal, options.facts.repos);
   // The plan as earlier applies of it carried it out: a commit made again on a moved branch is that commit.

@@ -5,6 +5,7 @@ import { git } from '../state/git/run-git.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { approversIn, withApprovers } from './approved-by.js';
 import { fetchIfMissing, remoteRefs } from './git-write.js';
+import type { Journal } from './journal.js';
 import { remoteProblem, repoPath } from './verify-preconditions.js';
 
 /** Where an earlier run's approvers were read from, for the line apply prints. */
@@ -13,6 +14,21 @@ export interface EarlierSigner {
   readonly ref: string;
   readonly sha: string;
   readonly remote: string;
+}
+
+/**
+ * The approval whose approvers the commits apply makes carry: the one the journal marks as
+ * signing (the first recorded before anything was written), else, with nothing done yet,
+ * what an earlier run pushed says (`earlier`), else this run's. A journal signed on another
+ * pull request than this run checked is HF525.
+ */
+export async function signingApproval(plan: Plan, journal: Journal, approval: ApprovalRecord | undefined, repos: Readonly<Record<string, string>>, options: { readonly fetch: boolean }): Promise<{ readonly signing: ApprovalRecord | undefined; readonly earlier?: EarlierSigner }> {
+  const signer = journal.signer;
+  if (signer && approval && signer.pullRequest !== approval.pullRequest)
+    throw new HotfixError([diagnostic('HF525', `this plan's journal says an earlier apply wrote it approved on ${signer.pullRequest}, and its commits carry those approvers; this run checked ${approval.pullRequest}. Nothing was written: run apply again with --pr ${signer.pullRequest}`)]);
+  if (signer || journal.done.size > 0 || !approval) return { signing: signer };
+  const earlier = await earlierSigner(plan, approval, repos, options);
+  return earlier ? { signing: earlier.approval, earlier } : { signing: approval };
 }
 
 /** As approvedByTrailers bounds them: a longer list is no commit apply writes. */
@@ -32,7 +48,7 @@ const MAX_APPROVERS = 50;
  * approvers sign. Only a URL the repository's remote still pushes to is asked, and fetched
  * from: one that moved is the precondition check's to refuse, before anything is written.
  */
-export async function earlierSigner(plan: Plan, approval: ApprovalRecord, repos: Readonly<Record<string, string>>, options: { readonly fetch: boolean }): Promise<EarlierSigner | undefined> {
+async function earlierSigner(plan: Plan, approval: ApprovalRecord, repos: Readonly<Record<string, string>>, options: { readonly fetch: boolean }): Promise<EarlierSigner | undefined> {
   const signedNow = withApprovers(plan, approval);
   if (signedNow.signed.size === 0) return undefined;
   const unsigned = new Map(plan.actions.flatMap((a) => (a.kind === 'push' ? a.refs.map((r) => [`${a.id}\0${r.ref}`, r.sha] as const) : [])));

@@ -74,4 +74,3 @@ export class RehearsedObjects {
     await rm(this.scratch, { recursive: true, force: true });
   }
 }
-

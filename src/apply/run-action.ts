@@ -22,7 +22,8 @@ export interface RunOptions {
 }
 
 /**
- * Carries out one action. Every object is recomputed here and must get the planned id.
+ * Carries out one action. Every object is recomputed here and must get the planned id,
+ * unless the rehearsal made and checked it already (`rehearsed`): then it is placed.
  * With `moveRef: false` (a branch checked out in a work tree) the objects are written but
  * the local branch stays; the plan's push moves the remote. Pushes are push-moved.ts's.
  */

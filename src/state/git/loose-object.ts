@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
+import { objectId } from '../../plan/git-objects.js';
 
 /**
  * Git's loose object store (gitformat-loose): an object is the zlib of `type size\0content`
@@ -62,8 +63,7 @@ export async function putLooseFile(objects: string, name: string, bytes: Buffer)
 /** Stores a commit whose bytes hotfix fixes itself (SHA-1 repositories: hotfix refuses others) and returns its id. */
 export async function putCommit(objects: string, content: string): Promise<string> {
   const body = Buffer.from(content, 'utf8');
-  const raw = Buffer.concat([Buffer.from(`commit ${body.length}\0`), body]);
-  const id = createHash('sha1').update(raw).digest('hex');
-  await putLooseFile(objects, looseName(id), deflateSync(raw));
+  const id = objectId('commit', body);
+  await putLooseFile(objects, looseName(id), deflateSync(Buffer.concat([Buffer.from(`commit ${body.length}\0`), body])));
   return id;
 }
