@@ -40,6 +40,7 @@ export interface ApplyOptions {
    * apply reaches the gate: the checks before it take what they take on a busy runner.
    */
   readonly waitMs?: number;
+  /** The longest pause between two looks at an unmet gate (see gatePauseMs). */
   readonly pollMs?: number;
   /** Take over a lock whose process is gone. */
   readonly breakLock?: boolean;
@@ -250,12 +251,12 @@ async function alreadyDone(actions: readonly Action[], index: number, repos: Fac
 
 async function passGate(gate: GateAction, journal: Journal, options: ApplyOptions): Promise<GateTag | undefined> {
   const deadline = options.waitMs === undefined ? undefined : Date.now() + options.waitMs;
-  let waited = false;
+  let waited = 0;
   for (;;) {
     const answer = await options.checkGate(gate);
     if (answer === undefined || answer.kind === 'met') {
       // What was approved before the wait may not be approved after it.
-      if (waited) await options.recheckApproval?.();
+      if (waited > 0) await options.recheckApproval?.();
       // Before anything the gate guards is written: a deploy never happens on an attestation the journal lacks.
       if (answer?.attested) {
         await journal.attest({ action: gate.id, ...answer.attested, at: new Date().toISOString() });
@@ -264,13 +265,23 @@ async function passGate(gate: GateAction, journal: Journal, options: ApplyOption
       return gate.tagAtGate !== undefined ? answer?.tag : undefined;
     }
     // Where `status --forge` finds the checks this hotfix waits on, while it waits and after apply stopped.
-    if (!waited && gate.checksFrom && gate.checks.length > 0) await journal.waitAtGate({ action: gate.id, revision: gate.revision, checks: gate.checks, checksFrom: gate.checksFrom, at: new Date().toISOString() });
+    if (waited === 0 && gate.checksFrom && gate.checks.length > 0) await journal.waitAtGate({ action: gate.id, revision: gate.revision, checks: gate.checks, checksFrom: gate.checksFrom, at: new Date().toISOString() });
     if (deadline === undefined || Date.now() >= deadline)
       throw new HotfixError([diagnostic(answer.code, `stopped at the gate: ${answer.why}. Run hotfix apply again on the same plan once it is met; it goes on from here`)], 3);
     options.log(`waiting: ${answer.why}`);
-    waited = true;
-    await sleep(options.pollMs ?? 10_000, undefined, options.signal ? { signal: options.signal } : {});
+    waited++;
+    await sleep(Math.min(gatePauseMs(waited, options.pollMs ?? 10_000), deadline - Date.now()), undefined, options.signal ? { signal: options.signal } : {});
   }
+}
+
+/**
+ * The pause before the next look at an unmet gate, the `looks`-th: 1 s, then twice as long
+ * each time up to `longestMs`. What it waits for (CI's image, a check) is often a moment away
+ * when apply first gets there, and an hour away when it is not; a registry answers the few
+ * extra looks of the first seconds at no cost.
+ */
+export function gatePauseMs(looks: number, longestMs: number): number {
+  return Math.min(longestMs, 1000 * 2 ** Math.min(looks - 1, 20));
 }
 
 function describe(action: Action): string {
