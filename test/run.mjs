@@ -4,7 +4,8 @@
 // unit files share one per batch (test/run-files.mjs), since starting tsx costs more CPU than
 // most of them. Each file's output, counts and CPU are still reported apart. Exits non-zero
 // when anything failed or no test ran. How long each file took is printed for information;
-// nothing asserts on it.
+// nothing asserts on it. Run whole (no pattern), it typechecks the project too, as one more
+// job in a lane.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -37,6 +38,8 @@ const V8_FLAGS = ['--liftoff-only'];
 const FILE_DONE = '##hotfix-test-file-done##';
 const cache = join(root, 'node_modules', '.cache', 'hotfix-tests');
 const durationsFile = join(cache, 'durations.json');
+/** The job that is `tsc --noEmit` rather than test files: it counts as one test, passed when tsc finds nothing. */
+const TYPECHECK = 'typecheck (tsc --noEmit)';
 
 try {
   ensureTools();
@@ -49,7 +52,12 @@ const { suites } = await parse('test', pattern, { cwd: root });
 const durations = readDurations();
 const names = suites.map((s) => s.name).sort((a, b) => a.localeCompare(b));
 const shared = names.filter((name) => SHARES_A_PROCESS.test(name));
-const jobs = [...names.filter((name) => !SHARES_A_PROCESS.test(name)).map((name) => [name]), ...Array.from({ length: Math.ceil(shared.length / BATCH_SIZE) }, (_, i) => shared.slice(i * BATCH_SIZE, (i + 1) * BATCH_SIZE))];
+const jobs = [
+  // The whole suite typechecks too, in a lane beside the tests: tsc is one busy core for half a minute.
+  ...(process.argv[2] === undefined ? [[TYPECHECK]] : []),
+  ...names.filter((name) => !SHARES_A_PROCESS.test(name)).map((name) => [name]),
+  ...Array.from({ length: Math.ceil(shared.length / BATCH_SIZE) }, (_, i) => shared.slice(i * BATCH_SIZE, (i + 1) * BATCH_SIZE)),
+];
 // Longest first (as last measured; new files count as long), so no long job starts last.
 const expected = (job) => job.reduce((sum, name) => sum + (durations[name] ?? Infinity), 0);
 const lanes = Math.min(LANES, jobs.length);
@@ -97,6 +105,7 @@ function isRunning(pid) {
  * with what it printed, and the files after it, not run, run again each in a process of its own.
  */
 async function runJob(job) {
+  if (job[0] === TYPECHECK) return [await typecheck()];
   const started = performance.now();
   const env = { ...withoutForceColor(process.env), NO_COLOR: '1', HOTFIX_TEST_CLI: cli, HOTFIX_TEST_LANES: String(lanes), HOTFIX_TEST_FILE_DONE: FILE_DONE };
   const child = spawn(process.execPath, [...V8_FLAGS, '--import', 'tsx', filesRunner, ...job], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -132,6 +141,21 @@ async function runJob(job) {
   const results = files.map(report);
   for (const name of left.slice(1)) results.push(...(await runJob([name])));
   return results;
+}
+
+/** The TypeScript check of the whole project (tsconfig.json), reported as a file of one test. */
+async function typecheck() {
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit', '--pretty', 'false'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), FILE_HANG_GUARD_MS);
+  const [code, signal] = await new Promise((resolve) => child.on('close', (...end) => resolve(end)));
+  clearTimeout(timer);
+  const ok = code === 0;
+  const text = `${output}${ok ? '' : `tsc ended with ${signal ?? `exit ${code}`}\n`}  Total:     1\n  Passed:    ${ok ? 1 : 0}\n`;
+  return report({ name: TYPECHECK, text, seconds: (performance.now() - started) / 1000, cpu: reapedCpuSeconds(), crashed: false });
 }
 
 /** One file's output and the line after it; its counts as uvu printed them. */
