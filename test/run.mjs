@@ -4,8 +4,8 @@
 // unit files share one per batch (test/run-files.mjs), since starting tsx costs more CPU than
 // most of them. Each file's output, counts and CPU are still reported apart. Exits non-zero
 // when anything failed or no test ran. How long each file took is printed for information;
-// nothing asserts on it. Run whole (no pattern), it typechecks the project too, as one more
-// job in a lane.
+// nothing asserts on it. With --typecheck (as `npm test` runs it), `tsc --noEmit` is one more
+// job in a lane, reported as a file of one test.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -16,7 +16,8 @@ import { ensureTools } from './ensure-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const filesRunner = join(root, 'test', 'run-files.mjs');
-const pattern = process.argv[2] ?? '\\.test\\.ts$';
+const options = process.argv.slice(2);
+const pattern = options.find((option) => option !== '--typecheck') ?? '\\.test\\.ts$';
 /**
  * Files run at once. Each is mostly one busy process (the test, or the CLI it waits for);
  * two keep two cores busy, and more would only take time from whatever else runs here.
@@ -53,8 +54,8 @@ const durations = readDurations();
 const names = suites.map((s) => s.name).sort((a, b) => a.localeCompare(b));
 const shared = names.filter((name) => SHARES_A_PROCESS.test(name));
 const jobs = [
-  // The whole suite typechecks too, in a lane beside the tests: tsc is one busy core for half a minute.
-  ...(process.argv[2] === undefined ? [[TYPECHECK]] : []),
+  // `npm test` typechecks in a lane beside the tests: tsc is one busy core for half a minute.
+  ...(options.includes('--typecheck') ? [[TYPECHECK]] : []),
   ...names.filter((name) => !SHARES_A_PROCESS.test(name)).map((name) => [name]),
   ...Array.from({ length: Math.ceil(shared.length / BATCH_SIZE) }, (_, i) => shared.slice(i * BATCH_SIZE, (i + 1) * BATCH_SIZE)),
 ];

@@ -57,4 +57,26 @@ test('unit files share a process yet are counted apart; one that exits or fails 
   assert.is(new Set([pids.a, pids.d, pids.g]).size, 3, out);
 });
 
+
+test('--typecheck adds tsc --noEmit as a job of one test: a type error fails it with tsc\'s words, and the test files still run', () => {
+  const dir = project({ 'unit/a-pass.test.ts': "test('one', () => assert.is(1, 1));\ntest.run();" });
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [] }, files: ['src/wrong.ts'] }));
+  writeFileSync(join(dir, 'src', 'wrong.ts'), "export const count: number = 'three';\n");
+  const broken = spawnSync(process.execPath, ['test/run.mjs', '--typecheck'], { cwd: dir, encoding: 'utf8', timeout: HANG_GUARD_MS });
+  const out = broken.stdout + broken.stderr;
+  assert.is(broken.status, 1, out);
+  assert.match(out, /src\/wrong\.ts\(1,14\): error TS2322/);
+  assert.match(out, /^── typecheck \(tsc --noEmit\): 0 passed, 1 failed/m);
+  assert.match(out, /^── unit\/a-pass\.test\.ts: 1 passed, 0 failed/m);
+  assert.match(out, /\n1 passed, 1 failed\n$/);
+
+  writeFileSync(join(dir, 'src', 'wrong.ts'), 'export const count: number = 3;\n');
+  const fixed = spawnSync(process.execPath, ['test/run.mjs', '--typecheck'], { cwd: dir, encoding: 'utf8', timeout: HANG_GUARD_MS });
+  assert.is(fixed.status, 0, fixed.stdout + fixed.stderr);
+  assert.match(fixed.stdout, /\n2 passed, 0 failed\n$/);
+  // Without the option, only test files run.
+  assert.not.match(spawnSync(process.execPath, ['test/run.mjs'], { cwd: dir, encoding: 'utf8', timeout: HANG_GUARD_MS }).stdout, /typecheck/);
+});
+
 test.run();
