@@ -277,8 +277,8 @@ async function passGate(gate: GateAction, journal: Journal, options: ApplyOption
 /**
  * The pause before the next look at an unmet gate, the `looks`-th: 1 s, then twice as long
  * each time up to `longestMs`. What it waits for (CI's image, a check) is often a moment away
- * when apply first gets there, and an hour away when it is not; a registry answers the few
- * extra looks of the first seconds at no cost.
+ * when apply first gets there, and an hour away when it is not; the registry and the forge
+ * answer the three or four extra looks of the first 15 s at little cost.
  */
 export function gatePauseMs(looks: number, longestMs: number): number {
   return Math.min(longestMs, 1000 * 2 ** Math.min(looks - 1, 20));
