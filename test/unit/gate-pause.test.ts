@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { gatePauseMs } from '../../src/apply/apply-plan.js';
+import { gatePauseMs } from '../../src/apply/pass-gate.js';
 
 // apply --wait looks at an unmet gate again soon, then less and less often.
 test('the pauses double from 1 s up to the longest', () => {
