@@ -3,7 +3,7 @@ import type { CatFileBatch } from './cat-file.js';
 import { annotatedObjectsIn } from './scan-automation.js';
 import { filesMatching, textThroughLastMatch } from './scan-flux.js';
 
-const APPLICATION_LINE = `kind["']?[[:space:]]*:[[:space:]]*["']?Application(Set)?["']?[[:space:]]*$`;
+export const APPLICATION_LINE = `kind["']?[[:space:]]*:[[:space:]]*["']?Application(Set)?["']?[[:space:]]*$`;
 const APPLICATION_DOCUMENT = /kind["']?[ \t]*:[ \t]*["']?Application(Set)?["']?[ \t\r]*$/m;
 
 /**
