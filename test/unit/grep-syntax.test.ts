@@ -97,6 +97,9 @@ for (const [name, patterns] of Object.entries(PATTERN_SETS)) {
   });
 }
 
+/** Which syntax a logged git grep asked for. */
+const syntaxOf = (invocation: string) => (invocation.includes(' -P ') ? '-P' : invocation.includes(' -E ') ? '-E' : invocation);
+
 // Last in the file: once a git has refused -P, this process asks for ERE only.
 test('a git without PCRE: ERE gives the same matches, and is asked first from then on', async () => {
   const { repo: dir, head } = await repo;
@@ -112,9 +115,9 @@ test('a git without PCRE: ERE gives the same matches, and is asked first from th
   try {
     const first = await counted('git', () => grepYaml(dir, head, KIND_LINE, MARKER_LINE, ANNOTATION_LINE));
     assert.equal(first.value, expected);
-    assert.equal(first.invocations.map((i) => (i.includes(' -P ') ? '-P' : i.includes(' -E ') ? '-E' : i)), ['-P', '-E']);
+    assert.equal(first.invocations.map(syntaxOf), ['-P', '-E']);
     const next = await counted('git', () => grepYaml(dir, head, KIND_LINE));
-    assert.equal(next.invocations.map((i) => (i.includes(' -P ') ? '-P' : i.includes(' -E ') ? '-E' : i)), ['-E']);
+    assert.equal(next.invocations.map(syntaxOf), ['-E']);
     // Any other failure is still git's, reported as such.
     await grepYaml(dir, 'f'.repeat(40), KIND_LINE).then(
       () => assert.unreachable('a missing commit was grepped'),
